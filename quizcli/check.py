@@ -1,0 +1,57 @@
+"""``quizcli check``: every problem in a set of decks, and a one-line verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from quizcli.decks import DeckFile
+from quizcli.errors import Diagnostic
+from quizcli.parser import ParseResult, read_deck
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    results: tuple[ParseResult, ...]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for r in self.results for d in r.diagnostics]
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(r.errors) for r in self.results)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(r.warnings) for r in self.results)
+
+    @property
+    def card_count(self) -> int:
+        return sum(len(r.deck.cards) for r in self.results)
+
+    def summary(self) -> str:
+        return (
+            f"{_count(len(self.results), 'deck')}, {_count(self.card_count, 'card')}, "
+            f"{_count(self.error_count, 'error')}, {_count(self.warning_count, 'warning')}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decks": [
+                {"name": r.deck.name, "path": r.deck.path, "cards": len(r.deck.cards)} for r in self.results
+            ],
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "errors": self.error_count,
+            "warnings": self.warning_count,
+            "cards": self.card_count,
+            "summary": self.summary(),
+        }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def check_decks(deck_files: list[DeckFile]) -> CheckReport:
+    return CheckReport(tuple(read_deck(f.path, f.name) for f in deck_files))

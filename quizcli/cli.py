@@ -1,0 +1,147 @@
+"""The ``quizcli`` command: thin adapters from the command line to the modules that do the work.
+
+Each command parses its options, calls one function and prints the result.
+Errors from the `QuizcliError` family are caught once, in `QuizcliGroup`, and
+printed as ``quizcli: error: ...`` with exit status 1; typer maps usage errors
+to 2 and Ctrl-C to 130.  Heavy modules (yaml, rich) are imported inside the
+commands so that ``--help`` and completion stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from quizcli import __version__
+from quizcli.errors import QuizcliError
+
+
+class QuizcliGroup(TyperGroup):
+    """The one place where user-facing errors become a message and an exit status."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QuizcliError as error:
+            print(f"quizcli: error: {error}", file=sys.stderr)
+            raise typer.Exit(error.exit_code) from None
+
+
+app = typer.Typer(
+    cls=QuizcliGroup,
+    name="quizcli",
+    help="Terminal quiz and flashcard trainer: study YAML decks with spaced repetition, or take an exam.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _complete_deck(incomplete: str) -> list[str]:
+    from quizcli.decks import find_decks
+
+    return [d.name for d in find_decks() if d.name.startswith(incomplete)]
+
+
+DeckArg = Annotated[
+    str,
+    typer.Argument(help="Deck name (see 'quizcli decks') or path to a .yaml file.", autocompletion=_complete_deck),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead.")]
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"quizcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Terminal quiz and flashcard trainer.
+
+    Start with: quizcli study long-context
+    """
+
+
+@app.command("decks")
+def decks_command(as_json: JsonOpt = False) -> None:
+    """List every deck quizcli can find: bundled decks and your decks directory.
+
+    Example: quizcli decks --json
+    """
+    from quizcli.decks import find_decks, summarize
+
+    summaries = [summarize(d) for d in find_decks()]
+    if as_json:
+        _print_json([s.to_dict() for s in summaries])
+        return
+    from quizcli import ui
+
+    ui.print_deck_list(ui.make_console(), summaries)
+
+
+@app.command("show")
+def show_command(deck: DeckArg, as_json: JsonOpt = False) -> None:
+    """Print every card of a deck with its answer marked, for proof-reading.
+
+    Example: quizcli show long-context
+    """
+    from quizcli.decks import resolve_deck
+    from quizcli.parser import load_deck
+
+    deck_file = resolve_deck(deck)
+    loaded = load_deck(deck_file.path, deck_file.name)
+    if as_json:
+        _print_json(loaded.to_dict())
+        return
+    from quizcli import ui
+
+    ui.print_deck(ui.make_console(), loaded)
+
+
+@app.command("check")
+def check_command(
+    decks: Annotated[
+        list[str] | None,
+        typer.Argument(help="Deck names or paths; all known decks when omitted.", autocompletion=_complete_deck),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Report every problem in the given decks with path:line:column; exit 1 if any is an error.
+
+    Example: quizcli check decks/long-context.yaml
+    """
+    from quizcli.check import check_decks
+    from quizcli.decks import find_decks, resolve_deck
+
+    deck_files = [resolve_deck(d) for d in decks] if decks else find_decks()
+    report = check_decks(deck_files)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        from quizcli import ui
+
+        console = ui.make_console()
+        ui.print_diagnostics(console, report.diagnostics)
+        ui.print_line(console, report.summary(), "bold")
+    if report.error_count:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,107 @@
+"""Finding decks: the bundled ones, the user's decks directory, or a path given directly."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from quizcli import paths
+from quizcli.errors import DeckNotFoundError
+
+DECK_SUFFIXES = (".yaml", ".yml")
+
+
+class Source(StrEnum):
+    USER = "user"
+    BUNDLED = "bundled"
+    PATH = "path"
+
+
+@dataclass(frozen=True, slots=True)
+class DeckFile:
+    """Where a deck lives.  Its name is the file stem, and progress is kept under that name."""
+
+    name: str
+    path: Path
+    source: Source
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "path": str(self.path), "source": str(self.source)}
+
+
+def _deck_files(directory: Path, source: Source) -> list[DeckFile]:
+    if not directory.is_dir():
+        return []
+    found = [p for p in directory.iterdir() if p.suffix in DECK_SUFFIXES and p.is_file()]
+    return [DeckFile(p.stem, p, source) for p in sorted(found)]
+
+
+def find_decks() -> list[DeckFile]:
+    """Every deck by name; a user's deck shadows a bundled deck of the same name."""
+    by_name: dict[str, DeckFile] = {}
+    for deck in _deck_files(paths.bundled_decks_dir(), Source.BUNDLED):
+        by_name[deck.name] = deck
+    for deck in _deck_files(paths.user_decks_dir(), Source.USER):
+        by_name[deck.name] = deck
+    return sorted(by_name.values(), key=lambda d: d.name)
+
+
+def resolve_deck(name_or_path: str) -> DeckFile:
+    """A deck from a name (``long-context``) or a path to a ``.yaml``/``.yml`` file.
+
+    Anything ending in a deck suffix, or naming an existing file, is a path;
+    everything else must be the name of a found deck, so a name can never
+    reach outside the deck directories.
+    """
+    candidate = Path(name_or_path).expanduser()
+    if candidate.suffix in DECK_SUFFIXES or candidate.is_file():
+        if not candidate.is_file():
+            raise DeckNotFoundError(f"no deck file at {name_or_path}")
+        return DeckFile(candidate.stem, candidate, Source.PATH)
+    known = find_decks()
+    for deck in known:
+        if deck.name == name_or_path:
+            return deck
+    raise DeckNotFoundError(_unknown_name_message(name_or_path, [d.name for d in known]))
+
+
+def _unknown_name_message(name: str, known: list[str]) -> str:
+    message = f"no deck named '{name}'"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    if close:
+        message += f"; did you mean '{close[0]}'?"
+    if known:
+        message += f"\nknown decks: {', '.join(known)}"
+    else:
+        message += f"\nno decks found; put .yaml decks in {paths.user_decks_dir()}"
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSummary:
+    """What ``quizcli decks`` shows of one deck."""
+
+    deck_file: DeckFile
+    title: str
+    cards: int
+    items: int
+    errors: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.deck_file.to_dict() | {
+            "title": self.title,
+            "cards": self.cards,
+            "items": self.items,
+            "errors": self.errors,
+        }
+
+
+def summarize(deck_file: DeckFile) -> DeckSummary:
+    from quizcli.parser import read_deck
+
+    result = read_deck(deck_file.path, deck_file.name)
+    deck = result.deck
+    return DeckSummary(deck_file, deck.title, len(deck.cards), sum(1 for _ in deck.items()), len(result.errors))

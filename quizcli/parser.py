@@ -1,0 +1,494 @@
+"""Deck files (YAML) to `Deck` objects, with every problem located at line and column.
+
+This is the only module that imports ``yaml``.  It never constructs Python
+objects from YAML: it composes the node tree with the safe libyaml loader
+(pure-Python ``SafeLoader`` when libyaml is missing) and walks the nodes
+itself, so every value keeps its position, duplicate keys are caught, and
+``yes``/``no`` stay text instead of silently becoming booleans.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from quizcli.cards import ID_PATTERN, LETTERS, Card, Deck, Kind, cloze_deletions, derived_id, normalise_prompt
+from quizcli.errors import DeckError, Diagnostic, QuizcliError, Severity
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+PARSER_VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+DECK_KEYS = ("title", "description", "tags", "cards")
+COMMON_KEYS = ("id", "tags", "explanation", "lint-ignore")
+KIND_KEYS: dict[Kind, tuple[str, ...]] = {
+    Kind.FLASHCARD: ("front", "back", "reverse"),
+    Kind.CHOICE: ("question", "choices", "answer", "shuffle"),
+    Kind.TRUE_FALSE: ("question", "answer"),
+    Kind.TYPED: ("question", "answer", "accept"),
+    Kind.CLOZE: ("cloze",),
+}
+ALL_CARD_KEYS = sorted(set(COMMON_KEYS).union(*KIND_KEYS.values()))
+
+
+@dataclass
+class ParseResult:
+    """The cards that parsed cleanly, and every diagnostic (errors and warnings)."""
+
+    deck: Deck
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+class _Reporter:
+    """Collects diagnostics for one file, so every problem is reported at once."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    def at(self, mark: yaml.Mark | None, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        self.diagnostics.append(Diagnostic(self.path, line, column, severity, code, message))
+
+    def error(self, node: yaml.Node, code: str, message: str) -> None:
+        self.at(node.start_mark, code, message)
+
+    def warning(self, node: yaml.Node, code: str, message: str) -> None:
+        self.at(node.start_mark, code, message, Severity.WARNING)
+
+
+Fields = dict[str, tuple[yaml.Node, yaml.Node]]
+
+
+def read_deck(path: Path, name: str | None = None) -> ParseResult:
+    """Read and parse a deck file; unreadable files raise, bad content becomes diagnostics."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise QuizcliError(f"cannot read deck {shown}: {exc.strerror or exc}") from exc
+    reporter = _Reporter(shown)
+    text = _decode(raw, reporter)
+    deck_name = name or path.stem
+    if text is None:
+        return ParseResult(Deck(deck_name, shown, deck_name), reporter.diagnostics)
+    return parse_deck(text, shown, deck_name)
+
+
+def load_deck(path: Path, name: str | None = None) -> Deck:
+    """Parse a deck, raising `DeckError` with every problem when it has any error."""
+    result = read_deck(path, name)
+    if result.errors:
+        raise DeckError(result.diagnostics)
+    return result.deck
+
+
+def _decode(raw: bytes, reporter: _Reporter) -> str | None:
+    if len(raw) > MAX_FILE_BYTES:
+        reporter.at(None, "E100", f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split the deck")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            reporter.at(None, "E100", "file starts with a UTF-16 mark but is not valid UTF-16")
+            return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start)
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1)
+        reporter.at(yaml.Mark("", 0, line, column, None, None), "E100", "file is not valid UTF-8 text; save it as UTF-8")
+        return None
+    if "\x00" in text:
+        reporter.at(None, "E100", "file contains NUL bytes; it is not a text deck")
+        return None
+    return text
+
+
+def parse_deck(text: str, path: str, name: str) -> ParseResult:
+    """Parse deck text; never raises for bad content (problems become diagnostics)."""
+    reporter = _Reporter(path)
+    empty = Deck(name, path, name)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or exc.context or "invalid YAML"
+        reporter.at(exc.problem_mark or exc.context_mark, "E100", f"YAML syntax: {problem}")
+        return ParseResult(empty, reporter.diagnostics)
+    except (yaml.YAMLError, RecursionError) as exc:
+        reporter.at(None, "E100", f"YAML syntax: {exc}")
+        return ParseResult(empty, reporter.diagnostics)
+    if root is None:
+        reporter.at(None, "E101", "the file is empty; a deck needs at least a 'cards:' list")
+        return ParseResult(empty, reporter.diagnostics)
+    deck = _deck(root, reporter, name, path) or empty
+    return ParseResult(deck, reporter.diagnostics)
+
+
+def _deck(root: yaml.Node, rep: _Reporter, name: str, path: str) -> Deck | None:
+    fields = _mapping(root, rep, "a deck")
+    if fields is None:
+        return None
+    _reject_unknown(fields, DECK_KEYS, rep, "deck")
+    title = _optional_text(fields, "title", rep) or name
+    description = _optional_text(fields, "description", rep) or ""
+    tags = _tags(fields, rep)
+    if "cards" not in fields:
+        rep.error(root, "E103", "missing 'cards': a deck needs a list of cards")
+        return Deck(name, path, title, description, tags)
+    cards_node = fields["cards"][1]
+    if _is_null(cards_node):
+        card_nodes: list[yaml.Node] = []
+    elif isinstance(cards_node, yaml.SequenceNode):
+        card_nodes = cards_node.value
+    else:
+        rep.error(cards_node, "E101", "'cards' must be a list of cards (each starting with '- ')")
+        return Deck(name, path, title, description, tags)
+    if not card_nodes:
+        rep.warning(cards_node, "W202", "deck has no cards")
+    cards = _unique_cards([c for n in card_nodes if (c := _card(n, rep, tags)) is not None], card_nodes, rep)
+    return Deck(name, path, title, description, tags, tuple(cards))
+
+
+def _unique_cards(cards: list[Card], nodes: list[yaml.Node], rep: _Reporter) -> list[Card]:
+    """Drop (and report) cards whose id repeats an earlier card's."""
+    first_line: dict[str, int] = {}
+    unique = []
+    for card in cards:
+        if card.id in first_line:
+            hint = "" if card.explicit_id else " (two cards with the same text: give them explicit ids)"
+            rep.at(
+                yaml.Mark("", 0, card.line - 1, 0, None, None),
+                "E107",
+                f"duplicate id '{card.id}' (first used on line {first_line[card.id]}){hint}",
+            )
+            continue
+        first_line[card.id] = card.line
+        unique.append(card)
+    return unique
+
+
+def _card(node: yaml.Node, rep: _Reporter, deck_tags: tuple[str, ...]) -> Card | None:
+    fields = _mapping(node, rep, "a card")
+    if fields is None:
+        return None
+    kind = _kind(fields, node, rep)
+    if kind is None:
+        _reject_unknown(fields, ALL_CARD_KEYS, rep, "card")
+        return None
+    _reject_unknown(fields, COMMON_KEYS + KIND_KEYS[kind], rep, f"{kind} card")
+    errors_before = len(rep.diagnostics)
+    card = _build(kind, fields, node, rep)
+    if card is None or any(d.severity is Severity.ERROR for d in rep.diagnostics[errors_before:]):
+        return None
+    card_tags = tuple(dict.fromkeys(deck_tags + _tags(fields, rep)))
+    explanation = _optional_text(fields, "explanation", rep) or ""
+    lint_ignore = _text_list(fields["lint-ignore"][1], rep, "lint-ignore") if "lint-ignore" in fields else ()
+    card = replace(card, tags=card_tags, explanation=explanation, lint_ignore=lint_ignore or ())
+    return _with_id(card, fields, node, rep)
+
+
+def _kind(fields: Fields, node: yaml.Node, rep: _Reporter) -> Kind | None:
+    markers = [k for k in ("front", "question", "cloze") if k in fields]
+    if "back" in fields and "front" not in fields:
+        markers.append("front")
+    if len(markers) > 1:
+        rep.error(node, "E111", f"a card has one of 'front', 'question' or 'cloze', not {' and '.join(markers)}")
+        return None
+    if not markers:
+        rep.error(node, "E103", "a card needs 'front' (flashcard), 'question' (choice, true/false, typed) or 'cloze'")
+        return None
+    if markers[0] == "front":
+        return Kind.FLASHCARD
+    if markers[0] == "cloze":
+        return Kind.CLOZE
+    if "choices" in fields:
+        return Kind.CHOICE
+    answer = fields.get("answer")
+    if answer is not None and _boolean(answer[1]) is not None:
+        return Kind.TRUE_FALSE
+    return Kind.TYPED
+
+
+def _build(kind: Kind, fields: Fields, node: yaml.Node, rep: _Reporter) -> Card | None:
+    line = node.start_mark.line + 1
+    if kind is Kind.FLASHCARD:
+        front, back = _required_text(fields, "front", node, rep), _required_text(fields, "back", node, rep)
+        reverse = _optional_bool(fields, "reverse", rep)
+        if front is None or back is None:
+            return None
+        return Card("", kind, front, answer=back, reverse=bool(reverse), line=line)
+    if kind is Kind.CLOZE:
+        text = _required_text(fields, "cloze", node, rep)
+        if text is None or not _valid_cloze(text, fields["cloze"][1], rep):
+            return None
+        return Card("", kind, text, line=line)
+    question = _required_text(fields, "question", node, rep)
+    if kind is Kind.CHOICE:
+        return _choice_card(question, fields, node, rep)
+    if "answer" not in fields or _is_null(fields["answer"][1]):
+        rep.error(node, "E113", "needs an answer: add 'answer:' (text for a typed card, true/false for a statement)")
+        return None
+    if question is None:
+        return None
+    if kind is Kind.TRUE_FALSE:
+        return Card("", kind, question, truth=_boolean(fields["answer"][1]), line=line)
+    answer = _required_text(fields, "answer", node, rep)
+    accept = _text_list(fields["accept"][1], rep, "accept") if "accept" in fields else ()
+    if answer is None or accept is None:
+        return None
+    return Card("", kind, question, answer=answer, accept=accept, line=line)
+
+
+def _choice_card(question: str | None, fields: Fields, node: yaml.Node, rep: _Reporter) -> Card | None:
+    choices_node = fields["choices"][1]
+    choices = _text_list(choices_node, rep, "choices")
+    shuffle = _optional_bool(fields, "shuffle", rep)
+    if choices is None:
+        return None
+    if len(choices) < 2:
+        rep.error(choices_node, "E106", f"a choice card needs at least 2 choices, found {len(choices)}")
+    elif len(choices) > len(LETTERS):
+        rep.error(choices_node, "E106", f"a choice card has at most {len(LETTERS)} choices, found {len(choices)}")
+    _report_duplicate_choices(choices, choices_node, rep)
+    answer = _choice_answer(fields, node, rep, len(choices))
+    if question is None or answer is None:
+        return None
+    correct, multiple = answer
+    line = node.start_mark.line + 1
+    return Card("", Kind.CHOICE, question, choices=choices, correct=correct, multiple=multiple,
+                shuffle=shuffle is not False, line=line)  # fmt: skip
+
+
+def _report_duplicate_choices(choices: tuple[str, ...], node: yaml.Node, rep: _Reporter) -> None:
+    seen: dict[str, int] = {}
+    for index, choice in enumerate(choices):
+        key = normalise_prompt(choice) or choice
+        if key in seen:
+            rep.error(node.value[index], "E108", f"choice {LETTERS[index]} repeats choice {LETTERS[seen[key]]}")
+        else:
+            seen[key] = index
+
+
+def _choice_answer(fields: Fields, node: yaml.Node, rep: _Reporter, count: int) -> tuple[tuple[int, ...], bool] | None:
+    """The correct option indices: ``answer: B`` (one right) or ``answer: [A, C]`` (select all)."""
+    if "answer" not in fields or _is_null(fields["answer"][1]):
+        rep.error(node, "E113", "needs an answer: add 'answer:' with the letter of the right choice")
+        return None
+    answer_node = fields["answer"][1]
+    multiple = isinstance(answer_node, yaml.SequenceNode)
+    letter_nodes = answer_node.value if multiple else [answer_node]
+    if multiple and not letter_nodes:
+        rep.error(answer_node, "E105", "'answer' lists no letters")
+        return None
+    indices = []
+    for letter_node in letter_nodes:
+        index = _letter_index(letter_node, rep, count)
+        if index is None:
+            return None
+        if index in indices:
+            rep.error(letter_node, "E105", f"answer letter {LETTERS[index]} is listed twice")
+            return None
+        indices.append(index)
+    return tuple(sorted(indices)), multiple
+
+
+def _letter_index(node: yaml.Node, rep: _Reporter, count: int) -> int | None:
+    valid = f"A-{LETTERS[count - 1]}" if 0 < count <= len(LETTERS) else "a letter"
+    if not isinstance(node, yaml.ScalarNode) or not isinstance(node.value, str):
+        rep.error(node, "E105", f"'answer' must be a choice letter ({valid}) or a list of letters")
+        return None
+    letter = node.value.strip().upper()
+    if len(letter) != 1 or letter not in LETTERS:
+        rep.error(node, "E105", f"answer '{node.value}' is not a choice letter ({valid})")
+        return None
+    index = LETTERS.index(letter)
+    if index >= count:
+        rep.error(node, "E105", f"answer {letter} is out of range: the card has {count} choices ({valid})")
+        return None
+    return index
+
+
+def _valid_cloze(text: str, node: yaml.Node, rep: _Reporter) -> bool:
+    deletions = cloze_deletions(text)
+    if not deletions:
+        rep.error(node, "E109", "cloze text has no {{...}} deletion, e.g. 'The {{middle}} is lost'")
+        return False
+    if any(not d.answer for d in deletions):
+        rep.error(node, "E109", "cloze deletion is empty: write the hidden text inside {{...}}")
+        return False
+    leftover = text
+    for deletion in reversed(deletions):
+        leftover = leftover[: deletion.start] + leftover[deletion.end :]
+    if "{{" in leftover or "}}" in leftover:
+        rep.error(node, "E109", "cloze text has an unbalanced '{{' or '}}'")
+        return False
+    return True
+
+
+def _with_id(card: Card, fields: Fields, node: yaml.Node, rep: _Reporter) -> Card | None:
+    if "id" not in fields:
+        card_id = derived_id(card.prompt)
+        rep.warning(node, "W201", f"card has no id (derived '{card_id}'); editing its text will reset its progress")
+        return replace(card, id=card_id, explicit_id=False)
+    id_node = fields["id"][1]
+    card_id = _scalar_text(id_node)
+    if card_id is None or not ID_PATTERN.fullmatch(card_id):
+        rep.error(id_node, "E112", "id must be letters, digits, '-', '_' or '.', starting with a letter or digit")
+        return None
+    return replace(card, id=card_id)
+
+
+# ---- generic node helpers ------------------------------------------------------------
+
+
+def _mapping(node: yaml.Node, rep: _Reporter, what: str) -> Fields | None:
+    """A mapping node's fields by key, reporting a non-mapping, odd keys and duplicates."""
+    if not isinstance(node, yaml.MappingNode):
+        rep.error(node, "E101", f"expected {what} as 'key: value' lines, found {_describe(node)}")
+        return None
+    fields: Fields = {}
+    for key_node, value_node in node.value:
+        key = _scalar_text(key_node)
+        if key is None:
+            rep.error(key_node, "E101", "keys must be plain words")
+            continue
+        if key in fields:
+            first = fields[key][0].start_mark.line + 1
+            rep.error(key_node, "E110", f"duplicate key '{key}' (first on line {first})")
+            continue
+        _check_tag(value_node, rep)
+        fields[key] = (key_node, value_node)
+    return fields
+
+
+def _check_tag(node: yaml.Node, rep: _Reporter) -> None:
+    if isinstance(node, yaml.ScalarNode) and node.tag not in _SCALAR_TAGS:
+        rep.error(node, "E114", f"YAML tag '{node.tag}' is not allowed in a deck")
+    elif isinstance(node, yaml.SequenceNode) and node.tag != f"{_CORE}seq":
+        rep.error(node, "E114", f"YAML tag '{node.tag}' is not allowed in a deck")
+    elif isinstance(node, yaml.MappingNode) and node.tag != f"{_CORE}map":
+        rep.error(node, "E114", f"YAML tag '{node.tag}' is not allowed in a deck")
+
+
+def _reject_unknown(fields: Fields, allowed: tuple[str, ...] | list[str], rep: _Reporter, where: str) -> None:
+    for key, (key_node, _) in fields.items():
+        if key in allowed:
+            continue
+        if key in ALL_CARD_KEYS and where != "deck":
+            rep.error(key_node, "E111", f"'{key}' does not belong on a {where}")
+            continue
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(allowed)})"
+        rep.error(key_node, "E102", f"unknown key '{key}' in {where}{hint}")
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return "nothing" if _is_null(node) else f"'{_short(str(node.value))}'"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == f"{_CORE}null"
+
+
+def _scalar_text(node: yaml.Node) -> str | None:
+    """A scalar's text exactly as written (``3.10`` stays ``3.10``); None for non-scalars and null."""
+    if not isinstance(node, yaml.ScalarNode) or _is_null(node) or node.tag not in _SCALAR_TAGS:
+        return None
+    return str(node.value)
+
+
+def _boolean(node: yaml.Node) -> bool | None:
+    """True/false only for the words true and false: ``yes``, ``no``, ``on``, ``off`` stay text."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == f"{_CORE}bool":
+        return {"true": True, "false": False}.get(str(node.value).lower())
+    return None
+
+
+def _required_text(fields: Fields, key: str, card: yaml.Node, rep: _Reporter) -> str | None:
+    if key not in fields:
+        rep.error(card, "E103", f"missing '{key}'")
+        return None
+    return _text_value(fields[key][1], rep, key)
+
+
+def _optional_text(fields: Fields, key: str, rep: _Reporter) -> str | None:
+    if key not in fields or _is_null(fields[key][1]):
+        return None
+    return _text_value(fields[key][1], rep, key)
+
+
+def _text_value(node: yaml.Node, rep: _Reporter, key: str) -> str | None:
+    if _is_null(node):
+        rep.error(node, "E104", f"'{key}' is empty")
+        return None
+    text = _scalar_text(node)
+    if text is None:
+        rep.error(node, "E101", f"'{key}' must be text, found {_describe(node)}")
+        return None
+    if not text.strip():
+        rep.error(node, "E104", f"'{key}' is empty")
+        return None
+    return text.strip("\n")
+
+
+def _optional_bool(fields: Fields, key: str, rep: _Reporter) -> bool | None:
+    if key not in fields:
+        return None
+    node = fields[key][1]
+    value = _boolean(node)
+    if value is None:
+        rep.error(node, "E101", f"'{key}' must be true or false, found {_describe(node)}")
+    return value
+
+
+def _text_list(node: yaml.Node, rep: _Reporter, key: str) -> tuple[str, ...] | None:
+    if not isinstance(node, yaml.SequenceNode):
+        rep.error(node, "E101", f"'{key}' must be a list, e.g. [first, second], found {_describe(node)}")
+        return None
+    values = [_text_value(item, rep, f"{key} item") for item in node.value]
+    if any(v is None for v in values):
+        return None
+    return tuple(v for v in values if v is not None)
+
+
+def _tags(fields: Fields, rep: _Reporter) -> tuple[str, ...]:
+    if "tags" not in fields or _is_null(fields["tags"][1]):
+        return ()
+    node = fields["tags"][1]
+    if isinstance(node, yaml.ScalarNode):
+        tags: tuple[str, ...] | None = (t,) if (t := _text_value(node, rep, "tags")) else None
+    else:
+        tags = _text_list(node, rep, "tags")
+    if tags is None:
+        return ()
+    for tag in tags:
+        if any(ch.isspace() for ch in tag):
+            rep.error(node, "E101", f"tag '{_short(tag)}' contains a space; use '-' instead")
+    return tuple(t for t in tags if not any(ch.isspace() for ch in t))

@@ -1,0 +1,69 @@
+"""Where quizcli keeps things: one place, so tests and users can redirect it.
+
+``QUIZCLI_HOME`` overrides every user location (data, config, cache): tests
+point it at a temporary directory, and a user can keep a portable profile.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "quizcli"
+
+
+def _home_override() -> Path | None:
+    value = os.environ.get("QUIZCLI_HOME")
+    return Path(value).expanduser() if value else None
+
+
+def data_dir() -> Path:
+    """The user data directory: progress database and the user's own decks."""
+    override = _home_override()
+    if override is not None:
+        return override
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def config_dir() -> Path:
+    override = _home_override()
+    if override is not None:
+        return override
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME)
+
+
+def cache_dir() -> Path:
+    override = _home_override()
+    if override is not None:
+        return override / "cache"
+    import platformdirs
+
+    return platformdirs.user_cache_path(APP_NAME)
+
+
+def user_decks_dir() -> Path:
+    return data_dir() / "decks"
+
+
+def progress_db() -> Path:
+    return data_dir() / "progress.db"
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def bundled_decks_dir() -> Path:
+    """Decks shipped with quizcli.
+
+    A wheel carries them inside the package (``quizcli/decks``); a source
+    checkout or an editable install reads the repository's top-level ``decks/``.
+    """
+    packaged = Path(__file__).with_name("decks")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "decks"

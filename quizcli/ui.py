@@ -1,0 +1,140 @@
+"""Everything quizcli draws: the only module that imports ``rich``.
+
+Deck text is untrusted: it is shown through `Text` and `Markdown` objects,
+never as Rich markup, and control characters are neutralised first so a
+deck cannot move the cursor, retitle the window or hide text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from quizcli.decks import DeckSummary
+from quizcli.cards import LETTERS, Card, Deck, Kind, cloze_deletions
+from quizcli.errors import Diagnostic, Severity
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """Text with terminal control characters made visible (``\\x1b`` -> ``^[``), newlines and tabs kept."""
+    return _CONTROL.sub(lambda m: _caret(m.group()), text)
+
+
+def _caret(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return "^" + chr(code + 0x40)
+    if code == 0x7F:
+        return "^?"
+    return f"<U+{code:04X}>"
+
+
+def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
+    """A console for real output; Rich honours ``NO_COLOR`` and non-terminal output by itself."""
+    return Console(stderr=stderr, width=width, highlight=False, emoji=False)
+
+
+def markdown(text: str) -> Markdown:
+    return Markdown(inert(text))
+
+
+def plain(text: str, style: str = "") -> Text:
+    return Text(inert(text), style=style)
+
+
+def print_deck_list(console: Console, rows: Sequence[DeckSummary]) -> None:
+    if not rows:
+        console.print("No decks found.")
+        return
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for column in ("deck", "title", "cards", "source", "path"):
+        table.add_column(column, justify="right" if column == "cards" else "left", overflow="fold")
+    for row in rows:
+        title = plain(row.title) if not row.errors else plain(f"{row.errors} error(s): run quizcli check", "red")
+        path = plain(str(row.deck_file.path), "dim")
+        table.add_row(plain(row.deck_file.name, "bold"), title, str(row.cards), str(row.deck_file.source), path)
+    console.print(table)
+
+
+def print_deck(console: Console, deck: Deck) -> None:
+    """A proof-reading view: every card with its answer marked."""
+    console.print(plain(deck.title, "bold"))
+    if deck.description:
+        console.print(plain(deck.description))
+    console.print(plain(f"{deck.name} · {len(deck.cards)} cards · {sum(1 for _ in deck.items())} study items", "dim"))
+    for card in deck.cards:
+        console.print(card_panel(card))
+
+
+def card_panel(card: Card) -> Panel:
+    subtitle = f"{card.kind}" + (f" · {' '.join(card.tags)}" if card.tags else "")
+    return Panel(
+        Group(*_card_body(card)),
+        title=plain(card.id),
+        title_align="left",
+        subtitle=plain(subtitle),
+        subtitle_align="right",
+    )
+
+
+def _card_body(card: Card) -> list[RenderableType]:
+    body: list[RenderableType] = [markdown(card.prompt) if card.kind is not Kind.CLOZE else _cloze_text(card.prompt)]
+    if card.kind is Kind.FLASHCARD:
+        body += [Text("─" * 20, style="dim"), markdown(card.answer)]
+        if card.reverse:
+            body.append(Text("(also asked back to front)", style="dim"))
+    elif card.kind is Kind.CHOICE:
+        body += list(_choice_lines(card))
+    elif card.kind is Kind.TRUE_FALSE:
+        body.append(Text.assemble(("Answer: ", "bold"), ("true" if card.truth else "false", "green")))
+    elif card.kind is Kind.TYPED:
+        answers = " | ".join((card.answer, *card.accept))
+        body.append(Text.assemble(("Answer: ", "bold"), (inert(answers), "green")))
+    if card.explanation:
+        body.append(Text.assemble(("Explanation: ", "italic"), inert(card.explanation)))
+    return body
+
+
+def _choice_lines(card: Card) -> Iterable[Text]:
+    if card.multiple:
+        yield Text("(select all that apply)", style="dim")
+    for index, choice in enumerate(card.choices):
+        right = index in card.correct
+        mark, style = ("✓", "green") if right else (" ", "")
+        yield Text.assemble(f" {mark} {LETTERS[index]}) ", (inert(choice), style))
+
+
+def _cloze_text(text: str) -> Text:
+    result, last = Text(), 0
+    for deletion in cloze_deletions(text):
+        result.append(inert(text[last : deletion.start]))
+        result.append(f"[{inert(deletion.answer)}]", style="bold green")
+        result.append(f"c{deletion.number}", style="dim")
+        last = deletion.end
+    result.append(inert(text[last:]))
+    return result
+
+
+def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:
+    for d in diagnostics:
+        style = "red" if d.severity is Severity.ERROR else "yellow"
+        console.print(
+            Text.assemble(
+                (inert(f"{d.path}:{d.line}:{d.column}: "), "bold"),
+                (str(d.severity), style),
+                f": {inert(d.message)} ",
+                (f"[{d.code}]", "dim"),
+            )
+        )
+
+
+def print_line(console: Console, text: str, style: str = "") -> None:
+    console.print(plain(text, style))
