@@ -30,6 +30,11 @@ class Kind(StrEnum):
     CLOZE = "cloze"
 
     @property
+    def label(self) -> str:
+        """How messages name a card of this kind: "flashcard", "choice card", ..."""
+        return "flashcard" if self is Kind.FLASHCARD else f"{self.value} card"
+
+    @property
     def auto_graded(self) -> bool:
         """Whether quizcli can mark an answer right or wrong by itself."""
         return self is not Kind.FLASHCARD

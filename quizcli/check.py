@@ -8,6 +8,7 @@ from typing import Any
 from quizcli.decks import DeckFile
 from quizcli.errors import Diagnostic
 from quizcli.parser import ParseResult, read_deck
+from quizcli.text import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,25 +33,19 @@ class CheckReport:
 
     def summary(self) -> str:
         return (
-            f"{_count(len(self.results), 'deck')}, {_count(self.card_count, 'card')}, "
-            f"{_count(self.error_count, 'error')}, {_count(self.warning_count, 'warning')}"
+            f"{plural(len(self.results), 'deck')}, {plural(self.card_count, 'card')}, "
+            f"{plural(self.error_count, 'error')}, {plural(self.warning_count, 'warning')}"
         )
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "decks": [
-                {"name": r.deck.name, "path": r.deck.path, "cards": len(r.deck.cards)} for r in self.results
-            ],
+            "decks": [{"name": r.deck.name, "path": r.deck.path, "cards": len(r.deck.cards)} for r in self.results],
             "diagnostics": [d.to_dict() for d in self.diagnostics],
             "errors": self.error_count,
             "warnings": self.warning_count,
             "cards": self.card_count,
             "summary": self.summary(),
         }
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def check_decks(deck_files: list[DeckFile]) -> CheckReport:

@@ -63,15 +63,20 @@ class _Reporter:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
 
-    def at(self, mark: yaml.Mark | None, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    def at(self, line: int, column: int, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        """Record a problem at a 1-based line and column."""
         self.diagnostics.append(Diagnostic(self.path, line, column, severity, code, message))
 
+    def at_mark(self, mark: yaml.Mark | None, code: str, message: str) -> None:
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        self.at(line, column, code, message)
+
     def error(self, node: yaml.Node, code: str, message: str) -> None:
-        self.at(node.start_mark, code, message)
+        self.at_mark(node.start_mark, code, message)
 
     def warning(self, node: yaml.Node, code: str, message: str) -> None:
-        self.at(node.start_mark, code, message, Severity.WARNING)
+        mark = node.start_mark
+        self.at(mark.line + 1, mark.column + 1, code, message, Severity.WARNING)
 
 
 Fields = dict[str, tuple[yaml.Node, yaml.Node]]
@@ -102,23 +107,23 @@ def load_deck(path: Path, name: str | None = None) -> Deck:
 
 def _decode(raw: bytes, reporter: _Reporter) -> str | None:
     if len(raw) > MAX_FILE_BYTES:
-        reporter.at(None, "E100", f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split the deck")
+        reporter.at(1, 1, "E100", f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split the deck")
         return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            reporter.at(None, "E100", "file starts with a UTF-16 mark but is not valid UTF-16")
+            reporter.at(1, 1, "E100", "file starts with a UTF-16 mark but is not valid UTF-16")
             return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start)
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1)
-        reporter.at(yaml.Mark("", 0, line, column, None, None), "E100", "file is not valid UTF-8 text; save it as UTF-8")
+        reporter.at(line + 1, column + 1, "E100", "file is not valid UTF-8 text; save it as UTF-8")
         return None
     if "\x00" in text:
-        reporter.at(None, "E100", "file contains NUL bytes; it is not a text deck")
+        reporter.at(1, 1, "E100", "file contains NUL bytes; it is not a text deck")
         return None
     return text
 
@@ -131,13 +136,13 @@ def parse_deck(text: str, path: str, name: str) -> ParseResult:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
-        reporter.at(exc.problem_mark or exc.context_mark, "E100", f"YAML syntax: {problem}")
+        reporter.at_mark(exc.problem_mark or exc.context_mark, "E100", f"YAML syntax: {problem}")
         return ParseResult(empty, reporter.diagnostics)
     except (yaml.YAMLError, RecursionError) as exc:
-        reporter.at(None, "E100", f"YAML syntax: {exc}")
+        reporter.at(1, 1, "E100", f"YAML syntax: {exc}")
         return ParseResult(empty, reporter.diagnostics)
     if root is None:
-        reporter.at(None, "E101", "the file is empty; a deck needs at least a 'cards:' list")
+        reporter.at(1, 1, "E101", "the file is empty; a deck needs at least a 'cards:' list")
         return ParseResult(empty, reporter.diagnostics)
     deck = _deck(root, reporter, name, path) or empty
     return ParseResult(deck, reporter.diagnostics)
@@ -164,22 +169,19 @@ def _deck(root: yaml.Node, rep: _Reporter, name: str, path: str) -> Deck | None:
         return Deck(name, path, title, description, tags)
     if not card_nodes:
         rep.warning(cards_node, "W202", "deck has no cards")
-    cards = _unique_cards([c for n in card_nodes if (c := _card(n, rep, tags)) is not None], card_nodes, rep)
+    parsed = [(card, node) for node in card_nodes if (card := _card(node, rep, tags)) is not None]
+    cards = _unique_cards(parsed, rep)
     return Deck(name, path, title, description, tags, tuple(cards))
 
 
-def _unique_cards(cards: list[Card], nodes: list[yaml.Node], rep: _Reporter) -> list[Card]:
+def _unique_cards(parsed: list[tuple[Card, yaml.Node]], rep: _Reporter) -> list[Card]:
     """Drop (and report) cards whose id repeats an earlier card's."""
     first_line: dict[str, int] = {}
     unique = []
-    for card in cards:
+    for card, node in parsed:
         if card.id in first_line:
             hint = "" if card.explicit_id else " (two cards with the same text: give them explicit ids)"
-            rep.at(
-                yaml.Mark("", 0, card.line - 1, 0, None, None),
-                "E107",
-                f"duplicate id '{card.id}' (first used on line {first_line[card.id]}){hint}",
-            )
+            rep.error(node, "E107", f"duplicate id '{card.id}' (first used on line {first_line[card.id]}){hint}")
             continue
         first_line[card.id] = card.line
         unique.append(card)
@@ -194,7 +196,7 @@ def _card(node: yaml.Node, rep: _Reporter, deck_tags: tuple[str, ...]) -> Card |
     if kind is None:
         _reject_unknown(fields, ALL_CARD_KEYS, rep, "card")
         return None
-    _reject_unknown(fields, COMMON_KEYS + KIND_KEYS[kind], rep, f"{kind} card")
+    _reject_unknown(fields, COMMON_KEYS + KIND_KEYS[kind], rep, kind.label)
     errors_before = len(rep.diagnostics)
     card = _build(kind, fields, node, rep)
     if card is None or any(d.severity is Severity.ERROR for d in rep.diagnostics[errors_before:]):
@@ -350,11 +352,11 @@ def _with_id(card: Card, fields: Fields, node: yaml.Node, rep: _Reporter) -> Car
         rep.warning(node, "W201", f"card has no id (derived '{card_id}'); editing its text will reset its progress")
         return replace(card, id=card_id, explicit_id=False)
     id_node = fields["id"][1]
-    card_id = _scalar_text(id_node)
-    if card_id is None or not ID_PATTERN.fullmatch(card_id):
+    explicit = _scalar_text(id_node)
+    if explicit is None or not ID_PATTERN.fullmatch(explicit):
         rep.error(id_node, "E112", "id must be letters, digits, '-', '_' or '.', starting with a letter or digit")
         return None
-    return replace(card, id=card_id)
+    return replace(card, id=explicit)
 
 
 # ---- generic node helpers ------------------------------------------------------------

@@ -16,9 +16,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcli.decks import DeckSummary
 from quizcli.cards import LETTERS, Card, Deck, Kind, cloze_deletions
+from quizcli.decks import DeckSummary
 from quizcli.errors import Diagnostic, Severity
+from quizcli.text import plural
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -69,7 +70,8 @@ def print_deck(console: Console, deck: Deck) -> None:
     console.print(plain(deck.title, "bold"))
     if deck.description:
         console.print(plain(deck.description))
-    console.print(plain(f"{deck.name} · {len(deck.cards)} cards · {sum(1 for _ in deck.items())} study items", "dim"))
+    items = sum(1 for _ in deck.items())
+    console.print(plain(f"{deck.name} · {plural(len(deck.cards), 'card')} · {plural(items, 'study item')}", "dim"))
     for card in deck.cards:
         console.print(card_panel(card))
 
@@ -132,9 +134,10 @@ def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> No
                 (str(d.severity), style),
                 f": {inert(d.message)} ",
                 (f"[{d.code}]", "dim"),
-            )
+            ),
+            soft_wrap=True,
         )
 
 
 def print_line(console: Console, text: str, style: str = "") -> None:
-    console.print(plain(text, style))
+    console.print(plain(text, style), soft_wrap=True)

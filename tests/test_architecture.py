@@ -1,0 +1,64 @@
+"""The layering rules hold: each outside library is imported by one module only, and lint and types pass."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+PACKAGE = REPO / "quizcli"
+OWNERS = {
+    "yaml": {"parser"},
+    "rich": {"ui"},
+    "sqlite3": {"store"},
+    "typer": {"cli"},
+    "fsrs": {"scheduler"},
+}
+
+
+def imported_roots(source: str) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def modules() -> list[tuple[str, set[str]]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        found.append((name, imported_roots(path.read_text(encoding="utf-8"))))
+    return found
+
+
+@pytest.mark.parametrize("library", sorted(OWNERS))
+def test_each_library_is_imported_by_its_owner_only(library: str) -> None:
+    importers = {name for name, roots in modules() if library in roots}
+    assert importers <= OWNERS[library], f"{library} imported by {importers - OWNERS[library]}"
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name, path=str(REPO / ".venv" / "bin")) or shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (pip install '.[test]')")
+    return path
+
+
+def test_ruff_lint_passes() -> None:
+    result = subprocess.run([tool("ruff"), "check", str(REPO)], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_passes() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml")],
+        capture_output=True, text=True, cwd=REPO,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,132 @@
+"""The decks, show and check commands, run as a user would through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import LONG_CONTEXT, write_deck
+from typer.testing import CliRunner
+
+from quizcli.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def test_decks_lists_the_bundled_deck() -> None:
+    result = run("decks")
+    assert result.exit_code == 0
+    assert "long-context" in result.stdout and "Long-Context" in result.stdout and "bundled" in result.stdout
+
+
+def test_decks_json_includes_user_decks(user_decks: Path) -> None:
+    write_deck(user_decks, "mine", "title: Mine\ncards:\n  - {id: a, front: x, back: y, reverse: true}\n")
+    rows = {row["name"]: row for row in json.loads(run("decks", "--json").stdout)}
+    assert rows["mine"] == {
+        "name": "mine", "path": str(user_decks / "mine.yaml"), "source": "user",
+        "title": "Mine", "cards": 1, "items": 2, "errors": 0,
+    }  # fmt: skip
+    assert rows["long-context"]["source"] == "bundled"
+
+
+def test_user_deck_shadows_bundled_deck_of_same_name(user_decks: Path) -> None:
+    write_deck(user_decks, "long-context", "title: My own\ncards: []\n")
+    rows = {row["name"]: row for row in json.loads(run("decks", "--json").stdout)}
+    assert rows["long-context"]["title"] == "My own"
+
+
+def test_show_renders_answers_marked() -> None:
+    result = run("show", "long-context")
+    assert result.exit_code == 0
+    assert "✓ B) Attention spreads thin over more positions" in result.stdout
+    assert "Answer: true" in result.stdout
+
+
+def test_show_json_is_the_normalised_deck() -> None:
+    data = json.loads(run("show", str(LONG_CONTEXT), "--json").stdout)
+    q1 = next(c for c in data["cards"] if c["id"] == "q1-dilution")
+    assert q1["kind"] == "choice" and q1["answer"] == "B" and len(q1["choices"]) == 4
+    sink = next(c for c in data["cards"] if c["id"] == "attention-sink")
+    assert sink["items"] == ["attention-sink", "attention-sink:reverse"]
+
+
+def test_show_never_interprets_markup(user_decks: Path) -> None:
+    write_deck(
+        user_decks, "hostile", 'cards:\n  - {id: a, front: "[bold red]hi[/] \\e[31m", back: "[link=x]y[/link]"}\n'
+    )
+    result = run("show", "hostile")
+    assert "[bold red]hi[/]" in result.stdout and "[link=x]y[/link]" in result.stdout
+    assert "\x1b" not in result.stdout and "^[[31m" in result.stdout
+
+
+def test_check_clean_deck() -> None:
+    result = run("check", str(LONG_CONTEXT))
+    assert result.exit_code == 0
+    assert result.stdout.strip().endswith("1 deck, 28 cards, 0 errors, 0 warnings")
+
+
+def test_check_reports_every_problem_with_location(tmp_path: Path) -> None:
+    bad = write_deck(tmp_path, "bad", "cards:\n  - id: a\n    frnt: x\n    back: y\n  - id: b\n    front: z\n")
+    result = run("check", str(bad), str(LONG_CONTEXT))
+    assert result.exit_code == 1
+    assert f"{bad}:3:5: error: unknown key 'frnt' in flashcard (did you mean 'front'?) [E102]" in result.stdout
+    assert f"{bad}:5:5: error: missing 'back' [E103]" in result.stdout
+    assert "2 decks, 28 cards, 3 errors, 0 warnings" in result.stdout
+
+
+def test_check_json(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "warn", "cards:\n  - front: x\n    back: y\n")
+    result = run("check", str(deck), "--json")
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0
+    assert data["summary"] == "1 deck, 1 card, 0 errors, 1 warning"
+    assert data["diagnostics"][0] | {"message": ""} == {
+        "path": str(deck), "line": 2, "column": 5, "severity": "warning", "code": "W201", "message": "",
+    }  # fmt: skip
+
+
+def test_check_without_arguments_checks_every_known_deck() -> None:
+    result = run("check")
+    assert result.exit_code == 0 and "1 deck, 28 cards" in result.stdout
+
+
+def test_unknown_deck_name_is_a_clear_error_with_suggestion() -> None:
+    result = run("show", "long-contxt")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("quizcli: error: no deck named 'long-contxt'; did you mean 'long-context'?")
+    assert "known decks: long-context" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_missing_deck_file_is_an_error() -> None:
+    result = run("show", "nowhere/deck.yaml")
+    assert result.exit_code == 1 and "quizcli: error: no deck file at nowhere/deck.yaml" in result.stderr
+
+
+def test_broken_deck_in_show_lists_problems_on_stderr(tmp_path: Path) -> None:
+    bad = write_deck(tmp_path, "bad", "cards:\n  - id: a\n    front: x\n")
+    result = run("show", str(bad))
+    assert result.exit_code == 1
+    assert "quizcli: error: 1 problem(s) in deck:" in result.stderr and f"{bad}:2:5" in result.stderr
+
+
+def test_usage_error_exits_2() -> None:
+    assert run("show").exit_code == 2
+    assert run("no-such-command").exit_code == 2
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("quizcli ")
+
+
+def test_deck_names_complete(user_decks: Path) -> None:
+    write_deck(user_decks, "linear-algebra", "cards: []\n")
+    from quizcli.cli import _complete_deck
+
+    assert _complete_deck("l") == ["linear-algebra", "long-context"]
+    assert _complete_deck("lo") == ["long-context"]
