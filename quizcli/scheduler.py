@@ -1,0 +1,198 @@
+"""A pure adapter over py-fsrs: (card state, rating, time, settings) in, new state out.
+
+No clock reads and no I/O here.  py-fsrs's own fuzz draws from the unseeded
+global ``random``; it is switched off, and when fuzz is wanted the interval
+is spread the same way py-fsrs would, but from a generator seeded by the
+item and its review count, so replaying the log reproduces every state.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
+from enum import IntEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import fsrs
+
+# py-fsrs's fuzz ranges: (start day, end day, factor).
+_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, float("inf"), 0.05))
+MATURE_DAYS = 21
+
+
+class Rating(IntEnum):
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+class State(IntEnum):
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything that decides a schedule; stored with each review so replays are exact."""
+
+    desired_retention: float = 0.9
+    learning_steps: tuple[int, ...] = (60, 600)  # seconds
+    relearning_steps: tuple[int, ...] = (600,)
+    maximum_interval: int = 36500  # days
+    parameters: tuple[float, ...] = ()  # () means py-fsrs's defaults
+    fuzz: bool = True
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        data: dict[str, Any] = json.loads(text)
+        for key in ("learning_steps", "relearning_steps", "parameters"):
+            data[key] = tuple(data[key])
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    state: State
+    due: datetime
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+    @property
+    def interval_days(self) -> float:
+        """Days from the last review to the due date (0 for a card never reviewed)."""
+        if self.last_review is None:
+            return 0.0
+        return (self.due - self.last_review).total_seconds() / 86400
+
+    @property
+    def mature(self) -> bool:
+        return self.state is State.REVIEW and self.interval_days >= MATURE_DAYS
+
+
+def new_card(when: datetime) -> CardState:
+    return CardState(State.NEW, due=when)
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One answer as the log keeps it: enough to replay the schedule exactly."""
+
+    rating: Rating
+    when: datetime
+    settings: Settings
+
+
+@lru_cache(maxsize=16)
+def _scheduler(settings: Settings) -> fsrs.Scheduler:
+    import fsrs
+
+    options: dict[str, Any] = {
+        "desired_retention": settings.desired_retention,
+        "learning_steps": tuple(timedelta(seconds=s) for s in settings.learning_steps),
+        "relearning_steps": tuple(timedelta(seconds=s) for s in settings.relearning_steps),
+        "maximum_interval": settings.maximum_interval,
+        "enable_fuzzing": False,
+    }
+    if settings.parameters:
+        options["parameters"] = settings.parameters
+    return fsrs.Scheduler(**options)
+
+
+def _to_fsrs(state: CardState) -> fsrs.Card:
+    import fsrs
+
+    if state.state is State.NEW:
+        return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=state.due)
+    return fsrs.Card(
+        card_id=1,
+        state=fsrs.State(int(state.state)),
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due,
+        last_review=state.last_review,
+    )
+
+
+def review(state: CardState, rating: Rating, when: datetime, settings: Settings, seed: str) -> CardState:
+    """The state after answering ``rating`` at ``when``.  ``seed`` names the item, for the fuzz."""
+    import fsrs
+
+    after, _ = _scheduler(settings).review_card(_to_fsrs(state), fsrs.Rating(int(rating)), when)
+    lapsed = state.state is State.REVIEW and rating is Rating.AGAIN
+    new_state = CardState(
+        state=State(int(after.state)),
+        due=after.due,
+        step=after.step,
+        stability=after.stability,
+        difficulty=after.difficulty,
+        last_review=after.last_review,
+        reps=state.reps + 1,
+        lapses=state.lapses + int(lapsed),
+    )
+    if settings.fuzz and new_state.state is State.REVIEW:
+        new_state = replace(new_state, due=_fuzzed_due(new_state, when, settings, f"{seed}#{new_state.reps}"))
+    return new_state
+
+
+def _fuzzed_due(state: CardState, when: datetime, settings: Settings, seed: str) -> datetime:
+    days = (state.due - when).days
+    if days < 2.5:
+        return state.due
+    delta = 1.0 + sum(f * max(min(float(days), end) - start, 0.0) for start, end, f in _FUZZ_RANGES)
+    high = min(round(days + delta), settings.maximum_interval)
+    low = min(max(2, round(days - delta)), high)
+    fuzzed = min(round(random.Random(seed).random() * (high - low + 1) + low), settings.maximum_interval)
+    return state.due + timedelta(days=fuzzed - days)
+
+
+def preview(state: CardState, when: datetime, settings: Settings, seed: str) -> dict[Rating, timedelta]:
+    """How long until the item is due again for each possible rating (shown under the rating keys)."""
+    return {rating: review(state, rating, when, settings, seed).due - when for rating in Rating}
+
+
+def retrievability(state: CardState, when: datetime, settings: Settings) -> float | None:
+    """Predicted probability of recall at ``when``; None for a card never reviewed."""
+    if state.state is State.NEW or state.stability is None:
+        return None
+    return float(_scheduler(settings).get_card_retrievability(_to_fsrs(state), when))
+
+
+def replay(reviews: Iterable[Review], seed: str) -> CardState | None:
+    """Rebuild an item's state from its log, in order; None when it has no reviews."""
+    state: CardState | None = None
+    for entry in reviews:
+        state = review(state or new_card(entry.when), entry.rating, entry.when, entry.settings, seed)
+    return state
+
+
+def format_interval(delta: timedelta) -> str:
+    """Anki-style short interval: ``<1m``, ``10m``, ``3h``, ``4d``, ``2.5mo``, ``1.2y``."""
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo".replace(".0mo", "mo")
+    return f"{days / 365:.1f}y".replace(".0y", "y")

@@ -1,0 +1,320 @@
+"""The progress database: the only module that imports ``sqlite3``.
+
+The append-only ``reviews`` table is the source of truth; ``cards`` holds
+each item's current state, derived from the log and rebuildable from it.
+Every answer is one transaction, committed (WAL, ``synchronous=FULL``)
+before the next card is shown, so a killed process loses at most the card
+on screen.  The schema evolves by numbered, append-only migrations applied
+on open, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from quizcli import paths
+from quizcli.clock import from_text, to_text
+from quizcli.errors import QuizcliError
+from quizcli.scheduler import CardState, Rating, Review, Settings, State
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 1: the review log, derived card states, suspend/bury flags
+        "CREATE TABLE settings (id INTEGER PRIMARY KEY, json TEXT NOT NULL UNIQUE)",
+        """CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            deck TEXT NOT NULL,
+            item TEXT NOT NULL,
+            reviewed_at TEXT NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            kind TEXT NOT NULL CHECK (kind IN ('review', 'practice')),
+            state_before INTEGER NOT NULL,
+            elapsed_days REAL,
+            retrievability REAL,
+            duration_ms INTEGER,
+            settings_id INTEGER NOT NULL REFERENCES settings (id)
+        )""",
+        "CREATE INDEX reviews_by_item ON reviews (deck, item, id)",
+        "CREATE INDEX reviews_by_time ON reviews (reviewed_at)",
+        """CREATE TABLE cards (
+            deck TEXT NOT NULL,
+            item TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            due TEXT NOT NULL,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            last_review TEXT,
+            reps INTEGER NOT NULL,
+            lapses INTEGER NOT NULL,
+            PRIMARY KEY (deck, item)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX cards_due ON cards (deck, due)",
+        """CREATE TABLE flags (
+            deck TEXT NOT NULL,
+            item TEXT NOT NULL,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            buried_until TEXT,
+            PRIMARY KEY (deck, item)
+        ) WITHOUT ROWID""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(QuizcliError):
+    """The progress database could not be opened, read or written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer to record.  ``after`` is None for practice (cram) answers, which leave the schedule alone."""
+
+    deck: str
+    item: str
+    rating: Rating
+    when: datetime
+    before: CardState
+    after: CardState | None
+    settings: Settings
+    retrievability: float | None = None
+    duration_ms: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return "practice" if self.after is None else "review"
+
+
+@dataclass(frozen=True, slots=True)
+class Flags:
+    suspended: bool = False
+    buried_until: datetime | None = None
+
+
+class Store:
+    """An open progress database.  Use as a context manager, or call `close`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+        self._settings_ids: dict[Settings, int] = {}
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Store:
+        path = path or paths.progress_db()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the progress database {path}: {_reason(exc)}") from exc
+        store = cls(connection, path)
+        try:
+            store._configure()
+            store._migrate()
+        except sqlite3.Error as exc:
+            connection.close()
+            raise StoreError(f"cannot use the progress database {path}: {_reason(exc)}") from exc
+        return store
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def _configure(self) -> None:
+        self._db.execute("PRAGMA busy_timeout = 30000")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer quizcli (schema {version}, this one knows {SCHEMA_VERSION}); "
+                "upgrade quizcli"
+            )
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            self._apply(number)
+
+    def _apply(self, number: int) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if self.schema_version() < number:  # another process may have migrated meanwhile
+                for statement in MIGRATIONS[number - 1]:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction; any database failure becomes a `StoreError` saying what was not saved."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not save {what}: {_reason(exc)}") from exc
+        try:
+            yield self._db
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise StoreError(f"could not save {what}: {_reason(exc)}") from exc
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    # ---- reviews and states ---------------------------------------------------------------
+
+    def record(self, answer: Answer) -> int:
+        """Append an answer to the log and, for a review, update the item's state, atomically."""
+        with self._write("the last answer") as db:
+            settings_id = self._settings_id(db, answer.settings)
+            before = answer.before
+            elapsed = None if before.last_review is None else (answer.when - before.last_review).total_seconds() / 86400
+            cursor = db.execute(
+                "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, elapsed_days,"
+                " retrievability, duration_ms, settings_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (answer.deck, answer.item, to_text(answer.when), int(answer.rating), answer.kind, int(before.state),
+                 elapsed, answer.retrievability, answer.duration_ms, settings_id),
+            )  # fmt: skip
+            if answer.after is not None:
+                _put_state(db, answer.deck, answer.item, answer.after)
+            return int(cursor.lastrowid or 0)
+
+    def undo(self, review_id: int, deck: str, item: str, restored: CardState | None) -> None:
+        """Remove a logged answer and put back the state the log now implies (None: the item is new again)."""
+        with self._write("the undo") as db:
+            db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            if restored is None:
+                db.execute("DELETE FROM cards WHERE deck = ? AND item = ?", (deck, item))
+            else:
+                _put_state(db, deck, item, restored)
+
+    def item_log(self, deck: str, item: str) -> list[Review]:
+        """The item's scheduling reviews in order (practice answers excluded)."""
+        rows = self._db.execute(
+            "SELECT r.rating, r.reviewed_at, s.json FROM reviews r JOIN settings s ON s.id = r.settings_id"
+            " WHERE r.deck = ? AND r.item = ? AND r.kind = 'review' ORDER BY r.id",
+            (deck, item),
+        )
+        return [Review(Rating(rating), from_text(at), Settings.from_json(js)) for rating, at, js in rows]
+
+    def states(self, deck: str) -> dict[str, CardState]:
+        rows = self._db.execute(f"SELECT item, {_STATE_COLUMNS} FROM cards WHERE deck = ?", (deck,))
+        return {row[0]: _state_from_row(row[1:]) for row in rows}
+
+    def state(self, deck: str, item: str) -> CardState | None:
+        row = self._db.execute(
+            f"SELECT {_STATE_COLUMNS} FROM cards WHERE deck = ? AND item = ?", (deck, item)
+        ).fetchone()
+        return None if row is None else _state_from_row(row)
+
+    def answered_since(self, deck: str, since: datetime) -> tuple[int, int]:
+        """(new items introduced, reviews of seen items) since ``since``, for the daily limits."""
+        row = self._db.execute(
+            "SELECT COUNT(DISTINCT CASE WHEN state_before = 0 THEN item END),"
+            " COUNT(CASE WHEN state_before <> 0 THEN 1 END)"
+            " FROM reviews WHERE deck = ? AND kind = 'review' AND reviewed_at >= ?",
+            (deck, to_text(since)),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def items_with_progress(self, deck: str) -> set[str]:
+        rows = self._db.execute("SELECT DISTINCT item FROM reviews WHERE deck = ?", (deck,))
+        return {row[0] for row in rows}
+
+    def reset(self, deck: str) -> int:
+        """Forget a deck's progress; returns how many logged answers were removed."""
+        with self._write(f"the reset of {deck}") as db:
+            removed = db.execute("DELETE FROM reviews WHERE deck = ?", (deck,)).rowcount
+            db.execute("DELETE FROM cards WHERE deck = ?", (deck,))
+            db.execute("DELETE FROM flags WHERE deck = ?", (deck,))
+        return int(removed)
+
+    def all_logs(self) -> Iterator[tuple[str, str, list[Review]]]:
+        """Every (deck, item, scheduling reviews) in the log, for rebuilding states."""
+        keys = self._db.execute("SELECT DISTINCT deck, item FROM reviews WHERE kind = 'review' ORDER BY deck, item")
+        for deck, item in keys.fetchall():
+            yield deck, item, self.item_log(deck, item)
+
+    def replace_states(self, states: dict[tuple[str, str], CardState]) -> None:
+        """Swap the whole derived state table for ``states`` (a rebuild from the log)."""
+        with self._write("the rebuilt card states") as db:
+            db.execute("DELETE FROM cards")
+            for (deck, item), state in states.items():
+                _put_state(db, deck, item, state)
+
+    # ---- suspend and bury -----------------------------------------------------------------
+
+    def set_flags(self, deck: str, item: str, flags: Flags) -> None:
+        buried = None if flags.buried_until is None else to_text(flags.buried_until)
+        with self._write("the card flag") as db:
+            db.execute(
+                "INSERT INTO flags (deck, item, suspended, buried_until) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (deck, item) DO UPDATE SET suspended = excluded.suspended,"
+                " buried_until = excluded.buried_until",
+                (deck, item, int(flags.suspended), buried),
+            )
+
+    def flags(self, deck: str) -> dict[str, Flags]:
+        rows = self._db.execute("SELECT item, suspended, buried_until FROM flags WHERE deck = ?", (deck,))
+        return {item: Flags(bool(s), None if b is None else from_text(b)) for item, s, b in rows}
+
+    def _settings_id(self, db: sqlite3.Connection, settings: Settings) -> int:
+        if settings not in self._settings_ids:
+            text = settings.to_json()
+            db.execute("INSERT OR IGNORE INTO settings (json) VALUES (?)", (text,))
+            row = db.execute("SELECT id FROM settings WHERE json = ?", (text,)).fetchone()
+            self._settings_ids[settings] = int(row[0])
+        return self._settings_ids[settings]
+
+
+_STATE_COLUMNS = "state, due, step, stability, difficulty, last_review, reps, lapses"
+
+
+def _put_state(db: sqlite3.Connection, deck: str, item: str, s: CardState) -> None:
+    last = None if s.last_review is None else to_text(s.last_review)
+    db.execute(
+        f"INSERT OR REPLACE INTO cards (deck, item, {_STATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (deck, item, int(s.state), to_text(s.due), s.step, s.stability, s.difficulty, last, s.reps, s.lapses),
+    )
+
+
+def _state_from_row(row: tuple[Any, ...]) -> CardState:
+    state, due, step, stability, difficulty, last, reps, lapses = row
+    return CardState(
+        state=State(state),
+        due=from_text(due),
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        last_review=None if last is None else from_text(last),
+        reps=reps,
+        lapses=lapses,
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)

@@ -1,0 +1,115 @@
+"""The progress store: migrations from empty, atomic answers, undo, and a log that rebuilds every state."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from quizcli.scheduler import CardState, Rating, Settings, State, new_card, replay, review
+from quizcli.store import SCHEMA_VERSION, Answer, Flags, Store, StoreError
+
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+SETTINGS = Settings()
+
+
+def answer(store: Store, item: str, rating: Rating, when: datetime, deck: str = "d") -> CardState:
+    before = store.state(deck, item) or new_card(when)
+    after = review(before, rating, when, SETTINGS, f"{deck}/{item}")
+    store.record(Answer(deck, item, rating, when, before, after, SETTINGS))
+    return after
+
+
+def test_migrations_build_the_schema_from_an_empty_database(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    Store.open(path).close()
+    db = sqlite3.connect(path)
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"settings", "reviews", "cards", "flags"} <= tables
+    assert {"reviews_by_item", "reviews_by_time", "cards_due"} <= indexes
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    Store.open(path).close()  # reopening applies nothing twice
+
+
+def test_a_database_from_a_newer_quizcli_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer quizcli"):
+        Store.open(path)
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot use the progress database"):
+        Store.open(path)
+    assert path.read_bytes() == b"this is not sqlite" * 100  # never overwritten
+
+
+def test_states_follow_the_log_and_rebuild_exactly(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        when = T0
+        for step, rating in enumerate([Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.GOOD, Rating.EASY, Rating.HARD]):
+            answer(store, "a", rating, when)
+            answer(store, "b", Rating(1 + step % 4), when)
+            when += timedelta(days=3)
+        live = store.states("d")
+        for item in ("a", "b"):
+            assert replay(store.item_log("d", item), f"d/{item}") == live[item]
+        assert live["a"].reps == 6 and live["a"].lapses == 1
+
+
+def test_undo_removes_the_entry_and_restores_the_previous_state(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        first = answer(store, "a", Rating.GOOD, T0)
+        answer(store, "a", Rating.AGAIN, T0 + timedelta(minutes=10))
+        [*_, last_id] = [r[0] for r in store._db.execute("SELECT id FROM reviews ORDER BY id")]
+        store.undo(last_id, "d", "a", replay(store.item_log("d", "a")[:-1], "d/a"))
+        assert store.state("d", "a") == first
+        assert len(store.item_log("d", "a")) == 1
+
+
+def test_practice_answers_are_logged_but_never_schedule(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        state = answer(store, "a", Rating.GOOD, T0)
+        store.record(Answer("d", "a", Rating.AGAIN, T0, state, None, SETTINGS))
+        assert store.state("d", "a") == state
+        assert store.item_log("d", "a")[-1].rating is Rating.GOOD
+        assert store.items_with_progress("d") == {"a"}
+
+
+def test_daily_counts_and_flags_and_reset(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "p.db") as store:
+        answer(store, "a", Rating.GOOD, T0)
+        answer(store, "a", Rating.GOOD, T0 + timedelta(minutes=1))
+        answer(store, "b", Rating.GOOD, T0)
+        assert store.answered_since("d", T0) == (2, 1)
+        assert store.answered_since("d", T0 + timedelta(hours=1)) == (0, 0)
+        store.set_flags("d", "a", Flags(suspended=True))
+        assert store.flags("d") == {"a": Flags(True, None)}
+        assert store.reset("d") == 3
+        assert store.states("d") == {} and store.flags("d") == {}
+
+
+def test_settings_are_kept_with_each_review(tmp_path: Path) -> None:
+    custom = Settings(desired_retention=0.8, learning_steps=(30, 300))
+    with Store.open(tmp_path / "p.db") as store:
+        before = new_card(T0)
+        after = review(before, Rating.GOOD, T0, custom, "d/a")
+        store.record(Answer("d", "a", Rating.GOOD, T0, before, after, custom))
+        assert store.item_log("d", "a")[0].settings == custom
+        assert store.state("d", "a") == after
+        assert after.state is State.LEARNING and after.due == T0 + timedelta(seconds=300)
+
+
+def test_unwritable_location_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(StoreError, match="cannot open the progress database"):
+        Store.open(blocker / "sub" / "progress.db")
