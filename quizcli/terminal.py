@@ -1,0 +1,132 @@
+"""Reading the user's answers: single key presses on a terminal, whole lines otherwise.
+
+Screens ask an `Input` for a key or a line and never care which kind they
+have.  `KeyInput` reads one key at a time from a terminal in cbreak mode
+(Ctrl-C still raises `KeyboardInterrupt`); `LineInput` reads a line per
+answer from a pipe or file, so sessions can be scripted and tested; both
+raise `EOFError` at the end of input.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol, TextIO
+
+ENTER, BACKSPACE, ESCAPE = "enter", "backspace", "escape"
+_ESCAPES = {"[A": "up", "[B": "down", "[C": "right", "[D": "left"}
+
+
+class Input(Protocol):
+    interactive: bool
+
+    def key(self) -> str:
+        """One key press (``"a"``, ``"1"``, ``"enter"``, ``"backspace"``, ``"escape"``, ``"left"``...)."""
+
+    def line(self, prompt: str) -> str:
+        """A line of text typed by the user, without its newline."""
+
+
+class LineInput:
+    """Answers from a non-terminal stdin: each key request consumes a whole line."""
+
+    interactive = False
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream or sys.stdin
+
+    def key(self) -> str:
+        text = self._read().strip()
+        return ENTER if text == "" else text
+
+    def line(self, prompt: str) -> str:
+        return self._read().strip()
+
+    def _read(self) -> str:
+        text = self._stream.readline()
+        if text == "":
+            raise EOFError
+        return text.rstrip("\r\n")
+
+
+class KeyInput:
+    """Single key presses from the controlling terminal; use inside `cbreak`."""
+
+    interactive = True
+
+    def __init__(self, fd: int | None = None) -> None:
+        self._fd = sys.stdin.fileno() if fd is None else fd
+
+    def key(self) -> str:
+        char = self._read_char()
+        if char in ("\r", "\n"):
+            return ENTER
+        if char in ("\x7f", "\b"):
+            return BACKSPACE
+        if char == "\x04":
+            raise EOFError
+        if char == "\x1b":
+            return self._escape_sequence()
+        return char
+
+    def line(self, prompt: str) -> str:
+        with _cooked(self._fd):
+            return input(prompt)
+
+    def _read_char(self) -> str:
+        """One character, reading a UTF-8 sequence whole but never past it (keys typed ahead stay queued)."""
+        first = os.read(self._fd, 1)
+        if not first:
+            raise EOFError
+        length = 1 if first[0] < 0xC0 else 2 if first[0] < 0xE0 else 3 if first[0] < 0xF0 else 4
+        data = first + (os.read(self._fd, length - 1) if length > 1 else b"")
+        return data.decode("utf-8", errors="replace")
+
+    def _escape_sequence(self) -> str:
+        """Arrow keys arrive as ESC [ A..D; a lone ESC is the Escape key."""
+        import select
+
+        if not select.select([self._fd], [], [], 0.05)[0]:
+            return ESCAPE
+        rest = os.read(self._fd, 1) + (os.read(self._fd, 1) if select.select([self._fd], [], [], 0.05)[0] else b"")
+        return _ESCAPES.get(rest.decode("ascii", errors="replace"), ESCAPE)
+
+
+@contextmanager
+def cbreak(fd: int | None = None) -> Iterator[None]:
+    """Keys arrive one at a time without echo; signals (Ctrl-C) still work; restored on exit."""
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno() if fd is None else fd
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        mode = termios.tcgetattr(fd)
+        mode[3] &= ~termios.ECHO
+        termios.tcsetattr(fd, termios.TCSADRAIN, mode)
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+@contextmanager
+def _cooked(fd: int) -> Iterator[None]:
+    """Normal line editing (echo, backspace) for typed answers, back to cbreak afterwards."""
+    import termios
+
+    saved = termios.tcgetattr(fd)
+    mode = termios.tcgetattr(fd)
+    mode[3] |= termios.ICANON | termios.ECHO
+    termios.tcsetattr(fd, termios.TCSADRAIN, mode)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def open_input() -> Input:
+    """Key presses when stdin is a terminal, lines otherwise."""
+    return KeyInput() if sys.stdin.isatty() else LineInput()
