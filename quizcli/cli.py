@@ -142,6 +142,54 @@ def check_command(
         raise typer.Exit(1)
 
 
+@app.command("study")
+def study_command(
+    deck: DeckArg,
+    new: Annotated[int | None, typer.Option("--new", min=0, help="New cards today (default: 20, or config).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=0, help="Most reviews today (default: 200).")] = None,
+    retention: Annotated[
+        float | None, typer.Option("--retention", help="Desired retention, 0.70-0.99 (default: 0.90).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only cards with this tag.")] = None,
+    cram: Annotated[bool, typer.Option("--cram", help="Practise every card; the schedule is not touched.")] = False,
+    ahead: Annotated[bool, typer.Option("--ahead", help="Also review cards that are not due yet.")] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help="Fix the order of choice options.")] = None,
+) -> None:
+    """Study a deck with spaced repetition (FSRS): due cards first, then new ones.
+
+    Keys: Space/Enter reveal, 1-4 rate (Again, Hard, Good, Easy), A-D choose,
+    u undo, s suspend, b bury until tomorrow, q quit.  Settings live in
+    config.toml in the quizcli config directory (see docs/study.md).
+
+    Example: quizcli study long-context --new 10 --tag key-issues
+    """
+    from quizcli.study import StudyRequest, study
+
+    status = study(StudyRequest(deck, new, limit, retention, tag, cram, ahead, seed))
+    if status:
+        raise typer.Exit(status)
+
+
+@app.command("reset")
+def reset_command(
+    deck: DeckArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Forget all study progress of a deck (its review history and schedule).
+
+    Example: quizcli reset long-context --yes
+    """
+    from quizcli.decks import resolve_deck
+    from quizcli.store import Store
+
+    name = resolve_deck(deck).name
+    if not yes and not typer.confirm(f"Forget all progress on '{name}'?"):
+        raise typer.Exit(1)
+    with Store.open() as store:
+        removed = store.reset(name)
+    print(f"Forgot {removed} answers on '{name}'.")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

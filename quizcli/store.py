@@ -239,6 +239,16 @@ class Store:
         ).fetchone()
         return int(row[0]), int(row[1])
 
+    def due_outlook(self, deck: str, until: datetime) -> tuple[datetime | None, int]:
+        """(when the next unsuspended item is due, how many are due before ``until``)."""
+        row = self._db.execute(
+            "SELECT MIN(c.due), COUNT(CASE WHEN c.due < ? THEN 1 END) FROM cards c"
+            " LEFT JOIN flags f ON f.deck = c.deck AND f.item = c.item"
+            " WHERE c.deck = ? AND COALESCE(f.suspended, 0) = 0",
+            (to_text(until), deck),
+        ).fetchone()
+        return (None if row[0] is None else from_text(row[0])), int(row[1])
+
     def items_with_progress(self, deck: str) -> set[str]:
         rows = self._db.execute("SELECT DISTINCT item FROM reviews WHERE deck = ?", (deck,))
         return {row[0] for row in rows}

@@ -1,0 +1,122 @@
+"""Study settings: defaults, the user's ``config.toml``, per-deck overrides, then command-line flags.
+
+```toml
+[study]
+desired_retention = 0.9
+new_per_day = 20
+reviews_per_day = 200
+learning_steps = ["1m", "10m"]
+relearning_steps = ["10m"]
+maximum_interval = 36500   # days
+
+[decks.long-context]      # overrides for one deck
+new_per_day = 10
+```
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from quizcli import paths
+from quizcli.errors import QuizcliError
+from quizcli.scheduler import Settings
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+KEYS = ("desired_retention", "new_per_day", "reviews_per_day", "learning_steps", "relearning_steps", "maximum_interval")
+
+
+@dataclass(frozen=True, slots=True)
+class StudyConfig:
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    settings: Settings = field(default_factory=Settings)
+
+
+class ConfigError(QuizcliError):
+    """The config file cannot be read or holds a value quizcli cannot use."""
+
+
+def load_config(deck: str, path: Path | None = None) -> StudyConfig:
+    """The settings for ``deck``: defaults, then ``[study]``, then ``[decks.<deck>]``."""
+    path = path or paths.config_file()
+    if not path.is_file():
+        return StudyConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    config = _apply(StudyConfig(), _table(data, "study", path), path, "[study]")
+    per_deck = _table(_table(data, "decks", path), deck, path)
+    return _apply(config, per_deck, path, f"[decks.{deck}]")
+
+
+def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: '{key}' must be a table")
+    return value
+
+
+def _apply(config: StudyConfig, table: dict[str, Any], path: Path, where: str) -> StudyConfig:
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting {unknown[0]!r} in {where} (known: {', '.join(KEYS)})")
+    try:
+        return _with_values(config, table)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: {where}: {exc}") from exc
+
+
+def _with_values(config: StudyConfig, table: dict[str, Any]) -> StudyConfig:
+    settings = config.settings
+    if "desired_retention" in table:
+        settings = replace(settings, desired_retention=retention(table["desired_retention"]))
+    if "learning_steps" in table:
+        settings = replace(settings, learning_steps=steps(table["learning_steps"]))
+    if "relearning_steps" in table:
+        settings = replace(settings, relearning_steps=steps(table["relearning_steps"]))
+    if "maximum_interval" in table:
+        settings = replace(settings, maximum_interval=_positive(table["maximum_interval"], "maximum_interval"))
+    new = _count(table.get("new_per_day", config.new_per_day), "new_per_day")
+    reviews = _count(table.get("reviews_per_day", config.reviews_per_day), "reviews_per_day")
+    return StudyConfig(new, reviews, settings)
+
+
+def retention(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.7 <= value <= 0.99:
+        raise ValueError(f"desired retention must be a number from 0.70 to 0.99, got {value!r}")
+    return float(value)
+
+
+def steps(values: Any) -> tuple[int, ...]:
+    if not isinstance(values, list):
+        raise ValueError(f'steps must be a list like ["1m", "10m"], got {values!r}')
+    return tuple(parse_duration(v) for v in values)
+
+
+def parse_duration(value: Any) -> int:
+    """``"10m"``, ``"1h"``, ``"1d"``, ``"30s"`` or a number of seconds, as whole seconds."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = _DURATION.match(str(value))
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"a step must be a duration like '1m', '10m', '1h' or '1d', got {value!r}")
+    return round(float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+
+
+def _count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
+    return value
+
+
+def _positive(value: Any, name: str) -> int:
+    if _count(value, name) == 0:
+        raise ValueError(f"{name} must be at least 1")
+    return int(value)

@@ -1,0 +1,222 @@
+"""A study session: which item comes next, and what an answer does.  No terminal here.
+
+The order is Anki's: learning and relearning items that are due, then due
+reviews (most overdue first), then new items up to the daily limit.  Items
+answered Again come back after their learning step; when nothing else is left,
+learning items due within the learn-ahead window (20 minutes) are shown early.
+Items of one card (a flashcard and its reverse, the deletions of a cloze) are
+kept apart unless nothing else is left.  Every answer is in the store before
+`answer` returns.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from quizcli import scheduler
+from quizcli.cards import Deck, Item
+from quizcli.clock import day_start
+from quizcli.scheduler import CardState, Rating, Settings, State
+from quizcli.store import Answer, Flags, Store
+
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True, slots=True)
+class StudyOptions:
+    new_limit: int = 20
+    review_limit: int = 200
+    tag: str | None = None
+    cram: bool = False
+    ahead: bool = False
+    settings: Settings = field(default_factory=Settings)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    item: Item
+    rating: Rating
+    review_id: int
+    before: CardState
+    after: CardState | None
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    new: int
+    learning: int
+    review: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    studied: int
+    correct: int
+    seconds: float
+    next_due: datetime | None
+    due_tomorrow: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.studied) if self.studied else 0
+
+
+class Session:
+    def __init__(self, deck: Deck, store: Store, options: StudyOptions, clock: Callable[[], datetime]) -> None:
+        self.deck, self.store, self.options, self.clock = deck, store, options, clock
+        self.started = clock()
+        self.results: list[Result] = []
+        self.states = store.states(deck.name)
+        self._shown: dict[str, set[str]] = {}
+        self._pending: list[Item] = []
+        self._rng = random.Random()
+        self._build_queues([i for i in deck.items() if self._selected(i)])
+
+    def _selected(self, item: Item) -> bool:
+        return self.options.tag is None or self.options.tag in item.card.tags
+
+    def _build_queues(self, items: list[Item]) -> None:
+        now = self.started
+        flags = self.store.flags(self.deck.name)
+        items = [i for i in items if _available(flags.get(i.id), now)]
+        if self.options.cram:
+            self._rng.shuffle(items)
+            self.learning, self.reviews, self.new = [], [], items
+            return
+        new_done, reviews_done = self.store.answered_since(self.deck.name, day_start(now))
+        seen = [i for i in items if i.id in self.states]
+        self.learning = sorted((i for i in seen if self._state(i).state in _LEARNING), key=self._due)
+        horizon = now if not self.options.ahead else datetime.max.replace(tzinfo=now.tzinfo)
+        due = [i for i in seen if self._state(i).state is State.REVIEW and self._due(i) <= horizon]
+        self.reviews = sorted(due, key=self._due)[: max(0, self.options.review_limit - reviews_done)]
+        unseen = [i for i in items if i.id not in self.states]
+        self.new = unseen[: max(0, self.options.new_limit - new_done)]
+
+    def _state(self, item: Item) -> CardState:
+        return self.states.get(item.id) or scheduler.new_card(self.started)
+
+    def _due(self, item: Item) -> datetime:
+        return self._state(item).due
+
+    # ---- choosing ------------------------------------------------------------------------
+
+    def next(self) -> Item | None:
+        """The next item to show, or None when the session is over."""
+        if self._pending:
+            return self._pending.pop()
+        now = self.clock()
+        due_learning = [i for i in self.learning if self._due(i) <= now]
+        learn_ahead = [i for i in self.learning if self._due(i) <= now + LEARN_AHEAD]
+        for allow_siblings in (False, True):
+            for queue in (due_learning, self.reviews, self.new, learn_ahead):
+                item = self._first(queue, allow_siblings)
+                if item is not None:
+                    return item
+        return None
+
+    def _first(self, queue: list[Item], allow_siblings: bool) -> Item | None:
+        for item in queue:
+            if allow_siblings or not self._shown.get(item.card.id, set()) - {item.id}:
+                return item
+        return None
+
+    def counts(self) -> Counts:
+        return Counts(len(self.new), len(self.learning), len(self.reviews))
+
+    # ---- answering -----------------------------------------------------------------------
+
+    def preview(self, item: Item) -> dict[Rating, timedelta]:
+        """The next interval for each rating, shown under the rating keys."""
+        return scheduler.preview(self._state(item), self.clock(), self.options.settings, self._seed(item))
+
+    def answer(self, item: Item, rating: Rating, correct: bool, duration_ms: int | None = None) -> Result:
+        """Record the answer durably, then move the item to where it belongs next."""
+        now, before = self.clock(), self._state(item)
+        settings = self.options.settings
+        after = None if self.options.cram else scheduler.review(before, rating, now, settings, self._seed(item))
+        odds = scheduler.retrievability(before, now, settings)
+        review_id = self.store.record(
+            Answer(self.deck.name, item.id, rating, now, before, after, settings, odds, duration_ms)
+        )
+        self._remove(item)
+        self._place(item, after, rating)
+        self._shown.setdefault(item.card.id, set()).add(item.id)
+        result = Result(item, rating, review_id, before, after, correct)
+        self.results.append(result)
+        return result
+
+    def _place(self, item: Item, after: CardState | None, rating: Rating) -> None:
+        if after is None:  # cram: Again comes back at the end of the queue
+            if rating is Rating.AGAIN:
+                self.new.append(item)
+            return
+        self.states[item.id] = after
+        if after.state in _LEARNING:
+            self.learning.append(item)
+            self.learning.sort(key=self._due)
+
+    def _remove(self, item: Item) -> None:
+        for queue in (self.learning, self.reviews, self.new):
+            if item in queue:
+                queue.remove(item)
+
+    def undo(self) -> Item | None:
+        """Take back the last answer: its log entry goes, its previous state returns, and it is shown again."""
+        if not self.results:
+            return None
+        last = self.results.pop()
+        item = last.item
+        log = self.store.item_log(self.deck.name, item.id)
+        restored = scheduler.replay(log[:-1] if last.after is not None else log, self._seed(item))
+        self.store.undo(last.review_id, self.deck.name, item.id, restored)
+        self._remove(item)
+        if restored is None:
+            self.states.pop(item.id, None)
+        else:
+            self.states[item.id] = restored
+        self._pending.append(item)
+        return item
+
+    def suspend(self, item: Item) -> None:
+        self.store.set_flags(self.deck.name, item.id, Flags(suspended=True))
+        self._drop(item)
+
+    def bury(self, item: Item) -> None:
+        """Hide the item until the next study day (04:00 local)."""
+        until = day_start(self.clock()) + timedelta(days=1)
+        self.store.set_flags(self.deck.name, item.id, Flags(buried_until=until))
+        self._drop(item)
+
+    def _drop(self, item: Item) -> None:
+        self._remove(item)
+        if item in self._pending:
+            self._pending.remove(item)
+
+    def _seed(self, item: Item) -> str:
+        return f"{self.deck.name}/{item.id}"
+
+    # ---- the end -------------------------------------------------------------------------
+
+    def summary(self, seconds: float) -> Summary:
+        now = self.clock()
+        tomorrow = day_start(now) + timedelta(days=2)
+        next_due, due_tomorrow = self.store.due_outlook(self.deck.name, tomorrow)
+        studied = len(self.results)
+        correct = sum(r.correct for r in self.results)
+        return Summary(studied, correct, seconds, next_due, due_tomorrow)
+
+    def next_due(self) -> datetime | None:
+        return self.store.due_outlook(self.deck.name, self.clock())[0]
+
+
+_LEARNING = (State.LEARNING, State.RELEARNING)
+
+
+def _available(flags: Flags | None, now: datetime) -> bool:
+    if flags is None:
+        return True
+    return not flags.suspended and (flags.buried_until is None or flags.buried_until <= now)

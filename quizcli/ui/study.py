@@ -1,0 +1,335 @@
+"""The study screen: one card at a time, keyboard first.
+
+Keys: Space/Enter reveals a flashcard, 1-4 rate it (Again, Hard, Good, Easy)
+with the next interval shown under each; choice cards take a letter (A-D) or
+digit, select-all cards several letters then Enter, true/false cards t or f,
+typed and cloze cards a line of text.  After an auto-graded answer Enter
+accepts the suggested rating (Good when right, Again when wrong) and 1-4
+override it.  ``u`` undoes the last rating, ``s`` suspends, ``b`` buries until
+tomorrow, ``q`` ends the session (letters that are options of the card on
+screen select the option instead).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.text import Text
+
+from quizcli.cards import LETTERS, Item, Kind
+from quizcli.grading import Question, Verdict, grade, make_question, parse_letters, parse_truth
+from quizcli.scheduler import Rating, format_interval
+from quizcli.session import Session, Summary
+from quizcli.terminal import ENTER, Input
+from quizcli.text import plural
+from quizcli.ui import inert, markdown, plain
+
+COMMANDS = {"u": "undo", "s": "suspend", "b": "bury", "q": "quit"}
+RATING_NAMES = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good", Rating.EASY: "Easy"}
+RATING_STYLES = {Rating.AGAIN: "red", Rating.HARD: "yellow", Rating.GOOD: "green", Rating.EASY: "blue"}
+
+
+class Quit(Exception):
+    """The user ended the session with ``q``."""
+
+
+class StudyScreen:
+    """Drives a `Session` from key presses (or lines) and draws it on a console."""
+
+    def __init__(
+        self,
+        session: Session,
+        console: Console,
+        keys: Input,
+        rng: random.Random | None = None,
+        tick: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.session, self.console, self.keys = session, console, keys
+        self.rng = rng or random.Random()
+        self.tick = tick
+
+    def run(self) -> None:
+        """Study until the queue is empty, ``q``, or end of input (Ctrl-C propagates to the caller)."""
+        try:
+            while (item := self.session.next()) is not None:
+                self._study(item)
+        except (Quit, EOFError):
+            return
+
+    # ---- one item ------------------------------------------------------------------------
+
+    def _study(self, item: Item) -> None:
+        question = make_question(item, self.rng)
+        started = self.tick()
+        if question.kind is Kind.FLASHCARD:
+            if not self._reveal(question):
+                return
+            suggested, correct = None, None
+        else:
+            response = self._ask(question)
+            if response is None:
+                return
+            verdict = grade(question, response)
+            self._draw(question, self._verdict_lines(question, verdict))
+            suggested, correct = (Rating.GOOD if verdict.correct else Rating.AGAIN), verdict.correct
+        rating, then = self._rating(item, suggested)
+        if rating is None:
+            return
+        self.session.answer(item, rating, rating is not Rating.AGAIN if correct is None else correct,
+                            self._elapsed_ms(started))  # fmt: skip
+        if then is not None:
+            self._command(then, item)
+
+    def _reveal(self, question: Question) -> bool:
+        """Show a flashcard's front until Space/Enter, then its back; False when a command took over."""
+        self._draw(question, [], footer="Space/Enter show answer · u undo · s suspend · b bury · q quit")
+        while (key := self.keys.key()) not in (ENTER, " "):
+            if self._command(key, question.item):
+                return False
+        answer = [Rule(style="dim"), markdown(question.answers[0]), *self._explanation(question.item)]
+        self._draw(question, answer)
+        return True
+
+    def _ask(self, question: Question) -> str | None:
+        """The user's response as a string, or None when a command (undo, suspend...) took its place."""
+        if question.kind is Kind.CHOICE:
+            return self._ask_choice(question)
+        if question.kind is Kind.TRUE_FALSE:
+            return self._ask_truth(question)
+        blanks = len(question.answers)
+        hint = f"Fill the {blanks} blanks, separated by ';'" if blanks > 1 else "Type your answer and press Enter"
+        self._draw(question, [], footer=f"{hint} (leave it empty if you don't know)")
+        return self._read_line("Your answer: ")
+
+    def _ask_choice(self, question: Question) -> str | None:
+        count = len(question.options)
+        free = _free_commands(count)
+        chosen: set[int] = set()
+        while True:
+            self._draw(question, _option_lines(question, chosen), footer=_choice_footer(question, free))
+            key = self.keys.key()
+            if key in free:
+                if self._command(key, question.item):
+                    return None
+                continue
+            picked = parse_letters(key, count)
+            if picked is not None and (not question.multiple or not self.keys.interactive):
+                if question.multiple or len(picked) == 1:
+                    return key
+            elif picked is not None:
+                chosen ^= picked
+            elif key == ENTER and chosen:
+                return " ".join(LETTERS[i] for i in sorted(chosen))
+            elif not self.keys.interactive:
+                self._notice(f"Not an option: {key!r}.")
+
+    def _ask_truth(self, question: Question) -> str | None:
+        footer = "t true · f false · u undo · s suspend · b bury · q quit"
+        self._draw(question, [Text("t) true    f) false")], footer=footer)
+        while True:
+            key = self.keys.key()
+            if parse_truth(key) is not None:
+                return key
+            if self._command(key, question.item):
+                return None
+
+    # ---- ratings and commands ------------------------------------------------------------
+
+    def _rating(self, item: Item, suggested: Rating | None) -> tuple[Rating | None, str | None]:
+        """The rating to record (None: a command finished with the item) and a command to run after it.
+
+        After an auto-graded answer, s, b and q record the suggested rating first,
+        so an answer once given is never lost.
+        """
+        self.console.print(self._rating_row(item, suggested))
+        while True:
+            key = self.keys.key()
+            if key in ("1", "2", "3", "4"):
+                return Rating(int(key)), None
+            if key in (ENTER, " "):
+                return (suggested or Rating.GOOD), None
+            if suggested is not None and key in ("s", "b", "q"):
+                return suggested, key
+            if self._command(key, item):
+                return None, None
+
+    def _command(self, key: str, item: Item) -> bool:
+        """Carry out u/s/b/q for the item on screen; True when that item is finished with."""
+        if key == "q":
+            raise Quit
+        if key == "u":
+            undone = self.session.undo()
+            self._notice("Nothing to undo." if undone is None else f"Undid the last rating ({undone.id}).")
+            return undone is not None
+        if key == "s":
+            self.session.suspend(item)
+            self._notice(f"Suspended {item.id}.")
+            return True
+        if key == "b":
+            self.session.bury(item)
+            self._notice(f"Buried {item.id} until tomorrow.")
+            return True
+        if not self.keys.interactive:
+            self._notice(f"Not understood: {key!r}.")
+        return False
+
+    # ---- drawing -------------------------------------------------------------------------
+
+    def _draw(self, question: Question, extra: list[RenderableType], footer: str = "") -> None:
+        if self.keys.interactive:
+            self.console.clear()
+        else:
+            self.console.print(Rule(style="dim"))
+        self.console.print(self._header())
+        body: list[RenderableType] = [self._prompt(question), *extra]
+        self.console.print(Panel(Group(*body), title=plain(_label(question.item)), title_align="left"))
+        if footer:
+            self.console.print(Text(footer, style="dim"))
+
+    def _header(self) -> Text:
+        counts = self.session.counts()
+        done = len(self.session.results)
+        return Text.assemble(
+            (inert(self.session.deck.title), "bold"),
+            "  ",
+            (f"new {counts.new}", "blue"),
+            " · ",
+            (f"learning {counts.learning}", "red"),
+            " · ",
+            (f"review {counts.review}", "green"),
+            " · ",
+            f"done {done}",
+        )
+
+    def _prompt(self, question: Question) -> RenderableType:
+        if question.kind is Kind.CLOZE:
+            return markdown(question.prompt.replace("[...]", "**[...]**"))
+        return markdown(question.prompt)
+
+    def _verdict_lines(self, question: Question, verdict: Verdict) -> list[RenderableType]:
+        if verdict.correct:
+            head = Text("✓ Correct", style="bold green")
+        elif verdict.almost:
+            head = Text("≈ Almost — counted as wrong", style="bold yellow")
+        else:
+            head = Text("✗ Wrong", style="bold red")
+        lines: list[RenderableType] = [Rule(style="dim"), head]
+        if question.kind is Kind.CHOICE:
+            lines += _option_lines(question, parse_letters(verdict.given, len(question.options)) or set(), reveal=True)
+        else:
+            lines.append(Text.assemble(("Your answer: ", "bold"), inert(verdict.given or "(none)")))
+            lines.append(
+                Text.assemble(
+                    ("Answer: ", "bold"), (inert(" ; ".join(question.answers) or question.expected()), "green")
+                )
+            )
+        return lines + self._explanation(question.item)
+
+    def _explanation(self, item: Item) -> list[RenderableType]:
+        if not item.card.explanation:
+            return []
+        return [Text("Explanation", style="italic dim"), markdown(item.card.explanation)]
+
+    def _rating_row(self, item: Item, suggested: Rating | None) -> Text:
+        intervals = self.session.preview(item)
+        row = Text()
+        for rating in Rating:
+            style = RATING_STYLES[rating] + (" bold reverse" if rating is suggested else "")
+            row.append(f" {int(rating)} {RATING_NAMES[rating]} ", style=style)
+            row.append(f"{format_interval(intervals[rating])}   ", style="dim")
+        accept = f"Enter: {RATING_NAMES[suggested]}" if suggested else "Space/Enter: Good"
+        row.append(f"\n{accept} · u undo · s suspend · b bury · q quit", style="dim")
+        return row
+
+    def _notice(self, text: str) -> None:
+        self.console.print(Text(text, style="italic"))
+
+    def _read_line(self, prompt: str) -> str:
+        if self.keys.interactive:
+            return self.keys.line(prompt)
+        self.console.print(prompt, end="")
+        return self.keys.line(prompt)
+
+    def _elapsed_ms(self, started: float) -> int:
+        return round((self.tick() - started) * 1000)
+
+
+def _label(item: Item) -> str:
+    kind = item.card.kind
+    if item.variant == "reverse":
+        return f"{item.card.id} · reverse"
+    return f"{item.id} · {kind}" + (" · select all that apply" if item.card.multiple else "")
+
+
+def _expected_text(question: Question) -> str:
+    if question.kind is Kind.TRUE_FALSE:
+        return question.expected()
+    if question.kind is Kind.TYPED:
+        main, *others = question.answers
+        return main + (f"  (also accepted: {', '.join(others)})" if others else "")
+    return " ; ".join(question.answers)
+
+
+def _free_commands(option_count: int) -> set[str]:
+    """Command keys not taken by an option letter of the card on screen."""
+    taken = {LETTERS[i].lower() for i in range(option_count)}
+    return {key for key in COMMANDS if key not in taken}
+
+
+def _choice_footer(question: Question, free: set[str]) -> str:
+    last = LETTERS[len(question.options) - 1]
+    how = (
+        f"A-{last} toggle, Enter to answer" if question.multiple else f"A-{last} or 1-{len(question.options)} to answer"
+    )
+    commands = " · ".join(f"{key} {COMMANDS[key]}" for key in COMMANDS if key in free)
+    return f"{how} · {commands}" if commands else how
+
+
+def _option_lines(question: Question, chosen: set[int], reveal: bool = False) -> list[RenderableType]:
+    lines: list[RenderableType] = []
+    right = {pos for pos, index in enumerate(question.order) if index in question.item.card.correct}
+    for pos, option in enumerate(question.options):
+        mark = "[x]" if pos in chosen else "[ ]"
+        style = ""
+        if reveal:
+            mark = "✓" if pos in right else ("✗" if pos in chosen else " ")
+            style = "green" if pos in right else ("red" if pos in chosen else "")
+        lines.append(Text.assemble(f" {mark} {LETTERS[pos]}) ", (inert(option), style)))
+    return lines
+
+
+def print_summary(console: Console, summary: Summary, now: datetime) -> None:
+    console.print(Rule("Session over", style="dim"))
+    if not summary.studied:
+        console.print("No cards studied.")
+    else:
+        minutes, seconds = divmod(round(summary.seconds), 60)
+        console.print(
+            Text.assemble(
+                ("Studied ", ""), (plural(summary.studied, "card"), "bold"),
+                f" in {minutes}m {seconds:02d}s · ", (f"{summary.percent}% correct", "bold"),
+            )
+        )  # fmt: skip
+    console.print(f"Next due: {_when(summary.next_due, now)} · due by end of tomorrow: {summary.due_tomorrow}")
+
+
+def print_nothing_due(console: Console, title: str, next_due: datetime | None, now: datetime) -> None:
+    console.print(Text.assemble("Nothing due in ", (inert(title), "bold"), "."))
+    if next_due is not None:
+        console.print(f"Next card due {_when(next_due, now)}.")
+    console.print("Study early with --ahead, or practise everything without touching the schedule with --cram.")
+
+
+def _when(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return "nothing scheduled"
+    if moment <= now:
+        return "now"
+    local = moment.astimezone().strftime("%a %Y-%m-%d %H:%M")
+    return f"in {format_interval(moment - now)} ({local})"
