@@ -224,11 +224,7 @@ class StudyScreen:
             lines += _option_lines(question, parse_letters(verdict.given, len(question.options)) or set(), reveal=True)
         else:
             lines.append(Text.assemble(("Your answer: ", "bold"), inert(verdict.given or "(none)")))
-            lines.append(
-                Text.assemble(
-                    ("Answer: ", "bold"), (inert(" ; ".join(question.answers) or question.expected()), "green")
-                )
-            )
+            lines.append(Text.assemble(("Answer: ", "bold"), (inert(_expected_text(question)), "green")))
         return lines + self._explanation(question.item)
 
     def _explanation(self, item: Item) -> list[RenderableType]:
@@ -253,8 +249,9 @@ class StudyScreen:
     def _read_line(self, prompt: str) -> str:
         if self.keys.interactive:
             return self.keys.line(prompt)
-        self.console.print(prompt, end="")
-        return self.keys.line(prompt)
+        answer = self.keys.line(prompt)
+        self.console.print(plain(prompt + answer))
+        return answer
 
     def _elapsed_ms(self, started: float) -> int:
         return round((self.tick() - started) * 1000)

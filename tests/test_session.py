@@ -1,0 +1,213 @@
+"""Session logic against a real store and a controlled clock: order, limits, siblings, undo, cram."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from quizcli.cards import Deck, Item
+from quizcli.parser import load_deck
+from quizcli.scheduler import Rating, State, replay
+from quizcli.session import Session, StudyOptions
+from quizcli.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+@pytest.fixture
+def deck() -> Deck:
+    return load_deck(FIXTURES / "every-kind.yaml")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with Store.open(tmp_path / "progress.db") as opened:
+        yield opened  # type: ignore[misc]
+
+
+def start(deck: Deck, store: Store, clock: Clock, **options: object) -> Session:
+    return Session(deck, store, StudyOptions(**options), clock)  # type: ignore[arg-type]
+
+
+def drain(session: Session, rating: Rating = Rating.GOOD, limit: int = 100) -> list[str]:
+    shown = []
+    while (item := session.next()) is not None and len(shown) < limit:
+        shown.append(item.id)
+        session.answer(item, rating, rating is not Rating.AGAIN)
+    return shown
+
+
+T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+
+def test_new_items_come_in_deck_order_with_siblings_kept_apart(deck: Deck, store: Store) -> None:
+    session = start(deck, store, Clock(T0))
+    first_pass = []
+    while (item := session.next()) is not None and item.id not in first_pass:
+        first_pass.append(item.id)
+        session.answer(item, Rating.EASY, True)
+    assert first_pass == ["flash", "choice", "multi", "truth", "typed", "gap:c1", "flash:reverse", "gap:c2"]
+
+
+def test_again_comes_back_in_the_same_session_after_others(deck: Deck, store: Store) -> None:
+    clock = Clock(T0)
+    session = start(deck, store, clock, new_limit=4)  # flash, flash:reverse, choice, multi
+    first = session.next()
+    assert first is not None and first.id == "flash"
+    session.answer(first, Rating.AGAIN, False)
+    order = drain(session, Rating.GOOD)
+    assert order[:3] == ["choice", "multi", "flash"]  # learning, shown early once nothing else is left
+    assert order[-1] == "flash:reverse"  # the sibling only when nothing else is left
+    assert all(store.state("every-kind", i).state is State.REVIEW for i in ("flash", "choice", "multi"))  # type: ignore[union-attr]
+
+
+def test_daily_new_limit_holds_across_sessions_and_resets_at_4am(deck: Deck, store: Store) -> None:
+    clock = Clock(datetime(2026, 11, 2, 22, 0, tzinfo=UTC))
+    assert len(set(drain(start(deck, store, clock, new_limit=2)))) == 2
+    clock.advance(hours=5)  # 03:00 next calendar day: still the same study day
+    assert start(deck, store, clock, new_limit=2).counts().new == 0
+    clock.advance(hours=1, minutes=1)  # 04:01: a new study day
+    assert start(deck, store, clock, new_limit=2).counts().new == 2
+
+
+def test_due_reviews_come_before_new_most_overdue_first(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "plain.yaml"
+    path.write_text("cards:\n" + "".join(f"  - {{id: c{n}, front: q{n}, back: a{n}}}\n" for n in range(5)))
+    deck, clock = load_deck(path), Clock(T0)
+    first_day = start(deck, store, clock, new_limit=3)
+    for rating in (Rating.EASY, Rating.EASY, Rating.EASY):
+        item = first_day.next()
+        assert item is not None
+        first_day.answer(item, rating, True)
+        clock.advance(days=2)
+    states = store.states("plain")
+    clock.now = max(s.due for s in states.values()) + timedelta(days=1)
+    session = start(deck, store, clock, new_limit=1)
+    assert session.counts().review == 3
+    assert drain(session, Rating.EASY) == [*sorted(states, key=lambda i: states[i].due), "c3"]
+
+
+def test_review_limit_caps_the_reviews(deck: Deck, store: Store) -> None:
+    clock = Clock(T0)
+    drain(start(deck, store, clock, new_limit=4), Rating.EASY)
+    clock.advance(days=400)
+    session = start(deck, store, clock, new_limit=0, review_limit=2)
+    assert session.counts().review == 2 and len(set(drain(session))) == 2
+
+
+def test_nothing_due_until_time_passes(deck: Deck, store: Store) -> None:
+    clock = Clock(T0)
+    drain(start(deck, store, clock, new_limit=100))
+    later = start(deck, store, clock, new_limit=100)
+    assert later.next() is None
+    next_due = later.next_due()
+    assert next_due is not None and next_due > clock.now
+    clock.now = next_due
+    assert start(deck, store, clock).next() is not None
+
+
+def test_ahead_offers_reviews_that_are_not_due(deck: Deck, store: Store) -> None:
+    clock = Clock(T0)
+    drain(start(deck, store, clock, new_limit=2))
+    assert start(deck, store, clock, new_limit=0).next() is None
+    assert start(deck, store, clock, new_limit=0, ahead=True).counts().review == 2
+
+
+def test_undo_restores_the_state_and_removes_the_log_entry(deck: Deck, store: Store) -> None:
+    clock = Clock(T0)
+    session = start(deck, store, clock)
+    item = session.next()
+    assert item is not None
+    session.answer(item, Rating.GOOD, True)
+    second = session.next()
+    assert second is not None
+    session.answer(second, Rating.AGAIN, False)
+    assert session.undo() == second
+    assert store.state("every-kind", second.id) is None
+    assert store.item_log("every-kind", second.id) == []
+    assert session.next() == second  # shown again straight away
+    assert len(session.results) == 1
+
+
+def test_cram_logs_practice_and_leaves_the_schedule_alone(deck: Deck, store: Store) -> None:
+    clock = Clock(T0)
+    drain(start(deck, store, clock, new_limit=2))
+    before = store.states("every-kind")
+    session = start(deck, store, clock, cram=True)
+    shown = drain(session, Rating.GOOD)
+    assert sorted(shown) == sorted(i.id for i in deck.items())
+    assert store.states("every-kind") == before
+    kinds = store._db.execute("SELECT kind, COUNT(*) FROM reviews GROUP BY kind").fetchall()
+    assert dict(kinds)["practice"] == len(shown)
+
+
+def test_suspended_and_buried_items_are_left_out(deck: Deck, store: Store) -> None:
+    clock = Clock(T0)
+    session = start(deck, store, clock)
+    first = session.next()
+    assert first is not None
+    session.suspend(first)
+    second = session.next()
+    assert second is not None and second != first
+    session.bury(second)
+    assert {first.id, second.id}.isdisjoint(drain(session))
+    clock.advance(days=1)
+    later = drain(start(deck, store, clock, new_limit=100))
+    assert second.id in later and first.id not in later
+
+
+def test_tag_restricts_the_session(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "tagged.yaml"
+    path.write_text("cards:\n  - {id: a, front: x, back: y, tags: [keep]}\n  - {id: b, front: z, back: w}\n")
+    assert set(drain(start(load_deck(path), store, Clock(T0), tag="keep"))) == {"a"}
+
+
+def test_replaying_the_log_rebuilds_every_state_exactly(deck: Deck, store: Store) -> None:
+    clock = Clock(T0)
+    ratings = [Rating.GOOD, Rating.AGAIN, Rating.HARD, Rating.EASY]
+    for day in range(12):
+        session = start(deck, store, clock, new_limit=100)
+        for n, item in enumerate(iter(session.next, None)):
+            if n > 40:
+                break
+            session.answer(item, ratings[(n + day) % 4], True)
+            clock.advance(minutes=3)
+        clock.advance(days=3)
+    live = store.states("every-kind")
+    assert len(live) == len(list(deck.items()))
+    assert any(state.lapses for state in live.values())
+    for item_id, state in live.items():
+        assert replay(store.item_log("every-kind", item_id), f"every-kind/{item_id}") == state
+
+
+def test_summary_counts_answers_and_correctness(deck: Deck, store: Store) -> None:
+    session = start(deck, store, Clock(T0), new_limit=4)
+    items: list[Item] = []
+    while (item := session.next()) is not None and len(items) < 4:
+        items.append(item)
+        session.answer(item, Rating.GOOD, len(items) != 2)
+    summary = session.summary(seconds=65)
+    assert (summary.studied, summary.correct, summary.percent) == (4, 3, 75)
+    states = store.states("every-kind").values()
+    assert summary.next_due == min(s.due for s in states)
+    assert summary.due_tomorrow == sum(s.due < datetime(2026, 11, 4, 4, 0, tzinfo=UTC) for s in states) == 2

@@ -1,0 +1,159 @@
+"""`quizcli study` in line mode (stdin not a terminal), driven through CliRunner as a script would."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import write_deck
+from quizcli.cli import app
+
+FIXTURE = str(Path(__file__).parent / "fixtures" / "every-kind.yaml")
+runner = CliRunner()
+ALL_RIGHT = [
+    "", "3",            # flash: reveal, Good
+    "B", "",            # choice: right, accept Good
+    "A C", "",          # multi: right
+    "true", "",         # truth: right
+    "Attention-Sink!", "",  # typed: right despite case and punctuation
+    "middle", "",       # gap:c1: right
+]  # fmt: skip
+
+
+def study(lines: list[str], *args: str, deck: str = FIXTURE, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["study", deck, *args], input="\n".join(lines) + "\n", env=env)
+
+
+def logged(home: Path) -> list[tuple[str, int, str]]:
+    db = sqlite3.connect(home / "progress.db")
+    return db.execute("SELECT item, rating, kind FROM reviews ORDER BY id").fetchall()
+
+
+def test_every_kind_answered_right(quizcli_home: Path) -> None:
+    result = study(ALL_RIGHT)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("✓ Correct") == 5
+    assert "Paris" in result.stdout and "It was the second." in result.stdout
+    assert "Studied 6 cards in" in result.stdout and "100% correct" in result.stdout
+    assert logged(quizcli_home) == [
+        ("flash", 3, "review"), ("choice", 3, "review"), ("multi", 3, "review"),
+        ("truth", 3, "review"), ("typed", 3, "review"), ("gap:c1", 3, "review"),
+    ]  # fmt: skip
+
+
+def test_wrong_answers_suggest_again_and_show_the_right_answer(quizcli_home: Path) -> None:
+    result = study(["", "1", "C", "", "A", "", "false", "", "attention snik", "", "beginning", ""])
+    assert result.stdout.count("✗ Wrong") == 4 and "≈ Almost" in result.stdout
+    assert "Answer: attention sink  (also accepted: sink)" in result.stdout
+    assert "✓ B) second" in result.stdout and "✗ C) third" in result.stdout
+    assert "0% correct" in result.stdout
+    assert [rating for _, rating, _ in logged(quizcli_home)] == [1, 1, 1, 1, 1, 1]
+
+
+def test_a_correct_answer_can_be_upgraded_or_downgraded(quizcli_home: Path) -> None:
+    study(["", "4", "B", "4", "A C", "2"])
+    assert [rating for _, rating, _ in logged(quizcli_home)] == [4, 4, 2]
+
+
+def test_rating_keys_show_the_next_intervals() -> None:
+    result = study(["", "3"])
+    assert "1 Again 1m" in result.stdout and "3 Good 10m" in result.stdout and "4 Easy" in result.stdout
+
+
+def test_undo_takes_back_the_last_rating(quizcli_home: Path) -> None:
+    result = study(["", "3", "u", "", "4"])
+    assert "Undid the last rating (flash)" in result.stdout
+    assert logged(quizcli_home) == [("flash", 4, "review")]
+
+
+def test_quit_and_end_of_input_end_the_session_with_a_summary(quizcli_home: Path) -> None:
+    quit_result = study(["", "3", "q"])
+    assert quit_result.exit_code == 0 and "Studied 1 card in" in quit_result.stdout
+    eof_result = study([])
+    assert eof_result.exit_code == 0 and "No cards studied." in eof_result.stdout
+
+
+def test_suspend_and_bury(quizcli_home: Path) -> None:
+    result = study(["s", "b", "B", "b"])  # suspend flash, bury flash:reverse, answer choice and bury it
+    assert "Suspended flash." in result.stdout and "Buried flash:reverse until tomorrow." in result.stdout
+    assert "Buried choice until tomorrow." in result.stdout
+    db = sqlite3.connect(quizcli_home / "progress.db")
+    assert db.execute("SELECT item, suspended, buried_until IS NOT NULL FROM flags ORDER BY item").fetchall() == [
+        ("choice", 0, 1), ("flash", 1, 0), ("flash:reverse", 0, 1),
+    ]  # fmt: skip
+    assert logged(quizcli_home) == [("choice", 3, "review")]  # the answer was kept before burying
+
+
+def test_nothing_due_until_the_clock_moves(quizcli_home: Path) -> None:
+    easy = ["", "4", "B", "4", "A C", "4", "true", "4", "sink", "4", "middle", "4", "", "4", "end", "4"]
+    assert study(easy).stdout.count("Studied 8 cards") == 1
+    again = study([])
+    assert "Nothing due in Every Kind." in again.stdout and "Next card due in" in again.stdout
+    assert "--ahead" in again.stdout and "--cram" in again.stdout
+    later = study([], env={"QUIZCLI_NOW": "2027-06-01T10:00:00+00:00"})
+    assert "review 8" in later.stdout
+
+
+def test_cram_practises_without_touching_the_schedule(quizcli_home: Path, user_decks: Path) -> None:
+    write_deck(user_decks, "flash", "cards:\n  - {id: a, front: x, back: y}\n  - {id: b, front: z, back: w}\n")
+    study(["", "4"], deck="flash")
+    db = sqlite3.connect(quizcli_home / "progress.db")
+    before = db.execute("SELECT * FROM cards").fetchall()
+    result = study(["", "1", "", "3", "", "3"], "--cram", deck="flash")
+    assert "Studied 3 cards" in result.stdout  # Again brought the first card back
+    assert db.execute("SELECT * FROM cards").fetchall() == before
+    assert [kind for _, _, kind in logged(quizcli_home)] == ["review", "practice", "practice", "practice"]
+
+
+def test_new_limit_and_tag(quizcli_home: Path, user_decks: Path) -> None:
+    result = study(["", "3", "", "3", ""], "--new", "1")
+    assert "new 1 ·" in result.stdout and "Studied 2 cards" in result.stdout
+    assert "choice · choice" not in result.stdout
+    write_deck(
+        user_decks, "tagged", "cards:\n  - {id: a, front: x, back: y, tags: [t]}\n  - {id: b, front: z, back: w}\n"
+    )
+    tagged = study(["", "3", "", "3", "", "3"], "--tag", "t", deck="tagged")
+    assert "a · flashcard" in tagged.stdout and "b · flashcard" not in tagged.stdout
+    bad_tag = study([], "--tag", "nope", deck="tagged")
+    assert bad_tag.exit_code == 1 and "no card in 'tagged' has the tag 'nope'; its tags: t" in bad_tag.stderr
+
+
+def test_empty_and_broken_decks_are_clear_errors(user_decks: Path) -> None:
+    write_deck(user_decks, "empty", "title: Empty\ncards: []\n")
+    empty = study([], deck="empty")
+    assert empty.exit_code == 1 and empty.stderr.startswith("quizcli: error: deck 'empty' has no cards yet")
+    write_deck(user_decks, "broken", "cards:\n  - id: a\n    front: x\n")
+    broken = study([], deck="broken")
+    assert broken.exit_code == 1 and "broken.yaml:2:5: error: missing 'back'" in broken.stderr
+    assert "Traceback" not in broken.output
+
+
+@pytest.mark.parametrize("value", ["0.5", "1.2"])
+def test_retention_out_of_range_is_an_error(value: str) -> None:
+    result = study([], "--retention", value)
+    assert result.exit_code == 1 and "desired retention must be a number from 0.70 to 0.99" in result.stderr
+
+
+def test_config_file_sets_the_limits(quizcli_home: Path) -> None:
+    quizcli_home.mkdir(parents=True, exist_ok=True)
+    (quizcli_home / "config.toml").write_text("[study]\nnew_per_day = 5\n[decks.every-kind]\nnew_per_day = 2\n")
+    assert "new 2 ·" in study([]).stdout
+
+
+def test_bad_config_is_a_clear_error(quizcli_home: Path) -> None:
+    quizcli_home.mkdir(parents=True, exist_ok=True)
+    (quizcli_home / "config.toml").write_text("[study]\nnew_per_dya = 5\n")
+    result = study([])
+    assert result.exit_code == 1 and "unknown setting 'new_per_dya'" in result.stderr
+
+
+def test_reset_forgets_progress_after_confirmation(quizcli_home: Path) -> None:
+    study(["", "3"])
+    refused = runner.invoke(app, ["reset", FIXTURE], input="n\n")
+    assert refused.exit_code == 1 and len(logged(quizcli_home)) == 1
+    done = runner.invoke(app, ["reset", FIXTURE, "--yes"])
+    assert done.exit_code == 0 and "Forgot 1 answers on 'every-kind'" in done.stdout
+    assert logged(quizcli_home) == []
