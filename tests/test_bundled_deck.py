@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from conftest import LONG_CONTEXT, REPO
-
 from quizcli.cards import LETTERS, Kind
 from quizcli.parser import read_deck
+
+from conftest import LONG_CONTEXT, REPO
 
 LESSON = REPO.parent / "shared" / "lessons" / "long-context-attention-issues.txt"
 ANSWER_KEY = "BBABBBBB"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import LONG_CONTEXT, write_deck
 from typer.testing import CliRunner
 
 from quizcli.cli import app
+
+from conftest import LONG_CONTEXT, write_deck
 
 runner = CliRunner()
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import REPO
 
 from quizcli.cards import Kind
 from quizcli.parser import parse_deck
+
+from conftest import REPO
 
 FORMAT_DOC = REPO / "docs" / "deck-format.md"
 YAML_BLOCK = re.compile(r"^(`{3,})yaml\n(.*?)^\1$", re.MULTILINE | re.DOTALL)

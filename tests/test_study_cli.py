@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import write_deck
 from quizcli.cli import app
+
+from conftest import write_deck
 
 FIXTURE = str(Path(__file__).parent / "fixtures" / "every-kind.yaml")
 runner = CliRunner()
