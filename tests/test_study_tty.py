@@ -1,0 +1,157 @@
+"""`quizcli study` in a real pseudo-terminal, key by key, as a person uses it (pexpect)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+FIXTURE = str(Path(__file__).parent / "fixtures" / "every-kind.yaml")
+QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
+
+pytestmark = pytest.mark.skipif(not Path(QUIZCLI).exists(), reason="needs the installed quizcli script")
+
+
+def spawn(home: Path, *args: str, now: str = "2026-11-28T10:00:00+00:00") -> pexpect.spawn:
+    env = dict(os.environ, QUIZCLI_HOME=str(home), QUIZCLI_NOW=now, NO_COLOR="1", TERM="xterm", COLUMNS="80")
+    env.pop("LINES", None)
+    return pexpect.spawn(QUIZCLI, ["study", *args], env=env, dimensions=(24, 80), encoding="utf-8", timeout=15)
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return int(child.exitstatus if child.exitstatus is not None else 128 + (child.signalstatus or 0))
+
+
+def reviews(home: Path) -> list[tuple[str, int]]:
+    return sqlite3.connect(home / "progress.db").execute("SELECT item, rating FROM reviews ORDER BY id").fetchall()
+
+
+def answer_every_kind(child: pexpect.spawn) -> None:
+    child.expect("Capital of France")
+    child.send(" ")
+    child.expect("Paris")
+    child.send("3")
+    child.expect("Pick the second option")
+    child.send("b")
+    child.expect("✓ Correct")
+    child.send("\r")
+    child.expect("Pick first and third")
+    child.send("a")
+    child.expect(r"\[x\] A\)")
+    child.send("c")
+    child.expect(r"\[x\] C\)")
+    child.send("\r")
+    child.expect("✓ Correct")
+    child.send("\r")
+    child.expect("Water is wet")
+    child.send("t")
+    child.expect("✓ Correct")
+    child.send("4")
+    child.expect("Your answer: ")
+    child.sendline("Sink")
+    child.expect("✓ Correct")
+    child.send("\r")
+    child.expect("Your answer: ")
+    child.sendline("middle")
+    child.expect("✓ Correct")
+    child.send("\r")
+
+
+def test_a_session_key_by_key_with_undo_and_quit(quizcli_home: Path) -> None:
+    child = spawn(quizcli_home, FIXTURE, "--seed", "3")
+    answer_every_kind(child)
+    child.expect("Capital of France|Paris")  # the learning flashcard, or its reverse
+    child.send("u")
+    child.expect("Undid the last rating \\(gap:c1\\)")
+    child.expect("Your answer: ")
+    child.sendline("middle")
+    child.expect("✓ Correct")
+    child.send("q")  # on the result screen, q keeps the suggested rating and quits
+    child.expect("Session over")
+    child.expect(r"Studied \S*6 cards")
+    assert finish(child) == 0
+    assert reviews(quizcli_home) == [
+        ("flash", 3), ("choice", 3), ("multi", 3), ("truth", 4), ("typed", 3), ("gap:c1", 3),
+    ]  # fmt: skip
+
+
+def test_nothing_due_until_time_passes_then_cards_return_in_due_order(quizcli_home: Path) -> None:
+    child = spawn(quizcli_home, FIXTURE, "--new", "2")
+    for _ in range(2):  # flash, then its reverse (the only two new items allowed)
+        child.expect("Space/Enter show answer")
+        child.send(" ")
+        child.expect("Easy")
+        child.send("4")
+    child.expect("Session over")
+    assert finish(child) == 0
+    again = spawn(quizcli_home, FIXTURE, "--new", "2")  # today's two new cards are done
+    again.expect(r"Nothing due in \S*Every Kind")
+    again.expect("Next card due in")
+    assert finish(again) == 0
+    states = sqlite3.connect(quizcli_home / "progress.db").execute("SELECT item FROM cards ORDER BY due").fetchall()
+    later = spawn(quizcli_home, FIXTURE, "--new", "0", now="2027-12-01T10:00:00+00:00")
+    first = states[0][0]
+    later.expect("review 2")
+    later.expect("Paris" if first == "flash:reverse" else "Capital of France")
+    later.send("\x03")
+    later.expect("Session over")
+    assert finish(later) == 130
+
+
+def test_ctrl_c_shows_the_summary_and_exits_130(quizcli_home: Path) -> None:
+    child = spawn(quizcli_home, FIXTURE)
+    child.expect("Capital of France")
+    child.send(" ")
+    child.send("3")
+    child.expect("Pick the second option")
+    child.sendintr()
+    child.expect("Session over")
+    child.expect(r"Studied \S*1 card")
+    output = child.before or ""
+    assert finish(child) == 130
+    assert "Traceback" not in output
+    assert reviews(quizcli_home) == [("flash", 3)]
+
+
+def test_killed_session_keeps_every_answer_whose_next_card_appeared(quizcli_home: Path) -> None:
+    child = spawn(quizcli_home, FIXTURE)
+    child.expect("Capital of France")
+    child.send(" ")
+    child.send("3")
+    child.expect("Pick the second option")
+    child.send("b")
+    child.send("\r")
+    child.expect("Pick first and third")
+    child.kill(signal.SIGKILL)
+    child.close()
+    assert reviews(quizcli_home) == [("flash", 3), ("choice", 3)]
+    check = sqlite3.connect(quizcli_home / "progress.db").execute("PRAGMA integrity_check").fetchone()
+    assert check == ("ok",)
+
+
+def test_two_sessions_at_once_lose_nothing(quizcli_home: Path) -> None:
+    first, second = spawn(quizcli_home, FIXTURE), spawn(quizcli_home, FIXTURE)
+    for child in (first, second):
+        child.expect("Capital of France")
+    for child in (first, second):
+        child.send(" ")
+        child.expect("Easy")
+        child.send("3")
+    for child in (first, second):
+        child.expect("Pick the second option")
+        child.send("b")
+        child.expect("✓ Correct")
+        child.send("\r")
+        child.expect("Pick first and third")
+    for child in (first, second):
+        child.send("q")
+        child.expect("Session over")
+        assert finish(child) == 0
+    assert len(reviews(quizcli_home)) == 4
