@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from quizcli import paths
 from quizcli.decks import DeckFile
-from quizcli.errors import Diagnostic
+from quizcli.errors import Diagnostic, Severity
 from quizcli.parser import ParseResult, read_deck
 from quizcli.text import plural
+
+if TYPE_CHECKING:
+    from quizcli.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,4 +53,27 @@ class CheckReport:
 
 
 def check_decks(deck_files: list[DeckFile]) -> CheckReport:
-    return CheckReport(tuple(read_deck(f.path, f.name) for f in deck_files))
+    results = [read_deck(f.path, f.name) for f in deck_files]
+    if paths.progress_db().exists():  # never create a database just to check decks
+        from quizcli.store import Store
+
+        with Store.open() as store:
+            for result in results:
+                result.diagnostics.extend(_orphans(result, store))
+    return CheckReport(tuple(results))
+
+
+def _orphans(result: ParseResult, store: Store) -> list[Diagnostic]:
+    """Progress kept for items that are no longer in the deck (their history stays in the store)."""
+    if result.errors:
+        return []
+    deck = result.deck
+    orphaned = sorted(store.items_with_progress(deck.name) - {item.id for item in deck.items()})
+    if not orphaned:
+        return []
+    shown = ", ".join(orphaned[:5]) + (f" and {len(orphaned) - 5} more" if len(orphaned) > 5 else "")
+    message = (
+        f"{plural(len(orphaned), 'item')} with study progress no longer in the deck: {shown} "
+        "(their history is kept; restore the id to pick it up again, or 'quizcli reset' to forget it)"
+    )
+    return [Diagnostic(deck.path, 1, 1, Severity.WARNING, "W203", message)]

@@ -261,19 +261,6 @@ class Store:
             db.execute("DELETE FROM flags WHERE deck = ?", (deck,))
         return int(removed)
 
-    def all_logs(self) -> Iterator[tuple[str, str, list[Review]]]:
-        """Every (deck, item, scheduling reviews) in the log, for rebuilding states."""
-        keys = self._db.execute("SELECT DISTINCT deck, item FROM reviews WHERE kind = 'review' ORDER BY deck, item")
-        for deck, item in keys.fetchall():
-            yield deck, item, self.item_log(deck, item)
-
-    def replace_states(self, states: dict[tuple[str, str], CardState]) -> None:
-        """Swap the whole derived state table for ``states`` (a rebuild from the log)."""
-        with self._write("the rebuilt card states") as db:
-            db.execute("DELETE FROM cards")
-            for (deck, item), state in states.items():
-                _put_state(db, deck, item, state)
-
     # ---- suspend and bury -----------------------------------------------------------------
 
     def set_flags(self, deck: str, item: str, flags: Flags) -> None:

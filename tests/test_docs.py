@@ -36,7 +36,7 @@ def test_the_examples_cover_every_card_kind() -> None:
 
 
 def test_every_message_code_is_documented() -> None:
-    parser_source = (REPO / "quizcli" / "parser.py").read_text(encoding="utf-8")
-    used = set(re.findall(r'"([EW]\d{3})"', parser_source))
+    sources = "".join((REPO / "quizcli" / name).read_text(encoding="utf-8") for name in ("parser.py", "check.py"))
+    used = set(re.findall(r'"([EW]\d{3})"', sources))
     documented = set(re.findall(r"^\| ([EW]\d{3}) \|", FORMAT_DOC.read_text(encoding="utf-8"), re.MULTILINE))
     assert used == documented

@@ -158,3 +158,17 @@ def test_reset_forgets_progress_after_confirmation(quizcli_home: Path) -> None:
     done = runner.invoke(app, ["reset", FIXTURE, "--yes"])
     assert done.exit_code == 0 and "Forgot 1 answers on 'every-kind'" in done.stdout
     assert logged(quizcli_home) == []
+
+
+def test_check_reports_progress_on_items_no_longer_in_the_deck(user_decks: Path) -> None:
+    deck = write_deck(
+        user_decks, "mine", "cards:\n  - {id: kept, front: x, back: y}\n  - {id: gone, front: z, back: w}\n"
+    )
+    study(["", "3", "", "3"], deck="mine")
+    deck.write_text("cards:\n  - {id: kept, front: x edited, back: y}\n")
+    result = runner.invoke(app, ["check", "mine"])
+    assert result.exit_code == 0
+    assert "1 item with study progress no longer in the deck: gone" in result.stdout
+    assert "1 deck, 1 card, 0 errors, 1 warning" in result.stdout
+    edited = study(["", "3"], deck="mine")  # the edited card keeps its progress: still learning, not new
+    assert "new 0 · learning 1" in edited.stdout
