@@ -81,7 +81,8 @@ def grade(question: Question, response: str) -> Verdict:
         return _grade_choice(question, response)
     if kind is Kind.TRUE_FALSE:
         value = parse_truth(response)
-        return Verdict(value is question.item.card.truth, given=response.strip())
+        given = response.strip() if value is None else str(value).lower()
+        return Verdict(value is question.item.card.truth, given=given)
     if kind is Kind.CLOZE and len(question.answers) > 1:
         parts = re.split(r"[;|]", response)
         verdicts = [match_text(p, (a,)) for p, a in zip(parts, question.answers, strict=False)]

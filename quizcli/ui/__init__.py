@@ -40,7 +40,7 @@ def _caret(char: str) -> str:
 
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
     """A console for real output; Rich honours ``NO_COLOR`` and non-terminal output by itself."""
-    return Console(stderr=stderr, width=width, highlight=False, emoji=False)
+    return Console(stderr=stderr, width=width, highlight=False, emoji=False, markup=False)
 
 
 def markdown(text: str) -> Markdown:

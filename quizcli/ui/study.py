@@ -20,6 +20,7 @@ from datetime import datetime
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text
 
 from quizcli.cards import LETTERS, Item, Kind
@@ -289,16 +290,18 @@ def _choice_footer(question: Question, free: set[str]) -> str:
 
 
 def _option_lines(question: Question, chosen: set[int], reveal: bool = False) -> list[RenderableType]:
-    lines: list[RenderableType] = []
+    """The options as a grid, so long options wrap under their own text, not under the letter."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     right = {pos for pos, index in enumerate(question.order) if index in question.item.card.correct}
     for pos, option in enumerate(question.options):
-        mark = "[x]" if pos in chosen else "[ ]"
-        style = ""
+        mark, style = ("[x]" if pos in chosen else "[ ]"), ""
         if reveal:
             mark = "✓" if pos in right else ("✗" if pos in chosen else " ")
             style = "green" if pos in right else ("red" if pos in chosen else "")
-        lines.append(Text.assemble(f" {mark} {LETTERS[pos]}) ", (inert(option), style)))
-    return lines
+        grid.add_row(Text(f" {mark} {LETTERS[pos]})"), Text(inert(option), style=style))
+    return [grid]
 
 
 def print_summary(console: Console, summary: Summary, now: datetime) -> None:
