@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from quizcli.cards import LETTERS, Item, Kind, cloze_answers, cloze_prompt
 
+_ANSWER_PARTS = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]")
 TRUE_WORDS = {"t", "true", "y", "yes"}
 FALSE_WORDS = {"f", "false", "n", "no"}
 
@@ -128,9 +129,7 @@ def parse_truth(response: str) -> bool | None:
 def normalise_answer(text: str) -> str:
     """Case, spacing and punctuation removed; a decimal point between digits is kept (3.10 is not 310)."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    folded = re.sub(r"(?<=\d)[.,](?=\d)", "\x00", folded)
-    kept = "".join(ch if ch.isalnum() or ch == "\x00" else " " for ch in folded)
-    return " ".join(kept.split()).replace("\x00", ".").replace(" ", "")
+    return "".join(part.replace(",", ".") for part in _ANSWER_PARTS.findall(folded))
 
 
 def match_text(response: str, answers: tuple[str, ...]) -> Verdict:

@@ -1,0 +1,112 @@
+"""Marking answers: typed matching, near misses, choices shown shuffled, true/false words."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quizcli.cards import Card, Item, Kind
+from quizcli.grading import edit_distance, grade, make_question, match_text, normalise_answer, parse_letters
+
+
+def item(card: Card, variant: str = "") -> Item:
+    return Item(card, variant)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected", "correct", "almost"),
+    [
+        ("Attention Sink", "attention sink", True, False),
+        ("  attention-sink! ", "attention sink", True, False),
+        ("attention snik", "attention sink", False, True),
+        ("attention", "attention sink", False, False),
+        ("3.10", "3.10", True, False),
+        ("310", "3.10", False, True),
+        ("3,10", "3.10", True, False),
+        ("cat", "car", False, False),  # too short for a typo allowance
+        ("", "anything", False, False),
+    ],
+)
+def test_typed_matching(given: str, expected: str, correct: bool, almost: bool) -> None:
+    verdict = match_text(given, (expected,))
+    assert (verdict.correct, verdict.almost) == (correct, almost)
+
+
+def test_accept_list_counts() -> None:
+    card = Card("t", Kind.TYPED, "q", answer="attention sink", accept=("sink",))
+    assert grade(make_question(item(card)), "SINK").correct
+
+
+def test_shuffled_choice_is_marked_against_the_shown_letters() -> None:
+    card = Card("c", Kind.CHOICE, "q", choices=("a", "b", "c", "d"), correct=(1,))
+    question = make_question(item(card), random.Random(5))
+    shown_right = question.order.index(1)
+    assert grade(question, "ABCD"[shown_right]).correct
+    assert not grade(question, "ABCD"[(shown_right + 1) % 4]).correct
+    assert question.expected() == f"{'ABCD'[shown_right]}) b"
+
+
+def test_select_all_is_right_only_when_exact() -> None:
+    card = Card("m", Kind.CHOICE, "q", choices=("a", "b", "c"), correct=(0, 2), multiple=True)
+    question = make_question(item(card))
+    assert grade(question, "A C").correct and grade(question, "ca").correct
+    assert not grade(question, "A").correct and not grade(question, "A B C").correct
+
+
+def test_true_false_words() -> None:
+    card = Card("t", Kind.TRUE_FALSE, "q", truth=True)
+    question = make_question(item(card))
+    assert grade(question, "T").correct and grade(question, "yes").correct
+    verdict = grade(question, "f")
+    assert not verdict.correct and verdict.given == "false"
+
+
+def test_cloze_with_two_blanks_of_one_number() -> None:
+    card = Card("z", Kind.CLOZE, "{{c1::a}} and {{c1::b}} and {{c2::c}}")
+    question = make_question(item(card, "c1"))
+    assert question.prompt == "[...] and [...] and c"
+    assert grade(question, "a; b").correct
+    assert not grade(question, "a").correct
+
+
+def test_reverse_flashcard_swaps_sides() -> None:
+    card = Card("f", Kind.FLASHCARD, "front", answer="back", reverse=True)
+    question = make_question(item(card, "reverse"))
+    assert (question.prompt, question.answers) == ("back", ("front",))
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "expected"),
+    [("B", 4, {1}), ("a c", 3, {0, 2}), ("1,3", 3, {0, 2}), ("E", 4, None), ("", 4, None)],
+)
+def test_parse_letters(text: str, count: int, expected: set[int] | None) -> None:
+    assert parse_letters(text, count) == expected
+
+
+def levenshtein_with_swaps(a: str, b: str) -> int:
+    """A slow reference: the edit distance by plain recursion."""
+    if not a or not b:
+        return len(a) + len(b)
+    options = [
+        levenshtein_with_swaps(a[1:], b) + 1,
+        levenshtein_with_swaps(a, b[1:]) + 1,
+        levenshtein_with_swaps(a[1:], b[1:]) + (a[0] != b[0]),
+    ]
+    if len(a) > 1 and len(b) > 1 and a[0] == b[1] and a[1] == b[0]:
+        options.append(levenshtein_with_swaps(a[2:], b[2:]) + 1)
+    return min(options)
+
+
+@given(st.text("abc", max_size=6), st.text("abc", max_size=6))
+def test_edit_distance_matches_the_reference(a: str, b: str) -> None:
+    if abs(len(a) - len(b)) <= 3:
+        assert edit_distance(a, b) == levenshtein_with_swaps(a, b)
+
+
+@given(st.text(max_size=40))
+def test_normalising_is_idempotent(text: str) -> None:
+    once = normalise_answer(text)
+    assert normalise_answer(once) == once

@@ -1,0 +1,146 @@
+"""The FSRS adapter, the clock and the config file."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from quizcli.clock import day_start, now, parse_timestamp
+from quizcli.config import ConfigError, load_config, parse_duration
+from quizcli.errors import QuizcliError
+from quizcli.scheduler import (
+    Rating,
+    Settings,
+    State,
+    format_interval,
+    new_card,
+    preview,
+    replay,
+    retrievability,
+    review,
+)
+
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+
+def test_review_is_pure_and_reproducible_with_fuzz() -> None:
+    settings = Settings()
+    state = new_card(T0)
+    for days in (0, 1, 4, 12, 40):
+        state = review(state, Rating.GOOD, T0 + timedelta(days=days), settings, "deck/item")
+    again = new_card(T0)
+    for days in (0, 1, 4, 12, 40):
+        again = review(again, Rating.GOOD, T0 + timedelta(days=days), settings, "deck/item")
+    assert state == again and state.state is State.REVIEW and state.reps == 5
+
+
+def test_fuzz_spreads_items_but_stays_near_the_fsrs_interval() -> None:
+    settings, plain = Settings(), Settings(fuzz=False)
+    base = review(review(new_card(T0), Rating.EASY, T0, plain, "x"), Rating.GOOD, T0 + timedelta(days=8), plain, "x")
+    dues = set()
+    for n in range(30):
+        seed = f"deck/item{n}"
+        state = review(
+            review(new_card(T0), Rating.EASY, T0, settings, seed), Rating.GOOD, T0 + timedelta(days=8), settings, seed
+        )
+        dues.add(state.due)
+        assert abs((state.due - base.due).days) <= 5  # py-fsrs's fuzz range for ~40 days is about +-4, rounded
+    assert len(dues) > 3
+
+
+def test_lapses_count_forgotten_reviews_and_retrievability_falls() -> None:
+    settings = Settings(fuzz=False)
+    state = review(new_card(T0), Rating.EASY, T0, settings, "s")
+    assert retrievability(new_card(T0), T0, settings) is None
+    soon, late = (
+        retrievability(state, T0 + timedelta(days=1), settings),
+        retrievability(state, T0 + timedelta(days=60), settings),
+    )
+    assert soon is not None and late is not None and soon > late
+    lapsed = review(state, Rating.AGAIN, T0 + timedelta(days=20), settings, "s")
+    assert lapsed.state is State.RELEARNING and lapsed.lapses == 1
+
+
+def test_preview_orders_intervals_by_rating() -> None:
+    intervals = preview(new_card(T0), T0, Settings(), "p")
+    assert intervals[Rating.AGAIN] < intervals[Rating.HARD] < intervals[Rating.GOOD] < intervals[Rating.EASY]
+    assert format_interval(intervals[Rating.AGAIN]) == "1m"
+
+
+def test_replay_of_nothing_is_new() -> None:
+    assert replay([], "x") is None
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(seconds=30), "<1m"),
+        (timedelta(minutes=10), "10m"),
+        (timedelta(hours=3), "3h"),
+        (timedelta(days=4), "4d"),
+        (timedelta(days=75), "2.5mo"),
+        (timedelta(days=365), "1y"),
+    ],
+)
+def test_format_interval(delta: timedelta, text: str) -> None:
+    assert format_interval(delta) == text
+
+
+def test_day_starts_at_4am_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        late = datetime(2026, 11, 3, 7, 30, tzinfo=UTC)  # 02:30 in New York
+        assert day_start(late) == datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # 04:00 New York the day before
+        morning = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)  # 05:00 in New York
+        assert day_start(morning) == datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_quizcli_now_overrides_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUIZCLI_NOW", "2030-01-02T03:04:05+00:00")
+    assert now() == datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+    monkeypatch.setenv("QUIZCLI_NOW", "next tuesday")
+    with pytest.raises(QuizcliError, match="QUIZCLI_NOW must be an ISO-8601 timestamp"):
+        now()
+    assert parse_timestamp("2030-01-02T03:04:05", "x").tzinfo is UTC
+
+
+def test_config_layers(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[study]\ndesired_retention = 0.85\nlearning_steps = ["30s", "5m", "1h"]\nnew_per_day = 7\n'
+        '[decks.other]\nnew_per_day = 3\nrelearning_steps = ["1d"]\n'
+    )
+    config = load_config("other", path)
+    assert config.new_per_day == 3 and config.reviews_per_day == 200
+    assert config.settings.desired_retention == 0.85
+    assert config.settings.learning_steps == (30, 300, 3600) and config.settings.relearning_steps == (86400,)
+    assert load_config("mine", path).new_per_day == 7
+    assert load_config("any", tmp_path / "missing.toml").new_per_day == 20
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[study]\nnew_per_day = -1\n", "new_per_day must be a whole number"),
+        ("[study]\ndesired_retention = 2\n", "desired retention must be a number from 0.70 to 0.99"),
+        ('[study]\nlearning_steps = ["soon"]\n', "a step must be a duration"),
+        ("[study\n", "config.toml"),
+        ("study = 3\n", "'study' must be a table"),
+    ],
+)
+def test_config_errors_name_the_file_and_problem(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config("d", path)
+
+
+def test_parse_duration() -> None:
+    assert [parse_duration(v) for v in ("1m", "10m", "1.5h", "2d", "45s", 90)] == [60, 600, 5400, 172800, 45, 90]
