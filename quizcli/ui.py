@@ -98,7 +98,8 @@ def _card_body(card: Card) -> list[RenderableType]:
     elif card.kind is Kind.TRUE_FALSE:
         body.append(Text.assemble(("Answer: ", "bold"), ("true" if card.truth else "false", "green")))
     elif card.kind is Kind.TYPED:
-        answers = " | ".join((card.answer, *card.accept))
+        answer = card.answer if card.tolerance is None else f"{card.answer} ± {card.tolerance:g}"
+        answers = " | ".join((answer, *card.accept))
         body.append(Text.assemble(("Answer: ", "bold"), (inert(answers), "green")))
     if card.explanation:
         body.append(Text.assemble(("Explanation: ", "italic"), inert(card.explanation)))
