@@ -267,8 +267,7 @@ def _tolerance(fields: Fields, answer: str | None, rep: _Reporter) -> float | No
     if "tolerance" not in fields:
         return None
     node = fields["tolerance"][1]
-    text = _scalar_text(node) if isinstance(node, yaml.ScalarNode) and node.tag != f"{_CORE}str" else None
-    value = _number(text)
+    value = _number(_scalar_text(node))
     if value is None or value < 0:
         rep.error(node, "E115", f"'tolerance' must be a number of 0 or more, found {_describe(node)}")
         return None
