@@ -14,6 +14,7 @@ from quizcli.text import plural
 @dataclass(frozen=True, slots=True)
 class CheckReport:
     results: tuple[ParseResult, ...]
+    strict: bool = False
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -31,6 +32,11 @@ class CheckReport:
     def card_count(self) -> int:
         return sum(len(r.deck.cards) for r in self.results)
 
+    @property
+    def failed(self) -> bool:
+        """Any error fails a check; with ``--strict`` any warning (lints included) does too."""
+        return bool(self.error_count or (self.strict and self.warning_count))
+
     def summary(self) -> str:
         return (
             f"{plural(len(self.results), 'deck')}, {plural(self.card_count, 'card')}, "
@@ -45,8 +51,14 @@ class CheckReport:
             "warnings": self.warning_count,
             "cards": self.card_count,
             "summary": self.summary(),
+            "strict": self.strict,
         }
 
 
-def check_decks(deck_files: list[DeckFile]) -> CheckReport:
-    return CheckReport(tuple(read_deck(f.path, f.name) for f in deck_files))
+def check_decks(deck_files: list[DeckFile], strict: bool = False) -> CheckReport:
+    results = tuple(read_deck(f.path, f.name) for f in deck_files)
+    if strict:
+        from quizcli.lint import lint_result
+
+        results = tuple(lint_result(r) for r in results)
+    return CheckReport(results, strict)

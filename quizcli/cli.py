@@ -122,16 +122,20 @@ def check_command(
         typer.Argument(help="Deck names or paths; all known decks when omitted.", autocompletion=_complete_deck),
     ] = None,
     as_json: JsonOpt = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Add authoring lints (Q1xx codes) and exit 1 on any warning.")
+    ] = False,
 ) -> None:
     """Report every problem in the given decks with path:line:column; exit 1 if any is an error.
 
-    Example: quizcli check decks/long-context.yaml
+    --strict adds authoring lints a card can silence with 'lint-ignore: [Q103]'.
+    Example: quizcli check decks/long-context.yaml --strict
     """
     from quizcli.check import check_decks
     from quizcli.decks import find_decks, resolve_deck
 
     deck_files = [resolve_deck(d) for d in decks] if decks else find_decks()
-    report = check_decks(deck_files)
+    report = check_decks(deck_files, strict)
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -140,7 +144,7 @@ def check_command(
         console = ui.make_console()
         ui.print_diagnostics(console, report.diagnostics)
         ui.print_line(console, report.summary(), "bold")
-    if report.error_count:
+    if report.failed:
         raise typer.Exit(1)
 
 
