@@ -39,7 +39,7 @@ def _gift_answer_blocks(text: str) -> bool:
 
 def _looks_tabular(text: str) -> bool:
     """Most lines split into two or more fields on a tab, or else on a semicolon or comma."""
-    lines = [line for line in text.splitlines() if line.strip()][:50]
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")][:50]
     if not lines:
         return False
     return any(sum(sep in line for line in lines) >= max(1, len(lines) * 0.8) for sep in ("\t", ";", ","))

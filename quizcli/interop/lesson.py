@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from quizcli.cards import LETTERS, Card, Kind, derived_id
 from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
+from quizcli.text import plural
 
 QUESTION = re.compile(r"\s*Question\s+(\d+)\s*[:.)]\s*(.*)", re.IGNORECASE)
 OPTION = re.compile(r"\s*(?:[•·*\-–]\s*)?([A-Z])\s*[).>\]]\s*(\S.*)")
@@ -71,7 +72,8 @@ def _question_card(question: _Question) -> Card | Skipped:
     if not text:
         return Skipped(question.line, f"question {question.number} has no text")
     if len(question.options) < 2:
-        return Skipped(question.line, f"question {question.number} has {len(question.options)} options; it needs 2")
+        found = plural(len(question.options), "option")
+        return Skipped(question.line, f"question {question.number} has {found}; it needs at least 2")
     index = LETTERS.find(question.answer) if question.answer else -1
     correct = (index,) if 0 <= index < len(question.options) else ()
     choices = tuple(question.options)
