@@ -266,7 +266,8 @@ def _number_and_tolerance(text: str) -> tuple[str, float] | None:
         return None
     if not (middle.is_finite() and margin.is_finite()):
         return None
-    return _plain(middle), float(abs(margin))
+    written = text.partition(":")[0].strip()  # an answer is kept as written: 3.10 stays 3.10
+    return (written if not dots or not low.strip() else _plain(middle)), float(abs(margin))
 
 
 def _plain(number: Decimal) -> str:

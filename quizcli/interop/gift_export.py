@@ -17,8 +17,12 @@ _SPECIAL = str.maketrans({c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n", "\r":
 
 
 def escape(text: str) -> str:
-    """GIFT text: ``~ = # { } : \\`` escaped and newlines written as ``\\n``, so a question stays one block."""
-    return text.translate(_SPECIAL)
+    """GIFT text: ``~ = # { } : \\`` escaped and newlines written as ``\\n``, so a question stays one block.
+
+    Text that starts like a ``[format]`` marker gets an explicit ``[markdown]`` in front, so it stays text.
+    """
+    escaped = text.translate(_SPECIAL)
+    return f"[markdown]{escaped}" if text.startswith("[") else escaped
 
 
 def export_gift(deck: Deck) -> Exported:
@@ -31,8 +35,10 @@ def export_gift(deck: Deck) -> Exported:
             written, problems = _cloze_questions(card)
             questions += written
             left += problems
+        elif card.kind is Kind.TYPED and card.tolerance is None and any("->" in a for a in (card.answer, *card.accept)):
+            left.append(Left(card.id, "an answer with '->' would read back as a matching question"))
         else:
-            body = f"{escape(card.prompt)}{{{_answers(card)}{_feedback(card)}\n}}"
+            body = f"{card.prompt.translate(_SPECIAL)}{{{_answers(card)}{_feedback(card)}\n}}"
             questions.append(_question(card, card.id, body))
     return Exported("\n\n".join(questions) + "\n" if questions else "", len(questions), tuple(left))
 
@@ -63,11 +69,11 @@ def _cloze_questions(card: Card) -> tuple[list[str], list[Left]]:
 def _missing_word(card: Card, number: int) -> str:
     parts, last = [], 0
     for deletion in cloze_deletions(card.prompt):
-        parts.append(escape(card.prompt[last : deletion.start]))
-        shown = escape(deletion.answer)
+        parts.append(card.prompt[last : deletion.start].translate(_SPECIAL))
+        shown = escape(deletion.answer) if deletion.number == number else deletion.answer.translate(_SPECIAL)
         parts.append(f"{{={shown}{_feedback(card)}}}" if deletion.number == number else shown)
         last = deletion.end
-    parts.append(escape(card.prompt[last:]))
+    parts.append(card.prompt[last:].translate(_SPECIAL))
     return "".join(parts)
 
 
