@@ -149,7 +149,10 @@ def check_command(
 
 
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.", dir_okay=False)
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file instead of standard output.", dir_okay=False, metavar="FILE"
+    ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
 
@@ -158,7 +161,8 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output fi
 def new_command(
     name: Annotated[str, typer.Argument(help="The deck's name: its file stem, e.g. biology-101.")],
     directory: Annotated[
-        Path | None, typer.Option("--dir", help="Write it here instead of your decks directory.", file_okay=False)
+        Path | None,
+        typer.Option("--dir", help="Write it here instead of your decks directory.", file_okay=False, metavar="DIR"),
     ] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Open it in $VISUAL or $EDITOR.")] = False,
     force: ForceOpt = False,

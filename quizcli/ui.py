@@ -165,7 +165,8 @@ def print_import_report(console: Console, source: str, imported: Imported, outpu
 
 def print_export_report(console: Console, exported: Exported, output: Path | None) -> None:
     for left in exported.left:
-        console.print(Text.assemble(("skipped ", "yellow"), (inert(left.card_id), "bold"), f": {inert(left.reason)}"))
+        line = Text.assemble(("skipped ", "yellow"), (inert(left.card_id), "bold"), f": {inert(left.reason)}")
+        console.print(line, soft_wrap=True)
     if output is not None:
         console.print(plain(f"wrote {output}"), soft_wrap=True)
     console.print(plain(exported.summary(), "bold"))

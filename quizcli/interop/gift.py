@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from quizcli.cards import ID_PATTERN, Card, Kind, derived_id
 from quizcli.interop.html_text import html_to_markdown
@@ -157,12 +158,12 @@ def _by_kind(q: _Question) -> Card | Skipped | list[Card | Skipped]:
     return _short_answer(q)
 
 
-def _card(q: _Question, kind: Kind, **fields: object) -> Card:
+def _card(q: _Question, kind: Kind, **fields: Any) -> Card:
     """A card of this question, the answer slot shown as a blank unless the kind fills it in."""
     prompt = q.render(q.text).replace(_SLOT, BLANK)
     explanation = _join(str(fields.pop("explanation", "")), q.render(q.feedback))
     card = Card(q.card_id, kind, prompt, explanation=explanation, tags=q.tags, line=q.line)
-    return replace(card, **fields)  # type: ignore[arg-type]
+    return replace(card, **fields)
 
 
 def _join(*parts: str) -> str:
@@ -177,17 +178,35 @@ def _split_answers(answers: str, marks: str) -> list[tuple[str, str]]:
     return ([("=", leading)] if leading else []) + pairs
 
 
-def _weight(answer: str) -> tuple[float | None, str]:
-    match = _WEIGHT.match(answer)
-    return (float(match.group(1)), answer[match.end() :]) if match else (None, answer)
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One answer of a block: its mark (``=`` or ``~``), ``%weight%`` if any, text and ``#feedback`` (protected)."""
+
+    mark: str
+    weight: float | None
+    text: str
+    feedback: str
+
+    @property
+    def full_marks(self) -> bool:
+        return self.weight is None or self.weight == 100
+
+
+def _parsed_answers(answers: str, marks: str) -> list[_Answer]:
+    parsed = []
+    for mark, raw in _split_answers(answers, marks):
+        match = _WEIGHT.match(raw)
+        weight, rest = (float(match.group(1)), raw[match.end() :]) if match else (None, raw)
+        text, _, feedback = rest.partition("#")
+        parsed.append(_Answer(mark, weight, text, feedback))
+    return parsed
 
 
 def _multiple_choice(q: _Question) -> Card | Skipped:
-    options = []
-    for mark, raw in _split_answers(q.answers, "~="):
-        weight, rest = _weight(raw)
-        text, _, feedback = rest.partition("#")
-        options.append((mark == "=" or (weight or 0) > 0, mark == "=", q.render(text), q.render(feedback)))
+    options = [
+        (a.mark == "=" or (a.weight or 0) > 0, a.mark == "=", q.render(a.text), q.render(a.feedback))
+        for a in _parsed_answers(q.answers, "~=")
+    ]
     single = any(full for _, full, _, _ in options)
     right = tuple(i for i, (credit, full, _, _) in enumerate(options) if (full if single else credit))
     if single and len(right) > 1:
@@ -207,13 +226,8 @@ def _true_false(q: _Question) -> Card:
 
 
 def _short_answer(q: _Question) -> Card | Skipped:
-    accepted, notes = [], []
-    for _, raw in _split_answers(q.answers, "="):
-        weight, rest = _weight(raw)
-        text, _, feedback = rest.partition("#")
-        if weight is None or weight == 100:
-            accepted.append(q.render(text))
-            notes.append(q.render(feedback))
+    full = [a for a in _parsed_answers(q.answers, "=") if a.full_marks]
+    accepted, notes = [q.render(a.text) for a in full], [q.render(a.feedback) for a in full]
     if not accepted:
         return Skipped(q.line, "no answer gets full marks")
     if _SLOT in q.text and len(accepted) == 1:
@@ -240,17 +254,15 @@ def _matching(q: _Question) -> list[Card | Skipped] | Skipped:
 
 def _numerical(q: _Question) -> Card | Skipped:
     answers, _, _ = q.answers[1:].partition("~")
-    for _, raw in _split_answers(answers, "="):
-        weight, rest = _weight(raw)
-        text, _, feedback = rest.partition("#")
-        if weight is not None and weight != 100:
-            continue
-        value = _number_and_tolerance(text.translate(_RESTORE).strip())
-        if value is None:
-            return Skipped(q.line, f"numerical answer '{text.translate(_RESTORE).strip()}' is not a number")
-        answer, tolerance = value
-        return _card(q, Kind.TYPED, answer=answer, tolerance=tolerance, explanation=q.render(feedback))
-    return Skipped(q.line, "numerical question with no fully right answer")
+    full = [a for a in _parsed_answers(answers, "=") if a.full_marks]
+    if not full:
+        return Skipped(q.line, "numerical question with no fully right answer")
+    written = full[0].text.translate(_RESTORE).strip()
+    value = _number_and_tolerance(written)
+    if value is None:
+        return Skipped(q.line, f"numerical answer '{written}' is not a number")
+    answer, tolerance = value
+    return _card(q, Kind.TYPED, answer=answer, tolerance=tolerance, explanation=q.render(full[0].feedback))
 
 
 def _number_and_tolerance(text: str) -> tuple[str, float] | None:
