@@ -64,3 +64,15 @@ def test_cloze_notes_are_recognised_without_a_notetype_and_mistakes_are_located(
 def test_imported_decks_pass_check() -> None:
     for name in ("headers.anki.txt", "header-row.anki.csv", "plain.anki.tsv", "errors.anki.txt"):
         assert written_back(import_anki(fixture(name))).diagnostics == []
+
+
+def test_pipe_separator_global_tags_notetype_and_a_deck_column() -> None:
+    text = (
+        "#separator:Pipe\n#html:false\n#tags:vocab\n#notetype:Basic (type in the answer)\n#deck column:3\n"
+        "chat|cat|French::Animals\n<b>chien</b>|dog|French\n"
+    )
+    result = import_anki(text)
+    assert [(c.kind, c.prompt, c.answer, c.tags) for c in result.cards] == [
+        (Kind.TYPED, "chat", "cat", ("vocab", "French::Animals")),
+        (Kind.TYPED, "<b>chien</b>", "dog", ("vocab", "French")),
+    ]
