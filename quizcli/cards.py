@@ -48,7 +48,8 @@ class Card:
     - choice: ``prompt`` is the question, ``choices`` the options in authored order,
       ``correct`` the indices of the right ones, ``multiple`` for select-all-that-apply
     - true-false: ``prompt`` is the statement, ``truth`` its value
-    - typed: ``prompt`` is the question, ``answer`` the expected text, ``accept`` alternatives
+    - typed: ``prompt`` is the question, ``answer`` the expected text, ``accept`` alternatives,
+      ``tolerance`` (numeric answers only) how far from ``answer`` a typed number may be
     - cloze: ``prompt`` is the text with ``{{...}}`` deletions
     """
 
@@ -62,6 +63,7 @@ class Card:
     shuffle: bool = True
     truth: bool | None = None
     accept: tuple[str, ...] = ()
+    tolerance: float | None = None
     reverse: bool = False
     explanation: str = ""
     tags: tuple[str, ...] = ()
@@ -95,6 +97,8 @@ class Card:
             data |= {"question": self.prompt, "answer": self.truth}
         elif self.kind is Kind.TYPED:
             data |= {"question": self.prompt, "answer": self.answer, "accept": list(self.accept)}
+            if self.tolerance is not None:
+                data["tolerance"] = self.tolerance
         else:
             data["cloze"] = self.prompt
         data |= {"explanation": self.explanation, "tags": list(self.tags)}

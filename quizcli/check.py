@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class CheckReport:
     results: tuple[ParseResult, ...]
+    strict: bool = False
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -35,6 +36,11 @@ class CheckReport:
     def card_count(self) -> int:
         return sum(len(r.deck.cards) for r in self.results)
 
+    @property
+    def failed(self) -> bool:
+        """Any error fails a check; with ``--strict`` any warning (lints included) does too."""
+        return bool(self.error_count or (self.strict and self.warning_count))
+
     def summary(self) -> str:
         return (
             f"{plural(len(self.results), 'deck')}, {plural(self.card_count, 'card')}, "
@@ -49,18 +55,23 @@ class CheckReport:
             "warnings": self.warning_count,
             "cards": self.card_count,
             "summary": self.summary(),
+            "strict": self.strict,
         }
 
 
-def check_decks(deck_files: list[DeckFile]) -> CheckReport:
+def check_decks(deck_files: list[DeckFile], strict: bool = False) -> CheckReport:
     results = [read_deck(f.path, f.name) for f in deck_files]
+    if strict:
+        from quizcli.lint import lint_result
+
+        results = [lint_result(r) for r in results]
     if paths.progress_db().exists():  # never create a database just to check decks
         from quizcli.store import Store
 
         with Store.open() as store:
             for result in results:
                 result.diagnostics.extend(_orphans(result, store))
-    return CheckReport(tuple(results))
+    return CheckReport(tuple(results), strict)
 
 
 def _orphans(result: ParseResult, store: Store) -> list[Diagnostic]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,6 +19,7 @@ from typer.core import TyperGroup
 
 from quizcli import __version__
 from quizcli.errors import QuizcliError
+from quizcli.interop.formats import ExportFormat, ImportFormat
 
 
 class QuizcliGroup(TyperGroup):
@@ -120,16 +122,20 @@ def check_command(
         typer.Argument(help="Deck names or paths; all known decks when omitted.", autocompletion=_complete_deck),
     ] = None,
     as_json: JsonOpt = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Add authoring lints (Q1xx codes) and exit 1 on any warning.")
+    ] = False,
 ) -> None:
     """Report every problem in the given decks with path:line:column; exit 1 if any is an error.
 
-    Example: quizcli check decks/long-context.yaml
+    --strict adds authoring lints a card can silence with 'lint-ignore: [Q103]'.
+    Example: quizcli check decks/long-context.yaml --strict
     """
     from quizcli.check import check_decks
     from quizcli.decks import find_decks, resolve_deck
 
     deck_files = [resolve_deck(d) for d in decks] if decks else find_decks()
-    report = check_decks(deck_files)
+    report = check_decks(deck_files, strict)
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -138,7 +144,115 @@ def check_command(
         console = ui.make_console()
         ui.print_diagnostics(console, report.diagnostics)
         ui.print_line(console, report.summary(), "bold")
-    if report.error_count:
+    if report.failed:
+        raise typer.Exit(1)
+
+
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file instead of standard output.", dir_okay=False, metavar="FILE"
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
+
+
+@app.command("new")
+def new_command(
+    name: Annotated[str, typer.Argument(help="The deck's name: its file stem, e.g. biology-101.")],
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Write it here instead of your decks directory.", file_okay=False, metavar="DIR"),
+    ] = None,
+    edit: Annotated[bool, typer.Option("--edit", help="Open it in $VISUAL or $EDITOR.")] = False,
+    force: ForceOpt = False,
+) -> None:
+    """Write a commented starter deck with one card of each kind, ready to edit.
+
+    Example: quizcli new biology-101 --edit
+    """
+    from quizcli import paths, schema, starter
+
+    target = directory or paths.user_decks_dir()
+    path = starter.create_starter(name, target, schema.modeline(), force)
+    in_decks_dir = path.parent.resolve() == paths.user_decks_dir().resolve()
+    print(f"created {path}\nstudy it with: quizcli study {path.stem if in_decks_dir else path}")
+    if edit:
+        starter.open_in_editor(path)
+
+
+@app.command("schema")
+def schema_command(
+    path: Annotated[bool, typer.Option("--path", help="Print where the schema file is instead.")] = False,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of the deck format, for editors and validators.
+
+    A deck whose first line is '# yaml-language-server: $schema=PATH' gets completion and
+    validation in editors using the YAML language server; 'quizcli new' writes that line.
+    Example: quizcli schema > deck.schema.json
+    """
+    from quizcli import schema
+
+    sys.stdout.write(schema.schema_reference() + "\n" if path else schema.schema_text())
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="The file to import.", dir_okay=False)],
+    format_name: Annotated[
+        ImportFormat | None, typer.Option("--format", "-f", help="The file's format; detected when omitted.")
+    ] = None,
+    output: OutputOpt = None,
+    flashcards: Annotated[
+        bool, typer.Option("--flashcards", help="Lesson text: also make a flashcard of each short titled section.")
+    ] = False,
+    force: ForceOpt = False,
+) -> None:
+    """Import Moodle Aiken or GIFT questions, Anki plain-text notes, lesson text or a JSON deck as a deck.
+
+    Prints the deck (or writes it with -o) and lists every question skipped, with its line and
+    why; exits 1 when anything was skipped.
+    Example: quizcli import questions.gift -o biology.yaml
+    """
+    from quizcli import schema, ui
+    from quizcli.interop.files import read_source, write_new
+    from quizcli.interop.importing import import_text
+
+    imported = import_text(read_source(file), file.name, format_name, schema.schema_reference(), flashcards)
+    if output is not None:
+        write_new(output, imported.yaml, force)
+    else:
+        sys.stdout.write(imported.yaml)
+    ui.print_import_report(ui.make_console(stderr=output is None), str(file), imported, output)
+    if imported.result.skipped:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    deck: DeckArg,
+    format_name: Annotated[ExportFormat, typer.Option("--format", "-f", help="The format to write.")],
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Export a deck as Anki plain text, Aiken, GIFT or JSON; exits 1 when a card had to be left out.
+
+    Example: quizcli export long-context --format anki -o long-context.txt
+    """
+    from quizcli import ui
+    from quizcli.decks import resolve_deck
+    from quizcli.interop.exporting import export_deck
+    from quizcli.interop.files import write_new
+    from quizcli.parser import load_deck
+
+    deck_file = resolve_deck(deck)
+    exported = export_deck(load_deck(deck_file.path, deck_file.name), format_name)
+    if output is not None:
+        write_new(output, exported.text, force)
+    else:
+        sys.stdout.write(exported.text)
+    ui.print_export_report(ui.make_console(stderr=output is None), exported, output)
+    if exported.left:
         raise typer.Exit(1)
 
 

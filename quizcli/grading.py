@@ -9,6 +9,7 @@ the marking is the same everywhere and pure.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import unicodedata
@@ -89,6 +90,8 @@ def grade(question: Question, response: str) -> Verdict:
         verdicts = [match_text(p, (a,)) for p, a in zip(parts, question.answers, strict=False)]
         ok = len(parts) == len(question.answers) and all(v.correct for v in verdicts)
         return Verdict(ok, almost=not ok and all(v.correct or v.almost for v in verdicts), given=response.strip())
+    if kind is Kind.TYPED and question.item.card.tolerance is not None:
+        return match_number(response, question.item.card.answer, question.item.card.tolerance, question.answers)
     if kind in (Kind.TYPED, Kind.CLOZE):
         return match_text(response, question.answers)
     raise ValueError(f"{kind} cards are rated by the user, not graded")
@@ -140,6 +143,20 @@ def match_text(response: str, answers: tuple[str, ...]) -> Verdict:
         return Verdict(True, given=response.strip())
     almost = bool(given) and any(edit_distance(given, t) <= allowed_typos(t) for t in targets if t)
     return Verdict(False, almost=almost, given=response.strip())
+
+
+def match_number(response: str, answer: str, tolerance: float, answers: tuple[str, ...]) -> Verdict:
+    """A number within ``tolerance`` of the answer is right (``3,14`` reads as 3.14); other text is matched as text."""
+    written = response.strip()
+    if written.count(",") == 1 and "." not in written:
+        written = written.replace(",", ".")
+    try:
+        value = float(written)
+    except ValueError:
+        return match_text(response, answers)
+    expected = float(answer)
+    slack = 1e-9 * max(1.0, abs(expected))  # so 3.15 is within 0.01 of 3.14 despite binary floats
+    return Verdict(math.isfinite(value) and abs(value - expected) <= tolerance + slack, given=response.strip())
 
 
 def allowed_typos(target: str) -> int:

@@ -10,6 +10,7 @@ itself, so every value keeps its position, duplicate keys are caught, and
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,7 +35,7 @@ KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.FLASHCARD: ("front", "back", "reverse"),
     Kind.CHOICE: ("question", "choices", "answer", "shuffle"),
     Kind.TRUE_FALSE: ("question", "answer"),
-    Kind.TYPED: ("question", "answer", "accept"),
+    Kind.TYPED: ("question", "answer", "accept", "tolerance"),
     Kind.CLOZE: ("cloze",),
 }
 ALL_CARD_KEYS = sorted(set(COMMON_KEYS).union(*KIND_KEYS.values()))
@@ -255,9 +256,34 @@ def _build(kind: Kind, fields: Fields, node: yaml.Node, rep: _Reporter) -> Card 
         return Card("", kind, question, truth=_boolean(fields["answer"][1]), line=line)
     answer = _required_text(fields, "answer", node, rep)
     accept = _text_list(fields["accept"][1], rep, "accept") if "accept" in fields else ()
+    tolerance = _tolerance(fields, answer, rep)
     if answer is None or accept is None:
         return None
-    return Card("", kind, question, answer=answer, accept=accept, line=line)
+    return Card("", kind, question, answer=answer, accept=accept, tolerance=tolerance, line=line)
+
+
+def _tolerance(fields: Fields, answer: str | None, rep: _Reporter) -> float | None:
+    """``tolerance: 0.01`` on a typed card with a numeric answer (a wrong one is reported, dropping the card)."""
+    if "tolerance" not in fields:
+        return None
+    node = fields["tolerance"][1]
+    value = _number(_scalar_text(node))
+    if value is None or value < 0:
+        rep.error(node, "E115", f"'tolerance' must be a number of 0 or more, found {_describe(node)}")
+        return None
+    if answer is not None and _number(answer) is None:
+        rep.error(node, "E115", f"'tolerance' needs a numeric answer, but the answer is '{_short(answer)}'")
+        return None
+    return value
+
+
+def _number(text: str | None) -> float | None:
+    """A finite number written as text (``3.14``, ``-2``, ``1e3``), or None."""
+    try:
+        value = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _choice_card(question: str | None, fields: Fields, node: yaml.Node, rep: _Reporter) -> Card | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
@@ -19,6 +20,8 @@ from rich.text import Text
 from quizcli.cards import LETTERS, Card, Deck, Kind, cloze_deletions
 from quizcli.decks import DeckSummary
 from quizcli.errors import Diagnostic, Severity
+from quizcli.interop.exporting import Exported
+from quizcli.interop.importing import Imported
 from quizcli.text import plural
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -98,7 +101,8 @@ def _card_body(card: Card) -> list[RenderableType]:
     elif card.kind is Kind.TRUE_FALSE:
         body.append(Text.assemble(("Answer: ", "bold"), ("true" if card.truth else "false", "green")))
     elif card.kind is Kind.TYPED:
-        answers = " | ".join((card.answer, *card.accept))
+        answer = card.answer if card.tolerance is None else f"{card.answer} ± {card.tolerance:g}"
+        answers = " | ".join((answer, *card.accept))
         body.append(Text.assemble(("Answer: ", "bold"), (inert(answers), "green")))
     if card.explanation:
         body.append(Text.assemble(("Explanation: ", "italic"), inert(card.explanation)))
@@ -141,3 +145,37 @@ def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> No
 
 def print_line(console: Console, text: str, style: str = "") -> None:
     console.print(plain(text, style), soft_wrap=True)
+
+
+def print_import_report(console: Console, source: str, imported: Imported, output: Path | None) -> None:
+    """Every skipped question and every question needing an answer, located in the source, then a summary."""
+    result = imported.result
+    how = "detected; --format chooses another" if imported.detected else "as given"
+    console.print(plain(f"format: {result.format} ({how})", "dim"), soft_wrap=True)
+    for skipped in result.skipped:
+        console.print(_located(source, skipped.line, "skipped", "yellow", skipped.reason), soft_wrap=True)
+    for card in result.needs_answer:
+        message = f"needs an answer: {_first_line(card.prompt)} (fill in 'answer:' in the deck)"
+        console.print(_located(source, card.line, "note", "cyan", message), soft_wrap=True)
+    if output is not None:
+        console.print(plain(f"wrote {output}; check it with: quizcli check {output}"), soft_wrap=True)
+    needing = len(result.needs_answer)
+    console.print(plain(result.summary() + (f"; {needing} need an answer" if needing else ""), "bold"))
+
+
+def print_export_report(console: Console, exported: Exported, output: Path | None) -> None:
+    for left in exported.left:
+        line = Text.assemble(("skipped ", "yellow"), (inert(left.card_id), "bold"), f": {inert(left.reason)}")
+        console.print(line, soft_wrap=True)
+    if output is not None:
+        console.print(plain(f"wrote {output}"), soft_wrap=True)
+    console.print(plain(exported.summary(), "bold"))
+
+
+def _located(source: str, line: int, label: str, style: str, message: str) -> Text:
+    return Text.assemble((inert(f"{source}:{line}: "), "bold"), (label, style), f": {inert(message)}")
+
+
+def _first_line(text: str, limit: int = 60) -> str:
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -1,0 +1,39 @@
+"""A deck to another tool's format: the text, and the cards that format cannot hold (with why)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quizcli.cards import Deck
+from quizcli.interop.formats import ExportFormat
+
+
+@dataclass(frozen=True, slots=True)
+class Left:
+    """A card an export could not express."""
+
+    card_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    text: str
+    written: int
+    left: tuple[Left, ...] = ()
+
+    def summary(self) -> str:
+        return f"exported {self.written}, skipped {len(self.left)}"
+
+
+def export_deck(deck: Deck, format_name: ExportFormat) -> Exported:
+    from quizcli.interop import aiken, anki_export, gift_export, json_deck
+
+    if format_name is ExportFormat.JSON:
+        return Exported(json_deck.export_json(deck), len(deck.cards))
+    exporters = {
+        ExportFormat.AIKEN: aiken.export_aiken,
+        ExportFormat.GIFT: gift_export.export_gift,
+        ExportFormat.ANKI: anki_export.export_anki,
+    }
+    return exporters[format_name](deck)

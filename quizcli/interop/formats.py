@@ -1,0 +1,20 @@
+"""The format names the import and export commands accept (a light module: the CLI imports it at start-up)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ImportFormat(StrEnum):
+    AIKEN = "aiken"
+    GIFT = "gift"
+    ANKI = "anki"
+    LESSON = "lesson"
+    JSON = "json"
+
+
+class ExportFormat(StrEnum):
+    ANKI = "anki"
+    AIKEN = "aiken"
+    GIFT = "gift"
+    JSON = "json"

@@ -1,0 +1,287 @@
+"""Moodle's GIFT format, read the way Moodle reads it (``question/format/gift/format.php``).
+
+Questions are separated by blank lines; ``//`` lines are comments (``// [tag:x]``
+and ``// [id:x]`` in them give tags and the card id); ``$CATEGORY:`` sets the
+category, which becomes a tag of the questions after it.  The kind follows
+from the answer block: ``{~ =}`` multiple choice, ``{T}`` true/false,
+``{=a =b}`` short answer, ``{#3.14:0.01}`` numerical, ``{=a -> b}`` matching,
+``{}`` essay, no block a description.  A block inside the text (text after the
+``}``) is a missing-word question.  How each maps onto quizcli's card kinds is
+in docs/interop.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from quizcli.cards import ID_PATTERN, Card, Kind, derived_id
+from quizcli.interop.html_text import html_to_markdown
+from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
+
+BLANK = "_____"
+_SLOT = "\ue0ff"  # where the answers were, while the text is converted
+_ESCAPED = {"\\": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004", "}": "\ue005", ":": "\ue006"}
+_RESTORE = str.maketrans({v: k for k, v in _ESCAPED.items()})
+_WEIGHT = re.compile(r"%(-?\d{1,3}(?:\.\d*)?)%")
+_FORMAT = re.compile(r"\[(html|markdown|plain|moodle)\]")
+_COMMENT_TAG = re.compile(r"\[(tag|id):([^\]]+)\]")
+TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+
+
+def protect(text: str) -> str:
+    """Escaped ``~ = # { } : \\`` swapped for placeholders (restored by `render`); ``\\n`` becomes a newline."""
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else _ESCAPED.get(m.group(1), m.group()), text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    line: int
+    text: str
+    comments: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """One question's parts, escapes still protected."""
+
+    line: int
+    card_id: str
+    text: str
+    answers: str
+    feedback: str
+    text_format: str
+    tags: tuple[str, ...]
+
+    def render(self, raw: str) -> str:
+        return render(raw, self.text_format)
+
+
+def render(raw: str, default_format: str) -> str:
+    """Protected GIFT text to deck text: escapes restored, a ``[format]`` prefix honoured, HTML converted."""
+    text, text_format = _split_format(raw.strip(), default_format)
+    text = text.translate(_RESTORE).strip()
+    return html_to_markdown(text) if text_format == "html" else text
+
+
+def _split_format(text: str, default_format: str) -> tuple[str, str]:
+    match = _FORMAT.match(text)
+    return (text[match.end() :], match.group(1)) if match else (text, default_format)
+
+
+def import_gift(text: str) -> ImportResult:
+    entries: list[Card | Skipped] = []
+    category: tuple[str, ...] = ()
+    for block in _blocks(text):
+        body = protect(block.text)
+        if body.startswith("$CATEGORY:"):
+            category = _tags_of(body[len("$CATEGORY:") :].split("/")[-1:])
+            continue
+        parsed = _question(block, body, category)
+        entries += parsed if isinstance(parsed, list) else [parsed]
+    return build_result("gift", entries)
+
+
+def _blocks(text: str) -> Iterator[_Block]:
+    """Runs of non-blank lines; ``//`` comment lines are set aside, not treated as text."""
+    start, lines, comments = 0, [], []
+    for number, line in enumerate([*source_lines(text), ""], start=1):
+        if line.strip().startswith("//"):
+            comments.append(line.strip()[2:])
+        elif line.strip():
+            start = start or number
+            lines.append(line)
+        elif lines or comments:
+            if lines:
+                yield _Block(start, "\n".join(lines).strip(), tuple(comments))
+            start, lines, comments = 0, [], []
+
+
+def _tags_of(names: list[str]) -> tuple[str, ...]:
+    slugs = (re.sub(r"\s+", "-", name.translate(_RESTORE).strip()) for name in names)
+    return tuple(slug for slug in slugs if slug and not slug.startswith("$") and slug != "top")
+
+
+def _question(block: _Block, body: str, category: tuple[str, ...]) -> Card | Skipped | list[Card | Skipped]:
+    title, body = _title(body)
+    opening, closing = body.find("{"), body.find("}", max(body.find("{"), 0))
+    if opening < 0 and closing < 0:
+        return Skipped(block.line, "description (no answers): nothing to ask")
+    if opening < 0 or closing < 0:
+        return Skipped(block.line, "missing '{' or '}' around the answers (escape a literal one as \\{ or \\})")
+    after = body[closing + 1 :]
+    question_text = body[:opening] + (_SLOT + after if after.strip() else "")
+    inside = body[opening + 1 : closing]
+    answers, _, feedback = inside.rpartition("####") if "####" in inside else (inside, "", "")
+    _, text_format = _split_format(question_text.strip(), "moodle")
+    tags = tuple(dict.fromkeys(category + _comment_values(block.comments, "tag")))
+    card_id = _card_id(block, title, question_text)
+    question = _Question(block.line, card_id, question_text, answers.strip(), feedback, text_format, tags)
+    return _by_kind(question)
+
+
+def _title(body: str) -> tuple[str, str]:
+    if body.startswith("::") and "::" in body[2:]:
+        title, _, rest = body[2:].partition("::")
+        return title.translate(_RESTORE).strip(), rest.strip()
+    return "", body
+
+
+def _comment_values(comments: tuple[str, ...], key: str) -> tuple[str, ...]:
+    values = [m.group(2).strip() for c in comments for m in _COMMENT_TAG.finditer(c) if m.group(1) == key]
+    return _tags_of(values) if key == "tag" else tuple(values)
+
+
+def _card_id(block: _Block, title: str, question_text: str) -> str:
+    """``// [id:x]``, else the ``::title::`` when it is a valid id, else one derived from the title or text."""
+    for candidate in (*_comment_values(block.comments, "id"), title):
+        if ID_PATTERN.fullmatch(candidate):
+            return candidate
+    return derived_id(title or render(question_text.replace(_SLOT, BLANK), "moodle"))
+
+
+def _by_kind(q: _Question) -> Card | Skipped | list[Card | Skipped]:
+    answers = q.answers
+    if not answers:
+        return Skipped(q.line, "essay question: it needs a teacher to mark it")
+    if answers.startswith("#"):
+        return _numerical(q)
+    if "~" in answers:
+        return _multiple_choice(q)
+    if "=" in answers and "->" in answers:
+        return _matching(q)
+    if answers.split("#", 1)[0].strip() in TRUE_FALSE:
+        return _true_false(q)
+    return _short_answer(q)
+
+
+def _card(q: _Question, kind: Kind, **fields: Any) -> Card:
+    """A card of this question, the answer slot shown as a blank unless the kind fills it in."""
+    prompt = q.render(q.text).replace(_SLOT, BLANK)
+    explanation = _join(str(fields.pop("explanation", "")), q.render(q.feedback))
+    card = Card(q.card_id, kind, prompt, explanation=explanation, tags=q.tags, line=q.line)
+    return replace(card, **fields)
+
+
+def _join(*parts: str) -> str:
+    return "\n\n".join(part for part in parts if part.strip())
+
+
+def _split_answers(answers: str, marks: str) -> list[tuple[str, str]]:
+    """``~a =b ~%50%c`` to [(mark, text)], mark being the ``~`` or ``=`` before each answer."""
+    pieces = re.split(f"([{marks}])", answers)
+    pairs = [(pieces[i], pieces[i + 1].strip()) for i in range(1, len(pieces) - 1, 2)]
+    leading = pieces[0].strip()
+    return ([("=", leading)] if leading else []) + pairs
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One answer of a block: its mark (``=`` or ``~``), ``%weight%`` if any, text and ``#feedback`` (protected)."""
+
+    mark: str
+    weight: float | None
+    text: str
+    feedback: str
+
+    @property
+    def full_marks(self) -> bool:
+        return self.weight is None or self.weight == 100
+
+
+def _parsed_answers(answers: str, marks: str) -> list[_Answer]:
+    parsed = []
+    for mark, raw in _split_answers(answers, marks):
+        match = _WEIGHT.match(raw)
+        weight, rest = (float(match.group(1)), raw[match.end() :]) if match else (None, raw)
+        text, _, feedback = rest.partition("#")
+        parsed.append(_Answer(mark, weight, text, feedback))
+    return parsed
+
+
+def _multiple_choice(q: _Question) -> Card | Skipped:
+    options = [
+        (a.mark == "=" or (a.weight or 0) > 0, a.mark == "=", q.render(a.text), q.render(a.feedback))
+        for a in _parsed_answers(q.answers, "~=")
+    ]
+    single = any(full for _, full, _, _ in options)
+    right = tuple(i for i, (credit, full, _, _) in enumerate(options) if (full if single else credit))
+    if single and len(right) > 1:
+        return Skipped(q.line, "several options are fully right in a single-answer question; make it select-all")
+    if not right:
+        return Skipped(q.line, "no option gets any marks")
+    notes = "\n".join(f"- {text}: {feedback}" for _, _, text, feedback in options if feedback)
+    choices = tuple(text for _, _, text, _ in options)
+    return _card(q, Kind.CHOICE, choices=choices, correct=right, multiple=not single, explanation=notes)
+
+
+def _true_false(q: _Question) -> Card:
+    answer, _, feedback = q.answers.partition("#")
+    wrong, _, right = feedback.partition("#")
+    explanation = q.render(right) or q.render(wrong)
+    return _card(q, Kind.TRUE_FALSE, truth=TRUE_FALSE[answer.strip()], explanation=explanation)
+
+
+def _short_answer(q: _Question) -> Card | Skipped:
+    full = [a for a in _parsed_answers(q.answers, "=") if a.full_marks]
+    accepted, notes = [q.render(a.text) for a in full], [q.render(a.feedback) for a in full]
+    if not accepted:
+        return Skipped(q.line, "no answer gets full marks")
+    if _SLOT in q.text and len(accepted) == 1:
+        cloze = q.render(q.text).replace(_SLOT, "{{" + accepted[0] + "}}")
+        return replace(_card(q, Kind.CLOZE, explanation=notes[0]), prompt=cloze)
+    return _card(q, Kind.TYPED, answer=accepted[0], accept=tuple(accepted[1:]), explanation=notes[0])
+
+
+def _matching(q: _Question) -> list[Card | Skipped] | Skipped:
+    """One flashcard per pair: the question and the left side in front, the right side on the back."""
+    pairs = _split_answers(q.answers, "=")
+    if any("->" not in raw for _, raw in pairs):
+        return Skipped(q.line, "a matching answer needs '->' between the item and its match")
+    matched = [(q.render(left), q.render(right)) for left, _, right in (raw.partition("->") for _, raw in pairs)]
+    usable = [(left, right) for left, right in matched if left]
+    if len(usable) < 2:
+        return Skipped(q.line, "a matching question needs at least 2 pairs")
+    stem = q.render(q.text).replace(_SLOT, BLANK)
+    return [
+        replace(_card(q, Kind.FLASHCARD, answer=right), id=f"{q.card_id}.{n}", prompt=_join(stem, left))
+        for n, (left, right) in enumerate(usable, start=1)
+    ]
+
+
+def _numerical(q: _Question) -> Card | Skipped:
+    answers, _, _ = q.answers[1:].partition("~")
+    full = [a for a in _parsed_answers(answers, "=") if a.full_marks]
+    if not full:
+        return Skipped(q.line, "numerical question with no fully right answer")
+    written = full[0].text.translate(_RESTORE).strip()
+    value = _number_and_tolerance(written)
+    if value is None:
+        return Skipped(q.line, f"numerical answer '{written}' is not a number")
+    answer, tolerance = value
+    return _card(q, Kind.TYPED, answer=answer, tolerance=tolerance, explanation=q.render(full[0].feedback))
+
+
+def _number_and_tolerance(text: str) -> tuple[str, float] | None:
+    """``3.14:0.01`` (answer and margin), ``1..5`` (a range: its middle and half its width) or ``42``."""
+    low, dots, high = text.partition("..")
+    try:
+        if dots and low.strip():
+            middle, margin = (Decimal(low) + Decimal(high)) / 2, abs(Decimal(high) - Decimal(low)) / 2
+        else:
+            value, _, margin_text = text.partition(":")
+            middle, margin = Decimal(value), Decimal(margin_text or 0)
+    except (InvalidOperation, ValueError):
+        return None
+    if not (middle.is_finite() and margin.is_finite()):
+        return None
+    written = text.partition(":")[0].strip()  # an answer is kept as written: 3.10 stays 3.10
+    return (written if not dots or not low.strip() else _plain(middle)), float(abs(margin))
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number.normalize(), "f")
+    return text if text != "-0" else "0"

@@ -1,0 +1,46 @@
+"""From a source file's text to a deck file's text: detect, import, write YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quizcli.interop.detect import detect_format
+from quizcli.interop.formats import ImportFormat
+from quizcli.interop.model import ImportResult
+from quizcli.interop.yaml_writer import deck_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    result: ImportResult
+    detected: bool
+    yaml: str
+
+
+def run_importer(text: str, format_name: ImportFormat, flashcards: bool = False) -> ImportResult:
+    """The importer for ``format_name`` applied to ``text``."""
+    from quizcli.interop import aiken, anki, gift, json_deck, lesson
+
+    if format_name is ImportFormat.LESSON:
+        return lesson.import_lesson(text, flashcards=flashcards)
+    importers = {
+        ImportFormat.AIKEN: aiken.import_aiken,
+        ImportFormat.GIFT: gift.import_gift,
+        ImportFormat.ANKI: anki.import_anki,
+        ImportFormat.JSON: json_deck.import_json,
+    }
+    return importers[format_name](text)
+
+
+def import_text(
+    text: str, source: str, format_name: ImportFormat | None, schema_ref: str, flashcards: bool = False
+) -> Imported:
+    """Import ``text`` (read from ``source``) as a deck, detecting the format when none is given."""
+    chosen = format_name or detect_format(text)
+    result = run_importer(text, chosen, flashcards)
+    header = [
+        f"yaml-language-server: $schema={schema_ref}",
+        f"Imported by quizcli from {source} ({chosen}); 'source line' comments point into that file.",
+    ]
+    title = result.title or source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return Imported(result, format_name is None, deck_yaml(result.cards, title, header))

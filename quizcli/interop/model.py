@@ -1,0 +1,118 @@
+"""What an importer returns, and the checks every imported card passes before it is written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from quizcli.cards import CLOZE_PATTERN, LETTERS, Card, Kind, cloze_deletions, normalise_prompt
+from quizcli.errors import QuizcliError
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class ImportFormatError(QuizcliError):
+    """The input cannot be read as the format at all (not one bad question: the whole file)."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        self.line = line
+        super().__init__(f"line {line}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A question of the source that did not become a card, and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    format: str
+    cards: tuple[Card, ...]
+    skipped: tuple[Skipped, ...] = ()
+    title: str = ""
+
+    @property
+    def needs_answer(self) -> list[Card]:
+        """Choice cards imported without an answer key (the author fills them in)."""
+        return [c for c in self.cards if c.kind is Kind.CHOICE and not c.correct]
+
+    def summary(self) -> str:
+        return f"imported {len(self.cards)}, skipped {len(self.skipped)}"
+
+
+def source_lines(text: str) -> list[str]:
+    """Lines split on CRLF, CR or LF only, so line numbers match what an editor shows."""
+    return _LINE_BREAK.split(text)
+
+
+def line_of(text: str, offset: int) -> int:
+    """The 1-based line of a character offset."""
+    return len(_LINE_BREAK.findall(text, 0, offset)) + 1
+
+
+def build_result(format_name: str, entries: Iterable[Card | Skipped], title: str = "") -> ImportResult:
+    """Cards that `check` would reject become skipped items; repeated ids get ``-2``, ``-3``..."""
+    cards: list[Card] = []
+    skipped: list[Skipped] = []
+    taken: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, Skipped):
+            skipped.append(entry)
+            continue
+        problem = card_problem(entry)
+        if problem:
+            skipped.append(Skipped(entry.line, problem))
+            continue
+        card = replace(entry, id=_free_id(entry.id, taken))
+        taken.add(card.id)
+        cards.append(card)
+    return ImportResult(format_name, tuple(cards), tuple(sorted(skipped, key=lambda s: s.line)), title)
+
+
+def _free_id(card_id: str, taken: set[str]) -> str:
+    candidate, number = card_id, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{card_id}-{number}"
+    return candidate
+
+
+def card_problem(card: Card) -> str | None:
+    """What the deck parser would reject in this card, said for the person importing it."""
+    texts = [card.prompt, *([card.answer] if card.kind in (Kind.FLASHCARD, Kind.TYPED) else [])]
+    if any(not text.strip() for text in texts):
+        return f"empty {'answer' if card.prompt.strip() else 'question'}"
+    if card.kind is Kind.CHOICE:
+        return _choice_problem(card.choices)
+    if card.kind is Kind.CLOZE:
+        return _cloze_problem(card.prompt)
+    if any(not a.strip() for a in card.accept):
+        return "an empty alternative answer"
+    return None
+
+
+def _choice_problem(choices: tuple[str, ...]) -> str | None:
+    if len(choices) < 2:
+        return f"a choice question needs at least 2 answers, found {len(choices)}"
+    if len(choices) > len(LETTERS):
+        return f"a choice question has at most {len(LETTERS)} answers, found {len(choices)}"
+    if any(not c.strip() for c in choices):
+        return "an empty answer option"
+    keys = [normalise_prompt(c) or c for c in choices]
+    if len(set(keys)) < len(keys):
+        return "two answer options are the same text"
+    return None
+
+
+def _cloze_problem(text: str) -> str | None:
+    deletions = cloze_deletions(text)
+    if not deletions or any(not d.answer for d in deletions):
+        return "a cloze text needs a non-empty {{...}} deletion"
+    leftover = CLOZE_PATTERN.sub("", text)
+    if "{{" in leftover or "}}" in leftover:
+        return "a cloze text with an unbalanced '{{' or '}}'"
+    return None

@@ -1,0 +1,50 @@
+"""Moodle's Aiken format: the documentation's examples, CRLF, and Moodle's own error cases."""
+
+from __future__ import annotations
+
+from quizcli.cards import Kind, derived_id
+from quizcli.interop.aiken import import_aiken
+
+from interop_helpers import fixture, skipped, written_back
+
+
+def test_the_documented_examples_import_with_both_option_styles_and_crlf() -> None:
+    result = import_aiken(fixture("moodle.aiken.txt"))
+    assert result.skipped == () and result.format == "aiken"
+    first, second, third = result.cards
+    assert first.kind is Kind.CHOICE and first.prompt == "What is the correct answer to this question?"
+    assert first.choices == ("Is it this one?", "Maybe this answer?", "Possibly this one?", "Must be this one!")
+    assert first.correct == (3,) and not first.multiple and first.line == 1
+    assert second.choices[0] == "Moodle" and len(second.choices) == 6 and second.correct == (0,)
+    assert third.prompt == "What is 2 + 2?" and third.choices == ("3", "4") and third.line == 16
+
+
+def test_ids_are_derived_from_the_question_text_so_they_are_stable() -> None:
+    result = import_aiken(fixture("moodle.aiken.txt"))
+    assert [c.id for c in result.cards] == [derived_id(c.prompt) for c in result.cards]
+    assert import_aiken(fixture("moodle.aiken.txt")) == result
+
+
+def test_moodle_error_cases_are_reported_with_their_lines() -> None:
+    result = import_aiken(fixture("errors.aiken.txt"))
+    assert [c.prompt for c in result.cards] == ["A good question", "A second good question"]
+    assert result.cards[1].choices == ("Incorrect (No space)", "Correct (No space)") and result.cards[1].correct == (1,)
+    assert skipped(result) == [
+        (1, "question must have at least 2 answers on line 3"),
+        (5, "question not started on line 5"),
+        (7, "question not started on line 7"),
+        (14, "question not completed before next question start on line 18"),
+        (23, "ANSWER E on line 26 is not one of the choices A-B"),
+        (28, "question not completed before the end of the file (no ANSWER: line)"),
+    ]
+    assert result.summary() == "imported 2, skipped 6"
+
+
+def test_duplicate_options_are_skipped_rather_than_written_as_a_broken_deck() -> None:
+    result = import_aiken("Pick one\nA) same\nB) Same!\nANSWER: A\n")
+    assert skipped(result) == [(1, "two answer options are the same text")]
+
+
+def test_imported_decks_pass_check() -> None:
+    for name in ("moodle.aiken.txt", "errors.aiken.txt"):
+        assert written_back(import_aiken(fixture(name))).diagnostics == []

@@ -1,0 +1,109 @@
+"""Moodle's GIFT format: every question type of the documentation, feedback, formats, escapes and mistakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizcli.cards import Kind
+from quizcli.interop.gift import import_gift
+
+from interop_helpers import by_id, fixture, skipped, written_back
+
+CARDS = by_id(import_gift(fixture("moodle.gift.txt")))
+
+
+def card_with(prompt_start: str):  # type: ignore[no-untyped-def]
+    return next(c for c in CARDS.values() if c.prompt.startswith(prompt_start))
+
+
+def test_multiple_choice_with_id_tags_and_per_answer_feedback() -> None:
+    card = CARDS["grants-tomb"]
+    assert card.kind is Kind.CHOICE and card.choices == ("Grant", "Jefferson", "no one") and card.correct == (2,)
+    assert card.tags == ("US-Presidents", "grant")
+    assert card.explanation == (
+        "- Grant: No, he is in Riverside Park.\n- no one: Right: Grant and his wife are entombed, not buried."
+    )
+
+
+def test_title_is_the_id_and_general_feedback_is_the_explanation() -> None:
+    card = CARDS["Q2"]
+    assert card.choices == ("yellow", "red", "blue") and card.correct == (0,)
+    assert card.explanation.endswith("\n\nThe spectrum runs red, orange, yellow, green, blue.")
+
+
+def test_percentage_weights_make_a_select_all_card() -> None:
+    card = CARDS["Q3"]
+    assert card.multiple and card.correct == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("start", "truth", "explanation"),
+    [("Grant was buried", True, ""), ("Grant is buried", False, "Right: entombed, not buried."), ("The sun", True, "")],
+)
+def test_true_false_in_every_spelling(start: str, truth: bool, explanation: str) -> None:
+    card = card_with(start)
+    assert card.kind is Kind.TRUE_FALSE and card.truth is truth and card.explanation == explanation
+
+
+def test_short_answer_alternatives_become_accept() -> None:
+    card = next(c for c in CARDS.values() if c.kind is Kind.TYPED and c.answer == "no one")
+    assert card.accept == ("nobody",)
+
+
+def test_missing_word_becomes_a_cloze_or_keeps_its_options() -> None:
+    assert card_with("Two plus").kind is Kind.CLOZE and card_with("Two plus").prompt == "Two plus {{two}} equals four."
+    choice = card_with("Moodle costs")
+    assert choice.prompt == "Moodle costs _____ to download from moodle.org." and choice.correct == (1,)
+
+
+@pytest.mark.parametrize(
+    ("start", "answer", "tolerance"),
+    [("When was Ulysses", "1822", 5.0), ("What is the value of pi", "3.14159", 0.0005), ("What is a number", "3", 2.0)],
+)
+def test_numerical_answers_become_typed_cards_with_a_tolerance(start: str, answer: str, tolerance: float) -> None:
+    card = card_with(start)
+    assert card.kind is Kind.TYPED and card.answer == answer and card.tolerance == tolerance
+
+
+def test_matching_becomes_one_flashcard_per_pair() -> None:
+    pairs = [c for c in CARDS.values() if c.prompt.startswith("Match the following")]
+    assert [(c.prompt.rsplit("\n", 1)[-1], c.answer) for c in pairs] == [
+        ("Canada", "Ottawa"), ("Italy", "Rome"), ("Japan", "Tokyo"), ("India", "New Delhi"),
+    ]  # fmt: skip
+    assert all(c.kind is Kind.FLASHCARD and c.id.endswith(f".{n}") for n, c in enumerate(pairs, start=1))
+
+
+def test_markdown_html_and_escapes() -> None:
+    assert card_with("The *American holiday").choices == ("second", "third", "fourth")
+    html = card_with("Which is **bold**")
+    assert html.prompt == "Which is **bold** & *italic*?\nPick one." and html.choices == ("**bold**", "plain")
+    escaped = card_with("Which is true")
+    assert escaped.prompt == "Which is true: 1 + 1 = 2 {always} \\ or # sometimes?"
+    assert escaped.choices == ("always ~ forever", "sometimes")
+
+
+def test_essays_and_descriptions_are_skipped_with_a_reason() -> None:
+    result = import_gift(fixture("moodle.gift.txt"))
+    assert skipped(result) == [
+        (66, "essay question: it needs a teacher to mark it"),
+        (68, "description (no answers): nothing to ask"),
+    ]
+    assert result.summary() == "imported 19, skipped 2"
+
+
+def test_malformed_questions_are_skipped_with_line_and_reason() -> None:
+    result = import_gift(fixture("errors.gift.txt"))
+    assert skipped(result) == [
+        (2, "missing '{' or '}' around the answers (escape a literal one as \\{ or \\})"),
+        (4, "a matching answer needs '->' between the item and its match"),
+        (6, "numerical answer 'lots' is not a number"),
+        (8, "several options are fully right in a single-answer question; make it select-all"),
+        (10, "no option gets any marks"),
+        (12, "no answer gets full marks"),
+    ]
+    assert [c.prompt for c in result.cards] == ["A good one after all that."]
+
+
+def test_imported_decks_pass_check() -> None:
+    for name in ("moodle.gift.txt", "errors.gift.txt"):
+        assert written_back(import_gift(fixture(name))).diagnostics == []

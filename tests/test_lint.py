@@ -1,0 +1,75 @@
+"""check --strict lints: each fires on the mistake it names, and lint-ignore silences it per card."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from quizcli.lint import LINTS, lint_result
+from quizcli.parser import parse_deck
+
+from conftest import REPO
+
+
+def lint_codes(cards: str) -> list[tuple[int, str]]:
+    result = lint_result(parse_deck(f"cards:\n{cards}", "deck.yaml", "deck"))
+    return [(d.line, d.code) for d in result.diagnostics]
+
+
+CHOICE = "    choices: [Paris, Lyon, Nice]\n    answer: A\n    explanation: Capital.\n"
+
+
+def test_a_clean_card_has_no_findings() -> None:
+    assert lint_codes(f"  - id: a\n    question: Capital of France?\n{CHOICE}") == []
+
+
+def test_missing_id_is_q101_instead_of_w201() -> None:
+    assert lint_codes("  - front: x\n    back: y\n") == [(2, "Q101")]
+
+
+def test_near_duplicate_questions_are_q102_on_the_later_card() -> None:
+    cards = (
+        f"  - id: a\n    question: What is the capital of France?\n{CHOICE}"
+        f"  - id: b\n    question: what is the capital of france\n{CHOICE}"
+        "  - id: c\n    front: What is the capital of Spain?\n    back: Madrid\n"
+    )
+    assert lint_codes(cards) == [(7, "Q102")]
+
+
+def test_a_give_away_long_right_option_is_q103() -> None:
+    card = (
+        "  - id: a\n    question: Attention dilution means\n"
+        "    choices: [Too focused, Attention spreads thin over more positions, None]\n"
+        "    answer: B\n    explanation: x\n"
+    )
+    assert lint_codes(card) == [(2, "Q103")]
+
+
+@pytest.mark.parametrize("option", ["All of the above", "none of these", "Both of the above"])
+def test_of_the_above_options_are_q104_unless_unshuffled(option: str) -> None:
+    card = f"  - id: a\n    question: Pick\n    choices: [Paris, Lyon, {option}]\n    answer: A\n    explanation: e\n"
+    assert lint_codes(card) == [(2, "Q104")]
+    assert lint_codes(card + "    shuffle: false\n") == []
+
+
+def test_choice_without_explanation_is_q105() -> None:
+    assert lint_codes("  - id: a\n    question: Pick\n    choices: [x, y]\n    answer: A\n") == [(2, "Q105")]
+
+
+def test_over_long_front_is_q106_but_code_blocks_do_not_count() -> None:
+    long_front = "word " * 70
+    assert lint_codes(f"  - id: a\n    front: {long_front}\n    back: y\n") == [(2, "Q106")]
+    code = "\n".join(["      ```", *(["      print('a long line of code')"] * 20), "      ```"])
+    assert lint_codes(f"  - id: a\n    front: |\n      Output?\n{code}\n    back: y\n") == []
+
+
+def test_lint_ignore_silences_named_codes_and_flags_unknown_ones() -> None:
+    card = "  - question: Pick\n    choices: [x, y]\n    answer: A\n"
+    assert lint_codes(card + "    lint-ignore: [Q101, Q105]\n") == []
+    assert lint_codes(card + "    lint-ignore: [Q101, Q105, Q999]\n") == [(2, "Q100")]
+
+
+def test_every_lint_code_is_documented() -> None:
+    documented = re.findall(r"^\| (Q\d{3}) \|", (REPO / "docs" / "deck-format.md").read_text(), re.MULTILINE)
+    assert sorted(documented) == sorted(LINTS)
