@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from quizcli import __version__
 from quizcli.errors import QuizcliError
+
+if TYPE_CHECKING:
+    from quizcli.exam import Exam, Result
 
 
 class QuizcliGroup(TyperGroup):
@@ -140,6 +144,127 @@ def check_command(
         ui.print_line(console, report.summary(), "bold")
     if report.error_count:
         raise typer.Exit(1)
+
+
+# ---- exam and history ----
+
+
+def _positive_minutes(value: float | None) -> float | None:
+    if value is not None and value <= 0:
+        raise typer.BadParameter("must be more than 0 minutes")
+    return value
+
+
+@app.command("exam")
+def exam_command(
+    deck: DeckArg,
+    count: Annotated[
+        int | None, typer.Option("--count", "-n", min=1, help="Ask N questions drawn at random (default: all).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only questions from cards with this tag.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Replay an exam: the same questions in the same order.")
+    ] = None,
+    shuffle: Annotated[
+        bool, typer.Option("--shuffle/--no-shuffle", help="Shuffle questions and options, or keep the deck's order.")
+    ] = True,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            metavar="MINUTES",
+            callback=_positive_minutes,
+            help="Submit automatically when the time runs out (fractions allowed: 0.5).",
+        ),
+    ] = None,
+    pass_mark: Annotated[
+        int, typer.Option("--pass-mark", metavar="PERCENT", min=0, max=100, help="Percent needed to pass.")
+    ] = 70,
+    retry_wrong: Annotated[
+        bool, typer.Option("--retry-wrong", help="Only the questions missed in the last exam on this deck.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Take an exam: the deck's choice, true/false, typed and cloze questions, marked at the end.
+
+    On a terminal, answer with single keys (shown at the bottom of the screen); from a pipe, one line
+    per question (empty line: skip; end of input: submit). The result is saved; see 'quizcli history'.
+
+    Example: quizcli exam long-context --tag lesson-quiz --time-limit 10
+    """
+    from quizcli import exam, ui
+    from quizcli.decks import resolve_deck
+    from quizcli.parser import load_deck
+    from quizcli.store import Store
+
+    deck_file = resolve_deck(deck)
+    loaded = load_deck(deck_file.path, deck_file.name)
+    with Store.open() as store:
+        only = exam.retry_pool(loaded.name, store.last_exam_misses(loaded.name)) if retry_wrong else None
+        minutes = None if time_limit is None else time_limit * 60
+        options = exam.ExamOptions(exam.new_seed() if seed is None else seed, tag, count, shuffle, pass_mark,
+                                   minutes, only)  # fmt: skip
+        result = _sit_exam(exam.plan_exam(loaded, options), screen_on_stderr=as_json)
+        attempt = store.record_exam(result)
+    if as_json:
+        _print_json(result.to_dict() | {"attempt": attempt})
+        return
+    from quizcli.ui.exam import print_result
+
+    print_result(ui.make_console(), result)
+
+
+def _sit_exam(planned: Exam, screen_on_stderr: bool) -> Result:
+    """Run the exam on the terminal or from piped lines and mark it; abandoning exits 130 with nothing saved."""
+    from quizcli import clock, ui
+    from quizcli.exam import Ending, mark
+    from quizcli.terminal import cbreak, discard_typeahead, open_input
+    from quizcli.ui.exam import take_exam
+
+    started_at = clock.now()
+    inp = open_input()
+    try:
+        with cbreak() if inp.interactive else nullcontext():
+            sitting = take_exam(ui.make_console(stderr=screen_on_stderr), inp, planned)
+            if inp.interactive:
+                discard_typeahead()  # an answer half-typed when the time ran out must not reach the shell
+    except KeyboardInterrupt:
+        sitting = None
+    if sitting is None or sitting.ending is Ending.ABANDONED:
+        print("quizcli: exam abandoned; nothing was recorded", file=sys.stderr)
+        raise typer.Exit(130)
+    return mark(planned, sitting, started_at)
+
+
+@app.command("history")
+def history_command(
+    deck: Annotated[
+        str | None,
+        typer.Argument(help="Only this deck's exams (its name, or its .yaml path).", autocompletion=_complete_deck),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List past exams, oldest first, with each deck's best and latest score.
+
+    Example: quizcli history long-context
+    """
+    from pathlib import Path
+
+    from quizcli.decks import DECK_SUFFIXES
+    from quizcli.exam import deck_records
+    from quizcli.store import Store
+
+    name = Path(deck).stem if deck is not None and deck.endswith(DECK_SUFFIXES) else deck
+    with Store.open() as store:
+        attempts = store.exam_attempts(name)
+    records = deck_records(attempts)
+    if as_json:
+        _print_json({"attempts": [a.to_dict() for a in attempts], "decks": [r.to_dict() for r in records]})
+        return
+    from quizcli import ui
+    from quizcli.ui.exam import print_history
+
+    print_history(ui.make_console(), attempts, records)
 
 
 def main() -> None:
