@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import nullcontext
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from quizcli import __version__
 from quizcli.errors import QuizcliError
-
-if TYPE_CHECKING:
-    from quizcli.exam import Exam, Result
 
 
 class QuizcliGroup(TyperGroup):
@@ -159,11 +155,15 @@ def _positive_minutes(value: float | None) -> float | None:
 def exam_command(
     deck: DeckArg,
     count: Annotated[
-        int | None, typer.Option("--count", "-n", min=1, help="Ask N questions drawn at random (default: all).")
+        int | None,
+        typer.Option("--count", "-n", metavar="N", min=1, help="Ask N questions drawn at random (default: all)."),
     ] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only questions from cards with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", metavar="TAG", help="Only questions from cards with this tag.")
+    ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="Replay an exam: the same questions in the same order.")
+        int | None,
+        typer.Option("--seed", metavar="SEED", min=0, help="Replay an exam: the same questions in the same order."),
     ] = None,
     shuffle: Annotated[
         bool, typer.Option("--shuffle/--no-shuffle", help="Shuffle questions and options, or keep the deck's order.")
@@ -183,7 +183,9 @@ def exam_command(
     retry_wrong: Annotated[
         bool, typer.Option("--retry-wrong", help="Only the questions missed in the last exam on this deck.")
     ] = False,
-    as_json: JsonOpt = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result as one JSON object (the questions go to stderr).")
+    ] = False,
 ) -> None:
     """Take an exam: the deck's choice, true/false, typed and cloze questions, marked at the end.
 
@@ -192,10 +194,11 @@ def exam_command(
 
     Example: quizcli exam long-context --tag lesson-quiz --time-limit 10
     """
-    from quizcli import exam, ui
+    from quizcli import clock, exam, ui
     from quizcli.decks import resolve_deck
     from quizcli.parser import load_deck
     from quizcli.store import Store
+    from quizcli.ui.exam import print_result, sit_exam
 
     deck_file = resolve_deck(deck)
     loaded = load_deck(deck_file.path, deck_file.name)
@@ -204,36 +207,18 @@ def exam_command(
         minutes = None if time_limit is None else time_limit * 60
         options = exam.ExamOptions(exam.new_seed() if seed is None else seed, tag, count, shuffle, pass_mark,
                                    minutes, only)  # fmt: skip
-        result = _sit_exam(exam.plan_exam(loaded, options), screen_on_stderr=as_json)
+        planned = exam.plan_exam(loaded, options)
+        started_at = clock.now()
+        sitting = sit_exam(ui.make_console(stderr=as_json), planned)
+        if sitting.ending is exam.Ending.ABANDONED:
+            print("quizcli: exam abandoned; nothing was recorded", file=sys.stderr)
+            raise typer.Exit(130)
+        result = exam.mark(planned, sitting, started_at)
         attempt = store.record_exam(result)
     if as_json:
         _print_json(result.to_dict() | {"attempt": attempt})
-        return
-    from quizcli.ui.exam import print_result
-
-    print_result(ui.make_console(), result)
-
-
-def _sit_exam(planned: Exam, screen_on_stderr: bool) -> Result:
-    """Run the exam on the terminal or from piped lines and mark it; abandoning exits 130 with nothing saved."""
-    from quizcli import clock, ui
-    from quizcli.exam import Ending, mark
-    from quizcli.terminal import cbreak, discard_typeahead, open_input
-    from quizcli.ui.exam import take_exam
-
-    started_at = clock.now()
-    inp = open_input()
-    try:
-        with cbreak() if inp.interactive else nullcontext():
-            sitting = take_exam(ui.make_console(stderr=screen_on_stderr), inp, planned)
-            if inp.interactive:
-                discard_typeahead()  # an answer half-typed when the time ran out must not reach the shell
-    except KeyboardInterrupt:
-        sitting = None
-    if sitting is None or sitting.ending is Ending.ABANDONED:
-        print("quizcli: exam abandoned; nothing was recorded", file=sys.stderr)
-        raise typer.Exit(130)
-    return mark(planned, sitting, started_at)
+    else:
+        print_result(ui.make_console(), result)
 
 
 @app.command("history")

@@ -177,13 +177,14 @@ def test_an_exam_never_touches_the_schedule() -> None:
 
 
 def test_ctrl_c_in_line_mode_abandons_and_records_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from quizcli import terminal
+    from quizcli.terminal import LineInput
+    from quizcli.ui import exam as screens
 
-    class Interrupted(terminal.LineInput):
+    class Interrupted(LineInput):
         def line(self, prompt: str) -> str:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(terminal, "open_input", Interrupted)
+    monkeypatch.setattr(screens, "open_input", Interrupted)
     result = exam(*LESSON)
     assert result.exit_code == 130 and "exam abandoned; nothing was recorded" in result.stderr
     with Store.open() as store:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from types import FrameType
 
 from rich.console import Console, Group, RenderableType
@@ -43,7 +43,7 @@ from quizcli.exam import (
     toggle_letter,
 )
 from quizcli.grading import Question
-from quizcli.terminal import ENTER, Input
+from quizcli.terminal import ENTER, Input, cbreak, discard_typeahead, open_input
 from quizcli.text import plural
 from quizcli.ui import markdown, plain
 
@@ -77,11 +77,18 @@ def _alarm(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def take_exam(console: Console, inp: Input, exam: Exam) -> Sitting:
-    """Ask every question and return what was handed in; keys on a terminal, lines otherwise.
+def sit_exam(console: Console, exam: Exam) -> Sitting:
+    """Take the exam on this terminal, keys in cbreak mode, or from stdin a line per question."""
+    inp = open_input()
+    with cbreak() if inp.interactive else nullcontext():
+        sitting = take_exam(console, inp, exam)
+        if inp.interactive:
+            discard_typeahead()  # an answer half-typed when the time ran out must not reach the shell
+    return sitting
 
-    Ctrl-C in line mode propagates as `KeyboardInterrupt` (the caller abandons the exam).
-    """
+
+def take_exam(console: Console, inp: Input, exam: Exam) -> Sitting:
+    """Ask every question and return what was handed in; keys on a terminal, lines otherwise."""
     deadline = Deadline.start(exam.options.time_limit)
     started = deadline.clock()
     sheet = Sheet(len(exam.questions))
@@ -122,7 +129,7 @@ class _Runner:
 
 
 class _LineExam(_Runner):
-    """Line mode: each line of input answers the next question in order."""
+    """Line mode: each line of input answers the next question in order; Ctrl-C abandons."""
 
     def run(self) -> Ending:
         for index in range(self.sheet.size):
@@ -138,6 +145,8 @@ class _LineExam(_Runner):
                 return Ending.SUBMITTED
             except _TimeUp:
                 return Ending.TIMED_OUT
+            except KeyboardInterrupt:  # no keyboard to ask "submit or abandon?" with
+                return Ending.ABANDONED
         return Ending.SUBMITTED
 
 
