@@ -211,3 +211,11 @@ def test_the_time_limit_submits_a_scripted_exam_waiting_for_input(tmp_path: Path
         guard.cancel()
         assert process.wait() == 0
     assert "Time is up" in out and "Score: 1/8 (13%)" in out
+
+
+def test_deck_text_is_shown_as_text_never_as_markup(user_decks: Path) -> None:
+    write_deck(user_decks, "hostile", 'cards:\n  - {id: a, question: "[red]Q[/] \\e[31m", choices: ["[b]x[/b]", y], answer: B, '
+               'explanation: "[link=z]why[/link]"}\n')  # fmt: skip
+    result = exam("hostile", "--no-shuffle", answers=["A"])
+    assert "[red]Q[/] ^[[31m" in result.stdout and "[b]x[/b]" in result.stdout and "[link=z]why[/link]" in result.stdout
+    assert "\x1b" not in result.stdout

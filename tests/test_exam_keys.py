@@ -98,6 +98,7 @@ def test_ctrl_c_pauses_then_resumes_submits_or_abandons() -> None:
     assert sitting.ending is Ending.SUBMITTED and sitting.responses[0] == "B"
     assert run(["b", KeyboardInterrupt(), "a"])[0].ending is Ending.ABANDONED
     assert run([KeyboardInterrupt(), KeyboardInterrupt()])[0].ending is Ending.ABANDONED
+    assert run([EOFError(), KeyboardInterrupt(), "a"])[0].ending is Ending.ABANDONED  # from the submit screen
 
 
 def test_end_of_input_offers_to_submit_and_submits_at_a_second_end() -> None:

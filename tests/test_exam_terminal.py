@@ -35,78 +35,55 @@ def finish(child: pexpect.spawn) -> int:
     return int(child.exitstatus if child.exitstatus is not None else -1)
 
 
+def press(child: pexpect.spawn, keys: str, *shown: str) -> None:
+    """Type ``keys`` (none: just look), then wait until each of ``shown`` is on screen, in order."""
+    child.send(keys)
+    for text in shown:
+        child.expect_exact(text)
+
+
 def test_answering_every_question_right_with_keys(quizcli_home: Path) -> None:
     child = spawn(quizcli_home, *LESSON)
     for number, letter in enumerate("bbabbbbb", start=1):
-        child.expect_exact(f"question {number} of 8 · {number - 1} answered")
-        child.send(letter)
-        child.expect_exact(f"{number} answered")
+        press(child, "", f"question {number} of 8 · {number - 1} answered")
+        press(child, letter, f"{number} answered")
         child.send("\r")
-    child.expect_exact("Submit the exam?")
-    child.expect_exact("8 of 8 questions answered.")
-    child.send("y")
-    child.expect_exact("Score: 8/8 (100%)")
-    child.expect_exact("PASS")
-    child.expect_exact("Nothing to review")
+    press(child, "", "Submit the exam?", "8 of 8 questions answered.")
+    press(child, "y", "Score: 8/8 (100%)", "PASS", "Nothing to review")
     assert finish(child) == 0
 
 
 def test_going_back_flagging_pausing_and_submitting(quizcli_home: Path) -> None:
     child = spawn(quizcli_home, *LESSON)
-    child.expect_exact("question 1 of 8")
-    child.send("c")  # wrong at first
-    child.expect_exact("● C)")
-    child.send("m")
-    child.expect_exact("⚑ flagged for review")
-    child.send("n")
-    child.expect_exact("question 2 of 8 · 1 answered · 1 flagged")
-    child.send("\x1b[D")  # left arrow: back to question 1
-    child.expect_exact("question 1 of 8")
-    child.send("b")  # corrected
-    child.expect_exact("● B)")
-    child.send("\x03")  # Ctrl-C
-    child.expect_exact("Paused")
-    child.expect_exact("s submit now · a abandon")
-    child.send("z")  # carry on
-    child.expect_exact("question 1 of 8")
-    child.send("x")
-    child.expect_exact("Unanswered (they count as wrong): 2, 3, 4, 5, 6, 7, 8")
-    child.expect_exact("Flagged for review: 1")
-    child.send("y")
-    child.expect_exact("Score: 1/8 (13%)")
-    child.expect_exact("FAIL")
-    child.expect_exact("Review: 7 questions to go over")
+    press(child, "", "question 1 of 8")
+    press(child, "c", "● C)")  # wrong at first
+    press(child, "m", "⚑ flagged for review")
+    press(child, "n", "question 2 of 8 · 1 answered · 1 flagged")
+    press(child, "\x1b[D", "question 1 of 8")  # left arrow
+    press(child, "b", "● B)")  # corrected
+    press(child, "\x03", "Paused", "s submit now · a abandon")  # Ctrl-C
+    press(child, "z", "question 1 of 8")  # carry on
+    press(child, "x", "Unanswered (they count as wrong): 2, 3, 4, 5, 6, 7, 8", "Flagged for review: 1")
+    press(child, "y", "Score: 1/8 (13%)", "FAIL", "Review: 7 questions to go over")
     assert finish(child) == 0
 
 
 def test_a_typed_answer_is_read_as_a_line(quizcli_home: Path) -> None:
     child = spawn(quizcli_home, "exam", "long-context", "--tag", "statistical-issues", "--no-shuffle")
-    child.expect_exact("question 1 of 8")
-    child.expect_exact("t true · f false · Enter next")
-    child.send("t")
-    child.expect_exact("1 answered")
-    child.send("\r")
-    child.expect_exact("question 2 of 8")
-    child.expect_exact("Enter type the answer")
-    child.send("\r")
-    child.expect_exact("Your answer: ")
-    child.sendline("Attention sink")
-    child.expect_exact("question 3 of 8 · 2 answered")
-    child.send("x")
-    child.expect_exact("Submit the exam?")
-    child.send("y")
-    child.expect_exact("Score: 2/8 (25%)")
+    press(child, "", "question 1 of 8", "t true · f false · Enter next")
+    press(child, "t", "1 answered")
+    press(child, "\r", "question 2 of 8", "Enter type the answer")
+    press(child, "\r", "Your answer: ")
+    press(child, "Attention sink\r", "question 3 of 8 · 2 answered")
+    press(child, "x", "Submit the exam?")
+    press(child, "y", "Score: 2/8 (25%)")
     assert finish(child) == 0
 
 
 def test_the_time_limit_submits_an_idle_user(quizcli_home: Path) -> None:
     child = spawn(quizcli_home, *LESSON, "--time-limit", "0.02")  # 1.2 seconds
-    child.expect_exact("question 1 of 8 · 0 answered · 0 flagged · 0:02 left")
-    child.send("b")
-    child.expect_exact("1 answered")
-    child.expect_exact("Time is up: the exam was submitted")
-    child.expect_exact("Score: 1/8 (13%)")
-    child.expect_exact("FAIL")
+    press(child, "", "question 1 of 8 · 0 answered · 0 flagged · 0:02 left")
+    press(child, "b", "1 answered", "Time is up: the exam was submitted", "Score: 1/8 (13%)", "FAIL")
     assert finish(child) == 0
     with Store.open() as store:
         assert [a.timed_out for a in store.exam_attempts()] == [True]
@@ -114,13 +91,10 @@ def test_the_time_limit_submits_an_idle_user(quizcli_home: Path) -> None:
 
 def test_abandoning_records_nothing(quizcli_home: Path) -> None:
     child = spawn(quizcli_home, *LESSON)
-    child.expect_exact("question 1 of 8")
-    child.send("b")
-    child.expect_exact("1 answered")
-    child.send("\x03")
-    child.expect_exact("Paused")
-    child.send("a")
-    child.expect_exact("exam abandoned; nothing was recorded")
+    press(child, "", "question 1 of 8")
+    press(child, "b", "1 answered")
+    press(child, "\x03", "Paused")
+    press(child, "a", "exam abandoned; nothing was recorded")
     assert finish(child) == 130
     with Store.open() as store:
         assert store.exam_attempts() == []

@@ -240,10 +240,13 @@ class _KeyExam(_Runner):
         return None if self.sheet.move(1) else self._confirm_submit()
 
     def _confirm_submit(self) -> Ending | None:
+        """Submit on ``y`` (or a second end of input); Ctrl-C pauses as anywhere else."""
         try:
             key = self._key(self._draw_confirm)
         except EOFError:
             return Ending.SUBMITTED
+        except KeyboardInterrupt:
+            return self._pause()
         return Ending.SUBMITTED if key.lower() == "y" else None
 
     def _pause(self) -> Ending | None:
@@ -313,24 +316,30 @@ def option_position(key: str, count: int) -> int | None:
 
 
 def question_body(question: Question, response: str | None) -> Group:
-    """The prompt and, in key mode, the answer so far (``response``); in line mode the options only."""
+    """The prompt, the options (or typed answer) with ``response`` marked as the answer so far."""
     parts: list[RenderableType] = [markdown(question.prompt), Text()]
     if question.kind is Kind.CHOICE:
         if question.multiple:
             parts.append(Text("(select all that apply)", style="dim"))
         chosen = set((response or "").split())
-        parts += [_option_line(question.multiple, LETTERS[i], text, LETTERS[i] in chosen)
-                  for i, text in enumerate(question.options)]  # fmt: skip
+        keys = [(LETTERS[i], text, LETTERS[i] in chosen) for i, text in enumerate(question.options)]
+        parts.append(_options(keys, question.multiple))
     elif question.kind is Kind.TRUE_FALSE:
-        parts += [_option_line(False, key, word, response == word) for key, word in (("t", "true"), ("f", "false"))]
+        parts.append(_options([(key, word, response == word) for key, word in (("t", "true"), ("f", "false"))]))
     else:
         parts.append(Text.assemble(("Your answer: ", "bold"), plain(response or "—")))
     return Group(*parts)
 
 
-def _option_line(multiple: bool, key: str, text: str, chosen: bool) -> Text:
-    mark = ("[x]" if chosen else "[ ]") if multiple else ("●" if chosen else "○")
-    return Text.assemble(f" {mark} {key}) ", plain(text, "bold" if chosen else ""))
+def _options(options: Sequence[tuple[str, str, bool]], multiple: bool = False) -> Table:
+    """One row per (key, text, chosen), long texts wrapping under themselves rather than under the key."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for key, text, chosen in options:
+        mark = ("[x]" if chosen else "[ ]") if multiple else ("●" if chosen else "○")
+        grid.add_row(Text(f" {mark} {key})"), plain(text, "bold" if chosen else ""))
+    return grid
 
 
 def format_duration(seconds: float) -> str:
