@@ -304,6 +304,116 @@ def reset_command(
     print(f"Forgot {removed} answers on '{name}'.")
 
 
+# ---- exam and history ----
+
+
+def _positive_minutes(value: float | None) -> float | None:
+    if value is not None and value <= 0:
+        raise typer.BadParameter("must be more than 0 minutes")
+    return value
+
+
+@app.command("exam")
+def exam_command(
+    deck: DeckArg,
+    count: Annotated[
+        int | None,
+        typer.Option("--count", "-n", metavar="N", min=1, help="Ask N questions drawn at random (default: all)."),
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", metavar="TAG", help="Only questions from cards with this tag.")
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", metavar="SEED", min=0, help="Replay an exam: the same questions in the same order."),
+    ] = None,
+    shuffle: Annotated[
+        bool, typer.Option("--shuffle/--no-shuffle", help="Shuffle questions and options, or keep the deck's order.")
+    ] = True,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            metavar="MINUTES",
+            callback=_positive_minutes,
+            help="Submit automatically when the time runs out (fractions allowed: 0.5).",
+        ),
+    ] = None,
+    pass_mark: Annotated[
+        int, typer.Option("--pass-mark", metavar="PERCENT", min=0, max=100, help="Percent needed to pass.")
+    ] = 70,
+    retry_wrong: Annotated[
+        bool, typer.Option("--retry-wrong", help="Only the questions missed in the last exam on this deck.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result as one JSON object (the questions go to stderr).")
+    ] = False,
+) -> None:
+    """Take an exam: the deck's choice, true/false, typed and cloze questions, marked at the end.
+
+    On a terminal, answer with single keys (shown at the bottom of the screen); from a pipe, one line
+    per question (empty line: skip; end of input: submit). The result is saved; see 'quizcli history'.
+
+    Example: quizcli exam long-context --tag lesson-quiz --time-limit 10
+    """
+    from quizcli import clock, exam, ui
+    from quizcli.decks import resolve_deck
+    from quizcli.parser import load_deck
+    from quizcli.store import Store
+    from quizcli.ui.exam import print_result, sit_exam
+
+    deck_file = resolve_deck(deck)
+    loaded = load_deck(deck_file.path, deck_file.name)
+    with Store.open() as store:
+        only = exam.retry_pool(loaded.name, store.last_exam_misses(loaded.name)) if retry_wrong else None
+        minutes = None if time_limit is None else time_limit * 60
+        options = exam.ExamOptions(exam.new_seed() if seed is None else seed, tag, count, shuffle, pass_mark,
+                                   minutes, only)  # fmt: skip
+        planned = exam.plan_exam(loaded, options)
+        started_at = clock.now()
+        sitting = sit_exam(ui.make_console(stderr=as_json), planned)
+        if sitting.ending is exam.Ending.ABANDONED:
+            print("quizcli: exam abandoned; nothing was recorded", file=sys.stderr)
+            raise typer.Exit(130)
+        result = exam.mark(planned, sitting, started_at)
+        attempt = store.record_exam(result)
+    if as_json:
+        _print_json(result.to_dict() | {"attempt": attempt})
+    else:
+        print_result(ui.make_console(), result)
+
+
+@app.command("history")
+def history_command(
+    deck: Annotated[
+        str | None,
+        typer.Argument(help="Only this deck's exams (its name, or its .yaml path).", autocompletion=_complete_deck),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List past exams, oldest first, with each deck's best and latest score.
+
+    Example: quizcli history long-context
+    """
+    from pathlib import Path
+
+    from quizcli.decks import DECK_SUFFIXES
+    from quizcli.exam import deck_records
+    from quizcli.store import Store
+
+    name = Path(deck).stem if deck is not None and deck.endswith(DECK_SUFFIXES) else deck
+    with Store.open() as store:
+        attempts = store.exam_attempts(name)
+    records = deck_records(attempts)
+    if as_json:
+        _print_json({"attempts": [a.to_dict() for a in attempts], "decks": [r.to_dict() for r in records]})
+        return
+    from quizcli import ui
+    from quizcli.ui.exam import print_history
+
+    print_history(ui.make_console(), attempts, records)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -22,6 +22,7 @@ from typing import Any
 from quizcli import paths
 from quizcli.clock import from_text, to_text
 from quizcli.errors import QuizcliError
+from quizcli.exam import Attempt, Result
 from quizcli.scheduler import CardState, Rating, Review, Settings, State
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -62,6 +63,38 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             suspended INTEGER NOT NULL DEFAULT 0,
             buried_until TEXT,
             PRIMARY KEY (deck, item)
+        ) WITHOUT ROWID""",
+    ),
+    (  # 2: exam attempts and their marked questions (never touching the schedule)
+        """CREATE TABLE exams (
+            id INTEGER PRIMARY KEY,
+            deck TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            score INTEGER NOT NULL,
+            total INTEGER NOT NULL CHECK (total > 0),
+            percent INTEGER NOT NULL,
+            pass_mark INTEGER NOT NULL,
+            passed INTEGER NOT NULL,
+            seed INTEGER NOT NULL,
+            tag TEXT,
+            shuffled INTEGER NOT NULL,
+            time_limit_s REAL,
+            timed_out INTEGER NOT NULL
+        )""",
+        "CREATE INDEX exams_by_deck ON exams (deck, id)",
+        """CREATE TABLE exam_answers (
+            exam INTEGER NOT NULL REFERENCES exams (id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            item TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            given TEXT,
+            expected TEXT NOT NULL,
+            correct INTEGER NOT NULL,
+            almost INTEGER NOT NULL,
+            flagged INTEGER NOT NULL,
+            PRIMARY KEY (exam, number)
         ) WITHOUT ROWID""",
     ),
 )
@@ -285,6 +318,48 @@ class Store:
             self._settings_ids[settings] = int(row[0])
         return self._settings_ids[settings]
 
+    # ---- exams ----------------------------------------------------------------------------
+
+    def record_exam(self, result: Result) -> int:
+        """Save a marked exam and each of its questions in one transaction; returns the attempt id."""
+        options = result.options
+        with self._write("the exam result") as db:
+            cursor = db.execute(
+                "INSERT INTO exams (deck, started_at, finished_at, duration_ms, score, total, percent, pass_mark,"
+                " passed, seed, tag, shuffled, time_limit_s, timed_out)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (result.deck, to_text(result.started_at), to_text(result.finished_at), round(result.seconds * 1000),
+                 result.score, result.total, result.percent, options.pass_mark, int(result.passed), options.seed,
+                 options.tag, int(options.shuffle), options.time_limit, int(result.timed_out)),
+            )  # fmt: skip
+            exam_id = int(cursor.lastrowid or 0)
+            db.executemany(
+                "INSERT INTO exam_answers (exam, number, item, kind, given, expected, correct, almost, flagged)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(exam_id, o.number, o.question.item.id, str(o.question.kind), o.given(), o.expected(),
+                  int(o.correct), int(o.verdict.almost), int(o.flagged)) for o in result.outcomes],
+            )  # fmt: skip
+        return exam_id
+
+    def exam_attempts(self, deck: str | None = None) -> list[Attempt]:
+        """Saved exams in the order they were taken, of one deck or all."""
+        rows = self._db.execute(
+            "SELECT id, deck, started_at, duration_ms, score, total, percent, pass_mark, passed, seed, tag, timed_out"
+            " FROM exams WHERE ?1 IS NULL OR deck = ?1 ORDER BY id",
+            (deck,),
+        )
+        return [_attempt_from_row(row) for row in rows]
+
+    def last_exam_misses(self, deck: str) -> list[str] | None:
+        """Item ids answered wrong or left blank in the deck's latest exam, in exam order; None before any exam."""
+        row = self._db.execute("SELECT max(id) FROM exams WHERE deck = ?", (deck,)).fetchone()
+        if row[0] is None:
+            return None
+        rows = self._db.execute(
+            "SELECT item FROM exam_answers WHERE exam = ? AND NOT correct ORDER BY number", (row[0],)
+        )
+        return [item for (item,) in rows]
+
 
 _STATE_COLUMNS = "state, due, step, stability, difficulty, last_review, reps, lapses"
 
@@ -309,6 +384,12 @@ def _state_from_row(row: tuple[Any, ...]) -> CardState:
         reps=reps,
         lapses=lapses,
     )
+
+
+def _attempt_from_row(row: tuple[Any, ...]) -> Attempt:
+    exam_id, deck, started, ms, score, total, percent, pass_mark, passed, seed, tag, timed_out = row
+    return Attempt(exam_id, deck, from_text(started), ms / 1000, score, total, percent, pass_mark, bool(passed), seed,
+                   tag, bool(timed_out))  # fmt: skip
 
 
 def _reason(exc: BaseException) -> str:

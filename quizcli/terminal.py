@@ -127,6 +127,13 @@ def _cooked(fd: int) -> Iterator[None]:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
+def discard_typeahead(fd: int | None = None) -> None:
+    """Drop keys typed but not yet read, so a half-typed answer cut off by a time limit never reaches the shell."""
+    import termios
+
+    termios.tcflush(sys.stdin.fileno() if fd is None else fd, termios.TCIFLUSH)
+
+
 def open_input() -> Input:
     """Key presses when stdin is a terminal, lines otherwise."""
     return KeyInput() if sys.stdin.isatty() else LineInput()

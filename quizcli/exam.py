@@ -1,0 +1,422 @@
+"""Exams: drawing the questions, the answer sheet, the deadline and the marking.
+
+Pure: no terminal and no database.  An exam asks every auto-gradable *item*
+of a deck (a cloze card with two deletions gives two questions; flashcards
+are self-rated and never appear), optionally restricted to a tag, sampled to
+``count`` and shuffled, all from one seeded generator so ``--seed`` replays
+the same exam.  Each question scores 1 or 0: a select-all question only when
+exactly the right options are chosen, a typed or cloze "almost" is wrong.
+The percent is rounded half up to a whole number, and that shown number is
+what the pass mark is compared with.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from quizcli.cards import LETTERS, Deck, Item, Kind
+from quizcli.clock import to_text
+from quizcli.errors import QuizcliError
+from quizcli.grading import Question, Verdict, grade, make_question, parse_letters
+from quizcli.text import plural
+
+DEFAULT_PASS_MARK = 70
+
+
+class ExamError(QuizcliError):
+    """An exam that cannot be set: no markable question, nothing to retry."""
+
+
+class Ending(StrEnum):
+    SUBMITTED = "submitted"
+    TIMED_OUT = "timed-out"
+    ABANDONED = "abandoned"
+
+
+@dataclass(frozen=True, slots=True)
+class ExamOptions:
+    """How to draw and mark an exam; ``time_limit`` is in seconds, ``only`` limits the pool to item ids."""
+
+    seed: int
+    tag: str | None = None
+    count: int | None = None
+    shuffle: bool = True
+    pass_mark: int = DEFAULT_PASS_MARK
+    time_limit: float | None = None
+    only: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exam:
+    deck: Deck
+    questions: tuple[Question, ...]
+    options: ExamOptions
+
+
+def new_seed() -> int:
+    """A seed short enough to retype: ``--seed`` replays the exam it drew."""
+    return random.SystemRandom().randrange(100_000, 1_000_000)
+
+
+def plan_exam(deck: Deck, options: ExamOptions) -> Exam:
+    """Draw the questions: the pool in authored order, sampled to ``count``, then shuffled with options."""
+    pool = exam_pool(deck, options)
+    rng = random.Random(options.seed)
+    if options.count is not None and options.count < len(pool):
+        pool = [pool[i] for i in sorted(rng.sample(range(len(pool)), options.count))]
+    if options.shuffle:
+        rng.shuffle(pool)
+    questions = tuple(make_question(item, rng if options.shuffle else None) for item in pool)
+    return Exam(deck, questions, options)
+
+
+def exam_pool(deck: Deck, options: ExamOptions) -> list[Item]:
+    """Every auto-gradable item with the tag (and among ``only``), or an `ExamError` saying why there is none."""
+    markable = [item for item in deck.items() if item.card.kind.auto_graded]
+    if not markable:
+        raise ExamError(_nothing_to_mark(deck))
+    pool = [item for item in markable if options.tag is None or options.tag in item.card.tags]
+    if not pool:
+        tags = sorted({tag for item in markable for tag in item.card.tags})
+        raise ExamError(f"no question in '{deck.name}' has the tag '{options.tag}'; its tags: {', '.join(tags)}")
+    if options.only is not None:
+        pool = [item for item in pool if item.id in options.only]
+        if not pool:
+            raise ExamError(f"none of the questions missed last time on '{deck.name}' is in this exam any more")
+    return pool
+
+
+def _nothing_to_mark(deck: Deck) -> str:
+    if not deck.cards:
+        return f"'{deck.name}' has no cards, so there is nothing to examine"
+    return (
+        f"'{deck.name}' has no question an exam can mark: exams ask choice, true/false, typed and cloze cards, "
+        f"and its {plural(len(deck.cards), 'card')} are flashcards; study them with 'quizcli study {deck.name}'"
+    )
+
+
+def retry_pool(deck: str, missed: Sequence[str] | None) -> frozenset[str]:
+    """The item ids to ask again for ``--retry-wrong``, from the last attempt's misses (None: no attempt)."""
+    if missed is None:
+        raise ExamError(f"no exam taken on '{deck}' yet, so there is nothing to retry")
+    if not missed:
+        raise ExamError(f"the last exam on '{deck}' had no wrong or skipped question: nothing to retry")
+    return frozenset(missed)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When a timed exam ends, on the monotonic clock: ``QUIZCLI_NOW`` fixes dates, never durations."""
+
+    ends: float | None
+    clock: Callable[[], float] = time.monotonic
+
+    @classmethod
+    def start(cls, seconds: float | None, clock: Callable[[], float] = time.monotonic) -> Deadline:
+        return cls(None if seconds is None else clock() + seconds, clock)
+
+    def remaining(self) -> float | None:
+        """Seconds left (never negative), or None for an untimed exam."""
+        return None if self.ends is None else max(0.0, self.ends - self.clock())
+
+    def expired(self) -> bool:
+        return self.ends is not None and self.clock() >= self.ends
+
+
+class Sheet:
+    """The answers while the exam runs: one response per question (None while blank), flags, the current one."""
+
+    def __init__(self, size: int) -> None:
+        self.responses: list[str | None] = [None] * size
+        self.flagged: set[int] = set()
+        self.current = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.responses)
+
+    @property
+    def response(self) -> str | None:
+        return self.responses[self.current]
+
+    def answer(self, response: str | None) -> None:
+        """Set (or with None or blank text, clear) the current question's answer."""
+        text = (response or "").strip()
+        self.responses[self.current] = text or None
+
+    def toggle_flag(self) -> None:
+        self.flagged ^= {self.current}
+
+    def move(self, step: int) -> bool:
+        """Go ``step`` questions on or back; False (staying put) when that leaves the exam."""
+        target = self.current + step
+        if not 0 <= target < self.size:
+            return False
+        self.current = target
+        return True
+
+    def answered(self) -> int:
+        return sum(response is not None for response in self.responses)
+
+    def unanswered(self) -> list[int]:
+        return [i for i, response in enumerate(self.responses) if response is None]
+
+    def finish(self, ending: Ending, seconds: float) -> Sitting:
+        return Sitting(tuple(self.responses), frozenset(self.flagged), ending, seconds)
+
+
+def toggle_letter(response: str | None, letter: str) -> str | None:
+    """A select-all response with ``letter`` chosen or unchosen: ``"A C"`` + ``"B"`` -> ``"A B C"``."""
+    chosen = set((response or "").split()) ^ {letter}
+    return " ".join(sorted(chosen)) or None
+
+
+@dataclass(frozen=True, slots=True)
+class Sitting:
+    """What the user handed in, and how the exam ended."""
+
+    responses: tuple[str | None, ...]
+    flagged: frozenset[int]
+    ending: Ending
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One marked question; ``response`` is None when it was left blank."""
+
+    number: int
+    question: Question
+    response: str | None
+    verdict: Verdict
+    flagged: bool = False
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict.correct
+
+    @property
+    def skipped(self) -> bool:
+        return self.response is None
+
+    def given(self) -> str | None:
+        """The answer as the user should see it again: letters with their option text, or the text typed."""
+        return None if self.response is None else describe_response(self.question, self.response)
+
+    def expected(self) -> str:
+        return expected_answer(self.question)
+
+    def to_dict(self) -> dict[str, Any]:
+        item = self.question.item
+        return {
+            "number": self.number,
+            "item": item.id,
+            "kind": str(item.card.kind),
+            "tags": list(item.card.tags),
+            "question": self.question.prompt,
+            "answer": self.given(),
+            "expected": self.expected(),
+            "correct": self.correct,
+            "almost": self.verdict.almost,
+            "skipped": self.skipped,
+            "flagged": self.flagged,
+        }
+
+
+def describe_response(question: Question, response: str) -> str:
+    """``"B"`` -> ``"B) Attention spreads thin..."``; anything that is not an option, or not a choice, as typed."""
+    if question.kind is not Kind.CHOICE:
+        return response
+    shown = parse_letters(response, len(question.options))
+    if shown is None:
+        return response
+    return ", ".join(f"{LETTERS[pos]}) {question.options[pos]}" for pos in sorted(shown))
+
+
+def expected_answer(question: Question) -> str:
+    """The right answer to show: every blank of a cloze question that hides several at once."""
+    if question.kind is Kind.CLOZE and len(question.answers) > 1:
+        return "; ".join(question.answers)
+    return question.expected()
+
+
+def percent(score: int, total: int) -> int:
+    """A whole percent, rounded half up: 5/8 (62.5%) is 63."""
+    return (200 * score + total) // (2 * total) if total else 0
+
+
+@dataclass(frozen=True, slots=True)
+class TagScore:
+    tag: str
+    score: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.score, self.total)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tag": self.tag, "score": self.score, "total": self.total, "percent": self.percent}
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A marked exam, as shown on the final screen, printed by ``--json`` and saved in the store."""
+
+    deck: str
+    title: str
+    outcomes: tuple[Outcome, ...]
+    options: ExamOptions
+    started_at: datetime
+    seconds: float
+    timed_out: bool = False
+    tags: tuple[TagScore, ...] = ()
+
+    @property
+    def score(self) -> int:
+        return sum(outcome.correct for outcome in self.outcomes)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def percent(self) -> int:
+        return percent(self.score, self.total)
+
+    @property
+    def passed(self) -> bool:
+        return self.percent >= self.options.pass_mark
+
+    @property
+    def finished_at(self) -> datetime:
+        return self.started_at + timedelta(seconds=self.seconds)
+
+    def mistakes(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if not outcome.correct]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "deck": self.deck,
+            "title": self.title,
+            "score": self.score,
+            "total": self.total,
+            "percent": self.percent,
+            "pass_mark": self.options.pass_mark,
+            "passed": self.passed,
+            "started_at": to_text(self.started_at),
+            "finished_at": to_text(self.finished_at),
+            "duration_seconds": round(self.seconds, 3),
+            "timed_out": self.timed_out,
+            "time_limit_seconds": self.options.time_limit,
+            "seed": self.options.seed,
+            "tag": self.options.tag,
+            "shuffle": self.options.shuffle,
+            "questions": [outcome.to_dict() for outcome in self.outcomes],
+            "tags": [tag.to_dict() for tag in self.tags],
+        }
+
+
+def mark(exam: Exam, sitting: Sitting, started_at: datetime) -> Result:
+    """Mark every question of a sitting; a blank answer is wrong."""
+    outcomes = tuple(
+        Outcome(number, question, response, _verdict(question, response), number - 1 in sitting.flagged)
+        for number, (question, response) in enumerate(zip(exam.questions, sitting.responses, strict=True), start=1)
+    )
+    return Result(
+        deck=exam.deck.name,
+        title=exam.deck.title,
+        outcomes=outcomes,
+        options=exam.options,
+        started_at=started_at,
+        seconds=sitting.seconds,
+        timed_out=sitting.ending is Ending.TIMED_OUT,
+        tags=tuple(tag_scores(outcomes, _tag_order(exam.deck))),
+    )
+
+
+def _verdict(question: Question, response: str | None) -> Verdict:
+    return Verdict(False) if response is None else grade(question, response)
+
+
+def _tag_order(deck: Deck) -> list[str]:
+    """Tags in the order the deck first uses them: its sections, top to bottom."""
+    return list(dict.fromkeys(tag for card in deck.cards for tag in card.tags))
+
+
+def tag_scores(outcomes: Sequence[Outcome], order: Iterable[str]) -> list[TagScore]:
+    """Score per tag, in ``order``.  A tag every question has (the deck's own, the ``--tag``) only repeats the total."""
+    scores = []
+    for tag in order:
+        tagged = [outcome for outcome in outcomes if tag in outcome.question.item.card.tags]
+        if tagged and len(tagged) < len(outcomes):
+            scores.append(TagScore(tag, sum(outcome.correct for outcome in tagged), len(tagged)))
+    return scores
+
+
+# ---- history ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One saved exam, as ``quizcli history`` lists it."""
+
+    id: int
+    deck: str
+    started_at: datetime
+    seconds: float
+    score: int
+    total: int
+    percent: int
+    pass_mark: int
+    passed: bool
+    seed: int
+    tag: str | None
+    timed_out: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "deck": self.deck,
+            "started_at": to_text(self.started_at),
+            "duration_seconds": round(self.seconds, 3),
+            "score": self.score,
+            "total": self.total,
+            "percent": self.percent,
+            "pass_mark": self.pass_mark,
+            "passed": self.passed,
+            "seed": self.seed,
+            "tag": self.tag,
+            "timed_out": self.timed_out,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeckRecord:
+    """A deck's attempts summed up: how many, the best (the earliest of equals) and the latest."""
+
+    deck: str
+    attempts: int
+    best: Attempt
+    latest: Attempt
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"deck": self.deck, "attempts": self.attempts, "best": self.best.to_dict(),
+                "latest": self.latest.to_dict()}  # fmt: skip
+
+
+def deck_records(attempts: Sequence[Attempt]) -> list[DeckRecord]:
+    """One record per deck, by deck name; ``attempts`` are in the order they were taken."""
+    by_deck: dict[str, list[Attempt]] = {}
+    for attempt in attempts:
+        by_deck.setdefault(attempt.deck, []).append(attempt)
+    return [
+        DeckRecord(deck, len(taken), max(taken, key=lambda a: (a.percent, a.score, -a.id)), taken[-1])
+        for deck, taken in sorted(by_deck.items())
+    ]

@@ -1,0 +1,446 @@
+"""The exam screens: one question at a time on a terminal, one line per question from a pipe.
+
+On a terminal (key mode) letters or digits choose an option (toggle one for
+select-all), ``t``/``f`` answer true/false, Enter opens the prompt for a typed
+or cloze answer and otherwise moves on; ``p``/``n`` or the arrow keys move
+back and on, ``s`` leaves a question blank, ``m`` flags it, ``x`` submits
+after a confirmation, and Ctrl-C pauses to submit or abandon.  A letter that
+names an option of the question on screen always chooses it.
+
+From a pipe (line mode) each line answers the next question, an empty line
+leaves it blank, and the end of input submits the exam with the rest blank.
+
+A time limit is kept with SIGALRM around every wait for input (a key press or
+a typed line), so an idle user is submitted on time; while a key is awaited
+the alarm also rings each second to redraw the clock.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from types import FrameType
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from quizcli.cards import LETTERS, Kind
+from quizcli.exam import (
+    Attempt,
+    Deadline,
+    DeckRecord,
+    Ending,
+    Exam,
+    Outcome,
+    Result,
+    Sheet,
+    Sitting,
+    TagScore,
+    toggle_letter,
+)
+from quizcli.grading import Question
+from quizcli.terminal import ENTER, Input, cbreak, discard_typeahead, open_input
+from quizcli.text import plural
+from quizcli.ui import markdown, plain
+
+_NAVIGATION = "p/← back · n/→ next · s skip · m flag · x submit · Ctrl-C pause"
+
+
+class _Alarm(Exception):
+    """SIGALRM while waiting for input: the clock needs redrawing, or the time is up."""
+
+
+class _TimeUp(Exception):
+    """The time limit ran out."""
+
+
+@contextmanager
+def _alarm(seconds: float | None) -> Iterator[None]:
+    """Raise `_Alarm` in whatever is waiting after ``seconds``; no alarm for None."""
+    if seconds is None:
+        yield
+        return
+
+    def ring(signum: int, frame: FrameType | None) -> None:
+        raise _Alarm
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def sit_exam(console: Console, exam: Exam) -> Sitting:
+    """Take the exam on this terminal, keys in cbreak mode, or from stdin a line per question."""
+    inp = open_input()
+    with cbreak() if inp.interactive else nullcontext():
+        sitting = take_exam(console, inp, exam)
+        if inp.interactive:
+            discard_typeahead()  # an answer half-typed when the time ran out must not reach the shell
+    return sitting
+
+
+def take_exam(console: Console, inp: Input, exam: Exam) -> Sitting:
+    """Ask every question and return what was handed in; keys on a terminal, lines otherwise."""
+    deadline = Deadline.start(exam.options.time_limit)
+    started = deadline.clock()
+    sheet = Sheet(len(exam.questions))
+    runner = _KeyExam if inp.interactive else _LineExam
+    ending = runner(console, inp, exam, sheet, deadline).run()
+    if inp.interactive:
+        console.clear()
+    return sheet.finish(ending, deadline.clock() - started)
+
+
+class _Runner:
+    def __init__(self, console: Console, inp: Input, exam: Exam, sheet: Sheet, deadline: Deadline) -> None:
+        self.console = console
+        self.inp = inp
+        self.exam = exam
+        self.sheet = sheet
+        self.deadline = deadline
+
+    @property
+    def question(self) -> Question:
+        return self.exam.questions[self.sheet.current]
+
+    def _line(self, prompt: str) -> str:
+        """A typed line, cut short by `_TimeUp` when the time limit runs out first."""
+        try:
+            with _alarm(self.deadline.remaining()):
+                return self.inp.line(prompt)
+        except _Alarm:
+            raise _TimeUp from None
+
+    def _status(self) -> str:
+        sheet = self.sheet
+        status = (
+            f"question {sheet.current + 1} of {sheet.size} · {sheet.answered()} answered · {len(sheet.flagged)} flagged"
+        )
+        remaining = self.deadline.remaining()
+        return status if remaining is None else f"{status} · {format_duration(math.ceil(remaining))} left"
+
+
+class _LineExam(_Runner):
+    """Line mode: each line of input answers the next question in order; Ctrl-C abandons."""
+
+    def run(self) -> Ending:
+        for index in range(self.sheet.size):
+            self.sheet.current = index
+            if self.deadline.expired():
+                return Ending.TIMED_OUT
+            self.console.print()
+            self.console.print(plain(self._status(), "bold"))
+            self.console.print(question_body(self.question, None), plain(_line_hint(self.question), "dim"))
+            try:
+                self.sheet.answer(self._line("answer: "))
+            except EOFError:
+                return Ending.SUBMITTED
+            except _TimeUp:
+                return Ending.TIMED_OUT
+            except KeyboardInterrupt:  # no keyboard to ask "submit or abandon?" with
+                return Ending.ABANDONED
+        return Ending.SUBMITTED
+
+
+def _line_hint(question: Question) -> str:
+    if question.kind is Kind.CHOICE:
+        return "(letters of all the right options, e.g. A C)" if question.multiple else "(a letter)"
+    if question.kind is Kind.TRUE_FALSE:
+        return "(true or false)"
+    blanks = _blanks(question)
+    return f"({blanks} answers separated by ';')" if blanks > 1 else "(type the answer)"
+
+
+def _blanks(question: Question) -> int:
+    """How many answers a typed line must give: one per blank a cloze question hides at once."""
+    return len(question.answers) if question.kind is Kind.CLOZE else 1
+
+
+class _KeyExam(_Runner):
+    """Key mode: one question on screen, answered and navigated with single keys."""
+
+    def run(self) -> Ending:
+        try:
+            while (ending := self._guarded()) is None:
+                pass
+            return ending
+        except _TimeUp:
+            return Ending.TIMED_OUT
+
+    def _guarded(self) -> Ending | None:
+        try:
+            return self._handle(self._key(self._draw))
+        except KeyboardInterrupt:
+            return self._pause()
+        except EOFError:
+            return self._confirm_submit()
+
+    def _key(self, draw: Callable[[], None]) -> str:
+        """The next key press, redrawing each second while a clock runs; `_TimeUp` when it runs out."""
+        draw()
+        while True:
+            remaining = self.deadline.remaining()
+            if remaining is not None and remaining <= 0:
+                raise _TimeUp
+            try:
+                with _alarm(None if remaining is None else remaining % 1.0 or 1.0):
+                    return self.inp.key()
+            except _Alarm:
+                draw()
+
+    def _handle(self, key: str) -> Ending | None:
+        if self._choose(key):
+            return None
+        command = key.lower()
+        if key == ENTER:
+            return self._type() if self.question.kind in (Kind.TYPED, Kind.CLOZE) else self._advance()
+        if command in ("n", "right"):
+            return self._advance()
+        if command in ("p", "left"):
+            self.sheet.move(-1)
+        elif command == "s":
+            self.sheet.answer(None)
+            return self._advance()
+        elif command == "m":
+            self.sheet.toggle_flag()
+        elif command == "x":
+            return self._confirm_submit()
+        return None
+
+    def _choose(self, key: str) -> bool:
+        """Answer from an option key; False when the key is not an answer to this question."""
+        question, lowered = self.question, key.lower()
+        if question.kind is Kind.TRUE_FALSE and lowered in ("t", "f"):
+            self.sheet.answer("true" if lowered == "t" else "false")
+            return True
+        position = option_position(key, len(question.options)) if question.kind is Kind.CHOICE else None
+        if position is None:
+            return False
+        letter = LETTERS[position]
+        self.sheet.answer(toggle_letter(self.sheet.response, letter) if question.multiple else letter)
+        return True
+
+    def _type(self) -> Ending | None:
+        text = self._line(_typed_prompt(self.question))
+        if not text.strip():
+            return None
+        self.sheet.answer(text)
+        return self._advance()
+
+    def _advance(self) -> Ending | None:
+        """The next question; past the last one, the offer to submit."""
+        return None if self.sheet.move(1) else self._confirm_submit()
+
+    def _confirm_submit(self) -> Ending | None:
+        """Submit on ``y`` (or a second end of input); Ctrl-C pauses as anywhere else."""
+        try:
+            key = self._key(self._draw_confirm)
+        except EOFError:
+            return Ending.SUBMITTED
+        except KeyboardInterrupt:
+            return self._pause()
+        return Ending.SUBMITTED if key.lower() == "y" else None
+
+    def _pause(self) -> Ending | None:
+        """Ctrl-C: submit, abandon (a second Ctrl-C too), or any other key to carry on."""
+        try:
+            key = self._key(self._draw_pause)
+        except KeyboardInterrupt:
+            return Ending.ABANDONED
+        except EOFError:
+            return Ending.SUBMITTED
+        return {"s": Ending.SUBMITTED, "a": Ending.ABANDONED}.get(key.lower())
+
+    def _draw(self) -> None:
+        question, sheet = self.question, self.sheet
+        subtitle = "⚑ flagged for review" if sheet.current in sheet.flagged else ""
+        panel = Panel(question_body(question, sheet.response), title=plain(self._status()), title_align="left",
+                      subtitle=plain(subtitle), subtitle_align="right")  # fmt: skip
+        self._screen(panel, f"{_answer_keys(question)}\n{_NAVIGATION}")
+
+    def _draw_confirm(self) -> None:
+        sheet = self.sheet
+        lines = [plain(f"{sheet.answered()} of {plural(sheet.size, 'question')} answered.")]
+        if blank := sheet.unanswered():
+            lines.append(plain(f"Unanswered (they count as wrong): {_numbers(blank)}", "bold"))
+        if sheet.flagged:
+            lines.append(plain(f"Flagged for review: {_numbers(sorted(sheet.flagged))}"))
+        panel = Panel(Group(*lines), title=plain(f"Submit the exam? · {self._status()}"), title_align="left")
+        self._screen(panel, f"y submit · any other key goes back to question {sheet.current + 1}")
+
+    def _draw_pause(self) -> None:
+        sheet = self.sheet
+        text = plain(f"Exam paused; the clock keeps running. {sheet.answered()} of {sheet.size} answered.")
+        panel = Panel(text, title=plain(f"Paused · {self._status()}"), title_align="left")
+        self._screen(panel, "s submit now · a abandon (nothing is recorded) · any other key carries on")
+
+    def _screen(self, body: RenderableType, keys: str) -> None:
+        self.console.clear()
+        self.console.print(plain(f"{self.exam.deck.title} · exam", "bold"))
+        self.console.print(body)
+        self.console.print(plain(keys, "dim"))
+
+
+def _answer_keys(question: Question) -> str:
+    if question.kind is Kind.TRUE_FALSE:
+        return "t true · f false · Enter next"
+    if question.kind is Kind.CHOICE:
+        last = LETTERS[len(question.options) - 1]
+        return f"A-{last} {'toggle' if question.multiple else 'choose'} · Enter next"
+    return "Enter type the answer"
+
+
+def _typed_prompt(question: Question) -> str:
+    blanks = _blanks(question)
+    return f"Your answers to the {blanks} blanks, separated by ';': " if blanks > 1 else "Your answer: "
+
+
+def _numbers(indices: Sequence[int]) -> str:
+    return ", ".join(str(i + 1) for i in indices)
+
+
+def option_position(key: str, count: int) -> int | None:
+    """The shown option a key names: ``a``/``A`` or ``1`` is the first; None if it names none."""
+    if len(key) != 1:
+        return None
+    position = int(key) - 1 if key.isdigit() else LETTERS.find(key.upper()) if key.isascii() else -1
+    return position if 0 <= position < count else None
+
+
+def question_body(question: Question, response: str | None) -> Group:
+    """The prompt, the options (or typed answer) with ``response`` marked as the answer so far."""
+    parts: list[RenderableType] = [markdown(question.prompt), Text()]
+    if question.kind is Kind.CHOICE:
+        if question.multiple:
+            parts.append(Text("(select all that apply)", style="dim"))
+        chosen = set((response or "").split())
+        keys = [(LETTERS[i], text, LETTERS[i] in chosen) for i, text in enumerate(question.options)]
+        parts.append(_options(keys, question.multiple))
+    elif question.kind is Kind.TRUE_FALSE:
+        parts.append(_options([(key, word, response == word) for key, word in (("t", "true"), ("f", "false"))]))
+    else:
+        parts.append(Text.assemble(("Your answer: ", "bold"), plain(response or "—")))
+    return Group(*parts)
+
+
+def _options(options: Sequence[tuple[str, str, bool]], multiple: bool = False) -> Table:
+    """One row per (key, text, chosen), long texts wrapping under themselves rather than under the key."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for key, text, chosen in options:
+        mark = ("[x]" if chosen else "[ ]") if multiple else ("●" if chosen else "○")
+        grid.add_row(Text(f" {mark} {key})"), plain(text, "bold" if chosen else ""))
+    return grid
+
+
+def format_duration(seconds: float) -> str:
+    """``75`` -> ``1:15``; an hour or more as ``1:02:03``."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+# ---- the result ---------------------------------------------------------------------------
+
+
+def print_result(console: Console, result: Result) -> None:
+    """The final screen: score, PASS/FAIL, time, the breakdown by tag, and a review of every miss."""
+    console.print(plain(f"{result.title} · exam", "bold"))
+    if result.timed_out:
+        console.print(plain("Time is up: the exam was submitted, and unanswered questions count as wrong.", "yellow"))
+    console.print(plain(f"Score: {result.score}/{result.total} ({result.percent}%)", "bold"))
+    console.print(Text("PASS", "bold green") if result.passed else Text("FAIL", "bold red"))
+    console.print(plain(_facts(result), "dim"))
+    if result.tags:
+        console.print()
+        console.print(plain("By tag", "bold"))
+        console.print(_tag_table(result.tags))
+    mistakes = result.mistakes()
+    if not mistakes:
+        console.print()
+        console.print(plain("Nothing to review: every answer was right."))
+        return
+    console.print()
+    console.print(plain(f"Review: {plural(len(mistakes), 'question')} to go over", "bold"))
+    for outcome in mistakes:
+        console.print(review_panel(outcome))
+
+
+def _facts(result: Result) -> str:
+    facts = f"Time taken {format_duration(result.seconds)}"
+    if result.options.time_limit is not None:
+        facts += f" of {format_duration(result.options.time_limit)}"
+    return f"{facts} · pass mark {result.options.pass_mark}% · seed {result.options.seed}"
+
+
+def _tag_table(tags: Sequence[TagScore]) -> Table:
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("tag")
+    table.add_column("score", justify="right")
+    table.add_column("%", justify="right")
+    for tag in tags:
+        table.add_row(plain(tag.tag), f"{tag.score}/{tag.total}", f"{tag.percent}%")
+    return table
+
+
+def review_panel(outcome: Outcome) -> Panel:
+    given = outcome.given()
+    verdict = "skipped" if given is None else "almost (counted wrong)" if outcome.verdict.almost else "wrong"
+    answers = Table.grid(padding=(0, 1))
+    answers.add_column(style="bold", no_wrap=True)
+    answers.add_column()
+    answers.add_row("Your answer:", plain(given or "(none)", "red"))
+    answers.add_row("Correct:", plain(outcome.expected(), "green"))
+    lines: list[RenderableType] = [markdown(outcome.question.prompt), Text(), answers]
+    explanation = outcome.question.item.card.explanation
+    if explanation:
+        lines += [Text(), markdown(explanation)]
+    return Panel(Group(*lines), title=plain(f"Question {outcome.number}"), title_align="left",
+                 subtitle=plain(verdict), subtitle_align="right")  # fmt: skip
+
+
+# ---- history ------------------------------------------------------------------------------
+
+
+def print_history(console: Console, attempts: Sequence[Attempt], records: Sequence[DeckRecord]) -> None:
+    """Every attempt, oldest first, then each deck's best and latest score."""
+    if not attempts:
+        console.print("No exams taken yet. Start one with: quizcli exam DECK")
+        return
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for column in ("date", "deck", "score", "%", "result", "time", "tag"):
+        right = column in ("score", "%", "time")
+        table.add_column(column, justify="right" if right else "left", no_wrap=column == "date", overflow="fold")
+    for a in attempts:
+        time_taken = format_duration(a.seconds) + ("*" if a.timed_out else "")
+        table.add_row(_date(a), plain(a.deck), f"{a.score}/{a.total}", f"{a.percent}%", _verdict(a.passed),
+                      time_taken, plain(a.tag or ""))  # fmt: skip
+    console.print(table)
+    if any(a.timed_out for a in attempts):
+        console.print(plain("* the time limit ran out", "dim"))
+    for record in records:
+        best, latest = record.best, record.latest
+        summary = f"{record.deck}: {plural(record.attempts, 'attempt')} · best {_score(best)} on {_date(best)[:10]}"
+        console.print(plain(f"{summary} · latest {_score(latest)} {'PASS' if latest.passed else 'FAIL'}"))
+
+
+def _date(attempt: Attempt) -> str:
+    return attempt.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _score(attempt: Attempt) -> str:
+    return f"{attempt.score}/{attempt.total} ({attempt.percent}%)"
+
+
+def _verdict(passed: bool) -> Text:
+    return Text("PASS", "green") if passed else Text("FAIL", "red")

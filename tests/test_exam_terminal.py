@@ -1,0 +1,101 @@
+"""A full exam in a real terminal: the installed `quizcli` on a pseudo-terminal, driven key by key with pexpect."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from quizcli.store import Store
+
+from conftest import FIXED_NOW, REPO
+
+pexpect = pytest.importorskip("pexpect")
+LESSON = ["exam", "long-context", "--tag", "lesson-quiz", "--no-shuffle"]
+
+
+def quizcli() -> str:
+    path = shutil.which("quizcli", path=str(REPO / ".venv" / "bin")) or shutil.which("quizcli")
+    if path is None:
+        pytest.skip("the quizcli console script is not installed (pip install -e '.[test]')")
+    return path
+
+
+def spawn(home: Path, *args: str) -> pexpect.spawn:
+    env = dict(os.environ, QUIZCLI_HOME=str(home), QUIZCLI_NOW=FIXED_NOW, NO_COLOR="1", COLUMNS="80", LINES="24")
+    child = pexpect.spawn(quizcli(), list(args), env=env, dimensions=(24, 80), encoding="utf-8", timeout=10)
+    child.delaybeforesend = None  # every send follows an expect, so the screen is already waiting for it
+    return child
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return int(child.exitstatus if child.exitstatus is not None else -1)
+
+
+def press(child: pexpect.spawn, keys: str, *shown: str) -> None:
+    """Type ``keys`` (none: just look), then wait until each of ``shown`` is on screen, in order."""
+    child.send(keys)
+    for text in shown:
+        child.expect_exact(text)
+
+
+def test_answering_every_question_right_with_keys(quizcli_home: Path) -> None:
+    child = spawn(quizcli_home, *LESSON)
+    for number, letter in enumerate("bbabbbbb", start=1):
+        press(child, "", f"question {number} of 8 · {number - 1} answered")
+        press(child, letter, f"{number} answered")
+        child.send("\r")
+    press(child, "", "Submit the exam?", "8 of 8 questions answered.")
+    press(child, "y", "Score: 8/8 (100%)", "PASS", "Nothing to review")
+    assert finish(child) == 0
+
+
+def test_going_back_flagging_pausing_and_submitting(quizcli_home: Path) -> None:
+    child = spawn(quizcli_home, *LESSON)
+    press(child, "", "question 1 of 8")
+    press(child, "c", "● C)")  # wrong at first
+    press(child, "m", "⚑ flagged for review")
+    press(child, "n", "question 2 of 8 · 1 answered · 1 flagged")
+    press(child, "\x1b[D", "question 1 of 8")  # left arrow
+    press(child, "b", "● B)")  # corrected
+    press(child, "\x03", "Paused", "s submit now · a abandon")  # Ctrl-C
+    press(child, "z", "question 1 of 8")  # carry on
+    press(child, "x", "Unanswered (they count as wrong): 2, 3, 4, 5, 6, 7, 8", "Flagged for review: 1")
+    press(child, "y", "Score: 1/8 (13%)", "FAIL", "Review: 7 questions to go over")
+    assert finish(child) == 0
+
+
+def test_a_typed_answer_is_read_as_a_line(quizcli_home: Path) -> None:
+    child = spawn(quizcli_home, "exam", "long-context", "--tag", "statistical-issues", "--no-shuffle")
+    press(child, "", "question 1 of 8", "t true · f false · Enter next")
+    press(child, "t", "1 answered")
+    press(child, "\r", "question 2 of 8", "Enter type the answer")
+    press(child, "\r", "Your answer: ")
+    press(child, "Attention sink\r", "question 3 of 8 · 2 answered")
+    press(child, "x", "Submit the exam?")
+    press(child, "y", "Score: 2/8 (25%)")
+    assert finish(child) == 0
+
+
+def test_the_time_limit_submits_an_idle_user(quizcli_home: Path) -> None:
+    child = spawn(quizcli_home, *LESSON, "--time-limit", "0.02")  # 1.2 seconds
+    press(child, "", "question 1 of 8 · 0 answered · 0 flagged · 0:02 left")
+    press(child, "b", "1 answered", "Time is up: the exam was submitted", "Score: 1/8 (13%)", "FAIL")
+    assert finish(child) == 0
+    with Store.open() as store:
+        assert [a.timed_out for a in store.exam_attempts()] == [True]
+
+
+def test_abandoning_records_nothing(quizcli_home: Path) -> None:
+    child = spawn(quizcli_home, *LESSON)
+    press(child, "", "question 1 of 8")
+    press(child, "b", "1 answered")
+    press(child, "\x03", "Paused")
+    press(child, "a", "exam abandoned; nothing was recorded")
+    assert finish(child) == 130
+    with Store.open() as store:
+        assert store.exam_attempts() == []
