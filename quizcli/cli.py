@@ -9,7 +9,6 @@ commands so that ``--help`` and completion stay fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,9 +20,15 @@ from quizcli import __version__
 from quizcli.errors import QuizcliError
 from quizcli.interop.formats import ExportFormat, ImportFormat
 
+HELP_ORDER = ("study", "exam", "history", "decks", "show", "check", "new", "import", "export", "schema", "reset")
+
 
 class QuizcliGroup(TyperGroup):
     """The one place where user-facing errors become a message and an exit status."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Commands in the order a new user needs them, not the order they are defined in."""
+        return sorted(super().list_commands(ctx), key=lambda name: HELP_ORDER.index(name))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -58,7 +63,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 
 def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    from quizcli.text import dump_json
+
+    sys.stdout.write(dump_json(data))
 
 
 def _version(value: bool) -> None:
@@ -277,7 +284,7 @@ def study_command(
 
     Example: quizcli study long-context --new 10 --tag key-issues
     """
-    from quizcli.study import StudyRequest, study
+    from quizcli.commands.study import StudyRequest, study
 
     status = study(StudyRequest(deck, new, limit, retention, tag, cram, ahead, seed))
     if status:
@@ -356,31 +363,12 @@ def exam_command(
 
     Example: quizcli exam long-context --tag lesson-quiz --time-limit 10
     """
-    from quizcli import clock, exam, ui
-    from quizcli.decks import resolve_deck
-    from quizcli.parser import load_deck
-    from quizcli.store import Store
-    from quizcli.ui.exam import print_result, sit_exam
+    from quizcli.commands.exam import ExamRequest, take_exam
 
-    deck_file = resolve_deck(deck)
-    loaded = load_deck(deck_file.path, deck_file.name)
-    with Store.open() as store:
-        only = exam.retry_pool(loaded.name, store.last_exam_misses(loaded.name)) if retry_wrong else None
-        minutes = None if time_limit is None else time_limit * 60
-        options = exam.ExamOptions(exam.new_seed() if seed is None else seed, tag, count, shuffle, pass_mark,
-                                   minutes, only)  # fmt: skip
-        planned = exam.plan_exam(loaded, options)
-        started_at = clock.now()
-        sitting = sit_exam(ui.make_console(stderr=as_json), planned)
-        if sitting.ending is exam.Ending.ABANDONED:
-            print("quizcli: exam abandoned; nothing was recorded", file=sys.stderr)
-            raise typer.Exit(130)
-        result = exam.mark(planned, sitting, started_at)
-        attempt = store.record_exam(result)
-    if as_json:
-        _print_json(result.to_dict() | {"attempt": attempt})
-    else:
-        print_result(ui.make_console(), result)
+    request = ExamRequest(deck, count, tag, seed, shuffle, time_limit, pass_mark, retry_wrong, as_json)
+    status = take_exam(request)
+    if status:
+        raise typer.Exit(status)
 
 
 @app.command("history")
@@ -395,23 +383,9 @@ def history_command(
 
     Example: quizcli history long-context
     """
-    from pathlib import Path
+    from quizcli.commands.exam import show_history
 
-    from quizcli.decks import DECK_SUFFIXES
-    from quizcli.exam import deck_records
-    from quizcli.store import Store
-
-    name = Path(deck).stem if deck is not None and deck.endswith(DECK_SUFFIXES) else deck
-    with Store.open() as store:
-        attempts = store.exam_attempts(name)
-    records = deck_records(attempts)
-    if as_json:
-        _print_json({"attempts": [a.to_dict() for a in attempts], "decks": [r.to_dict() for r in records]})
-        return
-    from quizcli import ui
-    from quizcli.ui.exam import print_history
-
-    print_history(ui.make_console(), attempts, records)
+    show_history(deck, as_json)
 
 
 def main() -> None:

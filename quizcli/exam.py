@@ -210,7 +210,7 @@ class Outcome:
         return None if self.response is None else describe_response(self.question, self.response)
 
     def expected(self) -> str:
-        return expected_answer(self.question)
+        return self.question.expected()
 
     def to_dict(self) -> dict[str, Any]:
         item = self.question.item
@@ -237,13 +237,6 @@ def describe_response(question: Question, response: str) -> str:
     if shown is None:
         return response
     return ", ".join(f"{LETTERS[pos]}) {question.options[pos]}" for pos in sorted(shown))
-
-
-def expected_answer(question: Question) -> str:
-    """The right answer to show: every blank of a cloze question that hides several at once."""
-    if question.kind is Kind.CLOZE and len(question.answers) > 1:
-        return "; ".join(question.answers)
-    return question.expected()
 
 
 def percent(score: int, total: int) -> int:

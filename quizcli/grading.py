@@ -46,6 +46,8 @@ class Question:
             return ", ".join(f"{letter}) {self.options[LETTERS.index(letter)]}" for letter in shown)
         if card.kind is Kind.TRUE_FALSE:
             return "true" if card.truth else "false"
+        if card.kind is Kind.CLOZE:
+            return "; ".join(self.answers)  # every blank of a deletion hidden in several places
         return self.answers[0] if self.answers else ""
 
 

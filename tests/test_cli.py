@@ -131,3 +131,33 @@ def test_deck_names_complete(user_decks: Path) -> None:
 
     assert _complete_deck("l") == ["linear-algebra", "long-context"]
     assert _complete_deck("lo") == ["long-context"]
+
+
+def test_shell_completion_offers_deck_names_and_commands() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = str(Path(sys.executable).with_name("quizcli"))
+
+    def complete(words: str) -> list[str]:
+        env = dict(
+            os.environ, COMP_WORDS=words, COMP_CWORD=str(len(words.split()) - 1), _QUIZCLI_COMPLETE="complete_bash"
+        )
+        return subprocess.run([script], env=env, capture_output=True, text=True, check=True).stdout.split()
+
+    assert complete("quizcli study lo") == ["long-context"]
+    assert complete("quizcli ex") == ["exam", "export"]
+
+
+def test_every_command_is_in_the_readme_and_the_help_order() -> None:
+    from quizcli.cli import HELP_ORDER
+
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    registered = {command.name for command in app.registered_commands}
+    assert registered == set(HELP_ORDER)
+    for name in registered:
+        assert f"| `quizcli {name}" in readme, name

@@ -266,12 +266,9 @@ def _label(item: Item) -> str:
 
 
 def _expected_text(question: Question) -> str:
-    if question.kind is Kind.TRUE_FALSE:
-        return question.expected()
-    if question.kind is Kind.TYPED:
-        main, *others = question.answers
-        return main + (f"  (also accepted: {', '.join(others)})" if others else "")
-    return " ; ".join(question.answers)
+    if question.kind is Kind.TYPED and len(question.answers) > 1:
+        return f"{question.expected()}  (also accepted: {', '.join(question.answers[1:])})"
+    return question.expected()
 
 
 def _free_commands(option_count: int) -> set[str]:

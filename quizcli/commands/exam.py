@@ -1,0 +1,80 @@
+"""``quizcli exam`` and ``quizcli history``: set an exam, sit it, mark it, keep the result."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizcli import clock, exam, ui
+from quizcli.decks import DECK_SUFFIXES, resolve_deck
+from quizcli.parser import load_deck
+from quizcli.store import Store
+from quizcli.text import dump_json
+
+ABANDONED = 130
+
+
+@dataclass(frozen=True, slots=True)
+class ExamRequest:
+    deck: str
+    count: int | None = None
+    tag: str | None = None
+    seed: int | None = None
+    shuffle: bool = True
+    time_limit_minutes: float | None = None
+    pass_mark: int = 70
+    retry_wrong: bool = False
+    as_json: bool = False
+
+
+def take_exam(request: ExamRequest) -> int:
+    """Run an exam and print its result; returns the exit status (130 when abandoned)."""
+    from quizcli.ui.exam import print_result, sit_exam
+
+    deck_file = resolve_deck(request.deck)
+    deck = load_deck(deck_file.path, deck_file.name)
+    with Store.open() as store:
+        planned = exam.plan_exam(deck, _options(request, store, deck.name))
+        started_at = clock.now()
+        sitting = sit_exam(ui.make_console(stderr=request.as_json), planned)
+        if sitting.ending is exam.Ending.ABANDONED:
+            print("quizcli: exam abandoned; nothing was recorded", file=sys.stderr)
+            return ABANDONED
+        result = exam.mark(planned, sitting, started_at)
+        attempt = store.record_exam(result)
+    if request.as_json:
+        sys.stdout.write(dump_json(result.to_dict() | {"attempt": attempt}))
+    else:
+        print_result(ui.make_console(), result)
+    return 0
+
+
+def _options(request: ExamRequest, store: Store, deck: str) -> exam.ExamOptions:
+    only = exam.retry_pool(deck, store.last_exam_misses(deck)) if request.retry_wrong else None
+    minutes = request.time_limit_minutes
+    return exam.ExamOptions(
+        seed=exam.new_seed() if request.seed is None else request.seed,
+        tag=request.tag,
+        count=request.count,
+        shuffle=request.shuffle,
+        pass_mark=request.pass_mark,
+        time_limit=None if minutes is None else minutes * 60,
+        only=only,
+    )
+
+
+def show_history(deck: str | None, as_json: bool) -> None:
+    """Past attempts, oldest first, and each deck's best and latest score."""
+    name = Path(deck).stem if deck is not None and deck.endswith(DECK_SUFFIXES) else deck
+    with Store.open() as store:
+        attempts = store.exam_attempts(name)
+    records = exam.deck_records(attempts)
+    if as_json:
+        sys.stdout.write(
+            dump_json({"attempts": [a.to_dict() for a in attempts], "decks": [r.to_dict() for r in records]})
+        )
+        return
+    from quizcli.ui.exam import print_history
+
+    print_history(ui.make_console(), attempts, records)
