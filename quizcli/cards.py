@@ -12,7 +12,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +20,8 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 CLOZE_PATTERN = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _CLOZE_NUMBER = re.compile(r"c(\d+)::", re.IGNORECASE)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Bump when parsing rules or the Card fields change: every deck index is then rebuilt.
+PARSER_VERSION = 1
 
 
 class Kind(StrEnum):
@@ -71,6 +73,18 @@ class Card:
     explicit_id: bool = True
     line: int = 0
 
+    def to_record(self) -> list[Any]:
+        """Every field, positionally, for the deck index (compact; `from_record` reverses it)."""
+        return [getattr(self, name) for name in _CARD_FIELDS]
+
+    @classmethod
+    def from_record(cls, record: list[Any]) -> Card:
+        values = dict(zip(_CARD_FIELDS, record, strict=True))
+        for name in _TUPLE_FIELDS:
+            values[name] = tuple(values[name])
+        values["kind"] = Kind(values["kind"])
+        return cls(**values)
+
     def items(self) -> Iterator[Item]:
         """The schedulable items this card expands into, in a stable order."""
         if self.kind is Kind.CLOZE:
@@ -104,6 +118,10 @@ class Card:
         data |= {"explanation": self.explanation, "tags": list(self.tags)}
         data["items"] = [item.id for item in self.items()]
         return data
+
+
+_CARD_FIELDS = tuple(f.name for f in fields(Card))
+_TUPLE_FIELDS = ("choices", "correct", "accept", "tags", "lint_ignore")
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,7 +80,7 @@ def exam_pool(deck: Deck, options: ExamOptions) -> list[Item]:
     """Every auto-gradable item with the tag (and among ``only``), or an `ExamError` saying why there is none."""
     markable = [item for item in deck.items() if item.card.kind.auto_graded]
     if not markable:
-        raise ExamError(_nothing_to_mark(deck))
+        raise ExamError(nothing_to_mark(deck.name, len(deck.cards)))
     pool = [item for item in markable if options.tag is None or options.tag in item.card.tags]
     if not pool:
         tags = sorted({tag for item in markable for tag in item.card.tags})
@@ -92,12 +92,13 @@ def exam_pool(deck: Deck, options: ExamOptions) -> list[Item]:
     return pool
 
 
-def _nothing_to_mark(deck: Deck) -> str:
-    if not deck.cards:
-        return f"'{deck.name}' has no cards, so there is nothing to examine"
+def nothing_to_mark(deck: str, cards: int) -> str:
+    """Why a deck of ``cards`` cards without one markable question cannot be examined."""
+    if not cards:
+        return f"'{deck}' has no cards, so there is nothing to examine"
     return (
-        f"'{deck.name}' has no question an exam can mark: exams ask choice, true/false, typed and cloze cards, "
-        f"and its {plural(len(deck.cards), 'card')} are flashcards; study them with 'quizcli study {deck.name}'"
+        f"'{deck}' has no question an exam can mark: exams ask choice, true/false, typed and cloze cards, "
+        f"and its {plural(cards, 'card')} are flashcards; study them with 'quizcli study {deck}'"
     )
 
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from quizcli import scheduler
-from quizcli.cards import Deck, Item
+from quizcli.cards import Item
 from quizcli.clock import day_start
 from quizcli.scheduler import CardState, Rating, Settings, State
-from quizcli.store import Answer, Flags, Store
+from quizcli.store import Answer, Flags, IndexEntry, Store
 
 LEARN_AHEAD = timedelta(minutes=20)
 
@@ -66,38 +66,43 @@ class Summary:
 
 
 class Session:
-    def __init__(self, deck: Deck, store: Store, options: StudyOptions, clock: Callable[[], datetime]) -> None:
+    """One sitting over an indexed deck; queues come from the store, so start-up does not grow with the deck."""
+
+    def __init__(self, deck: IndexEntry, store: Store, options: StudyOptions, clock: Callable[[], datetime]) -> None:
         self.deck, self.store, self.options, self.clock = deck, store, options, clock
         self.started = clock()
         self.results: list[Result] = []
-        self.states = store.states(deck.name)
+        self.states: dict[str, CardState] = {}
         self._shown: dict[str, set[str]] = {}
         self._pending: list[Item] = []
         self._rng = random.Random()
-        self._build_queues([i for i in deck.items() if self._selected(i)])
+        self.learning: list[Item] = []
+        self.reviews: list[Item] = []
+        self.new: list[Item] = []
+        if options.cram:
+            self._build_cram_queue()
+        else:
+            self._build_queues()
 
-    def _selected(self, item: Item) -> bool:
-        return self.options.tag is None or self.options.tag in item.card.tags
+    def _build_cram_queue(self) -> None:
+        items = self.store.available_items(self.deck.name, self.started, self.options.tag)
+        self._rng.shuffle(items)
+        self.new = items
 
-    def _build_queues(self, items: list[Item]) -> None:
-        now = self.started
-        flags = self.store.flags(self.deck.name)
-        items = [i for i in items if _available(flags.get(i.id), now)]
-        if self.options.cram:
-            self._rng.shuffle(items)
-            self.learning, self.reviews, self.new = [], [], items
-            return
-        new_done, reviews_done = self.store.answered_since(self.deck.name, day_start(now))
-        seen = [i for i in items if i.id in self.states]
-        self.learning = sorted((i for i in seen if self._state(i).state in _LEARNING), key=self._due)
-        horizon = now if not self.options.ahead else datetime.max.replace(tzinfo=now.tzinfo)
-        due = [i for i in seen if self._state(i).state is State.REVIEW and self._due(i) <= horizon]
-        self.reviews = sorted(due, key=self._due)[: max(0, self.options.review_limit - reviews_done)]
-        unseen = [i for i in items if i.id not in self.states]
-        self.new = unseen[: max(0, self.options.new_limit - new_done)]
+    def _build_queues(self) -> None:
+        name, now, tag, options = self.deck.name, self.started, self.options.tag, self.options
+        new_done, reviews_done = self.store.answered_since(name, day_start(now))
+        learning = self.store.scheduled_items(name, _LEARNING, now, None, _ALL, tag)
+        horizon = None if options.ahead else now
+        reviews = self.store.scheduled_items(name, (State.REVIEW,), now, horizon,
+                                             max(0, options.review_limit - reviews_done), tag)  # fmt: skip
+        self.states = {item.id: state for item, state in learning + reviews}
+        self.learning = [item for item, _ in learning]
+        self.reviews = [item for item, _ in reviews]
+        self.new = self.store.new_items(name, now, max(0, options.new_limit - new_done), tag)
 
     def _state(self, item: Item) -> CardState:
-        return self.states.get(item.id) or scheduler.new_card(self.started)
+        return self.states.get(item.id) or self.store.state(self.deck.name, item.id) or scheduler.new_card(self.started)
 
     def _due(self, item: Item) -> datetime:
         return self._state(item).due
@@ -214,9 +219,4 @@ class Session:
 
 
 _LEARNING = (State.LEARNING, State.RELEARNING)
-
-
-def _available(flags: Flags | None, now: datetime) -> bool:
-    if flags is None:
-        return True
-    return not flags.suspended and (flags.buried_until is None or flags.buried_until <= now)
+_ALL = -1  # SQLite: no LIMIT

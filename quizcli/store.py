@@ -10,8 +10,9 @@ on open, each in its own transaction.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from quizcli import paths
+from quizcli.cards import Card, Item
 from quizcli.clock import from_text, to_text
 from quizcli.errors import QuizcliError
 from quizcli.exam import Attempt, Result
@@ -97,6 +99,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (exam, number)
         ) WITHOUT ROWID""",
     ),
+    (  # 3: the deck index, so an unchanged deck file is never parsed again
+        """CREATE TABLE deck_index (
+            deck TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            parser INTEGER NOT NULL,
+            digest TEXT NOT NULL,
+            indexed_ns INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL,
+            cards INTEGER NOT NULL,
+            items INTEGER NOT NULL,
+            errors INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE deck_items (
+            deck TEXT NOT NULL,
+            item TEXT NOT NULL,
+            card TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            graded INTEGER NOT NULL,
+            tags TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (deck, item)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX deck_items_order ON deck_items (deck, position)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -128,6 +157,35 @@ class Answer:
 class Flags:
     suspended: bool = False
     buried_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What identifies one version of a deck file, as git's index does: path, size, mtime, parser version.
+
+    ``digest`` (of the content) settles the racy case of an edit made in the same
+    instant the index was written; ``indexed_ns`` is when that was.
+    """
+
+    path: str
+    size: int
+    mtime_ns: int
+    parser: int
+    digest: str = ""
+    indexed_ns: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """An indexed deck: its stamp and what ``quizcli decks`` shows of it."""
+
+    name: str
+    stamp: Stamp
+    title: str
+    description: str
+    cards: int
+    items: int
+    errors: int
 
 
 class Store:
@@ -318,6 +376,81 @@ class Store:
             self._settings_ids[settings] = int(row[0])
         return self._settings_ids[settings]
 
+    # ---- the deck index -------------------------------------------------------------------
+
+    def index_entry(self, deck: str) -> IndexEntry | None:
+        row = self._db.execute(
+            "SELECT path, size, mtime_ns, parser, digest, indexed_ns, title, description, cards, items, errors"
+            " FROM deck_index WHERE deck = ?",
+            (deck,),
+        ).fetchone()
+        if row is None:
+            return None
+        return IndexEntry(deck, Stamp(*row[:6]), *row[6:])
+
+    def replace_index(self, entry: IndexEntry, cards: Iterable[Card]) -> None:
+        """Swap a deck's index for ``cards`` in one transaction, then keep the WAL small."""
+        with self._write(f"the index of {entry.name}") as db:
+            db.execute("DELETE FROM deck_items WHERE deck = ?", (entry.name,))
+            db.executemany(
+                "INSERT INTO deck_items (deck, item, card, position, graded, tags, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _index_rows(entry.name, cards),
+            )
+            st = entry.stamp
+            db.execute(
+                "INSERT OR REPLACE INTO deck_index VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (entry.name, st.path, st.size, st.mtime_ns, st.parser, st.digest, st.indexed_ns, entry.title,
+                 entry.description, entry.cards, entry.items, entry.errors),
+            )  # fmt: skip
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def deck_tags(self, deck: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT DISTINCT j.value FROM deck_items i, json_each(i.tags) j WHERE i.deck = ? ORDER BY j.value", (deck,)
+        )
+        return [tag for (tag,) in rows]
+
+    def new_items(self, deck: str, now: datetime, limit: int, tag: str | None) -> list[Item]:
+        """Unseen, available items in deck order."""
+        rows = self._db.execute(
+            f"SELECT i.item, i.card, i.data FROM deck_items i WHERE i.deck = :deck AND {_AVAILABLE}"
+            " AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.deck = i.deck AND c.item = i.item)"
+            " ORDER BY i.position LIMIT :limit",
+            {"deck": deck, "now": to_text(now), "tag": tag, "limit": limit},
+        )
+        return [_item(*row) for row in rows]
+
+    def scheduled_items(
+        self, deck: str, states: tuple[State, ...], now: datetime, due_by: datetime | None, limit: int, tag: str | None
+    ) -> list[tuple[Item, CardState]]:
+        """Available items in ``states`` due by ``due_by`` (any time for None), soonest due first."""
+        placeholders = ", ".join(str(int(state)) for state in states)
+        rows = self._db.execute(
+            f"SELECT i.item, i.card, i.data, {_STATE_COLUMNS_OF_C} FROM cards c"
+            " JOIN deck_items i ON i.deck = c.deck AND i.item = c.item"
+            f" WHERE c.deck = :deck AND c.state IN ({placeholders}) AND (:due IS NULL OR c.due <= :due)"
+            f" AND {_AVAILABLE} ORDER BY c.due LIMIT :limit",
+            {"deck": deck, "now": to_text(now), "due": None if due_by is None else to_text(due_by), "tag": tag,
+             "limit": limit},
+        )  # fmt: skip
+        return [(_item(*row[:3]), _state_from_row(row[3:])) for row in rows]
+
+    def available_items(self, deck: str, now: datetime, tag: str | None) -> list[Item]:
+        """Every item not suspended or buried, in deck order (cram)."""
+        rows = self._db.execute(
+            f"SELECT i.item, i.card, i.data FROM deck_items i WHERE i.deck = :deck AND {_AVAILABLE}"
+            " ORDER BY i.position",
+            {"deck": deck, "now": to_text(now), "tag": tag},
+        )
+        return [_item(*row) for row in rows]
+
+    def graded_items(self, deck: str) -> list[Item]:
+        """Every item quizcli can mark by itself, in deck order, whatever its study flags (exams)."""
+        rows = self._db.execute(
+            "SELECT item, card, data FROM deck_items WHERE deck = ? AND graded = 1 ORDER BY position", (deck,)
+        )
+        return [_item(*row) for row in rows]
+
     # ---- exams ----------------------------------------------------------------------------
 
     def record_exam(self, result: Result) -> int:
@@ -362,6 +495,28 @@ class Store:
 
 
 _STATE_COLUMNS = "state, due, step, stability, difficulty, last_review, reps, lapses"
+_STATE_COLUMNS_OF_C = ", ".join(f"c.{column}" for column in _STATE_COLUMNS.split(", "))
+# An indexed item that is not suspended, not buried at :now, and has :tag (when one is given).
+_AVAILABLE = (
+    "NOT EXISTS (SELECT 1 FROM flags f WHERE f.deck = i.deck AND f.item = i.item"
+    " AND (f.suspended = 1 OR f.buried_until > :now))"
+    " AND (:tag IS NULL OR EXISTS (SELECT 1 FROM json_each(i.tags) WHERE value = :tag))"
+)
+
+
+def _index_rows(deck: str, cards: Iterable[Card]) -> Iterator[tuple[object, ...]]:
+    position = 0
+    for card in cards:
+        data = json.dumps(card.to_record(), ensure_ascii=False, separators=(",", ":"))
+        tags = json.dumps(card.tags, ensure_ascii=False)
+        for item in card.items():
+            yield deck, item.id, card.id, position, int(card.kind.auto_graded), tags, data
+            position += 1
+
+
+def _item(item_id: str, card_id: str, data: str) -> Item:
+    card = Card.from_record(json.loads(data))
+    return Item(card, item_id[len(card_id) + 1 :])
 
 
 def _put_state(db: sqlite3.Connection, deck: str, item: str, s: CardState) -> None:

@@ -173,3 +173,12 @@ def test_aiken_round_trip_keeps_single_answer_choice_cards(deck: Deck) -> None:
     )
     if len({c.id for c in derived.cards}) == len(derived.cards):
         round_trip(derived, export_aiken, import_aiken)
+
+
+def test_gift_export_leaves_out_a_cloze_answer_that_would_read_back_as_matching() -> None:
+    """Found by hypothesis: '{{0->}}' exported as '{=0->}' reads back as a one-pair matching question."""
+    from quizcli.cards import Card, Deck, Kind
+    from quizcli.interop.gift_export import export_gift
+
+    exported = export_gift(Deck("d", "d.yaml", "Deck", cards=(Card("a", Kind.CLOZE, "0 {{0->}} 0"),)))
+    assert exported.text == "" and [left.card_id for left in exported.left] == ["a"]

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from quizcli.cards import Deck, Item
+from quizcli.cards import Item
+from quizcli.catalog import open_deck
+from quizcli.decks import DeckFile, Source
 from quizcli.parser import load_deck
 from quizcli.scheduler import Rating, State, replay
 from quizcli.session import Session, StudyOptions
@@ -34,9 +36,13 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
     time.tzset()
 
 
+def deck_file(path: Path) -> DeckFile:
+    return DeckFile(path.stem, path, Source.PATH)
+
+
 @pytest.fixture
-def deck() -> Deck:
-    return load_deck(FIXTURES / "every-kind.yaml")
+def deck() -> DeckFile:
+    return deck_file(FIXTURES / "every-kind.yaml")
 
 
 @pytest.fixture
@@ -45,8 +51,9 @@ def store(tmp_path: Path) -> Store:
         yield opened  # type: ignore[misc]
 
 
-def start(deck: Deck, store: Store, clock: Clock, **options: object) -> Session:
-    return Session(deck, store, StudyOptions(**options), clock)  # type: ignore[arg-type]
+def start(deck: DeckFile, store: Store, clock: Clock, **options: object) -> Session:
+    """A session on the deck as `quizcli study` opens it: through the index."""
+    return Session(open_deck(store, deck), store, StudyOptions(**options), clock)  # type: ignore[arg-type]
 
 
 def drain(session: Session, rating: Rating = Rating.GOOD, limit: int = 100) -> list[str]:
@@ -60,7 +67,7 @@ def drain(session: Session, rating: Rating = Rating.GOOD, limit: int = 100) -> l
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
-def test_new_items_come_in_deck_order_with_siblings_kept_apart(deck: Deck, store: Store) -> None:
+def test_new_items_come_in_deck_order_with_siblings_kept_apart(deck: DeckFile, store: Store) -> None:
     session = start(deck, store, Clock(T0))
     first_pass = []
     while (item := session.next()) is not None and item.id not in first_pass:
@@ -69,7 +76,7 @@ def test_new_items_come_in_deck_order_with_siblings_kept_apart(deck: Deck, store
     assert first_pass == ["flash", "choice", "multi", "truth", "typed", "gap:c1", "flash:reverse", "gap:c2"]
 
 
-def test_again_comes_back_in_the_same_session_after_others(deck: Deck, store: Store) -> None:
+def test_again_comes_back_in_the_same_session_after_others(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     session = start(deck, store, clock, new_limit=4)  # flash, flash:reverse, choice, multi
     first = session.next()
@@ -81,7 +88,7 @@ def test_again_comes_back_in_the_same_session_after_others(deck: Deck, store: St
     assert all(store.state("every-kind", i).state is State.REVIEW for i in ("flash", "choice", "multi"))  # type: ignore[union-attr]
 
 
-def test_daily_new_limit_holds_across_sessions_and_resets_at_4am(deck: Deck, store: Store) -> None:
+def test_daily_new_limit_holds_across_sessions_and_resets_at_4am(deck: DeckFile, store: Store) -> None:
     clock = Clock(datetime(2026, 11, 2, 22, 0, tzinfo=UTC))
     assert len(set(drain(start(deck, store, clock, new_limit=2)))) == 2
     clock.advance(hours=5)  # 03:00 next calendar day: still the same study day
@@ -93,7 +100,7 @@ def test_daily_new_limit_holds_across_sessions_and_resets_at_4am(deck: Deck, sto
 def test_due_reviews_come_before_new_most_overdue_first(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "plain.yaml"
     path.write_text("cards:\n" + "".join(f"  - {{id: c{n}, front: q{n}, back: a{n}}}\n" for n in range(5)))
-    deck, clock = load_deck(path), Clock(T0)
+    deck, clock = deck_file(path), Clock(T0)
     first_day = start(deck, store, clock, new_limit=3)
     for rating in (Rating.EASY, Rating.EASY, Rating.EASY):
         item = first_day.next()
@@ -107,7 +114,7 @@ def test_due_reviews_come_before_new_most_overdue_first(store: Store, tmp_path: 
     assert drain(session, Rating.EASY) == [*sorted(states, key=lambda i: states[i].due), "c3"]
 
 
-def test_review_limit_caps_the_reviews(deck: Deck, store: Store) -> None:
+def test_review_limit_caps_the_reviews(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     drain(start(deck, store, clock, new_limit=4), Rating.EASY)
     clock.advance(days=400)
@@ -115,7 +122,7 @@ def test_review_limit_caps_the_reviews(deck: Deck, store: Store) -> None:
     assert session.counts().review == 2 and len(set(drain(session))) == 2
 
 
-def test_nothing_due_until_time_passes(deck: Deck, store: Store) -> None:
+def test_nothing_due_until_time_passes(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     drain(start(deck, store, clock, new_limit=100))
     later = start(deck, store, clock, new_limit=100)
@@ -126,14 +133,14 @@ def test_nothing_due_until_time_passes(deck: Deck, store: Store) -> None:
     assert start(deck, store, clock).next() is not None
 
 
-def test_ahead_offers_reviews_that_are_not_due(deck: Deck, store: Store) -> None:
+def test_ahead_offers_reviews_that_are_not_due(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     drain(start(deck, store, clock, new_limit=2))
     assert start(deck, store, clock, new_limit=0).next() is None
     assert start(deck, store, clock, new_limit=0, ahead=True).counts().review == 2
 
 
-def test_undo_restores_the_state_and_removes_the_log_entry(deck: Deck, store: Store) -> None:
+def test_undo_restores_the_state_and_removes_the_log_entry(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     session = start(deck, store, clock)
     item = session.next()
@@ -149,19 +156,19 @@ def test_undo_restores_the_state_and_removes_the_log_entry(deck: Deck, store: St
     assert len(session.results) == 1
 
 
-def test_cram_logs_practice_and_leaves_the_schedule_alone(deck: Deck, store: Store) -> None:
+def test_cram_logs_practice_and_leaves_the_schedule_alone(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     drain(start(deck, store, clock, new_limit=2))
     before = store.states("every-kind")
     session = start(deck, store, clock, cram=True)
     shown = drain(session, Rating.GOOD)
-    assert sorted(shown) == sorted(i.id for i in deck.items())
+    assert sorted(shown) == sorted(i.id for i in load_deck(deck.path).items())
     assert store.states("every-kind") == before
     kinds = store._db.execute("SELECT kind, COUNT(*) FROM reviews GROUP BY kind").fetchall()
     assert dict(kinds)["practice"] == len(shown)
 
 
-def test_suspended_and_buried_items_are_left_out(deck: Deck, store: Store) -> None:
+def test_suspended_and_buried_items_are_left_out(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     session = start(deck, store, clock)
     first = session.next()
@@ -179,10 +186,10 @@ def test_suspended_and_buried_items_are_left_out(deck: Deck, store: Store) -> No
 def test_tag_restricts_the_session(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "tagged.yaml"
     path.write_text("cards:\n  - {id: a, front: x, back: y, tags: [keep]}\n  - {id: b, front: z, back: w}\n")
-    assert set(drain(start(load_deck(path), store, Clock(T0), tag="keep"))) == {"a"}
+    assert set(drain(start(deck_file(path), store, Clock(T0), tag="keep"))) == {"a"}
 
 
-def test_replaying_the_log_rebuilds_every_state_exactly(deck: Deck, store: Store) -> None:
+def test_replaying_the_log_rebuilds_every_state_exactly(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     ratings = [Rating.GOOD, Rating.AGAIN, Rating.HARD, Rating.EASY]
     for day in range(12):
@@ -194,13 +201,13 @@ def test_replaying_the_log_rebuilds_every_state_exactly(deck: Deck, store: Store
             clock.advance(minutes=3)
         clock.advance(days=3)
     live = store.states("every-kind")
-    assert len(live) == len(list(deck.items()))
+    assert len(live) == len(list(load_deck(deck.path).items()))
     assert any(state.lapses for state in live.values())
     for item_id, state in live.items():
         assert replay(store.item_log("every-kind", item_id), f"every-kind/{item_id}") == state
 
 
-def test_summary_counts_answers_and_correctness(deck: Deck, store: Store) -> None:
+def test_summary_counts_answers_and_correctness(deck: DeckFile, store: Store) -> None:
     session = start(deck, store, Clock(T0), new_limit=4)
     items: list[Item] = []
     while (item := session.next()) is not None and len(items) < 4:

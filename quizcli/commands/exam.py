@@ -6,9 +6,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizcli import clock, exam, ui
+from quizcli import catalog, clock, exam, ui
 from quizcli.decks import DECK_SUFFIXES, resolve_deck
-from quizcli.parser import load_deck
 from quizcli.store import Store
 from quizcli.text import dump_json
 
@@ -33,8 +32,11 @@ def take_exam(request: ExamRequest) -> int:
     from quizcli.ui.exam import print_result, sit_exam
 
     deck_file = resolve_deck(request.deck)
-    deck = load_deck(deck_file.path, deck_file.name)
     with Store.open() as store:
+        entry = catalog.open_deck(store, deck_file)
+        deck = catalog.markable_deck(store, entry)
+        if not deck.cards:
+            raise exam.ExamError(exam.nothing_to_mark(entry.name, entry.cards))
         planned = exam.plan_exam(deck, _options(request, store, deck.name))
         started_at = clock.now()
         sitting = sit_exam(ui.make_console(stderr=request.as_json), planned)

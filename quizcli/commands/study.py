@@ -6,17 +6,20 @@ import random
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from quizcli import clock
-from quizcli.cards import Deck
+from quizcli import catalog, clock
 from quizcli.config import load_config, retention
-from quizcli.decks import resolve_deck
+from quizcli.decks import DeckFile, resolve_deck
 from quizcli.errors import QuizcliError
-from quizcli.parser import load_deck
 from quizcli.session import Session, StudyOptions
-from quizcli.store import Store
+from quizcli.store import IndexEntry, Store
+
+if TYPE_CHECKING:
+    from quizcli.ui import Console
 
 INTERRUPTED = 130
+PROGRESS_BAR_BYTES = 2 * 2**20  # about half a second of parsing
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +38,14 @@ class StudyRequest:
 
 def study(request: StudyRequest) -> int:
     """Run a study session; returns the exit status (130 after Ctrl-C)."""
-    deck_file = resolve_deck(request.deck)
-    deck = load_deck(deck_file.path, deck_file.name)
-    options = study_options(deck, request)
     from quizcli import terminal, ui
     from quizcli.ui.study import StudyScreen, print_nothing_due, print_summary
 
+    deck_file = resolve_deck(request.deck)
     console = ui.make_console()
     with Store.open() as store:
-        session = Session(deck, store, options, clock.now)
+        deck = open_with_progress(store, deck_file, console)
+        session = Session(deck, store, study_options(deck, store, request), clock.now)
         if session.next() is None:
             print_nothing_due(console, deck.title, session.next_due(), clock.now())
             return 0
@@ -60,7 +62,16 @@ def study(request: StudyRequest) -> int:
     return status
 
 
-def study_options(deck: Deck, request: StudyRequest) -> StudyOptions:
+def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> IndexEntry:
+    """The deck from the index; a big deck that changed is re-indexed under a progress bar."""
+    from quizcli import ui
+
+    big = deck_file.path.stat().st_size >= PROGRESS_BAR_BYTES if deck_file.path.exists() else False
+    with ui.indexing_progress(console, deck_file.name, enabled=big and catalog.is_stale(store, deck_file)) as on_card:
+        return catalog.open_deck(store, deck_file, on_card)
+
+
+def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> StudyOptions:
     """Configured settings for the deck, overridden by the command line; checks the tag selects something."""
     config = load_config(deck.name)
     settings = config.settings
@@ -70,10 +81,11 @@ def study_options(deck: Deck, request: StudyRequest) -> StudyOptions:
         except ValueError as exc:
             raise QuizcliError(str(exc)) from None
     if not deck.cards:
-        raise QuizcliError(f"deck '{deck.name}' has no cards yet; add some to {deck.path}")
-    if request.tag is not None and not any(request.tag in card.tags for card in deck.cards):
-        tags = sorted({t for card in deck.cards for t in card.tags})
-        raise QuizcliError(f"no card in '{deck.name}' has the tag '{request.tag}'; its tags: {', '.join(tags)}")
+        raise QuizcliError(f"deck '{deck.name}' has no cards yet; add some to {deck.stamp.path}")
+    if request.tag is not None:
+        tags = store.deck_tags(deck.name)
+        if request.tag not in tags:
+            raise QuizcliError(f"no card in '{deck.name}' has the tag '{request.tag}'; its tags: {', '.join(tags)}")
     return StudyOptions(
         new_limit=config.new_per_day if request.new is None else request.new,
         review_limit=config.reviews_per_day if request.limit is None else request.limit,

@@ -58,9 +58,12 @@ def _cloze_questions(card: Card) -> tuple[list[str], list[Left]]:
     written, left = [], []
     for number in numbers:
         question_id = card.id if len(numbers) == 1 else f"{card.id}.c{number}"
-        blanks = sum(d.number == number for d in cloze_deletions(card.prompt))
-        if blanks > 1:
-            left.append(Left(question_id, f"cloze c{number} has {blanks} blanks answered together; GIFT has one"))
+        hidden = [d.answer for d in cloze_deletions(card.prompt) if d.number == number]
+        if len(hidden) > 1:
+            left.append(Left(question_id, f"cloze c{number} has {len(hidden)} blanks answered together; GIFT has one"))
+            continue
+        if "->" in hidden[0]:
+            left.append(Left(question_id, "an answer with '->' would read back as a matching question"))
             continue
         written.append(_question(card, question_id, _missing_word(card, number)))
     return written, left

@@ -8,10 +8,12 @@ deck cannot move the cursor, retitle the window or hide text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console as Console  # re-exported for type hints outside the ui package
+from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
@@ -179,3 +181,28 @@ def _located(source: str, line: int, label: str, style: str, message: str) -> Te
 def _first_line(text: str, limit: int = 60) -> str:
     line = text.strip().split("\n", 1)[0]
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+@contextmanager
+def indexing_progress(console: Console, deck: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar while a big deck is parsed and indexed; the callback takes (cards done, cards in all)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(f"reading {inert(deck)}", total=None)
+
+        def advance(done: int, total: int) -> None:
+            label = f"indexing {inert(deck)}" if done < total else f"saving the index of {inert(deck)}"
+            progress.update(task, description=label, completed=done, total=total)
+
+        yield advance

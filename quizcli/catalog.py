@@ -1,0 +1,102 @@
+"""Decks as sessions and exams use them: indexed in the progress database, re-read only when the file changes.
+
+Like git's index, each deck's entry is stamped with the file's path, size,
+modification time (ns) and the parser version; a deck whose stamp matches is
+used straight from the database, so starting a session costs the same for 100
+cards as for 100,000.  An edit made in the same instant the index was written
+could keep size and mtime ("racy" in git's words), so within that window the
+content digest decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable
+
+from quizcli.cards import PARSER_VERSION, Deck
+from quizcli.decks import DeckFile
+from quizcli.errors import DeckError, QuizcliError
+from quizcli.store import IndexEntry, Stamp, Store
+
+RACY_WINDOW_NS = 2_000_000_000
+Progress = Callable[[int, int], None]
+
+
+def open_deck(store: Store, deck_file: DeckFile, on_card: Progress | None = None) -> IndexEntry:
+    """The deck's index entry, rebuilt first when the file changed; a deck with errors raises `DeckError`."""
+    stat = _stat(deck_file)
+    entry = store.index_entry(deck_file.name)
+    if entry is None or not is_fresh(entry.stamp, deck_file, stat):
+        entry = reindex(store, deck_file, on_card)
+    if entry.errors:
+        from quizcli.parser import read_deck
+
+        raise DeckError(read_deck(deck_file.path, deck_file.name).diagnostics)
+    return entry
+
+
+def is_stale(store: Store, deck_file: DeckFile) -> bool:
+    """Whether opening the deck will have to parse it."""
+    entry = store.index_entry(deck_file.name)
+    return entry is None or not is_fresh(entry.stamp, deck_file, _stat(deck_file))
+
+
+def is_fresh(stamp: Stamp, deck_file: DeckFile, stat: os.stat_result) -> bool:
+    same = (stamp.path, stamp.size, stamp.mtime_ns, stamp.parser) == (
+        _key(deck_file),
+        stat.st_size,
+        stat.st_mtime_ns,
+        PARSER_VERSION,
+    )
+    if same and stat.st_mtime_ns >= stamp.indexed_ns - RACY_WINDOW_NS:
+        return _digest(_read(deck_file)) == stamp.digest
+    return same
+
+
+def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) -> IndexEntry:
+    """Parse the deck file and replace its index entry (cards only when it has no errors)."""
+    from quizcli.parser import parse_bytes
+
+    indexed_ns = time.time_ns()
+    stat = _stat(deck_file)
+    raw = _read(deck_file)
+    result = parse_bytes(raw, str(deck_file.path), deck_file.name, on_card)
+    deck = result.deck
+    if on_card is not None:
+        on_card(len(deck.cards), len(deck.cards))
+    stamp = Stamp(_key(deck_file), len(raw), stat.st_mtime_ns, PARSER_VERSION, _digest(raw), indexed_ns)
+    errors = len(result.errors)
+    items = sum(1 for _ in deck.items())
+    entry = IndexEntry(deck_file.name, stamp, deck.title, deck.description, len(deck.cards), items, errors)
+    store.replace_index(entry, () if errors else deck.cards)
+    return entry
+
+
+def markable_deck(store: Store, entry: IndexEntry) -> Deck:
+    """A deck of just the cards an exam can mark (choice, true/false, typed, cloze), from the index."""
+    cards = tuple(dict.fromkeys(item.card for item in store.graded_items(entry.name)))
+    return Deck(entry.name, entry.stamp.path, entry.title, entry.description, (), cards)
+
+
+def _key(deck_file: DeckFile) -> str:
+    return str(deck_file.path.resolve())
+
+
+def _stat(deck_file: DeckFile) -> os.stat_result:
+    try:
+        return deck_file.path.stat()
+    except OSError as exc:
+        raise QuizcliError(f"cannot read deck {deck_file.path}: {exc.strerror or exc}") from exc
+
+
+def _read(deck_file: DeckFile) -> bytes:
+    try:
+        return deck_file.path.read_bytes()
+    except OSError as exc:
+        raise QuizcliError(f"cannot read deck {deck_file.path}: {exc.strerror or exc}") from exc
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
