@@ -8,7 +8,6 @@ derived from the card id so it survives edits to the card's text.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -221,6 +220,8 @@ def normalise_prompt(text: str) -> str:
 
 def derived_id(prompt: str) -> str:
     """A stable id for a card written without one: a readable slug plus a hash of the prompt."""
+    import hashlib
+
     digest = hashlib.blake2b(normalise_prompt(prompt).encode(), digest_size=4).hexdigest()
     words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", prompt).casefold())
     slug = "-".join(words[:4])[:32].strip("-")

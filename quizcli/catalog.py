@@ -14,11 +14,13 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from quizcli.cards import PARSER_VERSION, Deck
 from quizcli.decks import DeckFile
 from quizcli.errors import DeckError, QuizcliError
-from quizcli.store import IndexEntry, Stamp, Store
+from quizcli.store import IndexEntry, Stamp, Store, StoreError
 
 RACY_WINDOW_NS = 2_000_000_000
 Progress = Callable[[int, int], None]
@@ -78,6 +80,51 @@ def markable_deck(store: Store, entry: IndexEntry) -> Deck:
     """A deck of just the cards an exam can mark (choice, true/false, typed, cloze), from the index."""
     cards = tuple(dict.fromkeys(item.card for item in store.graded_items(entry.name)))
     return Deck(entry.name, entry.stamp.path, entry.title, entry.description, (), cards)
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSummary:
+    """What ``quizcli decks`` shows of one deck."""
+
+    deck_file: DeckFile
+    title: str
+    cards: int
+    items: int
+    errors: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.deck_file.to_dict() | {
+            "title": self.title,
+            "cards": self.cards,
+            "items": self.items,
+            "errors": self.errors,
+        }
+
+
+def summarize(deck_files: list[DeckFile]) -> list[DeckSummary]:
+    """A summary of each deck, from the index (re-indexing changed decks); parsed directly when the
+    progress database cannot be opened, so listing decks works even on a read-only data directory."""
+    try:
+        store = Store.open()
+    except StoreError:
+        return [_parsed_summary(deck_file) for deck_file in deck_files]
+    with store:
+        return [_indexed_summary(store, deck_file) for deck_file in deck_files]
+
+
+def _indexed_summary(store: Store, deck_file: DeckFile) -> DeckSummary:
+    entry = store.index_entry(deck_file.name)
+    if entry is None or not is_fresh(entry.stamp, deck_file, _stat(deck_file)):
+        entry = reindex(store, deck_file)
+    return DeckSummary(deck_file, entry.title, entry.cards, entry.items, entry.errors)
+
+
+def _parsed_summary(deck_file: DeckFile) -> DeckSummary:
+    from quizcli.parser import read_deck
+
+    result = read_deck(deck_file.path, deck_file.name)
+    deck = result.deck
+    return DeckSummary(deck_file, deck.title, len(deck.cards), sum(1 for _ in deck.items()), len(result.errors))
 
 
 def _key(deck_file: DeckFile) -> str:

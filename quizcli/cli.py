@@ -92,9 +92,10 @@ def decks_command(as_json: JsonOpt = False) -> None:
 
     Example: quizcli decks --json
     """
-    from quizcli.decks import find_decks, summarize
+    from quizcli.catalog import summarize
+    from quizcli.decks import find_decks
 
-    summaries = [summarize(d) for d in find_decks()]
+    summaries = summarize(find_decks())
     if as_json:
         _print_json([s.to_dict() for s in summaries])
         return

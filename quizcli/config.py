@@ -17,7 +17,6 @@ new_per_day = 10
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,8 @@ def load_config(deck: str, path: Path | None = None) -> StudyConfig:
     path = path or paths.config_file()
     if not path.is_file():
         return StudyConfig()
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

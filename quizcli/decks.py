@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -69,6 +68,8 @@ def resolve_deck(name_or_path: str) -> DeckFile:
 
 
 def _unknown_name_message(name: str, known: list[str]) -> str:
+    import difflib
+
     message = f"no deck named '{name}'"
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     if close:
@@ -78,30 +79,3 @@ def _unknown_name_message(name: str, known: list[str]) -> str:
     else:
         message += f"\nno decks found; put .yaml decks in {paths.user_decks_dir()}"
     return message
-
-
-@dataclass(frozen=True, slots=True)
-class DeckSummary:
-    """What ``quizcli decks`` shows of one deck."""
-
-    deck_file: DeckFile
-    title: str
-    cards: int
-    items: int
-    errors: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.deck_file.to_dict() | {
-            "title": self.title,
-            "cards": self.cards,
-            "items": self.items,
-            "errors": self.errors,
-        }
-
-
-def summarize(deck_file: DeckFile) -> DeckSummary:
-    from quizcli.parser import read_deck
-
-    result = read_deck(deck_file.path, deck_file.name)
-    deck = result.deck
-    return DeckSummary(deck_file, deck.title, len(deck.cards), sum(1 for _ in deck.items()), len(result.errors))

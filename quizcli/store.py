@@ -18,14 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizcli import paths
 from quizcli.cards import Card, Item
 from quizcli.clock import from_text, to_text
 from quizcli.errors import QuizcliError
-from quizcli.exam import Attempt, Result
 from quizcli.scheduler import CardState, Rating, Review, Settings, State
+
+if TYPE_CHECKING:
+    from quizcli.exam import Attempt, Result
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 1: the review log, derived card states, suspend/bury flags
@@ -542,6 +544,8 @@ def _state_from_row(row: tuple[Any, ...]) -> CardState:
 
 
 def _attempt_from_row(row: tuple[Any, ...]) -> Attempt:
+    from quizcli.exam import Attempt
+
     exam_id, deck, started, ms, score, total, percent, pass_mark, passed, seed, tag, timed_out = row
     return Attempt(exam_id, deck, from_text(started), ms / 1000, score, total, percent, pass_mark, bool(passed), seed,
                    tag, bool(timed_out))  # fmt: skip

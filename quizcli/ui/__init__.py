@@ -11,20 +11,21 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console as Console  # re-exported for type hints outside the ui package
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from quizcli.cards import LETTERS, Card, Deck, Kind, cloze_deletions
-from quizcli.decks import DeckSummary
 from quizcli.errors import Diagnostic, Severity
-from quizcli.interop.exporting import Exported
-from quizcli.interop.importing import Imported
 from quizcli.text import plural
+
+if TYPE_CHECKING:
+    from quizcli.catalog import DeckSummary
+    from quizcli.interop.exporting import Exported
+    from quizcli.interop.importing import Imported
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -48,8 +49,38 @@ def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
     return Console(stderr=stderr, width=width, highlight=False, emoji=False, markup=False)
 
 
-def markdown(text: str) -> Markdown:
-    return Markdown(inert(text))
+# Markdown that needs the full renderer: headings, quotes, lists, fences, tables, links, HTML, indented code.
+_BLOCK_MARKDOWN = re.compile(r"^\s{0,3}(#|>|[-+*]\s|\d+[.)]\s|```|~~~|\|)|^ {4}|\]\(|<[A-Za-z/]", re.MULTILINE)
+_INLINE_MARKDOWN = re.compile(
+    r"\\(?P<escaped>[\\`*_{}\[\]()#+\-.!])"
+    r"|`(?P<code>[^`]+)`"
+    r"|(?P<b>\*\*|(?<!\w)__)(?P<bold>\S(?:.*?\S)?)(?P=b)"
+    r"|(?P<i>\*|(?<!\w)_)(?P<italic>\S(?:.*?\S)?)(?P=i)(?!\w)"
+)
+_INLINE_STYLES = {"code": "bold cyan", "bold": "bold", "italic": "italic"}
+
+
+def markdown(text: str) -> RenderableType:
+    """Card text as Markdown.  Plain text and inline emphasis are drawn directly; only block-level
+    Markdown (code blocks, lists, tables...) loads Rich's full renderer, which costs more to import
+    than the rest of a study screen."""
+    safe = inert(text)
+    if _BLOCK_MARKDOWN.search(safe):
+        from rich.markdown import Markdown
+
+        return Markdown(safe)
+    return _inline(safe)
+
+
+def _inline(text: str) -> Text:
+    result, last = Text(), 0
+    for match in _INLINE_MARKDOWN.finditer(text):
+        result.append(text[last : match.start()])
+        kind = next(name for name in ("escaped", "code", "bold", "italic") if match.group(name) is not None)
+        result.append(match.group(kind), style=_INLINE_STYLES.get(kind, ""))
+        last = match.end()
+    result.append(text[last:])
+    return result
 
 
 def plain(text: str, style: str = "") -> Text:
@@ -60,6 +91,8 @@ def print_deck_list(console: Console, rows: Sequence[DeckSummary]) -> None:
     if not rows:
         console.print("No decks found.")
         return
+    from rich.table import Table
+
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     for column in ("deck", "title", "cards", "source", "path"):
         table.add_column(column, justify="right" if column == "cards" else "left", overflow="fold")

@@ -20,7 +20,6 @@ from datetime import datetime
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
 from quizcli.cards import LETTERS, Item, Kind
@@ -288,6 +287,8 @@ def _choice_footer(question: Question, free: set[str]) -> str:
 
 def _option_lines(question: Question, chosen: set[int], reveal: bool = False) -> list[RenderableType]:
     """The options as a grid, so long options wrap under their own text, not under the letter."""
+    from rich.table import Table  # only choice cards need it: imported when one is shown
+
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column()

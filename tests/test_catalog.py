@@ -1,0 +1,131 @@
+"""The deck index: an unchanged deck is never parsed again, and any change to it is always picked up."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from quizcli import catalog, parser
+from quizcli.decks import DeckFile, Source
+from quizcli.errors import DeckError
+from quizcli.store import Store
+
+DECK = "title: {title}\ncards:\n  - {{id: a, front: {front}, back: y}}\n  - {{id: b, question: q, choices: [x, z], answer: A}}\n"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with Store.open(tmp_path / "progress.db") as opened:
+        yield opened  # type: ignore[misc]
+
+
+@pytest.fixture
+def deck(tmp_path: Path) -> DeckFile:
+    path = tmp_path / "mine.yaml"
+    path.write_text(DECK.format(title="One", front="x"))
+    return DeckFile("mine", path, Source.PATH)
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every parse of a deck file, by path."""
+    seen: list[str] = []
+    real = parser.parse_bytes
+
+    def counting(raw: bytes, path: str, name: str, on_card: object = None) -> parser.ParseResult:
+        seen.append(path)
+        return real(raw, path, name, on_card)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parser, "parse_bytes", counting)
+    return seen
+
+
+def age(path: Path, seconds: int = 60) -> None:
+    """Move the file's mtime into the past, out of the racy window."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_an_unchanged_deck_is_parsed_once(store: Store, deck: DeckFile, parses: list[str]) -> None:
+    age(deck.path)
+    first = catalog.open_deck(store, deck)
+    again = catalog.open_deck(store, deck)
+    assert parses == [str(deck.path)]
+    assert first == again and (first.title, first.cards, first.items) == ("One", 2, 2)
+    assert [item.id for item in store.new_items("mine", _now(), 10, None)] == ["a", "b"]
+
+
+def test_an_edit_that_changes_the_size_is_picked_up(store: Store, deck: DeckFile, parses: list[str]) -> None:
+    age(deck.path)
+    catalog.open_deck(store, deck)
+    deck.path.write_text(DECK.format(title="Two!", front="x"))
+    assert catalog.open_deck(store, deck).title == "Two!"
+    assert len(parses) == 2
+
+
+def test_an_edit_that_keeps_the_size_and_the_second_is_picked_up(
+    store: Store, deck: DeckFile, parses: list[str]
+) -> None:
+    catalog.open_deck(store, deck)
+    stat = deck.path.stat()
+    deck.path.write_text(DECK.format(title="Owe", front="x"))  # same size, written at once
+    os.utime(deck.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the very same mtime
+    assert deck.path.stat().st_size == stat.st_size
+    assert catalog.open_deck(store, deck).title == "Owe"  # the digest settles the racy case
+    assert len(parses) == 2
+
+
+def test_an_edit_that_keeps_the_size_with_a_new_mtime_is_picked_up(
+    store: Store, deck: DeckFile, parses: list[str]
+) -> None:
+    age(deck.path, 120)
+    catalog.open_deck(store, deck)
+    deck.path.write_text(DECK.format(title="One", front="w"))
+    age(deck.path, 60)
+    entry = catalog.open_deck(store, deck)
+    assert len(parses) == 2
+    [item] = [i for i in store.new_items("mine", _now(), 10, None) if i.id == "a"]
+    assert item.card.prompt == "w" and entry.cards == 2
+
+
+def test_a_new_parser_version_rebuilds_every_index(
+    store: Store, deck: DeckFile, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age(deck.path)
+    catalog.open_deck(store, deck)
+    monkeypatch.setattr(catalog, "PARSER_VERSION", catalog.PARSER_VERSION + 1)
+    catalog.open_deck(store, deck)
+    assert len(parses) == 2
+
+
+def test_another_file_with_the_same_name_is_indexed_anew(store: Store, deck: DeckFile, tmp_path: Path) -> None:
+    catalog.open_deck(store, deck)
+    other = tmp_path / "elsewhere" / "mine.yaml"
+    other.parent.mkdir()
+    other.write_text(DECK.format(title="Elsewhere", front="x"))
+    assert catalog.open_deck(store, DeckFile("mine", other, Source.USER)).title == "Elsewhere"
+
+
+def test_a_deck_with_errors_reports_them_every_time_until_fixed(store: Store, deck: DeckFile) -> None:
+    deck.path.write_text("cards:\n  - id: a\n    front: x\n")
+    for _ in range(2):
+        with pytest.raises(DeckError) as caught:
+            catalog.open_deck(store, deck)
+        assert [d.message for d in caught.value.diagnostics] == ["missing 'back'"]
+    deck.path.write_text(DECK.format(title="Fixed", front="x"))
+    assert catalog.open_deck(store, deck).title == "Fixed"
+
+
+def test_removed_cards_leave_the_index(store: Store, deck: DeckFile) -> None:
+    catalog.open_deck(store, deck)
+    deck.path.write_text("cards:\n  - {id: b, question: q, choices: [x, z], answer: A}\n")
+    assert catalog.open_deck(store, deck).cards == 1
+    assert [item.id for item in store.new_items("mine", _now(), 10, None)] == ["b"]
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from quizcli.clock import now
+
+    return now()
