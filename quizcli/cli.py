@@ -7,8 +7,6 @@ to 2 and Ctrl-C to 130.  Heavy modules (yaml, rich) are imported inside the
 commands so that ``--help`` and completion stay fast.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

@@ -88,19 +88,34 @@ def plain(text: str, style: str = "") -> Text:
 
 
 def print_deck_list(console: Console, rows: Sequence[DeckSummary]) -> None:
+    """One aligned line per deck, the path last.  Plain padded columns: a Rich table of many rows
+    costs more to lay out than the rest of the command."""
     if not rows:
         console.print("No decks found.")
         return
-    from rich.table import Table
+    cells = [_deck_cells(row) for row in rows]
+    header = ("deck", "title", "cards", "source", "path")
+    widths = [max(len(inert(row[i])) for row in [header, *cells]) for i in range(4)]
+    widths[1] = min(widths[1], max(12, console.width - widths[0] - widths[2] - widths[3] - 30))
+    console.print(_deck_line(header, widths, "bold"), soft_wrap=True)
+    for row, summary in zip(cells, rows, strict=True):
+        console.print(_deck_line(row, widths, "red" if summary.errors else ""), soft_wrap=True)
 
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    for column in ("deck", "title", "cards", "source", "path"):
-        table.add_column(column, justify="right" if column == "cards" else "left", overflow="fold")
-    for row in rows:
-        title = plain(row.title) if not row.errors else plain(f"{row.errors} error(s): run quizcli check", "red")
-        path = plain(str(row.deck_file.path), "dim")
-        table.add_row(plain(row.deck_file.name, "bold"), title, str(row.cards), str(row.deck_file.source), path)
-    console.print(table)
+
+def _deck_cells(row: DeckSummary) -> tuple[str, str, str, str, str]:
+    title = f"{row.errors} error(s): run quizcli check" if row.errors else row.title
+    deck_file = row.deck_file
+    return deck_file.name, title, str(row.cards), str(deck_file.source), str(deck_file.path)
+
+
+def _deck_line(cells: Sequence[str], widths: list[int], title_style: str) -> Text:
+    name, title, cards, source, path = (inert(cell) for cell in cells)
+    if len(title) > widths[1]:
+        title = title[: widths[1] - 1] + "…"
+    return Text.assemble(
+        (name.ljust(widths[0]), "bold"), "  ", (title.ljust(widths[1]), title_style), "  ",
+        cards.rjust(widths[2]), "  ", source.ljust(widths[3]), "  ", (path, "dim"),
+    )  # fmt: skip
 
 
 def print_deck(console: Console, deck: Deck) -> None:

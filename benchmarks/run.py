@@ -1,0 +1,228 @@
+"""Measure quizcli against its performance targets; exit 1 when one is missed.
+
+    python benchmarks/run.py              # the full run: 100 and 100,000 cards
+    python benchmarks/run.py --quick      # fewer runs, 20,000 cards (a smoke test)
+
+Every time is a median over several runs, and is also given as a multiple of
+F, the median of ``python -c pass`` with the same interpreter measured in the
+same run.  Interactive times are taken in a real pseudo-terminal (pexpect):
+from spawning ``quizcli`` until the first card's screen (its key help line) is
+on the terminal.  Needs the test extra (pexpect) and a Unix terminal layer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pexpect
+
+sys.path.insert(0, str(Path(__file__).parent))
+from make_deck import make_deck  # noqa: E402
+
+QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
+FIRST_SCREEN = r"show answer|to answer|Your answer|t true"
+FIRST_QUESTION = r"question 1 of"
+
+
+@dataclass(frozen=True)
+class Row:
+    what: str
+    value: float  # seconds, or MB / ms where the unit says
+    unit: str
+    limit: float
+    ratio: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.value <= self.limit
+
+
+def median_of(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def bare_python() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - started
+
+
+def timed_command(env: dict[str, str], *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([QUIZCLI, *args], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def first_screen(env: dict[str, str], args: list[str], marker: str, peak: list[float] | None = None) -> float:
+    """Seconds from spawning quizcli until ``marker`` is on the terminal; then Ctrl-C (nothing is answered)."""
+    started = time.perf_counter()
+    child = pexpect.spawn(QUIZCLI, args, env=env, dimensions=(24, 80), encoding="utf-8", timeout=600)
+    child.expect(marker)
+    elapsed = time.perf_counter() - started
+    if peak is not None:
+        peak.append(peak_rss_mb(child.pid))
+    child.sendintr()  # a study session ends; an exam pauses to ask, and a second Ctrl-C abandons it
+    if child.expect([pexpect.EOF, "abandon"], timeout=30) == 1:
+        child.sendintr()
+        child.expect(pexpect.EOF, timeout=30)
+    child.close()
+    return elapsed
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bare_parse(path: Path) -> float:
+    """A plain ``yaml.load`` with libyaml's CSafeLoader, in its own process, timed inside it."""
+    code = (
+        "import sys, time, yaml\n"
+        "text = open(sys.argv[1], encoding='utf-8').read()\n"
+        "t = time.perf_counter(); yaml.load(text, Loader=yaml.CSafeLoader); print(time.perf_counter() - t)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True)
+    return float(out.stdout)
+
+
+def touch_content(path: Path, n: int) -> None:
+    """A real edit: the title changes, so size and content change."""
+    text = path.read_text(encoding="utf-8")
+    first, rest = text.split("\n", 1)
+    path.write_text(f"title: Generated deck, edit {n}\n{rest}", encoding="utf-8")
+
+
+def per_answer(home: Path, deck: Path, answers: int) -> tuple[float, float]:
+    """In-process: from the rating to the next card drawn, durable commit included (median, p95 in ms)."""
+    os.environ["QUIZCLI_HOME"] = str(home)
+    from quizcli import catalog, clock
+    from quizcli.decks import DeckFile, Source
+    from quizcli.grading import make_question
+    from quizcli.scheduler import Rating
+    from quizcli.session import Session, StudyOptions
+    from quizcli.store import Store
+
+    with Store.open() as store:
+        entry = catalog.open_deck(store, DeckFile(deck.stem, deck, Source.PATH))
+        session = Session(entry, store, StudyOptions(new_limit=answers + 10), clock.now)
+        item, times = session.next(), []
+        for n in range(answers):
+            assert item is not None
+            started = time.perf_counter()
+            session.answer(item, Rating.GOOD if n % 5 else Rating.AGAIN, True, 1000)
+            item = session.next()
+            if item is not None:
+                make_question(item)
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def prepare(root: Path, big_cards: int) -> dict[str, Path]:
+    decks = root / "home" / "decks"
+    decks.mkdir(parents=True)
+    for n in range(50):
+        (decks / f"deck-{n:02d}.yaml").write_text(make_deck(20, seed=n), encoding="utf-8")
+    small, big = root / "small.yaml", root / "big.yaml"
+    small.write_text(make_deck(100), encoding="utf-8")
+    big.write_text(make_deck(big_cards), encoding="utf-8")
+    return {"home": root / "home", "small": small, "big": big}
+
+
+def measure(runs: int, big_runs: int, big_cards: int) -> tuple[float, list[Row]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        files = prepare(Path(tmp), big_cards)
+        env = dict(os.environ, QUIZCLI_HOME=str(files["home"]), NO_COLOR="1", TERM="xterm")
+        f = median_of(runs * 2, bare_python)
+        rows = startup_rows(env, files, runs, f, big_cards)
+        rows += edited_rows(env, files, runs, big_runs, f, big_cards)
+        median, p95 = per_answer(files["home"], files["big"], 300)
+        rows.append(Row("per answer, median (in-process)", median, "ms", 1.5))
+        rows.append(Row("per answer, p95 (in-process)", p95, "ms", 4.0))
+        peak: list[float] = []
+        first_screen(env, ["study", str(files["big"])], FIRST_SCREEN, peak)
+        rows.append(Row(f"peak memory, study {big_cards:,} cards", peak[0], "MB", 80))
+        return f, rows
+
+
+def startup_rows(env: dict[str, str], files: dict[str, Path], runs: int, f: float, big_cards: int) -> list[Row]:
+    rows = []
+    for label, deck in (("100", files["small"]), (f"{big_cards:,}", files["big"])):
+        args = ["study", str(deck)]
+        first_screen(env, args, FIRST_SCREEN)  # index it once: the runs below find it unchanged
+        t = median_of(runs, lambda args=args: first_screen(env, args, FIRST_SCREEN))
+        rows.append(Row(f"study {label} cards, first card (unchanged)", t, "s", 8 * f, f"{t / f:.1f} F"))
+        exam = ["exam", str(deck), "--count", "20"]
+        t = median_of(runs, lambda exam=exam: first_screen(env, exam, FIRST_QUESTION))
+        rows.append(Row(f"exam {label} cards, first question (unchanged)", t, "s", 8 * f, f"{t / f:.1f} F"))
+    timed_command(env, "decks")
+    t = median_of(runs, lambda: timed_command(env, "decks"))
+    rows.append(Row("decks, 50 decks (unchanged)", t, "s", 8 * f, f"{t / f:.1f} F"))
+    t = median_of(runs, lambda: timed_command(env, "--help"))
+    rows.append(Row("--help", t, "s", 8 * f, f"{t / f:.1f} F"))
+    return rows
+
+
+def edited_rows(
+    env: dict[str, str], files: dict[str, Path], runs: int, big_runs: int, f: float, big_cards: int
+) -> list[Row]:
+    edits = iter(range(1_000_000))
+
+    def edited(deck: Path) -> float:
+        touch_content(deck, next(edits))
+        return first_screen(env, ["study", str(deck)], FIRST_SCREEN)
+
+    small = median_of(runs, lambda: edited(files["small"]))
+    rows = [Row("study 100 cards, first card after an edit", small, "s", 10 * f, f"{small / f:.1f} F")]
+    parse = median_of(big_runs, lambda: bare_parse(files["big"]))
+    big = median_of(big_runs, lambda: edited(files["big"]))
+    rows.append(Row(f"bare CSafeLoader parse, {big_cards:,} cards", parse, "s", float("inf")))
+    rows.append(
+        Row(f"study {big_cards:,} cards, first card after an edit", big, "s", 1.2 * parse, f"{big / parse:.2f}x parse")
+    )
+    return rows
+
+
+def report(f: float, rows: list[Row]) -> bool:
+    print(f"F = python -c pass = {f * 1000:.1f} ms ({sys.executable}, {os.cpu_count()} cores)\n")
+    print(f"| {'what':<48} | {'median':>10} | {'ratio':>12} | {'target':>10} | ok |")
+    print(f"|{'-' * 50}|{'-' * 12}|{'-' * 14}|{'-' * 12}|----|")
+    for row in rows:
+        value, limit = _shown(row.value, row.unit), _shown(row.limit, row.unit)
+        mark = "yes" if row.ok else "NO"
+        print(f"| {row.what:<48} | {value:>10} | {row.ratio:>12} | {limit:>10} | {mark:<2} |")
+    return all(row.ok for row in rows)
+
+
+def _shown(value: float, unit: str) -> str:
+    if value == float("inf"):
+        return "-"
+    if unit == "s":
+        return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.1f} s"
+    return f"{value:.2f} {unit}" if unit == "ms" else f"{value:.0f} {unit}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and a 20,000-card deck")
+    args = parser.parse_args()
+    runs, big_runs, big_cards = (5, 1, 20_000) if args.quick else (15, 3, 100_000)
+    gc.collect()
+    f, rows = measure(runs, big_runs, big_cards)
+    sys.exit(0 if report(f, rows) else 1)
+
+
+if __name__ == "__main__":
+    main()
