@@ -141,6 +141,14 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemRef:
+    """An item known by id and tags only: enough to draw an exam before loading the chosen cards."""
+
+    id: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Deck:
     name: str
     path: str

@@ -15,12 +15,15 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quizcli.cards import PARSER_VERSION, Deck
+from quizcli.cards import PARSER_VERSION
 from quizcli.decks import DeckFile
 from quizcli.errors import DeckError, QuizcliError
 from quizcli.store import IndexEntry, Stamp, Store, StoreError
+
+if TYPE_CHECKING:
+    from quizcli.exam import ExamSource
 
 RACY_WINDOW_NS = 2_000_000_000
 Progress = Callable[[int, int], None]
@@ -76,10 +79,12 @@ def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) 
     return entry
 
 
-def markable_deck(store: Store, entry: IndexEntry) -> Deck:
-    """A deck of just the cards an exam can mark (choice, true/false, typed, cloze), from the index."""
-    cards = tuple(dict.fromkeys(item.card for item in store.graded_items(entry.name)))
-    return Deck(entry.name, entry.stamp.path, entry.title, entry.description, (), cards)
+def exam_source(store: Store, entry: IndexEntry) -> ExamSource:
+    """What an exam draws from, out of the index: only the drawn questions' cards are ever loaded."""
+    from quizcli.exam import ExamSource
+
+    refs = tuple(store.graded_refs(entry.name))
+    return ExamSource(entry.name, entry.title, entry.cards, refs, lambda ids: store.items_by_id(entry.name, ids))
 
 
 @dataclass(frozen=True, slots=True)

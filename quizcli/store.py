@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from quizcli import paths
-from quizcli.cards import Card, Item
+from quizcli.cards import Card, Item, ItemRef
 from quizcli.clock import from_text, to_text
 from quizcli.errors import QuizcliError
 from quizcli.scheduler import CardState, Rating, Review, Settings, State
@@ -407,10 +407,8 @@ class Store:
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def deck_tags(self, deck: str) -> list[str]:
-        rows = self._db.execute(
-            "SELECT DISTINCT j.value FROM deck_items i, json_each(i.tags) j WHERE i.deck = ? ORDER BY j.value", (deck,)
-        )
-        return [tag for (tag,) in rows]
+        rows = self._db.execute("SELECT DISTINCT tags FROM deck_items WHERE deck = ?", (deck,))
+        return sorted({tag for (tags,) in rows for tag in tags.split()})
 
     def new_items(self, deck: str, now: datetime, limit: int, tag: str | None) -> list[Item]:
         """Unseen, available items in deck order."""
@@ -446,12 +444,24 @@ class Store:
         )
         return [_item(*row) for row in rows]
 
-    def graded_items(self, deck: str) -> list[Item]:
-        """Every item quizcli can mark by itself, in deck order, whatever its study flags (exams)."""
+    def graded_refs(self, deck: str) -> list[ItemRef]:
+        """Every item quizcli can mark by itself, by id and tags, in deck order, whatever its study flags."""
         rows = self._db.execute(
-            "SELECT item, card, data FROM deck_items WHERE deck = ? AND graded = 1 ORDER BY position", (deck,)
+            "SELECT item, tags FROM deck_items WHERE deck = ? AND graded = 1 ORDER BY position", (deck,)
         )
-        return [_item(*row) for row in rows]
+        return [ItemRef(item, tuple(tags.split())) for item, tags in rows]
+
+    def items_by_id(self, deck: str, ids: list[str]) -> list[Item]:
+        """The indexed items with these ids, in the order asked."""
+        found: dict[str, Item] = {}
+        for start in range(0, len(ids), 500):  # SQLite limits the number of bound parameters
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT item, card, data FROM deck_items WHERE deck = ? AND item IN ({marks})", (deck, *chunk)
+            )
+            found.update((row[0], _item(*row)) for row in rows)
+        return [found[item_id] for item_id in ids]
 
     # ---- exams ----------------------------------------------------------------------------
 
@@ -502,7 +512,7 @@ _STATE_COLUMNS_OF_C = ", ".join(f"c.{column}" for column in _STATE_COLUMNS.split
 _AVAILABLE = (
     "NOT EXISTS (SELECT 1 FROM flags f WHERE f.deck = i.deck AND f.item = i.item"
     " AND (f.suspended = 1 OR f.buried_until > :now))"
-    " AND (:tag IS NULL OR EXISTS (SELECT 1 FROM json_each(i.tags) WHERE value = :tag))"
+    " AND (:tag IS NULL OR instr(' ' || i.tags || ' ', ' ' || :tag || ' ') > 0)"
 )
 
 
@@ -510,7 +520,7 @@ def _index_rows(deck: str, cards: Iterable[Card]) -> Iterator[tuple[object, ...]
     position = 0
     for card in cards:
         data = json.dumps(card.to_record(), ensure_ascii=False, separators=(",", ":"))
-        tags = json.dumps(card.tags, ensure_ascii=False)
+        tags = " ".join(card.tags)  # tags never hold white space (the parser refuses it)
         for item in card.items():
             yield deck, item.id, card.id, position, int(card.kind.auto_graded), tags, data
             position += 1

@@ -34,10 +34,7 @@ def take_exam(request: ExamRequest) -> int:
     deck_file = resolve_deck(request.deck)
     with Store.open() as store:
         entry = catalog.open_deck(store, deck_file)
-        deck = catalog.markable_deck(store, entry)
-        if not deck.cards:
-            raise exam.ExamError(exam.nothing_to_mark(entry.name, entry.cards))
-        planned = exam.plan_exam(deck, _options(request, store, deck.name))
+        planned = exam.plan_exam(catalog.exam_source(store, entry), _options(request, store, entry.name))
         started_at = clock.now()
         sitting = sit_exam(ui.make_console(stderr=request.as_json), planned)
         if sitting.ending is exam.Ending.ABANDONED:
