@@ -10,7 +10,6 @@ content digest decides.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -151,4 +150,6 @@ def _read(deck_file: DeckFile) -> bytes:
 
 
 def _digest(raw: bytes) -> str:
+    import hashlib
+
     return hashlib.blake2b(raw, digest_size=16).hexdigest()

@@ -97,9 +97,10 @@ def print_deck_list(console: Console, rows: Sequence[DeckSummary]) -> None:
     header = ("deck", "title", "cards", "source", "path")
     widths = [max(len(inert(row[i])) for row in [header, *cells]) for i in range(4)]
     widths[1] = min(widths[1], max(12, console.width - widths[0] - widths[2] - widths[3] - 30))
-    console.print(_deck_line(header, widths, "bold"), soft_wrap=True)
+    lines = [_deck_line(header, widths, "bold")]
     for row, summary in zip(cells, rows, strict=True):
-        console.print(_deck_line(row, widths, "red" if summary.errors else ""), soft_wrap=True)
+        lines.append(_deck_line(row, widths, "red" if summary.errors else ""))
+    console.print(Text("\n").join(lines), soft_wrap=True)
 
 
 def _deck_cells(row: DeckSummary) -> tuple[str, str, str, str, str]:
