@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 # py-fsrs's fuzz ranges: (start day, end day, factor).
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, float("inf"), 0.05))
 MATURE_DAYS = 21
+# Anki's default leech threshold: a card forgotten this many times is a leech.
+LEECH_LAPSES = 8
 
 
 class Rating(IntEnum):

@@ -81,4 +81,5 @@ def study_options(deck: Deck, request: StudyRequest) -> StudyOptions:
         cram=request.cram,
         ahead=request.ahead,
         settings=settings,
+        leech_action=config.leech_action,
     )
