@@ -20,7 +20,20 @@ from quizcli import __version__
 from quizcli.errors import QuizcliError
 from quizcli.interop.formats import ExportFormat, ImportFormat
 
-HELP_ORDER = ("study", "exam", "history", "decks", "show", "check", "new", "import", "export", "schema", "reset")
+HELP_ORDER = (
+    "study",
+    "exam",
+    "history",
+    "stats",
+    "decks",
+    "show",
+    "check",
+    "new",
+    "import",
+    "export",
+    "schema",
+    "reset",
+)
 
 
 class QuizcliGroup(TyperGroup):
@@ -386,6 +399,38 @@ def history_command(
     from quizcli.commands.exam import show_history
 
     show_history(deck, as_json)
+
+
+# ---- statistics and personal parameters ----
+
+
+@app.command("stats")
+def stats_command(
+    deck: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only this deck (its name, or its .yaml path); all decks when omitted.", autocompletion=_complete_deck
+        ),
+    ] = None,
+    days: Annotated[
+        int,
+        typer.Option(
+            "--days",
+            metavar="N",
+            min=1,
+            max=3660,
+            help="Look back N days for the heatmap, calibration and time (default: 84, 12 weeks).",
+        ),
+    ] = 84,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show progress: card counts, reviews per day, forecast, retention, calibration, weak cards, exams, time.
+
+    Example: quizcli stats long-context --days 30
+    """
+    from quizcli.commands.stats import show_stats
+
+    show_stats(deck, days, as_json)
 
 
 def main() -> None:

@@ -60,8 +60,8 @@ class ConfigError(QuizcliError):
     """The config file cannot be read or holds a value quizcli cannot use."""
 
 
-def load_config(deck: str, path: Path | None = None) -> StudyConfig:
-    """The settings for ``deck``: defaults, then ``[study]``, then ``[decks.<deck>]``."""
+def load_config(deck: str | None, path: Path | None = None) -> StudyConfig:
+    """The settings for ``deck``: defaults, then ``[study]``, then ``[decks.<deck>]`` (no deck: up to ``[study]``)."""
     path = path or paths.config_file()
     if not path.is_file():
         return StudyConfig()
@@ -70,6 +70,8 @@ def load_config(deck: str, path: Path | None = None) -> StudyConfig:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     config = _apply(StudyConfig(), _table(data, "study", path), path, "[study]")
+    if deck is None:
+        return config
     per_deck = _table(_table(data, "decks", path), deck, path)
     return _apply(config, per_deck, path, f"[decks.{deck}]")
 

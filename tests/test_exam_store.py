@@ -32,7 +32,7 @@ def tables(path: Path) -> set[str]:
 def test_migration_2_builds_the_exam_tables_from_an_empty_database(tmp_path: Path) -> None:
     path = tmp_path / "progress.db"
     with Store.open(path) as store:
-        assert store.schema_version() == 2 == len(MIGRATIONS)
+        assert store.schema_version() == len(MIGRATIONS) >= 2
     assert {"exams", "exam_answers", "reviews", "cards"} <= tables(path)
 
 
@@ -51,7 +51,7 @@ def test_migration_2_upgrades_a_version_1_database_and_keeps_its_reviews(tmp_pat
     db.close()
     assert "exams" not in tables(path)
     with Store.open(path) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == len(MIGRATIONS)
         assert store.items_with_progress("d") == {"a"}
         assert store.exam_attempts() == []
     assert {"exams", "exam_answers"} <= tables(path)
