@@ -25,6 +25,7 @@ HELP_ORDER = (
     "exam",
     "history",
     "stats",
+    "optimize",
     "decks",
     "show",
     "check",
@@ -431,6 +432,34 @@ def stats_command(
     from quizcli.commands.stats import show_stats
 
     show_stats(deck, days, as_json)
+
+
+@app.command("optimize")
+def optimize_command(
+    deck: Annotated[
+        str | None,
+        typer.Argument(
+            help="Fit to this deck's reviews, for this deck; all decks' when omitted, for every deck.",
+            autocompletion=_complete_deck,
+        ),
+    ] = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Forget the fitted parameters instead.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit FSRS's parameters to your own reviews (needs: pip install 'quizcli[optimizer]').
+
+    Needs 512 reviews made a day or more after the card's previous one, and says how many more
+    otherwise.  The fit is kept, and used by later sessions, only when it predicts your reviews
+    better (lower log loss) than the parameters in use.  Parameters fitted for a deck win over
+    those fitted for every deck.
+    Example: quizcli optimize long-context
+    """
+    from quizcli.commands.optimize import forget, optimize
+
+    if reset:
+        forget(deck, as_json)
+    else:
+        optimize(deck, as_json)
 
 
 def main() -> None:

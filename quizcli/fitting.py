@@ -50,16 +50,18 @@ def reviews_needed(usable: int) -> int:
     return max(0, MIN_REVIEWS - usable)
 
 
-def log_loss(logs: Sequence[History], parameters: tuple[float, ...]) -> float | None:
+def log_loss(logs: Sequence[History], parameters: tuple[float, ...]) -> float:
     """Mean binary cross-entropy of FSRS's predicted recall against what happened (Again = forgotten).
 
-    Each item is replayed from its first review with ``parameters``; every
-    review a day or more after the previous one is scored by the recall FSRS
-    predicted for that moment.  None when no review can be scored.
+    Each item is replayed from its first review with ``parameters`` (() for
+    py-fsrs's defaults); every review a day or more after the previous one is
+    scored by the recall FSRS predicted for that moment.
     """
     settings = Settings(parameters=parameters, fuzz=False)
     losses = [loss for history in logs for loss in _history_losses(history[:MAX_SEQUENCE], settings)]
-    return sum(losses) / len(losses) if losses else None
+    if not losses:
+        raise ValueError("no review a day or more after the previous one: nothing to score")
+    return sum(losses) / len(losses)
 
 
 def _history_losses(history: History, settings: Settings) -> list[float]:
@@ -103,3 +105,25 @@ class Fit:
             "log_loss_after": round(self.loss_after, 6),
             "fitted_at": to_text(self.fitted_at),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class FitReport:
+    """What ``quizcli optimize`` found: the usable reviews, and the fit when there were enough of them."""
+
+    deck: str | None
+    reviews: int
+    fit: Fit | None = None
+
+    @property
+    def needed(self) -> int:
+        return reviews_needed(self.reviews)
+
+    @property
+    def saved(self) -> bool:
+        """Fitted parameters are kept only when they predict the log better than the ones in use."""
+        return self.fit is not None and self.fit.better
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"deck": self.deck, "reviews": self.reviews, "reviews_needed": self.needed,
+                "fit": None if self.fit is None else self.fit.to_dict(), "saved": self.saved}  # fmt: skip

@@ -53,15 +53,25 @@ def gather(store: Store, deck: str | None, decks: Decks, now: datetime, days: in
     )
 
 
-def _named_deck(deck: str, store: Store) -> Decks:
-    """The deck's items; a deck whose file is gone still has statistics while the store has its progress."""
+def deck_name(deck: str, store: Store) -> str:
+    """The name progress is kept under, for a deck name or path; a deck whose file is gone, from the store."""
+    return _locate(deck, store)[0]
+
+
+def _locate(deck: str, store: Store) -> tuple[str, DeckFile | None]:
     try:
         deck_file = resolve_deck(deck)
     except QuizcliError:
         if deck in store.decks_with_progress():
-            return {deck: None}
+            return deck, None
         raise
-    return {deck_file.name: _items(deck_file)}
+    return deck_file.name, deck_file
+
+
+def _named_deck(deck: str, store: Store) -> Decks:
+    """The deck's items; a deck whose file is gone still has statistics while the store has its progress."""
+    name, deck_file = _locate(deck, store)
+    return {name: None if deck_file is None else _items(deck_file)}
 
 
 def _every_deck(store: Store) -> Decks:

@@ -43,7 +43,8 @@ def study(request: StudyRequest) -> int:
 
     console = ui.make_console()
     with Store.open() as store:
-        session = Session(deck, store, options, clock.now)
+        fitted = replace(options.settings, parameters=store.fitted_parameters(deck.name))
+        session = Session(deck, store, replace(options, settings=fitted), clock.now)
         if session.next() is None:
             print_nothing_due(console, deck.title, session.next_due(), clock.now())
             return 0

@@ -15,6 +15,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from quizcli.fitting import MIN_REVIEWS, FitReport
 from quizcli.scheduler import format_interval
 from quizcli.stats import (
     Activity,
@@ -316,3 +317,35 @@ def duration(total: float) -> str:
     if hours:
         return f"{hours}h {minutes:02d}m"
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+
+
+# ---- quizcli optimize -------------------------------------------------------------------
+
+
+def print_fit(console: Console, report: FitReport) -> None:
+    which = f"'{report.deck}'" if report.deck else "all decks"
+    fit = report.fit
+    if fit is None:
+        console.print(plain(f"{plural(report.reviews, 'review')} of {which} can teach FSRS about you (reviews a day or "
+                            f"more after the card's previous one); a fit needs {MIN_REVIEWS}, so {report.needed} more. "
+                            "Until then the default parameters serve well."), soft_wrap=True)  # fmt: skip
+        return
+    change = (fit.loss_after - fit.loss_before) / fit.loss_before
+    console.print(plain(f"Fitted FSRS to {plural(fit.reviews, 'review')} of {which}."))
+    console.print(plain(f"Log loss: {fit.loss_before:.4f} with the parameters in use, {fit.loss_after:.4f} fitted "
+                        f"({change:+.1%}); lower predicts you better."), soft_wrap=True)  # fmt: skip
+    if report.saved:
+        scope = f"'{report.deck}'" if report.deck else "every deck without its own"
+        console.print(plain(f"Saved: sessions of {scope} schedule with them from now on."), soft_wrap=True)
+    else:
+        console.print(plain("Kept the parameters in use: they predict your reviews at least as well."))
+    console.print(plain("parameters: " + ", ".join(f"{p:.4g}" for p in fit.parameters), "dim"), soft_wrap=True)
+
+
+def print_forget(console: Console, deck: str | None, forgot: bool, still_fitted: bool) -> None:
+    which = f"'{deck}'" if deck else "all decks"
+    if not forgot:
+        console.print(plain(f"No parameters were fitted for {which}."))
+        return
+    now = "the parameters fitted for every deck" if still_fitted else "FSRS's default parameters"
+    console.print(plain(f"Forgot the parameters fitted for {which}; sessions use {now} again."), soft_wrap=True)
