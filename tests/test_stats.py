@@ -124,7 +124,7 @@ def test_weak_cards_use_each_decks_parameters() -> None:
 def test_drawing_helpers() -> None:
     assert bar(10, 10, 4) == "████" and bar(5, 10, 4) == "██" and bar(1, 10, 4) == "▍" and bar(0, 10, 4) == ""
     assert gauge(0.5, 0.87, 10) == "█████···┃·" and gauge(1.0, 0.99, 4) == "███┃"
-    assert sparkline([0, 12, 50, 99, 100]) == "▁▁▅██"
+    assert sparkline([0, 12, 50, 92, 93, 100]) == "▁▂▅▇██"
     assert [duration(s) for s in (0, 45, 125, 3600 * 3 + 20 * 60)] == ["0s", "45s", "2m 05s", "3h 20m"]
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,7 +208,7 @@ def test_the_screen_shows_every_figure(history: Path) -> None:
         "all 7 83.0% 42.9%",
         "Leeches: 2 cards forgotten 8 times or more",
         "d bio 9", "f bio 8 suspended",
-        "bio 3 70% PASS 80% 2026-11-10 ▅▇▆ -10", "chem 1 90% PASS 90% 2026-11-05 █",
+        "bio 3 70% PASS 80% 2026-11-10 ▅▇▆ -10", "chem 1 90% PASS 90% 2026-11-05 ▇",
         "Last 84 days: 1m 45s over 16 answers · 7.0 s per answer",
         "All time: 2m 15s over 17 answers · 8.4 s per answer",
         "Today: 2 answers in 10s · 50% correct",
@@ -279,3 +282,16 @@ def test_the_json_is_the_documented_one(history: Path) -> None:
         section = data[key][0] if isinstance(data[key], list) else data[key]
         assert set(section if isinstance(section, dict) else ()) <= documented, key
         assert documented <= all_keys(data[key]) | {"null"}, key
+
+
+def test_the_readme_shows_what_stats_prints_for_the_demo_history(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("## Seeing your progress\n", 1)[1].split("```text\n", 1)[1].split("```\n", 1)[0]
+    home = tmp_path / "demo"
+    script = REPO / "scripts" / "demo_history.py"
+    subprocess.run([sys.executable, str(script), str(home)], check=True, env=dict(os.environ, TZ="UTC"))
+    result = runner.invoke(
+        app, ["stats"], env={"QUIZCLI_HOME": str(home), "QUIZCLI_NOW": "2026-11-28T22:00:00+00:00", "COLUMNS": "80"}
+    )
+    printed = "".join(line.rstrip() + "\n" for line in result.stdout.splitlines())
+    assert printed == shown, "regenerate the README's capture with the commands above it"

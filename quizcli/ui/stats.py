@@ -288,7 +288,8 @@ def _exam_row(trend: ExamTrend) -> tuple[Text, str, str, str, str]:
 
 
 def sparkline(percents: Sequence[int]) -> str:
-    return "".join(SPARKS[min(len(SPARKS) - 1, p * len(SPARKS) // 100)] for p in percents)
+    """One block per percent, from ``▁`` (0) to ``█`` (100), each eighth of the height 1/7 of the scale."""
+    return "".join(SPARKS[(p * (len(SPARKS) - 1) + 50) // 100] for p in percents)
 
 
 def _time(stats: Stats, width: int) -> list[RenderableType]:
