@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quizcli.fitting import MIN_REVIEWS, FitReport
-from quizcli.scheduler import format_interval
+from quizcli.scheduler import LEECH_LAPSES, MATURE_DAYS, format_interval
 from quizcli.stats import (
     Activity,
     CardCounts,
@@ -84,12 +84,12 @@ def _cards(stats: Stats, width: int) -> list[RenderableType]:
         table.add_row(plain(deck.deck), *_count_cells(deck.counts))
     if len(stats.decks) > 1:
         table.add_row(Text("all decks", style="bold"), *_count_cells(stats.cards))
-    return [_heading("Cards"), table, Text("young: interval under 21 days; mature: 21 days or more", style="dim")]
+    note = f"young: interval under {MATURE_DAYS} days; mature: {MATURE_DAYS} days or more"
+    return [_heading("Cards"), table, Text(note, style="dim")]
 
 
 def _count_cells(counts: CardCounts) -> list[str]:
-    return [str(counts.new), str(counts.learning), str(counts.young), str(counts.mature), str(counts.suspended),
-            str(counts.total)]  # fmt: skip
+    return [str(value) for value in counts.to_dict().values()]  # in _COUNT_COLUMNS' order
 
 
 # ---- heatmap ----------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def _forecast(stats: Stats, width: int) -> list[RenderableType]:
 def _forecast_rows(forecast: Forecast, width: int) -> list[Text]:
     digits = len(str(max(forecast.due)))
     label_width = 20 + digits  # "Sat 28 Nov tomorrow " + the count and a space
-    peak, bar_width = max(forecast.due), min(48, width - label_width - 1)
+    peak, bar_width = max(forecast.due), max(1, min(48, width - label_width - 1))
     rows = []
     for offset, due in enumerate(forecast.due):
         day = forecast.start + timedelta(days=offset)
@@ -249,9 +249,9 @@ def _weak(stats: Stats, width: int) -> list[RenderableType]:
         table = _table("leech", "deck", "lapses", "", right=("lapses",))
         for card in weak.leeches:
             table.add_row(plain(card.item), plain(card.deck), str(card.lapses), "suspended" if card.suspended else "")
-        found += [plain(f"Leeches: {plural(len(weak.leeches), 'card')} forgotten 8 times or more"), table]
+        found += [plain(f"Leeches: {plural(len(weak.leeches), 'card')} forgotten {LEECH_LAPSES} times or more"), table]
     else:
-        found.append(plain("No leeches: no card has been forgotten 8 times."))
+        found.append(plain(f"No leeches: no card has been forgotten {LEECH_LAPSES} times."))
     if weak.lowest_retrievability:
         table = _table("lowest recall now", "deck", "recall", "due", right=("recall",))
         for card in weak.lowest_retrievability:
@@ -288,7 +288,7 @@ def _exam_row(trend: ExamTrend) -> tuple[Text, str, str, str, str]:
 
 
 def sparkline(percents: Sequence[int]) -> str:
-    """One block per percent, from ``▁`` (0) to ``█`` (100), each eighth of the height 1/7 of the scale."""
+    """One block per percent, from ``▁`` (0%) to ``█`` (100%), rounded to the nearest of the eight heights."""
     return "".join(SPARKS[(p * (len(SPARKS) - 1) + 50) // 100] for p in percents)
 
 
