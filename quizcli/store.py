@@ -18,15 +18,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizcli import paths
 from quizcli.clock import DAY_ROLLOVER_HOUR, from_text, to_text
 from quizcli.errors import QuizcliError
 from quizcli.exam import Attempt, Result
-from quizcli.fitting import Fit
 from quizcli.scheduler import MATURE_DAYS, CardState, Rating, Review, Settings, State
-from quizcli.stats import CALIBRATION_BINS, CalibrationRow, CardRow, DayActivity, Tally
+
+if TYPE_CHECKING:  # the statistics modules load only for `quizcli stats` and `optimize`, not for every session
+    from quizcli.fitting import Fit
+    from quizcli.stats import CalibrationRow, CardRow, DayActivity, Tally
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 1: the review log, derived card states, suspend/bury flags
@@ -384,6 +386,8 @@ class Store:
 
     def card_rows(self, deck: str | None) -> list[CardRow]:
         """Every item with a schedule, and every item suspended before it had one."""
+        from quizcli.stats import CardRow
+
         rows = self._db.execute(
             f"SELECT c.deck, c.item, COALESCE(f.suspended, 0), {_STATE_COLUMNS} FROM cards c"
             " LEFT JOIN flags f ON f.deck = c.deck AND f.item = c.item WHERE ?1 IS NULL OR c.deck = ?1"
@@ -398,6 +402,8 @@ class Store:
 
     def study_days(self, deck: str | None) -> list[DayActivity]:
         """Answers (reviews and practice) per local study day, which starts at 04:00 as `clock.day_start` says."""
+        from quizcli.stats import DayActivity
+
         rows = self._db.execute(
             "SELECT date(reviewed_at, 'localtime', ?2) AS day, COUNT(*), SUM(rating > 1), TOTAL(duration_ms),"
             " COUNT(duration_ms) FROM reviews WHERE ?1 IS NULL OR deck = ?1 GROUP BY day ORDER BY day",
@@ -407,6 +413,8 @@ class Store:
 
     def retention_tallies(self, deck: str | None, since: datetime) -> dict[bool, Tally]:
         """Answers to review cards since ``since`` and how many were not Again, by mature (interval >= 21 days)."""
+        from quizcli.stats import Tally
+
         rows = self._db.execute(
             "SELECT COALESCE(scheduled_days, elapsed_days) >= ?3 AS mature, COUNT(*), SUM(rating > 1) FROM reviews"
             " WHERE reviewed_at >= ?2 AND kind = 'review' AND state_before = 2 AND (?1 IS NULL OR deck = ?1)"
@@ -417,6 +425,8 @@ class Store:
 
     def calibration_rows(self, deck: str | None, since: datetime) -> list[CalibrationRow]:
         """Reviews a day or more after the previous one, binned by the recall FSRS predicted for them."""
+        from quizcli.stats import CALIBRATION_BINS, CalibrationRow
+
         rows = self._db.execute(
             "SELECT MIN(CAST(retrievability * ?3 AS INTEGER), ?3 - 1) AS bin, COUNT(*), SUM(retrievability),"
             " SUM(rating > 1) FROM reviews WHERE reviewed_at >= ?2 AND kind = 'review'"
