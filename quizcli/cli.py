@@ -18,7 +18,21 @@ from quizcli import __version__
 from quizcli.errors import QuizcliError
 from quizcli.interop.formats import ExportFormat, ImportFormat
 
-HELP_ORDER = ("study", "exam", "history", "decks", "show", "check", "new", "import", "export", "schema", "reset")
+HELP_ORDER = (
+    "study",
+    "exam",
+    "history",
+    "stats",
+    "optimize",
+    "decks",
+    "show",
+    "check",
+    "new",
+    "import",
+    "export",
+    "schema",
+    "reset",
+)
 
 
 class QuizcliGroup(TyperGroup):
@@ -385,6 +399,66 @@ def history_command(
     from quizcli.commands.exam import show_history
 
     show_history(deck, as_json)
+
+
+# ---- statistics and personal parameters ----
+
+
+@app.command("stats")
+def stats_command(
+    deck: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only this deck (its name, or its .yaml path); all decks when omitted.", autocompletion=_complete_deck
+        ),
+    ] = None,
+    days: Annotated[
+        int,
+        typer.Option(
+            "--days",
+            metavar="N",
+            min=1,
+            max=3660,
+            help="Look back N days for the heatmap, calibration and time (default: 84, 12 weeks).",
+        ),
+    ] = 84,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show progress: card counts, reviews per day, forecast, retention, calibration, weak cards, exams, time.
+
+    Example: quizcli stats long-context --days 30
+    """
+    from quizcli.commands.stats import show_stats
+
+    show_stats(deck, days, as_json)
+
+
+@app.command("optimize")
+def optimize_command(
+    deck: Annotated[
+        str | None,
+        typer.Argument(
+            help="Fit to this deck's reviews, for this deck; all decks' when omitted, for every deck.",
+            autocompletion=_complete_deck,
+        ),
+    ] = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Forget the fitted parameters instead.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit FSRS's parameters to your own reviews (needs: pip install 'quizcli[optimizer]').
+
+    Needs 512 reviews made a day or more after the card's previous one, and says how many more
+    otherwise.  The fit is kept, and used by later sessions, only when it predicts your reviews
+    better (lower log loss) than the parameters in use.  Parameters fitted for a deck win over
+    those fitted for every deck.
+    Example: quizcli optimize long-context
+    """
+    from quizcli.commands.optimize import forget, optimize
+
+    if reset:
+        forget(deck, as_json)
+    else:
+        optimize(deck, as_json)
 
 
 def main() -> None:

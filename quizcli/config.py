@@ -8,6 +8,7 @@ reviews_per_day = 200
 learning_steps = ["1m", "10m"]
 relearning_steps = ["10m"]
 maximum_interval = 36500   # days
+leech_action = "suspend"   # or "tag": keep studying a leech, only flag it
 
 [decks.long-context]      # overrides for one deck
 new_per_day = 10
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,22 @@ from quizcli.scheduler import Settings
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-KEYS = ("desired_retention", "new_per_day", "reviews_per_day", "learning_steps", "relearning_steps", "maximum_interval")
+KEYS = (
+    "desired_retention",
+    "new_per_day",
+    "reviews_per_day",
+    "learning_steps",
+    "relearning_steps",
+    "maximum_interval",
+    "leech_action",
+)
+
+
+class LeechAction(StrEnum):
+    """What happens when an answer makes a card a leech: Anki's "Suspend Card" or "Tag Only"."""
+
+    SUSPEND = "suspend"
+    TAG = "tag"  # keep it in the queue; the notice and `quizcli stats` still name it
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,14 +52,15 @@ class StudyConfig:
     new_per_day: int = 20
     reviews_per_day: int = 200
     settings: Settings = field(default_factory=Settings)
+    leech_action: LeechAction = LeechAction.SUSPEND
 
 
 class ConfigError(QuizcliError):
     """The config file cannot be read or holds a value quizcli cannot use."""
 
 
-def load_config(deck: str, path: Path | None = None) -> StudyConfig:
-    """The settings for ``deck``: defaults, then ``[study]``, then ``[decks.<deck>]``."""
+def load_config(deck: str | None, path: Path | None = None) -> StudyConfig:
+    """The settings for ``deck``: defaults, then ``[study]``, then ``[decks.<deck>]`` (no deck: up to ``[study]``)."""
     path = path or paths.config_file()
     if not path.is_file():
         return StudyConfig()
@@ -53,6 +71,8 @@ def load_config(deck: str, path: Path | None = None) -> StudyConfig:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     config = _apply(StudyConfig(), _table(data, "study", path), path, "[study]")
+    if deck is None:
+        return config
     per_deck = _table(_table(data, "decks", path), deck, path)
     return _apply(config, per_deck, path, f"[decks.{deck}]")
 
@@ -86,7 +106,15 @@ def _with_values(config: StudyConfig, table: dict[str, Any]) -> StudyConfig:
         settings = replace(settings, maximum_interval=_positive(table["maximum_interval"], "maximum_interval"))
     new = _count(table.get("new_per_day", config.new_per_day), "new_per_day")
     reviews = _count(table.get("reviews_per_day", config.reviews_per_day), "reviews_per_day")
-    return StudyConfig(new, reviews, settings)
+    leech = _leech_action(table.get("leech_action", config.leech_action))
+    return StudyConfig(new, reviews, settings, leech)
+
+
+def _leech_action(value: Any) -> LeechAction:
+    try:
+        return LeechAction(value)
+    except ValueError:
+        raise ValueError(f'leech_action must be "suspend" or "tag", got {value!r}') from None
 
 
 def retention(value: Any) -> float:

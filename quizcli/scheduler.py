@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 # py-fsrs's fuzz ranges: (start day, end day, factor).
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, float("inf"), 0.05))
 MATURE_DAYS = 21
+# Anki's default leech threshold: a card forgotten this many times is a leech.
+LEECH_LAPSES = 8
+# What py-fsrs's optimizer imports (the ``fsrs[optimizer]`` extra, quizcli's ``optimizer`` extra).
+OPTIMIZER_MODULES = ("torch", "numpy", "pandas", "tqdm")
 
 
 class Rating(IntEnum):
@@ -196,3 +200,22 @@ def format_interval(delta: timedelta) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo".replace(".0mo", "mo")
     return f"{days / 365:.1f}y".replace(".0y", "y")
+
+
+def missing_optimizer_modules() -> list[str]:
+    """The optimizer's modules that are not installed; looked up, not imported (torch takes seconds)."""
+    from importlib.util import find_spec
+
+    return [name for name in OPTIMIZER_MODULES if find_spec(name) is None]
+
+
+def fit_parameters(histories: Sequence[Sequence[tuple[datetime, Rating]]]) -> tuple[float, ...]:
+    """FSRS parameters fitted by py-fsrs's optimizer to each item's (time, rating) reviews; needs torch."""
+    import fsrs
+
+    logs = [
+        fsrs.ReviewLog(card_id=number, rating=fsrs.Rating(int(rating)), review_datetime=when, review_duration=None)
+        for number, history in enumerate(histories, start=1)
+        for when, rating in history
+    ]
+    return tuple(float(p) for p in fsrs.Optimizer(logs).compute_optimal_parameters())

@@ -6,7 +6,9 @@ answered Again come back after their learning step; when nothing else is left,
 learning items due within the learn-ahead window (20 minutes) are shown early.
 Items of one card (a flashcard and its reverse, the deletions of a cloze) are
 kept apart unless nothing else is left.  Every answer is in the store before
-`answer` returns.
+`answer` returns.  An answer that makes an item a leech (its 8th lapse, then
+every 4th, as Anki warns) is flagged, and the item suspended unless the
+config says ``leech_action = "tag"``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from datetime import datetime, timedelta
 from quizcli import scheduler
 from quizcli.cards import Item
 from quizcli.clock import day_start
-from quizcli.scheduler import CardState, Rating, Settings, State
+from quizcli.config import LeechAction
+from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, Settings, State
 from quizcli.store import Answer, Flags, IndexEntry, Store
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -33,6 +36,7 @@ class StudyOptions:
     cram: bool = False
     ahead: bool = False
     settings: Settings = field(default_factory=Settings)
+    leech_action: LeechAction = LeechAction.SUSPEND
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,7 @@ class Result:
     before: CardState
     after: CardState | None
     correct: bool
+    leech: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,7 @@ class Summary:
     seconds: float
     next_due: datetime | None
     due_tomorrow: int
+    leeches: tuple[str, ...] = ()
 
     @property
     def percent(self) -> int:
@@ -150,8 +156,11 @@ class Session:
         self._remove(item)
         self._place(item, after, rating)
         self._shown.setdefault(item.card.id, set()).add(item.id)
-        result = Result(item, rating, review_id, before, after, correct)
+        leech = after is not None and leech_lapse(before, after)
+        result = Result(item, rating, review_id, before, after, correct, leech)
         self.results.append(result)
+        if result.leech and self.options.leech_action is LeechAction.SUSPEND:
+            self.suspend(item)
         return result
 
     def _place(self, item: Item, after: CardState | None, rating: Rating) -> None:
@@ -178,6 +187,8 @@ class Session:
         log = self.store.item_log(self.deck.name, item.id)
         restored = scheduler.replay(log[:-1] if last.after is not None else log, self._seed(item))
         self.store.undo(last.review_id, self.deck.name, item.id, restored)
+        if last.leech and self.options.leech_action is LeechAction.SUSPEND:
+            self.store.set_flags(self.deck.name, item.id, Flags())
         self._remove(item)
         if restored is None:
             self.states.pop(item.id, None)
@@ -212,7 +223,8 @@ class Session:
         next_due, due_tomorrow = self.store.due_outlook(self.deck.name, tomorrow)
         studied = len(self.results)
         correct = sum(r.correct for r in self.results)
-        return Summary(studied, correct, seconds, next_due, due_tomorrow)
+        leeches = tuple(dict.fromkeys(r.item.id for r in self.results if r.leech))
+        return Summary(studied, correct, seconds, next_due, due_tomorrow, leeches)
 
     def next_due(self) -> datetime | None:
         return self.store.due_outlook(self.deck.name, self.clock())[0]
@@ -220,3 +232,9 @@ class Session:
 
 _LEARNING = (State.LEARNING, State.RELEARNING)
 _ALL = -1  # SQLite: no LIMIT
+
+
+def leech_lapse(before: CardState, after: CardState) -> bool:
+    """True when this answer's lapse makes the item a leech: lapse 8, then every 4 more (Anki's warning at half)."""
+    lapses = after.lapses
+    return lapses > before.lapses and lapses >= LEECH_LAPSES and (lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0

@@ -15,19 +15,21 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from quizcli import paths
 from quizcli.cards import Card, Item, ItemRef
-from quizcli.clock import from_text, to_text
+from quizcli.clock import DAY_ROLLOVER_HOUR, from_text, to_text
 from quizcli.errors import QuizcliError
-from quizcli.scheduler import CardState, Rating, Review, Settings, State
+from quizcli.scheduler import MATURE_DAYS, CardState, Rating, Review, Settings, State
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # exam and statistics types load only for the commands that use them
     from quizcli.exam import Attempt, Result
+    from quizcli.fitting import Fit
+    from quizcli.stats import CalibrationRow, CardRow, DayActivity, Tally
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 1: the review log, derived card states, suspend/bury flags
@@ -127,6 +129,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (deck, item)
         ) WITHOUT ROWID""",
         "CREATE INDEX deck_items_order ON deck_items (deck, position)",
+    ),
+    (  # 4: the interval each answered card had (young or mature, for stats); FSRS parameters fitted to the log
+        "ALTER TABLE reviews ADD COLUMN scheduled_days REAL",
+        """CREATE TABLE fitted_parameters (
+            deck TEXT NOT NULL PRIMARY KEY,  -- '' for every deck without its own
+            parameters TEXT NOT NULL,
+            reviews INTEGER NOT NULL,
+            loss_before REAL NOT NULL,
+            loss_after REAL NOT NULL,
+            fitted_at TEXT NOT NULL
+        ) WITHOUT ROWID""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -284,11 +297,12 @@ class Store:
             settings_id = self._settings_id(db, answer.settings)
             before = answer.before
             elapsed = None if before.last_review is None else (answer.when - before.last_review).total_seconds() / 86400
+            scheduled = None if before.last_review is None else before.interval_days
             cursor = db.execute(
                 "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, elapsed_days,"
-                " retrievability, duration_ms, settings_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " retrievability, duration_ms, settings_id, scheduled_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (answer.deck, answer.item, to_text(answer.when), int(answer.rating), answer.kind, int(before.state),
-                 elapsed, answer.retrievability, answer.duration_ms, settings_id),
+                 elapsed, answer.retrievability, answer.duration_ms, settings_id, scheduled),
             )  # fmt: skip
             if answer.after is not None:
                 _put_state(db, answer.deck, answer.item, answer.after)
@@ -429,7 +443,7 @@ class Store:
             f"SELECT i.item, i.card, i.data, {_STATE_COLUMNS_OF_C} FROM cards c"
             " JOIN deck_items i ON i.deck = c.deck AND i.item = c.item"
             f" WHERE c.deck = :deck AND c.state IN ({placeholders}) AND (:due IS NULL OR c.due <= :due)"
-            f" AND {_AVAILABLE} ORDER BY c.due LIMIT :limit",
+            f" AND {_AVAILABLE} ORDER BY c.due, i.position LIMIT :limit",
             {"deck": deck, "now": to_text(now), "due": None if due_by is None else to_text(due_by), "tag": tag,
              "limit": limit},
         )  # fmt: skip
@@ -504,6 +518,97 @@ class Store:
             "SELECT item FROM exam_answers WHERE exam = ? AND NOT correct ORDER BY number", (row[0],)
         )
         return [item for (item,) in rows]
+
+    # ---- statistics -----------------------------------------------------------------------
+    # Aggregated in SQL, so a long log is summed where it lies; ``deck`` None means every deck.
+
+    def decks_with_progress(self) -> list[str]:
+        rows = self._db.execute("SELECT deck FROM cards UNION SELECT deck FROM flags WHERE suspended ORDER BY deck")
+        return [deck for (deck,) in rows]
+
+    def card_rows(self, deck: str | None) -> list[CardRow]:
+        """Every item with a schedule, and every item suspended before it had one."""
+        from quizcli.stats import CardRow
+
+        rows = self._db.execute(
+            f"SELECT c.deck, c.item, COALESCE(f.suspended, 0), {_STATE_COLUMNS} FROM cards c"
+            " LEFT JOIN flags f ON f.deck = c.deck AND f.item = c.item WHERE ?1 IS NULL OR c.deck = ?1"
+            " UNION ALL SELECT f.deck, f.item, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM flags f"
+            " WHERE f.suspended AND (?1 IS NULL OR f.deck = ?1)"
+            " AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.deck = f.deck AND c.item = f.item)",
+            (deck,),
+        )
+        return [
+            CardRow(d, item, None if row[0] is None else _state_from_row(row), bool(s)) for d, item, s, *row in rows
+        ]
+
+    def study_days(self, deck: str | None) -> list[DayActivity]:
+        """Answers (reviews and practice) per local study day, which starts at 04:00 as `clock.day_start` says."""
+        from quizcli.stats import DayActivity
+
+        rows = self._db.execute(
+            "SELECT date(reviewed_at, 'localtime', ?2) AS day, COUNT(*), SUM(rating > 1), TOTAL(duration_ms),"
+            " COUNT(duration_ms) FROM reviews WHERE ?1 IS NULL OR deck = ?1 GROUP BY day ORDER BY day",
+            (deck, f"-{DAY_ROLLOVER_HOUR} hours"),
+        )
+        return [DayActivity(date.fromisoformat(day), n, ok, round(ms), timed) for day, n, ok, ms, timed in rows]
+
+    def retention_tallies(self, deck: str | None, since: datetime) -> dict[bool, Tally]:
+        """Answers to review cards since ``since`` and how many were not Again, by mature (interval >= 21 days)."""
+        from quizcli.stats import Tally
+
+        rows = self._db.execute(
+            "SELECT COALESCE(scheduled_days, elapsed_days) >= ?3 AS mature, COUNT(*), SUM(rating > 1) FROM reviews"
+            " WHERE reviewed_at >= ?2 AND kind = 'review' AND state_before = 2 AND (?1 IS NULL OR deck = ?1)"
+            " GROUP BY mature",
+            (deck, to_text(since), MATURE_DAYS),
+        )
+        return {bool(mature): Tally(n, passed) for mature, n, passed in rows}
+
+    def calibration_rows(self, deck: str | None, since: datetime) -> list[CalibrationRow]:
+        """Reviews a day or more after the previous one, binned by the recall FSRS predicted for them."""
+        from quizcli.stats import CALIBRATION_BINS, CalibrationRow
+
+        rows = self._db.execute(
+            "SELECT MIN(CAST(retrievability * ?3 AS INTEGER), ?3 - 1) AS bin, COUNT(*), SUM(retrievability),"
+            " SUM(rating > 1) FROM reviews WHERE reviewed_at >= ?2 AND kind = 'review'"
+            " AND retrievability IS NOT NULL AND elapsed_days >= 1 AND (?1 IS NULL OR deck = ?1) GROUP BY bin",
+            (deck, to_text(since), CALIBRATION_BINS),
+        )
+        return [CalibrationRow(*row) for row in rows]
+
+    def review_ratings(self, deck: str | None) -> list[tuple[str, str, datetime, Rating]]:
+        """(deck, item, time, rating) of every scheduling review, each item's in order: what a fit learns from."""
+        rows = self._db.execute(
+            "SELECT deck, item, reviewed_at, rating FROM reviews WHERE kind = 'review' AND (?1 IS NULL OR deck = ?1)"
+            " ORDER BY deck, item, id",
+            (deck,),
+        )
+        return [(d, item, from_text(at), Rating(rating)) for d, item, at, rating in rows]
+
+    def fitted_parameters(self, deck: str | None) -> tuple[float, ...]:
+        """The deck's fitted FSRS parameters, else those fitted for every deck, else () for py-fsrs's defaults."""
+        row = self._db.execute(
+            "SELECT parameters FROM fitted_parameters WHERE deck IN (?1, '') ORDER BY deck = '' LIMIT 1",
+            (deck or "",),
+        ).fetchone()
+        return () if row is None else tuple(json.loads(row[0]))
+
+    def save_fit(self, deck: str | None, fit: Fit) -> None:
+        """Keep fitted parameters for ``deck`` (None: every deck without its own)."""
+        with self._write("the fitted parameters") as db:
+            db.execute(
+                "INSERT OR REPLACE INTO fitted_parameters (deck, parameters, reviews, loss_before, loss_after,"
+                " fitted_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (deck or "", json.dumps(fit.parameters), fit.reviews, fit.loss_before, fit.loss_after,
+                 to_text(fit.fitted_at)),
+            )  # fmt: skip
+
+    def forget_fit(self, deck: str | None) -> bool:
+        """Drop the fit kept for ``deck`` (None: the one for every deck); False when there was none."""
+        with self._write("forgetting the fitted parameters") as db:
+            removed = db.execute("DELETE FROM fitted_parameters WHERE deck = ?", (deck or "",)).rowcount
+        return bool(removed)
 
 
 _STATE_COLUMNS = "state, due, step, stability, difficulty, last_review, reps, lapses"

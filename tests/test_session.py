@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from quizcli import scheduler
 from quizcli.cards import Item
 from quizcli.catalog import open_deck
+from quizcli.config import LeechAction
 from quizcli.decks import DeckFile, Source
 from quizcli.parser import load_deck
-from quizcli.scheduler import Rating, State, replay
-from quizcli.session import Session, StudyOptions
-from quizcli.store import Store
+from quizcli.scheduler import CardState, Rating, Settings, State, replay
+from quizcli.session import Session, StudyOptions, leech_lapse
+from quizcli.store import Answer, Flags, Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -218,3 +220,51 @@ def test_summary_counts_answers_and_correctness(deck: DeckFile, store: Store) ->
     states = store.states("every-kind").values()
     assert summary.next_due == min(s.due for s in states)
     assert summary.due_tomorrow == sum(s.due < datetime(2026, 11, 4, 4, 0, tzinfo=UTC) for s in states) == 2
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "leech"),
+    [(6, 7, False), (7, 8, True), (8, 8, False), (8, 9, False), (11, 12, True), (15, 16, True), (12, 12, False)],
+)
+def test_leech_at_the_eighth_lapse_then_every_fourth(before: int, after: int, leech: bool) -> None:
+    def state(lapses: int) -> CardState:
+        return CardState(State.REVIEW, due=T0, stability=3.0, difficulty=5.0, last_review=T0, reps=20, lapses=lapses)
+
+    assert leech_lapse(state(before), state(after)) is leech
+
+
+def lapsed(store: Store, item: str, lapses: int, due: datetime) -> None:
+    """Put an item in review, due at ``due``, with ``lapses`` lapses behind it."""
+    last = due - timedelta(days=4)
+    after = CardState(State.REVIEW, due=due, stability=4.0, difficulty=7.0, last_review=last, reps=30, lapses=lapses)
+    store.record(Answer("every-kind", item, Rating.GOOD, last, scheduler.new_card(last), after, Settings()))
+
+
+@pytest.mark.parametrize(("action", "suspended"), [(LeechAction.SUSPEND, True), (LeechAction.TAG, False)])
+def test_the_eighth_lapse_flags_a_leech_and_suspends_it_unless_tag_only(
+    deck: DeckFile, store: Store, action: LeechAction, suspended: bool
+) -> None:
+    lapsed(store, "flash", 7, T0)
+    lapsed(store, "choice", 7, T0)
+    session = start(deck, store, Clock(T0), new_limit=0, leech_action=action)
+    first, second = session.next(), None
+    assert first is not None and first.id == "flash"
+    result = session.answer(first, Rating.AGAIN, False)
+    assert result.leech and result.after is not None and result.after.lapses == 8
+    assert store.flags("every-kind").get("flash", Flags()).suspended is suspended
+    second = session.next()
+    assert second is not None and second.id == "choice"
+    assert not session.answer(second, Rating.GOOD, True).leech  # remembered: no lapse, no leech
+    assert ("flash" in drain(session)) is not suspended  # relearning, unless suspended
+    assert session.summary(1.0).leeches == ("flash",)
+
+
+def test_undoing_the_leech_answer_unsuspends_the_item(deck: DeckFile, store: Store) -> None:
+    lapsed(store, "flash", 11, T0)
+    session = start(deck, store, Clock(T0), new_limit=0)
+    item = session.next()
+    assert item is not None and session.answer(item, Rating.AGAIN, False).leech
+    assert store.flags("every-kind")["flash"].suspended
+    assert session.undo() == item
+    assert not store.flags("every-kind")["flash"].suspended
+    assert session.next() == item and session.summary(1.0).leeches == ()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from quizcli.scheduler import CardState, Rating, Settings, State, new_card, replay, review
-from quizcli.store import SCHEMA_VERSION, Answer, Flags, Store, StoreError
+from quizcli.stats import Tally
+from quizcli.store import MIGRATIONS, SCHEMA_VERSION, Answer, Flags, Store, StoreError
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 SETTINGS = Settings()
@@ -113,3 +114,29 @@ def test_unwritable_location_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(StoreError, match="cannot open the progress database"):
         Store.open(blocker / "sub" / "progress.db")
+
+
+def test_migration_3_keeps_older_reviews_and_logs_each_answered_cards_interval(tmp_path: Path) -> None:
+    """Reviews logged before migration 3 have no interval: young or mature then goes by the days since the last one."""
+    path = tmp_path / "progress.db"
+    db = sqlite3.connect(path)
+    for statement in (*MIGRATIONS[0], *MIGRATIONS[1]):
+        db.execute(statement)
+    db.execute("INSERT INTO settings (json) VALUES (?)", (SETTINGS.to_json(),))
+    db.execute(
+        "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, elapsed_days, settings_id)"
+        " VALUES ('d', 'old', '2026-11-01T09:00:00.000000+00:00', 3, 'review', 2, 30.0, 1)"
+    )
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    with Store.open(path) as store:
+        assert store.schema_version() == len(MIGRATIONS) >= 3
+        last = T0 - timedelta(days=40)  # answered 40 days late on a 5-day interval: young, however late
+        before = CardState(State.REVIEW, last + timedelta(days=5), None, 5.0, 5.0, last, reps=3)
+        store.record(Answer("d", "late", Rating.AGAIN, T0, before, review(before, Rating.AGAIN, T0, SETTINGS, "x"),
+                            SETTINGS))  # fmt: skip
+        since = datetime(2026, 10, 1, tzinfo=UTC)
+        assert store.retention_tallies("d", since) == {True: Tally(1, 1), False: Tally(1, 0)}
+        scheduled = store._db.execute("SELECT item, scheduled_days FROM reviews ORDER BY id").fetchall()
+        assert scheduled == [("old", None), ("late", 5.0)]

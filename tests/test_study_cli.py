@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from quizcli.cli import app
+from quizcli.scheduler import CardState, Rating, Settings, State, new_card
+from quizcli.store import Answer, Store
 
 from conftest import write_deck
 
@@ -172,3 +175,37 @@ def test_check_reports_progress_on_items_no_longer_in_the_deck(user_decks: Path)
     assert "1 deck, 1 card, 0 errors, 1 warning" in result.stdout
     edited = study(["", "3"], deck="mine")  # the edited card keeps its progress: still learning, not new
     assert "new 0 · learning 1" in edited.stdout
+
+
+def seed_lapses(home: Path, item: str, lapses: int) -> None:
+    """A review card of every-kind, due before the fixed clock, forgotten ``lapses`` times already."""
+    last, due = datetime(2026, 11, 20, 9, tzinfo=UTC), datetime(2026, 11, 27, 9, tzinfo=UTC)
+    after = CardState(State.REVIEW, due=due, stability=6.0, difficulty=8.0, last_review=last, reps=25, lapses=lapses)
+    with Store.open(home / "progress.db") as store:
+        store.record(Answer("every-kind", item, Rating.GOOD, last, new_card(last), after, Settings()))
+
+
+def test_the_eighth_lapse_shows_a_leech_notice_and_suspends(quizcli_home: Path) -> None:
+    seed_lapses(quizcli_home, "flash", 7)
+    result = study(["", "1"], "--new", "0")
+    assert "Leech: flash has been forgotten 8 times; suspended it (u undoes)." in result.stdout
+    assert "Leeches: flash (see quizcli stats)" in result.stdout
+    db = sqlite3.connect(quizcli_home / "progress.db")
+    assert db.execute("SELECT item, suspended FROM flags").fetchall() == [("flash", 1)]
+
+
+def test_leech_action_tag_keeps_the_leech_in_the_session(quizcli_home: Path) -> None:
+    quizcli_home.mkdir(parents=True, exist_ok=True)
+    (quizcli_home / "config.toml").write_text('[decks.every-kind]\nleech_action = "tag"\n')
+    seed_lapses(quizcli_home, "flash", 7)
+    result = study(["", "1", "", "3"], "--new", "0")
+    assert "Leech: flash has been forgotten 8 times; it stays in your reviews." in result.stdout
+    assert [(item, rating) for item, rating, _ in logged(quizcli_home)] == [("flash", 3), ("flash", 1), ("flash", 3)]
+    assert sqlite3.connect(quizcli_home / "progress.db").execute("SELECT * FROM flags").fetchall() == []
+
+
+def test_a_bad_leech_action_is_a_clear_error(quizcli_home: Path) -> None:
+    quizcli_home.mkdir(parents=True, exist_ok=True)
+    (quizcli_home / "config.toml").write_text('[study]\nleech_action = "delete"\n')
+    result = study([])
+    assert result.exit_code == 1 and 'leech_action must be "suspend" or "tag", got \'delete\'' in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import sys
@@ -155,3 +156,24 @@ def test_two_sessions_at_once_lose_nothing(quizcli_home: Path) -> None:
         child.expect("Session over")
         assert finish(child) == 0
     assert len(reviews(quizcli_home)) == 4
+
+
+def test_the_leech_notice_stays_on_the_next_screen(quizcli_home: Path) -> None:
+    from test_study_cli import seed_lapses
+
+    seed_lapses(quizcli_home, "flash", 7)
+    child = spawn(quizcli_home, FIXTURE, "--new", "1")
+    child.expect("Capital of France")
+    child.send(" ")
+    child.expect("Easy")
+    child.send("1")
+    child.expect("new 1 · learning 0 · review 0 · done 1")  # the next card's screen: the header...
+    child.expect("Leech: ")  # ...then the notice...
+    child.expect("╭")  # ...then the card
+    notice = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", child.before or "").split())
+    assert (
+        notice == "flash has been forgotten 8 times; suspended it (u undoes). Rewrite it, split it or add a mnemonic."
+    )
+    child.send("q")
+    child.expect(r"Leeches: \S*flash")
+    assert finish(child) == 0

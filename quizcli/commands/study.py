@@ -74,7 +74,7 @@ def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> I
 def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> StudyOptions:
     """Configured settings for the deck, overridden by the command line; checks the tag selects something."""
     config = load_config(deck.name)
-    settings = config.settings
+    settings = replace(config.settings, parameters=store.fitted_parameters(deck.name))
     if request.retention is not None:
         try:
             settings = replace(settings, desired_retention=retention(request.retention))
@@ -93,4 +93,5 @@ def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> Stud
         cram=request.cram,
         ahead=request.ahead,
         settings=settings,
+        leech_action=config.leech_action,
     )

@@ -23,9 +23,10 @@ from rich.rule import Rule
 from rich.text import Text
 
 from quizcli.cards import LETTERS, Item, Kind
+from quizcli.config import LeechAction
 from quizcli.grading import Question, Verdict, grade, make_question, parse_letters, parse_truth
 from quizcli.scheduler import Rating, format_interval
-from quizcli.session import Session, Summary
+from quizcli.session import Result, Session, Summary
 from quizcli.terminal import ENTER, Input
 from quizcli.text import plural
 from quizcli.ui import inert, markdown, plain
@@ -53,6 +54,7 @@ class StudyScreen:
         self.session, self.console, self.keys = session, console, keys
         self.rng = rng or random.Random()
         self.tick = tick
+        self._held: list[Text] = []  # notices to show under the next screen's header
 
     def run(self) -> None:
         """Study until the queue is empty, ``q``, or end of input (Ctrl-C propagates to the caller)."""
@@ -81,8 +83,10 @@ class StudyScreen:
         rating, then = self._rating(item, suggested)
         if rating is None:
             return
-        self.session.answer(item, rating, rating is not Rating.AGAIN if correct is None else correct,
-                            self._elapsed_ms(started))  # fmt: skip
+        result = self.session.answer(item, rating, rating is not Rating.AGAIN if correct is None else correct,
+                                     self._elapsed_ms(started))  # fmt: skip
+        if result.leech:
+            self._leech_notice(result)
         if then is not None:
             self._command(then, item)
 
@@ -187,6 +191,9 @@ class StudyScreen:
         else:
             self.console.print(Rule(style="dim"))
         self.console.print(self._header())
+        for notice in self._held:
+            self.console.print(notice)
+        self._held.clear()
         body: list[RenderableType] = [self._prompt(question), *extra]
         self.console.print(Panel(Group(*body), title=plain(_label(question.item)), title_align="left"))
         if footer:
@@ -245,6 +252,21 @@ class StudyScreen:
 
     def _notice(self, text: str) -> None:
         self.console.print(Text(text, style="italic"))
+
+    def _leech_notice(self, result: Result) -> None:
+        """Name the leech where it cannot be missed: now in line mode, under the next header on a terminal."""
+        lapses = result.after.lapses if result.after is not None else 0
+        suspended = self.session.options.leech_action is LeechAction.SUSPEND
+        what = "suspended it (u undoes)" if suspended else "it stays in your reviews"
+        text = Text.assemble(
+            ("Leech: ", "bold reverse yellow"),
+            (inert(result.item.id), "bold"),
+            f" has been forgotten {lapses} times; {what}. Rewrite it, split it or add a mnemonic.",
+        )
+        if self.keys.interactive:
+            self._held.append(text)
+        else:
+            self.console.print(text)
 
     def _read_line(self, prompt: str) -> str:
         if self.keys.interactive:
@@ -314,6 +336,9 @@ def print_summary(console: Console, summary: Summary, now: datetime) -> None:
                 f" in {minutes}m {seconds:02d}s · ", (f"{summary.percent}% correct", "bold"),
             )
         )  # fmt: skip
+    if summary.leeches:
+        names = inert(", ".join(summary.leeches))
+        console.print(Text.assemble(("Leeches: ", "bold yellow"), names, " (see quizcli stats)"))
     console.print(f"Next due: {_when(summary.next_due, now)} · due by end of tomorrow: {summary.due_tomorrow}")
 
 

@@ -1,0 +1,575 @@
+"""What ``quizcli stats`` shows, computed from the store's aggregates and the current time.
+
+Pure: no database, no terminal, no clock reads.  The store sums the review log
+up in SQL (answers per study day, retention tallies, calibration bins) and
+hands over one row per card; everything here is arithmetic on those, so every
+figure can be checked exactly from a history a test builds.
+
+Days are study days: the local calendar day starting at 04:00, as for the
+daily limits.  A "review answer" (retention) is an answer to a card that was
+in review, not learning; "young" and "mature" go by the interval it had then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from quizcli import scheduler
+from quizcli.clock import DAY_ROLLOVER_HOUR, day_start, to_text
+from quizcli.exam import Attempt, deck_records
+from quizcli.scheduler import LEECH_LAPSES, CardState, Settings, State
+
+HISTORY_DAYS = 84  # the heatmap's 12 weeks, and the window for calibration and time
+FORECAST_DAYS = 14
+RETENTION_PERIODS = (7, 30, 90)
+CALIBRATION_BINS = 20  # 5% wide: most reviews fall between 80% and 100% predicted recall
+HEAT_LEVELS = 4
+WEAK_CARDS = 10
+EXAM_TREND = 10
+
+
+def study_day(moment: datetime) -> date:
+    """The local study day (starting 04:00) that ``moment`` falls in."""
+    return day_start(moment).astimezone().date()
+
+
+def day_begins(day: date) -> datetime:
+    """When a study day begins (04:00 local), in UTC."""
+    return datetime.combine(day, time(DAY_ROLLOVER_HOUR)).astimezone().astimezone(UTC)
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+# ---- what the store hands over ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """One item with progress or a suspension; ``state`` is None for an item suspended before it was studied."""
+
+    deck: str
+    item: str
+    state: CardState | None
+    suspended: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DayActivity:
+    """All answers (reviews and practice) of one study day; ``ms`` sums the ``timed`` answers' durations."""
+
+    day: date
+    answers: int
+    correct: int
+    ms: int = 0
+    timed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Review answers and how many of them were not Again."""
+
+    answers: int = 0
+    passed: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.answers + other.answers, self.passed + other.passed)
+
+    @property
+    def rate(self) -> float | None:
+        return ratio(self.passed, self.answers)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"answers": self.answers, "passed": self.passed, "rate": _rounded(self.rate)}
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationRow:
+    """Review answers whose predicted recall fell in bin ``index`` (of `CALIBRATION_BINS`)."""
+
+    index: int
+    answers: int
+    predicted_sum: float
+    passed: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatsInput:
+    """Everything `compute` needs.  ``decks`` maps each deck to its item ids (None when its file is unknown)."""
+
+    deck: str | None
+    now: datetime
+    days: int
+    decks: Mapping[str, frozenset[str] | None]
+    cards: Sequence[CardRow]
+    activity: Sequence[DayActivity]
+    retention: Mapping[int, Mapping[bool, Tally]]  # period in days -> mature? -> tally
+    calibration: Sequence[CalibrationRow]
+    attempts: Sequence[Attempt]
+    desired_retention: float
+    parameters: Mapping[str, tuple[float, ...]] = field(default_factory=dict)  # deck -> FSRS parameters in use
+
+
+# ---- card counts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardCounts:
+    new: int = 0
+    learning: int = 0
+    young: int = 0
+    mature: int = 0
+    suspended: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.young + self.mature + self.suspended
+
+    def __add__(self, other: CardCounts) -> CardCounts:
+        return CardCounts(self.new + other.new, self.learning + other.learning, self.young + other.young,
+                          self.mature + other.mature, self.suspended + other.suspended)  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"new": self.new, "learning": self.learning, "young": self.young, "mature": self.mature,
+                "suspended": self.suspended, "total": self.total}  # fmt: skip
+
+
+def category(row: CardRow | None) -> str:
+    """new, learning (and relearning), young (interval under 21 days), mature or suspended."""
+    if row is not None and row.suspended:
+        return "suspended"
+    if row is None or row.state is None:
+        return "new"
+    if row.state.state in (State.LEARNING, State.RELEARNING):
+        return "learning"
+    return "mature" if row.state.mature else "young"
+
+
+def card_counts(rows: Sequence[CardRow], items: frozenset[str] | None) -> CardCounts:
+    """Counts over a deck's current items (every item with progress when the deck's items are unknown)."""
+    by_item = {row.item: row for row in rows}
+    names = by_item.keys() if items is None else items
+    found: dict[str, int] = {}
+    for name in names:
+        kind = category(by_item.get(name))
+        found[kind] = found.get(kind, 0) + 1
+    return CardCounts(**found)
+
+
+@dataclass(frozen=True, slots=True)
+class DeckCounts:
+    deck: str
+    counts: CardCounts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"deck": self.deck} | self.counts.to_dict()
+
+
+def current_cards(data: StatsInput) -> list[CardRow]:
+    """Card rows of items still in their deck (a deck without a known file keeps all its rows)."""
+    return [row for row in data.cards if _current(row, data.decks)]
+
+
+def _current(row: CardRow, decks: Mapping[str, frozenset[str] | None]) -> bool:
+    if row.deck not in decks:
+        return False
+    items = decks[row.deck]
+    return items is None or row.item in items
+
+
+def deck_counts(data: StatsInput, rows: Sequence[CardRow]) -> tuple[DeckCounts, ...]:
+    by_deck: dict[str, list[CardRow]] = {}
+    for row in rows:
+        by_deck.setdefault(row.deck, []).append(row)
+    return tuple(
+        DeckCounts(deck, card_counts(by_deck.get(deck, []), items)) for deck, items in sorted(data.decks.items())
+    )
+
+
+# ---- activity: heatmap and streaks -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """Answers per study day over the window (every day, zeros included) and the streaks over all history."""
+
+    days: tuple[DayActivity, ...]
+    current_streak: int
+    longest_streak: int
+
+    @property
+    def today(self) -> date:
+        return self.days[-1].day
+
+    @property
+    def answers(self) -> int:
+        return sum(d.answers for d in self.days)
+
+    @property
+    def days_studied(self) -> int:
+        return sum(1 for d in self.days if d.answers)
+
+    @property
+    def peak(self) -> int:
+        return max((d.answers for d in self.days), default=0)
+
+    def level(self, answers: int) -> int:
+        return heat_level(answers, self.peak)
+
+    def to_dict(self) -> dict[str, Any]:
+        per_day = ratio(self.answers, self.days_studied)
+        return {
+            "from": self.days[0].day.isoformat(),
+            "to": self.today.isoformat(),
+            "days": [{"date": d.day.isoformat(), "answers": d.answers} for d in self.days],
+            "answers": self.answers,
+            "days_studied": self.days_studied,
+            "average_per_study_day": None if per_day is None else round(per_day, 1),
+            "streak": {"current": self.current_streak, "longest": self.longest_streak},
+        }
+
+
+def heat_level(answers: int, peak: int) -> int:
+    """0 for no answers, else 1-4 by quarters of the busiest day: ceil(4 * answers / peak)."""
+    return 0 if answers <= 0 or peak <= 0 else -(-HEAT_LEVELS * answers // peak)
+
+
+def level_ranges(peak: int) -> list[tuple[int, int, int]]:
+    """(level, fewest, most answers) for each level some count can reach, for the legend."""
+    ranges = []
+    for level in range(1, HEAT_LEVELS + 1):
+        low, high = peak * (level - 1) // HEAT_LEVELS + 1, peak * level // HEAT_LEVELS
+        if low <= high:
+            ranges.append((level, low, high))
+    return ranges
+
+
+def activity(history: Sequence[DayActivity], today: date, days: int) -> Activity:
+    by_day = {d.day: d for d in history}
+    window = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
+    filled = tuple(by_day.get(day, DayActivity(day, 0, 0)) for day in window)
+    studied = {d.day for d in history if d.answers}
+    return Activity(filled, current_streak(studied, today), longest_streak(studied))
+
+
+def current_streak(studied: set[date], today: date) -> int:
+    """Study days in a row up to today, or up to yesterday while today has no answers yet."""
+    day = today if today in studied else today - timedelta(days=1)
+    streak = 0
+    while day in studied:
+        streak, day = streak + 1, day - timedelta(days=1)
+    return streak
+
+
+def longest_streak(studied: set[date]) -> int:
+    longest = 0
+    for day in studied:
+        if day - timedelta(days=1) not in studied:  # the first day of a run
+            length = 1
+            while day + timedelta(days=length) in studied:
+                length += 1
+            longest = max(longest, length)
+    return longest
+
+
+# ---- forecast ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """Cards due on each of the next days (today first), and those due on earlier days and not done."""
+
+    start: date
+    due: tuple[int, ...]
+    overdue: int
+
+    @property
+    def due_today(self) -> int:
+        return self.due[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        days = [{"date": (self.start + timedelta(days=n)).isoformat(), "due": c} for n, c in enumerate(self.due)]
+        return {"overdue": self.overdue, "due_today": self.due_today, "total": sum(self.due), "days": days}
+
+
+def forecast(rows: Iterable[CardRow], today: date, days: int = FORECAST_DAYS) -> Forecast:
+    due, overdue = [0] * days, 0
+    for row in rows:
+        if row.suspended or row.state is None:
+            continue
+        offset = (study_day(row.state.due) - today).days
+        if offset < 0:
+            overdue += 1
+        elif offset < days:
+            due[offset] += 1
+    return Forecast(today, tuple(due), overdue)
+
+
+# ---- retention and calibration ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPeriod:
+    days: int
+    young: Tally
+    mature: Tally
+
+    @property
+    def all(self) -> Tally:
+        return self.young + self.mature
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"days": self.days, "young": self.young.to_dict(), "mature": self.mature.to_dict(),
+                "all": self.all.to_dict()}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    desired: float
+    periods: tuple[RetentionPeriod, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"desired": self.desired, "periods": [p.to_dict() for p in self.periods]}
+
+
+def retention(tallies: Mapping[int, Mapping[bool, Tally]], desired: float) -> Retention:
+    periods = tuple(
+        RetentionPeriod(days, tallies.get(days, {}).get(False, Tally()), tallies.get(days, {}).get(True, Tally()))
+        for days in RETENTION_PERIODS
+    )
+    return Retention(desired, periods)
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationBin:
+    """Answers whose predicted recall was in [low, high): their mean prediction and the share recalled."""
+
+    low: float
+    high: float
+    answers: int
+    predicted: float
+    actual: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.low, "to": self.high, "answers": self.answers, "predicted": round(self.predicted, 4),
+                "actual": round(self.actual, 4)}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    bins: tuple[CalibrationBin, ...]
+
+    @property
+    def answers(self) -> int:
+        return sum(b.answers for b in self.bins)
+
+    @property
+    def predicted(self) -> float | None:
+        return _weighted(self.bins, "predicted")
+
+    @property
+    def actual(self) -> float | None:
+        return _weighted(self.bins, "actual")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"answers": self.answers, "predicted": _rounded(self.predicted), "actual": _rounded(self.actual),
+                "bins": [b.to_dict() for b in self.bins]}  # fmt: skip
+
+
+def _weighted(bins: Sequence[CalibrationBin], name: str) -> float | None:
+    total = sum(b.answers for b in bins)
+    return sum(getattr(b, name) * b.answers for b in bins) / total if total else None
+
+
+def calibration(rows: Iterable[CalibrationRow]) -> Calibration:
+    width = 1 / CALIBRATION_BINS
+    bins = tuple(
+        CalibrationBin(
+            round(r.index * width, 4),
+            round((r.index + 1) * width, 4),
+            r.answers,
+            r.predicted_sum / r.answers,
+            r.passed / r.answers,
+        )  # fmt: skip
+        for r in sorted(rows, key=lambda r: r.index)
+        if r.answers
+    )
+    return Calibration(bins)
+
+
+# ---- weak cards -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WeakCard:
+    deck: str
+    item: str
+    lapses: int
+    retrievability: float | None
+    due: datetime
+    suspended: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"deck": self.deck, "item": self.item, "lapses": self.lapses,
+                "retrievability": _rounded(self.retrievability), "due": to_text(self.due),
+                "suspended": self.suspended}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class WeakCards:
+    leeches: tuple[WeakCard, ...]
+    lowest_retrievability: tuple[WeakCard, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"leeches": [c.to_dict() for c in self.leeches],
+                "lowest_retrievability": [c.to_dict() for c in self.lowest_retrievability]}  # fmt: skip
+
+
+def weak_cards(rows: Iterable[CardRow], now: datetime, parameters: Mapping[str, tuple[float, ...]]) -> WeakCards:
+    """Every leech (most lapses first) and the `WEAK_CARDS` unsuspended cards least likely to be recalled now."""
+    weak = [_weak(row, row.state, now, parameters.get(row.deck, ())) for row in rows if row.state is not None]
+    leeches = sorted((c for c in weak if c.lapses >= LEECH_LAPSES), key=lambda c: (-c.lapses, c.deck, c.item))
+    active = [c for c in weak if not c.suspended and c.retrievability is not None]
+    lowest = sorted(active, key=lambda c: (c.retrievability, c.deck, c.item))[:WEAK_CARDS]
+    return WeakCards(tuple(leeches), tuple(lowest))
+
+
+def _weak(row: CardRow, state: CardState, now: datetime, parameters: tuple[float, ...]) -> WeakCard:
+    odds = scheduler.retrievability(state, now, Settings(parameters=parameters))
+    return WeakCard(row.deck, row.item, state.lapses, odds, state.due, row.suspended)
+
+
+# ---- exams and time ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExamTrend:
+    """A deck's exams: the latest, the best, and the percents of the last `EXAM_TREND` attempts, oldest first."""
+
+    deck: str
+    attempts: int
+    latest: Attempt
+    best: Attempt
+    recent: tuple[int, ...]
+
+    @property
+    def change(self) -> int | None:
+        """Points gained (or lost) since the attempt before the latest."""
+        return self.recent[-1] - self.recent[-2] if len(self.recent) > 1 else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"deck": self.deck, "attempts": self.attempts, "latest": self.latest.to_dict(),
+                "best": self.best.to_dict(), "trend": list(self.recent), "change": self.change}  # fmt: skip
+
+
+def exam_trends(attempts: Sequence[Attempt]) -> tuple[ExamTrend, ...]:
+    return tuple(
+        ExamTrend(
+            r.deck, r.attempts, r.latest, r.best, tuple(a.percent for a in attempts if a.deck == r.deck)[-EXAM_TREND:]
+        )  # fmt: skip
+        for r in deck_records(attempts)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSpent:
+    """Study time in the window, all time and today; seconds per answer over the answers that were timed."""
+
+    window: DayActivity
+    all_time: DayActivity
+    today: DayActivity
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"window": _time_dict(self.window), "all_time": _time_dict(self.all_time),
+                "today": _time_dict(self.today) | {"correct": self.today.correct}}  # fmt: skip
+
+
+def seconds(days: DayActivity) -> float:
+    return days.ms / 1000
+
+
+def seconds_per_answer(days: DayActivity) -> float | None:
+    return None if not days.timed else days.ms / days.timed / 1000
+
+
+def _time_dict(days: DayActivity) -> dict[str, Any]:
+    per_answer = seconds_per_answer(days)
+    return {"answers": days.answers, "seconds": round(seconds(days), 1),
+            "seconds_per_answer": None if per_answer is None else round(per_answer, 1)}  # fmt: skip
+
+
+def total(days: Iterable[DayActivity], label: date) -> DayActivity:
+    found = list(days)
+    return DayActivity(label, sum(d.answers for d in found), sum(d.correct for d in found),
+                       sum(d.ms for d in found), sum(d.timed for d in found))  # fmt: skip
+
+
+def time_spent(history: Sequence[DayActivity], window: Activity) -> TimeSpent:
+    start, today = window.days[0].day, window.today
+    in_window = total((d for d in history if start <= d.day <= today), today)
+    return TimeSpent(in_window, total(history, today), total((d for d in history if d.day == today), today))
+
+
+# ---- everything -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    deck: str | None
+    now: datetime
+    window_days: int
+    decks: tuple[DeckCounts, ...]
+    activity: Activity
+    forecast: Forecast
+    retention: Retention
+    calibration: Calibration
+    weak: WeakCards
+    exams: tuple[ExamTrend, ...]
+    time: TimeSpent
+
+    @property
+    def cards(self) -> CardCounts:
+        return sum((d.counts for d in self.decks), CardCounts())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "deck": self.deck,
+            "generated_at": to_text(self.now),
+            "study_day": self.activity.today.isoformat(),
+            "window_days": self.window_days,
+            "cards": {"total": self.cards.to_dict(), "decks": [d.to_dict() for d in self.decks]},
+            "activity": self.activity.to_dict(),
+            "forecast": self.forecast.to_dict(),
+            "retention": self.retention.to_dict(),
+            "calibration": self.calibration.to_dict(),
+            "weak_cards": self.weak.to_dict(),
+            "exams": [e.to_dict() for e in self.exams],
+            "time": self.time.to_dict(),
+        }
+
+
+def compute(data: StatsInput) -> Stats:
+    today = study_day(data.now)
+    rows = current_cards(data)
+    window = activity(data.activity, today, data.days)
+    return Stats(
+        deck=data.deck,
+        now=data.now,
+        window_days=data.days,
+        decks=deck_counts(data, rows),
+        activity=window,
+        forecast=forecast(rows, today),
+        retention=retention(data.retention, data.desired_retention),
+        calibration=calibration(data.calibration),
+        weak=weak_cards(rows, data.now, data.parameters),
+        exams=exam_trends(data.attempts),
+        time=time_spent(data.activity, window),
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
