@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 CLOZE_PATTERN = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -140,9 +140,11 @@ class Item:
         return self.card.id
 
 
-@dataclass(frozen=True, slots=True)
-class ItemRef:
-    """An item known by id and tags only: enough to draw an exam before loading the chosen cards."""
+class ItemRef(NamedTuple):
+    """An item known by id and tags only: enough to draw an exam before loading the chosen cards.
+
+    A NamedTuple rather than a dataclass, like `Deletion`: a plain immutable record
+    that costs almost nothing to define at start-up."""
 
     id: str
     tags: tuple[str, ...]
@@ -172,8 +174,7 @@ class Deck:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Deletion:
+class Deletion(NamedTuple):
     """One ``{{...}}`` in a cloze text: ``{{answer}}``, ``{{answer::hint}}``, ``{{c2::answer}}``."""
 
     number: int

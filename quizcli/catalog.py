@@ -13,13 +13,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from quizcli.cards import PARSER_VERSION
 from quizcli.decks import DeckFile
 from quizcli.errors import DeckError, QuizcliError
-from quizcli.store import IndexEntry, Stamp, Store, StoreError
+from quizcli.store import IndexEntry, Stamp, Store
 
 if TYPE_CHECKING:
     from quizcli.exam import ExamSource
@@ -30,7 +29,7 @@ Progress = Callable[[int, int], None]
 
 def open_deck(store: Store, deck_file: DeckFile, on_card: Progress | None = None) -> IndexEntry:
     """The deck's index entry, rebuilt first when the file changed; a deck with errors raises `DeckError`."""
-    stat = _stat(deck_file)
+    stat = stat_deck(deck_file)
     entry = store.index_entry(deck_file.name)
     if entry is None or not is_fresh(entry.stamp, deck_file, stat):
         entry = reindex(store, deck_file, on_card)
@@ -44,7 +43,7 @@ def open_deck(store: Store, deck_file: DeckFile, on_card: Progress | None = None
 def is_stale(store: Store, deck_file: DeckFile) -> bool:
     """Whether opening the deck will have to parse it."""
     entry = store.index_entry(deck_file.name)
-    return entry is None or not is_fresh(entry.stamp, deck_file, _stat(deck_file))
+    return entry is None or not is_fresh(entry.stamp, deck_file, stat_deck(deck_file))
 
 
 def is_fresh(stamp: Stamp, deck_file: DeckFile, stat: os.stat_result) -> bool:
@@ -64,7 +63,7 @@ def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) 
     from quizcli.parser import parse_bytes
 
     indexed_ns = time.time_ns()
-    stat = _stat(deck_file)
+    stat = stat_deck(deck_file)
     raw = _read(deck_file)
     result = parse_bytes(raw, str(deck_file.path), deck_file.name, on_card)
     deck = result.deck
@@ -86,56 +85,11 @@ def exam_source(store: Store, entry: IndexEntry) -> ExamSource:
     return ExamSource(entry.name, entry.title, entry.cards, refs, lambda ids: store.items_by_id(entry.name, ids))
 
 
-@dataclass(frozen=True, slots=True)
-class DeckSummary:
-    """What ``quizcli decks`` shows of one deck."""
-
-    deck_file: DeckFile
-    title: str
-    cards: int
-    items: int
-    errors: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.deck_file.to_dict() | {
-            "title": self.title,
-            "cards": self.cards,
-            "items": self.items,
-            "errors": self.errors,
-        }
-
-
-def summarize(deck_files: list[DeckFile]) -> list[DeckSummary]:
-    """A summary of each deck, from the index (re-indexing changed decks); parsed directly when the
-    progress database cannot be opened, so listing decks works even on a read-only data directory."""
-    try:
-        store = Store.open()
-    except StoreError:
-        return [_parsed_summary(deck_file) for deck_file in deck_files]
-    with store:
-        return [_indexed_summary(store, deck_file) for deck_file in deck_files]
-
-
-def _indexed_summary(store: Store, deck_file: DeckFile) -> DeckSummary:
-    entry = store.index_entry(deck_file.name)
-    if entry is None or not is_fresh(entry.stamp, deck_file, _stat(deck_file)):
-        entry = reindex(store, deck_file)
-    return DeckSummary(deck_file, entry.title, entry.cards, entry.items, entry.errors)
-
-
-def _parsed_summary(deck_file: DeckFile) -> DeckSummary:
-    from quizcli.parser import read_deck
-
-    result = read_deck(deck_file.path, deck_file.name)
-    deck = result.deck
-    return DeckSummary(deck_file, deck.title, len(deck.cards), sum(1 for _ in deck.items()), len(result.errors))
-
-
 def _key(deck_file: DeckFile) -> str:
     return str(deck_file.path.resolve())
 
 
-def _stat(deck_file: DeckFile) -> os.stat_result:
+def stat_deck(deck_file: DeckFile) -> os.stat_result:
     try:
         return deck_file.path.stat()
     except OSError as exc:

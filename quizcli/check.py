@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from quizcli import paths
 from quizcli.decks import DeckFile
-from quizcli.errors import Diagnostic, Severity
+from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.parser import ParseResult, read_deck
 from quizcli.text import plural
 

@@ -104,8 +104,8 @@ def decks_command(as_json: JsonOpt = False) -> None:
 
     Example: quizcli decks --json
     """
-    from quizcli.catalog import summarize
     from quizcli.decks import find_decks
+    from quizcli.listing import summarize
 
     summaries = summarize(find_decks())
     if as_json:

@@ -1,4 +1,4 @@
-"""The one family of errors a user may see, and the located diagnostics decks produce.
+"""The one family of errors a user may see.
 
 Everything a user can cause (a bad deck, an unknown name, an unreadable file)
 raises a `QuizcliError`; the CLI catches it once and prints
@@ -7,39 +7,10 @@ raises a `QuizcliError`; the CLI catches it once and prints
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """One problem in a deck file, located at ``path:line:column`` (1-based)."""
-
-    path: str
-    line: int
-    column: int
-    severity: Severity
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "severity": str(self.severity),
-            "code": self.code,
-            "message": self.message,
-        }
+if TYPE_CHECKING:
+    from quizcli.diagnostics import Diagnostic
 
 
 class QuizcliError(Exception):
@@ -52,6 +23,8 @@ class DeckError(QuizcliError):
     """A deck could not be loaded; carries every problem found, not just the first."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        from quizcli.diagnostics import Severity
+
         self.diagnostics = diagnostics
         errors = [d for d in diagnostics if d.severity is Severity.ERROR]
         shown = "\n".join(str(d) for d in errors)

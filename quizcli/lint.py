@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from quizcli.cards import LETTERS, Card, Kind, normalise_prompt
-from quizcli.errors import Diagnostic, Severity
+from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.parser import ParseResult
 
 LINTS = {

@@ -19,7 +19,8 @@ from pathlib import Path
 import yaml
 
 from quizcli.cards import ID_PATTERN, LETTERS, Card, Deck, Kind, cloze_deletions, derived_id, normalise_prompt
-from quizcli.errors import DeckError, Diagnostic, QuizcliError, Severity
+from quizcli.diagnostics import Diagnostic, Severity
+from quizcli.errors import DeckError, QuizcliError
 
 try:
     from yaml import CSafeLoader as _Loader

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizcli.cards import CLOZE_PATTERN, Card, Deck, Kind, cloze_deletions, derived_id, normalise_prompt
-from quizcli.errors import Severity
+from quizcli.diagnostics import Severity
 from quizcli.interop.aiken import export_aiken, import_aiken
 from quizcli.interop.anki import import_anki
 from quizcli.interop.anki_export import export_anki

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from quizcli.cards import Kind, cloze_answers, cloze_prompt
-from quizcli.errors import DeckError, Severity
+from quizcli.diagnostics import Severity
+from quizcli.errors import DeckError
 from quizcli.parser import load_deck, parse_deck, read_deck
 
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizcli.cards import Kind
-from quizcli.errors import Severity
+from quizcli.diagnostics import Severity
 from quizcli.parser import ALL_CARD_KEYS, DECK_KEYS, parse_deck
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -19,13 +19,13 @@ from rich.panel import Panel
 from rich.text import Text
 
 from quizcli.cards import LETTERS, Card, Deck, Kind, cloze_deletions
-from quizcli.errors import Diagnostic, Severity
 from quizcli.text import plural
 
 if TYPE_CHECKING:
-    from quizcli.catalog import DeckSummary
+    from quizcli.diagnostics import Diagnostic
     from quizcli.interop.exporting import Exported
     from quizcli.interop.importing import Imported
+    from quizcli.listing import DeckSummary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -182,7 +182,7 @@ def _cloze_text(text: str) -> Text:
 
 def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:
     for d in diagnostics:
-        style = "red" if d.severity is Severity.ERROR else "yellow"
+        style = "red" if d.severity == "error" else "yellow"
         console.print(
             Text.assemble(
                 (inert(f"{d.path}:{d.line}:{d.column}: "), "bold"),

@@ -1,0 +1,55 @@
+"""``quizcli decks``: a summary of every deck, from the index where it is fresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from quizcli.catalog import is_fresh, reindex, stat_deck
+from quizcli.decks import DeckFile
+from quizcli.store import Store, StoreError
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSummary:
+    """What ``quizcli decks`` shows of one deck."""
+
+    deck_file: DeckFile
+    title: str
+    cards: int
+    items: int
+    errors: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.deck_file.to_dict() | {
+            "title": self.title,
+            "cards": self.cards,
+            "items": self.items,
+            "errors": self.errors,
+        }
+
+
+def summarize(deck_files: list[DeckFile]) -> list[DeckSummary]:
+    """A summary of each deck, from the index (re-indexing changed decks); parsed directly when the
+    progress database cannot be opened, so listing decks works even on a read-only data directory."""
+    try:
+        store = Store.open()
+    except StoreError:
+        return [_parsed_summary(deck_file) for deck_file in deck_files]
+    with store:
+        return [_indexed_summary(store, deck_file) for deck_file in deck_files]
+
+
+def _indexed_summary(store: Store, deck_file: DeckFile) -> DeckSummary:
+    entry = store.index_entry(deck_file.name)
+    if entry is None or not is_fresh(entry.stamp, deck_file, stat_deck(deck_file)):
+        entry = reindex(store, deck_file)
+    return DeckSummary(deck_file, entry.title, entry.cards, entry.items, entry.errors)
+
+
+def _parsed_summary(deck_file: DeckFile) -> DeckSummary:
+    from quizcli.parser import read_deck
+
+    result = read_deck(deck_file.path, deck_file.name)
+    deck = result.deck
+    return DeckSummary(deck_file, deck.title, len(deck.cards), sum(1 for _ in deck.items()), len(result.errors))
