@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-CLOZE_PATTERN = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-_CLOZE_NUMBER = re.compile(r"c(\d+)::", re.IGNORECASE)
+# Patterns as text: `re` compiles (and caches) each on first use, so start-up pays only for those it uses.
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+CLOZE_PATTERN = r"\{\{(.*?)\}\}"
+_CLOZE_NUMBER = r"(?i)c(\d+)::"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Bump when parsing rules or the Card fields change: every deck index is then rebuilt.
 PARSER_VERSION = 1
@@ -187,10 +188,10 @@ class Deletion(NamedTuple):
 def cloze_deletions(text: str) -> list[Deletion]:
     """Every deletion in order.  An unnumbered deletion takes its position (the n-th is cn)."""
     deletions = []
-    for position, match in enumerate(CLOZE_PATTERN.finditer(text), start=1):
+    for position, match in enumerate(re.finditer(CLOZE_PATTERN, text, re.DOTALL), start=1):
         body = match.group(1)
         number = position
-        numbered = _CLOZE_NUMBER.match(body)
+        numbered = re.match(_CLOZE_NUMBER, body)
         if numbered:
             number = int(numbered.group(1))
             body = body[numbered.end() :]
@@ -219,6 +220,11 @@ def cloze_prompt(text: str, number: int, blank: str = "[...]") -> str:
 
 def cloze_answers(text: str, number: int) -> list[str]:
     return [d.answer for d in cloze_deletions(text) if d.number == number]
+
+
+def valid_id(text: str) -> bool:
+    """Letters, digits, ``-``, ``_`` and ``.``, starting with a letter or digit: no ``:`` (kept for item ids)."""
+    return re.fullmatch(ID_PATTERN, text) is not None
 
 
 def normalise_prompt(text: str) -> str:

@@ -27,7 +27,7 @@ from quizcli import paths
 from quizcli.errors import QuizcliError
 from quizcli.scheduler import Settings
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_DURATION = r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$"
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 KEYS = (
     "desired_retention",
@@ -133,7 +133,7 @@ def parse_duration(value: Any) -> int:
     """``"10m"``, ``"1h"``, ``"1d"``, ``"30s"`` or a number of seconds, as whole seconds."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
-    match = _DURATION.match(str(value))
+    match = re.match(_DURATION, str(value))
     if not match or float(match.group(1)) <= 0:
         raise ValueError(f"a step must be a duration like '1m', '10m', '1h' or '1d', got {value!r}")
     return round(float(match.group(1)) * _UNIT_SECONDS[match.group(2)])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from quizcli.cards import LETTERS, Item, Kind, cloze_answers, cloze_prompt
 
-_ANSWER_PARTS = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]")
+_ANSWER_PARTS = r"\d+(?:[.,]\d+)*|[^\W_]"  # compiled on first use
 TRUE_WORDS = {"t", "true", "y", "yes"}
 FALSE_WORDS = {"f", "false", "n", "no"}
 
@@ -134,7 +134,7 @@ def parse_truth(response: str) -> bool | None:
 def normalise_answer(text: str) -> str:
     """Case, spacing and punctuation removed; a decimal point between digits is kept (3.10 is not 310)."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(part.replace(",", ".") for part in _ANSWER_PARTS.findall(folded))
+    return "".join(part.replace(",", ".") for part in re.findall(_ANSWER_PARTS, folded))
 
 
 def match_text(response: str, answers: tuple[str, ...]) -> Verdict:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from quizcli.cards import ID_PATTERN, LETTERS, Card, Deck, Kind, cloze_deletions, derived_id, normalise_prompt
+from quizcli.cards import LETTERS, Card, Deck, Kind, cloze_deletions, derived_id, normalise_prompt, valid_id
 from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.errors import DeckError, QuizcliError
 
@@ -411,7 +411,7 @@ def _with_id(card: Card, fields: Fields, node: yaml.Node, rep: _Reporter) -> Car
         return replace(card, id=card_id, explicit_id=False)
     id_node = fields["id"][1]
     explicit = _scalar_text(id_node)
-    if explicit is None or not ID_PATTERN.fullmatch(explicit):
+    if explicit is None or not valid_id(explicit):
         rep.error(id_node, "E112", "id must be letters, digits, '-', '_' or '.', starting with a letter or digit")
         return None
     return replace(card, id=explicit)

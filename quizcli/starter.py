@@ -8,10 +8,11 @@ import shlex
 import subprocess
 from pathlib import Path
 
+from quizcli.cards import ID_PATTERN
 from quizcli.errors import QuizcliError
 from quizcli.interop.files import write_new
 
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+NAME = re.compile(ID_PATTERN)
 
 TEMPLATE = """\
 {modeline}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable
 from dataclasses import replace
@@ -128,7 +129,7 @@ def signature(card: Card) -> dict[str, Any]:
     data = card.to_dict()
     if card.kind is Kind.CLOZE:
         data["cloze"] = (
-            CLOZE_PATTERN.sub("{{}}", card.prompt),
+            re.sub(CLOZE_PATTERN, "{{}}", card.prompt, flags=re.DOTALL),
             [(d.number, d.answer) for d in cloze_deletions(card.prompt)],
         )
     return data

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from quizcli.cards import ID_PATTERN, Card, Kind, derived_id
+from quizcli.cards import Card, Kind, derived_id, valid_id
 from quizcli.interop.html_text import HTML_HINT, html_to_markdown
 from quizcli.interop.model import ImportResult, Skipped, build_result
 
@@ -161,7 +161,7 @@ def _field(value: str, html: bool | None) -> str:
 
 def _card_id(guid: str, first_field: str) -> str:
     """The guid when it is a valid id (as quizcli's own exports are), else an id derived from it or the text."""
-    if ID_PATTERN.fullmatch(guid):
+    if valid_id(guid):
         return guid
     return derived_id(guid or first_field)
 

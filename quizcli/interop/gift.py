@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from quizcli.cards import ID_PATTERN, Card, Kind, derived_id
+from quizcli.cards import Card, Kind, derived_id, valid_id
 from quizcli.interop.html_text import html_to_markdown
 from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
 
@@ -138,7 +138,7 @@ def _comment_values(comments: tuple[str, ...], key: str) -> tuple[str, ...]:
 def _card_id(block: _Block, title: str, question_text: str) -> str:
     """``// [id:x]``, else the ``::title::`` when it is a valid id, else one derived from the title or text."""
     for candidate in (*_comment_values(block.comments, "id"), title):
-        if ID_PATTERN.fullmatch(candidate):
+        if valid_id(candidate):
             return candidate
     return derived_id(title or render(question_text.replace(_SLOT, BLANK), "moodle"))
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from quizcli.cards import ID_PATTERN, LETTERS, Card, Deck, Kind, derived_id
+from quizcli.cards import LETTERS, Card, Deck, Kind, derived_id, valid_id
 from quizcli.interop.model import ImportFormatError, ImportResult, Skipped, build_result, line_of
 
 
@@ -90,7 +90,7 @@ def _choice_fields(item: dict[str, Any]) -> dict[str, Any]:
 
 def _id(item: dict[str, Any], prompt: str) -> str:
     card_id = item.get("id")
-    return card_id if isinstance(card_id, str) and ID_PATTERN.fullmatch(card_id) else derived_id(prompt)
+    return card_id if isinstance(card_id, str) and valid_id(card_id) else derived_id(prompt)
 
 
 def _text(item: dict[str, Any], key: str, default: str | None = None) -> str:

@@ -112,7 +112,7 @@ def _cloze_problem(text: str) -> str | None:
     deletions = cloze_deletions(text)
     if not deletions or any(not d.answer for d in deletions):
         return "a cloze text needs a non-empty {{...}} deletion"
-    leftover = CLOZE_PATTERN.sub("", text)
+    leftover = re.sub(CLOZE_PATTERN, "", text, flags=re.DOTALL)
     if "{{" in leftover or "}}" in leftover:
         return "a cloze text with an unbalanced '{{' or '}}'"
     return None
