@@ -19,7 +19,7 @@ from typing import Any
 
 from quizcli import scheduler
 from quizcli.clock import DAY_ROLLOVER_HOUR, day_start, to_text
-from quizcli.exam import Attempt, deck_records
+from quizcli.history import Attempt, deck_records
 from quizcli.scheduler import LEECH_LAPSES, CardState, Settings, State
 
 HISTORY_DAYS = 84  # the heatmap's 12 weeks, and the window for calibration and time

@@ -27,8 +27,9 @@ from quizcli.errors import QuizcliError
 from quizcli.scheduler import MATURE_DAYS, CardState, Rating, Review, Settings, State
 
 if TYPE_CHECKING:  # exam and statistics types load only for the commands that use them
-    from quizcli.exam import Attempt, Result
     from quizcli.fitting import Fit
+    from quizcli.history import Attempt
+    from quizcli.marking import Result
     from quizcli.stats import CalibrationRow, CardRow, DayActivity, Tally
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -659,7 +660,7 @@ def _state_from_row(row: tuple[Any, ...]) -> CardState:
 
 
 def _attempt_from_row(row: tuple[Any, ...]) -> Attempt:
-    from quizcli.exam import Attempt
+    from quizcli.history import Attempt
 
     exam_id, deck, started, ms, score, total, percent, pass_mark, passed, seed, tag, timed_out = row
     return Attempt(exam_id, deck, from_text(started), ms / 1000, score, total, percent, pass_mark, bool(passed), seed,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from quizcli import catalog, exam, scheduler
+from quizcli import catalog, exam, marking, scheduler
 from quizcli.cards import LETTERS, Deck, Kind
 from quizcli.decks import DeckFile, Source
 from quizcli.grading import Question
@@ -102,7 +102,7 @@ def sit_quiz(store: Store, learner: Learner, deck: Deck, when: datetime) -> None
         for q in planned.questions
     )
     sitting = exam.Sitting(responses, frozenset(), exam.Ending.SUBMITTED, learner.rng.uniform(150, 400))
-    store.record_exam(exam.mark(planned, sitting, when))
+    store.record_exam(marking.mark(planned, sitting, when))
 
 
 def simulate(home: Path, seed: int) -> None:

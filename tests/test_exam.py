@@ -8,20 +8,18 @@ import pytest
 
 from quizcli.cards import Deck
 from quizcli.exam import (
-    Attempt,
     Deadline,
     Ending,
     ExamError,
     ExamOptions,
     Sheet,
-    deck_records,
     exam_pool,
-    mark,
-    percent,
     plan_exam,
     retry_pool,
     toggle_letter,
 )
+from quizcli.history import Attempt, deck_records
+from quizcli.marking import mark, percent
 from quizcli.parser import load_deck, parse_deck
 
 from conftest import LONG_CONTEXT

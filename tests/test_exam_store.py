@@ -9,7 +9,8 @@ from pathlib import Path
 
 from test_exam import mixed
 
-from quizcli.exam import Ending, ExamOptions, Result, Sheet, mark, plan_exam
+from quizcli.exam import Ending, ExamOptions, Sheet, plan_exam
+from quizcli.marking import Result, mark
 from quizcli.store import MIGRATIONS, Store
 
 T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)

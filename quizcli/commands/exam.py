@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizcli import catalog, clock, exam, ui
+from quizcli import catalog, clock, exam, history, marking, ui
 from quizcli.decks import DECK_SUFFIXES, resolve_deck
 from quizcli.store import Store
 from quizcli.text import dump_json
@@ -40,7 +40,7 @@ def take_exam(request: ExamRequest) -> int:
         if sitting.ending is exam.Ending.ABANDONED:
             print("quizcli: exam abandoned; nothing was recorded", file=sys.stderr)
             return ABANDONED
-        result = exam.mark(planned, sitting, started_at)
+        result = marking.mark(planned, sitting, started_at)
         attempt = store.record_exam(result)
     if request.as_json:
         sys.stdout.write(dump_json(result.to_dict() | {"attempt": attempt}))
@@ -68,7 +68,7 @@ def show_history(deck: str | None, as_json: bool) -> None:
     name = Path(deck).stem if deck is not None and deck.endswith(DECK_SUFFIXES) else deck
     with Store.open() as store:
         attempts = store.exam_attempts(name)
-    records = exam.deck_records(attempts)
+    records = history.deck_records(attempts)
     if as_json:
         sys.stdout.write(
             dump_json({"attempts": [a.to_dict() for a in attempts], "decks": [r.to_dict() for r in records]})

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console as Console  # re-exported for type hints outside the ui package
-from rich.console import Group, RenderableType
+from rich.console import ConsoleOptions, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
@@ -85,6 +85,21 @@ def _inline(text: str) -> Text:
 
 def plain(text: str, style: str = "") -> Text:
     return Text(inert(text), style=style)
+
+
+class Hanging:
+    """A label and a text that wraps under itself, not under the label: an option line such as
+    `` ✓ B) Attention spreads thin ...``.  Lighter than a table grid, which costs more to import
+    than the rest of a question screen."""
+
+    def __init__(self, label: Text, body: Text) -> None:
+        self.label, self.body = label, body
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        indent = Text(" " * self.label.cell_len)
+        width = max(1, options.max_width - self.label.cell_len)
+        for number, line in enumerate(self.body.wrap(console, width)):
+            yield (self.label if number == 0 else indent) + line
 
 
 def print_deck_list(console: Console, rows: Sequence[DeckSummary]) -> None:

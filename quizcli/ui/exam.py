@@ -22,30 +22,24 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from quizcli.cards import LETTERS, Kind
-from quizcli.exam import (
-    Attempt,
-    Deadline,
-    DeckRecord,
-    Ending,
-    Exam,
-    Outcome,
-    Result,
-    Sheet,
-    Sitting,
-    TagScore,
-    toggle_letter,
-)
+from quizcli.exam import Deadline, Ending, Exam, Sheet, Sitting, toggle_letter
 from quizcli.grading import Question
 from quizcli.terminal import ENTER, Input, cbreak, discard_typeahead, open_input
 from quizcli.text import plural
-from quizcli.ui import markdown, plain
+from quizcli.ui import Hanging, markdown, plain
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from quizcli.history import Attempt, DeckRecord
+    from quizcli.marking import Outcome, Result, TagScore
 
 _NAVIGATION = "p/← back · n/→ next · s skip · m flag · x submit · Ctrl-C pause"
 
@@ -331,15 +325,13 @@ def question_body(question: Question, response: str | None) -> Group:
     return Group(*parts)
 
 
-def _options(options: Sequence[tuple[str, str, bool]], multiple: bool = False) -> Table:
-    """One row per (key, text, chosen), long texts wrapping under themselves rather than under the key."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column()
+def _options(options: Sequence[tuple[str, str, bool]], multiple: bool = False) -> Group:
+    """One line per (key, text, chosen), long texts wrapping under themselves rather than under the key."""
+    lines = []
     for key, text, chosen in options:
         mark = ("[x]" if chosen else "[ ]") if multiple else ("●" if chosen else "○")
-        grid.add_row(Text(f" {mark} {key})"), plain(text, "bold" if chosen else ""))
-    return grid
+        lines.append(Hanging(Text(f" {mark} {key}) "), plain(text, "bold" if chosen else "")))
+    return Group(*lines)
 
 
 def format_duration(seconds: float) -> str:
@@ -384,6 +376,8 @@ def _facts(result: Result) -> str:
 
 
 def _tag_table(tags: Sequence[TagScore]) -> Table:
+    from rich.table import Table  # the results screens only: questions are drawn without tables
+
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("tag")
     table.add_column("score", justify="right")
@@ -396,6 +390,8 @@ def _tag_table(tags: Sequence[TagScore]) -> Table:
 def review_panel(outcome: Outcome) -> Panel:
     given = outcome.given()
     verdict = "skipped" if given is None else "almost (counted wrong)" if outcome.verdict.almost else "wrong"
+    from rich.table import Table
+
     answers = Table.grid(padding=(0, 1))
     answers.add_column(style="bold", no_wrap=True)
     answers.add_column()
@@ -417,6 +413,8 @@ def print_history(console: Console, attempts: Sequence[Attempt], records: Sequen
     if not attempts:
         console.print("No exams taken yet. Start one with: quizcli exam DECK")
         return
+    from rich.table import Table
+
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     for column in ("date", "deck", "score", "%", "result", "time", "tag"):
         right = column in ("score", "%", "time")

@@ -29,7 +29,7 @@ from quizcli.scheduler import Rating, format_interval
 from quizcli.session import Result, Session, Summary
 from quizcli.terminal import ENTER, Input
 from quizcli.text import plural
-from quizcli.ui import inert, markdown, plain
+from quizcli.ui import Hanging, inert, markdown, plain
 
 COMMANDS = {"u": "undo", "s": "suspend", "b": "bury", "q": "quit"}
 RATING_NAMES = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good", Rating.EASY: "Easy"}
@@ -308,20 +308,16 @@ def _choice_footer(question: Question, free: set[str]) -> str:
 
 
 def _option_lines(question: Question, chosen: set[int], reveal: bool = False) -> list[RenderableType]:
-    """The options as a grid, so long options wrap under their own text, not under the letter."""
-    from rich.table import Table  # only choice cards need it: imported when one is shown
-
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column()
+    """One line per option; a long option wraps under its own text, not under the letter."""
+    lines: list[RenderableType] = []
     right = {pos for pos, index in enumerate(question.order) if index in question.item.card.correct}
     for pos, option in enumerate(question.options):
         mark, style = ("[x]" if pos in chosen else "[ ]"), ""
         if reveal:
             mark = "✓" if pos in right else ("✗" if pos in chosen else " ")
             style = "green" if pos in right else ("red" if pos in chosen else "")
-        grid.add_row(Text(f" {mark} {LETTERS[pos]})"), Text(inert(option), style=style))
-    return [grid]
+        lines.append(Hanging(Text(f" {mark} {LETTERS[pos]}) "), plain(option, style)))
+    return lines
 
 
 def print_summary(console: Console, summary: Summary, now: datetime) -> None:

@@ -1,0 +1,179 @@
+"""Marking a sitting: each question 1 or 0, the percent, the score per tag.  Pure.
+
+A select-all question scores only when exactly the right options are chosen; a
+typed or cloze "almost" is wrong.  The percent is rounded half up to a whole
+number, and that shown number is what the pass mark is compared with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from quizcli.cards import LETTERS, Kind
+from quizcli.clock import to_text
+from quizcli.exam import Ending, Exam, ExamOptions, Sitting
+from quizcli.grading import Question, Verdict, grade, parse_letters
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One marked question; ``response`` is None when it was left blank."""
+
+    number: int
+    question: Question
+    response: str | None
+    verdict: Verdict
+    flagged: bool = False
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict.correct
+
+    @property
+    def skipped(self) -> bool:
+        return self.response is None
+
+    def given(self) -> str | None:
+        """The answer as the user should see it again: letters with their option text, or the text typed."""
+        return None if self.response is None else describe_response(self.question, self.response)
+
+    def expected(self) -> str:
+        return self.question.expected()
+
+    def to_dict(self) -> dict[str, Any]:
+        item = self.question.item
+        return {
+            "number": self.number,
+            "item": item.id,
+            "kind": str(item.card.kind),
+            "tags": list(item.card.tags),
+            "question": self.question.prompt,
+            "answer": self.given(),
+            "expected": self.expected(),
+            "correct": self.correct,
+            "almost": self.verdict.almost,
+            "skipped": self.skipped,
+            "flagged": self.flagged,
+        }
+
+
+def describe_response(question: Question, response: str) -> str:
+    """``"B"`` -> ``"B) Attention spreads thin..."``; anything that is not an option, or not a choice, as typed."""
+    if question.kind is not Kind.CHOICE:
+        return response
+    shown = parse_letters(response, len(question.options))
+    if shown is None:
+        return response
+    return ", ".join(f"{LETTERS[pos]}) {question.options[pos]}" for pos in sorted(shown))
+
+
+def percent(score: int, total: int) -> int:
+    """A whole percent, rounded half up: 5/8 (62.5%) is 63."""
+    return (200 * score + total) // (2 * total) if total else 0
+
+
+@dataclass(frozen=True, slots=True)
+class TagScore:
+    tag: str
+    score: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.score, self.total)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tag": self.tag, "score": self.score, "total": self.total, "percent": self.percent}
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A marked exam, as shown on the final screen, printed by ``--json`` and saved in the store."""
+
+    deck: str
+    title: str
+    outcomes: tuple[Outcome, ...]
+    options: ExamOptions
+    started_at: datetime
+    seconds: float
+    timed_out: bool = False
+    tags: tuple[TagScore, ...] = ()
+
+    @property
+    def score(self) -> int:
+        return sum(outcome.correct for outcome in self.outcomes)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def percent(self) -> int:
+        return percent(self.score, self.total)
+
+    @property
+    def passed(self) -> bool:
+        return self.percent >= self.options.pass_mark
+
+    @property
+    def finished_at(self) -> datetime:
+        return self.started_at + timedelta(seconds=self.seconds)
+
+    def mistakes(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if not outcome.correct]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "deck": self.deck,
+            "title": self.title,
+            "score": self.score,
+            "total": self.total,
+            "percent": self.percent,
+            "pass_mark": self.options.pass_mark,
+            "passed": self.passed,
+            "started_at": to_text(self.started_at),
+            "finished_at": to_text(self.finished_at),
+            "duration_seconds": round(self.seconds, 3),
+            "timed_out": self.timed_out,
+            "time_limit_seconds": self.options.time_limit,
+            "seed": self.options.seed,
+            "tag": self.options.tag,
+            "shuffle": self.options.shuffle,
+            "questions": [outcome.to_dict() for outcome in self.outcomes],
+            "tags": [tag.to_dict() for tag in self.tags],
+        }
+
+
+def mark(exam: Exam, sitting: Sitting, started_at: datetime) -> Result:
+    """Mark every question of a sitting; a blank answer is wrong."""
+    outcomes = tuple(
+        Outcome(number, question, response, _verdict(question, response), number - 1 in sitting.flagged)
+        for number, (question, response) in enumerate(zip(exam.questions, sitting.responses, strict=True), start=1)
+    )
+    return Result(
+        deck=exam.deck.name,
+        title=exam.deck.title,
+        outcomes=outcomes,
+        options=exam.options,
+        started_at=started_at,
+        seconds=sitting.seconds,
+        timed_out=sitting.ending is Ending.TIMED_OUT,
+        tags=tuple(tag_scores(outcomes, exam.deck.tag_order)),
+    )
+
+
+def _verdict(question: Question, response: str | None) -> Verdict:
+    return Verdict(False) if response is None else grade(question, response)
+
+
+def tag_scores(outcomes: Sequence[Outcome], order: Iterable[str]) -> list[TagScore]:
+    """Score per tag, in ``order``.  A tag every question has (the deck's own, the ``--tag``) only repeats the total."""
+    scores = []
+    for tag in order:
+        tagged = [outcome for outcome in outcomes if tag in outcome.question.item.card.tags]
+        if tagged and len(tagged) < len(outcomes):
+            scores.append(TagScore(tag, sum(outcome.correct for outcome in tagged), len(tagged)))
+    return scores
