@@ -29,10 +29,7 @@ Progress = Callable[[int, int], None]
 
 def open_deck(store: Store, deck_file: DeckFile, on_card: Progress | None = None) -> IndexEntry:
     """The deck's index entry, rebuilt first when the file changed; a deck with errors raises `DeckError`."""
-    stat = stat_deck(deck_file)
-    entry = store.index_entry(deck_file.name)
-    if entry is None or not is_fresh(entry.stamp, deck_file, stat):
-        entry = reindex(store, deck_file, on_card)
+    entry = fresh_entry(store, deck_file) or reindex(store, deck_file, on_card)
     if entry.errors:
         from quizcli.parser import read_deck
 
@@ -42,20 +39,32 @@ def open_deck(store: Store, deck_file: DeckFile, on_card: Progress | None = None
 
 def is_stale(store: Store, deck_file: DeckFile) -> bool:
     """Whether opening the deck will have to parse it."""
+    return fresh_entry(store, deck_file) is None
+
+
+def fresh_entry(store: Store, deck_file: DeckFile) -> IndexEntry | None:
+    """The deck's index entry while it still describes the file; None when the file must be parsed again.
+
+    In the racy window the content decides.  Once the content has been checked
+    at a moment past the window, the entry is re-stamped with that moment: any
+    later edit gets a newer mtime, so the next runs need not read the file.
+    """
     entry = store.index_entry(deck_file.name)
-    return entry is None or not is_fresh(entry.stamp, deck_file, stat_deck(deck_file))
-
-
-def is_fresh(stamp: Stamp, deck_file: DeckFile, stat: os.stat_result) -> bool:
-    same = (stamp.path, stamp.size, stamp.mtime_ns, stamp.parser) == (
-        _key(deck_file),
-        stat.st_size,
-        stat.st_mtime_ns,
-        PARSER_VERSION,
-    )
-    if same and stat.st_mtime_ns >= stamp.indexed_ns - RACY_WINDOW_NS:
-        return _digest(_read(deck_file)) == stamp.digest
-    return same
+    if entry is None:
+        return None
+    stat, stamp = stat_deck(deck_file), entry.stamp
+    if (stamp.path, stamp.size, stamp.mtime_ns, stamp.parser) != (
+        _key(deck_file), stat.st_size, stat.st_mtime_ns, PARSER_VERSION
+    ):  # fmt: skip
+        return None
+    if stat.st_mtime_ns < stamp.indexed_ns - RACY_WINDOW_NS:
+        return entry
+    if _digest(_read(deck_file)) != stamp.digest:
+        return None
+    checked_ns = time.time_ns()
+    if checked_ns - RACY_WINDOW_NS > stat.st_mtime_ns:
+        store.restamp_index(deck_file.name, checked_ns)
+    return entry
 
 
 def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) -> IndexEntry:

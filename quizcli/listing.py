@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from quizcli.catalog import is_fresh, reindex, stat_deck
+from quizcli.catalog import fresh_entry, reindex
 from quizcli.decks import DeckFile
 from quizcli.store import Store, StoreError
 
@@ -41,9 +41,7 @@ def summarize(deck_files: list[DeckFile]) -> list[DeckSummary]:
 
 
 def _indexed_summary(store: Store, deck_file: DeckFile) -> DeckSummary:
-    entry = store.index_entry(deck_file.name)
-    if entry is None or not is_fresh(entry.stamp, deck_file, stat_deck(deck_file)):
-        entry = reindex(store, deck_file)
+    entry = fresh_entry(store, deck_file) or reindex(store, deck_file)
     return DeckSummary(deck_file, entry.title, entry.cards, entry.items, entry.errors)
 
 

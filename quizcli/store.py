@@ -421,6 +421,11 @@ class Store:
             )  # fmt: skip
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def restamp_index(self, deck: str, indexed_ns: int) -> None:
+        """Record that the deck file's content was found unchanged at ``indexed_ns``."""
+        with self._write(f"the index of {deck}") as db:
+            db.execute("UPDATE deck_index SET indexed_ns = ? WHERE deck = ?", (indexed_ns, deck))
+
     def deck_tags(self, deck: str) -> list[str]:
         rows = self._db.execute("SELECT DISTINCT tags FROM deck_items WHERE deck = ?", (deck,))
         return sorted({tag for (tags,) in rows for tag in tags.split()})

@@ -129,3 +129,18 @@ def _now():  # type: ignore[no-untyped-def]
     from quizcli.clock import now
 
     return now()
+
+
+def test_a_racy_entry_is_checked_once_then_trusted(
+    store: Store, deck: DeckFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog.open_deck(store, deck)  # indexed in the same instant the file was written: racy
+    later = catalog.time.time_ns() + 5_000_000_000
+    monkeypatch.setattr(catalog.time, "time_ns", lambda: later)
+    reads: list[Path] = []
+    real_read = catalog._read
+    monkeypatch.setattr(catalog, "_read", lambda deck_file: reads.append(deck_file.path) or real_read(deck_file))
+    catalog.open_deck(store, deck)  # content compared, past the window: re-stamped
+    catalog.open_deck(store, deck)  # trusted on its stamp
+    assert reads == [deck.path]
+    assert store.index_entry("mine").stamp.indexed_ns == later  # type: ignore[union-attr]
