@@ -20,28 +20,13 @@ from rich.text import Text
 
 from quizcli.cards import LETTERS, Card, Deck, Kind, cloze_deletions
 from quizcli.errors import Diagnostic, Severity
+from quizcli.text import inert as inert  # re-exported: the ui modules import it from here
 from quizcli.text import plural
 
 if TYPE_CHECKING:
     from quizcli.catalog import DeckSummary
     from quizcli.interop.exporting import Exported
     from quizcli.interop.importing import Imported
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def inert(text: str) -> str:
-    """Text with terminal control characters made visible (``\\x1b`` -> ``^[``), newlines and tabs kept."""
-    return _CONTROL.sub(lambda m: _caret(m.group()), text)
-
-
-def _caret(char: str) -> str:
-    code = ord(char)
-    if code < 0x20:
-        return "^" + chr(code + 0x40)
-    if code == 0x7F:
-        return "^?"
-    return f"<U+{code:04X}>"
 
 
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
