@@ -39,9 +39,9 @@ _BLOCK_MARKDOWN = re.compile(r"^\s{0,3}(#|>|[-+*]\s|\d+[.)]\s|```|~~~|\|)|^ {4}|
 _INLINE_MARKDOWN = re.compile(
     r"\\(?P<escaped>[\\`*_{}\[\]()#+\-.!])"
     r"|`(?P<code>[^`]+)`"
-    r"|(?P<b>\*\*|(?<!\w)__)(?P<bold>\S(?:.*?\S)?)(?P=b)"
-    r"|(?P<i>\*|(?<!\w)_)(?P<italic>\S(?:.*?\S)?)(?P=i)(?!\w)"
-)
+    r"|(?P<b>\*\*|(?<!\w)__)(?P<bold>\S(?:.{0,100}?\S)?)(?P=b)"
+    r"|(?P<i>\*|(?<!\w)_)(?P<italic>\S(?:.{0,100}?\S)?)(?P=i)(?!\w)"
+)  # spans of at most 100 characters: an unbounded one makes a line of unclosed '**' take quadratic time
 _INLINE_STYLES = {"code": "bold cyan", "bold": "bold", "italic": "italic"}
 
 
