@@ -119,7 +119,6 @@ def test_repair_keeps_every_readable_review_and_rebuilds_the_states(quizcli_home
         states = {row[0]: row[1:] for row in db.execute("SELECT item, * FROM cards")}
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert salvaged == readable and len(salvaged) > 0.5 * len(ids)
-    print(f"{len(ids)} reviews, {len(salvaged)} salvaged")
     with Store.open(path) as store:
         for deck, item in store.logged_items():
             assert replay(store.item_log(deck, item), item_seed(deck, item)) == store.state(deck, item)
