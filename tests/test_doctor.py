@@ -8,13 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_store import T0, answer
 from typer.testing import CliRunner
 
 from quizcli import backups
 from quizcli.cli import app
 from quizcli.scheduler import Rating, item_seed, replay
 from quizcli.store import SCHEMA_VERSION, Store
+
+from test_store import T0, answer
 
 runner = CliRunner()
 DECK = "title: Flash\ncards:\n" + "".join(

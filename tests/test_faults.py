@@ -119,9 +119,9 @@ def test_a_failed_save_mid_session_says_so_and_keeps_what_was_saved(
 
 def test_a_full_disk_fails_one_answer_cleanly(tmp_path: Path) -> None:
     """SQLITE_FULL (a page limit standing in for a full disk): the answer fails whole, earlier ones stay."""
-    from test_store import answer
-
     from quizcli.scheduler import Rating
+
+    from test_store import answer
 
     with Store.open(tmp_path / "p.db") as store:
         pages = store._db.execute("PRAGMA page_count").fetchone()[0]

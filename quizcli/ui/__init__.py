@@ -49,12 +49,23 @@ def markdown(text: str) -> RenderableType:
     """Card text as Markdown.  Plain text and inline emphasis are drawn directly; only block-level
     Markdown (code blocks, lists, tables...) loads Rich's full renderer, which costs more to import
     than the rest of a study screen."""
-    safe = inert(text)
+    safe = _first_lines(inert(text))
     if _BLOCK_MARKDOWN.search(safe):
         from rich.markdown import Markdown
 
         return Markdown(safe)
     return _inline(safe)
+
+
+MAX_SHOWN_LINES = 400  # Rich lays out some 30,000 lines a second: a card of a million would hang the screen
+
+
+def _first_lines(text: str) -> str:
+    lines = text.split("\n", MAX_SHOWN_LINES)
+    if len(lines) <= MAX_SHOWN_LINES:
+        return text
+    hidden = lines[-1].count("\n") + 1
+    return "\n".join(lines[:-1]) + f"\n… ({hidden:,} more lines not shown; see the deck file)"
 
 
 def _inline(text: str) -> Text:
