@@ -220,3 +220,27 @@ def test_a_full_file_system_mid_session_loses_only_the_unsaved_answer(deck: Path
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         logged = db.execute("SELECT count(*) FROM reviews").fetchone()[0]
     assert logged == 1 + max(shown) > 2  # the first run's answer, then every answer whose next card was shown
+
+
+def test_a_deck_edited_during_a_session_changes_nothing_until_the_next_run(deck: Path, quizcli_home: Path) -> None:
+    """Cards removed and ids changed mid-session (and the index rebuilt by another command meanwhile)."""
+    import sys
+
+    env = dict(os.environ, QUIZCLI_HOME=str(quizcli_home))
+    quizcli = str(Path(sys.executable).with_name("quizcli"))
+    child = subprocess.Popen([quizcli, "study", str(deck), "--new", "3"], env=env, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.write("\n3\n")
+    child.stdin.flush()
+    while "done 1" not in child.stdout.readline():
+        pass
+    deck.write_text("title: Flash\ncards:\n  - {id: renamed, front: 'New front', back: 'New back'}\n", encoding="utf-8")
+    other = subprocess.run([quizcli, "study", str(deck)], env=env, input="", capture_output=True, text=True)
+    assert other.returncode == 0 and "New front" in other.stdout  # the index now holds the edited deck
+    output, _ = child.communicate("\n3\n\n3\n", timeout=30)
+    assert child.returncode == 0 and "Front 2" in output and "Studied 3 cards" in output
+    with sqlite3.connect(quizcli_home / "progress.db") as db:
+        assert [r[0] for r in db.execute("SELECT item FROM reviews ORDER BY id")] == ["c0", "c1", "c2"]
+    status, output = study(deck, *FLASH)
+    assert status == 0 and "New front" in output and "Front 0" not in output

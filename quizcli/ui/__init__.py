@@ -57,15 +57,17 @@ def markdown(text: str) -> RenderableType:
     return _inline(safe)
 
 
-MAX_SHOWN_LINES = 400  # Rich lays out some 30,000 lines a second: a card of a million would hang the screen
+# Rich lays out some 30,000 lines a second: a card of a million lines (or of a megabyte of tabs)
+# would hang the screen, so card text is shown up to these bounds, with a note of what was cut.
+MAX_SHOWN_LINES = 400
+MAX_SHOWN_CHARS = 20_000
 
 
 def _first_lines(text: str) -> str:
-    lines = text.split("\n", MAX_SHOWN_LINES)
-    if len(lines) <= MAX_SHOWN_LINES:
+    shown = "\n".join(text[:MAX_SHOWN_CHARS].split("\n", MAX_SHOWN_LINES)[:MAX_SHOWN_LINES])
+    if len(shown) == len(text):
         return text
-    hidden = lines[-1].count("\n") + 1
-    return "\n".join(lines[:-1]) + f"\n… ({hidden:,} more lines not shown; see the deck file)"
+    return f"{shown}\n… ({len(text) - len(shown):,} more characters not shown; see the deck file)"
 
 
 def _inline(text: str) -> Text:
