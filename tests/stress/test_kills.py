@@ -107,21 +107,33 @@ def study_lines(rng: random.Random, answers: int) -> str:
     return "".join(f"\n{rng.choice('1234')}\n" for _ in range(answers))
 
 
-def kill_study_by_pipe(home: Path, day: int, rng: random.Random, tally: Tally) -> None:
-    """Answers written ahead into the pipe, which stays open, so the process is always alive to kill."""
-    before = review_count(home)
-    args = [QUIZCLI, "study", str(home / "kill.yaml"), "--ahead", "--new", "100", "--limit", "100000"]
-    child = subprocess.Popen(args, env=environment(home, day), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+def run_and_kill(args: list[str], env: dict[str, str], feed: str, end_input: bool, delay: float) -> tuple[bool, str]:
+    """Start quizcli on a pipe, write ``feed`` (then end the input, or keep it open), SIGKILL it after ``delay``.
+
+    Returns whether it was still running when killed, and everything it printed.
+    """
+    child = subprocess.Popen([QUIZCLI, *args], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT)  # fmt: skip
     assert child.stdin is not None and child.stdout is not None
-    child.stdin.write(study_lines(rng, 80).encode())
+    child.stdin.write(feed.encode())
     child.stdin.flush()
-    time.sleep(rng.uniform(0.0, 0.45))
+    if end_input:
+        child.stdin.close()
+    time.sleep(delay)
     killed = child.poll() is None
     child.kill()
     output = child.stdout.read().decode("utf-8", "replace")
     child.wait()
-    child.stdin.close()
+    if not end_input:
+        child.stdin.close()
+    return killed, output
+
+
+def kill_study_by_pipe(home: Path, day: int, rng: random.Random, tally: Tally) -> None:
+    """Answers written ahead into the pipe, which stays open, so the process is always alive to kill."""
+    before = review_count(home)
+    args = ["study", str(home / "kill.yaml"), "--ahead", "--new", "100", "--limit", "100000"]
+    killed, output = run_and_kill(args, environment(home, day), study_lines(rng, 80), False, rng.uniform(0.0, 0.45))
     settle(home, before, output, killed, tally, f"seed {SEED}, study day {day}")
 
 
@@ -157,17 +169,9 @@ def kill_exam(home: Path, day: int, rng: random.Random, tally: Tally) -> None:
     """Answer every question and submit (end of input), killed at a random moment, often mid-save."""
     with sqlite3.connect(home / "progress.db") as db:
         exams_before = db.execute("SELECT count(*) FROM exams").fetchone()[0]
-    args = [QUIZCLI, "exam", str(home / "exam.yaml"), "--seed", str(day), "--no-shuffle"]
-    child = subprocess.Popen(args, env=environment(home, day), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT)  # fmt: skip
-    assert child.stdin is not None and child.stdout is not None
-    child.stdin.write("".join(f"{rng.choice('ABC')}\n" for _ in range(12)).encode())
-    child.stdin.close()
-    time.sleep(rng.uniform(0.0, 0.3))
-    killed = child.poll() is None
-    child.kill()
-    output = child.stdout.read().decode("utf-8", "replace")
-    child.wait()
+    args = ["exam", str(home / "exam.yaml"), "--seed", str(day), "--no-shuffle"]
+    answers = "".join(f"{rng.choice('ABC')}\n" for _ in range(12))
+    killed, output = run_and_kill(args, environment(home, day), answers, True, rng.uniform(0.0, 0.3))
     context = f"seed {SEED}, exam day {day}"
     assert "Traceback" not in output, f"{context}\n{output}"
     with sqlite3.connect(home / "progress.db") as db:
