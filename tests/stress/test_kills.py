@@ -38,7 +38,7 @@ QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
 SEED = int(os.environ.get("QUIZCLI_STRESS_SEED") or random.SystemRandom().randrange(2**32))
 START = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 FLASHCARDS = "title: Kill Deck\ncards:\n" + "".join(
-    f"  - {{id: card-{n}, front: 'Front {n}', back: 'Back {n}'}}\n" for n in range(24)
+    f"  - {{id: card-{n}, front: 'Front {n}', back: 'Back {n}'}}\n" for n in range(100)
 )
 EXAM_DECK = "title: Exam Deck\ncards:\n" + "".join(
     f"  - {{id: q{n}, question: 'Pick {n}', choices: [one, two, three], answer: {'ABC'[n % 3]}}}\n" for n in range(12)
