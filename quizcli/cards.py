@@ -188,7 +188,10 @@ class Deletion(NamedTuple):
 def cloze_deletions(text: str) -> list[Deletion]:
     """Every deletion in order.  An unnumbered deletion takes its position (the n-th is cn)."""
     deletions = []
-    for position, match in enumerate(re.finditer(CLOZE_PATTERN, text, re.DOTALL), start=1):
+    # Only up to the last '}}': past it an unclosed '{{' can match nothing, and searching there
+    # from every '{{' would take time quadratic in the text's length.
+    closable = text[: text.rfind("}}") + 2] if "}}" in text else ""
+    for position, match in enumerate(re.finditer(CLOZE_PATTERN, closable, re.DOTALL), start=1):
         body = match.group(1)
         number = position
         numbered = re.match(_CLOZE_NUMBER, body)
@@ -198,6 +201,12 @@ def cloze_deletions(text: str) -> list[Deletion]:
         answer, _, hint = body.partition("::")
         deletions.append(Deletion(number, answer.strip(), hint.strip(), match.start(), match.end()))
     return deletions
+
+
+def outside_deletions(text: str, deletions: list[Deletion]) -> str:
+    """The text with every deletion cut out (where a stray '{{' or '}}' would show)."""
+    bounds = [0, *(edge for d in deletions for edge in (d.start, d.end)), len(text)]
+    return "".join(text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2))
 
 
 def cloze_numbers(text: str) -> list[int]:

@@ -32,6 +32,7 @@ HELP_ORDER = (
     "export",
     "schema",
     "reset",
+    "doctor",
 )
 
 
@@ -46,7 +47,9 @@ class QuizcliGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except QuizcliError as error:
-            print(f"quizcli: error: {error}", file=sys.stderr)
+            from quizcli.text import inert  # messages quote deck text and file names
+
+            print(f"quizcli: error: {inert(str(error))}", file=sys.stderr)
             raise typer.Exit(error.exit_code) from None
 
 
@@ -78,6 +81,15 @@ def _print_json(data: object) -> None:
     from quizcli.text import dump_json
 
     sys.stdout.write(dump_json(data))
+
+
+def _write_out(text: str) -> None:
+    """Data for standard output (an export, an imported deck): exact into a pipe or file, inert on a terminal."""
+    if sys.stdout.isatty():
+        from quizcli.text import inert
+
+        text = inert(text)
+    sys.stdout.write(text)
 
 
 def _version(value: bool) -> None:
@@ -242,7 +254,7 @@ def import_command(
     if output is not None:
         write_new(output, imported.yaml, force)
     else:
-        sys.stdout.write(imported.yaml)
+        _write_out(imported.yaml)
     ui.print_import_report(ui.make_console(stderr=output is None), str(file), imported, output)
     if imported.result.skipped:
         raise typer.Exit(1)
@@ -270,7 +282,7 @@ def export_command(
     if output is not None:
         write_new(output, exported.text, force)
     else:
-        sys.stdout.write(exported.text)
+        _write_out(exported.text)
     ui.print_export_report(ui.make_console(stderr=output is None), exported, output)
     if exported.left:
         raise typer.Exit(1)
@@ -315,13 +327,14 @@ def reset_command(
     """
     from quizcli.decks import resolve_deck
     from quizcli.store import Store
+    from quizcli.text import inert
 
     name = resolve_deck(deck).name
-    if not yes and not typer.confirm(f"Forget all progress on '{name}'?"):
+    if not yes and not typer.confirm(f"Forget all progress on '{inert(name)}'?"):
         raise typer.Exit(1)
     with Store.open() as store:
         removed = store.reset(name)
-    print(f"Forgot {removed} answers on '{name}'.")
+    print(f"Forgot {removed} answers on '{inert(name)}'.")
 
 
 # ---- exam and history ----
@@ -459,6 +472,46 @@ def optimize_command(
         forget(deck, as_json)
     else:
         optimize(deck, as_json)
+
+
+@app.command("doctor")
+def doctor_command(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Salvage a damaged database into a fresh one (the old one is kept).")
+    ] = False,
+    restore: Annotated[
+        str | None, typer.Option("--restore", metavar="DATE", help="Restore the backup of this date (YYYY-MM-DD).")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before restoring.")] = False,
+) -> None:
+    """Check the progress database, list its daily backups, salvage it or restore a backup.
+
+    Exits 1 when the database is damaged.  Nothing is ever deleted: a repaired or replaced
+    database is renamed with a timestamp beside the new one.
+    Example: quizcli doctor --repair
+    """
+    from quizcli import doctor
+
+    if repair and restore is not None:
+        raise typer.BadParameter("give --repair or --restore, not both")
+    if restore is not None:
+        backup = doctor.find_backup(restore)
+        if not yes and not typer.confirm(f"Replace the progress database with the backup of {backup.day}?"):
+            raise typer.Exit(1)
+        _print_lines(doctor.restore(backup))
+    elif repair:
+        _print_lines(doctor.repair().lines())
+    else:
+        report = doctor.check()
+        _print_lines(report.lines())
+        if not report.sound:
+            raise typer.Exit(1)
+
+
+def _print_lines(lines: list[str]) -> None:
+    from quizcli.text import inert
+
+    print("\n".join(inert(line) for line in lines))
 
 
 def main() -> None:

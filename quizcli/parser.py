@@ -15,10 +15,21 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from quizcli.cards import LETTERS, Card, Deck, Kind, cloze_deletions, derived_id, normalise_prompt, valid_id
+from quizcli.cards import (
+    LETTERS,
+    Card,
+    Deck,
+    Kind,
+    cloze_deletions,
+    derived_id,
+    normalise_prompt,
+    outside_deletions,
+    valid_id,
+)
 from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.errors import DeckError, QuizcliError
 
@@ -27,7 +38,12 @@ try:
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+# Limits on what a deck file may make quizcli do (docs/reliability.md gives the measurements).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 1000  # nesting levels; libyaml stops there by itself, and the alias scan below does too
+MAX_ALIASES = 10_000  # '*name' references in one file
+MAX_EXPANDED = MAX_FILE_BYTES  # characters plus nodes once every alias is expanded: no bigger than a file may be
+MAX_CARDS = 200_000
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
@@ -70,7 +86,7 @@ class _Reporter:
         """Record a problem at a 1-based line and column."""
         self.diagnostics.append(Diagnostic(self.path, line, column, severity, code, message))
 
-    def at_mark(self, mark: yaml.Mark | None, code: str, message: str) -> None:
+    def at_mark(self, mark: Any, code: str, message: str) -> None:
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         self.at(line, column, code, message)
 
@@ -160,9 +176,16 @@ def _parse(text: str, path: str, name: str, on_card: ProgressCallback | None) ->
     reporter = _Reporter(path)
     empty = Deck(name, path, name)
     try:
+        if "&" in text:  # no '&', no anchor, so no alias: the scan costs a quarter of a parse, skipped when it can be
+            _check_aliases(text)
         root = yaml.compose(text, Loader=_Loader)
+    except _LimitError as exc:
+        reporter.at_mark(exc.mark, "E100", str(exc))
+        return ParseResult(empty, reporter.diagnostics)
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:
+            problem += f" (at most {MAX_DEPTH} levels; a deck needs 4)"
         reporter.at_mark(exc.problem_mark or exc.context_mark, "E100", f"YAML syntax: {problem}")
         return ParseResult(empty, reporter.diagnostics)
     except (yaml.YAMLError, RecursionError) as exc:
@@ -173,6 +196,53 @@ def _parse(text: str, path: str, name: str, on_card: ProgressCallback | None) ->
         return ParseResult(empty, reporter.diagnostics)
     deck = _deck(root, reporter, name, path, on_card) or empty
     return ParseResult(deck, reporter.diagnostics)
+
+
+class _LimitError(Exception):
+    """The document would exceed one of the limits above."""
+
+    def __init__(self, message: str, mark: Any) -> None:  # libyaml's marks are not yaml.Mark, but alike
+        super().__init__(message)
+        self.mark = mark
+
+
+def _check_aliases(text: str) -> None:
+    """Refuse alias bombs ("billion laughs") before any node is built, from the event stream alone.
+
+    Each event adds its size to a running total (a scalar its length plus one, a collection
+    one), and an alias adds the size its anchor stood for, so the total is the size of the
+    document with every alias written out; nesting is counted on the way.
+    """
+    sizes: dict[str, int] = {}
+    open_anchors: list[tuple[str | None, int]] = []
+    expanded = aliases = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if event.anchor not in sizes:
+                raise _LimitError(f"alias '*{event.anchor}' refers to a node that contains it", event.start_mark)
+            expanded += sizes[event.anchor]
+        elif isinstance(event, yaml.ScalarEvent):
+            expanded += len(event.value) + 1
+            if event.anchor is not None:
+                sizes[event.anchor] = len(event.value) + 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            open_anchors.append((event.anchor, expanded))
+            expanded += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, start = open_anchors.pop()
+            if anchor is not None:
+                sizes[anchor] = expanded - start
+        _within_limits(len(open_anchors), aliases, expanded, event.start_mark)
+
+
+def _within_limits(depth: int, aliases: int, expanded: int, mark: Any) -> None:
+    if depth > MAX_DEPTH:
+        raise _LimitError(f"nested deeper than {MAX_DEPTH} levels (a deck needs 4)", mark)
+    if aliases > MAX_ALIASES:
+        raise _LimitError(f"more than {MAX_ALIASES:,} aliases ('*name'); write the text out instead", mark)
+    if expanded > MAX_EXPANDED:
+        raise _LimitError(f"aliases expand the deck beyond {MAX_EXPANDED // 2**20} MiB (an alias bomb?)", mark)
 
 
 def _deck(root: yaml.Node, rep: _Reporter, name: str, path: str, on_card: ProgressCallback | None) -> Deck | None:
@@ -196,6 +266,9 @@ def _deck(root: yaml.Node, rep: _Reporter, name: str, path: str, on_card: Progre
         return Deck(name, path, title, description, tags)
     if not card_nodes:
         rep.warning(cards_node, "W202", "deck has no cards")
+    if len(card_nodes) > MAX_CARDS:
+        rep.error(cards_node, "E100", f"{len(card_nodes):,} cards: a deck holds at most {MAX_CARDS:,}; split it")
+        return Deck(name, path, title, description, tags)
     parsed = []
     for number, node in enumerate(card_nodes, start=1):
         card = _card(node, rep, tags)
@@ -395,9 +468,7 @@ def _valid_cloze(text: str, node: yaml.Node, rep: _Reporter) -> bool:
     if any(not d.answer for d in deletions):
         rep.error(node, "E109", "cloze deletion is empty: write the hidden text inside {{...}}")
         return False
-    leftover = text
-    for deletion in reversed(deletions):
-        leftover = leftover[: deletion.start] + leftover[deletion.end :]
+    leftover = outside_deletions(text, deletions)
     if "{{" in leftover or "}}" in leftover:
         rep.error(node, "E109", "cloze text has an unbalanced '{{' or '}}'")
         return False

@@ -177,6 +177,11 @@ def retrievability(state: CardState, when: datetime, settings: Settings) -> floa
     return float(_scheduler(settings).get_card_retrievability(_to_fsrs(state), when))
 
 
+def item_seed(deck: str, item: str) -> str:
+    """The seed of an item's interval fuzz: the same for the live schedule and a replay of its log."""
+    return f"{deck}/{item}"
+
+
 def replay(reviews: Iterable[Review], seed: str) -> CardState | None:
     """Rebuild an item's state from its log, in order; None when it has no reviews."""
     state: CardState | None = None

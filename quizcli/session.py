@@ -145,14 +145,18 @@ class Session:
         return scheduler.preview(self._state(item), self.clock(), self.options.settings, self._seed(item))
 
     def answer(self, item: Item, rating: Rating, correct: bool, duration_ms: int | None = None) -> Result:
-        """Record the answer durably, then move the item to where it belongs next."""
-        now, before = self.clock(), self._state(item)
-        settings = self.options.settings
-        after = None if self.options.cram else scheduler.review(before, rating, now, settings, self._seed(item))
-        odds = scheduler.retrievability(before, now, settings)
-        review_id = self.store.record(
-            Answer(self.deck.name, item.id, rating, now, before, after, settings, odds, duration_ms)
-        )
+        """Record the answer durably, then move the item to where it belongs next.
+
+        Another session may have answered the item meanwhile: the store then has the answer
+        recomputed from the state it holds, so the log always replays to the stored state.
+        """
+        now = self.clock()
+
+        def draft(before: CardState | None) -> Answer:
+            return self._draft(item, rating, now, before or scheduler.new_card(now), duration_ms)
+
+        review_id, saved = self.store.record_review(draft(self._state(item)), draft)
+        before, after = saved.before, saved.after
         self._remove(item)
         self._place(item, after, rating)
         self._shown.setdefault(item.card.id, set()).add(item.id)
@@ -162,6 +166,12 @@ class Session:
         if result.leech and self.options.leech_action is LeechAction.SUSPEND:
             self.suspend(item)
         return result
+
+    def _draft(self, item: Item, rating: Rating, now: datetime, before: CardState, duration_ms: int | None) -> Answer:
+        settings = self.options.settings
+        after = None if self.options.cram else scheduler.review(before, rating, now, settings, self._seed(item))
+        odds = scheduler.retrievability(before, now, settings)
+        return Answer(self.deck.name, item.id, rating, now, before, after, settings, odds, duration_ms)
 
     def _place(self, item: Item, after: CardState | None, rating: Rating) -> None:
         if after is None:  # cram: Again comes back at the end of the queue
@@ -213,7 +223,7 @@ class Session:
             self._pending.remove(item)
 
     def _seed(self, item: Item) -> str:
-        return f"{self.deck.name}/{item.id}"
+        return scheduler.item_seed(self.deck.name, item.id)
 
     # ---- the end -------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -150,6 +150,18 @@ class StoreError(QuizcliError):
     """The progress database could not be opened, read or written."""
 
 
+class DamagedError(StoreError):
+    """The progress database file is not a sound SQLite database; it is left untouched."""
+
+
+class NewerSchemaError(StoreError):
+    """The progress database was written by a newer quizcli."""
+
+
+DOCTOR_HINT = "run 'quizcli doctor' to check it and 'quizcli doctor --repair' to salvage it"
+_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     """One answer to record.  ``after`` is None for practice (cram) answers, which leave the schedule alone."""
@@ -167,6 +179,9 @@ class Answer:
     @property
     def kind(self) -> str:
         return "practice" if self.after is None else "review"
+
+
+Rebase = Callable[[CardState | None], Answer]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +219,160 @@ class IndexEntry:
     errors: int
 
 
+@dataclass(frozen=True, slots=True)
+class Health:
+    """What a read-only look at a progress database found: ``problem`` is None when SQLite finds it sound."""
+
+    problem: str | None
+    schema: int | None
+    counts: dict[str, int | None]
+
+    @property
+    def newer(self) -> bool:
+        return self.schema is not None and self.schema > SCHEMA_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class Salvaged:
+    """What a repair got back from one table: rows saved, rows read but unusable, and whether every row read."""
+
+    saved: int
+    rejected: int
+    complete: bool
+
+
+# The user's own tables, salvaged row by row by a repair (card states and the deck index are rebuilt):
+# table -> (key columns, every column), in an order that satisfies the foreign keys.
+_SALVAGE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "settings": (("id",), ("id", "json")),
+    "reviews": (("id",), ("id", "deck", "item", "reviewed_at", "rating", "kind", "state_before", "elapsed_days",
+                          "retrievability", "duration_ms", "settings_id", "scheduled_days")),
+    "flags": (("deck", "item"), ("deck", "item", "suspended", "buried_until")),
+    "exams": (("id",), ("id", "deck", "started_at", "finished_at", "duration_ms", "score", "total", "percent",
+                        "pass_mark", "passed", "seed", "tag", "shuffled", "time_limit_s", "timed_out")),
+    "exam_answers": (("exam", "number"), ("exam", "number", "item", "kind", "given", "expected", "correct",
+                                          "almost", "flagged")),
+    "fitted_parameters": (("deck",), ("deck", "parameters", "reviews", "loss_before", "loss_after", "fitted_at")),
+}  # fmt: skip
+# Not salvaged: `cards` (replayed from the log) and the deck index (rebuilt from the deck files).
+_PROBE_LIMIT = 100_000  # rowids tried one by one past a damaged stretch whose end is unknown
+Row = tuple[Any, ...]
+
+
+def examine(path: Path) -> Health:
+    """SQLite's full ``integrity_check``, the schema version and row counts, read-only: the file is never written."""
+    try:
+        db = _open_read_only(path)
+    except sqlite3.Error as exc:
+        return Health(str(exc), None, {})
+    with closing(db):
+        try:
+            schema = int(db.execute("PRAGMA user_version").fetchone()[0])
+            complaints = [str(row[0]) for row in db.execute("PRAGMA integrity_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            return Health(str(exc), None, {})
+        problem = None if complaints == ["ok"] else " ".join(" ".join(complaints).split())
+        return Health(problem, schema, {table: _count_rows(db, table) for table in _SALVAGE})
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a (sound) database file page by page with the online backup API, never writing ``source``."""
+    try:
+        with closing(_open_read_only(source)) as db, closing(sqlite3.connect(target)) as copy:
+            db.backup(copy)
+    except sqlite3.Error as exc:
+        raise StoreError(f"could not copy {source} to {target}: {_reason(exc)}") from exc
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise sqlite3.OperationalError(f"no database file at {path}")
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+
+
+def _count_rows(db: sqlite3.Connection, table: str) -> int | None:
+    try:
+        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _read_rows(db: sqlite3.Connection, table: str) -> tuple[list[Row], bool]:
+    """Every readable row in key order, and whether nothing was in the way.
+
+    Reads forward until a damaged page stops it, then backward from the end, then tries
+    each rowid in the gap between, one by one, so only the rows on damaged pages are lost.
+    """
+    keys, _ = _SALVAGE[table]
+    forward, complete = _scan(db, table, descending=False)
+    if complete:
+        return forward, True
+    backward, _ = _scan(db, table, descending=True)
+    rows = {row[: len(keys)]: row for row in forward + backward}
+    if keys == ("id",):
+        low = forward[-1][0] if forward else 0
+        high = backward[-1][0] if backward else low + _PROBE_LIMIT
+        rows.update((row[:1], row) for row in _probe(db, table, low, high))
+    return [rows[key] for key in sorted(rows)], False
+
+
+def _scan(db: sqlite3.Connection, table: str, descending: bool) -> tuple[list[Row], bool]:
+    """Rows in key order (or reversed) until the first unreadable one; True when the end was reached."""
+    keys, columns = _SALVAGE[table]
+    order = ", ".join(f"{key} DESC" if descending else key for key in keys)
+    after = f"WHERE ({', '.join(keys)}) {'<' if descending else '>'} ({', '.join('?' * len(keys))})"
+    rows: list[Row] = []
+    chunk = 256
+    while True:
+        sql = f"SELECT {', '.join(columns)} FROM {table} {after if rows else ''} ORDER BY {order} LIMIT {chunk}"
+        try:
+            found = db.execute(sql, rows[-1][: len(keys)] if rows else ()).fetchall()
+        except sqlite3.DatabaseError:
+            if chunk == 1:
+                return rows, False
+            chunk = 1  # retry row by row, to keep the rows before the damage
+            continue
+        if not found:
+            return rows, True
+        rows += found
+
+
+def _probe(db: sqlite3.Connection, table: str, low: int, high: int) -> Iterator[Row]:
+    columns = ", ".join(_SALVAGE[table][1])
+    for rowid in range(low + 1, high):
+        try:
+            row = db.execute(f"SELECT {columns} FROM {table} WHERE id = ?", (rowid,)).fetchone()
+        except sqlite3.DatabaseError:
+            continue
+        if row is not None:
+            yield row
+
+
+def _insert_rows(db: sqlite3.Connection, table: str, rows: list[Row]) -> int:
+    """Insert the rows that still make sense (valid values, foreign keys present); returns how many."""
+    columns = _SALVAGE[table][1]
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    saved = 0
+    for row in rows:
+        try:
+            _check_row(table, row)
+            db.execute(sql, row)
+        except (sqlite3.IntegrityError, ValueError, TypeError, KeyError):
+            continue
+        saved += 1
+    return saved
+
+
+def _check_row(table: str, row: Row) -> None:
+    """Raise for values a damaged page may hold that the rest of quizcli could not read back."""
+    if table == "settings":
+        Settings.from_json(row[1])
+    elif table == "reviews":
+        if not (isinstance(row[1], str) and isinstance(row[2], str)):
+            raise TypeError("deck and item must be text")
+        from_text(row[3])
+
+
 class Store:
     """An open progress database.  Use as a context manager, or call `close`."""
 
@@ -222,11 +391,15 @@ class Store:
             raise StoreError(f"cannot open the progress database {path}: {_reason(exc)}") from exc
         store = cls(connection, path)
         try:
+            store._validate()
             store._configure()
             store._migrate()
         except sqlite3.Error as exc:
             connection.close()
-            raise StoreError(f"cannot use the progress database {path}: {_reason(exc)}") from exc
+            raise _open_error(path, exc) from exc
+        except StoreError:
+            connection.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -238,8 +411,12 @@ class Store:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
-    def _configure(self) -> None:
+    def _validate(self) -> None:
+        """Read the header and schema before anything is written, so a damaged file is refused untouched."""
         self._db.execute("PRAGMA busy_timeout = 30000")
+        self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+    def _configure(self) -> None:
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = FULL")
         self._db.execute("PRAGMA foreign_keys = ON")
@@ -247,9 +424,9 @@ class Store:
     def _migrate(self) -> None:
         version = self.schema_version()
         if version > SCHEMA_VERSION:
-            raise StoreError(
+            raise NewerSchemaError(
                 f"{self.path} was written by a newer quizcli (schema {version}, this one knows {SCHEMA_VERSION}); "
-                "upgrade quizcli"
+                "upgrade quizcli (it was left untouched; 'quizcli doctor' lists the backups)"
             )
         for number in range(version + 1, SCHEMA_VERSION + 1):
             self._apply(number)
@@ -290,11 +467,58 @@ class Store:
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
 
+    # ---- health and backups (see quizcli.doctor and quizcli.backups) ------------------------
+
+    def quick_check(self) -> str | None:
+        """None when SQLite's ``quick_check`` finds the file sound, else its first complaint."""
+        try:
+            first = self._db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            return _reason(exc)
+        return None if first == "ok" else " ".join(str(first).split())  # SQLite's report spans lines
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the whole database (SQLite's online backup API), written to ``target``."""
+        try:
+            with closing(sqlite3.connect(target)) as copy:
+                self._db.backup(copy)
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not back up the progress database to {target}: {_reason(exc)}") from exc
+
+    def salvage_from(self, damaged: Path) -> dict[str, Salvaged]:
+        """Copy every readable row of a damaged database's own tables into this (new, empty) one."""
+        with closing(_open_read_only(damaged)) as source:
+            found = {table: _read_rows(source, table) for table in _SALVAGE}
+        with self._write("the salvaged rows") as db:
+            saved = {table: _insert_rows(db, table, rows) for table, (rows, _) in found.items()}
+        return {table: Salvaged(saved[table], len(rows) - saved[table], ok) for table, (rows, ok) in found.items()}
+
+    def logged_items(self) -> list[tuple[str, str]]:
+        """Every (deck, item) with a scheduling review in the log."""
+        return list(self._db.execute("SELECT DISTINCT deck, item FROM reviews WHERE kind = 'review'"))
+
+    def put_states(self, states: Iterable[tuple[str, str, CardState]]) -> None:
+        """Replace the derived card states (rebuilt from the log by the caller) in one transaction."""
+        with self._write("the rebuilt card states") as db:
+            db.execute("DELETE FROM cards")
+            for deck, item, state in states:
+                _put_state(db, deck, item, state)
+
     # ---- reviews and states ---------------------------------------------------------------
 
     def record(self, answer: Answer) -> int:
         """Append an answer to the log and, for a review, update the item's state, atomically."""
+        return self.record_review(answer)[0]
+
+    def record_review(self, answer: Answer, rebase: Rebase | None = None) -> tuple[int, Answer]:
+        """`record`, but when another process changed the item's state since ``answer.before`` was read,
+        ``rebase(current state)`` recomputes the answer inside the same transaction, so the log always
+        replays to the stored state.  Returns the review id and the answer as saved."""
         with self._write("the last answer") as db:
+            if rebase is not None and answer.after is not None:
+                current = _get_state(db, answer.deck, answer.item)
+                if current != answer.before and not (current is None and answer.before.state is State.NEW):
+                    answer = rebase(current)
             settings_id = self._settings_id(db, answer.settings)
             before = answer.before
             elapsed = None if before.last_review is None else (answer.when - before.last_review).total_seconds() / 86400
@@ -307,7 +531,7 @@ class Store:
             )  # fmt: skip
             if answer.after is not None:
                 _put_state(db, answer.deck, answer.item, answer.after)
-            return int(cursor.lastrowid or 0)
+            return int(cursor.lastrowid or 0), answer
 
     def undo(self, review_id: int, deck: str, item: str, restored: CardState | None) -> None:
         """Remove a logged answer and put back the state the log now implies (None: the item is new again)."""
@@ -332,10 +556,7 @@ class Store:
         return {row[0]: _state_from_row(row[1:]) for row in rows}
 
     def state(self, deck: str, item: str) -> CardState | None:
-        row = self._db.execute(
-            f"SELECT {_STATE_COLUMNS} FROM cards WHERE deck = ? AND item = ?", (deck, item)
-        ).fetchone()
-        return None if row is None else _state_from_row(row)
+        return _get_state(self._db, deck, item)
 
     def answered_since(self, deck: str, since: datetime) -> tuple[int, int]:
         """(new items introduced, reviews of seen items) since ``since``, for the daily limits."""
@@ -642,6 +863,11 @@ def _item(item_id: str, card_id: str, data: str) -> Item:
     return Item(card, item_id[len(card_id) + 1 :])
 
 
+def _get_state(db: sqlite3.Connection, deck: str, item: str) -> CardState | None:
+    row = db.execute(f"SELECT {_STATE_COLUMNS} FROM cards WHERE deck = ? AND item = ?", (deck, item)).fetchone()
+    return None if row is None else _state_from_row(row)
+
+
 def _put_state(db: sqlite3.Connection, deck: str, item: str, s: CardState) -> None:
     last = None if s.last_review is None else to_text(s.last_review)
     db.execute(
@@ -675,4 +901,16 @@ def _attempt_from_row(row: tuple[Any, ...]) -> Attempt:
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
+    if _is_corrupt(exc):
+        return f"{exc}; {DOCTOR_HINT}"
     return str(exc)
+
+
+def _is_corrupt(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.DatabaseError) and (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _CORRUPT_CODES
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    if _is_corrupt(exc):
+        return DamagedError(f"the progress database {path} is damaged ({exc}) and was left untouched; {DOCTOR_HINT}")
+    return StoreError(f"cannot use the progress database {path}: {_reason(exc)}")

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+# C0 and C1 controls (tab and newline excepted) and the bidirectional overrides and isolates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# What JSON output must still escape besides what ``json`` escapes itself (C0): C1 controls and bidi marks.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 
 def plural(count: int, noun: str) -> str:
     """``1 card``, ``2 cards``."""
@@ -12,4 +19,23 @@ def dump_json(data: object) -> str:
     """JSON as quizcli prints it: indented, UTF-8 kept readable, one trailing newline."""
     import json
 
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # the same data, inert on a terminal
+
+
+def inert(text: str) -> str:
+    """Text with terminal control characters made visible (``\\x1b`` -> ``^[``), newlines and tabs kept.
+
+    Deck text, file names and messages quoting them pass through here before reaching a
+    terminal, so a deck cannot move the cursor, retitle the window or reorder a line.
+    """
+    return _CONTROL.sub(lambda m: _caret(m.group()), text)
+
+
+def _caret(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return "^" + chr(code + 0x40)
+    if code == 0x7F:
+        return "^?"
+    return f"<U+{code:04X}>"

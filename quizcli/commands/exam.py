@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizcli import catalog, clock, exam, history, marking, ui
+from quizcli import backups, catalog, clock, exam, history, marking, ui
 from quizcli.decks import DECK_SUFFIXES, resolve_deck
 from quizcli.store import Store
 from quizcli.text import dump_json
@@ -32,7 +32,7 @@ def take_exam(request: ExamRequest) -> int:
     from quizcli.ui.exam import print_result, sit_exam
 
     deck_file = resolve_deck(request.deck)
-    with Store.open() as store:
+    with backups.open_for_session() as store:
         entry = catalog.open_deck(store, deck_file)
         planned = exam.plan_exam(catalog.exam_source(store, entry), _options(request, store, entry.name))
         started_at = clock.now()

@@ -8,7 +8,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from quizcli import catalog, clock
+from quizcli import backups, catalog, clock
 from quizcli.config import load_config, retention
 from quizcli.decks import DeckFile, resolve_deck
 from quizcli.errors import QuizcliError
@@ -43,7 +43,7 @@ def study(request: StudyRequest) -> int:
 
     deck_file = resolve_deck(request.deck)
     console = ui.make_console()
-    with Store.open() as store:
+    with backups.open_for_session() as store:
         deck = open_with_progress(store, deck_file, console)
         session = Session(deck, store, study_options(deck, store, request), clock.now)
         if session.next() is None:

@@ -8,11 +8,13 @@ from quizcli.interop.formats import ImportFormat
 from quizcli.interop.model import ImportFormatError
 
 _ANKI_HEADER = re.compile(r"#(separator|html|tags|columns|notetype|deck|guid|if matches|match scope)[^:\n]*:", re.I)
-_AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*[A-Za-z]\s*$", re.MULTILINE)
-_AIKEN_OPTION = re.compile(r"^\s*[A-Z][).]", re.MULTILINE)
-_LESSON_QUESTION = re.compile(r"^\s*Question\s+\d+\s*[:.)]", re.MULTILINE | re.IGNORECASE)
+# Spaces are matched as [ \t], never \s: a \s* at the start of a line runs on through every following
+# newline, so on a file of blank lines the search would take time quadratic in its length.
+_AIKEN_ANSWER = re.compile(r"^[ \t]*ANSWER[ \t]*:[ \t]*[A-Za-z][ \t\r]*$", re.MULTILINE)
+_AIKEN_OPTION = re.compile(r"^[ \t]*[A-Z][).]", re.MULTILINE)
+_LESSON_QUESTION = re.compile(r"^[ \t]*Question[ \t]+\d+[ \t]*[:.)]", re.MULTILINE | re.IGNORECASE)
 _GIFT_ANSWERS = re.compile(r"(?<![{\\])\{(?!\{)[^{}]*(?<!\\)\}(?!\})")
-_GIFT_MARKERS = re.compile(r"^\s*(::.*::|\$CATEGORY:)", re.MULTILINE)
+_GIFT_MARKERS = re.compile(r"^[ \t]*(::.*::|\$CATEGORY:)", re.MULTILINE)
 
 
 def detect_format(text: str) -> ImportFormat:

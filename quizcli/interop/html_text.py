@@ -6,8 +6,10 @@ import re
 from html.parser import HTMLParser
 
 HTML_HINT = re.compile(
-    r"<(br|b|i|u|p|div|span|img|a|ul|ol|li|strong|em|sub|sup|code|pre|h[1-6])\b[^>]*>|&[a-z]+;|&#\d+;", re.I
-)
+    r"<(br|b|i|u|p|div|span|img|a|ul|ol|li|strong|em|sub|sup|code|pre|h[1-6])\b[^<>]*>|&[a-z]+;|&#\d+;", re.I
+)  # [^<>]: a search from each '<' stops at the next one, so it stays linear in the text
+# A '<' that does not open a complete tag: escaped before parsing, as html.parser takes time quadratic in their number.
+_STRAY_LT = re.compile(r"<(?![/!?]?[A-Za-z][^<>]*>)")
 _INLINE = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`", "tt": "`"}
 _BLOCK = {"p", "div", "ul", "ol", "table", "tr", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
 _SKIP = {"script", "style", "head", "title"}
@@ -65,7 +67,7 @@ class _MarkdownWriter(HTMLParser):
 def html_to_markdown(html: str) -> str:
     """Markup to its Markdown equivalent (bold, italics, code, lists, links, line breaks), the rest as text."""
     writer = _MarkdownWriter()
-    writer.feed(html)
+    writer.feed(_STRAY_LT.sub("&lt;", html))
     writer.close()
     text = "".join(writer.parts).replace("\xa0", " ")
     lines, in_code = [], False

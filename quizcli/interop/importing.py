@@ -8,6 +8,7 @@ from quizcli.interop.detect import detect_format
 from quizcli.interop.formats import ImportFormat
 from quizcli.interop.model import ImportResult
 from quizcli.interop.yaml_writer import deck_yaml
+from quizcli.text import inert  # a YAML comment may hold no control character
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ def import_text(
     result = run_importer(text, chosen, flashcards)
     header = [
         f"yaml-language-server: $schema={schema_ref}",
-        f"Imported by quizcli from {source} ({chosen}); 'source line' comments point into that file.",
+        f"Imported by quizcli from {inert(source)} ({chosen}); 'source line' comments point into that file.",
     ]
     title = result.title or source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return Imported(result, format_name is None, deck_yaml(result.cards, title, header))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from quizcli.cards import CLOZE_PATTERN, LETTERS, Card, Kind, cloze_deletions, normalise_prompt
+from quizcli.cards import LETTERS, Card, Kind, cloze_deletions, normalise_prompt, outside_deletions
 from quizcli.errors import QuizcliError
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -112,7 +112,7 @@ def _cloze_problem(text: str) -> str | None:
     deletions = cloze_deletions(text)
     if not deletions or any(not d.answer for d in deletions):
         return "a cloze text needs a non-empty {{...}} deletion"
-    leftover = re.sub(CLOZE_PATTERN, "", text, flags=re.DOTALL)
+    leftover = outside_deletions(text, deletions)
     if "{{" in leftover or "}}" in leftover:
         return "a cloze text with an unbalanced '{{' or '}}'"
     return None

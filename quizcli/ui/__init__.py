@@ -19,6 +19,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from quizcli.cards import LETTERS, Card, Deck, Kind, cloze_deletions
+from quizcli.text import inert as inert  # re-exported: the ui modules import it from here
 from quizcli.text import plural
 
 if TYPE_CHECKING:
@@ -26,22 +27,6 @@ if TYPE_CHECKING:
     from quizcli.interop.exporting import Exported
     from quizcli.interop.importing import Imported
     from quizcli.listing import DeckSummary
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def inert(text: str) -> str:
-    """Text with terminal control characters made visible (``\\x1b`` -> ``^[``), newlines and tabs kept."""
-    return _CONTROL.sub(lambda m: _caret(m.group()), text)
-
-
-def _caret(char: str) -> str:
-    code = ord(char)
-    if code < 0x20:
-        return "^" + chr(code + 0x40)
-    if code == 0x7F:
-        return "^?"
-    return f"<U+{code:04X}>"
 
 
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
@@ -54,9 +39,9 @@ _BLOCK_MARKDOWN = re.compile(r"^\s{0,3}(#|>|[-+*]\s|\d+[.)]\s|```|~~~|\|)|^ {4}|
 _INLINE_MARKDOWN = re.compile(
     r"\\(?P<escaped>[\\`*_{}\[\]()#+\-.!])"
     r"|`(?P<code>[^`]+)`"
-    r"|(?P<b>\*\*|(?<!\w)__)(?P<bold>\S(?:.*?\S)?)(?P=b)"
-    r"|(?P<i>\*|(?<!\w)_)(?P<italic>\S(?:.*?\S)?)(?P=i)(?!\w)"
-)
+    r"|(?P<b>\*\*|(?<!\w)__)(?P<bold>\S(?:.{0,100}?\S)?)(?P=b)"
+    r"|(?P<i>\*|(?<!\w)_)(?P<italic>\S(?:.{0,100}?\S)?)(?P=i)(?!\w)"
+)  # spans of at most 100 characters: an unbounded one makes a line of unclosed '**' take quadratic time
 _INLINE_STYLES = {"code": "bold cyan", "bold": "bold", "italic": "italic"}
 
 
@@ -64,12 +49,25 @@ def markdown(text: str) -> RenderableType:
     """Card text as Markdown.  Plain text and inline emphasis are drawn directly; only block-level
     Markdown (code blocks, lists, tables...) loads Rich's full renderer, which costs more to import
     than the rest of a study screen."""
-    safe = inert(text)
+    safe = _first_lines(inert(text))
     if _BLOCK_MARKDOWN.search(safe):
         from rich.markdown import Markdown
 
         return Markdown(safe)
     return _inline(safe)
+
+
+# Rich lays out some 30,000 lines a second: a card of a million lines (or of a megabyte of tabs)
+# would hang the screen, so card text is shown up to these bounds, with a note of what was cut.
+MAX_SHOWN_LINES = 400
+MAX_SHOWN_CHARS = 20_000
+
+
+def _first_lines(text: str) -> str:
+    shown = "\n".join(text[:MAX_SHOWN_CHARS].split("\n", MAX_SHOWN_LINES)[:MAX_SHOWN_LINES])
+    if len(shown) == len(text):
+        return text
+    return f"{shown}\n… ({len(text) - len(shown):,} more characters not shown; see the deck file)"
 
 
 def _inline(text: str) -> Text:
