@@ -96,13 +96,23 @@ class KeyInput:
 
 @contextmanager
 def cbreak(fd: int | None = None) -> Iterator[None]:
-    """Keys arrive one at a time without echo; signals (Ctrl-C) still work; restored on exit."""
+    """Keys arrive one at a time without echo; signals (Ctrl-C) still work; restored on exit.
+
+    A program started from a non-interactive shell's background job inherits
+    SIGINT ignored, and Python then never raises KeyboardInterrupt; on the
+    terminal's own screen Ctrl-C must always end the session, so it is
+    restored here for as long as keys are read.
+    """
+    import signal
     import termios
     import tty
 
     fd = sys.stdin.fileno() if fd is None else fd
     saved = termios.tcgetattr(fd)
+    interrupt = signal.getsignal(signal.SIGINT)
     try:
+        if interrupt == signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         tty.setcbreak(fd)
         mode = termios.tcgetattr(fd)
         mode[3] &= ~termios.ECHO
@@ -110,6 +120,7 @@ def cbreak(fd: int | None = None) -> Iterator[None]:
         yield
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        signal.signal(signal.SIGINT, interrupt)
 
 
 @contextmanager

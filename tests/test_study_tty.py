@@ -177,3 +177,16 @@ def test_the_leech_notice_stays_on_the_next_screen(quizcli_home: Path) -> None:
     child.send("q")
     child.expect(r"Leeches: \S*flash")
     assert finish(child) == 0
+
+
+def test_ctrl_c_works_even_when_started_with_sigint_ignored(quizcli_home: Path) -> None:
+    """A background job of a non-interactive shell starts with SIGINT ignored; the study screen still stops on Ctrl-C."""
+    env = dict(os.environ, QUIZCLI_HOME=str(quizcli_home), QUIZCLI_NOW="2026-11-28T10:00:00+00:00", NO_COLOR="1")
+    child = pexpect.spawn(
+        QUIZCLI, ["study", FIXTURE], env=env, dimensions=(24, 80), encoding="utf-8", timeout=15,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
+    child.expect("Capital of France")
+    child.sendintr()
+    child.expect("Session over")
+    assert finish(child) == 130
