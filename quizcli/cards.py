@@ -145,10 +145,15 @@ class ItemRef(NamedTuple):
     """An item known by id and tags only: enough to draw an exam before loading the chosen cards.
 
     A NamedTuple rather than a dataclass, like `Deletion`: a plain immutable record
-    that costs almost nothing to define at start-up."""
+    that costs almost nothing to define at start-up, or to make 100,000 of.  The tags
+    stay as the index keeps them, one string, until they are asked for."""
 
     id: str
-    tags: tuple[str, ...]
+    tag_text: str
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(self.tag_text.split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,7 +72,7 @@ class ExamSource:
 def source_of(deck: Deck) -> ExamSource:
     """The markable items of a parsed deck."""
     items = {item.id: item for item in deck.items() if item.card.kind.auto_graded}
-    pool = tuple(ItemRef(item.id, item.card.tags) for item in items.values())
+    pool = tuple(ItemRef(item.id, " ".join(item.card.tags)) for item in items.values())
     return ExamSource(deck.name, deck.title, len(deck.cards), pool, lambda ids: [items[i] for i in ids])
 
 
