@@ -127,10 +127,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             graded INTEGER NOT NULL,
             tags TEXT NOT NULL,
             data TEXT NOT NULL,
+            seen INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (deck, item)
         ) WITHOUT ROWID""",
         # Covering what exams draw from (id, tags, markable) so a 100,000-card deck is read from the index alone.
         "CREATE INDEX deck_items_order ON deck_items (deck, position, graded, item, tags)",
+        # The study queues: learning items, and reviews due by now, without walking the rest of a big deck.
+        "CREATE INDEX cards_queue ON cards (deck, state, due)",
+        # New items in deck order, without stepping over every item already studied.
+        "CREATE INDEX deck_items_new ON deck_items (deck, seen, position)",
+        # `seen` follows the card states: a state written marks the item seen, a state removed (undo, reset) new.
+        """CREATE TRIGGER cards_seen AFTER INSERT ON cards BEGIN
+            UPDATE deck_items SET seen = 1 WHERE deck = NEW.deck AND item = NEW.item;
+        END""",
+        """CREATE TRIGGER cards_unseen AFTER DELETE ON cards BEGIN
+            UPDATE deck_items SET seen = 0 WHERE deck = OLD.deck AND item = OLD.item;
+        END""",
     ),
     (  # 4: the interval each answered card had (young or mature, for stats); FSRS parameters fitted to the log
         "ALTER TABLE reviews ADD COLUMN scheduled_days REAL",
@@ -635,6 +647,11 @@ class Store:
                 "INSERT INTO deck_items (deck, item, card, position, graded, tags, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 _index_rows(entry.name, cards),
             )
+            db.execute(
+                "UPDATE deck_items SET seen = 1"
+                " WHERE deck = :deck AND item IN (SELECT item FROM cards WHERE deck = :deck)",
+                {"deck": entry.name},
+            )
             st = entry.stamp
             db.execute(
                 "INSERT OR REPLACE INTO deck_index VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -655,9 +672,8 @@ class Store:
     def new_items(self, deck: str, now: datetime, limit: int, tag: str | None) -> list[Item]:
         """Unseen, available items in deck order."""
         rows = self._db.execute(
-            f"SELECT i.item, i.card, i.data FROM deck_items i WHERE i.deck = :deck AND {_AVAILABLE}"
-            " AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.deck = i.deck AND c.item = i.item)"
-            " ORDER BY i.position LIMIT :limit",
+            f"SELECT i.item, i.card, i.data FROM deck_items i INDEXED BY deck_items_new"
+            f" WHERE i.deck = :deck AND i.seen = 0 AND {_AVAILABLE} ORDER BY i.position LIMIT :limit",
             {"deck": deck, "now": to_text(now), "tag": tag, "limit": limit},
         )
         return [_item(*row) for row in rows]
@@ -665,13 +681,18 @@ class Store:
     def scheduled_items(
         self, deck: str, states: tuple[State, ...], now: datetime, due_by: datetime | None, limit: int, tag: str | None
     ) -> list[tuple[Item, CardState]]:
-        """Available items in ``states`` due by ``due_by`` (any time for None), soonest due first."""
-        placeholders = ", ".join(str(int(state)) for state in states)
+        """Available items in ``states`` due by ``due_by`` (any time for None), soonest due first.
+
+        The plan walks the ``cards (deck, due)`` index from the soonest due and stops at
+        ``due_by`` and at ``limit``: the cost follows the items asked for, not the deck.
+        """
+        wanted = ", ".join(str(int(state)) for state in states)
+        due = "" if due_by is None else " AND c.due <= :due"
         rows = self._db.execute(
-            f"SELECT i.item, i.card, i.data, {_STATE_COLUMNS_OF_C} FROM cards c"
-            " JOIN deck_items i ON i.deck = c.deck AND i.item = c.item"
-            f" WHERE c.deck = :deck AND c.state IN ({placeholders}) AND (:due IS NULL OR c.due <= :due)"
-            f" AND {_AVAILABLE} ORDER BY c.due, i.position LIMIT :limit",
+            f"SELECT i.item, i.card, i.data, {_STATE_COLUMNS_OF_C} FROM cards c INDEXED BY cards_queue"
+            " CROSS JOIN deck_items i ON i.deck = c.deck AND i.item = c.item"  # cards first: CROSS fixes the order
+            f" WHERE c.deck = :deck{due} AND c.state IN ({wanted}) AND {_AVAILABLE}"
+            " ORDER BY c.due, i.position LIMIT :limit",
             {"deck": deck, "now": to_text(now), "due": None if due_by is None else to_text(due_by), "tag": tag,
              "limit": limit},
         )  # fmt: skip

@@ -144,3 +144,27 @@ def test_a_racy_entry_is_checked_once_then_trusted(
     catalog.open_deck(store, deck)  # trusted on its stamp
     assert reads == [deck.path]
     assert store.index_entry("mine").stamp.indexed_ns == later  # type: ignore[union-attr]
+
+
+def test_new_items_follow_answers_undo_reset_and_reindexing(store: Store, deck: DeckFile) -> None:
+    from quizcli.scheduler import Rating, Settings, new_card, review
+    from quizcli.store import Answer
+
+    catalog.open_deck(store, deck)
+    now = _now()
+    after = review(new_card(now), Rating.GOOD, now, Settings(), "mine/a")
+    review_id = store.record(Answer("mine", "a", Rating.GOOD, now, new_card(now), after, Settings()))
+
+    def new() -> list[str]:
+        return [item.id for item in store.new_items("mine", now, 10, None)]
+
+    assert new() == ["b"]
+    deck.path.write_text(DECK.format(title="Re-indexed", front="x"))
+    catalog.open_deck(store, deck)
+    assert new() == ["b"]  # a rebuilt index still knows what was studied
+    store.undo(review_id, "mine", "a", None)
+    assert new() == ["a", "b"]
+    store.record(Answer("mine", "b", Rating.GOOD, now, new_card(now), after, Settings()))
+    assert new() == ["a"]
+    store.reset("mine")
+    assert new() == ["a", "b"]
