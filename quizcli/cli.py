@@ -32,6 +32,7 @@ HELP_ORDER = (
     "export",
     "schema",
     "reset",
+    "unsuspend",
     "doctor",
 )
 
@@ -335,6 +336,23 @@ def reset_command(
     with Store.open() as store:
         removed = store.reset(name)
     print(f"Forgot {removed} answers on '{inert(name)}'.")
+
+
+@app.command("unsuspend")
+def unsuspend_command(
+    deck: DeckArg,
+    items: Annotated[
+        list[str] | None, typer.Argument(help="Card ids to bring back (as listed); none: list them.")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Unsuspend every suspended card of the deck.")] = False,
+) -> None:
+    """List a deck's suspended cards (suspended with 's' or as leeches), or bring some back into study.
+
+    Example: quizcli unsuspend long-context typed-position-degradation
+    """
+    from quizcli.commands.suspended import unsuspend
+
+    print("\n".join(unsuspend(deck, items or [], every)))
 
 
 # ---- exam and history ----

@@ -209,3 +209,18 @@ def test_a_bad_leech_action_is_a_clear_error(quizcli_home: Path) -> None:
     (quizcli_home / "config.toml").write_text('[study]\nleech_action = "delete"\n')
     result = study([])
     assert result.exit_code == 1 and 'leech_action must be "suspend" or "tag", got \'delete\'' in result.stderr
+
+
+def test_unsuspend_lists_and_brings_back_suspended_cards(quizcli_home: Path) -> None:
+    study(["s", "b", "B", "s"])  # suspend flash, bury its reverse, answer choice and suspend it
+    listed = runner.invoke(app, ["unsuspend", FIXTURE])
+    assert listed.exit_code == 0
+    assert "2 suspended cards in 'every-kind':\n  choice\n  flash\n" in listed.stdout
+    wrong = runner.invoke(app, ["unsuspend", FIXTURE, "multi"])
+    assert wrong.exit_code == 1 and "not suspended in 'every-kind': multi; suspended: choice, flash" in wrong.stderr
+    one = runner.invoke(app, ["unsuspend", FIXTURE, "flash"])
+    assert one.stdout == "Unsuspended 1 card in 'every-kind': flash.\n"
+    assert "Capital of France?" in study([]).stdout  # back in the queue
+    everything = runner.invoke(app, ["unsuspend", FIXTURE, "--all"])
+    assert everything.stdout == "Unsuspended 1 card in 'every-kind': choice.\n"
+    assert runner.invoke(app, ["unsuspend", FIXTURE]).stdout == "No suspended cards in 'every-kind'.\n"
