@@ -66,6 +66,7 @@ class Repair:
     moved_to: Path
     tables: dict[str, Salvaged]
     states: int
+    newest_backup: backups.Backup | None = None
 
     def lines(self) -> list[str]:
         lines = [f"moved the damaged database to {self.moved_to}"]
@@ -74,6 +75,10 @@ class Repair:
             rejected = f", {got.rejected} unusable" if got.rejected else ""
             lines.append(f"salvaged {table}: {got.saved} rows{rejected}{note}")
         lines.append(f"rebuilt {self.states} card states from the salvaged review log")
+        lost = any(not got.complete or got.rejected for got in self.tables.values())
+        if lost and self.newest_backup is not None:
+            day = self.newest_backup.day.isoformat()
+            lines.append(f"the backup of {day} may hold what was lost: quizcli doctor --restore {day}")
         return lines
 
 
@@ -94,7 +99,7 @@ def repair(path: Path | None = None) -> Repair:
         store.put_states(states)
     moved = _move_aside(path, "corrupt")
     os.replace(fresh, path)
-    return Repair(moved, tables, len(states))
+    return Repair(moved, tables, len(states), next(iter(report.backups), None))
 
 
 def _replayed(store: Store) -> Iterator[tuple[str, str, scheduler.CardState]]:

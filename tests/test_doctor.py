@@ -175,3 +175,17 @@ def test_restore_asks_first_and_refuses_a_damaged_backup(quizcli_home: Path, tmp
     backup.write_bytes(b"garbage" * 1000)
     status, output = doctor("--restore", "2026-11-28", "--yes")
     assert status == 1 and "is damaged" in output and "choose another" in output
+
+
+def test_a_repair_that_lost_rows_points_to_the_newest_backup(tmp_path: Path) -> None:
+    from datetime import date
+
+    from quizcli.backups import Backup
+    from quizcli.doctor import Repair
+    from quizcli.store import Salvaged
+
+    backup = Backup(tmp_path / "progress-2026-11-27.db", date(2026, 11, 27), 4096)
+    lossy = Repair(tmp_path / "old", {"reviews": Salvaged(10, 0, False)}, 3, backup)
+    assert lossy.lines()[-1] == "the backup of 2026-11-27 may hold what was lost: quizcli doctor --restore 2026-11-27"
+    whole = Repair(tmp_path / "old", {"reviews": Salvaged(10, 0, True)}, 3, backup)
+    assert "backup" not in whole.lines()[-1]
