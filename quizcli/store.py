@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -386,6 +387,14 @@ def _check_row(table: str, row: Row) -> None:
         from_text(row[3])
 
 
+BUSY_TIMEOUT_S = 30
+_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+def _sqlite_code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0)) & 0xFF  # the primary code of an extended one
+
+
 class Store:
     """An open progress database.  Use as a context manager, or call `close`."""
 
@@ -399,14 +408,12 @@ class Store:
         path = path or paths.progress_db()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the progress database {path}: {_reason(exc)}") from exc
         store = cls(connection, path)
         try:
-            store._validate()
-            store._configure()
-            store._migrate()
+            store._prepare()
         except sqlite3.Error as exc:
             connection.close()
             raise _open_error(path, exc) from exc
@@ -424,13 +431,34 @@ class Store:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
+    def _prepare(self) -> None:
+        """Validate, configure and migrate, waiting out other processes doing the same.
+
+        Switching a new database to WAL takes a lock SQLite does not wait for, so two
+        sessions started together on a fresh database can meet "database is locked"
+        here; the step is retried until the busy timeout has passed.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self._validate()
+                self._configure()
+                self._migrate()
+                return
+            except sqlite3.OperationalError as exc:
+                if _sqlite_code(exc) not in _BUSY or time.monotonic() > deadline:
+                    raise
+                self._rollback()
+                time.sleep(0.02)
+
     def _validate(self) -> None:
         """Read the header and schema before anything is written, so a damaged file is refused untouched."""
-        self._db.execute("PRAGMA busy_timeout = 30000")
+        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
     def _configure(self) -> None:
-        self._db.execute("PRAGMA journal_mode = WAL")
+        if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # set once, kept in the file
+            self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = FULL")
         self._db.execute("PRAGMA foreign_keys = ON")
 

@@ -140,3 +140,20 @@ def test_migration_3_keeps_older_reviews_and_logs_each_answered_cards_interval(t
         assert store.retention_tallies("d", since) == {True: Tally(1, 1), False: Tally(1, 0)}
         scheduled = store._db.execute("SELECT item, scheduled_days FROM reviews ORDER BY id").fetchall()
         assert scheduled == [("old", None), ("late", 5.0)]
+
+
+def test_opening_waits_for_another_process_holding_the_database(tmp_path: Path) -> None:
+    """Two sessions started together: the second waits while the first sets the database up, never 'locked'."""
+    import threading
+    import time
+
+    path = tmp_path / "progress.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(0.4, lambda: holder.execute("COMMIT")).start()
+    started = time.monotonic()
+    with Store.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+    assert time.monotonic() - started >= 0.3
+    holder.close()
