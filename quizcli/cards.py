@@ -135,11 +135,6 @@ class Item:
     def id(self) -> str:
         return f"{self.card.id}:{self.variant}" if self.variant else self.card.id
 
-    @property
-    def siblings_key(self) -> str:
-        """Items sharing this key come from one card and are kept apart in a session."""
-        return self.card.id
-
 
 class ItemRef(NamedTuple):
     """An item known by id and tags only: enough to draw an exam before loading the chosen cards.

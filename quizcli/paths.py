@@ -36,15 +36,6 @@ def config_dir() -> Path:
     return platformdirs.user_config_path(APP_NAME)
 
 
-def cache_dir() -> Path:
-    override = _home_override()
-    if override is not None:
-        return override / "cache"
-    import platformdirs
-
-    return platformdirs.user_cache_path(APP_NAME)
-
-
 def user_decks_dir() -> Path:
     return data_dir() / "decks"
 
