@@ -1,6 +1,6 @@
 """Where quizcli keeps things: one place, so tests and users can redirect it.
 
-``QUIZCLI_HOME`` overrides every user location (data, config, cache): tests
+``QUIZCLI_HOME`` overrides every user location (data and config): tests
 point it at a temporary directory, and a user can keep a portable profile.
 """
 
