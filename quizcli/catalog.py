@@ -37,11 +37,6 @@ def open_deck(store: Store, deck_file: DeckFile, on_card: Progress | None = None
     return entry
 
 
-def is_stale(store: Store, deck_file: DeckFile) -> bool:
-    """Whether opening the deck will have to parse it."""
-    return fresh_entry(store, deck_file) is None
-
-
 def fresh_entry(store: Store, deck_file: DeckFile) -> IndexEntry | None:
     """The deck's index entry while it still describes the file; None when the file must be parsed again.
 
@@ -74,6 +69,8 @@ def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) 
     indexed_ns = time.time_ns()
     stat = stat_deck(deck_file)
     raw = _read(deck_file)
+    if on_card is not None:
+        on_card(0, 0)  # the parse is about to start: time to show progress
     result = parse_bytes(raw, str(deck_file.path), deck_file.name, on_card)
     deck = result.deck
     if on_card is not None:

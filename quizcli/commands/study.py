@@ -66,8 +66,11 @@ def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> I
     """The deck from the index; a big deck that changed is re-indexed under a progress bar."""
     from quizcli import ui
 
-    big = deck_file.path.stat().st_size >= PROGRESS_BAR_BYTES if deck_file.path.exists() else False
-    with ui.indexing_progress(console, deck_file.name, enabled=big and catalog.is_stale(store, deck_file)) as on_card:
+    try:
+        big = deck_file.path.stat().st_size >= PROGRESS_BAR_BYTES
+    except OSError:
+        big = False  # open_deck says what is wrong with the file
+    with ui.indexing_progress(console, deck_file.name, enabled=big) as on_card:
         return catalog.open_deck(store, deck_file, on_card)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,8 @@ from quizcli.text import inert as inert  # re-exported: the ui modules import it
 from quizcli.text import plural
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from quizcli.diagnostics import Diagnostic
     from quizcli.interop.exporting import Exported
     from quizcli.interop.importing import Imported
@@ -247,10 +249,28 @@ def _first_line(text: str, limit: int = 60) -> str:
 
 @contextmanager
 def indexing_progress(console: Console, deck: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar while a big deck is parsed and indexed; the callback takes (cards done, cards in all)."""
+    """A progress bar while a big deck is parsed and indexed; the callback takes (cards done, cards in all).
+
+    The bar appears at the first report, so a deck found unchanged in the index shows nothing
+    and costs nothing more than the check itself."""
     if not enabled:
         yield None
         return
+    with ExitStack() as stack:
+        bar: list[tuple[Progress, TaskID]] = []
+
+        def advance(done: int, total: int) -> None:
+            if not bar:
+                progress = stack.enter_context(_index_progress_bar(console))
+                bar.append((progress, progress.add_task(f"reading {inert(deck)}", total=None)))
+            if total:
+                label = f"indexing {inert(deck)}" if done < total else f"saving the index of {inert(deck)}"
+                bar[0][0].update(bar[0][1], description=label, completed=done, total=total)
+
+        yield advance
+
+
+def _index_progress_bar(console: Console) -> Progress:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     columns = (
@@ -260,11 +280,4 @@ def indexing_progress(console: Console, deck: str, enabled: bool) -> Iterator[Ca
         TaskProgressColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(f"reading {inert(deck)}", total=None)
-
-        def advance(done: int, total: int) -> None:
-            label = f"indexing {inert(deck)}" if done < total else f"saving the index of {inert(deck)}"
-            progress.update(task, description=label, completed=done, total=total)
-
-        yield advance
+    return Progress(*columns, console=console, transient=True)
