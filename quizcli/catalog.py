@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from quizcli.cards import PARSER_VERSION
-from quizcli.decks import DeckFile
+from quizcli.decks import DeckFile, read_deck_file
 from quizcli.errors import DeckError, QuizcliError
 from quizcli.store import IndexEntry, Stamp, Store
 
@@ -54,7 +54,7 @@ def fresh_entry(store: Store, deck_file: DeckFile) -> IndexEntry | None:
         return None
     if stat.st_mtime_ns < stamp.indexed_ns - RACY_WINDOW_NS:
         return entry
-    if _digest(_read(deck_file)) != stamp.digest:
+    if _digest(read_deck_file(deck_file.path)) != stamp.digest:
         return None
     checked_ns = time.time_ns()
     if checked_ns - RACY_WINDOW_NS > stat.st_mtime_ns:
@@ -68,7 +68,7 @@ def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) 
 
     indexed_ns = time.time_ns()
     stat = stat_deck(deck_file)
-    raw = _read(deck_file)
+    raw = read_deck_file(deck_file.path)
     if on_card is not None:
         on_card(0, 0)  # the parse is about to start: time to show progress
     result = parse_bytes(raw, str(deck_file.path), deck_file.name, on_card)
@@ -98,13 +98,6 @@ def _key(deck_file: DeckFile) -> str:
 def stat_deck(deck_file: DeckFile) -> os.stat_result:
     try:
         return deck_file.path.stat()
-    except OSError as exc:
-        raise QuizcliError(f"cannot read deck {deck_file.path}: {exc.strerror or exc}") from exc
-
-
-def _read(deck_file: DeckFile) -> bytes:
-    try:
-        return deck_file.path.read_bytes()
     except OSError as exc:
         raise QuizcliError(f"cannot read deck {deck_file.path}: {exc.strerror or exc}") from exc
 

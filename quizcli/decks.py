@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from quizcli import paths
-from quizcli.errors import DeckNotFoundError
+from quizcli.errors import DeckNotFoundError, QuizcliError
 
 DECK_SUFFIXES = (".yaml", ".yml")
 
@@ -79,3 +79,11 @@ def _unknown_name_message(name: str, known: list[str]) -> str:
     else:
         message += f"\nno decks found; put .yaml decks in {paths.user_decks_dir()}"
     return message
+
+
+def read_deck_file(path: Path) -> bytes:
+    """A deck file's bytes; an unreadable file is a user error naming the file and why."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise QuizcliError(f"cannot read deck {path}: {exc.strerror or exc}") from exc

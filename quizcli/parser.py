@@ -30,8 +30,9 @@ from quizcli.cards import (
     outside_deletions,
     valid_id,
 )
+from quizcli.decks import read_deck_file
 from quizcli.diagnostics import Diagnostic, Severity
-from quizcli.errors import DeckError, QuizcliError
+from quizcli.errors import DeckError
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -106,14 +107,7 @@ ProgressCallback = Callable[[int, int], None]
 
 def read_deck(path: Path, name: str | None = None) -> ParseResult:
     """Read and parse a deck file; unreadable files raise, bad content becomes diagnostics."""
-    return parse_bytes(read_deck_bytes(path), str(path), name or path.stem)
-
-
-def read_deck_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise QuizcliError(f"cannot read deck {path}: {exc.strerror or exc}") from exc
+    return parse_bytes(read_deck_file(path), str(path), name or path.stem)
 
 
 def parse_bytes(raw: bytes, path: str, name: str, on_card: ProgressCallback | None = None) -> ParseResult:

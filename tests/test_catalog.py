@@ -138,8 +138,8 @@ def test_a_racy_entry_is_checked_once_then_trusted(
     later = catalog.time.time_ns() + 5_000_000_000
     monkeypatch.setattr(catalog.time, "time_ns", lambda: later)
     reads: list[Path] = []
-    real_read = catalog._read
-    monkeypatch.setattr(catalog, "_read", lambda deck_file: reads.append(deck_file.path) or real_read(deck_file))
+    real_read = catalog.read_deck_file
+    monkeypatch.setattr(catalog, "read_deck_file", lambda path: reads.append(path) or real_read(path))
     catalog.open_deck(store, deck)  # content compared, past the window: re-stamped
     catalog.open_deck(store, deck)  # trusted on its stamp
     assert reads == [deck.path]
