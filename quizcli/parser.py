@@ -33,6 +33,7 @@ from quizcli.cards import (
 from quizcli.decks import read_deck_file
 from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.errors import DeckError
+from quizcli.text import plural
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -439,7 +440,7 @@ def _choice_answer(fields: Fields, node: yaml.Node, rep: _Reporter, count: int) 
 
 
 def _letter_index(node: yaml.Node, rep: _Reporter, count: int) -> int | None:
-    valid = f"A-{LETTERS[count - 1]}" if 0 < count <= len(LETTERS) else "a letter"
+    valid = "A" if count == 1 else f"A-{LETTERS[count - 1]}" if 0 < count <= len(LETTERS) else "a letter"
     if not isinstance(node, yaml.ScalarNode) or not isinstance(node.value, str):
         rep.error(node, "E105", f"'answer' must be a choice letter ({valid}) or a list of letters")
         return None
@@ -449,7 +450,7 @@ def _letter_index(node: yaml.Node, rep: _Reporter, count: int) -> int | None:
         return None
     index = LETTERS.index(letter)
     if index >= count:
-        rep.error(node, "E105", f"answer {letter} is out of range: the card has {count} choices ({valid})")
+        rep.error(node, "E105", f"answer {letter} is out of range: the card has {plural(count, 'choice')} ({valid})")
         return None
     return index
 
