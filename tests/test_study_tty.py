@@ -106,12 +106,17 @@ def test_nothing_due_until_time_passes_then_cards_return_in_due_order(quizcli_ho
     assert finish(later) == 130
 
 
-def test_ctrl_c_shows_the_summary_and_exits_130(quizcli_home: Path) -> None:
-    child = spawn(quizcli_home, FIXTURE)
+def rate_the_first_flashcard_good(child: pexpect.spawn) -> None:
+    """Reveal the first card, rate it Good, and wait for the next card (a choice card) to be on screen."""
     child.expect("Capital of France")
     child.send(" ")
     child.send("3")
     child.expect("Pick the second option")
+
+
+def test_ctrl_c_shows_the_summary_and_exits_130(quizcli_home: Path) -> None:
+    child = spawn(quizcli_home, FIXTURE)
+    rate_the_first_flashcard_good(child)
     child.sendintr()
     child.expect("Session over")
     child.expect(r"Studied \S*1 card")
@@ -123,10 +128,7 @@ def test_ctrl_c_shows_the_summary_and_exits_130(quizcli_home: Path) -> None:
 
 def test_killed_session_keeps_every_answer_whose_next_card_appeared(quizcli_home: Path) -> None:
     child = spawn(quizcli_home, FIXTURE)
-    child.expect("Capital of France")
-    child.send(" ")
-    child.send("3")
-    child.expect("Pick the second option")
+    rate_the_first_flashcard_good(child)
     child.send("b")
     child.send("\r")
     child.expect("Pick first and third")
