@@ -161,3 +161,18 @@ def test_every_command_is_in_the_readme_and_the_help_order() -> None:
     assert registered == set(HELP_ORDER)
     for name in registered:
         assert f"| `quizcli {name}" in readme, name
+
+
+def test_a_named_command_runs_in_an_app_of_its_own_that_behaves_the_same(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from quizcli.cli import HELP_ORDER, app_for
+
+    for name in HELP_ORDER:
+        single = app_for([name, "--help"])
+        assert [info.name for info in single.registered_commands] == [name]
+        assert runner.invoke(single, [name, "--help"]).output == run(name, "--help").output
+    for args in (["study"], ["stats", "--days", "x"], ["decks", "--json"], ["--version"]):
+        mine, whole = runner.invoke(app_for(args), args), run(*args)
+        assert (mine.exit_code, mine.output) == (whole.exit_code, whole.output)
+    assert all(app_for(args) is app for args in ([], ["--help"], ["--version"], ["stduy"], ["-h", "study"]))
+    monkeypatch.setenv("_QUIZCLI_COMPLETE", "bash_complete")
+    assert app_for(["study"]) is app
