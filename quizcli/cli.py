@@ -123,15 +123,15 @@ def decks_command(as_json: JsonOpt = False) -> None:
     Example: quizcli decks --json
     """
     from quizcli.decks import find_decks
-    from quizcli.listing import summarize
+    from quizcli.listing import deck_lines, summarize
 
     summaries = summarize(find_decks())
     if as_json:
         _print_json([s.to_dict() for s in summaries])
         return
-    from quizcli import ui
+    import shutil
 
-    ui.print_deck_list(ui.make_console(), summaries)
+    print("\n".join(deck_lines(summaries, shutil.get_terminal_size().columns)))
 
 
 @app.command("show")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from quizcli.catalog import fresh_entry, reindex
 from quizcli.decks import DeckFile
 from quizcli.store import Store, StoreError
+from quizcli.text import inert
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +53,32 @@ def _parsed_summary(deck_file: DeckFile) -> DeckSummary:
     result = read_deck(deck_file.path, deck_file.name)
     deck = result.deck
     return DeckSummary(deck_file, deck.title, len(deck.cards), sum(1 for _ in deck.items()), len(result.errors))
+
+
+def deck_lines(rows: Sequence[DeckSummary], width: int) -> list[str]:
+    """One aligned line per deck under a header, the path last, titles cut to fit ``width``.
+
+    Plain text rather than a Rich table: the list is printed before anything else is needed,
+    and loading Rich to draw it would cost more than finding and summarising 50 decks.
+    """
+    if not rows:
+        return ["No decks found."]
+    cells = [_deck_cells(row) for row in rows]
+    header = ("deck", "title", "cards", "source", "path")
+    widths = [max(len(row[i]) for row in [header, *cells]) for i in range(4)]
+    widths[1] = min(widths[1], max(12, width - widths[0] - widths[2] - widths[3] - 30))
+    return [_deck_line(row, widths) for row in [header, *cells]]
+
+
+def _deck_cells(row: DeckSummary) -> tuple[str, str, str, str, str]:
+    title = f"{row.errors} error(s): run quizcli check" if row.errors else row.title
+    deck_file = row.deck_file
+    return inert(deck_file.name), inert(title), str(row.cards), str(deck_file.source), inert(str(deck_file.path))
+
+
+def _deck_line(cells: tuple[str, ...], widths: list[int]) -> str:
+    name, title, cards, source, path = cells
+    if len(title) > widths[1]:
+        title = title[: widths[1] - 1] + "…"
+    columns = (name.ljust(widths[0]), title.ljust(widths[1]), cards.rjust(widths[2]), source.ljust(widths[3]), path)
+    return "  ".join(columns)

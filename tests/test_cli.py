@@ -176,3 +176,21 @@ def test_a_named_command_runs_in_an_app_of_its_own_that_behaves_the_same(monkeyp
     assert all(app_for(args) is app for args in ([], ["--help"], ["--version"], ["stduy"], ["-h", "study"]))
     monkeypatch.setenv("_QUIZCLI_COMPLETE", "bash_complete")
     assert app_for(["study"]) is app
+
+
+def test_decks_prints_aligned_columns_and_cuts_long_titles_to_the_width(user_decks: Path) -> None:
+    from quizcli.decks import find_decks
+    from quizcli.listing import deck_lines, summarize
+
+    write_deck(user_decks, "a", "title: " + "Very long title " * 8 + "\ncards:\n  - {id: x, front: x, back: y}\n")
+    write_deck(user_decks, "broken-deck", "title: Broken\ncards:\n  - {id: x, frnt: x}\n")
+    lines = deck_lines(summarize(find_decks()), 80)
+    assert lines[0].split() == ["deck", "title", "cards", "source", "path"]
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert set(rows) == {"a", "broken-deck", "long-context"}
+    assert "Very long title Very long…  " in rows["a"] and "2 error(s): run quizcli c…" in rows["broken-deck"]
+    path_column = lines[0].index("path")
+    assert all(line.index(str(user_decks)) == path_column for line in (rows["a"], rows["broken-deck"]))
+    assert [line.index("user") for line in (rows["a"], rows["broken-deck"])] == [lines[0].index("source")] * 2
+    assert deck_lines([], 80) == ["No decks found."]
+    assert runner.invoke(app, ["decks"], env={"COLUMNS": "80"}).stdout.splitlines() == lines

@@ -8,7 +8,7 @@ deck cannot move the cursor, retitle the window or hide text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from quizcli.diagnostics import Diagnostic
     from quizcli.interop.exporting import Exported
     from quizcli.interop.importing import Imported
-    from quizcli.listing import DeckSummary
 
 
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
@@ -100,38 +99,6 @@ class Hanging:
         width = max(1, options.max_width - self.label.cell_len)
         for number, line in enumerate(self.body.wrap(console, width)):
             yield (self.label if number == 0 else indent) + line
-
-
-def print_deck_list(console: Console, rows: Sequence[DeckSummary]) -> None:
-    """One aligned line per deck, the path last.  Plain padded columns: a Rich table of many rows
-    costs more to lay out than the rest of the command."""
-    if not rows:
-        console.print("No decks found.")
-        return
-    cells = [_deck_cells(row) for row in rows]
-    header = ("deck", "title", "cards", "source", "path")
-    widths = [max(len(inert(row[i])) for row in [header, *cells]) for i in range(4)]
-    widths[1] = min(widths[1], max(12, console.width - widths[0] - widths[2] - widths[3] - 30))
-    lines = [_deck_line(header, widths, "bold")]
-    for row, summary in zip(cells, rows, strict=True):
-        lines.append(_deck_line(row, widths, "red" if summary.errors else ""))
-    console.print(Text("\n").join(lines), soft_wrap=True)
-
-
-def _deck_cells(row: DeckSummary) -> tuple[str, str, str, str, str]:
-    title = f"{row.errors} error(s): run quizcli check" if row.errors else row.title
-    deck_file = row.deck_file
-    return deck_file.name, title, str(row.cards), str(deck_file.source), str(deck_file.path)
-
-
-def _deck_line(cells: Sequence[str], widths: list[int], title_style: str) -> Text:
-    name, title, cards, source, path = (inert(cell) for cell in cells)
-    if len(title) > widths[1]:
-        title = title[: widths[1] - 1] + "…"
-    return Text.assemble(
-        (name.ljust(widths[0]), "bold"), "  ", (title.ljust(widths[1]), title_style), "  ",
-        cards.rjust(widths[2]), "  ", source.ljust(widths[3]), "  ", (path, "dim"),
-    )  # fmt: skip
 
 
 def print_deck(console: Console, deck: Deck) -> None:
