@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from quizcli import backups, catalog, clock
@@ -77,10 +77,10 @@ def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> I
 def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> StudyOptions:
     """Configured settings for the deck, overridden by the command line; checks the tag selects something."""
     config = load_config(deck.name)
-    settings = replace(config.settings, parameters=store.fitted_parameters(deck.name))
+    settings = config.settings._replace(parameters=store.fitted_parameters(deck.name))
     if request.retention is not None:
         try:
-            settings = replace(settings, desired_retention=retention(request.retention))
+            settings = settings._replace(desired_retention=retention(request.retention))
         except ValueError as exc:
             raise QuizcliError(str(exc)) from None
     if not deck.cards:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -163,7 +163,7 @@ def _card(q: _Question, kind: Kind, **fields: Any) -> Card:
     prompt = q.render(q.text).replace(_SLOT, BLANK)
     explanation = _join(str(fields.pop("explanation", "")), q.render(q.feedback))
     card = Card(q.card_id, kind, prompt, explanation=explanation, tags=q.tags, line=q.line)
-    return replace(card, **fields)
+    return card._replace(**fields)
 
 
 def _join(*parts: str) -> str:
@@ -232,7 +232,7 @@ def _short_answer(q: _Question) -> Card | Skipped:
         return Skipped(q.line, "no answer gets full marks")
     if _SLOT in q.text and len(accepted) == 1:
         cloze = q.render(q.text).replace(_SLOT, "{{" + accepted[0] + "}}")
-        return replace(_card(q, Kind.CLOZE, explanation=notes[0]), prompt=cloze)
+        return _card(q, Kind.CLOZE, explanation=notes[0])._replace(prompt=cloze)
     return _card(q, Kind.TYPED, answer=accepted[0], accept=tuple(accepted[1:]), explanation=notes[0])
 
 
@@ -247,7 +247,7 @@ def _matching(q: _Question) -> list[Card | Skipped] | Skipped:
         return Skipped(q.line, "a matching question needs at least 2 pairs")
     stem = q.render(q.text).replace(_SLOT, BLANK)
     return [
-        replace(_card(q, Kind.FLASHCARD, answer=right), id=f"{q.card_id}.{n}", prompt=_join(stem, left))
+        _card(q, Kind.FLASHCARD, answer=right)._replace(id=f"{q.card_id}.{n}", prompt=_join(stem, left))
         for n, (left, right) in enumerate(usable, start=1)
     ]
 

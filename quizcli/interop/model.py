@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from quizcli.cards import LETTERS, Card, Kind, cloze_deletions, normalise_prompt, outside_deletions
 from quizcli.errors import QuizcliError
@@ -67,7 +67,7 @@ def build_result(format_name: str, entries: Iterable[Card | Skipped], title: str
         if problem:
             skipped.append(Skipped(entry.line, problem))
             continue
-        card = replace(entry, id=_free_id(entry.id, taken))
+        card = entry._replace(id=_free_id(entry.id, taken))
         taken.add(card.id)
         cards.append(card)
     return ImportResult(format_name, tuple(cards), tuple(sorted(skipped, key=lambda s: s.line)), title)
