@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from quizcli import backups, catalog, clock
 from quizcli.config import load_config, retention
@@ -22,8 +21,7 @@ INTERRUPTED = 130
 PROGRESS_BAR_BYTES = 2 * 2**20  # about half a second of parsing
 
 
-@dataclass(frozen=True, slots=True)
-class StudyRequest:
+class StudyRequest(NamedTuple):
     """What the command line asked for; None means "use the configured value"."""
 
     deck: str
