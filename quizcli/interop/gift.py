@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizcli.cards import Card, Kind, derived_id, valid_id
 from quizcli.interop.html_text import html_to_markdown
@@ -37,15 +36,13 @@ def protect(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else _ESCAPED.get(m.group(1), m.group()), text)
 
 
-@dataclass(frozen=True, slots=True)
-class _Block:
+class _Block(NamedTuple):
     line: int
     text: str
     comments: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Question:
+class _Question(NamedTuple):
     """One question's parts, escapes still protected."""
 
     line: int
@@ -178,8 +175,7 @@ def _split_answers(answers: str, marks: str) -> list[tuple[str, str]]:
     return ([("=", leading)] if leading else []) + pairs
 
 
-@dataclass(frozen=True, slots=True)
-class _Answer:
+class _Answer(NamedTuple):
     """One answer of a block: its mark (``=`` or ``~``), ``%weight%`` if any, text and ``#feedback`` (protected)."""
 
     mark: str

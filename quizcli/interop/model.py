@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quizcli.cards import LETTERS, Card, Kind, cloze_deletions, normalise_prompt, outside_deletions
 from quizcli.errors import QuizcliError
@@ -20,16 +20,14 @@ class ImportFormatError(QuizcliError):
         super().__init__(f"line {line}: {message}")
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A question of the source that did not become a card, and why."""
 
     line: int
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class ImportResult:
+class ImportResult(NamedTuple):
     format: str
     cards: tuple[Card, ...]
     skipped: tuple[Skipped, ...] = ()
