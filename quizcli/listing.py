@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizcli.catalog import fresh_entry, reindex
 from quizcli.decks import DeckFile
 from quizcli.store import Store, StoreError
 
 
-@dataclass(frozen=True, slots=True)
-class DeckSummary:
+class DeckSummary(NamedTuple):
     """What ``quizcli decks`` shows of one deck."""
 
     deck_file: DeckFile
