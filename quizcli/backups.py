@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from quizcli import clock, paths
 from quizcli.store import DOCTOR_HINT, DamagedError, Store, StoreError
@@ -25,8 +25,7 @@ KEEP = 7
 _NAME = re.compile(r"progress-(\d{4}-\d{2}-\d{2})\.db")
 
 
-@dataclass(frozen=True, slots=True)
-class Backup:
+class Backup(NamedTuple):
     path: Path
     day: date
     size: int

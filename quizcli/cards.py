@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -42,8 +41,7 @@ class Kind(StrEnum):
         return self is not Kind.FLASHCARD
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
+class Card(NamedTuple):
     """One authored card.  Which fields matter depends on ``kind``:
 
     - flashcard: ``prompt`` is the front, ``answer`` the back, ``reverse`` adds a back->front item
@@ -75,7 +73,7 @@ class Card:
 
     def to_record(self) -> list[Any]:
         """Every field, positionally, for the deck index (compact; `from_record` reverses it)."""
-        return [getattr(self, name) for name in _CARD_FIELDS]
+        return list(self)
 
     @classmethod
     def from_record(cls, record: list[Any]) -> Card:
@@ -120,12 +118,11 @@ class Card:
         return data
 
 
-_CARD_FIELDS = tuple(f.name for f in fields(Card))
+_CARD_FIELDS = Card._fields
 _TUPLE_FIELDS = ("choices", "correct", "accept", "tags", "lint_ignore")
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One schedulable unit of a card: the card itself, its reverse, or one cloze number."""
 
     card: Card
@@ -139,8 +136,7 @@ class Item:
 class ItemRef(NamedTuple):
     """An item known by id and tags only: enough to draw an exam before loading the chosen cards.
 
-    A NamedTuple rather than a dataclass, like `Deletion`: a plain immutable record
-    that costs almost nothing to define at start-up, or to make 100,000 of.  The tags
+    Cheap to make 100,000 of, like every record here (a NamedTuple).  The tags
     stay as the index keeps them, one string, until they are asked for."""
 
     id: str
@@ -151,14 +147,13 @@ class ItemRef(NamedTuple):
         return tuple(self.tag_text.split())
 
 
-@dataclass(frozen=True, slots=True)
-class Deck:
+class Deck(NamedTuple):
     name: str
     path: str
     title: str
     description: str = ""
     tags: tuple[str, ...] = ()
-    cards: tuple[Card, ...] = field(default=())
+    cards: tuple[Card, ...] = ()
 
     def items(self) -> Iterator[Item]:
         for card in self.cards:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizcli import paths
 from quizcli.decks import DeckFile
@@ -15,8 +14,7 @@ if TYPE_CHECKING:
     from quizcli.store import Store
 
 
-@dataclass(frozen=True, slots=True)
-class CheckReport:
+class CheckReport(NamedTuple):
     results: tuple[ParseResult, ...]
     strict: bool = False
 

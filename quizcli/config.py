@@ -18,10 +18,9 @@ new_per_day = 10
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizcli import paths
 from quizcli.errors import QuizcliError
@@ -47,11 +46,10 @@ class LeechAction(StrEnum):
     TAG = "tag"  # keep it in the queue; the notice and `quizcli stats` still name it
 
 
-@dataclass(frozen=True, slots=True)
-class StudyConfig:
+class StudyConfig(NamedTuple):
     new_per_day: int = 20
     reviews_per_day: int = 200
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = Settings()
     leech_action: LeechAction = LeechAction.SUSPEND
 
 
@@ -97,13 +95,13 @@ def _apply(config: StudyConfig, table: dict[str, Any], path: Path, where: str) -
 def _with_values(config: StudyConfig, table: dict[str, Any]) -> StudyConfig:
     settings = config.settings
     if "desired_retention" in table:
-        settings = replace(settings, desired_retention=retention(table["desired_retention"]))
+        settings = settings._replace(desired_retention=retention(table["desired_retention"]))
     if "learning_steps" in table:
-        settings = replace(settings, learning_steps=steps(table["learning_steps"]))
+        settings = settings._replace(learning_steps=steps(table["learning_steps"]))
     if "relearning_steps" in table:
-        settings = replace(settings, relearning_steps=steps(table["relearning_steps"]))
+        settings = settings._replace(relearning_steps=steps(table["relearning_steps"]))
     if "maximum_interval" in table:
-        settings = replace(settings, maximum_interval=_positive(table["maximum_interval"], "maximum_interval"))
+        settings = settings._replace(maximum_interval=_positive(table["maximum_interval"], "maximum_interval"))
     new = _count(table.get("new_per_day", config.new_per_day), "new_per_day")
     reviews = _count(table.get("reviews_per_day", config.reviews_per_day), "reviews_per_day")
     leech = _leech_action(table.get("leech_action", config.leech_action))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizcli import paths
 from quizcli.errors import DeckNotFoundError, QuizcliError
@@ -19,8 +18,7 @@ class Source(StrEnum):
     PATH = "path"
 
 
-@dataclass(frozen=True, slots=True)
-class DeckFile:
+class DeckFile(NamedTuple):
     """Where a deck lives.  Its name is the file stem, and progress is kept under that name."""
 
     name: str

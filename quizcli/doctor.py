@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from quizcli import backups, clock, paths, scheduler
 from quizcli.errors import QuizcliError
 from quizcli.store import SCHEMA_VERSION, Health, Salvaged, Store, copy_database, examine
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     path: Path
     health: Health | None
     backups: list[backups.Backup]
@@ -61,8 +60,7 @@ def check(path: Path | None = None) -> Report:
     return Report(path, health, backups.list_backups())
 
 
-@dataclass(frozen=True, slots=True)
-class Repair:
+class Repair(NamedTuple):
     moved_to: Path
     tables: dict[str, Salvaged]
     states: int

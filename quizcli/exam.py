@@ -3,7 +3,7 @@
 Pure: no terminal and no database.  An exam asks every auto-gradable *item*
 of a deck (a cloze card with two deletions gives two questions; flashcards
 are self-rated and never appear), optionally restricted to a tag, sampled to
-``count`` and shuffled, all from one seeded generator so ``--seed`` replays
+``size`` and shuffled, all from one seeded generator so ``--seed`` replays
 the same exam.  Each question scores 1 or 0: a select-all question only when
 exactly the right options are chosen, a typed or cloze "almost" is wrong.
 The percent is rounded half up to a whole number, and that shown number is
@@ -15,8 +15,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from quizcli.cards import Deck, Item, ItemRef
 from quizcli.errors import QuizcliError
@@ -36,21 +36,19 @@ class Ending(StrEnum):
     ABANDONED = "abandoned"
 
 
-@dataclass(frozen=True, slots=True)
-class ExamOptions:
+class ExamOptions(NamedTuple):
     """How to draw and mark an exam; ``time_limit`` is in seconds, ``only`` limits the pool to item ids."""
 
     seed: int
     tag: str | None = None
-    count: int | None = None
+    size: int | None = None  # how many questions to draw; None: every one in the pool
     shuffle: bool = True
     pass_mark: int = DEFAULT_PASS_MARK
     time_limit: float | None = None
     only: frozenset[str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ExamSource:
+class ExamSource(NamedTuple):
     """What an exam draws from: a deck's markable items, known by id and tags, and how to load the drawn ones.
 
     Drawing from references keeps an exam of 20 questions from a 100,000-card deck
@@ -76,8 +74,7 @@ def source_of(deck: Deck) -> ExamSource:
     return ExamSource(deck.name, deck.title, len(deck.cards), pool, lambda ids: [items[i] for i in ids])
 
 
-@dataclass(frozen=True, slots=True)
-class Exam:
+class Exam(NamedTuple):
     deck: ExamSource
     questions: tuple[Question, ...]
     options: ExamOptions
@@ -89,12 +86,12 @@ def new_seed() -> int:
 
 
 def plan_exam(deck: Deck | ExamSource, options: ExamOptions) -> Exam:
-    """Draw the questions: the pool in authored order, sampled to ``count``, then shuffled with options."""
+    """Draw the questions: the pool in authored order, sampled to ``size``, then shuffled with options."""
     source = deck if isinstance(deck, ExamSource) else source_of(deck)
     pool = exam_pool(source, options)
     rng = random.Random(options.seed)
-    if options.count is not None and options.count < len(pool):
-        pool = [pool[i] for i in sorted(rng.sample(range(len(pool)), options.count))]
+    if options.size is not None and options.size < len(pool):
+        pool = [pool[i] for i in sorted(rng.sample(range(len(pool)), options.size))]
     if options.shuffle:
         rng.shuffle(pool)
     items = source.load([ref.id for ref in pool])
@@ -137,8 +134,7 @@ def retry_pool(deck: str, missed: Sequence[str] | None) -> frozenset[str]:
     return frozenset(missed)
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
+class Deadline(NamedTuple):
     """When a timed exam ends, on the monotonic clock: ``QUIZCLI_NOW`` fixes dates, never durations."""
 
     ends: float | None
@@ -204,8 +200,7 @@ def toggle_letter(response: str | None, letter: str) -> str | None:
     return " ".join(sorted(chosen)) or None
 
 
-@dataclass(frozen=True, slots=True)
-class Sitting:
+class Sitting(NamedTuple):
     """What the user handed in, and how the exam ended."""
 
     responses: tuple[str | None, ...]

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizcli import scheduler
 from quizcli.clock import to_text
@@ -83,8 +82,7 @@ def _cross_entropy(predicted: float, recalled: bool) -> float:
     return -max(math.log(p), _LOG_FLOOR) if p > 0 else -_LOG_FLOOR
 
 
-@dataclass(frozen=True, slots=True)
-class Fit:
+class Fit(NamedTuple):
     """Fitted parameters with the evidence for them: usable reviews and the log loss before and after."""
 
     parameters: tuple[float, ...]
@@ -107,8 +105,7 @@ class Fit:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class FitReport:
+class FitReport(NamedTuple):
     """What ``quizcli optimize`` found: the usable reviews, and the fit when there were enough of them."""
 
     deck: str | None

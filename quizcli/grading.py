@@ -13,7 +13,7 @@ import math
 import random
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quizcli.cards import LETTERS, Item, Kind, cloze_answers, cloze_prompt
 
@@ -22,8 +22,7 @@ TRUE_WORDS = {"t", "true", "y", "yes"}
 FALSE_WORDS = {"f", "false", "n", "no"}
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     item: Item
     prompt: str
     options: tuple[str, ...] = ()
@@ -51,8 +50,7 @@ class Question:
         return self.answers[0] if self.answers else ""
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     correct: bool
     almost: bool = False
     given: str = ""

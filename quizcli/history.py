@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizcli.clock import to_text
 
 
-@dataclass(frozen=True, slots=True)
-class Attempt:
+class Attempt(NamedTuple):
     """One saved exam, as ``quizcli history`` lists it."""
 
     id: int
@@ -44,8 +42,7 @@ class Attempt:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class DeckRecord:
+class DeckRecord(NamedTuple):
     """A deck's attempts summed up: how many, the best (the earliest of equals) and the latest."""
 
     deck: str

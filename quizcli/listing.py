@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizcli.catalog import fresh_entry, reindex
 from quizcli.decks import DeckFile
@@ -12,8 +11,7 @@ from quizcli.store import Store, StoreError
 from quizcli.text import inert
 
 
-@dataclass(frozen=True, slots=True)
-class DeckSummary:
+class DeckSummary(NamedTuple):
     """What ``quizcli decks`` shows of one deck."""
 
     deck_file: DeckFile

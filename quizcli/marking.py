@@ -8,9 +8,8 @@ number, and that shown number is what the pass mark is compared with.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizcli.cards import LETTERS, Kind
 from quizcli.clock import to_text
@@ -18,8 +17,7 @@ from quizcli.exam import Ending, Exam, ExamOptions, Sitting
 from quizcli.grading import Question, Verdict, grade, parse_letters
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """One marked question; ``response`` is None when it was left blank."""
 
     number: int
@@ -75,8 +73,7 @@ def percent(score: int, total: int) -> int:
     return (200 * score + total) // (2 * total) if total else 0
 
 
-@dataclass(frozen=True, slots=True)
-class TagScore:
+class TagScore(NamedTuple):
     tag: str
     score: int
     total: int
@@ -89,8 +86,7 @@ class TagScore:
         return {"tag": self.tag, "score": self.score, "total": self.total, "percent": self.percent}
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """A marked exam, as shown on the final screen, printed by ``--json`` and saved in the store."""
 
     deck: str

@@ -13,7 +13,7 @@ import difflib
 import gc
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -305,7 +305,7 @@ def _card(node: yaml.Node, rep: _Reporter, deck_tags: tuple[str, ...]) -> Card |
     card_tags = tuple(dict.fromkeys(deck_tags + _tags(fields, rep)))
     explanation = _optional_text(fields, "explanation", rep) or ""
     lint_ignore = _text_list(fields["lint-ignore"][1], rep, "lint-ignore") if "lint-ignore" in fields else ()
-    card = replace(card, tags=card_tags, explanation=explanation, lint_ignore=lint_ignore or ())
+    card = card._replace(tags=card_tags, explanation=explanation, lint_ignore=lint_ignore or ())
     return _with_id(card, fields, node, rep)
 
 
@@ -474,13 +474,13 @@ def _with_id(card: Card, fields: Fields, node: yaml.Node, rep: _Reporter) -> Car
     if "id" not in fields:
         card_id = derived_id(card.prompt)
         rep.warning(node, "W201", f"card has no id (derived '{card_id}'); editing its text will reset its progress")
-        return replace(card, id=card_id, explicit_id=False)
+        return card._replace(id=card_id, explicit_id=False)
     id_node = fields["id"][1]
     explicit = _scalar_text(id_node)
     if explicit is None or not valid_id(explicit):
         rep.error(id_node, "E112", "id must be letters, digits, '-', '_' or '.', starting with a letter or digit")
         return None
-    return replace(card, id=explicit)
+    return card._replace(id=explicit)
 
 
 # ---- generic node helpers ------------------------------------------------------------

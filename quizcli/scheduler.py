@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import fsrs
@@ -43,8 +42,7 @@ class State(IntEnum):
     RELEARNING = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything that decides a schedule; stored with each review so replays are exact."""
 
     desired_retention: float = 0.9
@@ -55,7 +53,7 @@ class Settings:
     fuzz: bool = True
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        return json.dumps(self._asdict(), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Settings:
@@ -65,8 +63,7 @@ class Settings:
         return cls(**data)
 
 
-@dataclass(frozen=True, slots=True)
-class CardState:
+class CardState(NamedTuple):
     state: State
     due: datetime
     step: int | None = None
@@ -92,8 +89,7 @@ def new_card(when: datetime) -> CardState:
     return CardState(State.NEW, due=when)
 
 
-@dataclass(frozen=True, slots=True)
-class Review:
+class Review(NamedTuple):
     """One answer as the log keeps it: enough to replay the schedule exactly."""
 
     rating: Rating
@@ -150,7 +146,7 @@ def review(state: CardState, rating: Rating, when: datetime, settings: Settings,
         lapses=state.lapses + int(lapsed),
     )
     if settings.fuzz and new_state.state is State.REVIEW:
-        new_state = replace(new_state, due=_fuzzed_due(new_state, when, settings, f"{seed}#{new_state.reps}"))
+        new_state = new_state._replace(due=_fuzzed_due(new_state, when, settings, f"{seed}#{new_state.reps}"))
     return new_state
 
 

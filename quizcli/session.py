@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from quizcli import scheduler
 from quizcli.cards import Item
@@ -28,19 +28,17 @@ from quizcli.store import Answer, Flags, IndexEntry, Store
 LEARN_AHEAD = timedelta(minutes=20)
 
 
-@dataclass(frozen=True, slots=True)
-class StudyOptions:
+class StudyOptions(NamedTuple):
     new_limit: int = 20
     review_limit: int = 200
     tag: str | None = None
     cram: bool = False
     ahead: bool = False
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = Settings()
     leech_action: LeechAction = LeechAction.SUSPEND
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     item: Item
     rating: Rating
     review_id: int
@@ -50,15 +48,13 @@ class Result:
     leech: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(NamedTuple):
     new: int
     learning: int
     review: int
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):
     studied: int
     correct: int
     seconds: float

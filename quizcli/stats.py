@@ -13,9 +13,10 @@ in review, not learning; "young" and "mature" go by the interval it had then.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from functools import reduce
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from quizcli import scheduler
 from quizcli.clock import DAY_ROLLOVER_HOUR, day_start, to_text
@@ -48,8 +49,7 @@ def ratio(part: int, whole: int) -> float | None:
 # ---- what the store hands over ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class CardRow:
+class CardRow(NamedTuple):
     """One item with progress or a suspension; ``state`` is None for an item suspended before it was studied."""
 
     deck: str
@@ -58,8 +58,7 @@ class CardRow:
     suspended: bool
 
 
-@dataclass(frozen=True, slots=True)
-class DayActivity:
+class DayActivity(NamedTuple):
     """All answers (reviews and practice) of one study day; ``ms`` sums the ``timed`` answers' durations."""
 
     day: date
@@ -69,14 +68,14 @@ class DayActivity:
     timed: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(NamedTuple):
     """Review answers and how many of them were not Again."""
 
     answers: int = 0
     passed: int = 0
 
-    def __add__(self, other: Tally) -> Tally:
+    def plus(self, other: Tally) -> Tally:
+        """Both tallies summed (not ``+``: that would join the two tuples)."""
         return Tally(self.answers + other.answers, self.passed + other.passed)
 
     @property
@@ -87,18 +86,16 @@ class Tally:
         return {"answers": self.answers, "passed": self.passed, "rate": _rounded(self.rate)}
 
 
-@dataclass(frozen=True, slots=True)
-class CalibrationRow:
-    """Review answers whose predicted recall fell in bin ``index`` (of `CALIBRATION_BINS`)."""
+class CalibrationRow(NamedTuple):
+    """Review answers whose predicted recall fell in bin number ``bin`` (of `CALIBRATION_BINS`)."""
 
-    index: int
+    bin: int
     answers: int
     predicted_sum: float
     passed: int
 
 
-@dataclass(frozen=True, slots=True)
-class StatsInput:
+class StatsInput(NamedTuple):
     """Everything `compute` needs.  ``decks`` maps each deck to its item ids (None when its file is unknown)."""
 
     deck: str | None
@@ -111,14 +108,13 @@ class StatsInput:
     calibration: Sequence[CalibrationRow]
     attempts: Sequence[Attempt]
     desired_retention: float
-    parameters: Mapping[str, tuple[float, ...]] = field(default_factory=dict)  # deck -> FSRS parameters in use
+    parameters: Mapping[str, tuple[float, ...]] = MappingProxyType({})  # deck -> FSRS parameters in use
 
 
 # ---- card counts ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class CardCounts:
+class CardCounts(NamedTuple):
     new: int = 0
     learning: int = 0
     young: int = 0
@@ -129,7 +125,8 @@ class CardCounts:
     def total(self) -> int:
         return self.new + self.learning + self.young + self.mature + self.suspended
 
-    def __add__(self, other: CardCounts) -> CardCounts:
+    def plus(self, other: CardCounts) -> CardCounts:
+        """Both counts summed (not ``+``: that would join the two tuples)."""
         return CardCounts(self.new + other.new, self.learning + other.learning, self.young + other.young,
                           self.mature + other.mature, self.suspended + other.suspended)  # fmt: skip
 
@@ -160,8 +157,7 @@ def card_counts(rows: Sequence[CardRow], items: frozenset[str] | None) -> CardCo
     return CardCounts(**found)
 
 
-@dataclass(frozen=True, slots=True)
-class DeckCounts:
+class DeckCounts(NamedTuple):
     deck: str
     counts: CardCounts
 
@@ -193,8 +189,7 @@ def deck_counts(data: StatsInput, rows: Sequence[CardRow]) -> tuple[DeckCounts, 
 # ---- activity: heatmap and streaks -----------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Activity:
+class Activity(NamedTuple):
     """Answers per study day over the window (every day, zeros included) and the streaks over all history."""
 
     days: tuple[DayActivity, ...]
@@ -279,8 +274,7 @@ def longest_streak(studied: set[date]) -> int:
 # ---- forecast ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Forecast:
+class Forecast(NamedTuple):
     """Cards due on each of the next days (today first), and those due on earlier days and not done."""
 
     start: date
@@ -312,23 +306,21 @@ def forecast(rows: Iterable[CardRow], today: date, days: int = FORECAST_DAYS) ->
 # ---- retention and calibration ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RetentionPeriod:
+class RetentionPeriod(NamedTuple):
     days: int
     young: Tally
     mature: Tally
 
     @property
     def all(self) -> Tally:
-        return self.young + self.mature
+        return self.young.plus(self.mature)
 
     def to_dict(self) -> dict[str, Any]:
         return {"days": self.days, "young": self.young.to_dict(), "mature": self.mature.to_dict(),
                 "all": self.all.to_dict()}  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Retention:
+class Retention(NamedTuple):
     desired: float
     periods: tuple[RetentionPeriod, ...]
 
@@ -344,8 +336,7 @@ def retention(tallies: Mapping[int, Mapping[bool, Tally]], desired: float) -> Re
     return Retention(desired, periods)
 
 
-@dataclass(frozen=True, slots=True)
-class CalibrationBin:
+class CalibrationBin(NamedTuple):
     """Answers whose predicted recall was in [low, high): their mean prediction and the share recalled."""
 
     low: float
@@ -359,8 +350,7 @@ class CalibrationBin:
                 "actual": round(self.actual, 4)}  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Calibration:
+class Calibration(NamedTuple):
     bins: tuple[CalibrationBin, ...]
 
     @property
@@ -389,13 +379,13 @@ def calibration(rows: Iterable[CalibrationRow]) -> Calibration:
     width = 1 / CALIBRATION_BINS
     bins = tuple(
         CalibrationBin(
-            round(r.index * width, 4),
-            round((r.index + 1) * width, 4),
+            round(r.bin * width, 4),
+            round((r.bin + 1) * width, 4),
             r.answers,
             r.predicted_sum / r.answers,
             r.passed / r.answers,
         )  # fmt: skip
-        for r in sorted(rows, key=lambda r: r.index)
+        for r in sorted(rows, key=lambda r: r.bin)
         if r.answers
     )
     return Calibration(bins)
@@ -404,8 +394,7 @@ def calibration(rows: Iterable[CalibrationRow]) -> Calibration:
 # ---- weak cards -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class WeakCard:
+class WeakCard(NamedTuple):
     deck: str
     item: str
     lapses: int
@@ -419,8 +408,7 @@ class WeakCard:
                 "suspended": self.suspended}  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class WeakCards:
+class WeakCards(NamedTuple):
     leeches: tuple[WeakCard, ...]
     lowest_retrievability: tuple[WeakCard, ...]
 
@@ -446,8 +434,7 @@ def _weak(row: CardRow, state: CardState, now: datetime, parameters: tuple[float
 # ---- exams and time ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ExamTrend:
+class ExamTrend(NamedTuple):
     """A deck's exams: the latest, the best, and the percents of the last `EXAM_TREND` attempts, oldest first."""
 
     deck: str
@@ -475,8 +462,7 @@ def exam_trends(attempts: Sequence[Attempt]) -> tuple[ExamTrend, ...]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class TimeSpent:
+class TimeSpent(NamedTuple):
     """Study time in the window, all time and today; seconds per answer over the answers that were timed."""
 
     window: DayActivity
@@ -517,8 +503,7 @@ def time_spent(history: Sequence[DayActivity], window: Activity) -> TimeSpent:
 # ---- everything -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Stats:
+class Stats(NamedTuple):
     deck: str | None
     now: datetime
     window_days: int
@@ -533,7 +518,7 @@ class Stats:
 
     @property
     def cards(self) -> CardCounts:
-        return sum((d.counts for d in self.decks), CardCounts())
+        return reduce(CardCounts.plus, (d.counts for d in self.decks), CardCounts())
 
     def to_dict(self) -> dict[str, Any]:
         return {

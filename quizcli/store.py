@@ -15,11 +15,10 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizcli import paths
 from quizcli.cards import Card, Item, ItemRef
@@ -176,8 +175,7 @@ DOCTOR_HINT = "run 'quizcli doctor' to check it and 'quizcli doctor --repair' to
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
+class Answer(NamedTuple):
     """One answer to record.  ``after`` is None for practice (cram) answers, which leave the schedule alone."""
 
     deck: str
@@ -198,14 +196,12 @@ class Answer:
 Rebase = Callable[[CardState | None], Answer]
 
 
-@dataclass(frozen=True, slots=True)
-class Flags:
+class Flags(NamedTuple):
     suspended: bool = False
     buried_until: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
+class Stamp(NamedTuple):
     """What identifies one version of a deck file, as git's index does: path, size, mtime, parser version.
 
     ``digest`` (of the content) settles the racy case of an edit made in the same
@@ -220,8 +216,7 @@ class Stamp:
     indexed_ns: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class IndexEntry:
+class IndexEntry(NamedTuple):
     """An indexed deck: its stamp and what ``quizcli decks`` shows of it."""
 
     name: str
@@ -233,8 +228,7 @@ class IndexEntry:
     errors: int
 
 
-@dataclass(frozen=True, slots=True)
-class Health:
+class Health(NamedTuple):
     """What a read-only look at a progress database found: ``problem`` is None when SQLite finds it sound."""
 
     problem: str | None
@@ -246,8 +240,7 @@ class Health:
         return self.schema is not None and self.schema > SCHEMA_VERSION
 
 
-@dataclass(frozen=True, slots=True)
-class Salvaged:
+class Salvaged(NamedTuple):
     """What a repair got back from one table: rows saved, rows read but unusable, and whether every row read."""
 
     saved: int

@@ -108,11 +108,11 @@ def test_no_shuffle_keeps_the_authored_order_of_questions_and_options() -> None:
 
 
 def test_count_draws_that_many_at_random_and_more_than_there_are_is_all() -> None:
-    drawn = [q.item.id for q in plan_exam(lesson(), ExamOptions(seed=3, count=5, shuffle=False)).questions]
+    drawn = [q.item.id for q in plan_exam(lesson(), ExamOptions(seed=3, size=5, shuffle=False)).questions]
     pool = [item.id for item in exam_pool(lesson(), ExamOptions(seed=3))]
     assert len(drawn) == 5 and drawn == [i for i in pool if i in drawn]  # unshuffled: in deck order
     assert drawn != pool[:5]
-    assert len(plan_exam(lesson(), ExamOptions(seed=3, count=99)).questions) == len(pool)
+    assert len(plan_exam(lesson(), ExamOptions(seed=3, size=99)).questions) == len(pool)
 
 
 @pytest.mark.parametrize(

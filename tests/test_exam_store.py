@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +21,7 @@ def result(responses: list[str | None], deck_name: str = "mixed", **options: obj
     sheet = Sheet(len(exam.questions))
     sheet.responses = list(responses)
     sheet.flagged = {0}
-    return replace(mark(exam, sheet.finish(Ending.SUBMITTED, 42.25), T0), deck=deck_name)
+    return mark(exam, sheet.finish(Ending.SUBMITTED, 42.25), T0)._replace(deck=deck_name)
 
 
 def tables(path: Path) -> set[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -118,7 +117,7 @@ def decks(kinds: st.SearchStrategy[Card], explained: bool = True) -> st.SearchSt
         cards = draw(st.lists(kinds, min_size=1, max_size=5))
         ids = draw(st.lists(card_ids, min_size=len(cards), max_size=len(cards), unique=True))
         notes = st.one_of(st.just(""), text(SPECIAL, 40)) if explained else st.just("")
-        filled = [replace(c, id=i, tags=draw(tags), explanation=draw(notes)) for c, i in zip(cards, ids, strict=True)]
+        filled = [c._replace(id=i, tags=draw(tags), explanation=draw(notes)) for c, i in zip(cards, ids, strict=True)]
         return Deck("d", "d.yaml", "Deck", cards=tuple(filled))
 
     return build()
@@ -156,7 +155,7 @@ def test_gift_round_trip_keeps_every_kind_gift_can_ask(deck: Deck) -> None:
 
 
 @SETTINGS
-@given(decks(st.one_of(flashcards(), typed_cards(tolerance=False).map(lambda c: replace(c, accept=())),
+@given(decks(st.one_of(flashcards(), typed_cards(tolerance=False).map(lambda c: c._replace(accept=())),
                        cloze_cards(numbered=True)), explained=False))  # fmt: skip
 def test_anki_round_trip_keeps_notes_anki_has_notetypes_for(deck: Deck) -> None:
     round_trip(deck, export_anki, import_anki)
@@ -170,7 +169,7 @@ def test_aiken_round_trip_keeps_single_answer_choice_cards(deck: Deck) -> None:
         "d",
         "d.yaml",
         "Deck",
-        cards=tuple(replace(c, id=derived_id(c.prompt), tags=()) for c in deck.cards),
+        cards=tuple(c._replace(id=derived_id(c.prompt), tags=()) for c in deck.cards),
     )
     if len({c.id for c in derived.cards}) == len(derived.cards):
         round_trip(derived, export_aiken, import_aiken)

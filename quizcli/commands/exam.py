@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from quizcli import backups, catalog, clock, exam, history, marking, ui
 from quizcli.decks import DECK_SUFFIXES, resolve_deck
@@ -14,10 +14,9 @@ from quizcli.text import dump_json
 ABANDONED = 130
 
 
-@dataclass(frozen=True, slots=True)
-class ExamRequest:
+class ExamRequest(NamedTuple):
     deck: str
-    count: int | None = None
+    size: int | None = None  # --count
     tag: str | None = None
     seed: int | None = None
     shuffle: bool = True
@@ -55,7 +54,7 @@ def _options(request: ExamRequest, store: Store, deck: str) -> exam.ExamOptions:
     return exam.ExamOptions(
         seed=exam.new_seed() if request.seed is None else request.seed,
         tag=request.tag,
-        count=request.count,
+        size=request.size,
         shuffle=request.shuffle,
         pass_mark=request.pass_mark,
         time_limit=None if minutes is None else minutes * 60,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from quizcli import backups, catalog, clock
 from quizcli.config import load_config, retention
@@ -22,8 +21,7 @@ INTERRUPTED = 130
 PROGRESS_BAR_BYTES = 2 * 2**20  # about half a second of parsing
 
 
-@dataclass(frozen=True, slots=True)
-class StudyRequest:
+class StudyRequest(NamedTuple):
     """What the command line asked for; None means "use the configured value"."""
 
     deck: str
@@ -77,10 +75,10 @@ def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> I
 def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> StudyOptions:
     """Configured settings for the deck, overridden by the command line; checks the tag selects something."""
     config = load_config(deck.name)
-    settings = replace(config.settings, parameters=store.fitted_parameters(deck.name))
+    settings = config.settings._replace(parameters=store.fitted_parameters(deck.name))
     if request.retention is not None:
         try:
-            settings = replace(settings, desired_retention=retention(request.retention))
+            settings = settings._replace(desired_retention=retention(request.retention))
         except ValueError as exc:
             raise QuizcliError(str(exc)) from None
     if not deck.cards:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from quizcli.decks import resolve_deck
 from quizcli.errors import QuizcliError
 from quizcli.store import Store
@@ -25,7 +23,7 @@ def unsuspend(deck: str, items: list[str], every: bool) -> list[str]:
                 f"not suspended in '{name}': {', '.join(unknown)}; suspended: {', '.join(suspended) or 'none'}"
             )
         for item in chosen:
-            store.set_flags(name, item, replace(flags[item], suspended=False))
+            store.set_flags(name, item, flags[item]._replace(suspended=False))
     return [inert(f"Unsuspended {plural(len(chosen), 'card')} in '{name}': {', '.join(chosen) or 'none'}.")]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from quizcli.cards import Card, Kind, derived_id, valid_id
 from quizcli.interop.html_text import HTML_HINT, html_to_markdown
@@ -38,8 +39,7 @@ class Headers:
     columns: dict[str, int] = field(default_factory=dict)  # guid/notetype/deck/tags -> 0-based index
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     line: int
     fields: tuple[str, ...]
 

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quizcli.cards import Deck
 from quizcli.interop.formats import ExportFormat
 
 
-@dataclass(frozen=True, slots=True)
-class Left:
+class Left(NamedTuple):
     """A card an export could not express."""
 
     card_id: str
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Exported:
+class Exported(NamedTuple):
     text: str
     written: int
     left: tuple[Left, ...] = ()

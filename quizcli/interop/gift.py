@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizcli.cards import Card, Kind, derived_id, valid_id
 from quizcli.interop.html_text import html_to_markdown
@@ -37,15 +36,13 @@ def protect(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else _ESCAPED.get(m.group(1), m.group()), text)
 
 
-@dataclass(frozen=True, slots=True)
-class _Block:
+class _Block(NamedTuple):
     line: int
     text: str
     comments: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Question:
+class _Question(NamedTuple):
     """One question's parts, escapes still protected."""
 
     line: int
@@ -163,7 +160,7 @@ def _card(q: _Question, kind: Kind, **fields: Any) -> Card:
     prompt = q.render(q.text).replace(_SLOT, BLANK)
     explanation = _join(str(fields.pop("explanation", "")), q.render(q.feedback))
     card = Card(q.card_id, kind, prompt, explanation=explanation, tags=q.tags, line=q.line)
-    return replace(card, **fields)
+    return card._replace(**fields)
 
 
 def _join(*parts: str) -> str:
@@ -178,8 +175,7 @@ def _split_answers(answers: str, marks: str) -> list[tuple[str, str]]:
     return ([("=", leading)] if leading else []) + pairs
 
 
-@dataclass(frozen=True, slots=True)
-class _Answer:
+class _Answer(NamedTuple):
     """One answer of a block: its mark (``=`` or ``~``), ``%weight%`` if any, text and ``#feedback`` (protected)."""
 
     mark: str
@@ -232,7 +228,7 @@ def _short_answer(q: _Question) -> Card | Skipped:
         return Skipped(q.line, "no answer gets full marks")
     if _SLOT in q.text and len(accepted) == 1:
         cloze = q.render(q.text).replace(_SLOT, "{{" + accepted[0] + "}}")
-        return replace(_card(q, Kind.CLOZE, explanation=notes[0]), prompt=cloze)
+        return _card(q, Kind.CLOZE, explanation=notes[0])._replace(prompt=cloze)
     return _card(q, Kind.TYPED, answer=accepted[0], accept=tuple(accepted[1:]), explanation=notes[0])
 
 
@@ -247,7 +243,7 @@ def _matching(q: _Question) -> list[Card | Skipped] | Skipped:
         return Skipped(q.line, "a matching question needs at least 2 pairs")
     stem = q.render(q.text).replace(_SLOT, BLANK)
     return [
-        replace(_card(q, Kind.FLASHCARD, answer=right), id=f"{q.card_id}.{n}", prompt=_join(stem, left))
+        _card(q, Kind.FLASHCARD, answer=right)._replace(id=f"{q.card_id}.{n}", prompt=_join(stem, left))
         for n, (left, right) in enumerate(usable, start=1)
     ]
 

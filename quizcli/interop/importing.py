@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quizcli.interop.detect import detect_format
 from quizcli.interop.formats import ImportFormat
@@ -11,8 +11,7 @@ from quizcli.interop.yaml_writer import deck_yaml
 from quizcli.text import inert  # a YAML comment may hold no control character
 
 
-@dataclass(frozen=True, slots=True)
-class Imported:
+class Imported(NamedTuple):
     result: ImportResult
     detected: bool
     yaml: str

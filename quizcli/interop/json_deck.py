@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from quizcli.cards import LETTERS, Card, Deck, Kind, derived_id, valid_id
@@ -57,7 +56,7 @@ def _card(item: Any, line: int) -> Card:
         raise _BadCard(f"unknown kind {item.get('kind')!r}; one of {', '.join(Kind)}") from None
     prompt = _text(item, {Kind.FLASHCARD: "front", Kind.CLOZE: "cloze"}.get(kind, "question"))
     card = Card(_id(item, prompt), kind, prompt, explanation=_text(item, "explanation", ""), line=line)
-    return replace(card, tags=_texts(item, "tags"), **_kind_fields(kind, item))
+    return card._replace(tags=_texts(item, "tags"), **_kind_fields(kind, item))
 
 
 def _kind_fields(kind: Kind, item: dict[str, Any]) -> dict[str, Any]:

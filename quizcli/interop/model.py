@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from quizcli.cards import LETTERS, Card, Kind, cloze_deletions, normalise_prompt, outside_deletions
 from quizcli.errors import QuizcliError
@@ -20,16 +20,14 @@ class ImportFormatError(QuizcliError):
         super().__init__(f"line {line}: {message}")
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A question of the source that did not become a card, and why."""
 
     line: int
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class ImportResult:
+class ImportResult(NamedTuple):
     format: str
     cards: tuple[Card, ...]
     skipped: tuple[Skipped, ...] = ()
@@ -67,7 +65,7 @@ def build_result(format_name: str, entries: Iterable[Card | Skipped], title: str
         if problem:
             skipped.append(Skipped(entry.line, problem))
             continue
-        card = replace(entry, id=_free_id(entry.id, taken))
+        card = entry._replace(id=_free_id(entry.id, taken))
         taken.add(card.id)
         cards.append(card)
     return ImportResult(format_name, tuple(cards), tuple(sorted(skipped, key=lambda s: s.line)), title)
