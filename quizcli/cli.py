@@ -551,8 +551,3 @@ def app_for(args: list[str]) -> typer.Typer:
     single.registered_callback = app.registered_callback
     single.registered_commands = [info for info in app.registered_commands if info.name == args[0]]
     return single
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app_for(sys.argv[1:])()

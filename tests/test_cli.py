@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -194,3 +195,21 @@ def test_decks_prints_aligned_columns_and_cuts_long_titles_to_the_width(user_dec
     assert [line.index("user") for line in (rows["a"], rows["broken-deck"])] == [lines[0].index("source")] * 2
     assert deck_lines([], 80) == ["No decks found."]
     assert runner.invoke(app, ["decks"], env={"COLUMNS": "80"}).stdout.splitlines() == lines
+
+
+def test_the_executable_runs_commands_with_the_collector_on(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from quizcli.__main__ import main
+
+    seen: list[bool] = []
+    monkeypatch.setattr("quizcli.decks.find_decks", lambda: seen.append(gc.isenabled()) or [])
+    monkeypatch.setattr(sys, "argv", ["quizcli", "decks"])
+    try:
+        main()
+    except SystemExit:
+        pass
+    finally:
+        gc.unfreeze()
+    assert seen == [True] and gc.isenabled()
+    assert capsys.readouterr().out == "No decks found.\n"
