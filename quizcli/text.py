@@ -7,7 +7,8 @@ import re
 # C0 and C1 controls (tab and newline excepted) and the bidirectional overrides and isolates.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # What JSON output must still escape besides what ``json`` escapes itself (C0): C1 controls and bidi marks.
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Kept as text: `re` compiles it on first use, and only JSON output uses it.
+_JSON_UNSAFE = r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 def plural(count: int, noun: str) -> str:
@@ -20,7 +21,7 @@ def dump_json(data: object) -> str:
     import json
 
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # the same data, inert on a terminal
+    return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)  # the same data, inert on a terminal
 
 
 def inert(text: str) -> str:

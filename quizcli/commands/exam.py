@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from quizcli import backups, catalog, clock, exam, history, marking, ui
+from quizcli import backups, catalog, clock, exam, ui
 from quizcli.decks import DECK_SUFFIXES, resolve_deck
 from quizcli.store import Store
 from quizcli.text import dump_json
@@ -39,6 +39,8 @@ def take_exam(request: ExamRequest) -> int:
         if sitting.ending is exam.Ending.ABANDONED:
             print("quizcli: exam abandoned; nothing was recorded", file=sys.stderr)
             return ABANDONED
+        from quizcli import marking  # after the sitting: nothing before the first question waits for it
+
         result = marking.mark(planned, sitting, started_at)
         attempt = store.record_exam(result)
     if request.as_json:
@@ -67,6 +69,8 @@ def show_history(deck: str | None, as_json: bool) -> None:
     name = Path(deck).stem if deck is not None and deck.endswith(DECK_SUFFIXES) else deck
     with Store.open() as store:
         attempts = store.exam_attempts(name)
+    from quizcli import history
+
     records = history.deck_records(attempts)
     if as_json:
         sys.stdout.write(
