@@ -7,6 +7,7 @@ point it at a temporary directory, and a user can keep a portable profile.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "quizcli"
@@ -19,7 +20,7 @@ def _home_override() -> Path | None:
 
 def data_dir() -> Path:
     """The user data directory: progress database and the user's own decks."""
-    override = _home_override()
+    override = _home_override() or _xdg_dir("XDG_DATA_HOME", ".local/share")
     if override is not None:
         return override
     import platformdirs
@@ -28,12 +29,28 @@ def data_dir() -> Path:
 
 
 def config_dir() -> Path:
-    override = _home_override()
+    override = _home_override() or _xdg_dir("XDG_CONFIG_HOME", ".config")
     if override is not None:
         return override
     import platformdirs
 
     return platformdirs.user_config_path(APP_NAME)
+
+
+def _xdg_dir(variable: str, default: str) -> Path | None:
+    """On Linux, the directory platformdirs gives, found by the XDG Base Directory rule it applies.
+
+    Importing platformdirs costs more than a quarter of Python's own start-up, on every
+    command.  The common cases (the variable set to an absolute path, or unset with an
+    absolute ``HOME``) are resolved here; anything else is left to platformdirs, and a test
+    checks that both agree.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    value, home = os.environ.get(variable, ""), os.environ.get("HOME", "")
+    if os.path.isabs(value):
+        return Path(value) / APP_NAME
+    return Path(home) / default / APP_NAME if os.path.isabs(home) else None
 
 
 def user_decks_dir() -> Path:
