@@ -134,7 +134,7 @@ class Item(NamedTuple):
 
 
 class ItemRef(NamedTuple):
-    """An item known by id and tags only: enough to draw an exam before loading the chosen cards.
+    """An item known by id and tags only: enough to draw a ``--tag`` or retry exam before loading the chosen cards.
 
     Cheap to make 100,000 of, like every record here (a NamedTuple).  The tags
     stay as the index keeps them, one string, until they are asked for."""

@@ -10,6 +10,7 @@ content digest decides.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable
@@ -84,11 +85,16 @@ def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) 
 
 
 def exam_source(store: Store, entry: IndexEntry) -> ExamSource:
-    """What an exam draws from, out of the index: only the drawn questions' cards are ever loaded."""
+    """What an exam draws from, out of the index: the drawn questions' cards are loaded by rank or id, and every
+    markable item's reference (id and tags) is read at most once, and only when asked for."""
     from quizcli.exam import ExamSource
 
-    refs = tuple(store.graded_refs(entry.name))
-    return ExamSource(entry.name, entry.title, entry.cards, refs, lambda ids: store.items_by_id(entry.name, ids))
+    name = entry.name
+    refs = functools.cache(lambda: tuple(store.graded_refs(name)))
+    return ExamSource(
+        name, entry.title, entry.cards, store.graded_count(name), refs,
+        lambda ids: store.items_by_id(name, ids), lambda ranks: store.items_by_rank(name, ranks),
+    )  # fmt: skip
 
 
 def _key(deck_file: DeckFile) -> str:

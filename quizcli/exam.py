@@ -49,29 +49,38 @@ class ExamOptions(NamedTuple):
 
 
 class ExamSource(NamedTuple):
-    """What an exam draws from: a deck's markable items, known by id and tags, and how to load the drawn ones.
+    """What an exam draws from: a deck's markable items, how many there are, and how to load the drawn ones.
 
-    Drawing from references keeps an exam of 20 questions from a 100,000-card deck
-    as quick to start as one from a 100-card deck.
+    An item's *rank* is its place (from 0) among the markable items in deck order.
+    An exam of the whole pool draws ranks and loads only those items, so 20 questions
+    from a 100,000-card deck start as quickly as from a 100-card deck.  ``refs``, the
+    id and tags of every markable item, may read the whole deck: it is called only for
+    a ``--tag`` or a retry list, and for the score per tag once the exam is over.
     """
 
     name: str
     title: str
     cards: int
-    pool: tuple[ItemRef, ...]
-    load: Callable[[list[str]], list[Item]]
+    markable: int  # how many markable items there are
+    refs: Callable[[], Sequence[ItemRef]]  # every markable item, in rank order
+    load: Callable[[list[str]], list[Item]]  # items by id, in the order asked
+    load_ranked: Callable[[list[int]], list[Item]]  # markable items by rank, in the order asked
 
     @property
     def tag_order(self) -> list[str]:
         """Tags in the order the deck first uses them: its sections, top to bottom."""
-        return list(dict.fromkeys(tag for ref in self.pool for tag in ref.tags))
+        return list(dict.fromkeys(tag for ref in self.refs() for tag in ref.tags))
 
 
 def source_of(deck: Deck) -> ExamSource:
     """The markable items of a parsed deck."""
-    items = {item.id: item for item in deck.items() if item.card.kind.auto_graded}
-    pool = tuple(ItemRef(item.id, " ".join(item.card.tags)) for item in items.values())
-    return ExamSource(deck.name, deck.title, len(deck.cards), pool, lambda ids: [items[i] for i in ids])
+    by_id = {item.id: item for item in deck.items() if item.card.kind.auto_graded}
+    items = list(by_id.values())
+    refs = tuple(ItemRef(item.id, " ".join(item.card.tags)) for item in items)
+    return ExamSource(
+        deck.name, deck.title, len(deck.cards), len(items), lambda: refs,
+        lambda ids: [by_id[i] for i in ids], lambda ranks: [items[r] for r in ranks],
+    )  # fmt: skip
 
 
 class Exam(NamedTuple):
@@ -86,27 +95,49 @@ def new_seed() -> int:
 
 
 def plan_exam(deck: Deck | ExamSource, options: ExamOptions) -> Exam:
-    """Draw the questions: the pool in authored order, sampled to ``size``, then shuffled with options."""
+    """Draw the questions: the pool in authored order, sampled to ``size``, then shuffled with options.
+
+    What is drawn are places in the pool, so the draw is the same whether the pool
+    is every markable item (places are ranks) or a part of them (places index its
+    references): a seed gives the same exam as it always did.
+    """
     source = deck if isinstance(deck, ExamSource) else source_of(deck)
-    pool = exam_pool(source, options)
+    size, load = _pool_loader(source, options)
     rng = random.Random(options.seed)
-    if options.size is not None and options.size < len(pool):
-        pool = [pool[i] for i in sorted(rng.sample(range(len(pool)), options.size))]
+    if options.size is not None and options.size < size:
+        places = sorted(rng.sample(range(size), options.size))
+    else:
+        places = list(range(size))
     if options.shuffle:
-        rng.shuffle(pool)
-    items = source.load([ref.id for ref in pool])
-    questions = tuple(make_question(item, rng if options.shuffle else None) for item in items)
+        rng.shuffle(places)
+    questions = tuple(make_question(item, rng if options.shuffle else None) for item in load(places))
     return Exam(source, questions, options)
+
+
+def _pool_loader(source: ExamSource, options: ExamOptions) -> tuple[int, Callable[[list[int]], list[Item]]]:
+    """The size of the pool, and how to load the items at given places in it.
+
+    With no tag and no retry list the pool is every markable item and a place is a
+    rank: nothing else of the deck is read.  Otherwise the pool is filtered from
+    every item's reference first.
+    """
+    if options.tag is not None or options.only is not None:
+        pool = exam_pool(source, options)
+        return len(pool), lambda places: source.load([pool[i].id for i in places])
+    if not source.markable:
+        raise ExamError(nothing_to_mark(source.name, source.cards))
+    return source.markable, source.load_ranked
 
 
 def exam_pool(deck: Deck | ExamSource, options: ExamOptions) -> list[ItemRef]:
     """Every auto-gradable item with the tag (and among ``only``), or an `ExamError` saying why there is none."""
     source = deck if isinstance(deck, ExamSource) else source_of(deck)
-    if not source.pool:
+    if not source.markable:
         raise ExamError(nothing_to_mark(source.name, source.cards))
-    pool = [ref for ref in source.pool if options.tag is None or options.tag in ref.tags]
+    refs = source.refs()
+    pool = [ref for ref in refs if options.tag is None or options.tag in ref.tags]
     if not pool:
-        tags = sorted({tag for ref in source.pool for tag in ref.tags})
+        tags = sorted({tag for ref in refs for tag in ref.tags})
         raise ExamError(f"no question in '{source.name}' has the tag '{options.tag}'; its tags: {', '.join(tags)}")
     if options.only is not None:
         pool = [ref for ref in pool if ref.id in options.only]

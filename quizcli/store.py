@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -154,6 +154,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             loss_after REAL NOT NULL,
             fitted_at TEXT NOT NULL
         ) WITHOUT ROWID""",
+    ),
+    (  # 5: each markable item's rank, its place (from 0) among its deck's markable items; NULL for flashcards
+        "ALTER TABLE deck_items ADD COLUMN rank INTEGER",
+        # Decks indexed before now are ranked here rather than parsed again.  The ranks go through a
+        # keyed table so the update is one lookup per item on any SQLite with window functions (3.25).
+        "CREATE TEMP TABLE ranks (deck TEXT, item TEXT, rank INTEGER NOT NULL, PRIMARY KEY (deck, item)) WITHOUT ROWID",
+        "INSERT INTO temp.ranks SELECT deck, item, row_number() OVER (PARTITION BY deck ORDER BY position) - 1"
+        " FROM deck_items WHERE graded = 1",
+        "UPDATE deck_items SET rank = (SELECT r.rank FROM temp.ranks r WHERE r.deck = deck_items.deck"
+        " AND r.item = deck_items.item) WHERE graded = 1",
+        "DROP TABLE temp.ranks",
+        # An exam of N questions from the whole deck loads the N items at its drawn ranks, and no other row.
+        "CREATE INDEX deck_items_rank ON deck_items (deck, rank) WHERE rank IS NOT NULL",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -665,7 +678,8 @@ class Store:
         with self._write(f"the index of {entry.name}") as db:
             db.execute("DELETE FROM deck_items WHERE deck = ?", (entry.name,))
             db.executemany(
-                "INSERT INTO deck_items (deck, item, card, position, graded, tags, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO deck_items (deck, item, card, position, graded, tags, data, rank)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 _index_rows(entry.name, cards),
             )
             db.execute(
@@ -729,23 +743,43 @@ class Store:
         return [_item(*row) for row in rows]
 
     def graded_refs(self, deck: str) -> list[ItemRef]:
-        """Every item quizcli can mark by itself, by id and tags, in deck order, whatever its study flags."""
+        """Every item quizcli can mark by itself, by id and tags, in deck order (that of their ranks), flags aside."""
         rows = self._db.execute(
             "SELECT item, tags FROM deck_items WHERE deck = ? AND graded = 1 ORDER BY position", (deck,)
         )
         return list(map(ItemRef._make, rows))
 
+    def graded_count(self, deck: str) -> int:
+        """How many items quizcli can mark by itself: one more than the highest rank, found without counting."""
+        row = self._db.execute(
+            "SELECT max(rank) FROM deck_items INDEXED BY deck_items_rank WHERE deck = ? AND rank IS NOT NULL", (deck,)
+        ).fetchone()
+        return 0 if row[0] is None else int(row[0]) + 1
+
     def items_by_id(self, deck: str, ids: list[str]) -> list[Item]:
         """The indexed items with these ids, in the order asked."""
-        found: dict[str, Item] = {}
-        for start in range(0, len(ids), 500):  # SQLite limits the number of bound parameters
-            chunk = ids[start : start + 500]
+        return self._items_keyed(deck, "item", "", ids)
+
+    def items_by_rank(self, deck: str, ranks: list[int]) -> list[Item]:
+        """The markable items at these ranks (places from 0 among them, in deck order), in the order asked."""
+        return self._items_keyed(deck, "rank", "INDEXED BY deck_items_rank", ranks)
+
+    def _items_keyed(self, deck: str, key: str, hint: str, values: Sequence[str | int]) -> list[Item]:
+        """The deck's items whose ``key`` column holds these values, in their order.
+
+        Without statistics SQLite would rather scan the deck's primary key than look ranks
+        up, hence the ``hint`` (an ``INDEXED BY`` clause).
+        """
+        found: dict[str | int, Item] = {}
+        for start in range(0, len(values), 500):  # SQLite limits the number of bound parameters
+            chunk = values[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT item, card, data FROM deck_items WHERE deck = ? AND item IN ({marks})", (deck, *chunk)
+                f"SELECT {key}, item, card, data FROM deck_items {hint} WHERE deck = ? AND {key} IN ({marks})",
+                (deck, *chunk),
             )
-            found.update((row[0], _item(*row)) for row in rows)
-        return [found[item_id] for item_id in ids]
+            found.update((row[0], _item(*row[1:])) for row in rows)
+        return [found[value] for value in values]
 
     # ---- exams ----------------------------------------------------------------------------
 
@@ -892,13 +926,16 @@ _AVAILABLE = (
 
 
 def _index_rows(deck: str, cards: Iterable[Card]) -> Iterator[tuple[object, ...]]:
-    position = 0
+    """The rows of ``deck_items``: position counts every item, rank only the markable ones (None for the rest)."""
+    position = rank = 0
     for card in cards:
         data = json.dumps(card.to_record(), ensure_ascii=False, separators=(",", ":"))
         tags = " ".join(card.tags)  # tags never hold white space (the parser refuses it)
+        graded = card.kind.auto_graded
         for item in card.items():
-            yield deck, item.id, card.id, position, int(card.kind.auto_graded), tags, data
+            yield deck, item.id, card.id, position, int(graded), tags, data, rank if graded else None
             position += 1
+            rank += graded
 
 
 def _item(item_id: str, card_id: str, data: str) -> Item:

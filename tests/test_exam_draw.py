@@ -1,0 +1,189 @@
+"""Exams drawn from the deck index by rank: ranks written when a deck is indexed, and by migration 5 for decks
+indexed before it; a seed draws the same exam by rank as from the parsed deck and as before ranks."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from quizcli import catalog
+from quizcli.decks import DeckFile, Source
+from quizcli.exam import Exam, ExamError, ExamOptions, ExamSource, exam_pool, plan_exam
+from quizcli.parser import load_deck
+from quizcli.store import MIGRATIONS, SCHEMA_VERSION, IndexEntry, Stamp, Store, _index_rows
+
+from conftest import LONG_CONTEXT, write_deck
+
+
+def generated(count: int) -> str:
+    """A deck whose ranks are not its card positions: flashcards between the markable cards, two-deletion clozes."""
+    cards = []
+    for n in range(count):
+        head = f"  - id: c{n}\n    tags: [part-{n % 3}]\n"
+        body = (
+            f"    front: front {n}\n    back: back {n}\n",
+            f"    question: pick {n}\n    choices: [one, two, three, four]\n    answer: {'ABCD'[n % 4]}\n",
+            f'    cloze: "{{{{c1::first {n}}}}} and {{{{c2::second {n}}}}}"\n',
+            f"    question: statement {n}\n    answer: {'true' if n % 2 else 'false'}\n",
+        )[n % 4]
+        cards.append(head + body)
+    return "title: Generated\ncards:\n" + "".join(cards)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "progress.db") as opened:
+        yield opened
+
+
+@pytest.fixture
+def big(tmp_path: Path) -> DeckFile:
+    return DeckFile("big", write_deck(tmp_path, "big", generated(120)), Source.PATH)
+
+
+def ranks(db: sqlite3.Connection, deck: str) -> list[tuple[str, int | None]]:
+    return db.execute("SELECT item, rank FROM deck_items WHERE deck = ? ORDER BY position", (deck,)).fetchall()
+
+
+def markable(deck: DeckFile) -> list[str]:
+    """The ids of the items an exam can ask, in deck order, from the parsed deck."""
+    return [item.id for item in load_deck(deck.path, deck.name).items() if item.card.kind.auto_graded]
+
+
+def test_indexing_ranks_the_markable_items_in_deck_order(store: Store, big: DeckFile) -> None:
+    catalog.open_deck(store, big)
+    rows = ranks(store._db, "big")
+    ids = markable(big)
+    assert [item for item, rank in rows if rank is not None] == ids == [ref.id for ref in store.graded_refs("big")]
+    assert [rank for _, rank in rows if rank is not None] == list(range(len(ids)))
+    assert [item for item, rank in rows if rank is None] == [f"c{n}" for n in range(0, 120, 4)]  # the flashcards
+    assert store.graded_count("big") == len(ids) == 120
+    assert store.graded_count("unknown") == 0
+
+
+def test_items_are_loaded_by_rank_in_the_order_asked(store: Store, big: DeckFile) -> None:
+    catalog.open_deck(store, big)
+    ids = markable(big)
+    wanted = [119, 0, 60, *range(120)] * 5  # more than one query's worth of bound parameters (500)
+    assert [item.id for item in store.items_by_rank("big", wanted)] == [ids[rank] for rank in wanted]
+    assert store.items_by_rank("big", []) == []
+
+
+def version_4_database(path: Path, decks: dict[str, Path]) -> None:
+    """A database as quizcli wrote it before migration 5, with these decks indexed."""
+    db = sqlite3.connect(path)
+    for statement in (statement for migration in MIGRATIONS[:4] for statement in migration):
+        db.execute(statement)
+    for name, deck_path in decks.items():
+        cards = load_deck(deck_path, name).cards
+        rows = [row[:7] for row in _index_rows(name, cards)]  # every column but the rank
+        db.executemany("INSERT INTO deck_items (deck, item, card, position, graded, tags, data)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)  # fmt: skip
+    db.execute("PRAGMA user_version = 4")
+    db.commit()
+    db.close()
+
+
+def test_migration_5_ranks_the_decks_indexed_before_it(tmp_path: Path, big: DeckFile) -> None:
+    decks = {"big": big.path, "long-context": LONG_CONTEXT}
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    version_4_database(old, decks)
+    with Store.open(old) as migrated, Store.open(new) as fresh:
+        assert migrated.schema_version() == SCHEMA_VERSION >= 5
+        for name, path in decks.items():
+            entry = IndexEntry(name, Stamp(str(path), 0, 0, 0), name, "", 0, 0, 0)
+            fresh.replace_index(entry, load_deck(path, name).cards)
+            assert ranks(migrated._db, name) == ranks(fresh._db, name)
+            assert migrated.graded_count(name) == fresh.graded_count(name) > 0
+        assert [item.id for item in migrated.items_by_rank("long-context", [19, 0])] == [
+            item.id for item in fresh.items_by_rank("long-context", [19, 0])
+        ]
+    indexes = {row[0] for row in sqlite3.connect(old).execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "deck_items_rank" in indexes
+
+
+def exam_source(store: Store, deck: DeckFile) -> ExamSource:
+    return catalog.exam_source(store, catalog.open_deck(store, deck))
+
+
+def drawn(exam: Exam) -> list[tuple[str, tuple[int, ...]]]:
+    """Each question's item and the order its options are shown in."""
+    return [(question.item.id, question.order) for question in exam.questions]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7, 42, 2026, 987654])
+@pytest.mark.parametrize("size", [None, 1, 5, 20, 119, 120, 500])
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_the_index_draws_the_exam_the_parsed_deck_draws(
+    store: Store, big: DeckFile, seed: int, size: int | None, shuffle: bool
+) -> None:
+    """By rank from the index, in memory from the parsed deck, and from every reference (the pool an ``only``
+    naming every item gives): the same questions in the same order with the same options."""
+    options = ExamOptions(seed=seed, size=size, shuffle=shuffle)
+    source = exam_source(store, big)
+    by_rank = plan_exam(source, options)
+    everything = frozenset(ref.id for ref in source.refs())
+    assert by_rank.questions == plan_exam(load_deck(big.path, "big"), options).questions
+    assert by_rank.questions == plan_exam(source, options._replace(only=everything)).questions
+    assert len(by_rank.questions) == min(size or 120, 120)
+
+
+@pytest.mark.parametrize(
+    ("seed", "size", "expected"),
+    [
+        (7, 6, [("cloze-dilution-numbers:c2", ()), ("q2-lost-in-the-middle", (3, 2, 0, 1)),
+                ("cloze-statistical-issues:c3", ()), ("typed-position-degradation", ()),
+                ("cloze-dilution-numbers:c1", ()), ("q1-dilution", (2, 0, 1, 3))]),
+        (2026, 4, [("q5-dilution-example", (0, 1, 2, 3)), ("cloze-statistical-issues:c3", ()),
+                   ("q6-position-degradation", (3, 2, 0, 1)), ("cloze-lost-in-the-middle:c1", ())]),
+    ],
+)  # fmt: skip
+def test_a_seed_replays_the_exam_it_drew_before_ranks(
+    store: Store, seed: int, size: int, expected: list[tuple[str, tuple[int, ...]]]
+) -> None:
+    """Exams recorded before drawing by rank (their seeds are in the history) are drawn again the same."""
+    deck = DeckFile("long-context", LONG_CONTEXT, Source.BUNDLED)
+    assert drawn(plan_exam(exam_source(store, deck), ExamOptions(seed=seed, size=size))) == expected
+
+
+def test_a_whole_deck_exam_reads_no_reference_until_it_is_marked(
+    store: Store, big: DeckFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+    real = store.graded_refs
+    monkeypatch.setattr(store, "graded_refs", lambda deck: reads.append(deck) or real(deck))
+    exam = plan_exam(exam_source(store, big), ExamOptions(seed=3, size=20))
+    assert reads == []
+    assert exam.deck.tag_order == ["part-1", "part-2", "part-0"]  # the score per tag, once the exam is over
+    assert exam.deck.tag_order and reads == ["big"]  # read once
+
+
+def test_tag_and_retry_exams_from_the_index_draw_from_their_part_of_the_deck(store: Store, big: DeckFile) -> None:
+    source, deck = exam_source(store, big), load_deck(big.path, "big")
+    for options in (
+        ExamOptions(seed=5, size=10, tag="part-2"),
+        ExamOptions(seed=5, tag="part-0", shuffle=False),
+        ExamOptions(seed=5, size=3, only=frozenset({"c1", "c2:c2", "c7", "c9", "c4", "gone"})),
+        ExamOptions(seed=5, tag="part-1", only=frozenset({"c1", "c2:c1", "c7"})),
+    ):
+        exam = plan_exam(source, options)
+        assert exam.questions == plan_exam(deck, options).questions
+        assert all(options.tag is None or options.tag in question.item.card.tags for question in exam.questions)
+        assert all(options.only is None or question.item.id in options.only for question in exam.questions)
+    assert [item.id for item in exam_pool(source, ExamOptions(seed=1, tag="part-1"))][:3] == ["c1", "c7", "c10:c1"]
+
+
+def test_exams_from_the_index_are_refused_as_before(store: Store, big: DeckFile, tmp_path: Path) -> None:
+    with pytest.raises(ExamError, match="^no question in 'big' has the tag 'nope'; its tags: part-0, part-1, part-2$"):
+        plan_exam(exam_source(store, big), ExamOptions(seed=1, tag="nope"))
+    with pytest.raises(ExamError, match="^none of the questions missed last time on 'big' is in this exam any more$"):
+        plan_exam(exam_source(store, big), ExamOptions(seed=1, only=frozenset({"c0", "gone"})))  # c0: a flashcard
+    flashcards = write_deck(tmp_path, "f", "cards:\n  - {id: a, front: x, back: y}\n  - {id: b, front: z, back: w}\n")
+    with pytest.raises(ExamError, match="^'f' has no question an exam can mark.*its 2 cards are flashcards"):
+        plan_exam(exam_source(store, DeckFile("f", flashcards, Source.PATH)), ExamOptions(seed=1, size=5))
+    empty = write_deck(tmp_path, "e", "cards: []\n")
+    with pytest.raises(ExamError, match="^'e' has no cards, so there is nothing to examine$"):
+        plan_exam(exam_source(store, DeckFile("e", empty, Source.PATH)), ExamOptions(seed=1))
