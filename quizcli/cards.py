@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from quizcli.text import blake2b_hex
+
 # Patterns as text: `re` compiles (and caches) each on first use, so start-up pays only for those it uses.
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 CLOZE_PATTERN = r"\{\{(.*?)\}\}"
@@ -239,9 +241,7 @@ def normalise_prompt(text: str) -> str:
 
 def derived_id(prompt: str) -> str:
     """A stable id for a card written without one: a readable slug plus a hash of the prompt."""
-    import hashlib
-
-    digest = hashlib.blake2b(normalise_prompt(prompt).encode(), digest_size=4).hexdigest()
+    digest = blake2b_hex(normalise_prompt(prompt).encode(), 4)
     words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", prompt).casefold())
     slug = "-".join(words[:4])[:32].strip("-")
     return f"{slug}-{digest}" if slug else f"card-{digest}"

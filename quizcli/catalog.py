@@ -20,6 +20,7 @@ from quizcli.cards import PARSER_VERSION
 from quizcli.decks import DeckFile, read_deck_file
 from quizcli.errors import DeckError, QuizcliError
 from quizcli.store import IndexEntry, Stamp, Store
+from quizcli.text import blake2b_hex
 
 if TYPE_CHECKING:
     from quizcli.exam import ExamSource
@@ -109,6 +110,4 @@ def stat_deck(deck_file: DeckFile) -> os.stat_result:
 
 
 def _digest(raw: bytes) -> str:
-    import hashlib
-
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return blake2b_hex(raw, 16)

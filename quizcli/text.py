@@ -24,6 +24,19 @@ def dump_json(data: object) -> str:
     return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)  # the same data, inert on a terminal
 
 
+def blake2b_hex(data: bytes, digest_size: int) -> str:
+    """A BLAKE2b digest in hex, without loading OpenSSL.
+
+    ``hashlib`` loads OpenSSL's bindings on import (3 ms, a quarter of Python's own start);
+    its ``blake2b`` is CPython's ``_blake2``, which loads in a tenth of that.
+    """
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # a Python without CPython's module
+        from hashlib import blake2b
+    return blake2b(data, digest_size=digest_size).hexdigest()
+
+
 def inert(text: str) -> str:
     """Text with terminal control characters made visible (``\\x1b`` -> ``^[``), newlines and tabs kept.
 

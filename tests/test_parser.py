@@ -206,3 +206,16 @@ def test_warnings_do_not_block_loading(tmp_path: Path) -> None:
     path.write_text("cards:\n  - front: x\n    back: y\n")
     assert load_deck(path).cards[0].explicit_id is False
     assert read_deck(path).diagnostics[0].severity is Severity.WARNING
+
+
+def test_derived_ids_are_stable_blake2b_digests() -> None:
+    """Progress is keyed by these ids: they must never change with how the digest is computed."""
+    import hashlib
+
+    from quizcli.cards import derived_id, normalise_prompt
+    from quizcli.text import blake2b_hex
+
+    prompt = "What does attention sink mean?"
+    expected = hashlib.blake2b(normalise_prompt(prompt).encode(), digest_size=4).hexdigest()
+    assert derived_id(prompt) == "what-does-attention-sink-0e7ee8eb" == f"what-does-attention-sink-{expected}"
+    assert blake2b_hex(b"deck", 16) == hashlib.blake2b(b"deck", digest_size=16).hexdigest()
