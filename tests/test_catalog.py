@@ -168,3 +168,17 @@ def test_new_items_follow_answers_undo_reset_and_reindexing(store: Store, deck: 
     assert new() == ["a"]
     store.reset("mine")
     assert new() == ["a", "b"]
+
+
+def test_a_big_index_write_leaves_no_wal_behind_and_a_small_one_skips_the_extra_syncs(
+    store: Store, deck: DeckFile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wal = tmp_path / "progress.db-wal"
+    catalog.reindex(store, deck)  # 2 items: SQLite's own checkpointing is enough
+    assert wal.stat().st_size > 0
+    monkeypatch.setattr("quizcli.store.BULK_ITEMS", 1)
+    deck.path.write_text(DECK.format(title="Two", front="x"))
+    catalog.reindex(store, deck)
+    assert wal.stat().st_size == 0
+    entry = store.index_entry("mine")
+    assert entry is not None and entry.title == "Two"
