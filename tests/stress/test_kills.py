@@ -44,6 +44,7 @@ EXAM_DECK = "title: Exam Deck\ncards:\n" + "".join(
     f"  - {{id: q{n}, question: 'Pick {n}', choices: [one, two, three], answer: {'ABC'[n % 3]}}}\n" for n in range(12)
 )
 DONE = re.compile(r"done (\d+)")
+EXAM_SECONDS: dict[Path, float] = {}  # how long a whole exam takes in each campaign home, killed nowhere
 
 pytestmark = [
     pytest.mark.stress,
@@ -171,7 +172,8 @@ def kill_exam(home: Path, day: int, rng: random.Random, tally: Tally) -> None:
         exams_before = db.execute("SELECT count(*) FROM exams").fetchone()[0]
     args = ["exam", str(home / "exam.yaml"), "--seed", str(day), "--no-shuffle"]
     answers = "".join(f"{rng.choice('ABC')}\n" for _ in range(12))
-    killed, output = run_and_kill(args, environment(home, day), answers, True, rng.uniform(0.0, 0.3))
+    delay = rng.uniform(0.0, EXAM_SECONDS[home])  # anywhere in a whole exam, however fast this machine is
+    killed, output = run_and_kill(args, environment(home, day), answers, True, delay)
     context = f"seed {SEED}, exam day {day}"
     assert "Traceback" not in output, f"{context}\n{output}"
     with sqlite3.connect(home / "progress.db") as db:
@@ -226,10 +228,13 @@ def test_killing_study_sessions_in_a_terminal_loses_nothing(tmp_path: Path) -> N
 
 
 def test_killing_exams_saves_each_one_whole_or_not_at_all(tmp_path: Path) -> None:
-    def first_exam(home: Path) -> None:  # creates the database, so every run counts exams from a known start
+    def first_exam(home: Path) -> None:
+        """Creates the database, so every run counts exams from a known start, and times a whole exam."""
         environment_ = environment(home, 0)
+        started = time.monotonic()
         subprocess.run([QUIZCLI, "exam", str(home / "exam.yaml"), "--seed", "0"], input=b"", env=environment_,
                        capture_output=True, check=True)  # fmt: skip
+        EXAM_SECONDS[home] = time.monotonic() - started
 
     tally = campaign(100, kill_exam, tmp_path, prepare=first_exam)
     assert tally.kills >= 40 and tally.answers_seen >= 10
