@@ -6,8 +6,6 @@ one item per deletion number.  Progress is keyed by the item id, which is
 derived from the card id so it survives edits to the card's text.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -78,14 +76,14 @@ class Card(NamedTuple):
         return list(self)
 
     @classmethod
-    def from_record(cls, record: list[Any]) -> Card:
+    def from_record(cls, record: list[Any]) -> "Card":
         values = dict(zip(_CARD_FIELDS, record, strict=True))
         for name in _TUPLE_FIELDS:
             values[name] = tuple(values[name])
         values["kind"] = Kind(values["kind"])
         return cls(**values)
 
-    def items(self) -> Iterator[Item]:
+    def items(self) -> "Iterator[Item]":
         """The schedulable items this card expands into, in a stable order."""
         if self.kind is Kind.CLOZE:
             for number in cloze_numbers(self.prompt):

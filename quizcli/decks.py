@@ -1,7 +1,5 @@
 """Finding decks: the bundled ones, the user's decks directory, or a path given directly."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple

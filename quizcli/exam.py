@@ -10,8 +10,6 @@ The percent is rounded half up to a whole number, and that shown number is
 what the pass mark is compared with.
 """
 
-from __future__ import annotations
-
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -172,7 +170,7 @@ class Deadline(NamedTuple):
     clock: Callable[[], float] = time.monotonic
 
     @classmethod
-    def start(cls, seconds: float | None, clock: Callable[[], float] = time.monotonic) -> Deadline:
+    def start(cls, seconds: float | None, clock: Callable[[], float] = time.monotonic) -> "Deadline":
         return cls(None if seconds is None else clock() + seconds, clock)
 
     def remaining(self) -> float | None:
@@ -221,7 +219,7 @@ class Sheet:
     def unanswered(self) -> list[int]:
         return [i for i, response in enumerate(self.responses) if response is None]
 
-    def finish(self, ending: Ending, seconds: float) -> Sitting:
+    def finish(self, ending: Ending, seconds: float) -> "Sitting":
         return Sitting(tuple(self.responses), frozenset(self.flagged), ending, seconds)
 
 

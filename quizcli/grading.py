@@ -7,8 +7,6 @@ text), whether it came from key presses or from a line of scripted input, so
 the marking is the same everywhere and pure.
 """
 
-from __future__ import annotations
-
 import math
 import random
 import re

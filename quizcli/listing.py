@@ -1,7 +1,5 @@
 """``quizcli decks``: a summary of every deck, from the index where it is fresh."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 

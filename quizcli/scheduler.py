@@ -6,8 +6,6 @@ is spread the same way py-fsrs would, but from a generator seeded by the
 item and its review count, so replaying the log reproduces every state.
 """
 
-from __future__ import annotations
-
 import json
 import random
 from collections.abc import Iterable, Sequence
@@ -56,7 +54,7 @@ class Settings(NamedTuple):
         return json.dumps(self._asdict(), sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> Settings:
+    def from_json(cls, text: str) -> "Settings":
         data: dict[str, Any] = json.loads(text)
         for key in ("learning_steps", "relearning_steps", "parameters"):
             data[key] = tuple(data[key])
@@ -98,7 +96,7 @@ class Review(NamedTuple):
 
 
 @lru_cache(maxsize=16)
-def _scheduler(settings: Settings) -> fsrs.Scheduler:
+def _scheduler(settings: Settings) -> "fsrs.Scheduler":
     import fsrs
 
     options: dict[str, Any] = {
@@ -113,7 +111,7 @@ def _scheduler(settings: Settings) -> fsrs.Scheduler:
     return fsrs.Scheduler(**options)
 
 
-def _to_fsrs(state: CardState) -> fsrs.Card:
+def _to_fsrs(state: CardState) -> "fsrs.Card":
     import fsrs
 
     if state.state is State.NEW:

@@ -11,8 +11,6 @@ every 4th, as Anki warns) is flagged, and the item suspended unless the
 config says ``leech_action = "tag"``.
 """
 
-from __future__ import annotations
-
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta

@@ -8,8 +8,6 @@ on screen.  The schema evolves by numbered, append-only migrations applied
 on open, each in its own transaction.
 """
 
-from __future__ import annotations
-
 import json
 import sqlite3
 import time
@@ -411,7 +409,7 @@ class Store:
         self._settings_ids: dict[Settings, int] = {}
 
     @classmethod
-    def open(cls, path: Path | None = None) -> Store:
+    def open(cls, path: Path | None = None) -> "Store":
         path = path or paths.progress_db()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -432,7 +430,7 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
@@ -790,7 +788,7 @@ class Store:
 
     # ---- exams ----------------------------------------------------------------------------
 
-    def record_exam(self, result: Result) -> int:
+    def record_exam(self, result: "Result") -> int:
         """Save a marked exam and each of its questions in one transaction; returns the attempt id."""
         options = result.options
         with self._write("the exam result") as db:
@@ -811,7 +809,7 @@ class Store:
             )  # fmt: skip
         return exam_id
 
-    def exam_attempts(self, deck: str | None = None) -> list[Attempt]:
+    def exam_attempts(self, deck: str | None = None) -> "list[Attempt]":
         """Saved exams in the order they were taken, of one deck or all."""
         rows = self._db.execute(
             "SELECT id, deck, started_at, duration_ms, score, total, percent, pass_mark, passed, seed, tag, timed_out"
@@ -837,7 +835,7 @@ class Store:
         rows = self._db.execute("SELECT deck FROM cards UNION SELECT deck FROM flags WHERE suspended ORDER BY deck")
         return [deck for (deck,) in rows]
 
-    def card_rows(self, deck: str | None) -> list[CardRow]:
+    def card_rows(self, deck: str | None) -> "list[CardRow]":
         """Every item with a schedule, and every item suspended before it had one."""
         from quizcli.stats import CardRow
 
@@ -853,7 +851,7 @@ class Store:
             CardRow(d, item, None if row[0] is None else _state_from_row(row), bool(s)) for d, item, s, *row in rows
         ]
 
-    def study_days(self, deck: str | None) -> list[DayActivity]:
+    def study_days(self, deck: str | None) -> "list[DayActivity]":
         """Answers (reviews and practice) per local study day, which starts at 04:00 as `clock.day_start` says."""
         from quizcli.stats import DayActivity
 
@@ -864,7 +862,7 @@ class Store:
         )
         return [DayActivity(date.fromisoformat(day), n, ok, round(ms), timed) for day, n, ok, ms, timed in rows]
 
-    def retention_tallies(self, deck: str | None, since: datetime) -> dict[bool, Tally]:
+    def retention_tallies(self, deck: str | None, since: datetime) -> "dict[bool, Tally]":
         """Answers to review cards since ``since`` and how many were not Again, by mature (interval >= 21 days)."""
         from quizcli.stats import Tally
 
@@ -876,7 +874,7 @@ class Store:
         )
         return {bool(mature): Tally(n, passed) for mature, n, passed in rows}
 
-    def calibration_rows(self, deck: str | None, since: datetime) -> list[CalibrationRow]:
+    def calibration_rows(self, deck: str | None, since: datetime) -> "list[CalibrationRow]":
         """Reviews a day or more after the previous one, binned by the recall FSRS predicted for them."""
         from quizcli.stats import CALIBRATION_BINS, CalibrationRow
 
@@ -905,7 +903,7 @@ class Store:
         ).fetchone()
         return () if row is None else tuple(json.loads(row[0]))
 
-    def save_fit(self, deck: str | None, fit: Fit) -> None:
+    def save_fit(self, deck: str | None, fit: "Fit") -> None:
         """Keep fitted parameters for ``deck`` (None: every deck without its own)."""
         with self._write("the fitted parameters") as db:
             db.execute(
@@ -977,7 +975,7 @@ def _state_from_row(row: tuple[Any, ...]) -> CardState:
     )
 
 
-def _attempt_from_row(row: tuple[Any, ...]) -> Attempt:
+def _attempt_from_row(row: tuple[Any, ...]) -> "Attempt":
     from quizcli.history import Attempt
 
     exam_id, deck, started, ms, score, total, percent, pass_mark, passed, seed, tag, timed_out = row
