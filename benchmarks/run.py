@@ -40,7 +40,7 @@ FIRST_QUESTION = r"question 1 of"
 @dataclass(frozen=True)
 class Row:
     what: str
-    value: float  # seconds, or MB / ms where the unit says
+    value: float  # seconds, or F / MB / ms where the unit says
     unit: str
     limit: float
     ratio: str = ""
@@ -54,18 +54,23 @@ def median_of(runs: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(runs))
 
 
-def paired(runs: int, measure: Callable[[], float]) -> tuple[float, float]:
-    """Medians of ``measure`` and of a bare Python start, run alternately: (time, F)."""
+def paired(runs: int, measure: Callable[[], float]) -> tuple[float, float, float]:
+    """``measure`` and a bare Python start, run alternately: (median ratio of each pair, median time, median F).
+
+    The two runs of a pair see the same load, so the median of their ratios holds still
+    on a machine whose load comes and goes, where a ratio of two medians can swing by 2 F.
+    """
     times, bare = [], []
     for _ in range(runs):
         bare.append(bare_python())
         times.append(measure())
-    return statistics.median(times), statistics.median(bare)
+    ratios = [t / f for t, f in zip(times, bare, strict=True)]
+    return statistics.median(ratios), statistics.median(times), statistics.median(bare)
 
 
 def startup_row(what: str, runs: int, measure: Callable[[], float], multiple: float = 8) -> Row:
-    t, f = paired(runs, measure)
-    return Row(what, t, "s", multiple * f, f"{t / f:.1f} F (F {f * 1000:.1f} ms)")
+    ratio, t, f = paired(runs, measure)
+    return Row(what, ratio, "F", multiple, f"{t * 1000:.0f} ms, F {f * 1000:.1f} ms")
 
 
 def bare_python() -> float:
@@ -221,8 +226,9 @@ def edited_rows(env: dict[str, str], files: dict[str, Path], runs: int, big_runs
 
 
 def report(rows: list[Row]) -> bool:
-    print(f"F = python -c pass ({sys.executable}, {os.cpu_count()} cores), run alternately with each command\n")
-    print(f"| {'what':<48} | {'median':>10} | {'ratio':>22} | {'target':>10} | ok |")
+    print(f"F = python -c pass ({sys.executable}, {os.cpu_count()} cores), run alternately with each command;")
+    print("a start-up row is the median of each pair's ratio, then the median times\n")
+    print(f"| {'what':<48} | {'median':>10} | {'':>22} | {'target':>10} | ok |")
     print(f"|{'-' * 50}|{'-' * 12}|{'-' * 24}|{'-' * 12}|----|")
     for row in rows:
         value, limit = _shown(row.value, row.unit), _shown(row.limit, row.unit)
@@ -236,6 +242,8 @@ def _shown(value: float, unit: str) -> str:
         return "-"
     if unit == "s":
         return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.1f} s"
+    if unit == "F":
+        return f"{value:.1f} F"
     return f"{value:.2f} {unit}" if unit == "ms" else f"{value:.0f} {unit}"
 
 
