@@ -4,7 +4,9 @@ Start-up imports typer and the command line's modules: some 26,000 objects the c
 all living as long as the process and none of them garbage.  Collecting while they are made walks
 them again and again, and every later collection would walk them once more; pausing the collector
 while they are made, then freezing them out of its sight, saves 9% of the instructions to the
-first card of a study session.
+first card of a study session.  The command then runs with the youngest generation collected
+every 50,000 allocations rather than 700: what it still imports is just as long-lived, and a
+session makes little cyclic garbage (another 1%).
 """
 
 import gc
@@ -18,6 +20,7 @@ def main() -> None:
 
     app = app_for(sys.argv[1:])
     gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     gc.enable()
     app()
 

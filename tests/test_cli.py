@@ -203,6 +203,7 @@ def test_the_executable_runs_commands_with_the_collector_on(monkeypatch, capsys)
     from quizcli.__main__ import main
 
     seen: list[bool] = []
+    thresholds = gc.get_threshold()
     monkeypatch.setattr("quizcli.decks.find_decks", lambda: seen.append(gc.isenabled()) or [])
     monkeypatch.setattr(sys, "argv", ["quizcli", "decks"])
     try:
@@ -211,5 +212,6 @@ def test_the_executable_runs_commands_with_the_collector_on(monkeypatch, capsys)
         pass
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
     assert seen == [True] and gc.isenabled()
     assert capsys.readouterr().out == "No decks found.\n"
