@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 APP_NAME = "quizcli"
@@ -20,21 +21,22 @@ def _home_override() -> Path | None:
 
 def data_dir() -> Path:
     """The user data directory: progress database and the user's own decks."""
-    override = _home_override() or _xdg_dir("XDG_DATA_HOME", ".local/share")
-    if override is not None:
-        return override
-    import platformdirs
-
-    return platformdirs.user_data_path(APP_NAME)
+    return _user_dir("XDG_DATA_HOME", ".local/share", "user_data_path")
 
 
 def config_dir() -> Path:
-    override = _home_override() or _xdg_dir("XDG_CONFIG_HOME", ".config")
-    if override is not None:
-        return override
+    return _user_dir("XDG_CONFIG_HOME", ".config", "user_config_path")
+
+
+def _user_dir(variable: str, default: str, platformdirs_function: str) -> Path:
+    """``QUIZCLI_HOME``, else the XDG directory on Linux, else what platformdirs' function says."""
+    found = _home_override() or _xdg_dir(variable, default)
+    if found is not None:
+        return found
     import platformdirs
 
-    return platformdirs.user_config_path(APP_NAME)
+    locate: Callable[[str], Path] = getattr(platformdirs, platformdirs_function)
+    return locate(APP_NAME)
 
 
 def _xdg_dir(variable: str, default: str) -> Path | None:
