@@ -119,19 +119,17 @@ def _pool_loader(source: ExamSource, options: ExamOptions) -> tuple[int, Callabl
     rank: nothing else of the deck is read.  Otherwise the pool is filtered from
     every item's reference first.
     """
-    if options.tag is not None or options.only is not None:
-        pool = exam_pool(source, options)
-        return len(pool), lambda places: source.load([pool[i].id for i in places])
-    if not source.markable:
-        raise ExamError(nothing_to_mark(source.name, source.cards))
-    return source.markable, source.load_ranked
+    if options.tag is None and options.only is None:
+        _require_markable(source)
+        return source.markable, source.load_ranked
+    pool = exam_pool(source, options)
+    return len(pool), lambda places: source.load([pool[i].id for i in places])
 
 
 def exam_pool(deck: Deck | ExamSource, options: ExamOptions) -> list[ItemRef]:
     """Every auto-gradable item with the tag (and among ``only``), or an `ExamError` saying why there is none."""
     source = deck if isinstance(deck, ExamSource) else source_of(deck)
-    if not source.markable:
-        raise ExamError(nothing_to_mark(source.name, source.cards))
+    _require_markable(source)
     refs = source.refs()
     pool = [ref for ref in refs if options.tag is None or options.tag in ref.tags]
     if not pool:
@@ -142,6 +140,11 @@ def exam_pool(deck: Deck | ExamSource, options: ExamOptions) -> list[ItemRef]:
         if not pool:
             raise ExamError(f"none of the questions missed last time on '{source.name}' is in this exam any more")
     return pool
+
+
+def _require_markable(source: ExamSource) -> None:
+    if not source.markable:
+        raise ExamError(nothing_to_mark(source.name, source.cards))
 
 
 def nothing_to_mark(deck: str, cards: int) -> str:
