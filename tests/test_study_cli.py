@@ -141,15 +141,18 @@ def test_retention_out_of_range_is_an_error(value: str) -> None:
     assert result.exit_code == 1 and "desired retention must be a number from 0.70 to 0.99" in result.stderr
 
 
+def write_config(home: Path, text: str) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(text)
+
+
 def test_config_file_sets_the_limits(quizcli_home: Path) -> None:
-    quizcli_home.mkdir(parents=True, exist_ok=True)
-    (quizcli_home / "config.toml").write_text("[study]\nnew_per_day = 5\n[decks.every-kind]\nnew_per_day = 2\n")
+    write_config(quizcli_home, "[study]\nnew_per_day = 5\n[decks.every-kind]\nnew_per_day = 2\n")
     assert "new 2 ·" in study([]).stdout
 
 
 def test_bad_config_is_a_clear_error(quizcli_home: Path) -> None:
-    quizcli_home.mkdir(parents=True, exist_ok=True)
-    (quizcli_home / "config.toml").write_text("[study]\nnew_per_dya = 5\n")
+    write_config(quizcli_home, "[study]\nnew_per_dya = 5\n")
     result = study([])
     assert result.exit_code == 1 and "unknown setting 'new_per_dya'" in result.stderr
 
@@ -195,8 +198,7 @@ def test_the_eighth_lapse_shows_a_leech_notice_and_suspends(quizcli_home: Path) 
 
 
 def test_leech_action_tag_keeps_the_leech_in_the_session(quizcli_home: Path) -> None:
-    quizcli_home.mkdir(parents=True, exist_ok=True)
-    (quizcli_home / "config.toml").write_text('[decks.every-kind]\nleech_action = "tag"\n')
+    write_config(quizcli_home, '[decks.every-kind]\nleech_action = "tag"\n')
     seed_lapses(quizcli_home, "flash", 7)
     result = study(["", "1", "", "3"], "--new", "0")
     assert "Leech: flash has been forgotten 8 times; it stays in your reviews." in result.stdout
@@ -205,8 +207,7 @@ def test_leech_action_tag_keeps_the_leech_in_the_session(quizcli_home: Path) -> 
 
 
 def test_a_bad_leech_action_is_a_clear_error(quizcli_home: Path) -> None:
-    quizcli_home.mkdir(parents=True, exist_ok=True)
-    (quizcli_home / "config.toml").write_text('[study]\nleech_action = "delete"\n')
+    write_config(quizcli_home, '[study]\nleech_action = "delete"\n')
     result = study([])
     assert result.exit_code == 1 and 'leech_action must be "suspend" or "tag", got \'delete\'' in result.stderr
 
