@@ -35,6 +35,13 @@ class Question(NamedTuple):
     def multiple(self) -> bool:
         return self.item.card.multiple
 
+    @property
+    def blanks(self) -> int:
+        """How many answers a typed line must give: one per blank a cloze question hides at once.
+
+        A typed question's ``answers`` are alternatives for its one blank, not blanks."""
+        return len(self.answers) if self.kind is Kind.CLOZE else 1
+
     def expected(self) -> str:
         """The right answer as the user should see it, in the shown lettering."""
         card = self.item.card
@@ -83,7 +90,7 @@ def grade(question: Question, response: str) -> Verdict:
         value = parse_truth(response)
         given = response.strip() if value is None else str(value).lower()
         return Verdict(value is question.item.card.truth, given=given)
-    if kind is Kind.CLOZE and len(question.answers) > 1:
+    if question.blanks > 1:
         parts = re.split(r"[;|]", response)
         verdicts = [match_text(p, (a,)) for p, a in zip(parts, question.answers, strict=False)]
         ok = len(parts) == len(question.answers) and all(v.correct for v in verdicts)

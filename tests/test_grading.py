@@ -40,6 +40,13 @@ def test_accept_list_counts() -> None:
     assert grade(make_question(item(card)), "SINK").correct
 
 
+def test_a_typed_question_has_one_blank_whatever_it_accepts_and_a_cloze_one_per_deletion() -> None:
+    typed = make_question(item(Card("t", Kind.TYPED, "q", answer="attention sink", accept=("sink", "a sink"))))
+    assert typed.blanks == 1 and grade(typed, "a sink").correct
+    cloze = make_question(item(Card("c", Kind.CLOZE, "{{c1::a}} and {{c1::b}}"), "c1"))
+    assert cloze.blanks == 2 and grade(cloze, "a; b").correct and not grade(cloze, "a").correct
+
+
 def test_shuffled_choice_is_marked_against_the_shown_letters() -> None:
     card = Card("c", Kind.CHOICE, "q", choices=("a", "b", "c", "d"), correct=(1,))
     question = make_question(item(card), random.Random(5))

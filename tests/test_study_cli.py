@@ -146,6 +146,14 @@ def write_config(home: Path, text: str) -> None:
     (home / "config.toml").write_text(text)
 
 
+def test_a_typed_card_with_alternatives_asks_for_one_answer(quizcli_home: Path) -> None:
+    """Its accepted alternatives are not blanks: only a cloze card asks for several answers."""
+    result = study([" ", "3", "B", "", "A C", "", "t", ""])
+    typed = result.stdout[result.stdout.index("typed · typed") :]
+    assert typed.split("\n")[3].startswith("Type your answer and press Enter")
+    assert "Fill the 2 blanks" not in result.stdout
+
+
 def test_config_file_sets_the_limits(quizcli_home: Path) -> None:
     write_config(quizcli_home, "[study]\nnew_per_day = 5\n[decks.every-kind]\nnew_per_day = 2\n")
     assert "new 2 ·" in study([]).stdout

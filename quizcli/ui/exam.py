@@ -149,13 +149,8 @@ def _line_hint(question: Question) -> str:
         return "(letters of all the right options, e.g. A C)" if question.multiple else "(a letter)"
     if question.kind is Kind.TRUE_FALSE:
         return "(true or false)"
-    blanks = _blanks(question)
+    blanks = question.blanks
     return f"({blanks} answers separated by ';')" if blanks > 1 else "(type the answer)"
-
-
-def _blanks(question: Question) -> int:
-    """How many answers a typed line must give: one per blank a cloze question hides at once."""
-    return len(question.answers) if question.kind is Kind.CLOZE else 1
 
 
 class _KeyExam(_Runner):
@@ -293,7 +288,7 @@ def _answer_keys(question: Question) -> str:
 
 
 def _typed_prompt(question: Question) -> str:
-    blanks = _blanks(question)
+    blanks = question.blanks
     return f"Your answers to the {blanks} blanks, separated by ';': " if blanks > 1 else "Your answer: "
 
 

@@ -106,7 +106,7 @@ class StudyScreen:
             return self._ask_choice(question)
         if question.kind is Kind.TRUE_FALSE:
             return self._ask_truth(question)
-        blanks = len(question.answers)
+        blanks = question.blanks
         hint = f"Fill the {blanks} blanks, separated by ';'" if blanks > 1 else "Type your answer and press Enter"
         self._draw(question, [], footer=f"{hint} (leave it empty if you don't know)")
         return self._read_line("Your answer: ")
