@@ -24,6 +24,7 @@ from quizcli.text import blake2b_hex
 
 if TYPE_CHECKING:
     from quizcli.exam import ExamSource
+    from quizcli.parser import ParseResult
 
 RACY_WINDOW_NS = 2_000_000_000
 Progress = Callable[[int, int], None]
@@ -31,11 +32,15 @@ Progress = Callable[[int, int], None]
 
 def open_deck(store: Store, deck_file: DeckFile, on_card: Progress | None = None) -> IndexEntry:
     """The deck's index entry, rebuilt first when the file changed; a deck with errors raises `DeckError`."""
-    entry = fresh_entry(store, deck_file) or reindex(store, deck_file, on_card)
+    entry, parsed = fresh_entry(store, deck_file), None
+    if entry is None:
+        entry, parsed = _reindex(store, deck_file, on_card)
     if entry.errors:
-        from quizcli.parser import read_deck
+        if parsed is None:  # indexed with errors earlier: the index keeps their count, not their text
+            from quizcli.parser import read_deck
 
-        raise DeckError(read_deck(deck_file.path, deck_file.name).diagnostics)
+            parsed = read_deck(deck_file.path, deck_file.name)
+        raise DeckError(parsed.diagnostics)
     return entry
 
 
@@ -66,6 +71,10 @@ def fresh_entry(store: Store, deck_file: DeckFile) -> IndexEntry | None:
 
 def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) -> IndexEntry:
     """Parse the deck file and replace its index entry (cards only when it has no errors)."""
+    return _reindex(store, deck_file, on_card)[0]
+
+
+def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tuple[IndexEntry, ParseResult]:
     from quizcli.parser import parse_bytes
 
     indexed_ns = time.time_ns()
@@ -82,7 +91,7 @@ def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) 
     items = sum(1 for _ in deck.items())
     entry = IndexEntry(deck_file.name, stamp, deck.title, deck.description, len(deck.cards), items, errors)
     store.replace_index(entry, () if errors else deck.cards)
-    return entry
+    return entry, result
 
 
 def exam_source(store: Store, entry: IndexEntry) -> ExamSource:

@@ -108,12 +108,15 @@ def test_another_file_with_the_same_name_is_indexed_anew(store: Store, deck: Dec
     assert catalog.open_deck(store, DeckFile("mine", other, Source.USER)).title == "Elsewhere"
 
 
-def test_a_deck_with_errors_reports_them_every_time_until_fixed(store: Store, deck: DeckFile) -> None:
+def test_a_deck_with_errors_reports_them_every_time_until_fixed(
+    store: Store, deck: DeckFile, parses: list[str]
+) -> None:
     deck.path.write_text("cards:\n  - id: a\n    front: x\n")
-    for _ in range(2):
+    for opened in (1, 2):
         with pytest.raises(DeckError) as caught:
             catalog.open_deck(store, deck)
         assert [d.message for d in caught.value.diagnostics] == ["missing 'back'"]
+        assert len(parses) == opened  # once to index it, then once a run for the messages: never twice a run
     deck.path.write_text(DECK.format(title="Fixed", front="x"))
     assert catalog.open_deck(store, deck).title == "Fixed"
 
