@@ -357,7 +357,7 @@ def unsuspend_command(
     """
     from quizcli.commands.suspended import unsuspend
 
-    print("\n".join(unsuspend(deck, items or [], every)))
+    _print_lines(unsuspend(deck, items or [], every))
 
 
 # ---- exam and history ----
