@@ -72,9 +72,9 @@ def daily_backup(store: Store, today: date, directory: Path | None = None) -> Pa
     return target
 
 
-def prune(directory: Path, keep: int = KEEP) -> None:
-    """Delete all but the newest ``keep`` backups."""
-    for old in list_backups(directory)[keep:]:
+def prune(directory: Path) -> None:
+    """Delete all but the newest `KEEP` backups."""
+    for old in list_backups(directory)[KEEP:]:
         old.path.unlink(missing_ok=True)
 
 
