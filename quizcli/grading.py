@@ -125,6 +125,17 @@ def parse_letters(response: str, count: int) -> set[int] | None:
     return positions
 
 
+def option_position(key: str, count: int) -> int | None:
+    """The shown option one key press names: ``a``/``A`` or ``1`` is the first; None if it names none.
+
+    Key names such as ``enter`` or ``right`` are not letters to read one by one, as a typed line's are.
+    """
+    if len(key) != 1:
+        return None
+    position = int(key) - 1 if key.isdigit() else LETTERS.find(key.upper()) if key.isascii() else -1
+    return position if 0 <= position < count else None
+
+
 def parse_truth(response: str) -> bool | None:
     word = response.strip().casefold()
     if word in TRUE_WORDS:

@@ -10,9 +10,10 @@ from rich.console import Console
 from test_exam import mixed
 
 from quizcli.exam import Ending, ExamOptions, Sitting, plan_exam
+from quizcli.grading import option_position
 from quizcli.parser import parse_deck
 from quizcli.terminal import ENTER
-from quizcli.ui.exam import option_position, take_exam
+from quizcli.ui.exam import take_exam
 
 WAIT = "wait"  # a user who stops typing: five seconds before each key that follows
 

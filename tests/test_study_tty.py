@@ -192,3 +192,22 @@ def test_ctrl_c_works_even_when_started_with_sigint_ignored(quizcli_home: Path) 
     child.sendintr()
     child.expect("Session over")
     assert finish(child) == 130
+
+
+def test_enter_submits_a_select_all_card_of_twenty_options(tmp_path: Path) -> None:
+    """Key names are not letters: Enter ('e', 'n', 't', 'e', 'r') must not toggle options E, N, T and R."""
+    choices = ", ".join(f"option {n}" for n in range(20))
+    deck = tmp_path / "many.yaml"
+    card = f"{{id: many, question: Pick the first two, choices: [{choices}], answer: [A, B], shuffle: false}}"
+    deck.write_text(f"cards:\n  - {card}\n")
+    child = spawn(tmp_path / "home", str(deck))
+    child.expect("Pick the first two")
+    child.send("a")
+    child.expect(r"\[x\] A\)")
+    child.send("b")
+    child.expect(r"\[x\] B\)")
+    child.send("\r")
+    child.expect("✓ Correct")
+    child.send("q")
+    assert finish(child) == 0
+    assert reviews(tmp_path / "home") == [("many", 3)]

@@ -30,7 +30,7 @@ from rich.text import Text
 
 from quizcli.cards import LETTERS, Kind
 from quizcli.exam import Deadline, Ending, Exam, Sheet, Sitting, toggle_letter
-from quizcli.grading import Question
+from quizcli.grading import Question, option_position
 from quizcli.terminal import ENTER, Input, cbreak, discard_typeahead, open_input
 from quizcli.text import plural
 from quizcli.ui import Hanging, markdown, plain
@@ -294,14 +294,6 @@ def _typed_prompt(question: Question) -> str:
 
 def _numbers(indices: Sequence[int]) -> str:
     return ", ".join(str(i + 1) for i in indices)
-
-
-def option_position(key: str, count: int) -> int | None:
-    """The shown option a key names: ``a``/``A`` or ``1`` is the first; None if it names none."""
-    if len(key) != 1:
-        return None
-    position = int(key) - 1 if key.isdigit() else LETTERS.find(key.upper()) if key.isascii() else -1
-    return position if 0 <= position < count else None
 
 
 def question_body(question: Question, response: str | None) -> Group:

@@ -24,7 +24,7 @@ from rich.text import Text
 
 from quizcli.cards import LETTERS, Item, Kind
 from quizcli.config import LeechAction
-from quizcli.grading import Question, Verdict, grade, make_question, parse_letters, parse_truth
+from quizcli.grading import Question, Verdict, grade, make_question, option_position, parse_letters, parse_truth
 from quizcli.scheduler import Rating, format_interval
 from quizcli.session import Result, Session, Summary
 from quizcli.terminal import ENTER, Input
@@ -122,7 +122,7 @@ class StudyScreen:
                 if self._command(key, question.item):
                     return None
                 continue
-            picked = parse_letters(key, count)
+            picked = _picked(key, count, self.keys.interactive)
             if picked is not None and (not question.multiple or not self.keys.interactive):
                 if question.multiple or len(picked) == 1:
                     return key
@@ -305,6 +305,14 @@ def _choice_footer(question: Question, free: set[str]) -> str:
     )
     commands = " · ".join(f"{key} {COMMANDS[key]}" for key in COMMANDS if key in free)
     return f"{how} · {commands}" if commands else how
+
+
+def _picked(key: str, count: int, interactive: bool) -> set[int] | None:
+    """The options a key press (one, by its letter or digit) or a typed line (any number) picks."""
+    if not interactive:
+        return parse_letters(key, count)
+    position = option_position(key, count)
+    return None if position is None else {position}
 
 
 def _option_lines(question: Question, chosen: set[int], reveal: bool = False) -> list[RenderableType]:
