@@ -705,6 +705,11 @@ class Store:
         with self._write(f"the index of {deck}") as db:
             db.execute("UPDATE deck_index SET indexed_ns = ? WHERE deck = ?", (indexed_ns, deck))
 
+    def has_tag(self, deck: str, tag: str) -> bool:
+        """Whether any item of the deck has ``tag``: the search stops at the first one."""
+        query = f"SELECT EXISTS (SELECT 1 FROM deck_items i WHERE i.deck = :deck AND {_TAGGED})"
+        return bool(self._db.execute(query, {"deck": deck, "tag": tag}).fetchone()[0])
+
     def deck_tags(self, deck: str) -> list[str]:
         rows = self._db.execute("SELECT DISTINCT tags FROM deck_items WHERE deck = ?", (deck,))
         return sorted({tag for (tags,) in rows for tag in tags.split()})
@@ -922,11 +927,12 @@ class Store:
 
 _STATE_COLUMNS = "state, due, step, stability, difficulty, last_review, reps, lapses"
 _STATE_COLUMNS_OF_C = ", ".join(f"c.{column}" for column in _STATE_COLUMNS.split(", "))
+# An indexed item with the tag :tag (its tags are one space-separated string).
+_TAGGED = "instr(' ' || i.tags || ' ', ' ' || :tag || ' ') > 0"
 # An indexed item that is not suspended, not buried at :now, and has :tag (when one is given).
 _AVAILABLE = (
     "NOT EXISTS (SELECT 1 FROM flags f WHERE f.deck = i.deck AND f.item = i.item"
-    " AND (f.suspended = 1 OR f.buried_until > :now))"
-    " AND (:tag IS NULL OR instr(' ' || i.tags || ' ', ' ' || :tag || ' ') > 0)"
+    f" AND (f.suspended = 1 OR f.buried_until > :now)) AND (:tag IS NULL OR {_TAGGED})"
 )
 
 

@@ -185,3 +185,11 @@ def test_a_big_index_write_leaves_no_wal_behind_and_a_small_one_skips_the_extra_
     assert wal.stat().st_size == 0
     entry = store.index_entry("mine")
     assert entry is not None and entry.title == "Two"
+
+
+def test_has_tag_matches_whole_tags_only(store: Store, deck: DeckFile) -> None:
+    deck.path.write_text("cards:\n  - {id: a, front: x, back: y, tags: [part-1, attention]}\n")
+    catalog.open_deck(store, deck)
+    assert store.has_tag("mine", "part-1") and store.has_tag("mine", "attention")
+    assert not store.has_tag("mine", "part") and not store.has_tag("mine", "tention")
+    assert store.deck_tags("mine") == ["attention", "part-1"]

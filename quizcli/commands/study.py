@@ -83,10 +83,9 @@ def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> Stud
             raise QuizcliError(str(exc)) from None
     if not deck.cards:
         raise QuizcliError(f"deck '{deck.name}' has no cards yet; add some to {deck.stamp.path}")
-    if request.tag is not None:
-        tags = store.deck_tags(deck.name)
-        if request.tag not in tags:
-            raise QuizcliError(f"no card in '{deck.name}' has the tag '{request.tag}'; its tags: {', '.join(tags)}")
+    if request.tag is not None and not store.has_tag(deck.name, request.tag):
+        tags = ", ".join(store.deck_tags(deck.name))
+        raise QuizcliError(f"no card in '{deck.name}' has the tag '{request.tag}'; its tags: {tags}")
     return StudyOptions(
         new_limit=config.new_per_day if request.new is None else request.new,
         review_limit=config.reviews_per_day if request.limit is None else request.limit,
