@@ -9,17 +9,23 @@ kept apart unless nothing else is left.  Every answer is in the store before
 `answer` returns.  An answer that makes an item a leech (its 8th lapse, then
 every 4th, as Anki warns) is flagged, and the item suspended unless the
 config says ``leech_action = "tag"``.
+
+The study policy lives here too, so the screen only draws and reads keys: the
+rating suggested after an auto-graded answer, what counts as a correct answer,
+and what each key does at each stage of an item (`key_action`).
 """
 
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import Enum, StrEnum
 from typing import NamedTuple
 
 from quizcli import scheduler
 from quizcli.cards import Item
 from quizcli.clock import day_start
 from quizcli.config import LeechAction
+from quizcli.grading import Verdict
 from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, Settings, State
 from quizcli.store import Answer, Flags, IndexEntry, Store
 
@@ -232,6 +238,85 @@ class Session:
 
     def next_due(self) -> datetime | None:
         return self.store.due_outlook(self.deck.name, self.clock())[0]
+
+
+# ---- the study policy --------------------------------------------------------------------
+
+
+class Stage(Enum):
+    """Where an item on screen is: what its keys can do."""
+
+    FRONT = "front"  # a flashcard's front: Space/Enter turns it over
+    ASKED = "asked"  # a question waits for its response (the answer keys are its kind's)
+    RATING = "rating"  # the rating keys are shown: a flashcard's back, or an auto-graded answer
+
+
+class Command(StrEnum):
+    """The keys that act on the session rather than answer: the same letter at every stage."""
+
+    UNDO = "u"
+    SUSPEND = "s"
+    BURY = "b"
+    QUIT = "q"
+
+
+class Action(NamedTuple):
+    """What a key does; the screen carries it out: ``rating`` is recorded first, then ``command`` runs.
+
+    ``reveal`` turns a flashcard over.  An action with nothing set means the key
+    does nothing at this stage.
+    """
+
+    reveal: bool = False
+    rating: Rating | None = None
+    command: Command | None = None
+
+
+ACCEPT_KEYS = ("enter", " ")  # Enter (as `quizcli.terminal` names it) and Space
+RATING_KEYS = {str(int(rating)): rating for rating in Rating}
+DEFAULT_RATING = Rating.GOOD  # what Space/Enter records on a flashcard's back
+_RECORDED_FIRST = frozenset({Command.SUSPEND, Command.BURY, Command.QUIT})
+
+
+def suggested_rating(verdict: Verdict) -> Rating:
+    """The rating offered after an auto-graded answer: Good when right, Again when wrong (an "almost" too)."""
+    return Rating.GOOD if verdict.correct else Rating.AGAIN
+
+
+def counts_correct(rating: Rating, graded: bool | None) -> bool:
+    """Whether an answer counts as correct in the summary.
+
+    An auto-graded answer counts as it was graded, whatever rating is recorded; a
+    self-rated flashcard (``graded`` None) counts as correct unless rated Again.
+    """
+    return rating is not Rating.AGAIN if graded is None else graded
+
+
+def key_action(stage: Stage, key: str, suggested: Rating | None = None) -> Action:
+    """What ``key`` does at ``stage``; ``suggested`` is the rating offered after an auto-graded answer.
+
+    Once an answer is given (a suggested rating exists), s, b and q record the
+    suggested rating first, so an answer once given is never lost; u takes back
+    the previous rating instead, and the item on screen comes back later.
+    """
+    command = _command(key)
+    if stage is Stage.FRONT and key in ACCEPT_KEYS:
+        return Action(reveal=True)
+    if stage is Stage.RATING:
+        if key in RATING_KEYS:
+            return Action(rating=RATING_KEYS[key])
+        if key in ACCEPT_KEYS:
+            return Action(rating=suggested or DEFAULT_RATING)
+        if suggested is not None and command in _RECORDED_FIRST:
+            return Action(rating=suggested, command=command)
+    return Action(command=command)
+
+
+def _command(key: str) -> Command | None:
+    try:
+        return Command(key)
+    except ValueError:
+        return None
 
 
 _LEARNING = (State.LEARNING, State.RELEARNING)

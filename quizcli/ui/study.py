@@ -4,10 +4,11 @@ Keys: Space/Enter reveals a flashcard, 1-4 rate it (Again, Hard, Good, Easy)
 with the next interval shown under each; choice cards take a letter (A-D) or
 digit, select-all cards several letters then Enter, true/false cards t or f,
 typed and cloze cards a line of text.  After an auto-graded answer Enter
-accepts the suggested rating (Good when right, Again when wrong) and 1-4
-override it.  ``u`` undoes the last rating, ``s`` suspends, ``b`` buries until
-tomorrow, ``q`` ends the session (letters that are options of the card on
-screen select the option instead).
+accepts the suggested rating and 1-4 override it.  ``u`` undoes the last
+rating, ``s`` suspends, ``b`` buries until tomorrow, ``q`` ends the session
+(letters that are options of the card on screen select the option instead).
+What each key does, and which rating is suggested, is `quizcli.session`'s
+policy (`key_action`, `suggested_rating`); this module draws and reads keys.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import random
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import assert_never
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -26,12 +28,23 @@ from quizcli.cards import LETTERS, Item, Kind
 from quizcli.config import LeechAction
 from quizcli.grading import Question, Verdict, grade, make_question, option_position, parse_letters, parse_truth
 from quizcli.scheduler import Rating, format_interval
-from quizcli.session import Result, Session, Summary
+from quizcli.session import (
+    DEFAULT_RATING,
+    Action,
+    Command,
+    Result,
+    Session,
+    Stage,
+    Summary,
+    counts_correct,
+    key_action,
+    suggested_rating,
+)
 from quizcli.terminal import ENTER, Input
 from quizcli.text import plural
 from quizcli.ui import Hanging, inert, markdown, plain
 
-COMMANDS = {"u": "undo", "s": "suspend", "b": "bury", "q": "quit"}
+COMMANDS = {Command.UNDO: "undo", Command.SUSPEND: "suspend", Command.BURY: "bury", Command.QUIT: "quit"}
 RATING_NAMES = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good", Rating.EASY: "Easy"}
 RATING_STYLES = {Rating.AGAIN: "red", Rating.HARD: "yellow", Rating.GOOD: "green", Rating.EASY: "blue"}
 
@@ -72,19 +85,18 @@ class StudyScreen:
         if question.kind is Kind.FLASHCARD:
             if not self._reveal(question):
                 return
-            suggested, correct = None, None
+            suggested, graded = None, None
         else:
             response = self._ask(question)
             if response is None:
                 return
             verdict = grade(question, response)
             self._draw(question, self._verdict_lines(question, verdict))
-            suggested, correct = (Rating.GOOD if verdict.correct else Rating.AGAIN), verdict.correct
+            suggested, graded = suggested_rating(verdict), verdict.correct
         rating, then = self._rating(item, suggested)
         if rating is None:
             return
-        result = self.session.answer(item, rating, rating is not Rating.AGAIN if correct is None else correct,
-                                     self._elapsed_ms(started))  # fmt: skip
+        result = self.session.answer(item, rating, counts_correct(rating, graded), self._elapsed_ms(started))
         if result.leech:
             self._leech_notice(result)
         if then is not None:
@@ -93,8 +105,12 @@ class StudyScreen:
     def _reveal(self, question: Question) -> bool:
         """Show a flashcard's front until Space/Enter, then its back; False when a command took over."""
         self._draw(question, [], footer="Space/Enter show answer · u undo · s suspend · b bury · q quit")
-        while (key := self.keys.key()) not in (ENTER, " "):
-            if self._command(key, question.item):
+        while True:
+            key = self.keys.key()
+            action = key_action(Stage.FRONT, key)
+            if action.reveal:
+                break
+            if self._carry_out(action, key, question.item):
                 return False
         answer = [Rule(style="dim"), markdown(question.answers[0]), *self._explanation(question.item)]
         self._draw(question, answer)
@@ -145,43 +161,44 @@ class StudyScreen:
 
     # ---- ratings and commands ------------------------------------------------------------
 
-    def _rating(self, item: Item, suggested: Rating | None) -> tuple[Rating | None, str | None]:
-        """The rating to record (None: a command finished with the item) and a command to run after it.
-
-        After an auto-graded answer, s, b and q record the suggested rating first,
-        so an answer once given is never lost.
-        """
+    def _rating(self, item: Item, suggested: Rating | None) -> tuple[Rating | None, Command | None]:
+        """The rating to record (None: a command finished with the item) and a command to run after it."""
         self.console.print(self._rating_row(item, suggested))
         while True:
             key = self.keys.key()
-            if key in ("1", "2", "3", "4"):
-                return Rating(int(key)), None
-            if key in (ENTER, " "):
-                return (suggested or Rating.GOOD), None
-            if suggested is not None and key in ("s", "b", "q"):
-                return suggested, key
-            if self._command(key, item):
+            action = key_action(Stage.RATING, key, suggested)
+            if action.rating is not None:
+                return action.rating, action.command
+            if self._carry_out(action, key, item):
                 return None, None
 
     def _command(self, key: str, item: Item) -> bool:
-        """Carry out u/s/b/q for the item on screen; True when that item is finished with."""
-        if key == "q":
-            raise Quit
-        if key == "u":
-            undone = self.session.undo()
-            self._notice("Nothing to undo." if undone is None else f"Undid the last rating ({undone.id}).")
-            return undone is not None
-        if key == "s":
-            self.session.suspend(item)
-            self._notice(f"Suspended {item.id}.")
-            return True
-        if key == "b":
-            self.session.bury(item)
-            self._notice(f"Buried {item.id} until tomorrow.")
-            return True
-        if not self.keys.interactive:
-            self._notice(f"Not understood: {key!r}.")
-        return False
+        """Carry out the command ``key`` names (u/s/b/q) for the item on screen; True when it is finished with."""
+        return self._carry_out(key_action(Stage.ASKED, key), key, item)
+
+    def _carry_out(self, action: Action, key: str, item: Item) -> bool:
+        """Carry out an action's command for the item on screen; True when that item is finished with."""
+        match action.command:
+            case Command.QUIT:
+                raise Quit
+            case Command.UNDO:
+                undone = self.session.undo()
+                self._notice("Nothing to undo." if undone is None else f"Undid the last rating ({undone.id}).")
+                return undone is not None
+            case Command.SUSPEND:
+                self.session.suspend(item)
+                self._notice(f"Suspended {item.id}.")
+                return True
+            case Command.BURY:
+                self.session.bury(item)
+                self._notice(f"Buried {item.id} until tomorrow.")
+                return True
+            case None:
+                if not self.keys.interactive:
+                    self._notice(f"Not understood: {key!r}.")
+                return False
+            case unknown:
+                assert_never(unknown)
 
     # ---- drawing -------------------------------------------------------------------------
 
@@ -246,7 +263,7 @@ class StudyScreen:
             style = RATING_STYLES[rating] + (" bold reverse" if rating is suggested else "")
             row.append(f" {int(rating)} {RATING_NAMES[rating]} ", style=style)
             row.append(f"{format_interval(intervals[rating])}   ", style="dim")
-        accept = f"Enter: {RATING_NAMES[suggested]}" if suggested else "Space/Enter: Good"
+        accept = f"Enter: {RATING_NAMES[suggested]}" if suggested else f"Space/Enter: {RATING_NAMES[DEFAULT_RATING]}"
         row.append(f"\n{accept} · u undo · s suspend · b bury · q quit", style="dim")
         return row
 
