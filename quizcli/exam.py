@@ -1,4 +1,4 @@
-"""Exams: drawing the questions, the answer sheet and the deadline (`marking` marks them, `history` keeps them).
+"""Exams: drawing the questions, the answer sheet and the time keeping (`marking` marks them, `history` keeps them).
 
 Pure: no terminal and no database.  An exam asks every auto-gradable *item*
 of a deck (a cloze card with two deletions gives two questions; flashcards
@@ -10,6 +10,7 @@ The percent is rounded half up to a whole number, and that shown number is
 what the pass mark is compared with.
 """
 
+import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -166,15 +167,26 @@ def retry_pool(deck: str, missed: Sequence[str] | None) -> frozenset[str]:
     return frozenset(missed)
 
 
-class Deadline(NamedTuple):
-    """When a timed exam ends, on the monotonic clock: ``QUIZCLI_NOW`` fixes dates, never durations."""
+ON_TIME_UP = Ending.TIMED_OUT
+"""How an exam ends when its time runs out: handed in as it stands, blanks wrong and a half-typed answer dropped."""
 
-    ends: float | None
+
+class Deadline(NamedTuple):
+    """An exam's time keeping, on the monotonic clock: ``QUIZCLI_NOW`` fixes dates, never durations.
+
+    The screen only asks it: how much time is left and what the clock shows, when
+    the shown clock next changes, whether the time is up (the exam then ends as
+    `ON_TIME_UP`), and how long the exam took.
+    """
+
+    started: float
+    ends: float | None  # None: an untimed exam
     clock: Callable[[], float] = time.monotonic
 
     @classmethod
     def start(cls, seconds: float | None, clock: Callable[[], float] = time.monotonic) -> "Deadline":
-        return cls(None if seconds is None else clock() + seconds, clock)
+        now = clock()
+        return cls(started=now, ends=None if seconds is None else now + seconds, clock=clock)
 
     def remaining(self) -> float | None:
         """Seconds left (never negative), or None for an untimed exam."""
@@ -182,6 +194,20 @@ class Deadline(NamedTuple):
 
     def expired(self) -> bool:
         return self.ends is not None and self.clock() >= self.ends
+
+    def shown(self) -> int | None:
+        """The whole seconds the clock shows: rounded up, so it reads 0:00 only once the time is up."""
+        remaining = self.remaining()
+        return None if remaining is None else math.ceil(remaining)
+
+    def until_redraw(self) -> float | None:
+        """Seconds until the shown clock changes (at once when the time is up); None when no clock runs."""
+        remaining = self.remaining()
+        return None if remaining is None else min(remaining, remaining % 1.0 or 1.0)
+
+    def elapsed(self) -> float:
+        """Seconds since the exam started."""
+        return self.clock() - self.started
 
 
 class Sheet:

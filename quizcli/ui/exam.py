@@ -12,12 +12,13 @@ leaves it blank, and the end of input submits the exam with the rest blank.
 
 A time limit is kept with SIGALRM around every wait for input (a key press or
 a typed line), so an idle user is submitted on time; while a key is awaited
-the alarm also rings each second to redraw the clock.
+the alarm also rings whenever the shown clock changes, to redraw it.  The
+time keeping itself (time left, when to redraw, what happens when the time is
+up) is `quizcli.exam.Deadline`'s.
 """
 
 from __future__ import annotations
 
-import math
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -29,7 +30,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from quizcli.cards import LETTERS, Kind
-from quizcli.exam import Deadline, Ending, Exam, Sheet, Sitting, toggle_letter
+from quizcli.exam import ON_TIME_UP, Deadline, Ending, Exam, Sheet, Sitting, toggle_letter
 from quizcli.grading import Question, option_position
 from quizcli.terminal import ENTER, Input, cbreak, discard_typeahead, open_input
 from quizcli.text import plural
@@ -84,13 +85,12 @@ def sit_exam(console: Console, exam: Exam) -> Sitting:
 def take_exam(console: Console, inp: Input, exam: Exam) -> Sitting:
     """Ask every question and return what was handed in; keys on a terminal, lines otherwise."""
     deadline = Deadline.start(exam.options.time_limit)
-    started = deadline.clock()
     sheet = Sheet(len(exam.questions))
     runner = _KeyExam if inp.interactive else _LineExam
     ending = runner(console, inp, exam, sheet, deadline).run()
     if inp.interactive:
         console.clear()
-    return sheet.finish(ending, deadline.clock() - started)
+    return sheet.finish(ending, deadline.elapsed())
 
 
 class _Runner:
@@ -118,8 +118,8 @@ class _Runner:
         status = (
             f"question {sheet.current + 1} of {sheet.size} · {sheet.answered()} answered · {len(sheet.flagged)} flagged"
         )
-        remaining = self.deadline.remaining()
-        return status if remaining is None else f"{status} · {format_duration(math.ceil(remaining))} left"
+        shown = self.deadline.shown()
+        return status if shown is None else f"{status} · {format_duration(shown)} left"
 
 
 class _LineExam(_Runner):
@@ -129,7 +129,7 @@ class _LineExam(_Runner):
         for index in range(self.sheet.size):
             self.sheet.current = index
             if self.deadline.expired():
-                return Ending.TIMED_OUT
+                return ON_TIME_UP
             self.console.print()
             self.console.print(plain(self._status(), "bold"))
             self.console.print(question_body(self.question, None), plain(_line_hint(self.question), "dim"))
@@ -138,7 +138,7 @@ class _LineExam(_Runner):
             except EOFError:
                 return Ending.SUBMITTED
             except _TimeUp:
-                return Ending.TIMED_OUT
+                return ON_TIME_UP
             except KeyboardInterrupt:  # no keyboard to ask "submit or abandon?" with
                 return Ending.ABANDONED
         return Ending.SUBMITTED
@@ -162,7 +162,7 @@ class _KeyExam(_Runner):
                 pass
             return ending
         except _TimeUp:
-            return Ending.TIMED_OUT
+            return ON_TIME_UP
 
     def _guarded(self) -> Ending | None:
         try:
@@ -176,11 +176,10 @@ class _KeyExam(_Runner):
         """The next key press, redrawing each second while a clock runs; `_TimeUp` when it runs out."""
         draw()
         while True:
-            remaining = self.deadline.remaining()
-            if remaining is not None and remaining <= 0:
+            if self.deadline.expired():
                 raise _TimeUp
             try:
-                with _alarm(None if remaining is None else remaining % 1.0 or 1.0):
+                with _alarm(self.deadline.until_redraw()):
                     return self.inp.key()
             except _Alarm:
                 draw()

@@ -1,0 +1,64 @@
+"""An exam's time keeping without a terminal or a timer: a `Deadline` on a clock the test moves."""
+
+from __future__ import annotations
+
+from quizcli.exam import Deadline
+
+
+class Clock:
+    """A monotonic clock that moves only when told."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_shown_clock_rounds_up_and_reads_zero_only_when_the_time_is_up() -> None:
+    clock = Clock(1000.0)
+    deadline = Deadline.start(90, clock=clock)
+    assert deadline.shown() == 90
+    clock.now = 1000.25
+    assert deadline.shown() == 90  # 89.75 s left still shows 1:30
+    clock.now = 1089.5
+    assert deadline.shown() == 1 and not deadline.expired()
+    clock.now = 1090.0
+    assert deadline.shown() == 0 and deadline.expired()
+    clock.now = 1200.0
+    assert deadline.shown() == 0 and deadline.remaining() == 0
+
+
+def test_the_clock_is_redrawn_when_the_shown_second_changes() -> None:
+    clock = Clock(0.0)
+    deadline = Deadline.start(10, clock=clock)
+    assert deadline.until_redraw() == 1.0  # on a whole second: the next change is a second away
+    clock.now = 0.25
+    assert deadline.until_redraw() == 0.75
+    clock.now = 9.5
+    assert deadline.until_redraw() == 0.5
+
+
+def test_once_the_time_is_up_the_redraw_is_due_at_once() -> None:
+    clock = Clock(0.0)
+    deadline = Deadline.start(10, clock=clock)
+    clock.now = 10.0
+    assert deadline.until_redraw() == 0
+    clock.now = 11.0
+    assert deadline.until_redraw() == 0
+
+
+def test_an_untimed_exam_has_no_clock_to_show_or_redraw_and_never_expires() -> None:
+    clock = Clock(5.0)
+    deadline = Deadline.start(None, clock=clock)
+    clock.now = 1e9
+    assert deadline.remaining() is None and deadline.shown() is None and deadline.until_redraw() is None
+    assert not deadline.expired()
+
+
+def test_the_time_taken_counts_from_the_start() -> None:
+    clock = Clock(50.0)
+    deadline = Deadline.start(None, clock=clock)
+    clock.now = 62.5
+    assert deadline.elapsed() == 12.5
+
