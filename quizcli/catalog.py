@@ -86,10 +86,24 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
     deck = result.deck
     if on_card is not None:
         on_card(len(deck.cards), len(deck.cards))
-    stamp = Stamp(_key(deck_file), len(raw), stat.st_mtime_ns, PARSER_VERSION, _digest(raw), indexed_ns)
+    stamp = Stamp(
+        path=_key(deck_file),
+        size=len(raw),
+        mtime_ns=stat.st_mtime_ns,
+        parser=PARSER_VERSION,
+        digest=_digest(raw),
+        indexed_ns=indexed_ns,
+    )
     errors = len(result.errors)
-    items = sum(1 for _ in deck.items())
-    entry = IndexEntry(deck_file.name, stamp, deck.title, deck.description, len(deck.cards), items, errors)
+    entry = IndexEntry(
+        name=deck_file.name,
+        stamp=stamp,
+        title=deck.title,
+        description=deck.description,
+        cards=len(deck.cards),
+        items=sum(1 for _ in deck.items()),
+        errors=errors,
+    )
     store.replace_index(entry, () if errors else deck.cards)
     return entry, result
 
@@ -102,9 +116,14 @@ def exam_source(store: Store, entry: IndexEntry) -> ExamSource:
     name = entry.name
     refs = functools.cache(lambda: tuple(store.graded_refs(name)))
     return ExamSource(
-        name, entry.title, entry.cards, store.graded_count(name), refs,
-        lambda ids: store.items_by_id(name, ids), lambda ranks: store.items_by_rank(name, ranks),
-    )  # fmt: skip
+        name=name,
+        title=entry.title,
+        cards=entry.cards,
+        markable=store.graded_count(name),
+        refs=refs,
+        load=lambda ids: store.items_by_id(name, ids),
+        load_ranked=lambda ranks: store.items_by_rank(name, ranks),
+    )
 
 
 def _key(deck_file: DeckFile) -> str:

@@ -85,4 +85,4 @@ def _orphans(result: ParseResult, store: Store) -> list[Diagnostic]:
         f"{plural(len(orphaned), 'item')} with study progress no longer in the deck: {shown} "
         "(their history is kept; restore the id to pick it up again, or 'quizcli reset' to forget it)"
     )
-    return [Diagnostic(deck.path, 1, 1, Severity.WARNING, "W203", message)]
+    return [Diagnostic(path=deck.path, line=1, column=1, severity=Severity.WARNING, code="W203", message=message)]

@@ -317,7 +317,10 @@ def study_command(
     """
     from quizcli.commands.study import StudyRequest, study
 
-    status = study(StudyRequest(deck, new, limit, retention, tag, cram, ahead, seed))
+    request = StudyRequest(
+        deck=deck, new=new, limit=limit, retention=retention, tag=tag, cram=cram, ahead=ahead, seed=seed
+    )
+    status = study(request)
     if status:
         raise typer.Exit(status)
 
@@ -414,7 +417,17 @@ def exam_command(
     """
     from quizcli.commands.exam import ExamRequest, take_exam
 
-    request = ExamRequest(deck, count, tag, seed, shuffle, time_limit, pass_mark, retry_wrong, as_json)
+    request = ExamRequest(
+        deck=deck,
+        size=count,
+        tag=tag,
+        seed=seed,
+        shuffle=shuffle,
+        time_limit_minutes=time_limit,
+        pass_mark=pass_mark,
+        retry_wrong=retry_wrong,
+        as_json=as_json,
+    )
     status = take_exam(request)
     if status:
         raise typer.Exit(status)

@@ -105,7 +105,7 @@ def _with_values(config: StudyConfig, table: dict[str, Any]) -> StudyConfig:
     new = _count(table.get("new_per_day", config.new_per_day), "new_per_day")
     reviews = _count(table.get("reviews_per_day", config.reviews_per_day), "reviews_per_day")
     leech = _leech_action(table.get("leech_action", config.leech_action))
-    return StudyConfig(new, reviews, settings, leech)
+    return StudyConfig(new_per_day=new, reviews_per_day=reviews, settings=settings, leech_action=leech)
 
 
 def _leech_action(value: Any) -> LeechAction:

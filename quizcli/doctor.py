@@ -97,7 +97,7 @@ def repair(path: Path | None = None) -> Repair:
         store.put_states(states)
     moved = _move_aside(path, "corrupt")
     os.replace(fresh, path)
-    return Repair(moved, tables, len(states), next(iter(report.backups), None))
+    return Repair(moved_to=moved, tables=tables, states=len(states), newest_backup=next(iter(report.backups), None))
 
 
 def _replayed(store: Store) -> Iterator[tuple[str, str, scheduler.CardState]]:

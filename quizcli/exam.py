@@ -77,9 +77,14 @@ def source_of(deck: Deck) -> ExamSource:
     items = list(by_id.values())
     refs = tuple(ItemRef(item.id, " ".join(item.card.tags)) for item in items)
     return ExamSource(
-        deck.name, deck.title, len(deck.cards), len(items), lambda: refs,
-        lambda ids: [by_id[i] for i in ids], lambda ranks: [items[r] for r in ranks],
-    )  # fmt: skip
+        name=deck.name,
+        title=deck.title,
+        cards=len(deck.cards),
+        markable=len(items),
+        refs=lambda: refs,
+        load=lambda ids: [by_id[i] for i in ids],
+        load_ranked=lambda ranks: [items[r] for r in ranks],
+    )
 
 
 class Exam(NamedTuple):
@@ -249,7 +254,7 @@ class Sheet:
         return [i for i, response in enumerate(self.responses) if response is None]
 
     def finish(self, ending: Ending, seconds: float) -> "Sitting":
-        return Sitting(tuple(self.responses), frozenset(self.flagged), ending, seconds)
+        return Sitting(responses=tuple(self.responses), flagged=frozenset(self.flagged), ending=ending, seconds=seconds)
 
 
 def toggle_letter(response: str | None, letter: str) -> str | None:

@@ -61,6 +61,8 @@ def deck_records(attempts: Sequence[Attempt]) -> list[DeckRecord]:
     for attempt in attempts:
         by_deck.setdefault(attempt.deck, []).append(attempt)
     return [
-        DeckRecord(deck, len(taken), max(taken, key=lambda a: (a.percent, a.score, -a.id)), taken[-1])
+        DeckRecord(
+            deck=deck, attempts=len(taken), best=max(taken, key=lambda a: (a.percent, a.score, -a.id)), latest=taken[-1]
+        )
         for deck, taken in sorted(by_deck.items())
     ]

@@ -40,7 +40,7 @@ def lint_result(result: ParseResult) -> ParseResult:
         findings += _card_findings(card)
     path = result.deck.path
     lints = [
-        Diagnostic(path, card.line, 1, Severity.WARNING, code, message)
+        Diagnostic(path=path, line=card.line, column=1, severity=Severity.WARNING, code=code, message=message)
         for card, code, message in findings
         if code not in card.lint_ignore
     ]

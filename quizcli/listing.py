@@ -40,7 +40,9 @@ def summarize(deck_files: list[DeckFile]) -> list[DeckSummary]:
 
 def _indexed_summary(store: Store, deck_file: DeckFile) -> DeckSummary:
     entry = fresh_entry(store, deck_file) or reindex(store, deck_file)
-    return DeckSummary(deck_file, entry.title, entry.cards, entry.items, entry.errors)
+    return DeckSummary(
+        deck_file=deck_file, title=entry.title, cards=entry.cards, items=entry.items, errors=entry.errors
+    )
 
 
 def _parsed_summary(deck_file: DeckFile) -> DeckSummary:
@@ -48,7 +50,13 @@ def _parsed_summary(deck_file: DeckFile) -> DeckSummary:
 
     result = read_deck(deck_file.path, deck_file.name)
     deck = result.deck
-    return DeckSummary(deck_file, deck.title, len(deck.cards), sum(1 for _ in deck.items()), len(result.errors))
+    return DeckSummary(
+        deck_file=deck_file,
+        title=deck.title,
+        cards=len(deck.cards),
+        items=sum(1 for _ in deck.items()),
+        errors=len(result.errors),
+    )
 
 
 def deck_lines(rows: Sequence[DeckSummary], width: int) -> list[str]:

@@ -146,7 +146,13 @@ class Result(NamedTuple):
 def mark(exam: Exam, sitting: Sitting, started_at: datetime) -> Result:
     """Mark every question of a sitting; a blank answer is wrong."""
     outcomes = tuple(
-        Outcome(number, question, response, _verdict(question, response), number - 1 in sitting.flagged)
+        Outcome(
+            number=number,
+            question=question,
+            response=response,
+            verdict=_verdict(question, response),
+            flagged=number - 1 in sitting.flagged,
+        )
         for number, (question, response) in enumerate(zip(exam.questions, sitting.responses, strict=True), start=1)
     )
     return Result(

@@ -84,7 +84,7 @@ class CardState(NamedTuple):
 
 
 def new_card(when: datetime) -> CardState:
-    return CardState(State.NEW, due=when)
+    return CardState(state=State.NEW, due=when)
 
 
 class Review(NamedTuple):

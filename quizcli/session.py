@@ -161,7 +161,9 @@ class Session:
         self._place(item, after, rating)
         self._shown.setdefault(item.card.id, set()).add(item.id)
         leech = after is not None and leech_lapse(before, after)
-        result = Result(item, rating, review_id, before, after, correct, leech)
+        result = Result(
+            item=item, rating=rating, review_id=review_id, before=before, after=after, correct=correct, leech=leech
+        )
         self.results.append(result)
         if result.leech and self.options.leech_action is LeechAction.SUSPEND:
             self.suspend(item)
@@ -171,7 +173,17 @@ class Session:
         settings = self.options.settings
         after = None if self.options.cram else scheduler.review(before, rating, now, settings, self._seed(item))
         odds = scheduler.retrievability(before, now, settings)
-        return Answer(self.deck.name, item.id, rating, now, before, after, settings, odds, duration_ms)
+        return Answer(
+            deck=self.deck.name,
+            item=item.id,
+            rating=rating,
+            when=now,
+            before=before,
+            after=after,
+            settings=settings,
+            retrievability=odds,
+            duration_ms=duration_ms,
+        )
 
     def _place(self, item: Item, after: CardState | None, rating: Rating) -> None:
         if after is None:  # cram: Again comes back at the end of the queue
@@ -234,7 +246,14 @@ class Session:
         studied = len(self.results)
         correct = sum(r.correct for r in self.results)
         leeches = tuple(dict.fromkeys(r.item.id for r in self.results if r.leech))
-        return Summary(studied, correct, seconds, next_due, due_tomorrow, leeches)
+        return Summary(
+            studied=studied,
+            correct=correct,
+            seconds=seconds,
+            next_due=next_due,
+            due_tomorrow=due_tomorrow,
+            leeches=leeches,
+        )
 
     def next_due(self) -> datetime | None:
         return self.store.due_outlook(self.deck.name, self.clock())[0]

@@ -127,8 +127,13 @@ class CardCounts(NamedTuple):
 
     def plus(self, other: CardCounts) -> CardCounts:
         """Both counts summed (not ``+``: that would join the two tuples)."""
-        return CardCounts(self.new + other.new, self.learning + other.learning, self.young + other.young,
-                          self.mature + other.mature, self.suspended + other.suspended)  # fmt: skip
+        return CardCounts(
+            new=self.new + other.new,
+            learning=self.learning + other.learning,
+            young=self.young + other.young,
+            mature=self.mature + other.mature,
+            suspended=self.suspended + other.suspended,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {"new": self.new, "learning": self.learning, "young": self.young, "mature": self.mature,
@@ -246,7 +251,7 @@ def level_ranges(peak: int) -> list[tuple[int, int, int]]:
 def activity(history: Sequence[DayActivity], today: date, days: int) -> Activity:
     by_day = {d.day: d for d in history}
     window = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
-    filled = tuple(by_day.get(day, DayActivity(day, 0, 0)) for day in window)
+    filled = tuple(by_day.get(day, DayActivity(day=day, answers=0, correct=0)) for day in window)
     studied = {d.day for d in history if d.answers}
     return Activity(filled, current_streak(studied, today), longest_streak(studied))
 
@@ -379,12 +384,12 @@ def calibration(rows: Iterable[CalibrationRow]) -> Calibration:
     width = 1 / CALIBRATION_BINS
     bins = tuple(
         CalibrationBin(
-            round(r.bin * width, 4),
-            round((r.bin + 1) * width, 4),
-            r.answers,
-            r.predicted_sum / r.answers,
-            r.passed / r.answers,
-        )  # fmt: skip
+            low=round(r.bin * width, 4),
+            high=round((r.bin + 1) * width, 4),
+            answers=r.answers,
+            predicted=r.predicted_sum / r.answers,
+            actual=r.passed / r.answers,
+        )
         for r in sorted(rows, key=lambda r: r.bin)
         if r.answers
     )
@@ -428,7 +433,14 @@ def weak_cards(rows: Iterable[CardRow], now: datetime, parameters: Mapping[str, 
 
 def _weak(row: CardRow, state: CardState, now: datetime, parameters: tuple[float, ...]) -> WeakCard:
     odds = scheduler.retrievability(state, now, Settings(parameters=parameters))
-    return WeakCard(row.deck, row.item, state.lapses, odds, state.due, row.suspended)
+    return WeakCard(
+        deck=row.deck,
+        item=row.item,
+        lapses=state.lapses,
+        retrievability=odds,
+        due=state.due,
+        suspended=row.suspended,
+    )
 
 
 # ---- exams and time ---------------------------------------------------------------------
@@ -456,8 +468,12 @@ class ExamTrend(NamedTuple):
 def exam_trends(attempts: Sequence[Attempt]) -> tuple[ExamTrend, ...]:
     return tuple(
         ExamTrend(
-            r.deck, r.attempts, r.latest, r.best, tuple(a.percent for a in attempts if a.deck == r.deck)[-EXAM_TREND:]
-        )  # fmt: skip
+            deck=r.deck,
+            attempts=r.attempts,
+            latest=r.latest,
+            best=r.best,
+            recent=tuple(a.percent for a in attempts if a.deck == r.deck)[-EXAM_TREND:],
+        )
         for r in deck_records(attempts)
     )
 
@@ -490,8 +506,13 @@ def _time_dict(days: DayActivity) -> dict[str, Any]:
 
 def total(days: Iterable[DayActivity], label: date) -> DayActivity:
     found = list(days)
-    return DayActivity(label, sum(d.answers for d in found), sum(d.correct for d in found),
-                       sum(d.ms for d in found), sum(d.timed for d in found))  # fmt: skip
+    return DayActivity(
+        day=label,
+        answers=sum(d.answers for d in found),
+        correct=sum(d.correct for d in found),
+        ms=sum(d.ms for d in found),
+        timed=sum(d.timed for d in found),
+    )
 
 
 def time_spent(history: Sequence[DayActivity], window: Activity) -> TimeSpent:
