@@ -14,7 +14,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import NamedTuple
 
 from quizcli.cards import Deck, Item, ItemRef
@@ -213,6 +213,36 @@ class Deadline(NamedTuple):
     def elapsed(self) -> float:
         """Seconds since the exam started."""
         return self.clock() - self.started
+
+
+class Move(Enum):
+    """What a key that does not answer the question on screen does, in key mode."""
+
+    BACK = "back"
+    NEXT = "next"  # past the last question: the offer to submit
+    SKIP = "skip"  # leave the question blank and go on
+    FLAG = "flag"  # flag or unflag it for review
+    SUBMIT = "submit"  # the offer to submit
+
+
+MOVES = {"p": Move.BACK, "left": Move.BACK, "n": Move.NEXT, "right": Move.NEXT,
+         "s": Move.SKIP, "m": Move.FLAG, "x": Move.SUBMIT}  # fmt: skip
+SUBMIT_KEY = "y"  # confirms the offer to submit; any other key goes back to the questions
+PAUSE_CHOICES = {"s": Ending.SUBMITTED, "a": Ending.ABANDONED}  # any other key carries on
+
+
+def move_for(key: str) -> Move | None:
+    """The move a navigation key (either case, or an arrow) makes; None for any other key."""
+    return MOVES.get(key.lower())
+
+
+def confirms_submit(key: str) -> bool:
+    return key.lower() == SUBMIT_KEY
+
+
+def pause_choice(key: str) -> Ending | None:
+    """How a key on the pause screen ends the exam; None carries on (the clock never stopped)."""
+    return PAUSE_CHOICES.get(key.lower())
 
 
 class Sheet:

@@ -14,7 +14,8 @@ A time limit is kept with SIGALRM around every wait for input (a key press or
 a typed line), so an idle user is submitted on time; while a key is awaited
 the alarm also rings whenever the shown clock changes, to redraw it.  The
 time keeping itself (time left, when to redraw, what happens when the time is
-up) is `quizcli.exam.Deadline`'s.
+up) is `quizcli.exam.Deadline`'s, and what the navigation, submit and pause
+keys do is `quizcli.exam`'s too (`move_for`, `confirms_submit`, `pause_choice`).
 """
 
 from __future__ import annotations
@@ -23,14 +24,26 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
 from quizcli.cards import LETTERS, Kind
-from quizcli.exam import ON_TIME_UP, Deadline, Ending, Exam, Sheet, Sitting, toggle_letter
+from quizcli.exam import (
+    ON_TIME_UP,
+    Deadline,
+    Ending,
+    Exam,
+    Move,
+    Sheet,
+    Sitting,
+    confirms_submit,
+    move_for,
+    pause_choice,
+    toggle_letter,
+)
 from quizcli.grading import Question, option_position
 from quizcli.terminal import ENTER, Input, cbreak, discard_typeahead, open_input
 from quizcli.text import plural
@@ -187,20 +200,24 @@ class _KeyExam(_Runner):
     def _handle(self, key: str) -> Ending | None:
         if self._choose(key):
             return None
-        command = key.lower()
         if key == ENTER:
             return self._type() if self.question.kind in (Kind.TYPED, Kind.CLOZE) else self._advance()
-        if command in ("n", "right"):
-            return self._advance()
-        if command in ("p", "left"):
-            self.sheet.move(-1)
-        elif command == "s":
-            self.sheet.answer(None)
-            return self._advance()
-        elif command == "m":
-            self.sheet.toggle_flag()
-        elif command == "x":
-            return self._confirm_submit()
+        match move_for(key):
+            case Move.NEXT:
+                return self._advance()
+            case Move.BACK:
+                self.sheet.move(-1)
+            case Move.SKIP:
+                self.sheet.answer(None)
+                return self._advance()
+            case Move.FLAG:
+                self.sheet.toggle_flag()
+            case Move.SUBMIT:
+                return self._confirm_submit()
+            case None:
+                pass
+            case unknown:
+                assert_never(unknown)
         return None
 
     def _choose(self, key: str) -> bool:
@@ -235,7 +252,7 @@ class _KeyExam(_Runner):
             return Ending.SUBMITTED
         except KeyboardInterrupt:
             return self._pause()
-        return Ending.SUBMITTED if key.lower() == "y" else None
+        return Ending.SUBMITTED if confirms_submit(key) else None
 
     def _pause(self) -> Ending | None:
         """Ctrl-C: submit, abandon (a second Ctrl-C too), or any other key to carry on."""
@@ -245,7 +262,7 @@ class _KeyExam(_Runner):
             return Ending.ABANDONED
         except EOFError:
             return Ending.SUBMITTED
-        return {"s": Ending.SUBMITTED, "a": Ending.ABANDONED}.get(key.lower())
+        return pause_choice(key)
 
     def _draw(self) -> None:
         question, sheet = self.question, self.sheet

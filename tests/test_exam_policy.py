@@ -1,8 +1,10 @@
-"""An exam's time keeping without a terminal or a timer: a `Deadline` on a clock the test moves."""
+"""The exam policy without a terminal or a timer: a `Deadline` on a clock the test moves, what keys do."""
 
 from __future__ import annotations
 
-from quizcli.exam import Deadline
+import pytest
+
+from quizcli.exam import Deadline, Ending, Move, confirms_submit, move_for, pause_choice
 
 
 class Clock:
@@ -62,3 +64,26 @@ def test_the_time_taken_counts_from_the_start() -> None:
     clock.now = 62.5
     assert deadline.elapsed() == 12.5
 
+
+@pytest.mark.parametrize(
+    ("keys", "move"),
+    [("nN", Move.NEXT), ("pP", Move.BACK), ("sS", Move.SKIP), ("mM", Move.FLAG), ("xX", Move.SUBMIT)],
+)
+def test_navigation_letters_move_in_either_case(keys: str, move: Move) -> None:
+    assert [move_for(key) for key in keys] == [move, move]
+
+
+def test_the_arrow_keys_move_back_and_on_and_other_keys_do_not_move() -> None:
+    assert move_for("right") is Move.NEXT and move_for("left") is Move.BACK
+    assert move_for("up") is None and move_for("q") is None and move_for("enter") is None
+
+
+def test_only_y_confirms_the_offer_to_submit() -> None:
+    assert confirms_submit("y") and confirms_submit("Y")
+    assert not confirms_submit("n") and not confirms_submit("enter") and not confirms_submit("x")
+
+
+def test_the_pause_screen_submits_on_s_abandons_on_a_and_otherwise_carries_on() -> None:
+    assert pause_choice("s") is Ending.SUBMITTED and pause_choice("S") is Ending.SUBMITTED
+    assert pause_choice("a") is Ending.ABANDONED
+    assert pause_choice("enter") is None and pause_choice("q") is None
