@@ -86,11 +86,24 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
     deck = result.deck
     if on_card is not None:
         on_card(len(deck.cards), len(deck.cards))
-    stamp = Stamp(_key(deck_file), len(raw), stat.st_mtime_ns, PARSER_VERSION, _digest(raw), indexed_ns)
-    errors = len(result.errors)
-    items = sum(1 for _ in deck.items())
-    entry = IndexEntry(deck_file.name, stamp, deck.title, deck.description, len(deck.cards), items, errors)
-    store.replace_index(entry, () if errors else deck.cards)
+    stamp = Stamp(
+        path=_key(deck_file),
+        size=len(raw),
+        mtime_ns=stat.st_mtime_ns,
+        parser=PARSER_VERSION,
+        digest=_digest(raw),
+        indexed_ns=indexed_ns,
+    )
+    entry = IndexEntry(
+        name=deck_file.name,
+        stamp=stamp,
+        title=deck.title,
+        description=deck.description,
+        cards=len(deck.cards),
+        items=sum(1 for _ in deck.items()),
+        errors=len(result.errors),
+    )
+    store.replace_index(entry, () if entry.errors else deck.cards)
     return entry, result
 
 

@@ -8,6 +8,7 @@ from quizcli import clock, fitting, scheduler, ui
 from quizcli.commands.stats import deck_name
 from quizcli.errors import QuizcliError
 from quizcli.store import Store
+from quizcli.store.fits import Fit
 from quizcli.text import dump_json
 
 
@@ -55,7 +56,13 @@ def fit(store: Store, deck: str | None) -> fitting.FitReport:
     ui.print_line(ui.make_console(stderr=True), f"Fitting FSRS to {usable} reviews; this can take a few minutes...")
     current = store.fitted_parameters(deck)
     fitted = scheduler.fit_parameters(logs)
-    result = fitting.Fit(fitted, usable, fitting.log_loss(logs, current), fitting.log_loss(logs, fitted), clock.now())
+    result = Fit(
+        parameters=fitted,
+        reviews=usable,
+        loss_before=fitting.log_loss(logs, current),
+        loss_after=fitting.log_loss(logs, fitted),
+        fitted_at=clock.now(),
+    )
     if result.better:
         store.save_fit(deck, result)
     return fitting.FitReport(deck, usable, result)
