@@ -94,7 +94,6 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
         digest=_digest(raw),
         indexed_ns=indexed_ns,
     )
-    errors = len(result.errors)
     entry = IndexEntry(
         name=deck_file.name,
         stamp=stamp,
@@ -102,9 +101,9 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
         description=deck.description,
         cards=len(deck.cards),
         items=sum(1 for _ in deck.items()),
-        errors=errors,
+        errors=len(result.errors),
     )
-    store.replace_index(entry, () if errors else deck.cards)
+    store.replace_index(entry, () if entry.errors else deck.cards)
     return entry, result
 
 

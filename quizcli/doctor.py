@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 from quizcli import backups, clock, paths, scheduler
 from quizcli.errors import QuizcliError
-from quizcli.store import SCHEMA_VERSION, Health, Salvaged, Store, copy_database, examine
+from quizcli.store import SCHEMA_VERSION, Store
+from quizcli.store.health import Health, Salvaged, copy_database, examine
 
 
 class Report(NamedTuple):

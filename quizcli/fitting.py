@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from quizcli import scheduler
-from quizcli.clock import to_text
 from quizcli.scheduler import CardState, Rating, Settings
+from quizcli.store.fits import Fit
 
 MIN_REVIEWS = 512  # py-fsrs's optimizer keeps its defaults below one mini-batch of 512 usable reviews
 MAX_SEQUENCE = 64  # it learns from the first 64 reviews of each item
@@ -80,29 +80,6 @@ def _predicted(state: CardState, when: datetime, settings: Settings) -> float:
 def _cross_entropy(predicted: float, recalled: bool) -> float:
     p = predicted if recalled else 1.0 - predicted
     return -max(math.log(p), _LOG_FLOOR) if p > 0 else -_LOG_FLOOR
-
-
-class Fit(NamedTuple):
-    """Fitted parameters with the evidence for them: usable reviews and the log loss before and after."""
-
-    parameters: tuple[float, ...]
-    reviews: int
-    loss_before: float
-    loss_after: float
-    fitted_at: datetime
-
-    @property
-    def better(self) -> bool:
-        return self.loss_after < self.loss_before
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "parameters": list(self.parameters),
-            "reviews": self.reviews,
-            "log_loss_before": round(self.loss_before, 6),
-            "log_loss_after": round(self.loss_after, 6),
-            "fitted_at": to_text(self.fitted_at),
-        }
 
 
 class FitReport(NamedTuple):

@@ -3,43 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, NamedTuple
 
-from quizcli.clock import to_text
-
-
-class Attempt(NamedTuple):
-    """One saved exam, as ``quizcli history`` lists it."""
-
-    id: int
-    deck: str
-    started_at: datetime
-    seconds: float
-    score: int
-    total: int
-    percent: int
-    pass_mark: int
-    passed: bool
-    seed: int
-    tag: str | None
-    timed_out: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "deck": self.deck,
-            "started_at": to_text(self.started_at),
-            "duration_seconds": round(self.seconds, 3),
-            "score": self.score,
-            "total": self.total,
-            "percent": self.percent,
-            "pass_mark": self.pass_mark,
-            "passed": self.passed,
-            "seed": self.seed,
-            "tag": self.tag,
-            "timed_out": self.timed_out,
-        }
+from quizcli.store.exams import Attempt
 
 
 class DeckRecord(NamedTuple):

@@ -15,6 +15,7 @@ from quizcli.cards import LETTERS, Kind
 from quizcli.clock import to_text
 from quizcli.exam import Ending, Exam, ExamOptions, Sitting
 from quizcli.grading import Question, Verdict, grade, parse_letters
+from quizcli.store.exams import AnswerRecord, ExamRecord
 
 
 class Outcome(NamedTuple):
@@ -179,3 +180,37 @@ def tag_scores(outcomes: Sequence[Outcome], order: Iterable[str]) -> list[TagSco
         if tagged and len(tagged) < len(outcomes):
             scores.append(TagScore(tag, sum(outcome.correct for outcome in tagged), len(tagged)))
     return scores
+
+
+def exam_record(result: Result) -> ExamRecord:
+    """A marked exam as the store saves it."""
+    options = result.options
+    return ExamRecord(
+        deck=result.deck,
+        started_at=result.started_at,
+        finished_at=result.finished_at,
+        seconds=result.seconds,
+        score=result.score,
+        total=result.total,
+        percent=result.percent,
+        pass_mark=options.pass_mark,
+        passed=result.passed,
+        seed=options.seed,
+        tag=options.tag,
+        shuffled=options.shuffle,
+        time_limit_s=options.time_limit,
+        timed_out=result.timed_out,
+        answers=tuple(
+            AnswerRecord(
+                number=outcome.number,
+                item=outcome.question.item.id,
+                kind=str(outcome.question.kind),
+                given=outcome.given(),
+                expected=outcome.expected(),
+                correct=outcome.correct,
+                almost=outcome.verdict.almost,
+                flagged=outcome.flagged,
+            )
+            for outcome in result.outcomes
+        ),
+    )

@@ -20,8 +20,10 @@ from typing import Any, NamedTuple
 
 from quizcli import scheduler
 from quizcli.clock import DAY_ROLLOVER_HOUR, day_start, to_text
-from quizcli.history import Attempt, deck_records
+from quizcli.history import deck_records
 from quizcli.scheduler import LEECH_LAPSES, CardState, Settings, State
+from quizcli.store.exams import Attempt
+from quizcli.store.statistics import CalibrationRow, CardRow, DayActivity, Tally
 
 HISTORY_DAYS = 84  # the heatmap's 12 weeks, and the window for calibration and time
 FORECAST_DAYS = 14
@@ -44,55 +46,6 @@ def day_begins(day: date) -> datetime:
 
 def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
-
-
-# ---- what the store hands over ----------------------------------------------------------
-
-
-class CardRow(NamedTuple):
-    """One item with progress or a suspension; ``state`` is None for an item suspended before it was studied."""
-
-    deck: str
-    item: str
-    state: CardState | None
-    suspended: bool
-
-
-class DayActivity(NamedTuple):
-    """All answers (reviews and practice) of one study day; ``ms`` sums the ``timed`` answers' durations."""
-
-    day: date
-    answers: int
-    correct: int
-    ms: int = 0
-    timed: int = 0
-
-
-class Tally(NamedTuple):
-    """Review answers and how many of them were not Again."""
-
-    answers: int = 0
-    passed: int = 0
-
-    def plus(self, other: Tally) -> Tally:
-        """Both tallies summed (not ``+``: that would join the two tuples)."""
-        return Tally(self.answers + other.answers, self.passed + other.passed)
-
-    @property
-    def rate(self) -> float | None:
-        return ratio(self.passed, self.answers)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"answers": self.answers, "passed": self.passed, "rate": _rounded(self.rate)}
-
-
-class CalibrationRow(NamedTuple):
-    """Review answers whose predicted recall fell in bin number ``bin`` (of `CALIBRATION_BINS`)."""
-
-    bin: int
-    answers: int
-    predicted_sum: float
-    passed: int
 
 
 class StatsInput(NamedTuple):

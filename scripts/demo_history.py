@@ -102,7 +102,7 @@ def sit_quiz(store: Store, learner: Learner, deck: Deck, when: datetime) -> None
         for q in planned.questions
     )
     sitting = exam.Sitting(responses, frozenset(), exam.Ending.SUBMITTED, learner.rng.uniform(150, 400))
-    store.record_exam(marking.mark(planned, sitting, when))
+    store.record_exam(marking.exam_record(marking.mark(planned, sitting, when)))
 
 
 def simulate(home: Path, seed: int) -> None:

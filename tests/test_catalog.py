@@ -179,7 +179,7 @@ def test_a_big_index_write_leaves_no_wal_behind_and_a_small_one_skips_the_extra_
     wal = tmp_path / "progress.db-wal"
     catalog.reindex(store, deck)  # 2 items: SQLite's own checkpointing is enough
     assert wal.stat().st_size > 0
-    monkeypatch.setattr("quizcli.store.BULK_ITEMS", 1)
+    monkeypatch.setattr("quizcli.store.deck_index.BULK_ITEMS", 1)
     deck.path.write_text(DECK.format(title="Two", front="x"))
     catalog.reindex(store, deck)
     assert wal.stat().st_size == 0

@@ -182,7 +182,7 @@ def test_a_repair_that_lost_rows_points_to_the_newest_backup(tmp_path: Path) -> 
 
     from quizcli.backups import Backup
     from quizcli.doctor import Repair
-    from quizcli.store import Salvaged
+    from quizcli.store.health import Salvaged
 
     backup = Backup(tmp_path / "progress-2026-11-27.db", date(2026, 11, 27), 4096)
     lossy = Repair(tmp_path / "old", {"reviews": Salvaged(10, 0, False)}, 3, backup)

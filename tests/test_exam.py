@@ -18,9 +18,10 @@ from quizcli.exam import (
     retry_pool,
     toggle_letter,
 )
-from quizcli.history import Attempt, deck_records
+from quizcli.history import deck_records
 from quizcli.marking import mark, percent
 from quizcli.parser import load_deck, parse_deck
+from quizcli.store.exams import Attempt
 
 from conftest import LONG_CONTEXT
 

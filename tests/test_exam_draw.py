@@ -13,7 +13,9 @@ from quizcli import catalog
 from quizcli.decks import DeckFile, Source
 from quizcli.exam import Exam, ExamError, ExamOptions, ExamSource, exam_pool, plan_exam
 from quizcli.parser import load_deck
-from quizcli.store import MIGRATIONS, SCHEMA_VERSION, IndexEntry, Stamp, Store, _index_rows
+from quizcli.store import SCHEMA_VERSION, IndexEntry, Stamp, Store
+from quizcli.store.deck_index import index_rows
+from quizcli.store.migrations import MIGRATIONS
 
 from conftest import LONG_CONTEXT, write_deck
 
@@ -75,13 +77,13 @@ def test_items_are_loaded_by_rank_in_the_order_asked(store: Store, big: DeckFile
 def version_4_database(path: Path, decks: dict[str, Path]) -> None:
     """A database as quizcli wrote it before migration 5, with these decks indexed."""
     db = sqlite3.connect(path)
-    for statement in (statement for migration in MIGRATIONS[:4] for statement in migration):
+    for statement in (statement for migration in MIGRATIONS[:4] for statement in migration.statements):
         db.execute(statement)
     for name, deck_path in decks.items():
         cards = load_deck(deck_path, name).cards
-        rows = [row[:7] for row in _index_rows(name, cards)]  # every column but the rank
+        rows = index_rows(name, cards)  # every column but the rank goes in
         db.executemany("INSERT INTO deck_items (deck, item, card, position, graded, tags, data)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)  # fmt: skip
+                       " VALUES (:deck, :item, :card, :position, :graded, :tags, :data)", rows)  # fmt: skip
     db.execute("PRAGMA user_version = 4")
     db.commit()
     db.close()

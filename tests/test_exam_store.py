@@ -9,8 +9,9 @@ from pathlib import Path
 from test_exam import mixed
 
 from quizcli.exam import Ending, ExamOptions, Sheet, plan_exam
-from quizcli.marking import Result, mark
-from quizcli.store import MIGRATIONS, Store
+from quizcli.marking import Result, exam_record, mark
+from quizcli.store import Store
+from quizcli.store.migrations import MIGRATIONS
 
 T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
@@ -39,7 +40,7 @@ def test_migration_2_builds_the_exam_tables_from_an_empty_database(tmp_path: Pat
 def test_migration_2_upgrades_a_version_1_database_and_keeps_its_reviews(tmp_path: Path) -> None:
     path = tmp_path / "progress.db"
     db = sqlite3.connect(path)
-    for statement in MIGRATIONS[0]:
+    for statement in MIGRATIONS[0].statements:
         db.execute(statement)
     db.execute("INSERT INTO settings (json) VALUES ('{}')")
     db.execute(
@@ -60,9 +61,9 @@ def test_migration_2_upgrades_a_version_1_database_and_keeps_its_reviews(tmp_pat
 def test_a_saved_exam_comes_back_in_history_and_its_misses_can_be_retried(tmp_path: Path) -> None:
     with Store.open(tmp_path / "p.db") as store:
         assert store.last_exam_misses("mixed") is None
-        first = store.record_exam(result(["B", "A", None, "attention sinkk", "red; blue", "green"]))
-        second = store.record_exam(result(["B", "A C", "true", "attention sink", "red; blue", "green"]))
-        store.record_exam(result(["A", None, None, None, None, None], deck_name="other"))
+        first = store.record_exam(exam_record(result(["B", "A", None, "attention sinkk", "red; blue", "green"])))
+        second = store.record_exam(exam_record(result(["B", "A C", "true", "attention sink", "red; blue", "green"])))
+        store.record_exam(exam_record(result(["A", None, None, None, None, None], deck_name="other")))
         attempts = store.exam_attempts("mixed")
         assert [a.id for a in attempts] == [first, second]
         assert [a.id for a in store.exam_attempts()] == [first, second, second + 1]
@@ -79,7 +80,7 @@ def test_a_saved_exam_comes_back_in_history_and_its_misses_can_be_retried(tmp_pa
 def test_each_question_is_saved_with_its_answer(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     with Store.open(path) as store:
-        exam_id = store.record_exam(result(["2", "A", None, "attention sinkk", "red; blue", "green"]))
+        exam_id = store.record_exam(exam_record(result(["2", "A", None, "attention sinkk", "red; blue", "green"])))
     rows = sqlite3.connect(path).execute(
         "SELECT number, item, kind, given, expected, correct, almost, flagged FROM exam_answers"
         " WHERE exam = ? ORDER BY number",

@@ -16,9 +16,10 @@ from typer.testing import CliRunner
 
 from quizcli import fitting, scheduler
 from quizcli.cli import app
-from quizcli.fitting import Fit, histories, log_loss, usable_reviews
+from quizcli.fitting import histories, log_loss, usable_reviews
 from quizcli.scheduler import Rating, Settings, new_card, retrievability, review
 from quizcli.store import Store
+from quizcli.store.fits import Fit
 
 from conftest import FIXED_NOW, write_deck
 from stats_history import build, write_decks

@@ -23,7 +23,6 @@ PENDING = {
     "quizcli/cards.py",
     "quizcli/grading.py",
     "quizcli/parser.py",
-    "quizcli/store.py",
     "quizcli/interop/aiken.py",
     "quizcli/interop/anki.py",
     "quizcli/interop/gift.py",

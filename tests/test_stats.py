@@ -12,7 +12,6 @@ import pytest
 from quizcli.commands.stats import gather
 from quizcli.scheduler import CardState, Rating, Settings, State, new_card
 from quizcli.stats import (
-    CardRow,
     compute,
     current_streak,
     day_begins,
@@ -24,6 +23,7 @@ from quizcli.stats import (
     weak_cards,
 )
 from quizcli.store import Answer, Store
+from quizcli.store.statistics import CardRow
 from quizcli.ui.stats import bar, duration, gauge, sparkline
 
 TODAY = date(2026, 11, 28)

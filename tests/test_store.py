@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from quizcli.scheduler import CardState, Rating, Settings, State, new_card, replay, review
-from quizcli.stats import Tally
-from quizcli.store import MIGRATIONS, SCHEMA_VERSION, Answer, Flags, Store, StoreError
+from quizcli.store import SCHEMA_VERSION, Answer, Flags, Store, StoreError
+from quizcli.store.migrations import MIGRATIONS
+from quizcli.store.statistics import Tally
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 SETTINGS = Settings()
@@ -120,7 +121,7 @@ def test_migration_3_keeps_older_reviews_and_logs_each_answered_cards_interval(t
     """Reviews logged before migration 3 have no interval: young or mature then goes by the days since the last one."""
     path = tmp_path / "progress.db"
     db = sqlite3.connect(path)
-    for statement in (*MIGRATIONS[0], *MIGRATIONS[1]):
+    for statement in (*MIGRATIONS[0].statements, *MIGRATIONS[1].statements):
         db.execute(statement)
     db.execute("INSERT INTO settings (json) VALUES (?)", (SETTINGS.to_json(),))
     db.execute(
@@ -138,7 +139,7 @@ def test_migration_3_keeps_older_reviews_and_logs_each_answered_cards_interval(t
                             SETTINGS))  # fmt: skip
         since = datetime(2026, 10, 1, tzinfo=UTC)
         assert store.retention_tallies("d", since) == {True: Tally(1, 1), False: Tally(1, 0)}
-        scheduled = store._db.execute("SELECT item, scheduled_days FROM reviews ORDER BY id").fetchall()
+        scheduled = [tuple(row) for row in store._db.execute("SELECT item, scheduled_days FROM reviews ORDER BY id")]
         assert scheduled == [("old", None), ("late", 5.0)]
 
 

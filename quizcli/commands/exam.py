@@ -42,7 +42,7 @@ def take_exam(request: ExamRequest) -> int:
         from quizcli import marking  # after the sitting: nothing before the first question waits for it
 
         result = marking.mark(planned, sitting, started_at)
-        attempt = store.record_exam(result)
+        attempt = store.record_exam(marking.exam_record(result))
     if request.as_json:
         sys.stdout.write(dump_json(result.to_dict() | {"attempt": attempt}))
     else:

@@ -8,6 +8,7 @@ from quizcli import clock, fitting, scheduler, ui
 from quizcli.commands.stats import deck_name
 from quizcli.errors import QuizcliError
 from quizcli.store import Store
+from quizcli.store.fits import Fit
 from quizcli.text import dump_json
 
 
@@ -55,7 +56,7 @@ def fit(store: Store, deck: str | None) -> fitting.FitReport:
     ui.print_line(ui.make_console(stderr=True), f"Fitting FSRS to {usable} reviews; this can take a few minutes...")
     current = store.fitted_parameters(deck)
     fitted = scheduler.fit_parameters(logs)
-    result = fitting.Fit(
+    result = Fit(
         parameters=fitted,
         reviews=usable,
         loss_before=fitting.log_loss(logs, current),

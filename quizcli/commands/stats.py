@@ -46,7 +46,7 @@ def gather(store: Store, deck: str | None, decks: Decks, now: datetime, days: in
         cards=store.card_rows(deck),
         activity=store.study_days(deck),
         retention={period: store.retention_tallies(deck, since(period)) for period in stats.RETENTION_PERIODS},
-        calibration=store.calibration_rows(deck, since(days)),
+        calibration=store.calibration_rows(deck, since(days), stats.CALIBRATION_BINS),
         attempts=store.exam_attempts(deck),
         desired_retention=load_config(deck).settings.desired_retention,
         parameters={name: store.fitted_parameters(name) for name in decks},

@@ -52,8 +52,9 @@ from quizcli.ui import Hanging, markdown, plain
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from quizcli.history import Attempt, DeckRecord
+    from quizcli.history import DeckRecord
     from quizcli.marking import Outcome, Result, TagScore
+    from quizcli.store.exams import Attempt
 
 _NAVIGATION = "p/← back · n/→ next · s skip · m flag · x submit · Ctrl-C pause"
 

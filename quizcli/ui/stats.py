@@ -23,13 +23,13 @@ from quizcli.stats import (
     ExamTrend,
     Forecast,
     Stats,
-    Tally,
     TimeSpent,
     WeakCard,
     level_ranges,
     seconds,
     seconds_per_answer,
 )
+from quizcli.store.statistics import Tally
 from quizcli.text import plural
 from quizcli.ui import plain
 

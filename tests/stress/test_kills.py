@@ -32,7 +32,8 @@ import pytest
 
 from quizcli.backups import list_backups
 from quizcli.scheduler import item_seed, replay
-from quizcli.store import Store, examine
+from quizcli.store import Store
+from quizcli.store.health import examine
 
 QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
 SEED = int(os.environ.get("QUIZCLI_STRESS_SEED") or random.SystemRandom().randrange(2**32))

@@ -1,0 +1,135 @@
+"""The progress database: the only package that imports ``sqlite3``.
+
+`Store` is one open database: `connection` opens, configures and migrates it
+(`migrations`), and the table groups a study session needs (`reviews`, `flags`,
+`deck_index`) are mixed into it.  Exams, statistics, fits and health checks
+(`exams`, `statistics`, `fits`, `health`) are imported only by the methods that
+use them, so ``quizcli study`` never loads them.  Each module owns its row types.
+"""
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from quizcli.store.connection import DOCTOR_HINT, DamagedError, NewerSchemaError, StoreError
+from quizcli.store.deck_index import DeckIndex, IndexEntry, Stamp
+from quizcli.store.flags import Flags, FlagTable
+from quizcli.store.migrations import SCHEMA_VERSION
+from quizcli.store.reviews import Answer, Rebase, ReviewLog
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from quizcli.scheduler import Rating
+    from quizcli.store.exams import Attempt, ExamRecord
+    from quizcli.store.fits import Fit
+    from quizcli.store.health import Salvaged
+    from quizcli.store.statistics import CalibrationRow, CardRow, DayActivity, Tally
+
+__all__ = [
+    "DOCTOR_HINT",
+    "SCHEMA_VERSION",
+    "Answer",
+    "DamagedError",
+    "Flags",
+    "IndexEntry",
+    "NewerSchemaError",
+    "Rebase",
+    "Stamp",
+    "Store",
+    "StoreError",
+]
+
+
+class Store(ReviewLog, FlagTable, DeckIndex):
+    """An open progress database.  Use as a context manager, or call `close`."""
+
+    # ---- exams ----------------------------------------------------------------------------
+
+    def record_exam(self, exam: "ExamRecord") -> int:
+        """Save a marked exam and each of its questions in one transaction; returns the attempt id."""
+        from quizcli.store import exams
+
+        with self._write("the exam result") as db:
+            return exams.record_exam(db, exam)
+
+    def exam_attempts(self, deck: str | None = None) -> "list[Attempt]":
+        """Saved exams in the order they were taken, of one deck or all."""
+        from quizcli.store import exams
+
+        return exams.exam_attempts(self._db, deck)
+
+    def last_exam_misses(self, deck: str) -> list[str] | None:
+        """Item ids answered wrong or left blank in the deck's latest exam, in exam order; None before any exam."""
+        from quizcli.store import exams
+
+        return exams.last_exam_misses(self._db, deck)
+
+    # ---- statistics (``deck`` None means every deck) ----------------------------------------
+
+    def decks_with_progress(self) -> list[str]:
+        from quizcli.store import statistics
+
+        return statistics.decks_with_progress(self._db)
+
+    def card_rows(self, deck: str | None) -> "list[CardRow]":
+        from quizcli.store import statistics
+
+        return statistics.card_rows(self._db, deck)
+
+    def study_days(self, deck: str | None) -> "list[DayActivity]":
+        from quizcli.store import statistics
+
+        return statistics.study_days(self._db, deck)
+
+    def retention_tallies(self, deck: str | None, since: "datetime") -> "dict[bool, Tally]":
+        from quizcli.store import statistics
+
+        return statistics.retention_tallies(self._db, deck, since)
+
+    def calibration_rows(self, deck: str | None, since: "datetime", bins: int) -> "list[CalibrationRow]":
+        from quizcli.store import statistics
+
+        return statistics.calibration_rows(self._db, deck, since, bins)
+
+    # ---- fitted parameters (read by sessions through `fitted_parameters`) --------------------
+
+    def review_ratings(self, deck: str | None) -> "list[tuple[str, str, datetime, Rating]]":
+        from quizcli.store import fits
+
+        return fits.review_ratings(self._db, deck)
+
+    def save_fit(self, deck: str | None, fit: "Fit") -> None:
+        """Keep fitted parameters for ``deck`` (None: every deck without its own)."""
+        from quizcli.store import fits
+
+        with self._write("the fitted parameters") as db:
+            fits.save_fit(db, deck, fit)
+
+    def forget_fit(self, deck: str | None) -> bool:
+        """Drop the fit kept for ``deck`` (None: the one for every deck); False when there was none."""
+        from quizcli.store import fits
+
+        with self._write("forgetting the fitted parameters") as db:
+            return fits.forget_fit(db, deck)
+
+    # ---- health and backups (see quizcli.doctor and quizcli.backups) ------------------------
+
+    def quick_check(self) -> str | None:
+        """None when SQLite's ``quick_check`` finds the file sound, else its first complaint."""
+        from quizcli.store import health
+
+        return health.quick_check(self._db)
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the whole database (SQLite's online backup API), written to ``target``."""
+        from quizcli.store import health
+
+        health.backup(self._db, target)
+
+    def salvage_from(self, damaged: Path) -> "dict[str, Salvaged]":
+        """Copy every readable row of a damaged database's own tables into this (new, empty) one."""
+        from quizcli.store import health
+
+        found = health.read_salvageable(damaged)
+        with self._write("the salvaged rows") as db:
+            return health.insert_salvaged(db, found)

@@ -1,0 +1,229 @@
+"""The deck index: each deck file's stamp and summary, and its items, so an unchanged deck is never parsed again.
+
+Each card is kept as ``card.to_record()`` (JSON the store does not look into) and
+rebuilt with ``Card.from_record``; the study queues and the exam draws read items
+from here.
+"""
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from quizcli.cards import Card, Item, ItemRef
+from quizcli.clock import to_text
+from quizcli.scheduler import CardState, State
+from quizcli.store.connection import Connection
+from quizcli.store.reviews import STATE_COLUMNS, state_from_row
+
+BULK_ITEMS = 5_000  # an index write of more items leaves megabytes of WAL: truncate it afterwards
+
+
+class Stamp(NamedTuple):
+    """What identifies one version of a deck file, as git's index does: path, size, mtime, parser version.
+
+    ``digest`` (of the content) settles the racy case of an edit made in the same
+    instant the index was written; ``indexed_ns`` is when that was.
+    """
+
+    path: str
+    size: int
+    mtime_ns: int
+    parser: int
+    digest: str = ""
+    indexed_ns: int = 0
+
+
+class IndexEntry(NamedTuple):
+    """An indexed deck: its stamp and what ``quizcli decks`` shows of it."""
+
+    name: str
+    stamp: Stamp
+    title: str
+    description: str
+    cards: int
+    items: int
+    errors: int
+
+
+_STATE_COLUMNS_OF_C = ", ".join(f"c.{column}" for column in STATE_COLUMNS.split(", "))
+# An indexed item with the tag :tag (its tags are one space-separated string).
+_TAGGED = "instr(' ' || i.tags || ' ', ' ' || :tag || ' ') > 0"
+# An indexed item that is not suspended, not buried at :now, and has :tag (when one is given).
+_AVAILABLE = (
+    "NOT EXISTS (SELECT 1 FROM flags f WHERE f.deck = i.deck AND f.item = i.item"
+    f" AND (f.suspended = 1 OR f.buried_until > :now)) AND (:tag IS NULL OR {_TAGGED})"
+)
+
+
+class DeckIndex(Connection):
+    def index_entry(self, deck: str) -> IndexEntry | None:
+        row = self._db.execute("SELECT * FROM deck_index WHERE deck = ?", (deck,)).fetchone()
+        if row is None:
+            return None
+        stamp = Stamp(
+            path=row["path"],
+            size=row["size"],
+            mtime_ns=row["mtime_ns"],
+            parser=row["parser"],
+            digest=row["digest"],
+            indexed_ns=row["indexed_ns"],
+        )
+        return IndexEntry(
+            name=deck,
+            stamp=stamp,
+            title=row["title"],
+            description=row["description"],
+            cards=row["cards"],
+            items=row["items"],
+            errors=row["errors"],
+        )
+
+    def replace_index(self, entry: IndexEntry, cards: Iterable[Card]) -> None:
+        """Swap a deck's index for ``cards`` in one transaction; after a big one, shrink the WAL back.
+
+        SQLite checkpoints the WAL by itself past 4 MB but keeps the file at its largest; a
+        100,000-card deck leaves 30 MB behind.  A small deck's write never gets there, and
+        truncating after it would only cost two more syncs.
+        """
+        with self._write(f"the index of {entry.name}") as db:
+            db.execute("DELETE FROM deck_items WHERE deck = ?", (entry.name,))
+            db.executemany(
+                "INSERT INTO deck_items (deck, item, card, position, graded, tags, data, rank)"
+                " VALUES (:deck, :item, :card, :position, :graded, :tags, :data, :rank)",
+                index_rows(entry.name, cards),
+            )
+            db.execute(
+                "UPDATE deck_items SET seen = 1"
+                " WHERE deck = :deck AND item IN (SELECT item FROM cards WHERE deck = :deck)",
+                {"deck": entry.name},
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO deck_index (deck, path, size, mtime_ns, parser, digest, indexed_ns, title,"
+                " description, cards, items, errors) VALUES (:deck, :path, :size, :mtime_ns, :parser, :digest,"
+                " :indexed_ns, :title, :description, :cards, :items, :errors)",
+                {
+                    "deck": entry.name,
+                    **entry.stamp._asdict(),
+                    "title": entry.title,
+                    "description": entry.description,
+                    "cards": entry.cards,
+                    "items": entry.items,
+                    "errors": entry.errors,
+                },  # fmt: skip
+            )
+        if entry.items > BULK_ITEMS:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def restamp_index(self, deck: str, indexed_ns: int) -> None:
+        """Record that the deck file's content was found unchanged at ``indexed_ns``."""
+        with self._write(f"the index of {deck}") as db:
+            db.execute("UPDATE deck_index SET indexed_ns = ? WHERE deck = ?", (indexed_ns, deck))
+
+    def has_tag(self, deck: str, tag: str) -> bool:
+        """Whether any item of the deck has ``tag``: the search stops at the first one."""
+        query = f"SELECT EXISTS (SELECT 1 FROM deck_items i WHERE i.deck = :deck AND {_TAGGED}) AS found"
+        return bool(self._db.execute(query, {"deck": deck, "tag": tag}).fetchone()["found"])
+
+    def deck_tags(self, deck: str) -> list[str]:
+        rows = self._db.execute("SELECT DISTINCT tags FROM deck_items WHERE deck = ?", (deck,))
+        return sorted({tag for row in rows for tag in row["tags"].split()})
+
+    def new_items(self, deck: str, now: datetime, limit: int, tag: str | None) -> list[Item]:
+        """Unseen, available items in deck order."""
+        rows = self._db.execute(
+            f"SELECT i.item, i.card, i.data FROM deck_items i INDEXED BY deck_items_new"
+            f" WHERE i.deck = :deck AND i.seen = 0 AND {_AVAILABLE} ORDER BY i.position LIMIT :limit",
+            {"deck": deck, "now": to_text(now), "tag": tag, "limit": limit},
+        )
+        return [_item(row) for row in rows]
+
+    def scheduled_items(
+        self, deck: str, states: tuple[State, ...], now: datetime, due_by: datetime | None, limit: int, tag: str | None
+    ) -> list[tuple[Item, CardState]]:
+        """Available items in ``states`` due by ``due_by`` (any time for None), soonest due first.
+
+        The plan walks the ``cards (deck, due)`` index from the soonest due and stops at
+        ``due_by`` and at ``limit``: the cost follows the items asked for, not the deck.
+        """
+        wanted = ", ".join(str(int(state)) for state in states)
+        due = "" if due_by is None else " AND c.due <= :due"
+        rows = self._db.execute(
+            f"SELECT i.item, i.card, i.data, {_STATE_COLUMNS_OF_C} FROM cards c INDEXED BY cards_queue"
+            " CROSS JOIN deck_items i ON i.deck = c.deck AND i.item = c.item"  # cards first: CROSS fixes the order
+            f" WHERE c.deck = :deck{due} AND c.state IN ({wanted}) AND {_AVAILABLE}"
+            " ORDER BY c.due, i.position LIMIT :limit",
+            {"deck": deck, "now": to_text(now), "due": None if due_by is None else to_text(due_by), "tag": tag,
+             "limit": limit},
+        )  # fmt: skip
+        return [(_item(row), state_from_row(row)) for row in rows]
+
+    def available_items(self, deck: str, now: datetime, tag: str | None) -> list[Item]:
+        """Every item not suspended or buried, in deck order (cram)."""
+        rows = self._db.execute(
+            f"SELECT i.item, i.card, i.data FROM deck_items i WHERE i.deck = :deck AND {_AVAILABLE}"
+            " ORDER BY i.position",
+            {"deck": deck, "now": to_text(now), "tag": tag},
+        )
+        return [_item(row) for row in rows]
+
+    def graded_refs(self, deck: str) -> list[ItemRef]:
+        """Every item quizcli can mark by itself, by id and tags, in deck order (that of their ranks), flags aside."""
+        rows = self._db.execute(
+            "SELECT item, tags FROM deck_items WHERE deck = ? AND graded = 1 ORDER BY position", (deck,)
+        )
+        return [ItemRef(row["item"], row["tags"]) for row in rows]
+
+    def graded_count(self, deck: str) -> int:
+        """How many items quizcli can mark by itself: one more than the highest rank, found without counting."""
+        row = self._db.execute(
+            "SELECT max(rank) AS top FROM deck_items INDEXED BY deck_items_rank WHERE deck = ? AND rank IS NOT NULL",
+            (deck,),
+        ).fetchone()
+        return 0 if row["top"] is None else int(row["top"]) + 1
+
+    def items_by_id(self, deck: str, ids: list[str]) -> list[Item]:
+        """The indexed items with these ids, in the order asked."""
+        return self._items_keyed(deck, "item", "", ids)
+
+    def items_by_rank(self, deck: str, ranks: list[int]) -> list[Item]:
+        """The markable items at these ranks (places from 0 among them, in deck order), in the order asked."""
+        return self._items_keyed(deck, "rank", "INDEXED BY deck_items_rank", ranks)
+
+    def _items_keyed(self, deck: str, key: str, hint: str, values: Sequence[str | int]) -> list[Item]:
+        """The deck's items whose ``key`` column holds these values, in their order.
+
+        Without statistics SQLite would rather scan the deck's primary key than look ranks
+        up, hence the ``hint`` (an ``INDEXED BY`` clause).
+        """
+        found: dict[str | int, Item] = {}
+        for start in range(0, len(values), 500):  # SQLite limits the number of bound parameters
+            chunk = values[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT {key} AS key, item, card, data FROM deck_items {hint} WHERE deck = ? AND {key} IN ({marks})",
+                (deck, *chunk),
+            )
+            found.update((row["key"], _item(row)) for row in rows)
+        return [found[value] for value in values]
+
+
+def index_rows(deck: str, cards: Iterable[Card]) -> Iterator[dict[str, Any]]:
+    """The rows of ``deck_items``: position counts every item, rank only the markable ones (None for the rest)."""
+    position = rank = 0
+    for card in cards:
+        data = json.dumps(card.to_record(), ensure_ascii=False, separators=(",", ":"))
+        tags = " ".join(card.tags)  # tags never hold white space (the parser refuses it)
+        graded = card.kind.auto_graded
+        for item in card.items():
+            yield {"deck": deck, "item": item.id, "card": card.id, "position": position, "graded": int(graded),
+                   "tags": tags, "data": data, "rank": rank if graded else None}  # fmt: skip
+            position += 1
+            rank += graded
+
+
+def _item(row: sqlite3.Row) -> Item:
+    """The item in a row of ``deck_items`` (its ``item``, ``card`` and ``data`` columns)."""
+    card = Card.from_record(json.loads(row["data"]))
+    return Item(card, row["item"][len(row["card"]) + 1 :])

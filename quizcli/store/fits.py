@@ -1,0 +1,65 @@
+"""FSRS parameters fitted to the review log (``quizcli optimize``), and the log a fit learns from.
+
+Sessions read the parameters in use through `quizcli.store.reviews.ReviewLog.fitted_parameters`,
+so this module stays off the study path.
+"""
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from quizcli.clock import from_text, to_text
+from quizcli.scheduler import Rating
+
+
+class Fit(NamedTuple):
+    """Fitted parameters with the evidence for them: usable reviews and the log loss before and after."""
+
+    parameters: tuple[float, ...]
+    reviews: int
+    loss_before: float
+    loss_after: float
+    fitted_at: datetime
+
+    @property
+    def better(self) -> bool:
+        return self.loss_after < self.loss_before
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "parameters": list(self.parameters),
+            "reviews": self.reviews,
+            "log_loss_before": round(self.loss_before, 6),
+            "log_loss_after": round(self.loss_after, 6),
+            "fitted_at": to_text(self.fitted_at),
+        }
+
+
+def review_ratings(db: sqlite3.Connection, deck: str | None) -> list[tuple[str, str, datetime, Rating]]:
+    """(deck, item, time, rating) of every scheduling review, each item's in order: what a fit learns from."""
+    rows = db.execute(
+        "SELECT deck, item, reviewed_at, rating FROM reviews WHERE kind = 'review' AND (?1 IS NULL OR deck = ?1)"
+        " ORDER BY deck, item, id",
+        (deck,),
+    )
+    return [(row["deck"], row["item"], from_text(row["reviewed_at"]), Rating(row["rating"])) for row in rows]
+
+
+def save_fit(db: sqlite3.Connection, deck: str | None, fit: Fit) -> None:
+    """Keep fitted parameters for ``deck`` (None: every deck without its own), inside the caller's transaction."""
+    db.execute(
+        "INSERT OR REPLACE INTO fitted_parameters (deck, parameters, reviews, loss_before, loss_after, fitted_at)"
+        " VALUES (:deck, :parameters, :reviews, :loss_before, :loss_after, :fitted_at)",
+        {
+            **fit._asdict(),
+            "deck": deck or "",
+            "parameters": json.dumps(fit.parameters),
+            "fitted_at": to_text(fit.fitted_at),
+        },
+    )
+
+
+def forget_fit(db: sqlite3.Connection, deck: str | None) -> bool:
+    """Drop the fit kept for ``deck`` (None: the one for every deck); False when there was none."""
+    return bool(db.execute("DELETE FROM fitted_parameters WHERE deck = ?", (deck or "",)).rowcount)

@@ -1,0 +1,34 @@
+"""Suspended and buried items: one row per item that has ever been either."""
+
+from datetime import datetime
+from typing import NamedTuple
+
+from quizcli.clock import from_text, to_text
+from quizcli.store.connection import Connection
+
+
+class Flags(NamedTuple):
+    suspended: bool = False
+    buried_until: datetime | None = None
+
+
+class FlagTable(Connection):
+    def set_flags(self, deck: str, item: str, flags: Flags) -> None:
+        buried = None if flags.buried_until is None else to_text(flags.buried_until)
+        with self._write("the card flag") as db:
+            db.execute(
+                "INSERT INTO flags (deck, item, suspended, buried_until) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (deck, item) DO UPDATE SET suspended = excluded.suspended,"
+                " buried_until = excluded.buried_until",
+                (deck, item, int(flags.suspended), buried),
+            )
+
+    def flags(self, deck: str) -> dict[str, Flags]:
+        rows = self._db.execute("SELECT item, suspended, buried_until FROM flags WHERE deck = ?", (deck,))
+        return {
+            row["item"]: Flags(
+                suspended=bool(row["suspended"]),
+                buried_until=None if row["buried_until"] is None else from_text(row["buried_until"]),
+            )
+            for row in rows
+        }

@@ -1,0 +1,205 @@
+"""Checking, copying and salvaging a progress database (see `quizcli.doctor` and `quizcli.backups`).
+
+Nothing here is on the study path but `quick_check` and `backup`, once a day.
+"""
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from quizcli.clock import from_text
+from quizcli.scheduler import Settings
+from quizcli.store.connection import StoreError, open_read_only, reason
+from quizcli.store.migrations import SCHEMA_VERSION
+
+
+class Health(NamedTuple):
+    """What a read-only look at a progress database found: ``problem`` is None when SQLite finds it sound."""
+
+    problem: str | None
+    schema: int | None
+    counts: dict[str, int | None]
+
+    @property
+    def newer(self) -> bool:
+        return self.schema is not None and self.schema > SCHEMA_VERSION
+
+
+class Salvaged(NamedTuple):
+    """What a repair got back from one table: rows saved, rows read but unusable, and whether every row read."""
+
+    saved: int
+    rejected: int
+    complete: bool
+
+
+class Table(NamedTuple):
+    """A table a repair salvages: the columns that key its rows, and every column, in order."""
+
+    keys: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+# The user's own tables, salvaged row by row by a repair (card states and the deck index are rebuilt),
+# in an order that satisfies the foreign keys.
+SALVAGED_TABLES: dict[str, Table] = {
+    "settings": Table(keys=("id",), columns=("id", "json")),
+    "reviews": Table(keys=("id",), columns=("id", "deck", "item", "reviewed_at", "rating", "kind", "state_before",
+                                            "elapsed_days", "retrievability", "duration_ms", "settings_id",
+                                            "scheduled_days")),
+    "flags": Table(keys=("deck", "item"), columns=("deck", "item", "suspended", "buried_until")),
+    "exams": Table(keys=("id",), columns=("id", "deck", "started_at", "finished_at", "duration_ms", "score", "total",
+                                          "percent", "pass_mark", "passed", "seed", "tag", "shuffled",
+                                          "time_limit_s", "timed_out")),
+    "exam_answers": Table(keys=("exam", "number"), columns=("exam", "number", "item", "kind", "given", "expected",
+                                                            "correct", "almost", "flagged")),
+    "fitted_parameters": Table(keys=("deck",), columns=("deck", "parameters", "reviews", "loss_before",
+                                                        "loss_after", "fitted_at")),
+}  # fmt: skip
+# Not salvaged: `cards` (replayed from the log) and the deck index (rebuilt from the deck files).
+_PROBE_LIMIT = 100_000  # rowids tried one by one past a damaged stretch whose end is unknown
+Key = tuple[Any, ...]
+
+
+def examine(path: Path) -> Health:
+    """SQLite's full ``integrity_check``, the schema version and row counts, read-only: the file is never written."""
+    try:
+        db = open_read_only(path)
+    except sqlite3.Error as exc:
+        return Health(str(exc), None, {})
+    with closing(db):
+        try:
+            schema = int(db.execute("PRAGMA user_version").fetchone()["user_version"])
+            complaints = [str(row["integrity_check"]) for row in db.execute("PRAGMA integrity_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            return Health(str(exc), None, {})
+        problem = None if complaints == ["ok"] else " ".join(" ".join(complaints).split())
+        return Health(problem, schema, {table: _count_rows(db, table) for table in SALVAGED_TABLES})
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a (sound) database file page by page with the online backup API, never writing ``source``."""
+    try:
+        with closing(open_read_only(source)) as db, closing(sqlite3.connect(target)) as copy:
+            db.backup(copy)
+    except sqlite3.Error as exc:
+        raise StoreError(f"could not copy {source} to {target}: {reason(exc)}") from exc
+
+
+def quick_check(db: sqlite3.Connection) -> str | None:
+    """None when SQLite's ``quick_check`` finds the file sound, else its first complaint."""
+    try:
+        first = db.execute("PRAGMA quick_check(1)").fetchone()["quick_check"]
+    except sqlite3.DatabaseError as exc:
+        return reason(exc)
+    return None if first == "ok" else " ".join(str(first).split())  # SQLite's report spans lines
+
+
+def backup(db: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy of the whole database (SQLite's online backup API), written to ``target``."""
+    try:
+        with closing(sqlite3.connect(target)) as copy:
+            db.backup(copy)
+    except sqlite3.Error as exc:
+        raise StoreError(f"could not back up the progress database to {target}: {reason(exc)}") from exc
+
+
+def read_salvageable(damaged: Path) -> dict[str, tuple[list[sqlite3.Row], bool]]:
+    """Every readable row of a damaged database's own tables, and whether each table read to its end."""
+    with closing(open_read_only(damaged)) as source:
+        return {table: _read_rows(source, table) for table in SALVAGED_TABLES}
+
+
+def insert_salvaged(db: sqlite3.Connection, found: dict[str, tuple[list[sqlite3.Row], bool]]) -> dict[str, Salvaged]:
+    """Insert the rows `read_salvageable` found (inside the caller's transaction); what each table got back."""
+    saved = {table: _insert_rows(db, table, rows) for table, (rows, _) in found.items()}
+    return {table: Salvaged(saved[table], len(rows) - saved[table], ok) for table, (rows, ok) in found.items()}
+
+
+def _count_rows(db: sqlite3.Connection, table: str) -> int | None:
+    try:
+        return int(db.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"])
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _key(table: str, row: sqlite3.Row) -> Key:
+    return tuple(row[column] for column in SALVAGED_TABLES[table].keys)
+
+
+def _read_rows(db: sqlite3.Connection, table: str) -> tuple[list[sqlite3.Row], bool]:
+    """Every readable row in key order, and whether nothing was in the way.
+
+    Reads forward until a damaged page stops it, then backward from the end, then tries
+    each rowid in the gap between, one by one, so only the rows on damaged pages are lost.
+    """
+    keys = SALVAGED_TABLES[table].keys
+    forward, complete = _scan(db, table, descending=False)
+    if complete:
+        return forward, True
+    backward, _ = _scan(db, table, descending=True)
+    rows = {_key(table, row): row for row in forward + backward}
+    if keys == ("id",):
+        low = forward[-1]["id"] if forward else 0
+        high = backward[-1]["id"] if backward else low + _PROBE_LIMIT
+        rows.update((_key(table, row), row) for row in _probe(db, table, low, high))
+    return [rows[key] for key in sorted(rows)], False
+
+
+def _scan(db: sqlite3.Connection, table: str, descending: bool) -> tuple[list[sqlite3.Row], bool]:
+    """Rows in key order (or reversed) until the first unreadable one; True when the end was reached."""
+    keys, columns = SALVAGED_TABLES[table]
+    order = ", ".join(f"{key} DESC" if descending else key for key in keys)
+    after = f"WHERE ({', '.join(keys)}) {'<' if descending else '>'} ({', '.join('?' * len(keys))})"
+    rows: list[sqlite3.Row] = []
+    chunk = 256
+    while True:
+        sql = f"SELECT {', '.join(columns)} FROM {table} {after if rows else ''} ORDER BY {order} LIMIT {chunk}"
+        try:
+            found = db.execute(sql, _key(table, rows[-1]) if rows else ()).fetchall()
+        except sqlite3.DatabaseError:
+            if chunk == 1:
+                return rows, False
+            chunk = 1  # retry row by row, to keep the rows before the damage
+            continue
+        if not found:
+            return rows, True
+        rows += found
+
+
+def _probe(db: sqlite3.Connection, table: str, low: int, high: int) -> Iterator[sqlite3.Row]:
+    columns = ", ".join(SALVAGED_TABLES[table].columns)
+    for rowid in range(low + 1, high):
+        try:
+            row = db.execute(f"SELECT {columns} FROM {table} WHERE id = ?", (rowid,)).fetchone()
+        except sqlite3.DatabaseError:
+            continue
+        if row is not None:
+            yield row
+
+
+def _insert_rows(db: sqlite3.Connection, table: str, rows: list[sqlite3.Row]) -> int:
+    """Insert the rows that still make sense (valid values, foreign keys present); returns how many."""
+    columns = SALVAGED_TABLES[table].columns
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + column for column in columns)})"
+    saved = 0
+    for row in rows:
+        try:
+            _check_row(table, row)
+            db.execute(sql, {column: row[column] for column in columns})
+        except (sqlite3.IntegrityError, ValueError, TypeError, KeyError):
+            continue
+        saved += 1
+    return saved
+
+
+def _check_row(table: str, row: sqlite3.Row) -> None:
+    """Raise for values a damaged page may hold that the rest of quizcli could not read back."""
+    if table == "settings":
+        Settings.from_json(row["json"])
+    elif table == "reviews":
+        if not (isinstance(row["deck"], str) and isinstance(row["item"], str)):
+            raise TypeError("deck and item must be text")
+        from_text(row["reviewed_at"])

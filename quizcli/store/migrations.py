@@ -1,0 +1,202 @@
+"""The schema, as numbered, append-only migrations applied on open, each in its own transaction.
+
+A new version appends one `Migration` here; none is ever edited once released, so
+a database written by any earlier quizcli is brought up to date step by step.
+``PRAGMA user_version`` holds the number of the last migration applied.
+"""
+
+import sqlite3
+from typing import NamedTuple
+
+
+class Migration(NamedTuple):
+    """One step of the schema: its number (from 1), what it adds, and the SQL that adds it."""
+
+    number: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        number=1,
+        name="the review log, derived card states, suspend and bury flags",
+        statements=(
+            "CREATE TABLE settings (id INTEGER PRIMARY KEY, json TEXT NOT NULL UNIQUE)",
+            """CREATE TABLE reviews (
+                id INTEGER PRIMARY KEY,
+                deck TEXT NOT NULL,
+                item TEXT NOT NULL,
+                reviewed_at TEXT NOT NULL,
+                rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+                kind TEXT NOT NULL CHECK (kind IN ('review', 'practice')),
+                state_before INTEGER NOT NULL,
+                elapsed_days REAL,
+                retrievability REAL,
+                duration_ms INTEGER,
+                settings_id INTEGER NOT NULL REFERENCES settings (id)
+            )""",
+            "CREATE INDEX reviews_by_item ON reviews (deck, item, id)",
+            "CREATE INDEX reviews_by_time ON reviews (reviewed_at)",
+            """CREATE TABLE cards (
+                deck TEXT NOT NULL,
+                item TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                due TEXT NOT NULL,
+                step INTEGER,
+                stability REAL,
+                difficulty REAL,
+                last_review TEXT,
+                reps INTEGER NOT NULL,
+                lapses INTEGER NOT NULL,
+                PRIMARY KEY (deck, item)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX cards_due ON cards (deck, due)",
+            """CREATE TABLE flags (
+                deck TEXT NOT NULL,
+                item TEXT NOT NULL,
+                suspended INTEGER NOT NULL DEFAULT 0,
+                buried_until TEXT,
+                PRIMARY KEY (deck, item)
+            ) WITHOUT ROWID""",
+        ),
+    ),
+    Migration(
+        number=2,
+        name="exam attempts and their marked questions (never touching the schedule)",
+        statements=(
+            """CREATE TABLE exams (
+                id INTEGER PRIMARY KEY,
+                deck TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                finished_at TEXT NOT NULL,
+                duration_ms INTEGER NOT NULL,
+                score INTEGER NOT NULL,
+                total INTEGER NOT NULL CHECK (total > 0),
+                percent INTEGER NOT NULL,
+                pass_mark INTEGER NOT NULL,
+                passed INTEGER NOT NULL,
+                seed INTEGER NOT NULL,
+                tag TEXT,
+                shuffled INTEGER NOT NULL,
+                time_limit_s REAL,
+                timed_out INTEGER NOT NULL
+            )""",
+            "CREATE INDEX exams_by_deck ON exams (deck, id)",
+            """CREATE TABLE exam_answers (
+                exam INTEGER NOT NULL REFERENCES exams (id) ON DELETE CASCADE,
+                number INTEGER NOT NULL,
+                item TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                given TEXT,
+                expected TEXT NOT NULL,
+                correct INTEGER NOT NULL,
+                almost INTEGER NOT NULL,
+                flagged INTEGER NOT NULL,
+                PRIMARY KEY (exam, number)
+            ) WITHOUT ROWID""",
+        ),
+    ),
+    Migration(
+        number=3,
+        name="the deck index, so an unchanged deck file is never parsed again",
+        statements=(
+            """CREATE TABLE deck_index (
+                deck TEXT PRIMARY KEY,
+                path TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                mtime_ns INTEGER NOT NULL,
+                parser INTEGER NOT NULL,
+                digest TEXT NOT NULL,
+                indexed_ns INTEGER NOT NULL,
+                title TEXT NOT NULL,
+                description TEXT NOT NULL,
+                cards INTEGER NOT NULL,
+                items INTEGER NOT NULL,
+                errors INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            """CREATE TABLE deck_items (
+                deck TEXT NOT NULL,
+                item TEXT NOT NULL,
+                card TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                graded INTEGER NOT NULL,
+                tags TEXT NOT NULL,
+                data TEXT NOT NULL,
+                seen INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (deck, item)
+            ) WITHOUT ROWID""",
+            # Covering what exams draw from (id, tags, markable) so a 100,000-card deck is read from the index alone.
+            "CREATE INDEX deck_items_order ON deck_items (deck, position, graded, item, tags)",
+            # The study queues: learning items, and reviews due by now, without walking the rest of a big deck.
+            "CREATE INDEX cards_queue ON cards (deck, state, due)",
+            # New items in deck order, without stepping over every item already studied.
+            "CREATE INDEX deck_items_new ON deck_items (deck, seen, position)",
+            # `seen` follows the card states: a state written marks the item seen, a state removed (undo, reset) new.
+            """CREATE TRIGGER cards_seen AFTER INSERT ON cards BEGIN
+                UPDATE deck_items SET seen = 1 WHERE deck = NEW.deck AND item = NEW.item;
+            END""",
+            """CREATE TRIGGER cards_unseen AFTER DELETE ON cards BEGIN
+                UPDATE deck_items SET seen = 0 WHERE deck = OLD.deck AND item = OLD.item;
+            END""",
+        ),
+    ),
+    Migration(
+        number=4,
+        name="each review's scheduled interval (young or mature, for stats); FSRS parameters fitted to the log",
+        statements=(
+            "ALTER TABLE reviews ADD COLUMN scheduled_days REAL",
+            """CREATE TABLE fitted_parameters (
+                deck TEXT NOT NULL PRIMARY KEY,  -- '' for every deck without its own
+                parameters TEXT NOT NULL,
+                reviews INTEGER NOT NULL,
+                loss_before REAL NOT NULL,
+                loss_after REAL NOT NULL,
+                fitted_at TEXT NOT NULL
+            ) WITHOUT ROWID""",
+        ),
+    ),
+    Migration(
+        number=5,
+        name="each markable item's rank, its place (from 0) among its deck's markable items; NULL for flashcards",
+        statements=(
+            "ALTER TABLE deck_items ADD COLUMN rank INTEGER",
+            # Decks indexed before now are ranked here rather than parsed again.  The ranks go through a
+            # keyed table so the update is one lookup per item on any SQLite with window functions (3.25).
+            "CREATE TEMP TABLE ranks (deck TEXT, item TEXT, rank INTEGER NOT NULL, PRIMARY KEY (deck, item))"
+            " WITHOUT ROWID",
+            "INSERT INTO temp.ranks SELECT deck, item, row_number() OVER (PARTITION BY deck ORDER BY position) - 1"
+            " FROM deck_items WHERE graded = 1",
+            "UPDATE deck_items SET rank = (SELECT r.rank FROM temp.ranks r WHERE r.deck = deck_items.deck"
+            " AND r.item = deck_items.item) WHERE graded = 1",
+            "DROP TABLE temp.ranks",
+            # An exam of N questions from the whole deck loads the N items at its drawn ranks, and no other row.
+            "CREATE INDEX deck_items_rank ON deck_items (deck, rank) WHERE rank IS NOT NULL",
+        ),
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    """``PRAGMA user_version``: the number of the last migration applied (on any connection, whatever its rows)."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> None:
+    """Apply every migration past the database's version, up to ``upto``, each in its own transaction."""
+    for migration in MIGRATIONS[schema_version(db) : upto]:
+        _apply(db, migration)
+
+
+def _apply(db: sqlite3.Connection, migration: Migration) -> None:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if schema_version(db) < migration.number:  # another process may have migrated meanwhile
+            for statement in migration.statements:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {migration.number}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
