@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 # FSRS-6 parameters of the simulated learner (FSRS's defaults differ: its first
-# stabilities are 0.21/1.29/2.31/8.30 days and its decay 0.15): this learner
-# forgets new cards faster and has a steeper forgetting curve.
+# stabilities are 0.21/1.29/2.31/8.30 days, its recall growth scale 1.87 and its
+# decay 0.15): this learner forgets new cards faster, its memories grow more
+# slowly, and its forgetting curve is steeper.
 LEARNER_PARAMETERS: tuple[float, ...] = (
-    0.15, 0.6, 1.6, 5.0,  # initial stability by first grade (Again, Hard, Good, Easy), days
+    0.1, 0.4, 1.0, 3.5,  # initial stability by first grade (Again, Hard, Good, Easy), days
     7.0, 0.6, 2.0, 0.02,  # initial difficulty, its growth with the grade, the change per grade, mean reversion
-    1.5, 0.2, 1.0,  # stability growth after a recall: scale, saturation, gain with lower retrievability
+    1.3, 0.2, 1.0,  # stability growth after a recall: scale, saturation, gain with lower retrievability
     1.8, 0.1, 0.35, 1.9,  # stability after a lapse
     0.5, 2.2,  # Hard penalty, Easy bonus
     0.4, 0.1, 0.08,  # same-day reviews

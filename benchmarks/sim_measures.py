@@ -112,6 +112,8 @@ class Figures:
     logged: int
     reviews: int
     mismatches: int
+    cut_sessions: int  # sessions the learner quit at its cap of answers
+    most_repeats: int  # the most answers one item had in one session
     retention: list[Retention]
     calibration: dict[str, list[Bin]]
     worst_gap: dict[str, float]  # the largest |gap| among bins of at least RELIABLE_BIN answers
@@ -136,7 +138,9 @@ def study_day(moment: datetime, zone: ZoneInfo) -> date:
     return (moment.astimezone(zone).replace(tzinfo=None) - ROLLOVER).date()
 
 
-def measure(sessions: list[Session], answers: list[Answer], limit: int, zone: ZoneInfo, mismatches: int = 0) -> Figures:
+def measure(
+    sessions: list[Session], answers: list[Answer], limit: int, zone: ZoneInfo, mismatches: int = 0, cut: int = 0
+) -> Figures:
     reviews = [a for a in answers if a.logged.state_before == REVIEW]
     late, without = late_reviews(sessions, answers, zone)
     not_shown, days_not_shown = due_not_shown(sessions, answers, zone)
@@ -154,6 +158,8 @@ def measure(sessions: list[Session], answers: list[Answer], limit: int, zone: Zo
         logged=len({a.logged.review_id for a in answers}),
         reviews=len(reviews),
         mismatches=mismatches,
+        cut_sessions=cut,
+        most_repeats=max(Counter((a.session, a.fact.item) for a in answers).values(), default=0),
         retention=retention(reviews),
         calibration=calibration,
         worst_gap={name: worst_gap(bins) for name, bins in calibration.items()},
@@ -321,7 +327,9 @@ def render(figures: Figures, plan: dict[str, object]) -> str:
     lines = [
         "learner simulation: " + " ".join(f"{key}={value}" for key, value in plan.items()),
         f"sessions {f.sessions} on {f.study_days} study days · answers {f.answers} (review log entries {f.logged})"
-        f" · reviews (review-state answers) {f.reviews} · answers marked otherwise than meant {f.mismatches}",
+        f" · reviews (review-state answers) {f.reviews}",
+        f"answers marked otherwise than meant {f.mismatches} · most answers to one item in a session {f.most_repeats}"
+        f" · sessions quit at the learner's cap of answers {f.cut_sessions}",
         "",
         "retention of reviews      reviews  passed  recalled  true recall  quizcli predicted",
     ]

@@ -53,6 +53,8 @@ from sim_measures import Answer, Logged, Session, measure, render, study_day  # 
 DECK_NAME = "sim"
 SECONDS_PER_ANSWER = 20  # the learner's own clock moves on this much per answer within a session
 LINE_TIMEOUT = 60.0  # seconds to wait for quizcli's next line before calling the dialogue stuck
+MAX_ANSWERS = 400  # the learner quits a session after this many answers (QUIZCLI_NOW stands still in a session)
+QUITTABLE = (Prompt.FRONT, Prompt.CHOICE, Prompt.TRUTH)  # where "q" quits rather than being taken as an answer
 POLICIES = ("suggested", "hard-when-right")
 
 
@@ -172,6 +174,7 @@ class Sitting:
         self.started = started
         self.answers: list[tuple[Attempt, int, bool]] = []  # attempt, rating sent, quizcli's verdict
         self.mismatches = 0  # answers quizcli marked otherwise than the learner meant them
+        self.cut = False  # the learner quit at MAX_ANSWERS
         self._tail: deque[str] = deque(maxlen=40)
 
     def run(self) -> None:
@@ -214,6 +217,9 @@ class Sitting:
         return self.started + timedelta(seconds=SECONDS_PER_ANSWER * len(self.answers))
 
     def _reply(self, prompt: Prompt, screen: Screen, turn: Turn | None) -> tuple[str, Turn | None]:
+        if prompt in QUITTABLE and len(self.answers) >= MAX_ANSWERS:
+            self.cut = True
+            return "q", None
         if prompt is Prompt.RATING:
             if turn is None:
                 raise StuckError("a rating asked for before any answer:\n" + "\n".join(self._tail))
@@ -231,14 +237,19 @@ class Sitting:
         return response, Turn(attempt, response)
 
     def _rate(self, turn: Turn, verdict: bool | None) -> str:
-        """The rating line: a flashcard's own rating, else the suggested one or the policy's override."""
+        """The rating line: a flashcard's own rating, else the suggested one or the policy's override.
+
+        The policy rates Hard only an item's first answer in a session: Hard keeps a learning item at its
+        step, so pressing it at every step would never let the item graduate.
+        """
         attempt = turn.attempt
         if verdict is None:
             rating = self.learner.self_rating(attempt)
             reply, passed, grade = str(rating), rating > AGAIN, rating
         else:
             self.mismatches += verdict != attempt.meant_right
-            override = self.policy == "hard-when-right" and verdict and attempt.fact.options > 0
+            again = any(earlier.fact.item == attempt.fact.item for earlier, _, _ in self.answers)
+            override = self.policy == "hard-when-right" and verdict and attempt.fact.options > 0 and not again
             rating = HARD if override else (GOOD if verdict else AGAIN)
             reply, passed, grade = ("2" if override else ""), verdict, (GOOD if attempt.recalled else AGAIN)
         self.learner.studied(attempt, grade, self._now())
@@ -276,6 +287,7 @@ class Run:
     sessions: list[Session]
     answers: list[Answer]
     mismatches: int
+    cut: int  # sessions the learner quit at MAX_ANSWERS
 
 
 def simulate(plan: Plan, home: Path) -> Run:
@@ -293,7 +305,7 @@ def simulate(plan: Plan, home: Path) -> Run:
     zone = ZoneInfo(plan.tz)
     sessions: list[Session] = []
     answers: list[Answer] = []
-    mismatches, last_id, today = 0, 0, None
+    mismatches, cut, last_id, today = 0, 0, 0, None
     for number, when in enumerate(session_times(plan, rng)):
         day = study_day(when, zone)
         if day != today:
@@ -307,8 +319,9 @@ def simulate(plan: Plan, home: Path) -> Run:
         answers += _joined(session, sitting.answers, logged)
         last_id = logged[-1].review_id if logged else last_id
         mismatches += sitting.mismatches
+        cut += sitting.cut
         sessions.append(session)
-    return Run(sessions=sessions, answers=answers, mismatches=mismatches)
+    return Run(sessions=sessions, answers=answers, mismatches=mismatches, cut=cut)
 
 
 def _command(plan: Plan, deck: Path, number: int) -> list[str]:
@@ -368,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="quizcli-sim-") as scratch:
         home = args.keep or Path(scratch) / "home"
         run = simulate(plan, home)
-    figures = measure(run.sessions, run.answers, plan.limit, ZoneInfo(plan.tz), run.mismatches)
+    figures = measure(run.sessions, run.answers, plan.limit, ZoneInfo(plan.tz), run.mismatches, run.cut)
     print(render(figures, _described(plan)))
     if args.json:
         args.json.write_text(json.dumps({"plan": _described(plan), "figures": asdict(figures)}, indent=1, default=str))
