@@ -14,6 +14,8 @@ Definitions (the numbers in docs/study.md use them):
   counted against the limit);
 - a *sibling* answer is one to an item whose card (a flashcard's reverse, a cloze's other deletions)
   had another item answered earlier the same study day;
+- *days over the new limit*: study days on which more new items were shown than ``--new`` allows (a
+  study day that starts at the wrong hour, e.g. on a daylight-saving night, shows them);
 - *calibration* compares, for answers made a day or more after the previous one (as quizcli's own
   calibration does), quizcli's predicted retrievability (in its review log) with the learner's true
   probability of recalling at that moment, per 10% bin of the prediction.
@@ -130,6 +132,8 @@ class Figures:
     days_with_siblings: int
     new_after_same_topic: int
     new_answers: int
+    most_new_in_a_day: int
+    days_over_new_limit: int  # study days on which more new items were shown than --new allows
     notes: list[str] = field(default_factory=list)
 
 
@@ -139,13 +143,21 @@ def study_day(moment: datetime, zone: ZoneInfo) -> date:
 
 
 def measure(
-    sessions: list[Session], answers: list[Answer], limit: int, zone: ZoneInfo, mismatches: int = 0, cut: int = 0
+    sessions: list[Session],
+    answers: list[Answer],
+    zone: ZoneInfo,
+    *,
+    limit: int,
+    new_limit: int,
+    mismatches: int = 0,
+    cut: int = 0,
 ) -> Figures:
     reviews = [a for a in answers if a.logged.state_before == REVIEW]
     late, without = late_reviews(sessions, answers, zone)
     not_shown, days_not_shown = due_not_shown(sessions, answers, zone)
     held, sessions_held = held_back_by_limit(sessions, answers, limit)
     siblings = sibling_answers(answers)
+    new_per_day = Counter(a.day for a in answers if a.logged.state_before == NEW)
     calibration = {
         "all": calibration_bins(answers),
         "not guessable": calibration_bins([a for a in answers if not a.fact.options]),
@@ -176,6 +188,8 @@ def measure(
         days_with_siblings=sum(1 for count in siblings.values() if count),
         new_after_same_topic=new_after_same_topic(answers),
         new_answers=sum(a.logged.state_before == NEW for a in answers),
+        most_new_in_a_day=max(new_per_day.values(), default=0),
+        days_over_new_limit=sum(count > new_limit for count in new_per_day.values()),
     )
 
 
@@ -362,5 +376,6 @@ def render(figures: Figures, plan: dict[str, object]) -> str:
         f"sibling answers (another item of the same card answered earlier that day): {f.siblings}"
         f" on {f.days_with_siblings} days, at most {f.most_siblings_in_a_day} in a day",
         f"new items shown right after another card of their topic: {f.new_after_same_topic} of {f.new_answers}",
+        f"new items in a study day: at most {f.most_new_in_a_day}; days over the --new limit: {f.days_over_new_limit}",
     ]
     return "\n".join(lines + f.notes)

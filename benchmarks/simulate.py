@@ -72,6 +72,7 @@ class Plan:
     rate_guessable: str = "suggested"
     skip_chance: float = 0.1
     second_session_chance: float = 0.25
+    early_chance: float = 0.05
     after_midnight_chance: float = 0.05
     sibling_priming: float = 0.5
     topic_priming: float = 0.2
@@ -81,8 +82,12 @@ class Plan:
 
 
 def session_times(plan: Plan, rng: random.Random) -> list[datetime]:
-    """Local session times: one a day between 07:00 and 23:00, sometimes two, sometimes none, now and then
-    one after midnight (still the evening's study day); returned in UTC."""
+    """Session times: one a day between 07:00 and 23:00 local, sometimes two, sometimes none, now and then
+    the first early (04:00-07:00) or the last after midnight (still the evening's study day); in UTC.
+
+    Hours count real time from local midnight, so on a daylight-saving night a session after midnight may
+    fall on either side of the change (01:30 EDT or 01:30 EST).
+    """
     zone, moments = ZoneInfo(plan.tz), []
     for offset in range(plan.days):
         day = plan.start + timedelta(days=offset)
@@ -91,11 +96,12 @@ def session_times(plan: Plan, rng: random.Random) -> list[datetime]:
         hours = sorted(rng.uniform(7, 23) for _ in range(2 if rng.random() < plan.second_session_chance else 1))
         if len(hours) == 2 and hours[1] - hours[0] < 1:
             hours[1] = min(hours[0] + 1, 23.5)
+        if rng.random() < plan.early_chance:
+            hours[0] = rng.uniform(4, 7)
         if rng.random() < plan.after_midnight_chance:
             hours[-1] = 24 + rng.uniform(0, 2.5)
-        for hour in hours:
-            local = datetime.combine(day, time(), tzinfo=zone) + timedelta(hours=hour)
-            moments.append(local.replace(second=0, microsecond=0).astimezone(UTC))
+        midnight = datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+        moments += [(midnight + timedelta(hours=hour)).replace(second=0, microsecond=0) for hour in hours]
     return moments
 
 
@@ -370,6 +376,15 @@ def main(argv: list[str] | None = None) -> int:
         "--rate-guessable", choices=POLICIES, default=Plan.rate_guessable,
         help="on a right answer to a choice or true/false card: keep the suggested rating, or press 2 (Hard)",
     )  # fmt: skip
+    parser.add_argument("--skip", type=float, default=Plan.skip_chance, help="chance of a day without a session")
+    parser.add_argument("--twice", type=float, default=Plan.second_session_chance, help="chance of two sessions")
+    parser.add_argument("--early", type=float, default=Plan.early_chance, help="chance of a session at 04:00-07:00")
+    parser.add_argument(
+        "--after-midnight", type=float, default=Plan.after_midnight_chance,
+        help="chance that a day's last session is after midnight (before the 04:00 rollover)",
+    )  # fmt: skip
+    parser.add_argument("--sibling-priming", type=float, default=Plan.sibling_priming)
+    parser.add_argument("--topic-priming", type=float, default=Plan.topic_priming)
     parser.add_argument("--quick", action="store_true", help="10 days of a 25-card deck (under a minute)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file as JSON")
     parser.add_argument("--keep", type=Path, help="keep quizcli's home (progress.db, the deck) in this new directory")
@@ -377,11 +392,17 @@ def main(argv: list[str] | None = None) -> int:
     plan = Plan(
         days=10 if args.quick else args.days, seed=args.seed, cards=25 if args.quick else args.cards,
         new=args.new, limit=args.limit, tz=args.tz, start=args.start, rate_guessable=args.rate_guessable,
+        skip_chance=args.skip, second_session_chance=args.twice, early_chance=args.early,
+        after_midnight_chance=args.after_midnight,
+        sibling_priming=args.sibling_priming, topic_priming=args.topic_priming,
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="quizcli-sim-") as scratch:
         home = args.keep or Path(scratch) / "home"
         run = simulate(plan, home)
-    figures = measure(run.sessions, run.answers, plan.limit, ZoneInfo(plan.tz), run.mismatches, run.cut)
+    figures = measure(
+        run.sessions, run.answers, ZoneInfo(plan.tz), limit=plan.limit, new_limit=plan.new,
+        mismatches=run.mismatches, cut=run.cut,
+    )  # fmt: skip
     print(render(figures, _described(plan)))
     if args.json:
         args.json.write_text(json.dumps({"plan": _described(plan), "figures": asdict(figures)}, indent=1, default=str))

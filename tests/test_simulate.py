@@ -55,7 +55,10 @@ def test_three_days_through_the_cli_add_up(tmp_path: Path) -> None:
     plan = simulate.Plan(days=3, cards=10, new=6, seed=3, skip_chance=0.0, rate_guessable="hard-when-right")
     home = tmp_path / "sim-home"
     run = simulate.simulate(plan, home)
-    figures = measures.measure(run.sessions, run.answers, plan.limit, simulate.ZoneInfo(plan.tz), run.mismatches)
+    zone = simulate.ZoneInfo(plan.tz)
+    figures = measures.measure(
+        run.sessions, run.answers, zone, limit=plan.limit, new_limit=plan.new, mismatches=run.mismatches
+    )
     db = sqlite3.connect(home / "progress.db")
     db.row_factory = sqlite3.Row
     log = db.execute("SELECT * FROM reviews ORDER BY id").fetchall()
@@ -66,6 +69,7 @@ def test_three_days_through_the_cli_add_up(tmp_path: Path) -> None:
     assert figures.reviews == sum(row["state_before"] == 2 for row in log) == figures.retention[0].reviews
     assert figures.late + figures.late_without_session <= figures.reviews
     assert figures.new_answers == sum(row["state_before"] == 0 for row in log) > 0
+    assert 0 < figures.most_new_in_a_day <= plan.new and figures.days_over_new_limit == 0
     calibrated = sum(row["retrievability"] is not None and row["elapsed_days"] >= 1 for row in log)
     assert sum(b.answers for b in figures.calibration["all"]) == calibrated
     assert figures.mismatches == 0  # quizcli marked every answer as the learner meant it
