@@ -164,14 +164,6 @@ class StuckError(RuntimeError):
     """quizcli and the learner no longer understand each other."""
 
 
-@dataclass
-class Turn:
-    """An answer in progress: the attempt made, and the response given."""
-
-    attempt: Attempt
-    response: str
-
-
 class Sitting:
     """One `quizcli study` process, answered line by line by the learner."""
 
@@ -203,7 +195,7 @@ class Sitting:
 
     def _converse(self, lines: Iterator[str], stdin: IO[str]) -> None:
         screen: Screen | None = None
-        turn: Turn | None = None
+        attempt: Attempt | None = None  # the item on screen, once the learner has tried it
         for line in lines:
             self._tail.append(line)
             if complaint(line):
@@ -215,21 +207,22 @@ class Sitting:
             elif (prompt := prompt_kind(line)) is not None:
                 if screen is None:
                     raise StuckError(f"a prompt before any card: {line!r}")
-                reply, turn = self._reply(prompt, screen, turn)
+                reply, attempt = self._reply(prompt, screen, attempt)
                 stdin.write(reply + "\n")
                 stdin.flush()
 
     def _now(self) -> datetime:
         return self.started + timedelta(seconds=SECONDS_PER_ANSWER * len(self.answers))
 
-    def _reply(self, prompt: Prompt, screen: Screen, turn: Turn | None) -> tuple[str, Turn | None]:
+    def _reply(self, prompt: Prompt, screen: Screen, tried: Attempt | None) -> tuple[str, Attempt | None]:
+        """The line to send, and the attempt in progress (None once it is rated)."""
         if prompt in QUITTABLE and len(self.answers) >= MAX_ANSWERS:
             self.cut = True
             return "q", None
         if prompt is Prompt.RATING:
-            if turn is None:
+            if tried is None:
                 raise StuckError("a rating asked for before any answer:\n" + "\n".join(self._tail))
-            return self._rate(turn, verdict_of(screen.body)), None
+            return self._rate(tried, verdict_of(screen.body)), None
         item, _ = item_of(screen.title)
         attempt = self.learner.attempt(item, self._now())
         if prompt is Prompt.CHOICE:
@@ -240,15 +233,14 @@ class Sitting:
             response = self.learner.type_in(attempt)
         else:
             response = ""
-        return response, Turn(attempt, response)
+        return response, attempt
 
-    def _rate(self, turn: Turn, verdict: bool | None) -> str:
+    def _rate(self, attempt: Attempt, verdict: bool | None) -> str:
         """The rating line: a flashcard's own rating, else the suggested one or the policy's override.
 
         The policy rates Hard only an item's first answer in a session: Hard keeps a learning item at its
         step, so pressing it at every step would never let the item graduate.
         """
-        attempt = turn.attempt
         if verdict is None:
             rating = self.learner.self_rating(attempt)
             reply, passed, grade = str(rating), rating > AGAIN, rating
