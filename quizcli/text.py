@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 # C0 and C1 controls (tab and newline excepted) and the bidirectional overrides and isolates.
@@ -19,8 +20,6 @@ def plural(count: int, noun: str) -> str:
 
 def dump_json(data: object) -> str:
     """JSON as quizcli prints it: indented, UTF-8 kept readable, one trailing newline."""
-    import json
-
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)  # the same data, inert on a terminal
 
