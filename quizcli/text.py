@@ -6,7 +6,6 @@ import json
 import re
 
 # C0 and C1 controls (tab and newline excepted) and the bidirectional overrides and isolates.
-# Kept as text, compiled on first use: most text is printable and never needs it.
 _CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 # What JSON output must still escape besides what ``json`` escapes itself (C0): C1 controls and bidi marks.
 # Kept as text: `re` compiles it on first use, and only JSON output uses it.
@@ -43,8 +42,6 @@ def inert(text: str) -> str:
     Deck text, file names and messages quoting them pass through here before reaching a
     terminal, so a deck cannot move the cursor, retitle the window or reorder a line.
     """
-    if text.isprintable():  # no control character at all (bidi marks are not printable either)
-        return text
     return re.sub(_CONTROL, lambda m: _caret(m.group()), text)
 
 
