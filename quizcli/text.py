@@ -26,8 +26,8 @@ def dump_json(data: object) -> str:
 def blake2b_hex(data: bytes, digest_size: int) -> str:
     """A BLAKE2b digest in hex, without loading OpenSSL.
 
-    ``hashlib`` loads OpenSSL's bindings on import (3 ms, a quarter of Python's own start);
-    its ``blake2b`` is CPython's ``_blake2``, which loads in a tenth of that.
+    ``hashlib`` loads OpenSSL's bindings on import, which weighs on the first card after an
+    edit; its ``blake2b`` is CPython's ``_blake2``, which loads far faster.
     """
     try:
         from _blake2 import blake2b
