@@ -9,6 +9,7 @@ test with the way to keep it off the path.  See docs/architecture.md, "Start-up 
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import os
 import shutil
@@ -109,9 +110,10 @@ DENIED = {
     "quizcli.commands.optimize": "quizcli optimize",
     "quizcli.commands.suspended": "quizcli unsuspend",
     "quizcli.ui.stats": "quizcli stats and optimize",
-    "quizcli.store.stats": "the statistics' queries: quizcli stats",
+    "quizcli.store.stat*": "the statistics' queries: quizcli stats",
     "quizcli.store.exams": "exam results: written once an exam is over, read by quizcli history and stats",
-    "quizcli.store.health": "quizcli doctor's checks",
+    "quizcli.store.fit*": "storing fitted parameters: quizcli optimize (a session reads them with the review log)",
+    "quizcli.store.health": "quizcli doctor's checks and salvage",
     "quizcli.store.salvage": "quizcli doctor --repair",
     "platformdirs": "the Linux data directory is found by the XDG rule in quizcli.paths",
     "hashlib": "loads OpenSSL; a deck's digest is needed only in the racy window, from _blake2",
@@ -212,6 +214,41 @@ def assert_only_allowed(run: Run, quizcli_path: tuple[str, ...], what: str) -> N
     )
 
 
+def string_annotated_records(modules: list[str]) -> list[str]:
+    """quizcli modules among ``modules`` that define a NamedTuple under ``from __future__ import annotations``."""
+    found = []
+    for name in modules:
+        if name.split(".")[0] != "quizcli":
+            continue
+        path = REPO.joinpath(*name.split("."))
+        tree = ast.parse(
+            (path / "__init__.py" if path.is_dir() else path.with_suffix(".py")).read_text(encoding="utf-8")
+        )
+        future = any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == "__future__"
+            and "annotations" in {a.name for a in node.names}
+            for node in tree.body
+        )
+        records = [
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ClassDef) and any(ast.unparse(base).endswith("NamedTuple") for base in node.bases)
+        ]
+        if future and records:
+            found.append(f"{name} ({', '.join(records)})")
+    return found
+
+
+def assert_records_evaluate_annotations(run: Run) -> None:
+    stringly = string_annotated_records(run.modules)
+    assert not stringly, (
+        "these start-up modules define NamedTuples under `from __future__ import annotations`, so typing "
+        f"compiles every field's annotation from its text: {'; '.join(stringly)}.  Leave the import out and "
+        "quote only forward references (docs/architecture.md, Start-up rules)."
+    )
+
+
 def home_env(tmp_path: Path, where: str) -> tuple[dict[str, str], Path]:
     """The environment quizcli runs in, and its data directory: QUIZCLI_HOME, or the XDG variables a user has."""
     env = dict(os.environ)
@@ -237,6 +274,7 @@ def test_study_first_card_on_an_unchanged_deck_loads_only_the_study_path(tmp_pat
     run = first_screen(tmp_path, ["study", deck], env)
     assert FIRST_CARD in run.screen
     assert_only_allowed(run, STUDY_PATH, "quizcli study")
+    assert_records_evaluate_annotations(run)
 
 
 def test_exam_first_question_on_an_unchanged_deck_loads_only_the_exam_path(tmp_path: Path) -> None:
@@ -246,3 +284,4 @@ def test_exam_first_question_on_an_unchanged_deck_loads_only_the_exam_path(tmp_p
     run = first_screen(tmp_path, ["exam", deck, "--count", "5", "--seed", "1"], env)
     assert "question 1 of 5" in run.screen
     assert_only_allowed(run, EXAM_PATH, "quizcli exam")
+    assert_records_evaluate_annotations(run)

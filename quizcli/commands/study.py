@@ -1,7 +1,5 @@
 """``quizcli study``: load the deck and settings, open the store, run the screen, print the summary."""
 
-from __future__ import annotations
-
 import random
 import time
 from contextlib import nullcontext
