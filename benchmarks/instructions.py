@@ -6,7 +6,7 @@ python benchmarks/instructions.py --quick     # 100 cards only
 Each row runs quizcli under ``valgrind --tool=callgrind`` with its input piped, and stops it the
 moment it first reads that input: the first card (or question) is then on the screen.  The deck is
 indexed by a run before, and its file dated a minute back, so the measured run finds it unchanged
-and outside the racy window.  Counts of one command differ by well under 0.1% from run to run
+and outside the racy window.  Counts of one command agree within 0.1% from run to run
 (``PYTHONHASHSEED`` is fixed), so one run per row is enough, and a change of 1% is a real one.
 """
 
