@@ -24,34 +24,12 @@ from pathlib import Path
 
 from make_deck import make_deck
 
-# Runs quizcli as the console script does, and ends the process at its first read of the piped input.
-DRIVER = """
-import os, sys
-
-class FirstRead:
-    def __init__(self, stream):
-        self._stream = stream
-
-    def __getattr__(self, name):
-        return getattr(self._stream, name)
-
-    def readline(self, *args):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
-
-    read = readline
-
-sys.stdin = FirstRead(sys.stdin)
-sys.argv = ["quizcli", *sys.argv[1:]]
-from quizcli.__main__ import main
-main()
-"""
+FIRST_SCREEN = Path(__file__).resolve().parent.parent / "tests" / "first_screen.py"
 
 
 def instructions(args: list[str], env: dict[str, str], driver: bool = True) -> int:
     """Instructions the whole process executed (the dynamic loader and Python's own start included)."""
-    command = [sys.executable, "-c", DRIVER, *args] if driver else [sys.executable, *args]
+    command = [sys.executable, str(FIRST_SCREEN), *args] if driver else [sys.executable, *args]
     result = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,

@@ -1,9 +1,9 @@
 """The first card of ``quizcli study`` (and the first question of ``quizcli exam``) on an unchanged deck loads
 only the modules that screen needs.
 
-Each run goes through a small wrapper that records which modules quizcli loaded (those Python loads by
-itself are left out) at the moment quizcli first reads its piped input, with the first card on the
-screen, and then ends the process.  The allowed set below is explicit: a module outside it fails the
+Each run goes through tests/first_screen.py, which records which modules quizcli loaded (those Python
+loads by itself are left out) at the moment quizcli first reads its piped input, with the first card on
+the screen, and then ends the process.  The allowed set below is explicit: a module outside it fails the
 test with the way to keep it off the path.  See docs/architecture.md, "Start-up rules".
 """
 
@@ -22,34 +22,7 @@ import pytest
 
 from conftest import REPO
 
-# Runs quizcli as its console script does; at the first read of the piped input, writes the modules
-# loaded since the wrapper started (one per line) to the file named first, then ends the process.
-WRAPPER = """
-import os, sys
-
-before = set(sys.modules)
-snapshot_path = sys.argv[1]
-
-class FirstRead:
-    def __init__(self, stream):
-        self._stream = stream
-
-    def __getattr__(self, name):
-        return getattr(self._stream, name)
-
-    def readline(self, *args):
-        with open(snapshot_path, "w", encoding="utf-8") as out:
-            out.write("\\n".join(sorted(set(sys.modules) - before)))
-        sys.stdout.flush()
-        os._exit(0)
-
-    read = readline
-
-sys.stdin = FirstRead(sys.stdin)
-sys.argv = ["quizcli", *sys.argv[2:]]
-from quizcli.__main__ import main
-main()
-"""
+FIRST_SCREEN = REPO / "tests" / "first_screen.py"
 
 # quizcli's modules that the first card may load ("name.*" covers a package's modules).
 STUDY_PATH = (
@@ -147,7 +120,7 @@ def first_screen(tmp_path: Path, args: list[str], env: dict[str, str]) -> Run:
     snapshot = tmp_path / "modules.txt"
     snapshot.unlink(missing_ok=True)
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", WRAPPER, str(snapshot), *args],
+        [sys.executable, "-X", "importtime", str(FIRST_SCREEN), "--modules", str(snapshot), *args],
         input="", capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
     )  # fmt: skip
     assert snapshot.exists(), f"quizcli {' '.join(args)} never asked for input:\n{result.stdout}{result.stderr}"
@@ -270,7 +243,7 @@ def test_study_first_card_on_an_unchanged_deck_loads_only_the_study_path(tmp_pat
     env, data = home_env(tmp_path, where)
     deck = indexed_deck(data / "decks")
     indexing = first_screen(tmp_path, ["study", deck], env)
-    assert "yaml" in indexing.modules  # the first run parsed the deck: the wrapper sees what a run loads
+    assert "yaml" in indexing.modules  # the first run parsed the deck: the snapshot sees what a run loads
     run = first_screen(tmp_path, ["study", deck], env)
     assert FIRST_CARD in run.screen
     assert_only_allowed(run, STUDY_PATH, "quizcli study")
