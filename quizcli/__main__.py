@@ -1,12 +1,12 @@
-"""The ``quizcli`` executable (and ``python -m quizcli``): the command line, started with the collector held off.
+"""The ``quizcli`` executable (and ``python -m quizcli``): the command line, imported with the collector off.
 
-Start-up imports typer and the command line's modules: some 26,000 objects the collector tracks,
-all living as long as the process and none of them garbage.  Collecting while they are made walks
-them again and again, and every later collection would walk them once more; pausing the collector
-while they are made, then freezing them out of its sight, saves 9% of the instructions to the
-first card of a study session.  The command then runs with the youngest generation collected
-every 50,000 allocations rather than 700: what it still imports is just as long-lived, and a
-session makes little cyclic garbage (another 1%).
+Start-up imports typer and the command line's modules: tens of thousands of objects the collector
+tracks, all living as long as the process and none of them garbage.  Collecting while they are
+made would walk them again and again, so the collector is off until they are imported, and then
+they are frozen out of its sight: otherwise its first collections would walk them all, since none
+has been collected yet.  The command then runs with the youngest generation collected far less
+often than Python's default: what it still imports is just as long-lived, and a session makes
+little cyclic garbage.
 """
 
 import gc

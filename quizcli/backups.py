@@ -8,8 +8,6 @@ database is checked with ``PRAGMA quick_check`` first: the daily backup is also 
 daily health check, and a damaged database is never copied over a good backup.
 """
 
-from __future__ import annotations
-
 import os
 import re
 import sys

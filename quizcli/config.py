@@ -15,8 +15,6 @@ new_per_day = 10
 ```
 """
 
-from __future__ import annotations
-
 import re
 from enum import StrEnum
 from pathlib import Path

@@ -1,5 +1,6 @@
 """Finding decks: the bundled ones, the user's decks directory, or a path given directly."""
 
+import difflib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -64,8 +65,6 @@ def resolve_deck(name_or_path: str) -> DeckFile:
 
 
 def _unknown_name_message(name: str, known: list[str]) -> str:
-    import difflib
-
     message = f"no deck named '{name}'"
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     if close:

@@ -63,7 +63,7 @@ def deck_lines(rows: Sequence[DeckSummary], width: int) -> list[str]:
     """One aligned line per deck under a header, the path last, titles cut to fit ``width``.
 
     Plain text rather than a Rich table: the list is printed before anything else is needed,
-    and loading Rich to draw it would cost more than finding and summarising 50 decks.
+    and loading Rich to draw it would cost more than finding and summarising the decks.
     """
     if not rows:
         return ["No decks found."]

@@ -42,10 +42,9 @@ def _user_dir(variable: str, default: str, platformdirs_function: str) -> Path:
 def _xdg_dir(variable: str, default: str) -> Path | None:
     """On Linux, the directory platformdirs gives, found by the XDG Base Directory rule it applies.
 
-    Importing platformdirs costs more than a quarter of Python's own start-up, on every
-    command.  The common cases (the variable set to an absolute path, or unset with an
-    absolute ``HOME``) are resolved here; anything else is left to platformdirs, and a test
-    checks that both agree.
+    Importing platformdirs would weigh on every command's start.  The common cases (the
+    variable set to an absolute path, or unset with an absolute ``HOME``) are resolved here;
+    anything else is left to platformdirs, and a test checks that both agree.
     """
     if not sys.platform.startswith("linux"):
         return None

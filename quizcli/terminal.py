@@ -10,7 +10,11 @@ raise `EOFError` at the end of input.
 from __future__ import annotations
 
 import os
+import select
+import signal
 import sys
+import termios
+import tty
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol, TextIO
@@ -86,8 +90,6 @@ class KeyInput:
 
     def _escape_sequence(self) -> str:
         """Arrow keys arrive as ESC [ A..D; a lone ESC is the Escape key."""
-        import select
-
         if not select.select([self._fd], [], [], 0.05)[0]:
             return ESCAPE
         rest = os.read(self._fd, 1) + (os.read(self._fd, 1) if select.select([self._fd], [], [], 0.05)[0] else b"")
@@ -103,10 +105,6 @@ def cbreak(fd: int | None = None) -> Iterator[None]:
     terminal's own screen Ctrl-C must always end the session, so it is
     restored here for as long as keys are read.
     """
-    import signal
-    import termios
-    import tty
-
     fd = sys.stdin.fileno() if fd is None else fd
     saved = termios.tcgetattr(fd)
     interrupt = signal.getsignal(signal.SIGINT)
@@ -126,8 +124,6 @@ def cbreak(fd: int | None = None) -> Iterator[None]:
 @contextmanager
 def _cooked(fd: int) -> Iterator[None]:
     """Normal line editing (echo, backspace) for typed answers, back to cbreak afterwards."""
-    import termios
-
     saved = termios.tcgetattr(fd)
     mode = termios.tcgetattr(fd)
     mode[3] |= termios.ICANON | termios.ECHO
@@ -140,8 +136,6 @@ def _cooked(fd: int) -> Iterator[None]:
 
 def discard_typeahead(fd: int | None = None) -> None:
     """Drop keys typed but not yet read, so a half-typed answer cut off by a time limit never reaches the shell."""
-    import termios
-
     termios.tcflush(sys.stdin.fileno() if fd is None else fd, termios.TCIFLUSH)
 
 

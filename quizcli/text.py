@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 # C0 and C1 controls (tab and newline excepted) and the bidirectional overrides and isolates.
-# Kept as text, compiled on first use: most text is printable and never needs it.
 _CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 # What JSON output must still escape besides what ``json`` escapes itself (C0): C1 controls and bidi marks.
 # Kept as text: `re` compiles it on first use, and only JSON output uses it.
@@ -19,8 +19,6 @@ def plural(count: int, noun: str) -> str:
 
 def dump_json(data: object) -> str:
     """JSON as quizcli prints it: indented, UTF-8 kept readable, one trailing newline."""
-    import json
-
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)  # the same data, inert on a terminal
 
@@ -28,8 +26,8 @@ def dump_json(data: object) -> str:
 def blake2b_hex(data: bytes, digest_size: int) -> str:
     """A BLAKE2b digest in hex, without loading OpenSSL.
 
-    ``hashlib`` loads OpenSSL's bindings on import (3 ms, a quarter of Python's own start);
-    its ``blake2b`` is CPython's ``_blake2``, which loads in a tenth of that.
+    ``hashlib`` loads OpenSSL's bindings on import, which weighs on the first card after an
+    edit; its ``blake2b`` is CPython's ``_blake2``, which loads far faster.
     """
     try:
         from _blake2 import blake2b
@@ -44,8 +42,6 @@ def inert(text: str) -> str:
     Deck text, file names and messages quoting them pass through here before reaching a
     terminal, so a deck cannot move the cursor, retitle the window or reorder a line.
     """
-    if text.isprintable():  # no control character at all (bidi marks are not printable either)
-        return text
     return re.sub(_CONTROL, lambda m: _caret(m.group()), text)
 
 

@@ -1,7 +1,5 @@
 """``quizcli exam`` and ``quizcli history``: set an exam, sit it, mark it, keep the result."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import NamedTuple

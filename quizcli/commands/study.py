@@ -1,24 +1,21 @@
 """``quizcli study``: load the deck and settings, open the store, run the screen, print the summary."""
 
-from __future__ import annotations
-
 import random
 import time
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-from quizcli import backups, catalog, clock
+from quizcli import backups, catalog, clock, terminal, ui
 from quizcli.config import load_config, retention
 from quizcli.decks import DeckFile, resolve_deck
 from quizcli.errors import QuizcliError
 from quizcli.session import Session, StudyOptions
 from quizcli.store import IndexEntry, Store
-
-if TYPE_CHECKING:
-    from quizcli.ui import Console
+from quizcli.ui import Console
+from quizcli.ui.study import StudyScreen, print_nothing_due, print_summary
 
 INTERRUPTED = 130
-PROGRESS_BAR_BYTES = 2 * 2**20  # about half a second of parsing
+PROGRESS_BAR_BYTES = 2 * 2**20  # a deck this big takes long enough to parse to deserve a progress bar
 
 
 class StudyRequest(NamedTuple):
@@ -36,9 +33,6 @@ class StudyRequest(NamedTuple):
 
 def study(request: StudyRequest) -> int:
     """Run a study session; returns the exit status (130 after Ctrl-C)."""
-    from quizcli import terminal, ui
-    from quizcli.ui.study import StudyScreen, print_nothing_due, print_summary
-
     deck_file = resolve_deck(request.deck)
     console = ui.make_console()
     with backups.open_for_session() as store:
@@ -62,8 +56,6 @@ def study(request: StudyRequest) -> int:
 
 def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> IndexEntry:
     """The deck from the index; a big deck that changed is re-indexed under a progress bar."""
-    from quizcli import ui
-
     try:
         big = deck_file.path.stat().st_size >= PROGRESS_BAR_BYTES
     except OSError:
