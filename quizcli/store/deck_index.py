@@ -83,9 +83,9 @@ class DeckIndex(Connection):
     def replace_index(self, entry: IndexEntry, cards: Iterable[Card]) -> None:
         """Swap a deck's index for ``cards`` in one transaction; after a big one, shrink the WAL back.
 
-        SQLite checkpoints the WAL by itself past 4 MB but keeps the file at its largest; a
-        100,000-card deck leaves 30 MB behind.  A small deck's write never gets there, and
-        truncating after it would only cost two more syncs.
+        SQLite checkpoints the WAL by itself past its auto-checkpoint size but keeps the file at its
+        largest, so a big deck's index would leave a WAL as big behind.  A small deck's write never
+        gets there, and truncating after it would only cost two more syncs.
         """
         with self._write(f"the index of {entry.name}") as db:
             db.execute("DELETE FROM deck_items WHERE deck = ?", (entry.name,))

@@ -48,8 +48,8 @@ _INLINE_STYLES = {"code": "bold cyan", "bold": "bold", "italic": "italic"}
 
 def markdown(text: str) -> RenderableType:
     """Card text as Markdown.  Plain text and inline emphasis are drawn directly; only block-level
-    Markdown (code blocks, lists, tables...) loads Rich's full renderer, which costs more to import
-    than the rest of a study screen."""
+    Markdown (code blocks, lists, tables...) loads Rich's full renderer, which is slow to import, so
+    the study path of plain cards never loads it."""
     safe = _first_lines(inert(text))
     if _BLOCK_MARKDOWN.search(safe):
         from rich.markdown import Markdown
@@ -88,8 +88,7 @@ def plain(text: str, style: str = "") -> Text:
 
 class Hanging:
     """A label and a text that wraps under itself, not under the label: an option line such as
-    `` ✓ B) Attention spreads thin ...``.  Lighter than a table grid, which costs more to import
-    than the rest of a question screen."""
+    `` ✓ B) Attention spreads thin ...``.  Lighter than a table grid: rich.table stays off the study path."""
 
     def __init__(self, label: Text, body: Text) -> None:
         self.label, self.body = label, body
