@@ -16,7 +16,7 @@ class Attempt(NamedTuple):
     deck: str
     started_at: datetime
     seconds: float
-    score: int
+    score: float  # a whole number unless a question had partial credit
     total: int
     percent: int
     pass_mark: int

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 and C1 controls (tab and newline excepted) and the bidirectional overrides and isolates.
 # Kept as text, compiled on first use: most text is printable and never needs it.
@@ -56,3 +57,19 @@ def _caret(char: str) -> str:
     if code == 0x7F:
         return "^?"
     return f"<U+{code:04X}>"
+
+
+def normalise_prompt(text: str) -> str:
+    """Letters and digits only, lower-cased: the part of a prompt that identifies it."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def plain_number(value: float) -> str:
+    """A float as text YAML 1.1 and GIFT read back as a number (``1e-05`` would be read as text)."""
+    text = repr(value)
+    if "e" not in text and "E" not in text:
+        return text
+    from decimal import Decimal
+
+    return format(Decimal(text), "f")

@@ -16,9 +16,12 @@ class Left(NamedTuple):
 
 
 class Exported(NamedTuple):
+    """The exported text, how many cards (or questions) it holds, those left out and those written with a loss."""
+
     text: str
     written: int
     left: tuple[Left, ...] = ()
+    noted: tuple[Left, ...] = ()
 
     def summary(self) -> str:
         return f"exported {self.written}, skipped {len(self.left)}"

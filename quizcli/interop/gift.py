@@ -15,11 +15,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from quizcli.cards import Card, Kind, derived_id, valid_id
+from quizcli.cards import Card, derived_id, valid_id
 from quizcli.interop.html_text import html_to_markdown
 from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
+from quizcli.kinds.choice import Choice
+from quizcli.kinds.cloze import Cloze
+from quizcli.kinds.flashcard import Flashcard
+from quizcli.kinds.true_false import TrueFalse
+from quizcli.kinds.typed import Typed
+
+if TYPE_CHECKING:
+    from quizcli.kinds.base import CardContent
 
 BLANK = "_____"
 _SLOT = "\ue0ff"  # where the answers were, while the text is converted
@@ -155,12 +163,20 @@ def _by_kind(q: _Question) -> Card | Skipped | list[Card | Skipped]:
     return _short_answer(q)
 
 
-def _card(q: _Question, kind: Kind, **fields: Any) -> Card:
-    """A card of this question, the answer slot shown as a blank unless the kind fills it in."""
-    prompt = q.render(q.text).replace(_SLOT, BLANK)
-    explanation = _join(str(fields.pop("explanation", "")), q.render(q.feedback))
-    card = Card(q.card_id, kind, prompt, explanation=explanation, tags=q.tags, line=q.line)
-    return card._replace(**fields)
+def _prompt(q: _Question) -> str:
+    """The question's text, the answer slot shown as a blank."""
+    return q.render(q.text).replace(_SLOT, BLANK)
+
+
+def _card(q: _Question, content: CardContent, explanation: str = "", card_id: str = "") -> Card:
+    """A card of this question; its explanation is ``explanation`` and the general feedback."""
+    return Card(
+        id=card_id or q.card_id,
+        content=content,
+        explanation=_join(explanation, q.render(q.feedback)),
+        tags=q.tags,
+        line=q.line,
+    )
 
 
 def _join(*parts: str) -> str:
@@ -211,14 +227,15 @@ def _multiple_choice(q: _Question) -> Card | Skipped:
         return Skipped(q.line, "no option gets any marks")
     notes = "\n".join(f"- {text}: {feedback}" for _, _, text, feedback in options if feedback)
     choices = tuple(text for _, _, text, _ in options)
-    return _card(q, Kind.CHOICE, choices=choices, correct=right, multiple=not single, explanation=notes)
+    content = Choice(question=_prompt(q), choices=choices, correct=right, multiple=not single)
+    return _card(q, content, explanation=notes)
 
 
 def _true_false(q: _Question) -> Card:
     answer, _, feedback = q.answers.partition("#")
     wrong, _, right = feedback.partition("#")
     explanation = q.render(right) or q.render(wrong)
-    return _card(q, Kind.TRUE_FALSE, truth=TRUE_FALSE[answer.strip()], explanation=explanation)
+    return _card(q, TrueFalse(statement=_prompt(q), truth=TRUE_FALSE[answer.strip()]), explanation=explanation)
 
 
 def _short_answer(q: _Question) -> Card | Skipped:
@@ -228,8 +245,9 @@ def _short_answer(q: _Question) -> Card | Skipped:
         return Skipped(q.line, "no answer gets full marks")
     if _SLOT in q.text and len(accepted) == 1:
         cloze = q.render(q.text).replace(_SLOT, "{{" + accepted[0] + "}}")
-        return _card(q, Kind.CLOZE, explanation=notes[0])._replace(prompt=cloze)
-    return _card(q, Kind.TYPED, answer=accepted[0], accept=tuple(accepted[1:]), explanation=notes[0])
+        return _card(q, Cloze(text=cloze), explanation=notes[0])
+    content = Typed(question=_prompt(q), answer=accepted[0], accept=tuple(accepted[1:]))
+    return _card(q, content, explanation=notes[0])
 
 
 def _matching(q: _Question) -> list[Card | Skipped] | Skipped:
@@ -241,9 +259,9 @@ def _matching(q: _Question) -> list[Card | Skipped] | Skipped:
     usable = [(left, right) for left, right in matched if left]
     if len(usable) < 2:
         return Skipped(q.line, "a matching question needs at least 2 pairs")
-    stem = q.render(q.text).replace(_SLOT, BLANK)
+    stem = _prompt(q)
     return [
-        _card(q, Kind.FLASHCARD, answer=right)._replace(id=f"{q.card_id}.{n}", prompt=_join(stem, left))
+        _card(q, Flashcard(front=_join(stem, left), back=right), card_id=f"{q.card_id}.{n}")
         for n, (left, right) in enumerate(usable, start=1)
     ]
 
@@ -258,7 +276,8 @@ def _numerical(q: _Question) -> Card | Skipped:
     if value is None:
         return Skipped(q.line, f"numerical answer '{written}' is not a number")
     answer, tolerance = value
-    return _card(q, Kind.TYPED, answer=answer, tolerance=tolerance, explanation=q.render(full[0].feedback))
+    content = Typed(question=_prompt(q), answer=answer, tolerance=tolerance)
+    return _card(q, content, explanation=q.render(full[0].feedback))
 
 
 def _number_and_tolerance(text: str) -> tuple[str, float] | None:
