@@ -8,7 +8,7 @@ from quizcli.cards import Card
 from quizcli.interop.gift import import_gift
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import Cloze
-from quizcli.kinds.flashcard import Flashcard
+from quizcli.kinds.matching import Matching
 from quizcli.kinds.true_false import TrueFalse
 from quizcli.kinds.typed import Typed
 
@@ -76,13 +76,10 @@ def test_numerical_answers_become_typed_cards_with_a_tolerance(start: str, answe
     assert card.content == Typed(question=card.prompt, answer=answer, tolerance=tolerance)
 
 
-def test_matching_becomes_one_flashcard_per_pair() -> None:
-    pairs = [c for c in CARDS.values() if c.prompt.startswith("Match the following")]
-    fronts = [c.content for c in pairs if isinstance(c.content, Flashcard)]
-    assert [(c.front.rsplit("\n", 1)[-1], c.back) for c in fronts] == [
-        ("Canada", "Ottawa"), ("Italy", "Rome"), ("Japan", "Tokyo"), ("India", "New Delhi"),
-    ]  # fmt: skip
-    assert all(c.id.endswith(f".{n}") for n, c in enumerate(pairs, start=1))
+def test_matching_becomes_one_matching_card() -> None:
+    card = card_with("Match the following")
+    assert isinstance(card.content, Matching)
+    assert card.content.pairs == (("Canada", "Ottawa"), ("Italy", "Rome"), ("Japan", "Tokyo"), ("India", "New Delhi"))
 
 
 def test_markdown_html_and_escapes() -> None:
@@ -100,7 +97,7 @@ def test_essays_and_descriptions_are_skipped_with_a_reason() -> None:
         (66, "essay question: it needs a teacher to mark it"),
         (68, "description (no answers): nothing to ask"),
     ]
-    assert result.summary() == "imported 19, skipped 2"
+    assert result.summary() == "imported 16, skipped 2"
 
 
 def test_malformed_questions_are_skipped_with_line_and_reason() -> None:

@@ -26,6 +26,7 @@ from quizcli.interop.yaml_writer import deck_yaml
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import CLOZE_PATTERN, Cloze, cloze_deletions
 from quizcli.kinds.flashcard import Flashcard
+from quizcli.kinds.matching import Matching
 from quizcli.kinds.true_false import TrueFalse
 from quizcli.kinds.typed import Typed
 from quizcli.parser import parse_deck
@@ -85,6 +86,13 @@ def choice_cards(draw: st.DrawFn, texts: st.SearchStrategy[str] = special_text, 
     count = draw(st.integers(1, len(choices))) if many else 1
     correct = tuple(sorted(draw(st.permutations(range(len(choices))))[:count]))
     return Card(id="", content=Choice(question=draw(texts), choices=tuple(choices), correct=correct, multiple=many))
+
+
+@st.composite
+def matching_cards(draw: st.DrawFn, texts: st.SearchStrategy[str] = special_text) -> Card:
+    lefts = draw(st.lists(texts, min_size=2, max_size=5).filter(distinct))
+    rights = draw(st.lists(texts, min_size=len(lefts), max_size=len(lefts)).filter(distinct))
+    return Card(id="", content=Matching(question=draw(texts), pairs=tuple(zip(lefts, rights, strict=True))))
 
 
 @st.composite
@@ -154,13 +162,14 @@ def round_trip(deck: Deck, export: Callable[[Deck], Exported], importer: Callabl
 
 
 @SETTINGS
-@given(decks(st.one_of(flashcards(), true_false_cards(), choice_cards(), typed_cards(), cloze_cards())))
+@given(decks(st.one_of(flashcards(), true_false_cards(), choice_cards(), matching_cards(), typed_cards(),
+                       cloze_cards())))  # fmt: skip
 def test_json_round_trip_keeps_every_kind(deck: Deck) -> None:
     round_trip(deck, lambda d: Exported(export_json(d), len(d.cards)), import_json)
 
 
 @SETTINGS
-@given(decks(st.one_of(true_false_cards(), choice_cards(), typed_cards(), cloze_cards())))
+@given(decks(st.one_of(true_false_cards(), choice_cards(), matching_cards(), typed_cards(), cloze_cards())))
 def test_gift_round_trip_keeps_every_kind_gift_can_ask(deck: Deck) -> None:
     round_trip(deck, export_gift, import_gift)
 

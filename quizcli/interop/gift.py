@@ -22,7 +22,7 @@ from quizcli.interop.html_text import html_to_markdown
 from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import Cloze
-from quizcli.kinds.flashcard import Flashcard
+from quizcli.kinds.matching import Matching
 from quizcli.kinds.true_false import TrueFalse
 from quizcli.kinds.typed import Typed
 
@@ -85,8 +85,7 @@ def import_gift(text: str) -> ImportResult:
         if body.startswith("$CATEGORY:"):
             category = _tags_of(body[len("$CATEGORY:") :].split("/")[-1:])
             continue
-        parsed = _question(block, body, category)
-        entries += parsed if isinstance(parsed, list) else [parsed]
+        entries.append(_question(block, body, category))
     return build_result("gift", entries)
 
 
@@ -110,7 +109,7 @@ def _tags_of(names: list[str]) -> tuple[str, ...]:
     return tuple(slug for slug in slugs if slug and not slug.startswith("$") and slug != "top")
 
 
-def _question(block: _Block, body: str, category: tuple[str, ...]) -> Card | Skipped | list[Card | Skipped]:
+def _question(block: _Block, body: str, category: tuple[str, ...]) -> Card | Skipped:
     title, body = _title(body)
     opening, closing = body.find("{"), body.find("}", max(body.find("{"), 0))
     if opening < 0 and closing < 0:
@@ -148,7 +147,7 @@ def _card_id(block: _Block, title: str, question_text: str) -> str:
     return derived_id(title or render(question_text.replace(_SLOT, BLANK), "moodle"))
 
 
-def _by_kind(q: _Question) -> Card | Skipped | list[Card | Skipped]:
+def _by_kind(q: _Question) -> Card | Skipped:
     answers = q.answers
     if not answers:
         return Skipped(q.line, "essay question: it needs a teacher to mark it")
@@ -250,20 +249,16 @@ def _short_answer(q: _Question) -> Card | Skipped:
     return _card(q, content, explanation=notes[0])
 
 
-def _matching(q: _Question) -> list[Card | Skipped] | Skipped:
-    """One flashcard per pair: the question and the left side in front, the right side on the back."""
+def _matching(q: _Question) -> Card | Skipped:
+    """One matching card; a match without an item (a distractor, ``= -> extra``) is left out."""
     pairs = _split_answers(q.answers, "=")
     if any("->" not in raw for _, raw in pairs):
         return Skipped(q.line, "a matching answer needs '->' between the item and its match")
     matched = [(q.render(left), q.render(right)) for left, _, right in (raw.partition("->") for _, raw in pairs)]
-    usable = [(left, right) for left, right in matched if left]
+    usable = tuple((left, right) for left, right in matched if left)
     if len(usable) < 2:
         return Skipped(q.line, "a matching question needs at least 2 pairs")
-    stem = _prompt(q)
-    return [
-        _card(q, Flashcard(front=_join(stem, left), back=right), card_id=f"{q.card_id}.{n}")
-        for n, (left, right) in enumerate(usable, start=1)
-    ]
+    return _card(q, Matching(question=_prompt(q), pairs=usable))
 
 
 def _numerical(q: _Question) -> Card | Skipped:

@@ -80,8 +80,8 @@ def _spaced(value: str) -> str:
     return value if value.startswith("\n") else f" {value}"
 
 
-def block_list(values: Sequence[str], indent: str) -> str:
-    return "".join(f"\n{indent}- {quoted(v)}" for v in values)
+def block_list(values: Sequence[str | FlowList], indent: str) -> str:
+    return "".join(f"\n{indent}- {flow_list(v.values) if isinstance(v, FlowList) else quoted(v)}" for v in values)
 
 
 def _written(value: YamlValue) -> str:

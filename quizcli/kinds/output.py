@@ -77,9 +77,9 @@ class FlowList(NamedTuple):
 
 
 class BlockList(NamedTuple):
-    """A list written one item a line (``- text``) in a deck file."""
+    """A list written one item a line (``- text``, or ``- [a, b]`` for a list in the list) in a deck file."""
 
-    values: tuple[str, ...]
+    values: tuple[str | FlowList, ...]
 
 
 class Plain(NamedTuple):

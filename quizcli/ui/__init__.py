@@ -203,6 +203,9 @@ def print_export_report(console: Console, exported: Exported, output: Path | Non
     for left in exported.left:
         line = Text.assemble(("skipped ", "yellow"), (inert(left.card_id), "bold"), f": {inert(left.reason)}")
         console.print(line, soft_wrap=True)
+    for noted in exported.noted:
+        line = Text.assemble(("note ", "cyan"), (inert(noted.card_id), "bold"), f": {inert(noted.reason)}")
+        console.print(line, soft_wrap=True)
     if output is not None:
         console.print(plain(f"wrote {output}"), soft_wrap=True)
     console.print(plain(exported.summary(), "bold"))
