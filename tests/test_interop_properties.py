@@ -27,6 +27,7 @@ from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import CLOZE_PATTERN, Cloze, cloze_deletions
 from quizcli.kinds.flashcard import Flashcard
 from quizcli.kinds.matching import Matching
+from quizcli.kinds.ordering import Ordering
 from quizcli.kinds.true_false import TrueFalse
 from quizcli.kinds.typed import Typed
 from quizcli.parser import parse_deck
@@ -96,6 +97,12 @@ def matching_cards(draw: st.DrawFn, texts: st.SearchStrategy[str] = special_text
 
 
 @st.composite
+def ordering_cards(draw: st.DrawFn, texts: st.SearchStrategy[str] = special_text) -> Card:
+    items = draw(st.lists(texts, min_size=2, max_size=6).filter(distinct))
+    return Card(id="", content=Ordering(question=draw(texts), items=tuple(items)))
+
+
+@st.composite
 def typed_cards(draw: st.DrawFn, alphabet: str = SPECIAL, tolerance: bool = True) -> Card:
     if tolerance and draw(st.booleans()):
         number = draw(st.decimals(-10000, 10000, places=3, allow_nan=False, allow_infinity=False))
@@ -162,8 +169,8 @@ def round_trip(deck: Deck, export: Callable[[Deck], Exported], importer: Callabl
 
 
 @SETTINGS
-@given(decks(st.one_of(flashcards(), true_false_cards(), choice_cards(), matching_cards(), typed_cards(),
-                       cloze_cards())))  # fmt: skip
+@given(decks(st.one_of(flashcards(), true_false_cards(), choice_cards(), matching_cards(), ordering_cards(),
+                       typed_cards(), cloze_cards())))  # fmt: skip
 def test_json_round_trip_keeps_every_kind(deck: Deck) -> None:
     round_trip(deck, lambda d: Exported(export_json(d), len(d.cards)), import_json)
 

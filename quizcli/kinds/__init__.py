@@ -6,11 +6,19 @@ and its `Kind`), add the `Kind` to `KINDS` below, and describe it in
 every method of `CardContent`; the screens dispatch on `Answering`, not on kinds.
 """
 
-from quizcli.kinds import choice, cloze, flashcard, matching, true_false, typed
+from quizcli.kinds import choice, cloze, flashcard, matching, ordering, true_false, typed
 from quizcli.kinds.base import Kind
 
 # In the order a card's fields are tried: the first kind that recognises them reads the card.
-KINDS: tuple[Kind, ...] = (flashcard.KIND, choice.KIND, matching.KIND, true_false.KIND, typed.KIND, cloze.KIND)
+KINDS: tuple[Kind, ...] = (
+    flashcard.KIND,
+    choice.KIND,
+    matching.KIND,
+    ordering.KIND,
+    true_false.KIND,
+    typed.KIND,
+    cloze.KIND,
+)
 _BY_NAME = {kind.name: kind for kind in KINDS}
 
 
