@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pexpect import EOF
+from test_study_tty import spawn
 from typer.testing import CliRunner
 
 from quizcli.cards import Card, Deck, Item
@@ -24,7 +24,7 @@ from quizcli.kinds.matching import Matching, read_matches
 from quizcli.marking import mark
 from quizcli.parser import parse_deck
 
-from conftest import FIXED_NOW, REPO, write_deck
+from conftest import REPO, write_deck
 
 runner = CliRunner()
 PAIRS = (("Attention sink", "Excessive attention"), ("Verbatim repetition", "Repeated text"),
@@ -204,18 +204,9 @@ def test_export_reports_the_anki_note(user_decks: Path) -> None:
     assert "note m: a matching card: written as one Basic note per pair" in result.stderr
 
 
-pexpect = pytest.importorskip("pexpect")
-
-
 def test_a_matching_card_in_a_terminal(quizcli_home: Path, user_decks: Path) -> None:
     write_deck(user_decks, "match", DECK)
-    path = shutil.which("quizcli")
-    if path is None:
-        pytest.skip("the quizcli console script is not installed")
-    env = dict(os.environ, QUIZCLI_HOME=str(quizcli_home), QUIZCLI_NOW=FIXED_NOW, NO_COLOR="1", COLUMNS="80")
-    env.pop("LINES", None)
-    child = pexpect.spawn(path, ["study", "match", "--seed", "2"], env=env, dimensions=(24, 80), encoding="utf-8",
-                          timeout=15)  # fmt: skip
+    child = spawn(quizcli_home, "match", "--seed", "2")
     child.expect("1\\) Attention sink")
     child.expect("C\\) ")
     child.expect("Your answer: ")
@@ -224,4 +215,4 @@ def test_a_matching_card_in_a_terminal(quizcli_home: Path, user_decks: Path) -> 
     child.expect("Enter: (Good|Again)")
     child.send("q")
     child.expect("Session over")
-    child.expect(pexpect.EOF)
+    child.expect(EOF)
