@@ -216,3 +216,16 @@ def test_a_matching_card_in_a_terminal(quizcli_home: Path, user_decks: Path) -> 
     child.send("q")
     child.expect("Session over")
     child.expect(EOF)
+
+
+def test_a_matching_question_in_a_terminal_exam_scores_a_share(quizcli_home: Path, user_decks: Path) -> None:
+    from test_exam_terminal import finish, press
+    from test_exam_terminal import spawn as spawn_exam
+
+    write_deck(user_decks, "match", DECK)
+    child = spawn_exam(quizcli_home, "exam", "match", "--no-shuffle")
+    press(child, "", "1) Attention sink", "A) Excessive attention", "Enter type the letter for each number")
+    press(child, "\r", "Your answer: ")
+    press(child, "1A 2C 3B\r", "Submit the exam?")
+    press(child, "y", "Score: 0.33/1 (33%)", "Your answer:", "1A 2C 3B", "Correct:", "1A 2B 3C")
+    assert finish(child) == 0
