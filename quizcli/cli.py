@@ -205,7 +205,7 @@ def new_command(
     edit: Annotated[bool, typer.Option("--edit", help="Open it in $VISUAL or $EDITOR.")] = False,
     force: ForceOpt = False,
 ) -> None:
-    """Write a commented starter deck with one card of each kind, ready to edit.
+    """Write a commented starter deck with a card of each common kind, ready to edit.
 
     Example: quizcli new biology-101 --edit
     """

@@ -4,10 +4,11 @@ Pure: no terminal and no database.  An exam asks every auto-gradable *item*
 of a deck (a cloze card with two deletions gives two questions; flashcards
 are self-rated and never appear), optionally restricted to a tag, sampled to
 ``size`` and shuffled, all from one seeded generator so ``--seed`` replays
-the same exam.  Each question scores 1 or 0: a select-all question only when
-exactly the right options are chosen, a typed or cloze "almost" is wrong.
-The percent is rounded half up to a whole number, and that shown number is
-what the pass mark is compared with.
+the same exam.  Each question scores 1 or 0 (a select-all question only when
+exactly the right options are chosen, a typed or cloze "almost" is wrong), or
+a share of 1 where its kind gives partial credit (matching, ordering).  The
+percent is rounded half up to a whole number, and that shown number is what
+the pass mark is compared with.
 """
 
 import math
@@ -19,7 +20,9 @@ from typing import NamedTuple
 
 from quizcli.cards import Deck, Item, ItemRef
 from quizcli.errors import QuizcliError
-from quizcli.grading import Question, make_question
+from quizcli.grading import make_question
+from quizcli.kinds import KINDS
+from quizcli.kinds.base import Question
 from quizcli.text import plural
 
 DEFAULT_PASS_MARK = 70
@@ -157,9 +160,11 @@ def nothing_to_mark(deck: str, cards: int) -> str:
     """Why a deck of ``cards`` cards without one markable question cannot be examined."""
     if not cards:
         return f"'{deck}' has no cards, so there is nothing to examine"
+    asked = [kind.name for kind in KINDS if kind.auto_graded]
+    rated = " or ".join(f"{kind.label}s" for kind in KINDS if not kind.auto_graded)
     return (
-        f"'{deck}' has no question an exam can mark: exams ask choice, true/false, typed and cloze cards, "
-        f"and its {plural(cards, 'card')} are flashcards; study them with 'quizcli study {deck}'"
+        f"'{deck}' has no question an exam can mark: exams ask {', '.join(asked[:-1])} and {asked[-1]} cards, "
+        f"and its {plural(cards, 'card')} are {rated}; study them with 'quizcli study {deck}'"
     )
 
 

@@ -7,108 +7,35 @@ text), whether it came from key presses or from a line of scripted input, so
 the marking is the same everywhere and pure.
 """
 
+from __future__ import annotations
+
 import math
-import random
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
-from quizcli.cards import LETTERS, Item, Kind, cloze_answers, cloze_prompt
+from quizcli.kinds.base import LETTERS, Question, Verdict
+
+if TYPE_CHECKING:
+    import random
+
+    from quizcli.cards import Item
 
 _ANSWER_PARTS = r"\d+(?:[.,]\d+)*|[^\W_]"  # compiled on first use
 TRUE_WORDS = {"t", "true", "y", "yes"}
 FALSE_WORDS = {"f", "false", "n", "no"}
 
-
-class Question(NamedTuple):
-    item: Item
-    prompt: str
-    options: tuple[str, ...] = ()
-    order: tuple[int, ...] = ()  # shown position -> authored choice index
-    answers: tuple[str, ...] = ()  # accepted texts (typed, cloze) or the back (flashcard)
-
-    @property
-    def kind(self) -> Kind:
-        return self.item.card.kind
-
-    @property
-    def multiple(self) -> bool:
-        return self.item.card.multiple
-
-    @property
-    def blanks(self) -> int:
-        """How many answers a typed line must give: one per blank a cloze question hides at once.
-
-        A typed question's ``answers`` are alternatives for its one blank, not blanks."""
-        return len(self.answers) if self.kind is Kind.CLOZE else 1
-
-    def expected(self) -> str:
-        """The right answer as the user should see it, in the shown lettering."""
-        card = self.item.card
-        if card.kind is Kind.CHOICE:
-            shown = [LETTERS[pos] for pos, index in enumerate(self.order) if index in card.correct]
-            return ", ".join(f"{letter}) {self.options[LETTERS.index(letter)]}" for letter in shown)
-        if card.kind is Kind.TRUE_FALSE:
-            return "true" if card.truth else "false"
-        if card.kind is Kind.CLOZE:
-            return "; ".join(self.answers)  # every blank of a deletion hidden in several places
-        return self.answers[0] if self.answers else ""
-
-
-class Verdict(NamedTuple):
-    correct: bool
-    almost: bool = False
-    given: str = ""
+__all__ = ["Question", "Verdict", "grade", "make_question"]
 
 
 def make_question(item: Item, rng: random.Random | None = None) -> Question:
-    """The item as it will be shown; choice options are shuffled with ``rng`` unless the card says not to."""
-    card = item.card
-    if card.kind is Kind.FLASHCARD:
-        if item.variant == "reverse":
-            return Question(item, card.answer, answers=(card.prompt,))
-        return Question(item, card.prompt, answers=(card.answer,))
-    if card.kind is Kind.CLOZE:
-        number = int(item.variant[1:])
-        return Question(item, cloze_prompt(card.prompt, number), answers=tuple(cloze_answers(card.prompt, number)))
-    if card.kind is Kind.CHOICE:
-        order = list(range(len(card.choices)))
-        if rng is not None and card.shuffle:
-            rng.shuffle(order)
-        return Question(item, card.prompt, tuple(card.choices[i] for i in order), tuple(order))
-    if card.kind is Kind.TYPED:
-        return Question(item, card.prompt, answers=(card.answer, *card.accept))
-    return Question(item, card.prompt)
+    """The item as it will be shown; options are shuffled with ``rng`` unless the card says not to."""
+    return item.card.content.ask(item, rng)
 
 
 def grade(question: Question, response: str) -> Verdict:
-    """Mark a response.  Flashcards are self-rated and never reach here."""
-    kind = question.kind
-    if kind is Kind.CHOICE:
-        return _grade_choice(question, response)
-    if kind is Kind.TRUE_FALSE:
-        value = parse_truth(response)
-        given = response.strip() if value is None else str(value).lower()
-        return Verdict(value is question.item.card.truth, given=given)
-    if question.blanks > 1:
-        parts = re.split(r"[;|]", response)
-        verdicts = [match_text(p, (a,)) for p, a in zip(parts, question.answers, strict=False)]
-        ok = len(parts) == len(question.answers) and all(v.correct for v in verdicts)
-        return Verdict(ok, almost=not ok and all(v.correct or v.almost for v in verdicts), given=response.strip())
-    if kind is Kind.TYPED and question.item.card.tolerance is not None:
-        return match_number(response, question.item.card.answer, question.item.card.tolerance, question.answers)
-    if kind in (Kind.TYPED, Kind.CLOZE):
-        return match_text(response, question.answers)
-    raise ValueError(f"{kind} cards are rated by the user, not graded")
-
-
-def _grade_choice(question: Question, response: str) -> Verdict:
-    shown = parse_letters(response, len(question.options))
-    if shown is None:
-        return Verdict(False, given=response.strip())
-    chosen = {question.order[pos] for pos in shown}
-    given = ", ".join(LETTERS[pos] for pos in sorted(shown))
-    return Verdict(chosen == set(question.item.card.correct), given=given)
+    """Mark a response with the question's kind.  Flashcards are self-rated and never reach here."""
+    return question.item.card.content.grade(question, response)
 
 
 def parse_letters(response: str, count: int) -> set[int] | None:
@@ -156,9 +83,9 @@ def match_text(response: str, answers: tuple[str, ...]) -> Verdict:
     given = normalise_answer(response)
     targets = [normalise_answer(a) for a in answers]
     if given and given in targets:
-        return Verdict(True, given=response.strip())
+        return Verdict(correct=True, given=response.strip())
     almost = bool(given) and any(edit_distance(given, t) <= allowed_typos(t) for t in targets if t)
-    return Verdict(False, almost=almost, given=response.strip())
+    return Verdict(correct=False, almost=almost, given=response.strip())
 
 
 def match_number(response: str, answer: str, tolerance: float, answers: tuple[str, ...]) -> Verdict:
@@ -172,7 +99,7 @@ def match_number(response: str, answer: str, tolerance: float, answers: tuple[st
         return match_text(response, answers)
     expected = float(answer)
     slack = 1e-9 * max(1.0, abs(expected))  # so 3.15 is within 0.01 of 3.14 despite binary floats
-    return Verdict(math.isfinite(value) and abs(value - expected) <= tolerance + slack, given=response.strip())
+    return Verdict(correct=math.isfinite(value) and abs(value - expected) <= tolerance + slack, given=response.strip())
 
 
 def allowed_typos(target: str) -> int:

@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from quizcli.cards import LETTERS, Card, Kind, normalise_prompt
+from quizcli.cards import Card, normalise_prompt
 from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.parser import ParseResult
 
@@ -26,7 +26,6 @@ LINTS = {
 }
 MAX_FRONT = 300
 NEAR_DUPLICATE = 0.9
-_OF_THE_ABOVE = re.compile(r"\b(all|none|both|neither)\s+(of\s+)?(the\s+)?(above|these|those)\b", re.IGNORECASE)
 _FENCED_CODE = re.compile(r"^(`{3,}|~{3,}).*?^\1", re.MULTILINE | re.DOTALL)
 
 Finding = tuple[Card, str, str]  # the card, the lint code, the message
@@ -61,33 +60,8 @@ def _card_findings(card: Card) -> Iterator[Finding]:
     length = len(_FENCED_CODE.sub("", card.prompt).strip())
     if length > MAX_FRONT:
         yield card, "Q106", f"the front is {length} characters (over {MAX_FRONT}): split it into smaller cards"
-    if card.kind is Kind.CHOICE:
-        yield from _choice_findings(card)
-
-
-def _choice_findings(card: Card) -> Iterator[Finding]:
-    if not card.explanation:
-        yield card, "Q105", "choice card has no explanation: say why the right answer is right"
-    if card.shuffle:
-        for index, choice in enumerate(card.choices):
-            if _OF_THE_ABOVE.search(choice):
-                message = f"choice {LETTERS[index]} '{choice}' breaks when the options are shuffled"
-                yield card, "Q104", message + "; reword it or add 'shuffle: false'"
-    longer = _much_longer(card)
-    if longer:
-        yield card, "Q103", longer
-
-
-def _much_longer(card: Card) -> str:
-    """A give-away: the one right option is longer than every other and twice their average."""
-    if card.multiple or len(card.choices) < 3 or len(card.correct) != 1:
-        return ""
-    right = len(card.choices[card.correct[0]])
-    others = [len(c) for i, c in enumerate(card.choices) if i != card.correct[0]]
-    average = sum(others) / len(others)
-    if right > max(others) and right >= 2 * average:
-        return f"the right option is {right} characters, the others {average:.0f} on average: the longest gives it away"
-    return ""
+    for code, message in card.content.lints(card):
+        yield card, code, message
 
 
 def _near_duplicates(cards: list[Card]) -> Iterator[Finding]:

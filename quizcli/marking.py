@@ -1,20 +1,24 @@
-"""Marking a sitting: each question 1 or 0, the percent, the score per tag.  Pure.
+"""Marking a sitting: each question's credit, the percent, the score per tag.  Pure.
 
-A select-all question scores only when exactly the right options are chosen; a
-typed or cloze "almost" is wrong.  The percent is rounded half up to a whole
-number, and that shown number is what the pass mark is compared with.
+A question scores 1 or 0, except where its kind gives partial credit (a
+matching question per pair, an ordering question per position): then the
+share it got right.  A select-all question scores only when exactly the right
+options are chosen; a typed or cloze "almost" is wrong.  The percent is
+rounded half up to a whole number, and that shown number is what the pass
+mark is compared with.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from quizcli.cards import LETTERS, Kind
 from quizcli.clock import to_text
 from quizcli.exam import Ending, Exam, ExamOptions, Sitting
-from quizcli.grading import Question, Verdict, grade, parse_letters
+from quizcli.grading import grade
+from quizcli.kinds.base import Question, Verdict
 from quizcli.store.exams import AnswerRecord, ExamRecord
 
 
@@ -32,18 +36,25 @@ class Outcome(NamedTuple):
         return self.verdict.correct
 
     @property
+    def credit(self) -> float:
+        """The share of the question's mark: 1 or 0, or a fraction for a kind with partial credit."""
+        return self.verdict.credit
+
+    @property
     def skipped(self) -> bool:
         return self.response is None
 
     def given(self) -> str | None:
         """The answer as the user should see it again: letters with their option text, or the text typed."""
-        return None if self.response is None else describe_response(self.question, self.response)
+        return None if self.response is None else self.question.item.card.content.describe(self.question, self.response)
 
     def expected(self) -> str:
         return self.question.expected()
 
     def to_dict(self) -> dict[str, Any]:
+        """The question as ``exam --json`` prints it; ``score`` only for a question with partial credit."""
         item = self.question.item
+        partial = {} if self.verdict.partial is None else {"score": round(self.credit, 4)}
         return {
             "number": self.number,
             "item": item.id,
@@ -56,27 +67,24 @@ class Outcome(NamedTuple):
             "almost": self.verdict.almost,
             "skipped": self.skipped,
             "flagged": self.flagged,
-        }
+        } | partial
 
 
-def describe_response(question: Question, response: str) -> str:
-    """``"B"`` -> ``"B) Attention spreads thin..."``; anything that is not an option, or not a choice, as typed."""
-    if question.kind is not Kind.CHOICE:
-        return response
-    shown = parse_letters(response, len(question.options))
-    if shown is None:
-        return response
-    return ", ".join(f"{LETTERS[pos]}) {question.options[pos]}" for pos in sorted(shown))
-
-
-def percent(score: int, total: int) -> int:
+def percent(score: float, total: int) -> int:
     """A whole percent, rounded half up: 5/8 (62.5%) is 63."""
-    return (200 * score + total) // (2 * total) if total else 0
+    return math.floor(100 * score / total + 0.5 + 1e-9) if total else 0
+
+
+def total_credit(outcomes: Iterable[Outcome]) -> float:
+    """The sum of the credits: a whole number when it is one (``6``, not ``6.0``), else to two decimals."""
+    credit = sum(outcome.credit for outcome in outcomes)
+    whole = round(credit)
+    return whole if abs(credit - whole) < 1e-9 else round(credit, 2)
 
 
 class TagScore(NamedTuple):
     tag: str
-    score: int
+    score: float
     total: int
 
     @property
@@ -100,8 +108,8 @@ class Result(NamedTuple):
     tags: tuple[TagScore, ...] = ()
 
     @property
-    def score(self) -> int:
-        return sum(outcome.correct for outcome in self.outcomes)
+    def score(self) -> float:
+        return total_credit(self.outcomes)
 
     @property
     def total(self) -> int:
@@ -169,7 +177,7 @@ def mark(exam: Exam, sitting: Sitting, started_at: datetime) -> Result:
 
 
 def _verdict(question: Question, response: str | None) -> Verdict:
-    return Verdict(False) if response is None else grade(question, response)
+    return Verdict(correct=False) if response is None else grade(question, response)
 
 
 def tag_scores(outcomes: Sequence[Outcome], order: Iterable[str]) -> list[TagScore]:
@@ -178,7 +186,7 @@ def tag_scores(outcomes: Sequence[Outcome], order: Iterable[str]) -> list[TagSco
     for tag in order:
         tagged = [outcome for outcome in outcomes if tag in outcome.question.item.card.tags]
         if tagged and len(tagged) < len(outcomes):
-            scores.append(TagScore(tag, sum(outcome.correct for outcome in tagged), len(tagged)))
+            scores.append(TagScore(tag, total_credit(tagged), len(tagged)))
     return scores
 
 

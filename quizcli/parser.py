@@ -11,29 +11,22 @@ from __future__ import annotations
 
 import difflib
 import gc
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from quizcli.cards import (
-    LETTERS,
-    Card,
-    Deck,
-    Kind,
-    cloze_deletions,
-    derived_id,
-    normalise_prompt,
-    outside_deletions,
-    valid_id,
-)
+from quizcli.cards import Card, Deck, derived_id, valid_id
 from quizcli.decks import read_deck_file
 from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.errors import DeckError
-from quizcli.text import plural
+from quizcli.kinds import KINDS
+from quizcli.kinds.base import Kind, short
+
+if TYPE_CHECKING:
+    from quizcli.kinds.base import CardContent, Value
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -51,14 +44,9 @@ _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "
 
 DECK_KEYS = ("title", "description", "tags", "cards")
 COMMON_KEYS = ("id", "tags", "explanation", "lint-ignore")
-KIND_KEYS: dict[Kind, tuple[str, ...]] = {
-    Kind.FLASHCARD: ("front", "back", "reverse"),
-    Kind.CHOICE: ("question", "choices", "answer", "shuffle"),
-    Kind.TRUE_FALSE: ("question", "answer"),
-    Kind.TYPED: ("question", "answer", "accept", "tolerance"),
-    Kind.CLOZE: ("cloze",),
-}
-ALL_CARD_KEYS = sorted(set(COMMON_KEYS).union(*KIND_KEYS.values()))
+ALL_CARD_KEYS = sorted(set(COMMON_KEYS).union(*(kind.keys for kind in KINDS)))
+# The key that names each family of kinds (front, question, cloze), and the keys that start one.
+_FAMILIES = {kind.starts[0]: kind.starts for kind in KINDS}
 
 
 @dataclass
@@ -86,7 +74,9 @@ class _Reporter:
 
     def at(self, line: int, column: int, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
         """Record a problem at a 1-based line and column."""
-        self.diagnostics.append(Diagnostic(self.path, line, column, severity, code, message))
+        self.diagnostics.append(
+            Diagnostic(path=self.path, line=line, column=column, severity=severity, code=code, message=message)
+        )
 
     def at_mark(self, mark: Any, code: str, message: str) -> None:
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -116,7 +106,7 @@ def parse_bytes(raw: bytes, path: str, name: str, on_card: ProgressCallback | No
     reporter = _Reporter(path)
     text = _decode(raw, reporter)
     if text is None:
-        return ParseResult(Deck(name, path, name), reporter.diagnostics)
+        return ParseResult(Deck(name=name, path=path, title=name), reporter.diagnostics)
     return parse_deck(text, path, name, on_card)
 
 
@@ -169,7 +159,7 @@ def parse_deck(text: str, path: str, name: str, on_card: ProgressCallback | None
 
 def _parse(text: str, path: str, name: str, on_card: ProgressCallback | None) -> ParseResult:
     reporter = _Reporter(path)
-    empty = Deck(name, path, name)
+    empty = Deck(name=name, path=path, title=name)
     try:
         if "&" in text:  # no '&', no anchor, so no alias: the scan costs a quarter of a parse, skipped when it can be
             _check_aliases(text)
@@ -250,7 +240,7 @@ def _deck(root: yaml.Node, rep: _Reporter, name: str, path: str, on_card: Progre
     tags = _tags(fields, rep)
     if "cards" not in fields:
         rep.error(root, "E103", "missing 'cards': a deck needs a list of cards")
-        return Deck(name, path, title, description, tags)
+        return Deck(name=name, path=path, title=title, description=description, tags=tags)
     cards_node = fields["cards"][1]
     if _is_null(cards_node):
         card_nodes: list[yaml.Node] = []
@@ -258,12 +248,12 @@ def _deck(root: yaml.Node, rep: _Reporter, name: str, path: str, on_card: Progre
         card_nodes = cards_node.value
     else:
         rep.error(cards_node, "E101", "'cards' must be a list of cards (each starting with '- ')")
-        return Deck(name, path, title, description, tags)
+        return Deck(name=name, path=path, title=title, description=description, tags=tags)
     if not card_nodes:
         rep.warning(cards_node, "W202", "deck has no cards")
     if len(card_nodes) > MAX_CARDS:
         rep.error(cards_node, "E100", f"{len(card_nodes):,} cards: a deck holds at most {MAX_CARDS:,}; split it")
-        return Deck(name, path, title, description, tags)
+        return Deck(name=name, path=path, title=title, description=description, tags=tags)
     parsed = []
     for number, node in enumerate(card_nodes, start=1):
         card = _card(node, rep, tags)
@@ -272,7 +262,7 @@ def _deck(root: yaml.Node, rep: _Reporter, name: str, path: str, on_card: Progre
         if on_card is not None and number % 1000 == 0:
             on_card(number, len(card_nodes))
     cards = _unique_cards(parsed, rep)
-    return Deck(name, path, title, description, tags, tuple(cards))
+    return Deck(name=name, path=path, title=title, description=description, tags=tags, cards=tuple(cards))
 
 
 def _unique_cards(parsed: list[tuple[Card, yaml.Node]], rep: _Reporter) -> list[Card]:
@@ -293,194 +283,115 @@ def _card(node: yaml.Node, rep: _Reporter, deck_tags: tuple[str, ...]) -> Card |
     fields = _mapping(node, rep, "a card")
     if fields is None:
         return None
-    kind = _kind(fields, node, rep)
+    view = _CardFields(fields, node, rep)
+    kind = _kind(view)
     if kind is None:
         _reject_unknown(fields, ALL_CARD_KEYS, rep, "card")
         return None
-    _reject_unknown(fields, COMMON_KEYS + KIND_KEYS[kind], rep, kind.label)
+    _reject_unknown(fields, COMMON_KEYS + kind.keys, rep, kind.label)
     errors_before = len(rep.diagnostics)
-    card = _build(kind, fields, node, rep)
-    if card is None or any(d.severity is Severity.ERROR for d in rep.diagnostics[errors_before:]):
+    content = kind.read(view)
+    if content is None or any(d.severity is Severity.ERROR for d in rep.diagnostics[errors_before:]):
         return None
     card_tags = tuple(dict.fromkeys(deck_tags + _tags(fields, rep)))
     explanation = _optional_text(fields, "explanation", rep) or ""
     lint_ignore = _text_list(fields["lint-ignore"][1], rep, "lint-ignore") if "lint-ignore" in fields else ()
-    card = card._replace(tags=card_tags, explanation=explanation, lint_ignore=lint_ignore or ())
-    return _with_id(card, fields, node, rep)
-
-
-def _kind(fields: Fields, node: yaml.Node, rep: _Reporter) -> Kind | None:
-    markers = [k for k in ("front", "question", "cloze") if k in fields]
-    if "back" in fields and "front" not in fields:
-        markers.append("front")
-    if len(markers) > 1:
-        rep.error(node, "E111", f"a card has one of 'front', 'question' or 'cloze', not {' and '.join(markers)}")
+    card_id = _card_id(content, fields, node, rep)
+    if card_id is None:
         return None
-    if not markers:
-        rep.error(node, "E103", "a card needs 'front' (flashcard), 'question' (choice, true/false, typed) or 'cloze'")
+    return Card(
+        id=card_id[0],
+        content=content,
+        explanation=explanation,
+        tags=card_tags,
+        lint_ignore=lint_ignore or (),
+        explicit_id=card_id[1],
+        line=node.start_mark.line + 1,
+    )
+
+
+def _kind(fields: _CardFields) -> Kind | None:
+    """The first kind of the card's family that recognises its fields; a card in no family or two is reported."""
+    families = [name for name, starts in _FAMILIES.items() if any(key in fields for key in starts)]
+    if len(families) > 1:
+        names = _either([f"'{name}'" for name in _FAMILIES])
+        fields.error("E111", f"a card has one of {names}, not {' and '.join(families)}")
         return None
-    if markers[0] == "front":
-        return Kind.FLASHCARD
-    if markers[0] == "cloze":
-        return Kind.CLOZE
-    if "choices" in fields:
-        return Kind.CHOICE
-    answer = fields.get("answer")
-    if answer is not None and _boolean(answer[1]) is not None:
-        return Kind.TRUE_FALSE
-    return Kind.TYPED
-
-
-def _build(kind: Kind, fields: Fields, node: yaml.Node, rep: _Reporter) -> Card | None:
-    line = node.start_mark.line + 1
-    if kind is Kind.FLASHCARD:
-        front, back = _required_text(fields, "front", node, rep), _required_text(fields, "back", node, rep)
-        reverse = _optional_bool(fields, "reverse", rep)
-        if front is None or back is None:
-            return None
-        return Card("", kind, front, answer=back, reverse=bool(reverse), line=line)
-    if kind is Kind.CLOZE:
-        text = _required_text(fields, "cloze", node, rep)
-        if text is None or not _valid_cloze(text, fields["cloze"][1], rep):
-            return None
-        return Card("", kind, text, line=line)
-    question = _required_text(fields, "question", node, rep)
-    if kind is Kind.CHOICE:
-        return _choice_card(question, fields, node, rep)
-    if "answer" not in fields or _is_null(fields["answer"][1]):
-        rep.error(node, "E113", "needs an answer: add 'answer:' (text for a typed card, true/false for a statement)")
+    if not families:
+        named = [f"'{name}' ({', '.join(k.name for k in KINDS if k.starts[0] == name)})" for name in _FAMILIES]
+        fields.error("E103", f"a card needs {_either(named)}")
         return None
-    if question is None:
-        return None
-    if kind is Kind.TRUE_FALSE:
-        return Card("", kind, question, truth=_boolean(fields["answer"][1]), line=line)
-    answer = _required_text(fields, "answer", node, rep)
-    accept = _text_list(fields["accept"][1], rep, "accept") if "accept" in fields else ()
-    tolerance = _tolerance(fields, answer, rep)
-    if answer is None or accept is None:
-        return None
-    return Card("", kind, question, answer=answer, accept=accept, tolerance=tolerance, line=line)
+    return next(kind for kind in KINDS if kind.starts[0] == families[0] and kind.recognises(fields))
 
 
-def _tolerance(fields: Fields, answer: str | None, rep: _Reporter) -> float | None:
-    """``tolerance: 0.01`` on a typed card with a numeric answer (a wrong one is reported, dropping the card)."""
-    if "tolerance" not in fields:
-        return None
-    node = fields["tolerance"][1]
-    value = _number(_scalar_text(node))
-    if value is None or value < 0:
-        rep.error(node, "E115", f"'tolerance' must be a number of 0 or more, found {_describe(node)}")
-        return None
-    if answer is not None and _number(answer) is None:
-        rep.error(node, "E115", f"'tolerance' needs a numeric answer, but the answer is '{_short(answer)}'")
-        return None
-    return value
+def _either(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + f" or {names[-1]}"
 
 
-def _number(text: str | None) -> float | None:
-    """A finite number written as text (``3.14``, ``-2``, ``1e3``), or None."""
-    try:
-        value = float(text) if text is not None else None
-    except ValueError:
-        return None
-    return value if value is not None and math.isfinite(value) else None
-
-
-def _choice_card(question: str | None, fields: Fields, node: yaml.Node, rep: _Reporter) -> Card | None:
-    choices_node = fields["choices"][1]
-    choices = _text_list(choices_node, rep, "choices")
-    shuffle = _optional_bool(fields, "shuffle", rep)
-    if choices is None:
-        return None
-    if len(choices) < 2:
-        rep.error(choices_node, "E106", f"a choice card needs at least 2 choices, found {len(choices)}")
-    elif len(choices) > len(LETTERS):
-        rep.error(choices_node, "E106", f"a choice card has at most {len(LETTERS)} choices, found {len(choices)}")
-    _report_duplicate_choices(choices, choices_node, rep)
-    answer = _choice_answer(fields, node, rep, len(choices))
-    if question is None or answer is None:
-        return None
-    correct, multiple = answer
-    line = node.start_mark.line + 1
-    return Card("", Kind.CHOICE, question, choices=choices, correct=correct, multiple=multiple,
-                shuffle=shuffle is not False, line=line)  # fmt: skip
-
-
-def _report_duplicate_choices(choices: tuple[str, ...], node: yaml.Node, rep: _Reporter) -> None:
-    seen: dict[str, int] = {}
-    for index, choice in enumerate(choices):
-        key = normalise_prompt(choice) or choice
-        if key in seen:
-            rep.error(node.value[index], "E108", f"choice {LETTERS[index]} repeats choice {LETTERS[seen[key]]}")
-        else:
-            seen[key] = index
-
-
-def _choice_answer(fields: Fields, node: yaml.Node, rep: _Reporter, count: int) -> tuple[tuple[int, ...], bool] | None:
-    """The correct option indices: ``answer: B`` (one right) or ``answer: [A, C]`` (select all)."""
-    if "answer" not in fields or _is_null(fields["answer"][1]):
-        rep.error(node, "E113", "needs an answer: add 'answer:' with the letter of the right choice")
-        return None
-    answer_node = fields["answer"][1]
-    multiple = isinstance(answer_node, yaml.SequenceNode)
-    letter_nodes = answer_node.value if multiple else [answer_node]
-    if multiple and not letter_nodes:
-        rep.error(answer_node, "E105", "'answer' lists no letters")
-        return None
-    indices = []
-    for letter_node in letter_nodes:
-        index = _letter_index(letter_node, rep, count)
-        if index is None:
-            return None
-        if index in indices:
-            rep.error(letter_node, "E105", f"answer letter {LETTERS[index]} is listed twice")
-            return None
-        indices.append(index)
-    return tuple(sorted(indices)), multiple
-
-
-def _letter_index(node: yaml.Node, rep: _Reporter, count: int) -> int | None:
-    valid = "A" if count == 1 else f"A-{LETTERS[count - 1]}" if 0 < count <= len(LETTERS) else "a letter"
-    if not isinstance(node, yaml.ScalarNode) or not isinstance(node.value, str):
-        rep.error(node, "E105", f"'answer' must be a choice letter ({valid}) or a list of letters")
-        return None
-    letter = node.value.strip().upper()
-    if len(letter) != 1 or letter not in LETTERS:
-        rep.error(node, "E105", f"answer '{node.value}' is not a choice letter ({valid})")
-        return None
-    index = LETTERS.index(letter)
-    if index >= count:
-        rep.error(node, "E105", f"answer {letter} is out of range: the card has {plural(count, 'choice')} ({valid})")
-        return None
-    return index
-
-
-def _valid_cloze(text: str, node: yaml.Node, rep: _Reporter) -> bool:
-    deletions = cloze_deletions(text)
-    if not deletions:
-        rep.error(node, "E109", "cloze text has no {{...}} deletion, e.g. 'The {{middle}} is lost'")
-        return False
-    if any(not d.answer for d in deletions):
-        rep.error(node, "E109", "cloze deletion is empty: write the hidden text inside {{...}}")
-        return False
-    leftover = outside_deletions(text, deletions)
-    if "{{" in leftover or "}}" in leftover:
-        rep.error(node, "E109", "cloze text has an unbalanced '{{' or '}}'")
-        return False
-    return True
-
-
-def _with_id(card: Card, fields: Fields, node: yaml.Node, rep: _Reporter) -> Card | None:
+def _card_id(content: CardContent, fields: Fields, node: yaml.Node, rep: _Reporter) -> tuple[str, bool] | None:
+    """The card's id and whether it was written (else it is derived from the prompt, with a warning)."""
     if "id" not in fields:
-        card_id = derived_id(card.prompt)
+        card_id = derived_id(content.prompt)
         rep.warning(node, "W201", f"card has no id (derived '{card_id}'); editing its text will reset its progress")
-        return card._replace(id=card_id, explicit_id=False)
+        return card_id, False
     id_node = fields["id"][1]
     explicit = _scalar_text(id_node)
     if explicit is None or not valid_id(explicit):
         rep.error(id_node, "E112", "id must be letters, digits, '-', '_' or '.', starting with a letter or digit")
         return None
-    return card._replace(id=explicit)
+    return explicit, True
+
+
+class _NodeValue:
+    """A YAML node as a kind reads it (`quizcli.kinds.base.Value`): its text, its items, its place."""
+
+    def __init__(self, node: yaml.Node, rep: _Reporter) -> None:
+        self.node, self.rep = node, rep
+
+    def text(self) -> str | None:
+        return _scalar_text(self.node)
+
+    def is_null(self) -> bool:
+        return _is_null(self.node)
+
+    def items(self) -> list[Value] | None:
+        if not isinstance(self.node, yaml.SequenceNode):
+            return None
+        return [_NodeValue(item, self.rep) for item in self.node.value]
+
+    def boolean(self) -> bool | None:
+        return _boolean(self.node)
+
+    def describe(self) -> str:
+        return _describe(self.node)
+
+    def error(self, code: str, message: str) -> None:
+        self.rep.error(self.node, code, message)
+
+
+class _CardFields:
+    """A card's fields as a kind reads them (`quizcli.kinds.base.DeckFields`), reporting at their places."""
+
+    def __init__(self, fields: Fields, node: yaml.Node, rep: _Reporter) -> None:
+        self.fields, self.node, self.rep = fields, node, rep
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.fields
+
+    def value(self, key: str) -> Value | None:
+        return _NodeValue(self.fields[key][1], self.rep) if key in self.fields else None
+
+    def required_text(self, key: str) -> str | None:
+        return _required_text(self.fields, key, self.node, self.rep)
+
+    def optional_bool(self, key: str) -> bool | None:
+        return _optional_bool(self.fields, key, self.rep)
+
+    def text_list(self, key: str) -> tuple[str, ...] | None:
+        return _text_list(self.fields[key][1], self.rep, key) if key in self.fields else None
+
+    def error(self, code: str, message: str) -> None:
+        self.rep.error(self.node, code, message)
 
 
 # ---- generic node helpers ------------------------------------------------------------
@@ -532,11 +443,7 @@ def _describe(node: yaml.Node) -> str:
         return "a list"
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
-    return "nothing" if _is_null(node) else f"'{_short(str(node.value))}'"
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return "nothing" if _is_null(node) else f"'{short(str(node.value))}'"
 
 
 def _is_null(node: yaml.Node) -> bool:
@@ -616,5 +523,5 @@ def _tags(fields: Fields, rep: _Reporter) -> tuple[str, ...]:
         return ()
     for tag in tags:
         if any(ch.isspace() for ch in tag):
-            rep.error(node, "E101", f"tag '{_short(tag)}' contains a space; use '-' instead")
+            rep.error(node, "E101", f"tag '{short(tag)}' contains a space; use '-' instead")
     return tuple(t for t in tags if not any(ch.isspace() for ch in t))

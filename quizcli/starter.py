@@ -1,4 +1,4 @@
-"""``quizcli new``: a commented starter deck with one card of each kind, and opening it in an editor."""
+"""``quizcli new``: a commented starter deck with a card of each common kind, and opening it in an editor."""
 
 from __future__ import annotations
 

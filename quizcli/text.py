@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 # C0 and C1 controls (tab and newline excepted) and the bidirectional overrides and isolates.
 _CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
@@ -52,3 +53,19 @@ def _caret(char: str) -> str:
     if code == 0x7F:
         return "^?"
     return f"<U+{code:04X}>"
+
+
+def normalise_prompt(text: str) -> str:
+    """Letters and digits only, lower-cased: the part of a prompt that identifies it."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def plain_number(value: float) -> str:
+    """A float as text YAML 1.1 and GIFT read back as a number (``1e-05`` would be read as text)."""
+    text = repr(value)
+    if "e" not in text and "E" not in text:
+        return text
+    from decimal import Decimal
+
+    return format(Decimal(text), "f")

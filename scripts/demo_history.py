@@ -22,9 +22,9 @@ from pathlib import Path
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from quizcli import catalog, exam, marking, scheduler
-from quizcli.cards import LETTERS, Deck, Kind
+from quizcli.cards import LETTERS, Deck
 from quizcli.decks import DeckFile, Source
-from quizcli.grading import Question
+from quizcli.kinds.base import Answering, Question
 from quizcli.parser import load_deck
 from quizcli.paths import bundled_decks_dir
 from quizcli.scheduler import CardState, Rating, Settings
@@ -90,8 +90,8 @@ def study_day(store: Store, learner: Learner, deck: Deck, new: int, start: datet
 
 
 def right_answer(question: Question) -> str:
-    if question.kind is Kind.CHOICE:
-        return " ".join(LETTERS[pos] for pos, index in enumerate(question.order) if index in question.item.card.correct)
+    if question.answering is Answering.CHOOSE:
+        return " ".join(LETTERS[pos] for pos in question.right)
     return question.expected()
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from quizcli.cards import LETTERS, Kind
+from quizcli.cards import LETTERS
+from quizcli.kinds import KINDS
+from quizcli.kinds.choice import Choice
+from quizcli.kinds.flashcard import Flashcard
 from quizcli.parser import read_deck
 
 from conftest import LONG_CONTEXT, REPO
@@ -34,9 +37,10 @@ def lesson_questions() -> list[tuple[str, list[str]]]:
 
 def test_the_eight_lesson_questions_with_their_answers() -> None:
     quiz = [c for c in deck().cards if "lesson-quiz" in c.tags]
-    assert [c.kind for c in quiz] == [Kind.CHOICE] * 8
-    assert "".join(LETTERS[c.correct[0]] for c in quiz) == ANSWER_KEY
-    assert all(c.explanation and not c.multiple for c in quiz)
+    choices = [c.content for c in quiz if isinstance(c.content, Choice)]
+    assert len(quiz) == len(choices) == 8
+    assert "".join(LETTERS[c.correct[0]] for c in choices) == ANSWER_KEY
+    assert all(c.explanation for c in quiz) and not any(c.multiple for c in choices)
 
 
 def test_questions_are_worded_as_in_the_lesson() -> None:
@@ -47,25 +51,25 @@ def test_questions_are_worded_as_in_the_lesson() -> None:
     quiz = [c for c in deck().cards if "lesson-quiz" in c.tags]
     for card, (question, options) in zip(quiz, lesson_questions(), strict=True):
         assert card.prompt == question
-        assert list(card.choices) == options
+        assert isinstance(card.content, Choice) and list(card.content.choices) == options
 
 
 def test_every_card_kind_and_a_reverse_card_are_present() -> None:
     cards = deck().cards
-    assert {c.kind for c in cards} == set(Kind)
-    assert any(c.reverse for c in cards)
+    assert {c.kind for c in cards} == set(KINDS)
+    assert any(isinstance(c.content, Flashcard) and c.content.reverse for c in cards)
 
 
 def test_every_key_issue_statistical_issue_and_solution_has_a_flashcard() -> None:
-    fronts = " ".join(c.prompt.lower() for c in deck().cards if c.kind is Kind.FLASHCARD)
+    fronts = " ".join(c.prompt.lower() for c in deck().cards if isinstance(c.content, Flashcard))
     for topic in (
         "attention dilution", "lost-in-the-middle", "position degradation", "memory and speed",
         "attention sink", "verbatim repetition", "attention collapse",
         "retrieval augmentation", "hierarchical processing",
     ):  # fmt: skip
         assert topic in fronts, topic
-    dilution = next(c for c in deck().cards if c.id == "dilution")
-    assert all(figure in dilution.answer for figure in ("512", "0.3", "4096", "0.05"))
+    dilution = next(c.content for c in deck().cards if c.id == "dilution")
+    assert isinstance(dilution, Flashcard) and all(figure in dilution.back for figure in ("512", "0.3", "4096", "0.05"))
 
 
 def test_cards_are_grouped_by_section() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,22 @@ def test_has_tag_matches_whole_tags_only(store: Store, deck: DeckFile) -> None:
     assert store.has_tag("mine", "part-1") and store.has_tag("mine", "attention")
     assert not store.has_tag("mine", "part") and not store.has_tag("mine", "tention")
     assert store.deck_tags("mine") == ["attention", "part-1"]
+
+
+def test_an_index_written_by_the_previous_parser_version_is_rebuilt_once(
+    store: Store, deck: DeckFile, parses: list[str], tmp_path: Path
+) -> None:
+    """Version 1 kept each card as a list of its fields by position; such an index is parsed again, once."""
+    age(deck.path)
+    catalog.open_deck(store, deck)
+    positional = ["a", "flashcard", "v", "y", [], [], False, True, None, [], None, False, "", [], [], True, 3]
+    with sqlite3.connect(tmp_path / "progress.db") as db:
+        db.execute("UPDATE deck_items SET data = ?", (json.dumps(positional),))
+        db.execute("UPDATE deck_index SET parser = 1")
+    catalog.open_deck(store, deck)
+    catalog.open_deck(store, deck)
+    assert len(parses) == 2
+    items = store.new_items("mine", _now(), 10, None)
+    assert [(item.id, item.card.to_dict()) for item in items] == [
+        (card.id, card.to_dict()) for card in parser.read_deck(deck.path, "mine").deck.cards
+    ]

@@ -144,10 +144,14 @@ def test_the_index_draws_the_exam_the_parsed_deck_draws(
     ],
 )  # fmt: skip
 def test_a_seed_replays_the_exam_it_drew_before_ranks(
-    store: Store, seed: int, size: int, expected: list[tuple[str, tuple[int, ...]]]
+    store: Store, tmp_path: Path, seed: int, size: int, expected: list[tuple[str, tuple[int, ...]]]
 ) -> None:
-    """Exams recorded before drawing by rank (their seeds are in the history) are drawn again the same."""
-    deck = DeckFile("long-context", LONG_CONTEXT, Source.BUNDLED)
+    """Exams recorded before drawing by rank (their seeds are in the history) are drawn again the same.
+
+    They were drawn from the bundled deck as it was then: without the cards added after it."""
+    text = LONG_CONTEXT.read_text(encoding="utf-8")
+    then = text[: text.index("  # --- Putting it together")]
+    deck = DeckFile("long-context", write_deck(tmp_path, "long-context", then), Source.USER)
     assert drawn(plan_exam(exam_source(store, deck), ExamOptions(seed=seed, size=size))) == expected
 
 

@@ -71,13 +71,13 @@ def test_going_back_flagging_pausing_and_submitting(quizcli_home: Path) -> None:
 
 def test_a_typed_answer_is_read_as_a_line(quizcli_home: Path) -> None:
     child = spawn(quizcli_home, "exam", "long-context", "--tag", "statistical-issues", "--no-shuffle")
-    press(child, "", "question 1 of 8", "t true · f false · Enter next")
+    press(child, "", "question 1 of 9", "t true · f false · Enter next")
     press(child, "t", "1 answered")
-    press(child, "\r", "question 2 of 8", "Enter type the answer")
+    press(child, "\r", "question 2 of 9", "Enter type the answer")
     press(child, "\r", "Your answer: ")
-    press(child, "Attention sink\r", "question 3 of 8 · 2 answered")
+    press(child, "Attention sink\r", "question 3 of 9 · 2 answered")
     press(child, "x", "Submit the exam?")
-    press(child, "y", "Score: 2/8 (25%)")
+    press(child, "y", "Score: 2/9 (22%)")
     assert finish(child) == 0
 
 

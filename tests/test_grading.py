@@ -8,8 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizcli.cards import Card, Item, Kind
+from quizcli.cards import Card, Item
 from quizcli.grading import edit_distance, grade, make_question, match_text, normalise_answer, parse_letters
+from quizcli.kinds.choice import Choice
+from quizcli.kinds.cloze import Cloze
+from quizcli.kinds.flashcard import Flashcard
+from quizcli.kinds.true_false import TrueFalse
+from quizcli.kinds.typed import Typed
 
 
 def item(card: Card, variant: str = "") -> Item:
@@ -36,19 +41,21 @@ def test_typed_matching(given: str, expected: str, correct: bool, almost: bool) 
 
 
 def test_accept_list_counts() -> None:
-    card = Card("t", Kind.TYPED, "q", answer="attention sink", accept=("sink",))
+    card = Card(id="t", content=Typed(question="q", answer="attention sink", accept=("sink",)))
     assert grade(make_question(item(card)), "SINK").correct
 
 
 def test_a_typed_question_has_one_blank_whatever_it_accepts_and_a_cloze_one_per_deletion() -> None:
-    typed = make_question(item(Card("t", Kind.TYPED, "q", answer="attention sink", accept=("sink", "a sink"))))
+    typed = make_question(
+        item(Card(id="t", content=Typed(question="q", answer="attention sink", accept=("sink", "a sink"))))
+    )
     assert typed.blanks == 1 and grade(typed, "a sink").correct
-    cloze = make_question(item(Card("c", Kind.CLOZE, "{{c1::a}} and {{c1::b}}"), "c1"))
+    cloze = make_question(item(Card(id="c", content=Cloze(text="{{c1::a}} and {{c1::b}}")), "c1"))
     assert cloze.blanks == 2 and grade(cloze, "a; b").correct and not grade(cloze, "a").correct
 
 
 def test_shuffled_choice_is_marked_against_the_shown_letters() -> None:
-    card = Card("c", Kind.CHOICE, "q", choices=("a", "b", "c", "d"), correct=(1,))
+    card = Card(id="c", content=Choice(question="q", choices=("a", "b", "c", "d"), correct=(1,)))
     question = make_question(item(card), random.Random(5))
     shown_right = question.order.index(1)
     assert grade(question, "ABCD"[shown_right]).correct
@@ -57,14 +64,14 @@ def test_shuffled_choice_is_marked_against_the_shown_letters() -> None:
 
 
 def test_select_all_is_right_only_when_exact() -> None:
-    card = Card("m", Kind.CHOICE, "q", choices=("a", "b", "c"), correct=(0, 2), multiple=True)
+    card = Card(id="m", content=Choice(question="q", choices=("a", "b", "c"), correct=(0, 2), multiple=True))
     question = make_question(item(card))
     assert grade(question, "A C").correct and grade(question, "ca").correct
     assert not grade(question, "A").correct and not grade(question, "A B C").correct
 
 
 def test_true_false_words() -> None:
-    card = Card("t", Kind.TRUE_FALSE, "q", truth=True)
+    card = Card(id="t", content=TrueFalse(statement="q", truth=True))
     question = make_question(item(card))
     assert grade(question, "T").correct and grade(question, "yes").correct
     verdict = grade(question, "f")
@@ -72,7 +79,7 @@ def test_true_false_words() -> None:
 
 
 def test_cloze_with_two_blanks_of_one_number() -> None:
-    card = Card("z", Kind.CLOZE, "{{c1::a}} and {{c1::b}} and {{c2::c}}")
+    card = Card(id="z", content=Cloze(text="{{c1::a}} and {{c1::b}} and {{c2::c}}"))
     question = make_question(item(card, "c1"))
     assert question.prompt == "[...] and [...] and c"
     assert grade(question, "a; b").correct
@@ -80,7 +87,7 @@ def test_cloze_with_two_blanks_of_one_number() -> None:
 
 
 def test_reverse_flashcard_swaps_sides() -> None:
-    card = Card("f", Kind.FLASHCARD, "front", answer="back", reverse=True)
+    card = Card(id="f", content=Flashcard(front="front", back="back", reverse=True))
     question = make_question(item(card, "reverse"))
     assert (question.prompt, question.answers) == ("back", ("front",))
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from quizcli.cards import Kind, derived_id
+from quizcli.cards import derived_id
 from quizcli.interop.aiken import import_aiken
+from quizcli.kinds.choice import Choice
 
 from interop_helpers import fixture, skipped, written_back
 
@@ -11,12 +12,16 @@ from interop_helpers import fixture, skipped, written_back
 def test_the_documented_examples_import_with_both_option_styles_and_crlf() -> None:
     result = import_aiken(fixture("moodle.aiken.txt"))
     assert result.skipped == () and result.format == "aiken"
-    first, second, third = result.cards
-    assert first.kind is Kind.CHOICE and first.prompt == "What is the correct answer to this question?"
-    assert first.choices == ("Is it this one?", "Maybe this answer?", "Possibly this one?", "Must be this one!")
-    assert first.correct == (3,) and not first.multiple and first.line == 1
-    assert second.choices[0] == "Moodle" and len(second.choices) == 6 and second.correct == (0,)
-    assert third.prompt == "What is 2 + 2?" and third.choices == ("3", "4") and third.line == 16
+    first, second, third = (card.content for card in result.cards)
+    assert first == Choice(
+        question="What is the correct answer to this question?",
+        choices=("Is it this one?", "Maybe this answer?", "Possibly this one?", "Must be this one!"),
+        correct=(3,),
+    )
+    assert isinstance(second, Choice) and second.choices[0] == "Moodle" and len(second.choices) == 6
+    assert second.correct == (0,)
+    assert third == Choice(question="What is 2 + 2?", choices=("3", "4"), correct=(1,))
+    assert (result.cards[0].line, result.cards[2].line) == (1, 16)
 
 
 def test_ids_are_derived_from_the_question_text_so_they_are_stable() -> None:
@@ -28,7 +33,9 @@ def test_ids_are_derived_from_the_question_text_so_they_are_stable() -> None:
 def test_moodle_error_cases_are_reported_with_their_lines() -> None:
     result = import_aiken(fixture("errors.aiken.txt"))
     assert [c.prompt for c in result.cards] == ["A good question", "A second good question"]
-    assert result.cards[1].choices == ("Incorrect (No space)", "Correct (No space)") and result.cards[1].correct == (1,)
+    assert result.cards[1].content == Choice(
+        question="A second good question", choices=("Incorrect (No space)", "Correct (No space)"), correct=(1,)
+    )
     assert skipped(result) == [
         (1, "question must have at least 2 answers on line 3"),
         (5, "question not started on line 5"),

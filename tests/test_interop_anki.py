@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from quizcli.cards import Kind, derived_id
+from quizcli.cards import derived_id
 from quizcli.interop.anki import import_anki
+from quizcli.kinds.cloze import Cloze
+from quizcli.kinds.flashcard import Flashcard
+from quizcli.kinds.typed import Typed
 
 from interop_helpers import by_id, fixture, skipped, written_back
 
@@ -13,50 +16,52 @@ def test_headers_name_the_guid_notetype_and_tags_columns() -> None:
     assert result.skipped == () and result.title == "Geography"
     cards = by_id(result)
     basic = cards["fr-capital"]
-    assert basic.kind is Kind.FLASHCARD and basic.prompt == "Capital of **France**?"
-    assert basic.answer == "Paris & nowhere else" and basic.tags == ("europe", "capitals") and basic.line == 8
+    assert basic.content == Flashcard(front="Capital of **France**?", back="Paris & nowhere else")
+    assert basic.tags == ("europe", "capitals") and basic.line == 8
 
 
 def test_a_guid_that_is_not_a_valid_id_gets_a_stable_derived_one() -> None:
     cards = by_id(import_anki(fixture("headers.anki.txt")))
     reversed_card = cards[derived_id("c;7Dq+|x%2")]
-    assert reversed_card.reverse and reversed_card.prompt == "de" and reversed_card.answer == "Germany"
+    assert reversed_card.content == Flashcard(front="de", back="Germany", reverse=True)
 
 
 def test_cloze_and_type_in_notetypes() -> None:
     cards = by_id(import_anki(fixture("headers.anki.txt")))
     cloze = cards["cloze-1"]
-    assert cloze.kind is Kind.CLOZE and cloze.prompt == "{{c1::Canberra::city}} is the capital of {{c2::Australia}}"
+    assert cloze.content == Cloze(text="{{c1::Canberra::city}} is the capital of {{c2::Australia}}")
     assert cloze.explanation == "Not Sydney." and [i.id for i in cloze.items()] == ["cloze-1:c1", "cloze-1:c2"]
     typed = cards["typed-1"]
-    assert typed.kind is Kind.TYPED and typed.answer == "Rome"
+    assert isinstance(typed.content, Typed) and typed.content.answer == "Rome"
 
 
 def test_quoted_fields_span_lines_with_doubled_quotes_and_html_folds_them() -> None:
     card = by_id(import_anki(fixture("headers.anki.txt")))["multiline"]
-    assert card.prompt == 'A "quoted" front' and card.answer == "two lines"
+    assert card.content == Flashcard(front='A "quoted" front', back="two lines")
 
 
 def test_a_comma_file_with_a_header_row() -> None:
     result = import_anki(fixture("header-row.anki.csv"))
-    assert [(c.prompt, c.answer) for c in result.cards] == [
-        ("bonjour", "hello"), ("merci, beaucoup", "thank you very much"), ("au revoir", "goodbye\nfor now"),
+    assert [c.content for c in result.cards] == [
+        Flashcard(front="bonjour", back="hello"), Flashcard(front="merci, beaucoup", back="thank you very much"),
+        Flashcard(front="au revoir", back="goodbye\nfor now"),
     ]  # fmt: skip
     assert [c.line for c in result.cards] == [2, 3, 4]
 
 
 def test_a_plain_tab_file_without_headers_skips_comment_lines() -> None:
     result = import_anki(fixture("plain.anki.tsv"))
-    assert [(c.prompt, c.answer, c.line) for c in result.cards] == [
-        ("hund", "dog", 1), ("katze", "cat", 2), ("maus", "mouse", 4),
+    assert [(c.content, c.line) for c in result.cards] == [
+        (Flashcard(front="hund", back="dog"), 1), (Flashcard(front="katze", back="cat"), 2),
+        (Flashcard(front="maus", back="mouse"), 4),
     ]  # fmt: skip
 
 
 def test_cloze_notes_are_recognised_without_a_notetype_and_mistakes_are_located() -> None:
     result = import_anki(fixture("errors.anki.txt"))
-    assert [(c.kind, c.prompt, c.explanation) for c in result.cards] == [
-        (Kind.CLOZE, "The {{c1::mitochondria}} is the powerhouse of the cell", "Biology 101"),
-        (Kind.CLOZE, "{{c1::Paris::city}} is on the {{c2::Seine}}", ""),
+    assert [(c.content, c.explanation) for c in result.cards] == [
+        (Cloze(text="The {{c1::mitochondria}} is the powerhouse of the cell"), "Biology 101"),
+        (Cloze(text="{{c1::Paris::city}} is on the {{c2::Seine}}"), ""),
     ]
     assert skipped(result) == [(5, "empty answer"), (6, "a quoted field opened on line 6 is never closed")]
 
@@ -72,7 +77,7 @@ def test_pipe_separator_global_tags_notetype_and_a_deck_column() -> None:
         "chat|cat|French::Animals\n<b>chien</b>|dog|French\n"
     )
     result = import_anki(text)
-    assert [(c.kind, c.prompt, c.answer, c.tags) for c in result.cards] == [
-        (Kind.TYPED, "chat", "cat", ("vocab", "French::Animals")),
-        (Kind.TYPED, "<b>chien</b>", "dog", ("vocab", "French")),
+    assert [(c.content, c.tags) for c in result.cards] == [
+        (Typed(question="chat", answer="cat"), ("vocab", "French::Animals")),
+        (Typed(question="<b>chien</b>", answer="dog"), ("vocab", "French")),
     ]

@@ -95,13 +95,13 @@ def test_export_gift_lists_what_gift_cannot_hold() -> None:
         in result.stdout
     )
     assert "skipped long-context-issues: flashcard: GIFT has no self-rated question" in result.stderr
-    assert "exported 20, skipped 11" in result.stderr
+    assert "exported 21, skipped 12" in result.stderr
 
 
 def test_export_anki_writes_headers_guids_and_cloze_notes(tmp_path: Path) -> None:
     out = tmp_path / "deck.txt"
     result = run("export", str(LONG_CONTEXT), "--format", "anki", "-o", str(out))
-    assert result.exit_code == 0 and "exported 28, skipped 0" in result.stdout
+    assert result.exit_code == 0 and "exported 30, skipped 0" in result.stdout
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[:5] == ["#separator:tab", "#html:false", "#guid column:1", "#notetype column:2", "#tags column:5"]
     assert "#deck:Long-Context Attention Issues" in lines
@@ -117,7 +117,7 @@ def test_export_json_is_the_show_json_structure() -> None:
 def test_export_aiken_keeps_single_answer_choice_cards() -> None:
     result = run("export", "long-context", "--format", "aiken")
     assert result.stdout.startswith("Attention dilution means:\nA) Attention gets too focused\n")
-    assert "exported 8, skipped 20" in result.stderr and result.exit_code == 1
+    assert "exported 8, skipped 22" in result.stderr and result.exit_code == 1
 
 
 def test_new_writes_a_starter_deck_in_the_decks_directory(user_decks: Path) -> None:

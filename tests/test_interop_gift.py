@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import pytest
 
-from quizcli.cards import Kind
+from quizcli.cards import Card
 from quizcli.interop.gift import import_gift
+from quizcli.kinds.choice import Choice
+from quizcli.kinds.cloze import Cloze
+from quizcli.kinds.matching import Matching
+from quizcli.kinds.true_false import TrueFalse
+from quizcli.kinds.typed import Typed
 
 from interop_helpers import by_id, fixture, skipped, written_back
 
 CARDS = by_id(import_gift(fixture("moodle.gift.txt")))
 
 
-def card_with(prompt_start: str):  # type: ignore[no-untyped-def]
+def card_with(prompt_start: str) -> Card:
     return next(c for c in CARDS.values() if c.prompt.startswith(prompt_start))
+
+
+def choice_with(prompt_start: str) -> Choice:
+    content = card_with(prompt_start).content
+    assert isinstance(content, Choice)
+    return content
 
 
 def test_multiple_choice_with_id_tags_and_per_answer_feedback() -> None:
     card = CARDS["grants-tomb"]
-    assert card.kind is Kind.CHOICE and card.choices == ("Grant", "Jefferson", "no one") and card.correct == (2,)
+    assert card.content == Choice(question=card.prompt, choices=("Grant", "Jefferson", "no one"), correct=(2,))
     assert card.tags == ("US-Presidents", "grant")
     assert card.explanation == (
         "- Grant: No, he is in Riverside Park.\n- no one: Right: Grant and his wife are entombed, not buried."
@@ -27,13 +38,13 @@ def test_multiple_choice_with_id_tags_and_per_answer_feedback() -> None:
 
 def test_title_is_the_id_and_general_feedback_is_the_explanation() -> None:
     card = CARDS["Q2"]
-    assert card.choices == ("yellow", "red", "blue") and card.correct == (0,)
+    assert card.content == Choice(question=card.prompt, choices=("yellow", "red", "blue"), correct=(0,))
     assert card.explanation.endswith("\n\nThe spectrum runs red, orange, yellow, green, blue.")
 
 
 def test_percentage_weights_make_a_select_all_card() -> None:
-    card = CARDS["Q3"]
-    assert card.multiple and card.correct == (1, 2)
+    card = CARDS["Q3"].content
+    assert isinstance(card, Choice) and card.multiple and card.correct == (1, 2)
 
 
 @pytest.mark.parametrize(
@@ -42,17 +53,17 @@ def test_percentage_weights_make_a_select_all_card() -> None:
 )
 def test_true_false_in_every_spelling(start: str, truth: bool, explanation: str) -> None:
     card = card_with(start)
-    assert card.kind is Kind.TRUE_FALSE and card.truth is truth and card.explanation == explanation
+    assert card.content == TrueFalse(statement=card.prompt, truth=truth) and card.explanation == explanation
 
 
 def test_short_answer_alternatives_become_accept() -> None:
-    card = next(c for c in CARDS.values() if c.kind is Kind.TYPED and c.answer == "no one")
-    assert card.accept == ("nobody",)
+    card = next(c.content for c in CARDS.values() if isinstance(c.content, Typed) and c.content.answer == "no one")
+    assert isinstance(card, Typed) and card.accept == ("nobody",)
 
 
 def test_missing_word_becomes_a_cloze_or_keeps_its_options() -> None:
-    assert card_with("Two plus").kind is Kind.CLOZE and card_with("Two plus").prompt == "Two plus {{two}} equals four."
-    choice = card_with("Moodle costs")
+    assert card_with("Two plus").content == Cloze(text="Two plus {{two}} equals four.")
+    choice = choice_with("Moodle costs")
     assert choice.prompt == "Moodle costs _____ to download from moodle.org." and choice.correct == (1,)
 
 
@@ -62,22 +73,20 @@ def test_missing_word_becomes_a_cloze_or_keeps_its_options() -> None:
 )
 def test_numerical_answers_become_typed_cards_with_a_tolerance(start: str, answer: str, tolerance: float) -> None:
     card = card_with(start)
-    assert card.kind is Kind.TYPED and card.answer == answer and card.tolerance == tolerance
+    assert card.content == Typed(question=card.prompt, answer=answer, tolerance=tolerance)
 
 
-def test_matching_becomes_one_flashcard_per_pair() -> None:
-    pairs = [c for c in CARDS.values() if c.prompt.startswith("Match the following")]
-    assert [(c.prompt.rsplit("\n", 1)[-1], c.answer) for c in pairs] == [
-        ("Canada", "Ottawa"), ("Italy", "Rome"), ("Japan", "Tokyo"), ("India", "New Delhi"),
-    ]  # fmt: skip
-    assert all(c.kind is Kind.FLASHCARD and c.id.endswith(f".{n}") for n, c in enumerate(pairs, start=1))
+def test_matching_becomes_one_matching_card() -> None:
+    card = card_with("Match the following")
+    assert isinstance(card.content, Matching)
+    assert card.content.pairs == (("Canada", "Ottawa"), ("Italy", "Rome"), ("Japan", "Tokyo"), ("India", "New Delhi"))
 
 
 def test_markdown_html_and_escapes() -> None:
-    assert card_with("The *American holiday").choices == ("second", "third", "fourth")
-    html = card_with("Which is **bold**")
+    assert choice_with("The *American holiday").choices == ("second", "third", "fourth")
+    html = choice_with("Which is **bold**")
     assert html.prompt == "Which is **bold** & *italic*?\nPick one." and html.choices == ("**bold**", "plain")
-    escaped = card_with("Which is true")
+    escaped = choice_with("Which is true")
     assert escaped.prompt == "Which is true: 1 + 1 = 2 {always} \\ or # sometimes?"
     assert escaped.choices == ("always ~ forever", "sometimes")
 
@@ -88,7 +97,7 @@ def test_essays_and_descriptions_are_skipped_with_a_reason() -> None:
         (66, "essay question: it needs a teacher to mark it"),
         (68, "description (no answers): nothing to ask"),
     ]
-    assert result.summary() == "imported 19, skipped 2"
+    assert result.summary() == "imported 16, skipped 2"
 
 
 def test_malformed_questions_are_skipped_with_line_and_reason() -> None:

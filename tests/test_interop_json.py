@@ -32,7 +32,7 @@ def test_cards_that_do_not_fit_are_skipped_with_the_line_of_their_id() -> None:
     assert [c.id for c in result.cards] == ["ok"]
     lines = {card["id"]: text.splitlines().index(f'      "id": "{card["id"]}",') + 1 for card in cards}
     assert [(s.line, s.reason) for s in result.skipped] == [
-        (lines["odd"], "unknown kind 'essay'; one of flashcard, choice, true-false, typed, cloze"),
+        (lines["odd"], "unknown kind 'essay'; one of flashcard, choice, matching, ordering, true-false, typed, cloze"),
         (lines["far"], "answer 'C' is not a letter (or list of letters) of the 2 choices"),
         (lines["tf"], "a true-false card's answer is true or false"),
     ]

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from quizcli.cards import Kind, cloze_answers, cloze_prompt
 from quizcli.diagnostics import Severity
 from quizcli.errors import DeckError
+from quizcli.kinds.choice import Choice
+from quizcli.kinds.cloze import cloze_answers, cloze_prompt
+from quizcli.kinds.flashcard import Flashcard
+from quizcli.kinds.true_false import TrueFalse
+from quizcli.kinds.typed import Typed
 from quizcli.parser import load_deck, parse_deck, read_deck
 
 
@@ -54,12 +58,13 @@ def test_every_card_kind_is_built() -> None:
     )
     assert result.diagnostics == []
     cards = {c.id: c for c in result.deck.cards}
-    assert cards["f"].kind is Kind.FLASHCARD and cards["f"].answer == "Back" and cards["f"].reverse
-    assert cards["c"].kind is Kind.CHOICE and cards["c"].correct == (1,) and not cards["c"].multiple
+    assert cards["f"].content == Flashcard(front="Front", back="Back", reverse=True)
+    assert cards["c"].content == Choice(question="Pick", choices=("one", "two", "three"), correct=(1,), multiple=False)
     assert cards["c"].explanation == "Because."
-    assert cards["m"].correct == (0, 2) and cards["m"].multiple
-    assert cards["t"].kind is Kind.TRUE_FALSE and cards["t"].truth is False
-    assert cards["y"].kind is Kind.TYPED and cards["y"].answer == "3.10" and cards["y"].accept == ("three point one",)
+    assert cards["m"].content == Choice(question="Pick several", choices=("one", "two", "three"), correct=(0, 2),
+                                        multiple=True)  # fmt: skip
+    assert cards["t"].content == TrueFalse(statement="Statement", truth=False)
+    assert cards["y"].content == Typed(question="Typed", answer="3.10", accept=("three point one",))
     assert cards["z"].tags == ("shared", "own")
     assert [i.id for i in result.deck.items()] == ["f", "f:reverse", "c", "m", "t", "y", "z:c1", "z:c3"]
 
@@ -73,7 +78,7 @@ def test_cloze_numbering_groups_and_hints() -> None:
 
 def test_yes_and_no_stay_text() -> None:
     card = parse("cards:\n  - {id: a, question: Is it?, answer: yes}\n").deck.cards[0]
-    assert card.kind is Kind.TYPED and card.answer == "yes"
+    assert card.content == Typed(question="Is it?", answer="yes")
 
 
 def test_card_without_id_gets_stable_derived_id_and_warning() -> None:

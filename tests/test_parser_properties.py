@@ -8,8 +8,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizcli.cards import Kind
 from quizcli.diagnostics import Severity
+from quizcli.kinds import KINDS
 from quizcli.parser import ALL_CARD_KEYS, DECK_KEYS, parse_deck
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -36,7 +36,7 @@ def check_outcome(text: str) -> None:
     if not result.errors:
         for card in result.deck.cards:
             assert card.id and card.prompt.strip()
-            assert card.kind in set(Kind)
+            assert card.kind in KINDS
             assert list(card.items())
 
 

@@ -17,20 +17,6 @@ from conftest import REPO
 PACKAGE = REPO / "quizcli"
 MOST_POSITIONAL_FIELDS = 3
 
-# Modules whose records are being converted on other branches (the store package, the
-# question kinds).  Each entry must still build a record positionally: remove it once not.
-PENDING = {
-    "quizcli/cards.py",
-    "quizcli/grading.py",
-    "quizcli/parser.py",
-    "quizcli/interop/aiken.py",
-    "quizcli/interop/anki.py",
-    "quizcli/interop/gift.py",
-    "quizcli/interop/json_deck.py",
-    "quizcli/interop/lesson.py",
-    "quizcli/interop/model.py",
-}
-
 
 def _is_record(node: ast.ClassDef) -> bool:
     bases = {ast.unparse(base) for base in node.bases}
@@ -118,10 +104,5 @@ def test_the_check_finds_a_positional_build() -> None:
 
 def test_records_of_more_than_three_fields_are_built_with_keywords() -> None:
     found = positional_builds()
-    strays = [line for path, lines in found.items() if path not in PENDING for line in lines]
+    strays = [line for lines in found.values() for line in lines]
     assert not strays, "build these records with keywords:\n" + "\n".join(strays)
-
-
-def test_every_pending_module_still_needs_its_exemption() -> None:
-    done = sorted(PENDING - set(positional_builds()))
-    assert not done, f"these modules build every record with keywords now: remove them from PENDING: {done}"

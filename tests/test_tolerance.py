@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from quizcli.cards import Kind
 from quizcli.grading import grade, make_question
+from quizcli.kinds.typed import Typed
 from quizcli.parser import parse_deck
 
 
@@ -15,7 +15,7 @@ def test_tolerance_is_read_and_marks_numbers_within_it() -> None:
     result = parse_deck(typed("    answer: 3.14\n    tolerance: 0.01\n    accept: [pi]\n"), "d.yaml", "d")
     assert result.diagnostics == []
     card = result.deck.cards[0]
-    assert card.kind is Kind.TYPED and card.tolerance == 0.01
+    assert isinstance(card.content, Typed) and card.content.tolerance == 0.01
     assert card.to_dict()["tolerance"] == 0.01
     question = make_question(next(card.items()))
     assert grade(question, "3.15").correct and grade(question, "3,13").correct

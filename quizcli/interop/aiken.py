@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from quizcli.cards import LETTERS, Card, Deck, Kind, derived_id
+from quizcli.cards import LETTERS, Card, Deck, derived_id
 from quizcli.interop.exporting import Exported, Left
 from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
+from quizcli.kinds.choice import Choice
+from quizcli.kinds.output import AikenQuestion
 
 OPTION = re.compile(r"([A-Z])[).][ \t]?(.*)")
 ANSWER = re.compile(r"ANSWER\s*:\s*(.*)")
@@ -65,9 +67,10 @@ def _finish(question: _Open, letter: str, number: int) -> Card | Skipped:
             question.line,
             f"ANSWER {shown} on line {number} is not one of the choices A-{LETTERS[min(count, len(LETTERS)) - 1]}",
         )
-    choices = tuple(question.options)
     return Card(
-        derived_id(question.text), Kind.CHOICE, question.text, choices=choices, correct=(index,), line=question.line
+        id=derived_id(question.text),
+        content=Choice(question=question.text, choices=tuple(question.options), correct=(index,)),
+        line=question.line,
     )
 
 
@@ -76,17 +79,17 @@ def export_aiken(deck: Deck) -> Exported:
     blocks: list[str] = []
     left: list[Left] = []
     for card in deck.cards:
-        if card.kind is not Kind.CHOICE or card.multiple:
-            kind = "select-all choice card" if card.kind is Kind.CHOICE else card.kind.label
-            left.append(Left(card.id, f"{kind}: Aiken holds single-answer multiple choice only"))
+        asked = card.content.aiken()
+        if not isinstance(asked, AikenQuestion):
+            left.append(Left(card.id, asked.reason))
             continue
-        question = one_line(card.prompt)
+        question = one_line(asked.question)
         if len(question) < 2 or OPTION.match(question) or ANSWER.match(question):
             left.append(Left(card.id, "the question would read back as an option or answer line"))
             continue
-        options = [f"{LETTERS[i]}) {one_line(choice)}" for i, choice in enumerate(card.choices)]
-        blocks.append("\n".join([question, *options, f"ANSWER: {LETTERS[card.correct[0]]}"]))
-    return Exported("\n\n".join(blocks) + "\n" if blocks else "", len(blocks), tuple(left))
+        options = [f"{LETTERS[i]}) {one_line(choice)}" for i, choice in enumerate(asked.options)]
+        blocks.append("\n".join([question, *options, f"ANSWER: {LETTERS[asked.answer]}"]))
+    return Exported(text="\n\n".join(blocks) + "\n" if blocks else "", written=len(blocks), left=tuple(left))
 
 
 def one_line(text: str) -> str:

@@ -15,9 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from quizcli.cards import Card, Kind, derived_id, valid_id
+from quizcli.cards import Card, derived_id, valid_id
 from quizcli.interop.html_text import HTML_HINT, html_to_markdown
 from quizcli.interop.model import ImportResult, Skipped, build_result
+from quizcli.kinds.cloze import Cloze
+from quizcli.kinds.flashcard import Flashcard
+from quizcli.kinds.typed import Typed
 
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 HEADER = re.compile(r"#([a-z ]+):(.*)", re.IGNORECASE)
@@ -145,13 +148,15 @@ def _note(row: Record, headers: Headers) -> Card:
     tags = _tags(headers.tags + tuple(values.get("tags", "").split()) + _deck_tag(values.get("deck", "")))
     card_id = _card_id(values.get("guid", ""), fields[0])
     if "cloze" in notetype or (not notetype and CLOZE_NOTE.search(fields[0])):
-        return Card(card_id, Kind.CLOZE, fields[0], explanation=fields[1], tags=tags, line=row.line)
+        return Card(id=card_id, content=Cloze(text=fields[0]), explanation=fields[1], tags=tags, line=row.line)
     if "type in" in notetype:
-        return Card(card_id, Kind.TYPED, fields[0], answer=fields[1], tags=tags, line=row.line)
+        typed = Typed(question=fields[0], answer=fields[1])
+        return Card(id=card_id, content=typed, tags=tags, line=row.line)
     reverse = "and reversed" in notetype or ("optional reversed" in notetype and len(fields) > 2 and bool(fields[2]))
     extra = fields[2:] if "optional reversed" not in notetype else fields[3:]
     back = "\n\n".join(f for f in [fields[1], *extra] if f)
-    return Card(card_id, Kind.FLASHCARD, fields[0], answer=back, reverse=reverse, tags=tags, line=row.line)
+    content = Flashcard(front=fields[0], back=back, reverse=reverse)
+    return Card(id=card_id, content=content, tags=tags, line=row.line)
 
 
 def _field(value: str, html: bool | None) -> str:

@@ -16,9 +16,12 @@ class Left(NamedTuple):
 
 
 class Exported(NamedTuple):
+    """The exported text, how many cards (or questions) it holds, those left out and those written with a loss."""
+
     text: str
     written: int
     left: tuple[Left, ...] = ()
+    noted: tuple[Left, ...] = ()
 
     def summary(self) -> str:
         return f"exported {self.written}, skipped {len(self.left)}"
@@ -28,7 +31,7 @@ def export_deck(deck: Deck, format_name: ExportFormat) -> Exported:
     from quizcli.interop import aiken, anki_export, gift_export, json_deck
 
     if format_name is ExportFormat.JSON:
-        return Exported(json_deck.export_json(deck), len(deck.cards))
+        return Exported(text=json_deck.export_json(deck), written=len(deck.cards))
     exporters = {
         ExportFormat.AIKEN: aiken.export_aiken,
         ExportFormat.GIFT: gift_export.export_gift,

@@ -15,11 +15,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from quizcli.cards import Card, Kind, derived_id, valid_id
+from quizcli.cards import Card, derived_id, valid_id
 from quizcli.interop.html_text import html_to_markdown
 from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
+from quizcli.kinds.choice import Choice
+from quizcli.kinds.cloze import Cloze
+from quizcli.kinds.matching import Matching
+from quizcli.kinds.true_false import TrueFalse
+from quizcli.kinds.typed import Typed
+
+if TYPE_CHECKING:
+    from quizcli.kinds.base import CardContent
 
 BLANK = "_____"
 _SLOT = "\ue0ff"  # where the answers were, while the text is converted
@@ -77,8 +85,7 @@ def import_gift(text: str) -> ImportResult:
         if body.startswith("$CATEGORY:"):
             category = _tags_of(body[len("$CATEGORY:") :].split("/")[-1:])
             continue
-        parsed = _question(block, body, category)
-        entries += parsed if isinstance(parsed, list) else [parsed]
+        entries.append(_question(block, body, category))
     return build_result("gift", entries)
 
 
@@ -102,7 +109,7 @@ def _tags_of(names: list[str]) -> tuple[str, ...]:
     return tuple(slug for slug in slugs if slug and not slug.startswith("$") and slug != "top")
 
 
-def _question(block: _Block, body: str, category: tuple[str, ...]) -> Card | Skipped | list[Card | Skipped]:
+def _question(block: _Block, body: str, category: tuple[str, ...]) -> Card | Skipped:
     title, body = _title(body)
     opening, closing = body.find("{"), body.find("}", max(body.find("{"), 0))
     if opening < 0 and closing < 0:
@@ -116,7 +123,15 @@ def _question(block: _Block, body: str, category: tuple[str, ...]) -> Card | Ski
     _, text_format = _split_format(question_text.strip(), "moodle")
     tags = tuple(dict.fromkeys(category + _comment_values(block.comments, "tag")))
     card_id = _card_id(block, title, question_text)
-    question = _Question(block.line, card_id, question_text, answers.strip(), feedback, text_format, tags)
+    question = _Question(
+        line=block.line,
+        card_id=card_id,
+        text=question_text,
+        answers=answers.strip(),
+        feedback=feedback,
+        text_format=text_format,
+        tags=tags,
+    )
     return _by_kind(question)
 
 
@@ -140,7 +155,7 @@ def _card_id(block: _Block, title: str, question_text: str) -> str:
     return derived_id(title or render(question_text.replace(_SLOT, BLANK), "moodle"))
 
 
-def _by_kind(q: _Question) -> Card | Skipped | list[Card | Skipped]:
+def _by_kind(q: _Question) -> Card | Skipped:
     answers = q.answers
     if not answers:
         return Skipped(q.line, "essay question: it needs a teacher to mark it")
@@ -155,12 +170,20 @@ def _by_kind(q: _Question) -> Card | Skipped | list[Card | Skipped]:
     return _short_answer(q)
 
 
-def _card(q: _Question, kind: Kind, **fields: Any) -> Card:
-    """A card of this question, the answer slot shown as a blank unless the kind fills it in."""
-    prompt = q.render(q.text).replace(_SLOT, BLANK)
-    explanation = _join(str(fields.pop("explanation", "")), q.render(q.feedback))
-    card = Card(q.card_id, kind, prompt, explanation=explanation, tags=q.tags, line=q.line)
-    return card._replace(**fields)
+def _prompt(q: _Question) -> str:
+    """The question's text, the answer slot shown as a blank."""
+    return q.render(q.text).replace(_SLOT, BLANK)
+
+
+def _card(q: _Question, content: CardContent, explanation: str = "", card_id: str = "") -> Card:
+    """A card of this question; its explanation is ``explanation`` and the general feedback."""
+    return Card(
+        id=card_id or q.card_id,
+        content=content,
+        explanation=_join(explanation, q.render(q.feedback)),
+        tags=q.tags,
+        line=q.line,
+    )
 
 
 def _join(*parts: str) -> str:
@@ -194,7 +217,7 @@ def _parsed_answers(answers: str, marks: str) -> list[_Answer]:
         match = _WEIGHT.match(raw)
         weight, rest = (float(match.group(1)), raw[match.end() :]) if match else (None, raw)
         text, _, feedback = rest.partition("#")
-        parsed.append(_Answer(mark, weight, text, feedback))
+        parsed.append(_Answer(mark=mark, weight=weight, text=text, feedback=feedback))
     return parsed
 
 
@@ -211,14 +234,15 @@ def _multiple_choice(q: _Question) -> Card | Skipped:
         return Skipped(q.line, "no option gets any marks")
     notes = "\n".join(f"- {text}: {feedback}" for _, _, text, feedback in options if feedback)
     choices = tuple(text for _, _, text, _ in options)
-    return _card(q, Kind.CHOICE, choices=choices, correct=right, multiple=not single, explanation=notes)
+    content = Choice(question=_prompt(q), choices=choices, correct=right, multiple=not single)
+    return _card(q, content, explanation=notes)
 
 
 def _true_false(q: _Question) -> Card:
     answer, _, feedback = q.answers.partition("#")
     wrong, _, right = feedback.partition("#")
     explanation = q.render(right) or q.render(wrong)
-    return _card(q, Kind.TRUE_FALSE, truth=TRUE_FALSE[answer.strip()], explanation=explanation)
+    return _card(q, TrueFalse(statement=_prompt(q), truth=TRUE_FALSE[answer.strip()]), explanation=explanation)
 
 
 def _short_answer(q: _Question) -> Card | Skipped:
@@ -228,24 +252,21 @@ def _short_answer(q: _Question) -> Card | Skipped:
         return Skipped(q.line, "no answer gets full marks")
     if _SLOT in q.text and len(accepted) == 1:
         cloze = q.render(q.text).replace(_SLOT, "{{" + accepted[0] + "}}")
-        return _card(q, Kind.CLOZE, explanation=notes[0])._replace(prompt=cloze)
-    return _card(q, Kind.TYPED, answer=accepted[0], accept=tuple(accepted[1:]), explanation=notes[0])
+        return _card(q, Cloze(text=cloze), explanation=notes[0])
+    content = Typed(question=_prompt(q), answer=accepted[0], accept=tuple(accepted[1:]))
+    return _card(q, content, explanation=notes[0])
 
 
-def _matching(q: _Question) -> list[Card | Skipped] | Skipped:
-    """One flashcard per pair: the question and the left side in front, the right side on the back."""
+def _matching(q: _Question) -> Card | Skipped:
+    """One matching card; a match without an item (a distractor, ``= -> extra``) is left out."""
     pairs = _split_answers(q.answers, "=")
     if any("->" not in raw for _, raw in pairs):
         return Skipped(q.line, "a matching answer needs '->' between the item and its match")
     matched = [(q.render(left), q.render(right)) for left, _, right in (raw.partition("->") for _, raw in pairs)]
-    usable = [(left, right) for left, right in matched if left]
+    usable = tuple((left, right) for left, right in matched if left)
     if len(usable) < 2:
         return Skipped(q.line, "a matching question needs at least 2 pairs")
-    stem = q.render(q.text).replace(_SLOT, BLANK)
-    return [
-        _card(q, Kind.FLASHCARD, answer=right)._replace(id=f"{q.card_id}.{n}", prompt=_join(stem, left))
-        for n, (left, right) in enumerate(usable, start=1)
-    ]
+    return _card(q, Matching(question=_prompt(q), pairs=usable))
 
 
 def _numerical(q: _Question) -> Card | Skipped:
@@ -258,7 +279,8 @@ def _numerical(q: _Question) -> Card | Skipped:
     if value is None:
         return Skipped(q.line, f"numerical answer '{written}' is not a number")
     answer, tolerance = value
-    return _card(q, Kind.TYPED, answer=answer, tolerance=tolerance, explanation=q.render(full[0].feedback))
+    content = Typed(question=_prompt(q), answer=answer, tolerance=tolerance)
+    return _card(q, content, explanation=q.render(full[0].feedback))
 
 
 def _number_and_tolerance(text: str) -> tuple[str, float] | None:

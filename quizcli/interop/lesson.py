@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from quizcli.cards import LETTERS, Card, Kind, derived_id
+from quizcli.cards import LETTERS, Card, derived_id
 from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
+from quizcli.kinds.choice import Choice
+from quizcli.kinds.flashcard import Flashcard
 from quizcli.text import plural
 
 QUESTION = re.compile(r"\s*Question\s+(\d+)\s*[:.)]\s*(.*)", re.IGNORECASE)
@@ -52,7 +54,9 @@ def _questions(lines: list[str]) -> list[_Question]:
     for number, line in enumerate(lines, start=1):
         start, option, key = QUESTION.fullmatch(line), OPTION.fullmatch(line), ANSWER_KEY.match(line)
         if start:
-            current = _Question(number, start.group(1), [start.group(2).strip()] if start.group(2).strip() else [])
+            current = _Question(
+                line=number, number=start.group(1), text=[start.group(2).strip()] if start.group(2).strip() else []
+            )
             found.append(current)
         elif current is None or not line.strip():
             continue
@@ -76,8 +80,8 @@ def _question_card(question: _Question) -> Card | Skipped:
         return Skipped(question.line, f"question {question.number} has {found}; it needs at least 2")
     index = LETTERS.find(question.answer) if question.answer else -1
     correct = (index,) if 0 <= index < len(question.options) else ()
-    choices = tuple(question.options)
-    return Card(derived_id(text), Kind.CHOICE, text, choices=choices, correct=correct, line=question.line)
+    content = Choice(question=text, choices=tuple(question.options), correct=correct)
+    return Card(id=derived_id(text), content=content, line=question.line)
 
 
 def _section_cards(lines: list[str]) -> list[Card | Skipped]:
@@ -89,7 +93,7 @@ def _section_cards(lines: list[str]) -> list[Card | Skipped]:
         body = _section_body(lines, index + 2)
         if body:
             title = NUMBERED_TITLE.sub("", line.strip(), count=1)
-            cards.append(Card(derived_id(title), Kind.FLASHCARD, title, answer=body, line=index + 1))
+            cards.append(Card(id=derived_id(title), content=Flashcard(front=title, back=body), line=index + 1))
     return cards
 
 

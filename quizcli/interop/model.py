@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from quizcli.cards import LETTERS, Card, Kind, cloze_deletions, normalise_prompt, outside_deletions
+from quizcli.cards import Card
 from quizcli.errors import QuizcliError
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -36,7 +36,7 @@ class ImportResult(NamedTuple):
     @property
     def needs_answer(self) -> list[Card]:
         """Choice cards imported without an answer key (the author fills them in)."""
-        return [c for c in self.cards if c.kind is Kind.CHOICE and not c.correct]
+        return [c for c in self.cards if c.content.needs_answer()]
 
     def summary(self) -> str:
         return f"imported {len(self.cards)}, skipped {len(self.skipped)}"
@@ -61,14 +61,16 @@ def build_result(format_name: str, entries: Iterable[Card | Skipped], title: str
         if isinstance(entry, Skipped):
             skipped.append(entry)
             continue
-        problem = card_problem(entry)
+        problem = entry.content.problem()
         if problem:
             skipped.append(Skipped(entry.line, problem))
             continue
         card = entry._replace(id=_free_id(entry.id, taken))
         taken.add(card.id)
         cards.append(card)
-    return ImportResult(format_name, tuple(cards), tuple(sorted(skipped, key=lambda s: s.line)), title)
+    return ImportResult(
+        format=format_name, cards=tuple(cards), skipped=tuple(sorted(skipped, key=lambda s: s.line)), title=title
+    )
 
 
 def _free_id(card_id: str, taken: set[str]) -> str:
@@ -77,40 +79,3 @@ def _free_id(card_id: str, taken: set[str]) -> str:
         number += 1
         candidate = f"{card_id}-{number}"
     return candidate
-
-
-def card_problem(card: Card) -> str | None:
-    """What the deck parser would reject in this card, said for the person importing it."""
-    texts = [card.prompt, *([card.answer] if card.kind in (Kind.FLASHCARD, Kind.TYPED) else [])]
-    if any(not text.strip() for text in texts):
-        return f"empty {'answer' if card.prompt.strip() else 'question'}"
-    if card.kind is Kind.CHOICE:
-        return _choice_problem(card.choices)
-    if card.kind is Kind.CLOZE:
-        return _cloze_problem(card.prompt)
-    if any(not a.strip() for a in card.accept):
-        return "an empty alternative answer"
-    return None
-
-
-def _choice_problem(choices: tuple[str, ...]) -> str | None:
-    if len(choices) < 2:
-        return f"a choice question needs at least 2 answers, found {len(choices)}"
-    if len(choices) > len(LETTERS):
-        return f"a choice question has at most {len(LETTERS)} answers, found {len(choices)}"
-    if any(not c.strip() for c in choices):
-        return "an empty answer option"
-    keys = [normalise_prompt(c) or c for c in choices]
-    if len(set(keys)) < len(keys):
-        return "two answer options are the same text"
-    return None
-
-
-def _cloze_problem(text: str) -> str | None:
-    deletions = cloze_deletions(text)
-    if not deletions or any(not d.answer for d in deletions):
-        return "a cloze text needs a non-empty {{...}} deletion"
-    leftover = outside_deletions(text, deletions)
-    if "{{" in leftover or "}}" in leftover:
-        return "a cloze text with an unbalanced '{{' or '}}'"
-    return None

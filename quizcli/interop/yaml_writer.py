@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 
-from quizcli.cards import LETTERS, Card, Kind
+from quizcli.cards import Card
+from quizcli.kinds.output import BlockList, FlowList, Plain, YamlValue
+from quizcli.text import plain_number
 
 _NOT_RAW = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _BLOCK_UNSAFE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff\n]")
@@ -64,7 +65,7 @@ def deck_yaml(cards: Sequence[Card], title: str, header: Sequence[str] = ()) -> 
 
 
 def card_lines(card: Card) -> list[str]:
-    fields = [("id", card.id)] + _kind_fields(card)
+    fields = [("id", card.id)] + [(key, _written(value)) for key, value in card.content.yaml_fields()]
     if card.explanation:
         fields.append(("explanation", scalar(card.explanation, "    ")))
     if card.tags:
@@ -79,36 +80,20 @@ def _spaced(value: str) -> str:
     return value if value.startswith("\n") else f" {value}"
 
 
-def block_list(values: Sequence[str], indent: str) -> str:
-    return "".join(f"\n{indent}- {quoted(v)}" for v in values)
+def block_list(values: Sequence[str | FlowList], indent: str) -> str:
+    return "".join(f"\n{indent}- {flow_list(v.values) if isinstance(v, FlowList) else quoted(v)}" for v in values)
 
 
-def plain_number(value: float) -> str:
-    """A float YAML 1.1 reads back as a number (``1e-05`` would be read as text)."""
-    text = repr(value)
-    return format(Decimal(text), "f") if "e" in text or "E" in text else text
-
-
-def _kind_fields(card: Card) -> list[tuple[str, str]]:
-    text = scalar(card.prompt, "    ")
-    if card.kind is Kind.FLASHCARD:
-        fields = [("front", text), ("back", scalar(card.answer, "    "))]
-        return fields + ([("reverse", "true")] if card.reverse else [])
-    if card.kind is Kind.CLOZE:
-        return [("cloze", text)]
-    if card.kind is Kind.TRUE_FALSE:
-        return [("question", text), ("answer", "true" if card.truth else "false")]
-    if card.kind is Kind.TYPED:
-        fields = [("question", text), ("answer", scalar(card.answer, "    "))]
-        fields += [("accept", flow_list(card.accept))] if card.accept else []
-        return fields + ([("tolerance", plain_number(card.tolerance))] if card.tolerance is not None else [])
-    return [("question", text), ("choices", block_list(card.choices, "      ")), ("answer", _choice_answer(card))] + (
-        [] if card.shuffle else [("shuffle", "false")]
-    )
-
-
-def _choice_answer(card: Card) -> str:
-    if not card.correct:
-        return "null  # needs an answer: the letter of the right choice"
-    letters = [LETTERS[i] for i in card.correct]
-    return "[" + ", ".join(letters) + "]" if card.multiple else letters[0]
+def _written(value: YamlValue) -> str:
+    """A kind's field value as deck text: text as a scalar, lists in flow or block form, true/false, numbers."""
+    if isinstance(value, Plain):
+        return value.text
+    if isinstance(value, BlockList):
+        return block_list(value.values, "      ")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return scalar(value, "    ")
+    if isinstance(value, FlowList):
+        return flow_list(value.values)
+    return plain_number(value)

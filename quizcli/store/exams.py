@@ -27,7 +27,7 @@ class ExamRecord(NamedTuple):
     started_at: datetime
     finished_at: datetime
     seconds: float
-    score: int
+    score: float  # a whole number unless a question had partial credit
     total: int
     percent: int
     pass_mark: int
@@ -47,7 +47,7 @@ class Attempt(NamedTuple):
     deck: str
     started_at: datetime
     seconds: float
-    score: int
+    score: float  # a whole number unless a question had partial credit
     total: int
     percent: int
     pass_mark: int

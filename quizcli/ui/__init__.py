@@ -18,7 +18,8 @@ from rich.console import ConsoleOptions, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from quizcli.cards import LETTERS, Card, Deck, Kind, cloze_deletions
+from quizcli.cards import Card, Deck
+from quizcli.kinds.base import LETTERS, Answering, Question
 from quizcli.text import inert as inert  # re-exported: the ui modules import it from here
 from quizcli.text import plural
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from quizcli.diagnostics import Diagnostic
     from quizcli.interop.exporting import Exported
     from quizcli.interop.importing import Imported
+    from quizcli.kinds.output import Row, Span
 
 
 def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
@@ -123,42 +125,43 @@ def card_panel(card: Card) -> Panel:
 
 
 def _card_body(card: Card) -> list[RenderableType]:
-    body: list[RenderableType] = [markdown(card.prompt) if card.kind is not Kind.CLOZE else _cloze_text(card.prompt)]
-    if card.kind is Kind.FLASHCARD:
-        body += [Text("─" * 20, style="dim"), markdown(card.answer)]
-        if card.reverse:
-            body.append(Text("(also asked back to front)", style="dim"))
-    elif card.kind is Kind.CHOICE:
-        body += list(_choice_lines(card))
-    elif card.kind is Kind.TRUE_FALSE:
-        body.append(Text.assemble(("Answer: ", "bold"), ("true" if card.truth else "false", "green")))
-    elif card.kind is Kind.TYPED:
-        answer = card.answer if card.tolerance is None else f"{card.answer} ± {card.tolerance:g}"
-        answers = " | ".join((answer, *card.accept))
-        body.append(Text.assemble(("Answer: ", "bold"), (inert(answers), "green")))
+    shown = card.content.shown()
+    body: list[RenderableType] = [_spans(shown.spans) if shown.spans else markdown(shown.prompt)]
+    if shown.back:
+        body += [Text("─" * 20, style="dim"), markdown(shown.back)]
+    body += [Text(note, style="dim") for note in shown.notes]
+    body += [_row(row) for row in shown.rows]
+    if shown.answer:
+        body.append(Text.assemble(("Answer: ", "bold"), (inert(shown.answer), "green")))
     if card.explanation:
         body.append(Text.assemble(("Explanation: ", "italic"), inert(card.explanation)))
     return body
 
 
-def _choice_lines(card: Card) -> Iterable[Text]:
-    if card.multiple:
-        yield Text("(select all that apply)", style="dim")
-    for index, choice in enumerate(card.choices):
-        right = index in card.correct
-        mark, style = ("✓", "green") if right else (" ", "")
-        yield Text.assemble(f" {mark} {LETTERS[index]}) ", (inert(choice), style))
+def _row(row: Row) -> Text:
+    mark, style = ("✓", "green") if row.right else (" ", "")
+    return Text.assemble(f" {mark} {inert(row.label)} ", (inert(row.text), style))
 
 
-def _cloze_text(text: str) -> Text:
-    result, last = Text(), 0
-    for deletion in cloze_deletions(text):
-        result.append(inert(text[last : deletion.start]))
-        result.append(f"[{inert(deletion.answer)}]", style="bold green")
-        result.append(f"c{deletion.number}", style="dim")
-        last = deletion.end
-    result.append(inert(text[last:]))
+def _spans(spans: Iterable[Span]) -> Text:
+    """A text with its answers highlighted, each followed by its note: a cloze card with its deletions filled in."""
+    result = Text()
+    for span in spans:
+        if span.answer:
+            result.append(f"[{inert(span.text)}]", style="bold green")
+            result.append(inert(span.note), style="dim")
+        else:
+            result.append(inert(span.text))
     return result
+
+
+def listed_lines(question: Question) -> list[RenderableType]:
+    """What a typed answer refers to: the numbered items, then the lettered options (matching, ordering)."""
+    if question.answering is not Answering.LINE:
+        return []  # options to choose from are drawn with their marks
+    stems = [Hanging(Text(f" {number}) "), plain(stem)) for number, stem in enumerate(question.stems, start=1)]
+    options = [Hanging(Text(f" {LETTERS[pos]}) "), plain(option)) for pos, option in enumerate(question.options)]
+    return [*stems, *([Text()] if stems and options else []), *options]
 
 
 def print_diagnostics(console: Console, diagnostics: Iterable[Diagnostic]) -> None:
@@ -198,6 +201,9 @@ def print_import_report(console: Console, source: str, imported: Imported, outpu
 def print_export_report(console: Console, exported: Exported, output: Path | None) -> None:
     for left in exported.left:
         line = Text.assemble(("skipped ", "yellow"), (inert(left.card_id), "bold"), f": {inert(left.reason)}")
+        console.print(line, soft_wrap=True)
+    for noted in exported.noted:
+        line = Text.assemble(("note ", "cyan"), (inert(noted.card_id), "bold"), f": {inert(noted.reason)}")
         console.print(line, soft_wrap=True)
     if output is not None:
         console.print(plain(f"wrote {output}"), soft_wrap=True)

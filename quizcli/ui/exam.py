@@ -30,7 +30,6 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from quizcli.cards import LETTERS, Kind
 from quizcli.exam import (
     ON_TIME_UP,
     Deadline,
@@ -44,10 +43,11 @@ from quizcli.exam import (
     pause_choice,
     toggle_letter,
 )
-from quizcli.grading import Question, option_position
+from quizcli.grading import option_position
+from quizcli.kinds.base import LETTERS, Answering, Question
 from quizcli.terminal import ENTER, Input, cbreak, discard_typeahead, open_input
 from quizcli.text import plural
-from quizcli.ui import Hanging, markdown, plain
+from quizcli.ui import Hanging, listed_lines, markdown, plain
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -159,12 +159,19 @@ class _LineExam(_Runner):
 
 
 def _line_hint(question: Question) -> str:
-    if question.kind is Kind.CHOICE:
-        return "(letters of all the right options, e.g. A C)" if question.multiple else "(a letter)"
-    if question.kind is Kind.TRUE_FALSE:
-        return "(true or false)"
-    blanks = question.blanks
-    return f"({blanks} answers separated by ';')" if blanks > 1 else "(type the answer)"
+    match question.answering:
+        case Answering.CHOOSE:
+            return "(letters of all the right options, e.g. A C)" if question.multiple else "(a letter)"
+        case Answering.TRUE_FALSE:
+            return "(true or false)"
+        case Answering.LINE:
+            if question.blanks > 1:
+                return f"({question.blanks} answers separated by ';')"
+            return f"({question.how})" if question.how else "(type the answer)"
+        case Answering.REVEAL:
+            raise ValueError("an exam asks no self-rated question")
+        case unknown:
+            assert_never(unknown)
 
 
 class _KeyExam(_Runner):
@@ -202,7 +209,7 @@ class _KeyExam(_Runner):
         if self._choose(key):
             return None
         if key == ENTER:
-            return self._type() if self.question.kind in (Kind.TYPED, Kind.CLOZE) else self._advance()
+            return self._type() if self.question.answering is Answering.LINE else self._advance()
         match move_for(key):
             case Move.NEXT:
                 return self._advance()
@@ -224,10 +231,10 @@ class _KeyExam(_Runner):
     def _choose(self, key: str) -> bool:
         """Answer from an option key; False when the key is not an answer to this question."""
         question, lowered = self.question, key.lower()
-        if question.kind is Kind.TRUE_FALSE and lowered in ("t", "f"):
+        if question.answering is Answering.TRUE_FALSE and lowered in ("t", "f"):
             self.sheet.answer("true" if lowered == "t" else "false")
             return True
-        position = option_position(key, len(question.options)) if question.kind is Kind.CHOICE else None
+        position = option_position(key, len(question.options)) if question.answering is Answering.CHOOSE else None
         if position is None:
             return False
         letter = LETTERS[position]
@@ -296,12 +303,18 @@ class _KeyExam(_Runner):
 
 
 def _answer_keys(question: Question) -> str:
-    if question.kind is Kind.TRUE_FALSE:
-        return "t true · f false · Enter next"
-    if question.kind is Kind.CHOICE:
-        last = LETTERS[len(question.options) - 1]
-        return f"A-{last} {'toggle' if question.multiple else 'choose'} · Enter next"
-    return "Enter type the answer"
+    match question.answering:
+        case Answering.TRUE_FALSE:
+            return "t true · f false · Enter next"
+        case Answering.CHOOSE:
+            last = LETTERS[len(question.options) - 1]
+            return f"A-{last} {'toggle' if question.multiple else 'choose'} · Enter next"
+        case Answering.LINE:
+            return f"Enter type {question.how}" if question.how else "Enter type the answer"
+        case Answering.REVEAL:
+            raise ValueError("an exam asks no self-rated question")
+        case unknown:
+            assert_never(unknown)
 
 
 def _typed_prompt(question: Question) -> str:
@@ -316,16 +329,23 @@ def _numbers(indices: Sequence[int]) -> str:
 def question_body(question: Question, response: str | None) -> Group:
     """The prompt, the options (or typed answer) with ``response`` marked as the answer so far."""
     parts: list[RenderableType] = [markdown(question.prompt), Text()]
-    if question.kind is Kind.CHOICE:
-        if question.multiple:
-            parts.append(Text("(select all that apply)", style="dim"))
-        chosen = set((response or "").split())
-        keys = [(LETTERS[i], text, LETTERS[i] in chosen) for i, text in enumerate(question.options)]
-        parts.append(_options(keys, question.multiple))
-    elif question.kind is Kind.TRUE_FALSE:
-        parts.append(_options([(key, word, response == word) for key, word in (("t", "true"), ("f", "false"))]))
-    else:
-        parts.append(Text.assemble(("Your answer: ", "bold"), plain(response or "—")))
+    match question.answering:
+        case Answering.CHOOSE:
+            if question.multiple:
+                parts.append(Text("(select all that apply)", style="dim"))
+            chosen = set((response or "").split())
+            keys = [(LETTERS[i], text, LETTERS[i] in chosen) for i, text in enumerate(question.options)]
+            parts.append(_options(keys, question.multiple))
+        case Answering.TRUE_FALSE:
+            parts.append(_options([(key, word, response == word) for key, word in (("t", "true"), ("f", "false"))]))
+        case Answering.LINE:
+            listed = listed_lines(question)
+            parts += [*listed, Text()] if listed else []
+            parts.append(Text.assemble(("Your answer: ", "bold"), plain(response or "—")))
+        case Answering.REVEAL:
+            raise ValueError("an exam asks no self-rated question")
+        case unknown:
+            assert_never(unknown)
     return Group(*parts)
 
 
@@ -401,7 +421,14 @@ def review_panel(outcome: Outcome) -> Panel:
     answers.add_column()
     answers.add_row("Your answer:", plain(given or "(none)", "red"))
     answers.add_row("Correct:", plain(outcome.expected(), "green"))
-    lines: list[RenderableType] = [markdown(outcome.question.prompt), Text(), answers]
+    listed = listed_lines(outcome.question)
+    lines: list[RenderableType] = [
+        markdown(outcome.question.prompt),
+        Text(),
+        *listed,
+        *([Text()] if listed else []),
+        answers,
+    ]
     explanation = outcome.question.item.card.explanation
     if explanation:
         lines += [Text(), markdown(explanation)]

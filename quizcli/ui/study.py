@@ -24,9 +24,10 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from quizcli.cards import LETTERS, Item, Kind
+from quizcli.cards import Item
 from quizcli.config import LeechAction
-from quizcli.grading import Question, Verdict, grade, make_question, option_position, parse_letters, parse_truth
+from quizcli.grading import grade, make_question, option_position, parse_letters, parse_truth
+from quizcli.kinds.base import LETTERS, Answering, Question, Verdict
 from quizcli.scheduler import Rating, format_interval
 from quizcli.session import (
     DEFAULT_RATING,
@@ -42,7 +43,7 @@ from quizcli.session import (
 )
 from quizcli.terminal import ENTER, Input
 from quizcli.text import plural
-from quizcli.ui import Hanging, inert, markdown, plain
+from quizcli.ui import Hanging, inert, listed_lines, markdown, plain
 
 COMMANDS = {Command.UNDO: "undo", Command.SUSPEND: "suspend", Command.BURY: "bury", Command.QUIT: "quit"}
 RATING_NAMES = {Rating.AGAIN: "Again", Rating.HARD: "Hard", Rating.GOOD: "Good", Rating.EASY: "Easy"}
@@ -82,7 +83,7 @@ class StudyScreen:
     def _study(self, item: Item) -> None:
         question = make_question(item, self.rng)
         started = self.tick()
-        if question.kind is Kind.FLASHCARD:
+        if question.answering is Answering.REVEAL:
             if not self._reveal(question):
                 return
             suggested, graded = None, None
@@ -118,13 +119,27 @@ class StudyScreen:
 
     def _ask(self, question: Question) -> str | None:
         """The user's response as a string, or None when a command (undo, suspend...) took its place."""
-        if question.kind is Kind.CHOICE:
-            return self._ask_choice(question)
-        if question.kind is Kind.TRUE_FALSE:
-            return self._ask_truth(question)
+        match question.answering:
+            case Answering.CHOOSE:
+                return self._ask_choice(question)
+            case Answering.TRUE_FALSE:
+                return self._ask_truth(question)
+            case Answering.LINE:
+                return self._ask_line(question)
+            case Answering.REVEAL:
+                raise ValueError("a self-rated question is revealed and rated, not answered")
+            case unknown:
+                assert_never(unknown)
+
+    def _ask_line(self, question: Question) -> str:
         blanks = question.blanks
-        hint = f"Fill the {blanks} blanks, separated by ';'" if blanks > 1 else "Type your answer and press Enter"
-        self._draw(question, [], footer=f"{hint} (leave it empty if you don't know)")
+        if blanks > 1:
+            hint = f"Fill the {blanks} blanks, separated by ';'"
+        elif question.how:
+            hint = f"Type {question.how}, then Enter"
+        else:
+            hint = "Type your answer and press Enter"
+        self._draw(question, listed_lines(question), footer=f"{hint} (leave it empty if you don't know)")
         return self._read_line("Your answer: ")
 
     def _ask_choice(self, question: Question) -> str | None:
@@ -212,7 +227,7 @@ class StudyScreen:
             self.console.print(notice)
         self._held.clear()
         body: list[RenderableType] = [self._prompt(question), *extra]
-        self.console.print(Panel(Group(*body), title=plain(_label(question.item)), title_align="left"))
+        self.console.print(Panel(Group(*body), title=plain(_label(question)), title_align="left"))
         if footer:
             self.console.print(Text(footer, style="dim"))
 
@@ -232,8 +247,8 @@ class StudyScreen:
         )
 
     def _prompt(self, question: Question) -> RenderableType:
-        if question.kind is Kind.CLOZE:
-            return markdown(question.prompt.replace("[...]", "**[...]**"))
+        if question.blank:
+            return markdown(question.prompt.replace(question.blank, f"**{question.blank}**"))
         return markdown(question.prompt)
 
     def _verdict_lines(self, question: Question, verdict: Verdict) -> list[RenderableType]:
@@ -244,11 +259,18 @@ class StudyScreen:
         else:
             head = Text("✗ Wrong", style="bold red")
         lines: list[RenderableType] = [Rule(style="dim"), head]
-        if question.kind is Kind.CHOICE:
-            lines += _option_lines(question, parse_letters(verdict.given, len(question.options)) or set(), reveal=True)
-        else:
-            lines.append(Text.assemble(("Your answer: ", "bold"), inert(verdict.given or "(none)")))
-            lines.append(Text.assemble(("Answer: ", "bold"), (inert(_expected_text(question)), "green")))
+        match question.answering:
+            case Answering.CHOOSE:
+                chosen = parse_letters(verdict.given, len(question.options)) or set()
+                lines += _option_lines(question, chosen, reveal=True)
+            case Answering.LINE | Answering.TRUE_FALSE:
+                lines += listed_lines(question)
+                lines.append(Text.assemble(("Your answer: ", "bold"), inert(verdict.given or "(none)")))
+                lines.append(Text.assemble(("Answer: ", "bold"), (inert(_expected_text(question)), "green")))
+            case Answering.REVEAL:
+                raise ValueError("a self-rated question has no verdict")
+            case unknown:
+                assert_never(unknown)
         return lines + self._explanation(question.item)
 
     def _explanation(self, item: Item) -> list[RenderableType]:
@@ -296,15 +318,16 @@ class StudyScreen:
         return round((self.tick() - started) * 1000)
 
 
-def _label(item: Item) -> str:
-    kind = item.card.kind
+def _label(question: Question) -> str:
+    item = question.item
     if item.variant == "reverse":
         return f"{item.card.id} · reverse"
-    return f"{item.id} · {kind}" + (" · select all that apply" if item.card.multiple else "")
+    return f"{item.id} · {item.card.kind}" + (" · select all that apply" if question.multiple else "")
 
 
 def _expected_text(question: Question) -> str:
-    if question.kind is Kind.TYPED and len(question.answers) > 1:
+    """The answer, with the alternatives a one-blank answer also accepts."""
+    if question.blanks == 1 and len(question.answers) > 1:
         return f"{question.expected()}  (also accepted: {', '.join(question.answers[1:])})"
     return question.expected()
 
@@ -335,7 +358,7 @@ def _picked(key: str, count: int, interactive: bool) -> set[int] | None:
 def _option_lines(question: Question, chosen: set[int], reveal: bool = False) -> list[RenderableType]:
     """One line per option; a long option wraps under its own text, not under the letter."""
     lines: list[RenderableType] = []
-    right = {pos for pos, index in enumerate(question.order) if index in question.item.card.correct}
+    right = set(question.right)
     for pos, option in enumerate(question.options):
         mark, style = ("[x]" if pos in chosen else "[ ]"), ""
         if reveal:

@@ -1,0 +1,291 @@
+"""Multiple choice: one right option (``answer: B``) or select-all-that-apply (``answer: [A, C]``)."""
+
+import re
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from quizcli.grading import parse_letters
+from quizcli.kinds.base import (
+    LETTERS,
+    Answering,
+    BadCard,
+    Kind,
+    Question,
+    Verdict,
+    empty_problem,
+    json_text,
+    json_texts,
+)
+from quizcli.text import normalise_prompt, plural
+
+if TYPE_CHECKING:
+    import random
+
+    from quizcli.cards import Card, Item
+    from quizcli.kinds.base import DeckFields, GiftText, Value
+    from quizcli.kinds.output import (
+        AikenQuestion,
+        AnkiNotes,
+        GiftQuestion,
+        Refused,
+        Shown,
+        YamlField,
+    )
+
+# Compiled on first use (`re` caches it): only `check --strict` needs it.
+_OF_THE_ABOVE = r"\b(all|none|both|neither)\s+(of\s+)?(the\s+)?(above|these|those)\b"
+
+
+class Choice(NamedTuple):
+    """``choices`` in authored order, ``correct`` the indices of the right ones."""
+
+    question: str
+    choices: tuple[str, ...]
+    correct: tuple[int, ...]
+    multiple: bool = False
+    shuffle: bool = True
+
+    @property
+    def kind(self) -> Kind:
+        return KIND
+
+    @property
+    def prompt(self) -> str:
+        return self.question
+
+    def variants(self) -> tuple[str, ...]:
+        return ("",)
+
+    def ask(self, item: "Item", rng: "random.Random | None") -> Question:
+        order = list(range(len(self.choices)))
+        if rng is not None and self.shuffle:
+            rng.shuffle(order)
+        return Question(
+            item=item,
+            prompt=self.question,
+            answering=Answering.CHOOSE,
+            options=tuple(self.choices[i] for i in order),
+            order=tuple(order),
+            right=tuple(pos for pos, index in enumerate(order) if index in self.correct),
+            multiple=self.multiple,
+        )
+
+    def grade(self, question: Question, response: str) -> Verdict:
+        shown = parse_letters(response, len(question.options))
+        if shown is None:
+            return Verdict(correct=False, given=response.strip())
+        chosen = {question.order[pos] for pos in shown}
+        given = ", ".join(LETTERS[pos] for pos in sorted(shown))
+        return Verdict(correct=chosen == set(self.correct), given=given)
+
+    def expected(self, question: Question) -> str:
+        return ", ".join(f"{LETTERS[pos]}) {question.options[pos]}" for pos in question.right)
+
+    def describe(self, question: Question, response: str) -> str:
+        """``"B"`` -> ``"B) Attention spreads thin..."``; anything that is not an option as typed."""
+        shown = parse_letters(response, len(question.options))
+        if shown is None:
+            return response
+        return ", ".join(f"{LETTERS[pos]}) {question.options[pos]}" for pos in sorted(shown))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "choices": list(self.choices),
+            "answer": [LETTERS[i] for i in self.correct] if self.multiple else LETTERS[self.correct[0]],
+            "shuffle": self.shuffle,
+        }
+
+    def shown(self) -> "Shown":
+        from quizcli.kinds.output import Row, Shown
+
+        rows = tuple(Row(f"{LETTERS[i]})", choice, i in self.correct) for i, choice in enumerate(self.choices))
+        return Shown(prompt=self.question, notes=("(select all that apply)",) if self.multiple else (), rows=rows)
+
+    def problem(self) -> str | None:
+        choices = self.choices
+        if empty := empty_problem(self.question):
+            return empty
+        if len(choices) < 2:
+            return f"a choice question needs at least 2 answers, found {len(choices)}"
+        if len(choices) > len(LETTERS):
+            return f"a choice question has at most {len(LETTERS)} answers, found {len(choices)}"
+        if any(not c.strip() for c in choices):
+            return "an empty answer option"
+        keys = [normalise_prompt(c) or c for c in choices]
+        if len(set(keys)) < len(keys):
+            return "two answer options are the same text"
+        return None
+
+    def needs_answer(self) -> bool:
+        return not self.correct
+
+    def lints(self, card: "Card") -> list[tuple[str, str]]:
+        found = []
+        if not card.explanation:
+            found.append(("Q105", "choice card has no explanation: say why the right answer is right"))
+        if self.shuffle:
+            for index, choice in enumerate(self.choices):
+                if re.search(_OF_THE_ABOVE, choice, re.IGNORECASE):
+                    message = f"choice {LETTERS[index]} '{choice}' breaks when the options are shuffled"
+                    found.append(("Q104", message + "; reword it or add 'shuffle: false'"))
+        if longer := self._much_longer():
+            found.append(("Q103", longer))
+        return found
+
+    def _much_longer(self) -> str:
+        """A give-away: the one right option is longer than every other and twice their average."""
+        if self.multiple or len(self.choices) < 3 or len(self.correct) != 1:
+            return ""
+        right = len(self.choices[self.correct[0]])
+        others = [len(c) for i, c in enumerate(self.choices) if i != self.correct[0]]
+        average = sum(others) / len(others)
+        if right > max(others) and right >= 2 * average:
+            others_text = f"the others {average:.0f} on average"
+            return f"the right option is {right} characters, {others_text}: the longest gives it away"
+        return ""
+
+    def yaml_fields(self) -> "list[YamlField]":
+        from quizcli.kinds.output import BlockList, Plain
+
+        fields: list[YamlField] = [("question", self.question), ("choices", BlockList(self.choices))]
+        fields.append(("answer", Plain(self._yaml_answer())))
+        return fields + ([] if self.shuffle else [("shuffle", False)])
+
+    def _yaml_answer(self) -> str:
+        if not self.correct:
+            return "null  # needs an answer: the letter of the right choice"
+        letters = [LETTERS[i] for i in self.correct]
+        return "[" + ", ".join(letters) + "]" if self.multiple else letters[0]
+
+    def anki(self, card: "Card") -> "AnkiNotes":
+        """A ``Basic`` note (Anki has no choice notetype): the options on the front, the right ones on the back."""
+        from quizcli.kinds.output import AnkiNotes, Note
+
+        options = "\n".join(f"{LETTERS[i]}) {choice}" for i, choice in enumerate(self.choices))
+        right = "\n".join(f"{LETTERS[i]}) {self.choices[i]}" for i in self.correct)
+        return AnkiNotes(
+            (
+                Note(
+                    notetype="Basic",
+                    first=f"{self.question}\n\n{options}",
+                    second="\n\n".join(filter(None, [right, card.explanation])),
+                ),
+            )
+        )
+
+    def aiken(self) -> "AikenQuestion | Refused":
+        from quizcli.kinds.output import AikenQuestion, Refused
+
+        if self.multiple:
+            return Refused("select-all choice card: Aiken holds single-answer multiple choice only")
+        return AikenQuestion(question=self.question, options=self.choices, answer=self.correct[0])
+
+    def gift(self, card: "Card", gift: "GiftText") -> "list[GiftQuestion | Refused]":
+        from quizcli.kinds.output import GiftQuestion
+
+        answers = "".join(f"\n\t{self._gift_mark(i)}{gift.escape(choice)}" for i, choice in enumerate(self.choices))
+        return [GiftQuestion(card.id, f"{gift.text(self.question)}{{{answers}{gift.feedback(card)}\n}}")]
+
+    def _gift_mark(self, index: int) -> str:
+        if not self.multiple:
+            return "=" if index in self.correct else "~"
+        if index not in self.correct:
+            return "~%-100%"
+        share = f"{100 / len(self.correct):.5f}".rstrip("0").rstrip(".")
+        return f"~%{share}%"
+
+
+def _read(fields: "DeckFields") -> Choice | None:
+    question = fields.required_text("question")
+    choices_value = fields.value("choices")
+    assert choices_value is not None  # recognised by its choices
+    choices = fields.text_list("choices")
+    shuffle = fields.optional_bool("shuffle")
+    if choices is None:
+        return None
+    if len(choices) < 2:
+        choices_value.error("E106", f"a choice card needs at least 2 choices, found {len(choices)}")
+    elif len(choices) > len(LETTERS):
+        choices_value.error("E106", f"a choice card has at most {len(LETTERS)} choices, found {len(choices)}")
+    _report_duplicate_choices(choices, choices_value)
+    answer = _answer(fields, len(choices))
+    if question is None or answer is None:
+        return None
+    correct, multiple = answer
+    return Choice(question=question, choices=choices, correct=correct, multiple=multiple, shuffle=shuffle is not False)
+
+
+def _report_duplicate_choices(choices: tuple[str, ...], value: "Value") -> None:
+    items = value.items() or []
+    seen: dict[str, int] = {}
+    for index, choice in enumerate(choices):
+        key = normalise_prompt(choice) or choice
+        if key in seen:
+            items[index].error("E108", f"choice {LETTERS[index]} repeats choice {LETTERS[seen[key]]}")
+        else:
+            seen[key] = index
+
+
+def _answer(fields: "DeckFields", count: int) -> tuple[tuple[int, ...], bool] | None:
+    """The correct option indices: ``answer: B`` (one right) or ``answer: [A, C]`` (select all)."""
+    answer = fields.value("answer")
+    if answer is None or answer.is_null():
+        fields.error("E113", "needs an answer: add 'answer:' with the letter of the right choice")
+        return None
+    listed = answer.items()
+    if listed is not None and not listed:
+        answer.error("E105", "'answer' lists no letters")
+        return None
+    indices: list[int] = []
+    for letter in listed if listed is not None else [answer]:
+        index = _letter_index(letter, count)
+        if index is None:
+            return None
+        if index in indices:
+            letter.error("E105", f"answer letter {LETTERS[index]} is listed twice")
+            return None
+        indices.append(index)
+    return tuple(sorted(indices)), listed is not None
+
+
+def _letter_index(value: "Value", count: int) -> int | None:
+    valid = "A" if count == 1 else f"A-{LETTERS[count - 1]}" if 0 < count <= len(LETTERS) else "a letter"
+    written = value.text()
+    if written is None:
+        value.error("E105", f"'answer' must be a choice letter ({valid}) or a list of letters")
+        return None
+    letter = written.strip().upper()
+    if len(letter) != 1 or letter not in LETTERS:
+        value.error("E105", f"answer '{written}' is not a choice letter ({valid})")
+        return None
+    index = LETTERS.index(letter)
+    if index >= count:
+        value.error("E105", f"answer {letter} is out of range: the card has {plural(count, 'choice')} ({valid})")
+        return None
+    return index
+
+
+def _from_json(data: dict[str, Any]) -> Choice:
+    choices = json_texts(data, "choices")
+    answer = data.get("answer")
+    letters = answer if isinstance(answer, list) else [answer]
+    if not letters or not all(isinstance(x, str) and x in LETTERS[: len(choices)] for x in letters):
+        raise BadCard(f"answer {answer!r} is not a letter (or list of letters) of the {len(choices)} choices")
+    return Choice(
+        question=json_text(data, "question"),
+        choices=choices,
+        correct=tuple(sorted({LETTERS.index(str(x)) for x in letters})),
+        multiple=isinstance(answer, list),
+        shuffle=data.get("shuffle") is not False,
+    )
+
+
+KIND = Kind(
+    name="choice",
+    label="choice card",
+    starts=("question",),
+    keys=("question", "choices", "answer", "shuffle"),
+    recognises=lambda fields: "choices" in fields,
+    read=_read,
+    from_json=_from_json,
+)

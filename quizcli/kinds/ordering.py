@@ -1,0 +1,175 @@
+"""Ordering: put items in order (hascard's reorder cards, quizdown's sequences).
+
+The items are shown shuffled and lettered; the answer is the letters (or the
+shown numbers) in order, ``C A B`` or ``3 1 2``.  Study marks the whole order
+right or wrong; an exam gives a share of the mark per item in its right place.
+"""
+
+import re
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from quizcli.kinds.base import LETTERS, Answering, Kind, Question, Verdict, empty_problem, json_text, json_texts
+from quizcli.text import normalise_prompt
+
+if TYPE_CHECKING:
+    import random
+
+    from quizcli.cards import Card, Item
+    from quizcli.kinds.base import DeckFields, GiftText
+    from quizcli.kinds.output import AikenQuestion, AnkiNotes, GiftQuestion, Refused, Shown, YamlField
+
+HOW = "the letters in order, e.g. C A B (or 3 1 2)"
+_TOKENS = r"\d+|[A-Za-z]"  # compiled on first use
+
+
+class Ordering(NamedTuple):
+    """``items`` in their right order."""
+
+    question: str
+    items: tuple[str, ...]
+
+    @property
+    def kind(self) -> Kind:
+        return KIND
+
+    @property
+    def prompt(self) -> str:
+        return self.question
+
+    def variants(self) -> tuple[str, ...]:
+        return ("",)
+
+    def ask(self, item: "Item", rng: "random.Random | None") -> Question:
+        """The items shuffled with ``rng``; without one (an exam without shuffling) in an order fixed by the
+        card's text, never the right one."""
+        order = list(range(len(self.items)))
+        if rng is None:
+            import random
+
+            fixed = random.Random("\n".join(self.items))
+            while order == sorted(order):
+                fixed.shuffle(order)
+        else:
+            rng.shuffle(order)
+        return Question(
+            item=item,
+            prompt=self.question,
+            answering=Answering.LINE,
+            options=tuple(self.items[index] for index in order),
+            order=tuple(order),
+            how=HOW,
+        )
+
+    def grade(self, question: Question, response: str) -> Verdict:
+        """Right when every item is in its place; an exam counts the share of items in their place."""
+        shown = read_order(response, len(self.items))
+        if shown is None:
+            return Verdict(correct=False, given=response.strip(), partial=0.0)
+        placed = sum(question.order[position] == place for place, position in enumerate(shown))
+        return Verdict(correct=placed == len(self.items), given=_letters(shown), partial=placed / len(self.items))
+
+    def expected(self, question: Question) -> str:
+        return _letters([question.order.index(place) for place in range(len(self.items))])
+
+    def describe(self, question: Question, response: str) -> str:
+        shown = read_order(response, len(self.items))
+        return response if shown is None else _letters(shown)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"question": self.question, "order": list(self.items)}
+
+    def shown(self) -> "Shown":
+        from quizcli.kinds.output import Row, Shown
+
+        rows = tuple(Row(f"{n})", text, True) for n, text in enumerate(self.items, start=1))
+        return Shown(prompt=self.question, notes=("(shown shuffled; in this order)",), rows=rows)
+
+    def problem(self) -> str | None:
+        if empty := empty_problem(self.question, *self.items):
+            return empty
+        if not 2 <= len(self.items) <= len(LETTERS):
+            return f"an ordering card has 2 to {len(LETTERS)} items, found {len(self.items)}"
+        keys = [normalise_prompt(text) or text for text in self.items]
+        return "two items are the same text" if len(set(keys)) < len(keys) else None
+
+    def needs_answer(self) -> bool:
+        return False
+
+    def lints(self, card: "Card") -> list[tuple[str, str]]:
+        return []
+
+    def yaml_fields(self) -> "list[YamlField]":
+        from quizcli.kinds.output import BlockList
+
+        return [("question", self.question), ("order", BlockList(self.items))]
+
+    def anki(self, card: "Card") -> "AnkiNotes":
+        """A ``Basic`` note (Anki has no ordering note): the items alphabetically in front, in order on the back."""
+        from quizcli.kinds.output import AnkiNotes, Note
+
+        listed = "\n".join(f"- {text}" for text in sorted(self.items, key=str.casefold))
+        in_order = "\n".join(f"{n}. {text}" for n, text in enumerate(self.items, start=1))
+        note = Note(notetype="Basic", first=f"{self.question}\n\n{listed}", second=in_order)
+        return AnkiNotes((note,), lost="an ordering card: written as a Basic note to recall the order by yourself")
+
+    def aiken(self) -> "AikenQuestion | Refused":
+        from quizcli.kinds.output import not_in_aiken
+
+        return not_in_aiken(KIND)
+
+    def gift(self, card: "Card", gift: "GiftText") -> "list[GiftQuestion | Refused]":
+        from quizcli.kinds.output import Refused
+
+        return [Refused("ordering card: GIFT has no ordering question (Moodle's ordering type has no GIFT syntax)")]
+
+
+def read_order(response: str, count: int) -> list[int] | None:
+    """The shown positions (from 0) in the order given, from ``C A B``, ``cab`` or ``3 1 2``; None when any
+    is not an item or is given twice.  Fewer than ``count`` is an order begun: the rest count as misplaced."""
+    tokens = re.findall(_TOKENS, response)
+    if re.sub(_TOKENS, "", response).strip(" ,;->") or not tokens:
+        return None
+    shown = [int(token) - 1 if token.isdigit() else LETTERS.find(token.upper()) for token in tokens]
+    if any(not 0 <= position < count for position in shown) or len(set(shown)) < len(shown):
+        return None
+    return shown
+
+
+def _letters(shown: list[int]) -> str:
+    return " ".join(LETTERS[position] for position in shown)
+
+
+def _read(fields: "DeckFields") -> Ordering | None:
+    question = fields.required_text("question")
+    value = fields.value("order")
+    assert value is not None  # recognised by its order
+    items = fields.text_list("order")
+    if items is None:
+        return None
+    if not 2 <= len(items) <= len(LETTERS):
+        value.error("E106", f"an ordering card needs 2 to {len(LETTERS)} items, found {len(items)}")
+        return None
+    listed = value.items() or []
+    seen: dict[str, int] = {}
+    for index, text in enumerate(items):
+        key = normalise_prompt(text) or text
+        if key in seen:
+            listed[index].error("E108", f"item {index + 1} repeats item {seen[key] + 1}")
+            return None
+        seen[key] = index
+    return None if question is None else Ordering(question=question, items=items)
+
+
+def _from_json(data: dict[str, Any]) -> Ordering:
+    return Ordering(question=json_text(data, "question"), items=json_texts(data, "order"))
+
+
+KIND = Kind(
+    name="ordering",
+    label="ordering card",
+    starts=("question",),
+    keys=("question", "order"),
+    recognises=lambda fields: "order" in fields,
+    read=_read,
+    from_json=_from_json,
+)

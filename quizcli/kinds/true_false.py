@@ -1,0 +1,115 @@
+"""True/false statements: ``answer: true`` or ``answer: false`` (the words only; ``yes`` and ``no`` stay text)."""
+
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from quizcli.grading import parse_truth
+from quizcli.kinds.base import Answering, BadCard, Kind, Question, Verdict, empty_problem, json_text
+
+if TYPE_CHECKING:
+    import random
+
+    from quizcli.cards import Card, Item
+    from quizcli.kinds.base import DeckFields, GiftText
+    from quizcli.kinds.output import AikenQuestion, AnkiNotes, GiftQuestion, Refused, Shown, YamlField
+
+
+class TrueFalse(NamedTuple):
+    statement: str
+    truth: bool
+
+    @property
+    def kind(self) -> Kind:
+        return KIND
+
+    @property
+    def prompt(self) -> str:
+        return self.statement
+
+    def variants(self) -> tuple[str, ...]:
+        return ("",)
+
+    def ask(self, item: "Item", rng: "random.Random | None") -> Question:
+        return Question(item=item, prompt=self.statement, answering=Answering.TRUE_FALSE)
+
+    def grade(self, question: Question, response: str) -> Verdict:
+        value = parse_truth(response)
+        given = response.strip() if value is None else str(value).lower()
+        return Verdict(correct=value is self.truth, given=given)
+
+    def expected(self, question: Question) -> str:
+        return _word(self.truth)
+
+    def describe(self, question: Question, response: str) -> str:
+        return response
+
+    def to_json(self) -> dict[str, Any]:
+        return {"question": self.statement, "answer": self.truth}
+
+    def shown(self) -> "Shown":
+        from quizcli.kinds.output import Shown
+
+        return Shown(prompt=self.statement, answer=_word(self.truth))
+
+    def problem(self) -> str | None:
+        return empty_problem(self.statement)
+
+    def needs_answer(self) -> bool:
+        return False
+
+    def lints(self, card: "Card") -> list[tuple[str, str]]:
+        return []
+
+    def yaml_fields(self) -> "list[YamlField]":
+        return [("question", self.statement), ("answer", self.truth)]
+
+    def anki(self, card: "Card") -> "AnkiNotes":
+        from quizcli.kinds.output import AnkiNotes, Note
+
+        back = "\n\n".join(filter(None, ["True" if self.truth else "False", card.explanation]))
+        return AnkiNotes((Note(notetype="Basic", first=f"{self.statement}\n\nTrue or false?", second=back),))
+
+    def aiken(self) -> "AikenQuestion | Refused":
+        from quizcli.kinds.output import not_in_aiken
+
+        return not_in_aiken(KIND)
+
+    def gift(self, card: "Card", gift: "GiftText") -> "list[GiftQuestion | Refused]":
+        from quizcli.kinds.output import GiftQuestion
+
+        answer = "TRUE" if self.truth else "FALSE"
+        return [GiftQuestion(card.id, f"{gift.text(self.statement)}{{{answer}{gift.feedback(card)}\n}}")]
+
+
+def _word(truth: bool) -> str:
+    return "true" if truth else "false"
+
+
+def _recognises(fields: "DeckFields") -> bool:
+    answer = fields.value("answer")
+    return answer is not None and answer.boolean() is not None
+
+
+def _read(fields: "DeckFields") -> TrueFalse | None:
+    statement = fields.required_text("question")
+    answer = fields.value("answer")
+    truth = None if answer is None else answer.boolean()
+    if statement is None or truth is None:
+        return None
+    return TrueFalse(statement=statement, truth=truth)
+
+
+def _from_json(data: dict[str, Any]) -> TrueFalse:
+    if not isinstance(data.get("answer"), bool):
+        raise BadCard("a true-false card's answer is true or false")
+    return TrueFalse(statement=json_text(data, "question"), truth=data["answer"])
+
+
+KIND = Kind(
+    name="true-false",
+    label="true-false card",
+    starts=("question",),
+    keys=("question", "answer"),
+    recognises=_recognises,
+    read=_read,
+    from_json=_from_json,
+)
