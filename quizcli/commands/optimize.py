@@ -46,7 +46,7 @@ def fit(store: Store, deck: str | None) -> fitting.FitReport:
     logs = fitting.histories(store.review_ratings(deck))
     usable = fitting.usable_reviews(logs)
     if fitting.reviews_needed(usable):
-        return fitting.FitReport(deck, usable)
+        return fitting.FitReport(deck=deck, reviews=usable)
     if fitting.missing_optimizer():
         raise OptimizerMissing(
             "fitting needs fsrs-rs-python (the Rust FSRS optimizer), which is not installed;"
@@ -63,4 +63,4 @@ def fit(store: Store, deck: str | None) -> fitting.FitReport:
     )
     if evaluation.better:
         store.save_fit(deck, result)
-    return fitting.FitReport(deck, usable, result, evaluation)
+    return fitting.FitReport(deck=deck, reviews=usable, fit=result, evaluation=evaluation)
