@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,24 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 LONG_CONTEXT = REPO / "decks" / "long-context.yaml"
 FIXED_NOW = "2026-11-28T10:00:00+00:00"
+
+
+def process_state() -> dict[str, object]:
+    """What one test could leave behind for the next: environment, time zone, directory, umask, signal handlers."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGALRM, signal.SIGTERM)}
+    environ = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+    return {"environ": environ, "time zone": time.tzname, "cwd": os.getcwd(), "umask": umask, **handlers}
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_process_state() -> Iterator[None]:
+    """Set up before every other fixture, checked after all of them are torn down: a test cleans up after itself."""
+    before = process_state()
+    yield
+    after = process_state()
+    assert after == before, f"the test left process-wide state changed: {[k for k in before if before[k] != after[k]]}"
 
 
 @pytest.fixture(autouse=True)

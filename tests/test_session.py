@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,9 +32,8 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
+def utc_local_time(utc: None) -> None:
+    """Every test here runs in UTC (conftest's fixture puts the time zone back afterwards)."""
 
 
 def deck_file(path: Path) -> DeckFile:
