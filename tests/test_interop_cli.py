@@ -55,7 +55,6 @@ def test_import_with_skips_exits_1_and_lists_each_with_its_line(tmp_path: Path) 
     assert run("check", str(tmp_path / "out.yaml")).exit_code == 0
 
 
-@pytest.mark.skipif(not LESSON.is_file(), reason="shared/lessons is not beside the repository")
 def test_importing_the_lesson_reports_eight_questions_needing_answers(tmp_path: Path) -> None:
     out = tmp_path / "lesson.yaml"
     result = run("import", str(LESSON), "-o", str(out))
