@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +17,13 @@ FIXED_NOW = "2026-11-28T10:00:00+00:00"
 
 
 def process_state() -> dict[str, object]:
-    """What one test could leave behind for the next: environment, time zone, directory, umask, signal handlers."""
+    """What one test could leave behind for the next: environment, time zone, directory, umask, signal handlers, hooks."""
     umask = os.umask(0o022)
     os.umask(umask)
-    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGALRM, signal.SIGTERM)}
+    handlers = {signum.name: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGALRM, signal.SIGTERM)}
     environ = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
-    return {"environ": environ, "time zone": time.tzname, "cwd": os.getcwd(), "umask": umask, **handlers}
+    state = {"environ": environ, "time zone": time.tzname, "cwd": os.getcwd(), "umask": umask, **handlers}
+    return state | {"unraisable hook": sys.unraisablehook}
 
 
 @pytest.fixture(autouse=True)

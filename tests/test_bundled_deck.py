@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from quizcli.cards import LETTERS, Kind
+from quizcli.cards import LETTERS, Deck, Kind
 from quizcli.parser import read_deck
 
 from conftest import LONG_CONTEXT, REPO
@@ -15,7 +15,7 @@ LESSON = REPO / "tests" / "fixtures" / "lessons" / "long-context-attention-issue
 ANSWER_KEY = "BBABBBBB"
 
 
-def deck():  # type: ignore[no-untyped-def]
+def deck() -> Deck:
     result = read_deck(LONG_CONTEXT)
     assert result.diagnostics == []
     return result.deck

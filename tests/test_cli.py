@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from quizcli.cli import app
@@ -197,15 +198,23 @@ def test_decks_prints_aligned_columns_and_cuts_long_titles_to_the_width(user_dec
     assert runner.invoke(app, ["decks"], env={"COLUMNS": "80"}).stdout.splitlines() == lines
 
 
-def test_the_executable_runs_commands_with_the_collector_on(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_executable_runs_commands_with_the_collector_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import gc
 
     from quizcli.__main__ import main
 
     seen: list[bool] = []
     thresholds = gc.get_threshold()
-    monkeypatch.setattr("quizcli.decks.find_decks", lambda: seen.append(gc.isenabled()) or [])
+
+    def find_decks() -> list[object]:
+        seen.append(gc.isenabled())
+        return []
+
+    monkeypatch.setattr("quizcli.decks.find_decks", find_decks)
     monkeypatch.setattr(sys, "argv", ["quizcli", "decks"])
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)  # main() installs its own
     try:
         main()
     except SystemExit:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from quizcli import catalog
+from quizcli.cards import ItemRef
 from quizcli.decks import DeckFile, Source
 from quizcli.exam import Exam, ExamError, ExamOptions, ExamSource, exam_pool, plan_exam
 from quizcli.parser import load_deck
@@ -154,7 +155,12 @@ def test_a_whole_deck_exam_reads_no_reference_until_it_is_marked(
 ) -> None:
     reads: list[str] = []
     real = store.graded_refs
-    monkeypatch.setattr(store, "graded_refs", lambda deck: reads.append(deck) or real(deck))
+
+    def graded_refs(deck: str) -> list[ItemRef]:
+        reads.append(deck)
+        return real(deck)
+
+    monkeypatch.setattr(store, "graded_refs", graded_refs)
     exam = plan_exam(exam_source(store, big), ExamOptions(seed=3, size=20))
     assert reads == []
     assert exam.deck.tag_order == ["part-1", "part-2", "part-0"]  # the score per tag, once the exam is over

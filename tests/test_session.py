@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -46,9 +47,9 @@ def deck() -> DeckFile:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     with Store.open(tmp_path / "progress.db") as opened:
-        yield opened  # type: ignore[misc]
+        yield opened
 
 
 def start(deck: DeckFile, store: Store, clock: Clock, **options: object) -> Session:
@@ -57,7 +58,7 @@ def start(deck: DeckFile, store: Store, clock: Clock, **options: object) -> Sess
 
 
 def drain(session: Session, rating: Rating = Rating.GOOD, limit: int = 100) -> list[str]:
-    shown = []
+    shown: list[str] = []
     while (item := session.next()) is not None and len(shown) < limit:
         shown.append(item.id)
         session.answer(item, rating, rating is not Rating.AGAIN)

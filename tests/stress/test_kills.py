@@ -144,7 +144,7 @@ def kill_study_in_a_terminal(home: Path, day: int, rng: random.Random, tally: Ta
     args = ["study", str(home / "kill.yaml"), "--ahead", "--new", "100", "--limit", "100000"]
     child = pexpect.spawn(QUIZCLI, args, env=environment(home, day), dimensions=(24, 80), encoding="utf-8")
     child.expect("show answer", timeout=30)  # keys typed before the screen is up are flushed with the line buffer
-    output = (child.before or "") + (child.after or "")
+    output = (child.before or "") + (child.after if isinstance(child.after, str) else "")
     child.send("".join(f" {rng.choice('1234')}" for _ in range(60)))
     child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=rng.uniform(0.0, 0.2))
     killed = child.isalive()
