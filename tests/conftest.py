@@ -14,6 +14,16 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 LONG_CONTEXT = REPO / "decks" / "long-context.yaml"
 FIXED_NOW = "2026-11-28T10:00:00+00:00"
+_RUN = {"quick": False}  # -m "not stress": the quick run (set when pytest starts, read as test modules load)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _RUN["quick"] = "not stress" in (config.option.markexpr or "")
+
+
+def examples(full: int) -> int:
+    """A property test's number of examples: all of them in the full run (what CI runs), a fifth in the quick run."""
+    return full // 5 if _RUN["quick"] else full
 
 
 def process_state() -> dict[str, object]:

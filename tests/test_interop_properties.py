@@ -25,7 +25,9 @@ from quizcli.interop.model import ImportFormatError, ImportResult
 from quizcli.interop.yaml_writer import deck_yaml
 from quizcli.parser import parse_deck
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from conftest import examples
+
+SETTINGS = settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 IMPORTERS: dict[str, Callable[[str], ImportResult]] = {
     "aiken": import_aiken, "gift": import_gift, "anki": import_anki, "lesson": import_lesson, "json": import_json,
 }  # fmt: skip
