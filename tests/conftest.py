@@ -13,6 +13,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 LONG_CONTEXT = REPO / "decks" / "long-context.yaml"
+# A copy of the bundled deck as it was when the tests that name its cards, answers and draws were written:
+# the bundled deck can grow without changing what they expect.
+LONG_CONTEXT_SNAPSHOT = REPO / "tests" / "fixtures" / "long-context-snapshot.yaml"
 FIXED_NOW = "2026-11-28T10:00:00+00:00"
 _RUN = {"quick": False}  # -m "not stress": the quick run (set when pytest starts, read as test modules load)
 

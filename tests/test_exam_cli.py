@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from quizcli.cli import app
 from quizcli.store import Store
 
-from conftest import write_deck
+from conftest import LONG_CONTEXT_SNAPSHOT, write_deck
 
 runner = CliRunner()
 LESSON = ["long-context", "--tag", "lesson-quiz", "--no-shuffle"]
@@ -71,11 +71,11 @@ def test_mixed_answers_give_the_exact_score_breakdown_and_review() -> None:
 
 
 def test_typed_cloze_and_select_all_answers_are_read_one_line_each() -> None:
-    result = exam("long-context", "--no-shuffle", answers=DECK_RIGHT)
+    result = exam(str(LONG_CONTEXT_SNAPSHOT), "--no-shuffle", answers=DECK_RIGHT)
     assert "Score: 20/20 (100%)" in result.stdout
     almost = list(DECK_RIGHT)
     almost[4] = "position degradaton"
-    result = exam("long-context", "--no-shuffle", "--json", answers=almost)
+    result = exam(str(LONG_CONTEXT_SNAPSHOT), "--no-shuffle", "--json", answers=almost)
     data = json.loads(result.stdout)
     assert (data["score"], data["total"], data["percent"], data["passed"]) == (19, 20, 95, True)
     typed = data["questions"][4]

@@ -16,7 +16,7 @@ from quizcli.exam import Exam, ExamError, ExamOptions, ExamSource, exam_pool, pl
 from quizcli.parser import load_deck
 from quizcli.store import MIGRATIONS, SCHEMA_VERSION, IndexEntry, Stamp, Store, _index_rows
 
-from conftest import LONG_CONTEXT, REPO, write_deck
+from conftest import LONG_CONTEXT, LONG_CONTEXT_SNAPSHOT, write_deck
 
 
 def generated(count: int) -> str:
@@ -145,10 +145,8 @@ def test_the_index_draws_the_exam_the_parsed_deck_draws(
 def test_a_seed_replays_the_exam_it_drew_before_ranks(
     store: Store, seed: int, size: int, expected: list[tuple[str, tuple[int, ...]]]
 ) -> None:
-    """Exams recorded before drawing by rank (their seeds are in the history) are drawn again the same.
-
-    The deck is a copy of the bundled deck as it was then, so the bundled deck can grow."""
-    deck = DeckFile("long-context", REPO / "tests" / "fixtures" / "long-context-before-ranks.yaml", Source.PATH)
+    """Exams recorded before drawing by rank (their seeds are in the history) are drawn again the same."""
+    deck = DeckFile("long-context", LONG_CONTEXT_SNAPSHOT, Source.PATH)
     assert drawn(plan_exam(exam_source(store, deck), ExamOptions(seed=seed, size=size))) == expected
 
 

@@ -13,7 +13,7 @@ from quizcli.interop.detect import detect_format
 from quizcli.interop.model import ImportFormatError
 from quizcli.schema import SCHEMA_FILE
 
-from conftest import LONG_CONTEXT, write_deck
+from conftest import LONG_CONTEXT_SNAPSHOT, write_deck
 from interop_helpers import FIXTURES, LESSON
 
 runner = CliRunner()
@@ -99,7 +99,7 @@ def test_export_gift_lists_what_gift_cannot_hold() -> None:
 
 def test_export_anki_writes_headers_guids_and_cloze_notes(tmp_path: Path) -> None:
     out = tmp_path / "deck.txt"
-    result = run("export", str(LONG_CONTEXT), "--format", "anki", "-o", str(out))
+    result = run("export", str(LONG_CONTEXT_SNAPSHOT), "--format", "anki", "-o", str(out))
     assert result.exit_code == 0 and "exported 28, skipped 0" in result.stdout
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[:5] == ["#separator:tab", "#html:false", "#guid column:1", "#notetype column:2", "#tags column:5"]
