@@ -74,8 +74,8 @@ class KeyInput:
 
     def line(self, prompt: str) -> str:
         with _cooked(self._fd):
-            sys.stdout.write(prompt)
-            sys.stdout.flush()
+            sys.stderr.write(prompt)  # where `input` writes it on a terminal: stdout may be carrying --json
+            sys.stderr.flush()
             _wait_for_input(self._fd)  # a whole line: `input` then reads it without blocking
             return input()
 
