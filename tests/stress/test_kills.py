@@ -45,7 +45,7 @@ EXAM_DECK = "title: Exam Deck\ncards:\n" + "".join(
 )
 DONE = re.compile(r"done (\d+)")
 EXAM_SECONDS: dict[Path, float] = {}  # how long a whole exam takes in each campaign home, killed nowhere
-STUDY_SECONDS: dict[Path, float] = {}  # how long a study session takes to its first card in each campaign home
+STUDY_SECONDS: dict[Path, float] = {}  # how long a first study session takes to its first card in each home
 
 pytestmark = [
     pytest.mark.stress,
@@ -109,8 +109,11 @@ def study_lines(rng: random.Random, answers: int) -> str:
     return "".join(f"\n{rng.choice('1234')}\n" for _ in range(answers))
 
 
-def run_and_kill(args: list[str], env: dict[str, str], feed: str, end_input: bool, delay: float) -> tuple[bool, str]:
-    """Start quizcli on a pipe, write ``feed`` (then end the input, or keep it open), SIGKILL it after ``delay``.
+def run_and_kill(
+    args: list[str], env: dict[str, str], feed: str, end_input: bool, delay: float, after: str | None = None
+) -> tuple[bool, str]:
+    """Start quizcli on a pipe, write ``feed`` (then end the input, or keep it open), SIGKILL it after ``delay``,
+    counted from when it printed ``after`` (from the start when None, or when it never does).
 
     Returns whether it was still running when killed, and everything it printed.
     """
@@ -121,10 +124,16 @@ def run_and_kill(args: list[str], env: dict[str, str], feed: str, end_input: boo
     child.stdin.flush()
     if end_input:
         child.stdin.close()
+    printed = b""
+    while after is not None and after.encode() not in printed:
+        chunk = os.read(child.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        printed += chunk
     time.sleep(delay)
     killed = child.poll() is None
     child.kill()
-    output = child.stdout.read().decode("utf-8", "replace")
+    output = (printed + child.stdout.read()).decode("utf-8", "replace")
     child.wait()
     if not end_input:
         child.stdin.close()
@@ -135,8 +144,12 @@ def kill_study_by_pipe(home: Path, day: int, rng: random.Random, tally: Tally) -
     """Answers written ahead into the pipe, which stays open, so the process is always alive to kill."""
     before = review_count(home)
     args = ["study", str(home / "kill.yaml"), "--ahead", "--new", "100", "--limit", "100000"]
-    delay = rng.uniform(0.0, 1.2 * STUDY_SECONDS[home])  # start-up and the first answers, however busy the machine
-    killed, output = run_and_kill(args, environment(home, day), study_lines(rng, 80), False, delay)
+    answered = rng.randrange(8)  # killed in start-up (0), or once the card after this many answers is up
+    if answered == 0:
+        delay, after = rng.uniform(0.0, 1.2 * STUDY_SECONDS[home]), None
+    else:
+        delay, after = rng.uniform(0.0, 0.05), f"done {answered}"  # often in the next answer's commit
+    killed, output = run_and_kill(args, environment(home, day), study_lines(rng, 80), False, delay, after)
     settle(home, before, output, killed, tally, f"seed {SEED}, study day {day}")
 
 
