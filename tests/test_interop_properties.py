@@ -31,7 +31,9 @@ from quizcli.kinds.true_false import TrueFalse
 from quizcli.kinds.typed import Typed
 from quizcli.parser import parse_deck
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from conftest import examples
+
+SETTINGS = settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 IMPORTERS: dict[str, Callable[[str], ImportResult]] = {
     "aiken": import_aiken, "gift": import_gift, "anki": import_anki, "lesson": import_lesson, "json": import_json,
 }  # fmt: skip
