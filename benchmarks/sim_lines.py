@@ -106,6 +106,15 @@ def verdict_of(body: list[str]) -> bool | None:
     return None
 
 
+def suggested_of(line: str) -> int | None:
+    """The rating (1-4) an empty line records, from the rating row's key help ``Enter: Good · ...``."""
+    match = re.match(r"^(?:Space/)?Enter: (Again|Hard|Good|Easy)\b", line.strip())
+    return _RATINGS.index(match[1]) + 1 if match else None
+
+
+_RATINGS = ("Again", "Hard", "Good", "Easy")
+
+
 def complaint(line: str) -> bool:
     """quizcli did not understand the line it was sent."""
     return line.strip().startswith(_COMPLAINTS)

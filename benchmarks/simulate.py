@@ -46,6 +46,7 @@ from sim_lines import (  # noqa: E402
     panel_line,
     panel_title,
     prompt_kind,
+    suggested_of,
     verdict_of,
 )
 from sim_measures import Answer, Logged, Session, measure, render, study_day  # noqa: E402
@@ -70,6 +71,7 @@ class Plan:
     tz: str = "America/New_York"
     start: date = date(2026, 10, 20)
     rate_guessable: str = "suggested"
+    guessable_rating: str | None = None  # quizcli's guessable_rating setting (None: quizcli's default)
     skip_chance: float = 0.1
     second_session_chance: float = 0.25
     early_chance: float = 0.05
@@ -207,14 +209,16 @@ class Sitting:
             elif (prompt := prompt_kind(line)) is not None:
                 if screen is None:
                     raise StuckError(f"a prompt before any card: {line!r}")
-                reply, attempt = self._reply(prompt, screen, attempt)
+                reply, attempt = self._reply(prompt, screen, attempt, suggested_of(line))
                 stdin.write(reply + "\n")
                 stdin.flush()
 
     def _now(self) -> datetime:
         return self.started + timedelta(seconds=SECONDS_PER_ANSWER * len(self.answers))
 
-    def _reply(self, prompt: Prompt, screen: Screen, tried: Attempt | None) -> tuple[str, Attempt | None]:
+    def _reply(
+        self, prompt: Prompt, screen: Screen, tried: Attempt | None, suggested: int | None
+    ) -> tuple[str, Attempt | None]:
         """The line to send, and the attempt in progress (None once it is rated)."""
         if prompt in QUITTABLE and len(self.answers) >= MAX_ANSWERS:
             self.cut = True
@@ -222,7 +226,7 @@ class Sitting:
         if prompt is Prompt.RATING:
             if tried is None:
                 raise StuckError("a rating asked for before any answer:\n" + "\n".join(self._tail))
-            return self._rate(tried, verdict_of(screen.body)), None
+            return self._rate(tried, verdict_of(screen.body), suggested), None
         item, _ = item_of(screen.title)
         attempt = self.learner.attempt(item, self._now())
         if prompt is Prompt.CHOICE:
@@ -235,8 +239,9 @@ class Sitting:
             response = ""
         return response, attempt
 
-    def _rate(self, attempt: Attempt, verdict: bool | None) -> str:
-        """The rating line: a flashcard's own rating, else the suggested one or the policy's override.
+    def _rate(self, attempt: Attempt, verdict: bool | None, suggested: int | None) -> str:
+        """The rating line: a flashcard's own rating, else the suggested one (``suggested``, what quizcli
+        offers) or the policy's override.
 
         The policy rates Hard only an item's first answer in a session: Hard keeps a learning item at its
         step, so pressing it at every step would never let the item graduate.
@@ -248,7 +253,7 @@ class Sitting:
             self.mismatches += verdict != attempt.meant_right
             again = any(earlier.fact.item == attempt.fact.item for earlier, _, _ in self.answers)
             override = self.policy == "hard-when-right" and verdict and attempt.fact.options > 0 and not again
-            rating = HARD if override else (GOOD if verdict else AGAIN)
+            rating = HARD if override else (suggested or (GOOD if verdict else AGAIN))
             reply, passed, grade = ("2" if override else ""), verdict, (GOOD if attempt.recalled else AGAIN)
         self.learner.studied(attempt, grade, self._now())
         self.answers.append((attempt, rating, passed))
@@ -296,6 +301,8 @@ def simulate(plan: Plan, home: Path) -> Run:
     decks.mkdir(parents=True, exist_ok=True)
     deck_path = decks / f"{DECK_NAME}.yaml"
     deck_path.write_text(deck.yaml, encoding="utf-8")
+    if plan.guessable_rating is not None:
+        (home / "config.toml").write_text(f'[study]\nguessable_rating = "{plan.guessable_rating}"\n', encoding="utf-8")
     learner = Learner(
         deck.facts, Memory(random.Random(plan.seed * 31 + 7)), random.Random(plan.seed * 131 + 3),
         sibling_priming=plan.sibling_priming, topic_priming=plan.topic_priming,
@@ -368,6 +375,10 @@ def main(argv: list[str] | None = None) -> int:
         "--rate-guessable", choices=POLICIES, default=Plan.rate_guessable,
         help="on a right answer to a choice or true/false card: keep the suggested rating, or press 2 (Hard)",
     )  # fmt: skip
+    parser.add_argument(
+        "--guessable-rating", choices=("hard", "good"),
+        help="quizcli's guessable_rating setting: the rating it suggests after a right choice or true/false review",
+    )  # fmt: skip
     parser.add_argument("--skip", type=float, default=Plan.skip_chance, help="chance of a day without a session")
     parser.add_argument("--twice", type=float, default=Plan.second_session_chance, help="chance of two sessions")
     parser.add_argument("--early", type=float, default=Plan.early_chance, help="chance of a session at 04:00-07:00")
@@ -384,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = Plan(
         days=10 if args.quick else args.days, seed=args.seed, cards=25 if args.quick else args.cards,
         new=args.new, limit=args.limit, tz=args.tz, start=args.start, rate_guessable=args.rate_guessable,
+        guessable_rating=args.guessable_rating,
         skip_chance=args.skip, second_session_chance=args.twice, early_chance=args.early,
         after_midnight_chance=args.after_midnight,
         sibling_priming=args.sibling_priming, topic_priming=args.topic_priming,

@@ -24,8 +24,9 @@ from typing import NamedTuple
 from quizcli import scheduler
 from quizcli.cards import Item
 from quizcli.clock import day_start
-from quizcli.config import LeechAction
+from quizcli.config import GuessableRating, LeechAction
 from quizcli.grading import Verdict
+from quizcli.kinds.base import Answering, Question
 from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, Settings, State
 from quizcli.store import Answer, Flags, IndexEntry, Store
 
@@ -40,6 +41,7 @@ class StudyOptions(NamedTuple):
     ahead: bool = False
     settings: Settings = Settings()
     leech_action: LeechAction = LeechAction.SUSPEND
+    guessable_rating: GuessableRating = GuessableRating.HARD
 
 
 class Result(NamedTuple):
@@ -143,6 +145,13 @@ class Session:
     def preview(self, item: Item) -> dict[Rating, timedelta]:
         """The next interval for each rating, shown under the rating keys."""
         return scheduler.preview(self._state(item), self.clock(), self.options.settings, self._seed(item))
+
+    def suggest(self, question: Question, verdict: Verdict) -> Rating:
+        """The rating offered after an auto-graded answer to ``question`` (see `suggested_rating`)."""
+        state = self._state(question.item).state
+        in_review = state is State.REVIEW and not self.options.cram
+        chance = in_review and guessable(question)
+        return suggested_rating(verdict, guessable=chance, policy=self.options.guessable_rating)
 
     def answer(self, item: Item, rating: Rating, correct: bool, duration_ms: int | None = None) -> Result:
         """Record the answer durably, then move the item to where it belongs next.
@@ -297,9 +306,26 @@ DEFAULT_RATING = Rating.GOOD  # what Space/Enter records on a flashcard's back
 _RECORDED_FIRST = frozenset({Command.SUSPEND, Command.BURY, Command.QUIT})
 
 
-def suggested_rating(verdict: Verdict) -> Rating:
-    """The rating offered after an auto-graded answer: Good when right, Again when wrong (an "almost" too)."""
-    return Rating.GOOD if verdict.correct else Rating.AGAIN
+def suggested_rating(
+    verdict: Verdict, guessable: bool = False, policy: GuessableRating = GuessableRating.HARD
+) -> Rating:
+    """The rating offered after an auto-graded answer: Good when right, Again when wrong (an "almost" too).
+
+    A right answer that could have been guessed (``guessable``: a choice or true/false card in review)
+    gets Hard under the ``hard`` policy, so a lucky guess does not grow the memory as much as recall.
+    Learning steps are never ``guessable`` here: Hard keeps a learning card at its step, so suggesting
+    it there would repeat the step for as long as the answers are right.
+    """
+    if not verdict.correct:
+        return Rating.AGAIN
+    return Rating.HARD if guessable and policy is GuessableRating.HARD else Rating.GOOD
+
+
+def guessable(question: Question) -> bool:
+    """A question a learner who does not remember can still get right by chance: one option among a few."""
+    return question.answering is Answering.TRUE_FALSE or (
+        question.answering is Answering.CHOOSE and not question.multiple
+    )
 
 
 def counts_correct(rating: Rating, graded: bool | None) -> bool:

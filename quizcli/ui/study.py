@@ -8,7 +8,7 @@ accepts the suggested rating and 1-4 override it.  ``u`` undoes the last
 rating, ``s`` suspends, ``b`` buries until tomorrow, ``q`` ends the session
 (letters that are options of the card on screen select the option instead).
 What each key does, and which rating is suggested, is `quizcli.session`'s
-policy (`key_action`, `suggested_rating`); this module draws and reads keys.
+policy (`key_action`, `Session.suggest`); this module draws and reads keys.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from quizcli.session import (
     Summary,
     counts_correct,
     key_action,
-    suggested_rating,
 )
 from quizcli.terminal import ENTER, Input
 from quizcli.text import plural
@@ -93,7 +92,7 @@ class StudyScreen:
                 return
             verdict = grade(question, response)
             self._draw(question, self._verdict_lines(question, verdict))
-            suggested, graded = suggested_rating(verdict), verdict.correct
+            suggested, graded = self.session.suggest(question, verdict), verdict.correct
         rating, then = self._rating(item, suggested)
         if rating is None:
             return
