@@ -37,7 +37,7 @@ _PROMPTS: tuple[tuple[re.Pattern[str], Prompt], ...] = (
 )
 _TITLE = re.compile(r"^╭─ (?P<title>.*?) ─+╮$")
 _BODY = re.compile(r"^│ ?(?P<text>.*?)\s*│$")
-_OPTION = re.compile(r"^\s*(\[[ x]\]|✓|✗)?\s*(?P<letter>[A-Z])\) (?P<text>.*)$")
+_OPTION = re.compile(r"^\s*(\[[ x]\]|✓|✗|○)?\s*(?P<letter>[A-Z])\) (?P<text>.*)$")
 _VERDICTS = {"✓ Correct": True, "≈ Almost": False, "✗ Wrong": False}
 _COMPLAINTS = ("Not an option:", "Not understood:")
 _ENDINGS = ("Session over", "Nothing due in ")

@@ -52,7 +52,7 @@ def test_wrong_answers_suggest_again_and_show_the_right_answer(quizcli_home: Pat
     result = study(["", "1", "C", "", "A", "", "false", "", "attention snik", "", "beginning", ""])
     assert result.stdout.count("✗ Wrong") == 4 and "≈ Almost" in result.stdout
     assert "Answer: attention sink  (also accepted: sink)" in result.stdout
-    assert "✓ B) second" in result.stdout and "✗ C) third" in result.stdout
+    assert "○ B) second  ← right, not picked" in result.stdout and "✗ C) third  ← picked, not right" in result.stdout
     assert "0% correct" in result.stdout
     assert [rating for _, rating, _ in logged(quizcli_home)] == [1, 1, 1, 1, 1, 1]
 
@@ -233,3 +233,23 @@ def test_unsuspend_lists_and_brings_back_suspended_cards(quizcli_home: Path) -> 
     everything = runner.invoke(app, ["unsuspend", FIXTURE, "--all"])
     assert everything.stdout == "Unsuspended 1 card in 'every-kind': choice.\n"
     assert runner.invoke(app, ["unsuspend", FIXTURE]).stdout == "No suspended cards in 'every-kind'.\n"
+
+
+SELECT_ALL = """\
+title: Select
+cards:
+  - id: pick
+    question: Pick the even numbers
+    choices: [two, three, four, six]
+    answer: [A, C, D]
+    shuffle: false
+"""
+
+
+def test_select_all_feedback_tells_picked_right_picked_wrong_and_missed_apart(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "select", SELECT_ALL)
+    result = study(["A B", ""], deck=str(deck))
+    assert result.exit_code == 0, result.output
+    after = result.stdout.split("✗ Wrong", 1)[1]
+    assert "✓ A) two" in after and "✗ B) three  ← picked, not right" in after
+    assert "○ C) four  ← right, not picked" in after and "○ D) six  ← right, not picked" in after

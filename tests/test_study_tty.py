@@ -211,3 +211,34 @@ def test_enter_submits_a_select_all_card_of_twenty_options(tmp_path: Path) -> No
     child.send("q")
     assert finish(child) == 0
     assert reviews(tmp_path / "home") == [("many", 3)]
+
+
+@pytest.mark.parametrize("colour", [True, False])
+def test_select_all_feedback_shows_picked_right_picked_wrong_and_missed(tmp_path: Path, colour: bool) -> None:
+    from test_study_cli import SELECT_ALL
+
+    deck = tmp_path / "select.yaml"
+    deck.write_text(SELECT_ALL, encoding="utf-8")
+    env = dict(os.environ, QUIZCLI_HOME=str(tmp_path / "home"), QUIZCLI_NOW="2026-11-28T10:00:00+00:00")
+    env.update(TERM="xterm-256color", COLUMNS="80")
+    env.pop("NO_COLOR", None)
+    if not colour:
+        env["NO_COLOR"] = "1"
+    child = pexpect.spawn(QUIZCLI, ["study", str(deck)], env=env, dimensions=(24, 80), encoding="utf-8", timeout=15)
+    child.expect("Pick the even numbers")
+    child.send("a")
+    child.send("b")
+    child.expect(r"\[x\] B\)")
+    child.send("\r")
+    child.expect("Wrong")
+    child.expect("Enter: Again")
+    screen = child.before or ""
+    plain_screen = re.sub(r"\x1b\[[0-9;]*m", "", screen)
+    assert "✓ A) two" in plain_screen and "✗ B) three  ← picked, not right" in plain_screen
+    assert "○ C) four  ← right, not picked" in plain_screen
+    coloured = [
+        re.search(rf"\x1b\[[0-9;]*{code}m{mark}", screen) for code, mark in (("32", "✓"), ("31", "✗"), ("33", "○"))
+    ]
+    assert all(coloured) if colour else not re.search(r"\x1b\[[0-9;]*3[0-7]m", screen)  # NO_COLOR: marks only
+    child.send("q")
+    assert finish(child) == 0

@@ -354,17 +354,33 @@ def _picked(key: str, count: int, interactive: bool) -> set[int] | None:
     return None if position is None else {position}
 
 
+# After an answer, each option as the learner picked it: (mark, style, note), told apart without colour too.
+PICKED_RIGHT = ("✓", "green", "")
+PICKED_WRONG = ("✗", "red", "  ← picked, not right")
+MISSED = ("○", "yellow", "  ← right, not picked")
+NOT_PICKED = (" ", "", "")
+
+
 def _option_lines(question: Question, chosen: set[int], reveal: bool = False) -> list[RenderableType]:
     """One line per option; a long option wraps under its own text, not under the letter."""
     lines: list[RenderableType] = []
     right = set(question.right)
     for pos, option in enumerate(question.options):
-        mark, style = ("[x]" if pos in chosen else "[ ]"), ""
-        if reveal:
-            mark = "✓" if pos in right else ("✗" if pos in chosen else " ")
-            style = "green" if pos in right else ("red" if pos in chosen else "")
-        lines.append(Hanging(Text(f" {mark} {LETTERS[pos]}) "), plain(option, style)))
+        if not reveal:
+            label, body = Text(f" {'[x]' if pos in chosen else '[ ]'} {LETTERS[pos]}) "), plain(option)
+        else:
+            mark, style, note = _outcome(pos in chosen, pos in right)
+            label = Text.assemble(" ", (mark, f"bold {style}" if style else ""), f" {LETTERS[pos]}) ")
+            body = plain(option, style)
+            body.append(note, style="dim")
+        lines.append(Hanging(label, body))
     return lines
+
+
+def _outcome(picked: bool, right: bool) -> tuple[str, str, str]:
+    if picked:
+        return PICKED_RIGHT if right else PICKED_WRONG
+    return MISSED if right else NOT_PICKED
 
 
 def print_summary(console: Console, summary: Summary, now: datetime) -> None:
