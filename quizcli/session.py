@@ -225,8 +225,19 @@ class Session:
             self.states.pop(item.id, None)
         else:
             self.states[item.id] = restored
+        self._requeue(item, restored)
         self._pending.append(item)
         return item
+
+    def _requeue(self, item: Item, state: CardState | None) -> None:
+        """Put an undone item back in the queue of its state, so the counts include it again."""
+        if state is None or self.options.cram:
+            self.new.insert(0, item)
+        elif state.state is State.REVIEW:
+            self.reviews.insert(0, item)
+        else:
+            self.learning.append(item)
+            self.learning.sort(key=self._due)
 
     def suspend(self, item: Item) -> None:
         self.store.set_flags(self.deck.name, item.id, Flags(suspended=True))

@@ -242,3 +242,45 @@ def test_select_all_feedback_shows_picked_right_picked_wrong_and_missed(tmp_path
     assert all(coloured) if colour else not re.search(r"\x1b\[[0-9;]*3[0-7]m", screen)  # NO_COLOR: marks only
     child.send("q")
     assert finish(child) == 0
+
+
+def fresh_deck(tmp_path: Path, cards: int = 25) -> str:
+    lines = ["title: Fresh", "cards:"]
+    lines += [f"  - id: card{n}\n    front: Front {n}\n    back: Back {n}" for n in range(cards)]
+    deck = tmp_path / "fresh.yaml"
+    deck.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(deck)
+
+
+def test_undo_is_confirmed_on_the_next_screen_and_the_header_counts_the_card_again(
+    quizcli_home: Path, tmp_path: Path
+) -> None:
+    child = spawn(quizcli_home, fresh_deck(tmp_path))
+    child.expect("new 20 · learning 0 · review 0 · done 0")
+    child.expect("Front 0")
+    child.send(" ")
+    child.expect("Back 0")
+    child.send("3")
+    child.expect("Front 1")
+    child.send("u")
+    child.expect("new 20 · learning 0 · review 0 · done 0")  # the next screen's header: card0 is new again...
+    child.expect("Undid the last rating")  # ...the confirmation under it...
+    child.expect("╭")  # ...then the card
+    child.expect("Front 0")
+    child.send("q")
+    assert finish(child) == 0
+
+
+@pytest.mark.parametrize(("key", "notice"), [("s", "Suspended card0."), ("b", "Buried card0 until tomorrow.")])
+def test_suspend_and_bury_are_confirmed_on_the_next_screen(
+    quizcli_home: Path, tmp_path: Path, key: str, notice: str
+) -> None:
+    child = spawn(quizcli_home, fresh_deck(tmp_path))
+    child.expect("Front 0")
+    child.send(key)
+    child.expect("new 19 · learning 0 · review 0 · done 0")
+    child.expect(re.escape(notice))
+    child.expect("╭")
+    child.expect("Front 1")
+    child.send("q")
+    assert finish(child) == 0

@@ -76,6 +76,8 @@ class StudyScreen:
                 self._study(item)
         except (Quit, EOFError):
             return
+        finally:
+            self._show_held()
 
     # ---- one item ------------------------------------------------------------------------
 
@@ -197,15 +199,18 @@ class StudyScreen:
                 raise Quit
             case Command.UNDO:
                 undone = self.session.undo()
-                self._notice("Nothing to undo." if undone is None else f"Undid the last rating ({undone.id}).")
-                return undone is not None
+                if undone is None:
+                    self._notice("Nothing to undo.")
+                    return False
+                self._confirm(f"Undid the last rating ({undone.id}).")
+                return True
             case Command.SUSPEND:
                 self.session.suspend(item)
-                self._notice(f"Suspended {item.id}.")
+                self._confirm(f"Suspended {item.id}.")
                 return True
             case Command.BURY:
                 self.session.bury(item)
-                self._notice(f"Buried {item.id} until tomorrow.")
+                self._confirm(f"Buried {item.id} until tomorrow.")
                 return True
             case None:
                 if not self.keys.interactive:
@@ -222,9 +227,7 @@ class StudyScreen:
         else:
             self.console.print(Rule(style="dim"))
         self.console.print(self._header())
-        for notice in self._held:
-            self.console.print(notice)
-        self._held.clear()
+        self._show_held()
         body: list[RenderableType] = [self._prompt(question), *extra]
         self.console.print(Panel(Group(*body), title=plain(_label(question)), title_align="left"))
         if footer:
@@ -291,6 +294,22 @@ class StudyScreen:
     def _notice(self, text: str) -> None:
         self.console.print(Text(text, style="italic"))
 
+    def _confirm(self, text: str) -> None:
+        """Confirm a command that moves on to another screen: on a terminal, under the next screen's header."""
+        self._hold(Text(text, style="italic"))
+
+    def _hold(self, text: Text) -> None:
+        """Show ``text`` now in line mode; on a terminal, under the next header, where a redraw cannot clear it."""
+        if self.keys.interactive:
+            self._held.append(text)
+        else:
+            self.console.print(text)
+
+    def _show_held(self) -> None:
+        for notice in self._held:
+            self.console.print(notice)
+        self._held.clear()
+
     def _leech_notice(self, result: Result) -> None:
         """Name the leech where it cannot be missed: now in line mode, under the next header on a terminal."""
         lapses = result.after.lapses if result.after is not None else 0
@@ -301,10 +320,7 @@ class StudyScreen:
             (inert(result.item.id), "bold"),
             f" has been forgotten {lapses} times; {what}. Rewrite it, split it or add a mnemonic.",
         )
-        if self.keys.interactive:
-            self._held.append(text)
-        else:
-            self.console.print(text)
+        self._hold(text)
 
     def _read_line(self, prompt: str) -> str:
         if self.keys.interactive:
