@@ -253,3 +253,13 @@ def test_select_all_feedback_tells_picked_right_picked_wrong_and_missed_apart(tm
     after = result.stdout.split("✗ Wrong", 1)[1]
     assert "✓ A) two" in after and "✗ B) three  ← picked, not right" in after
     assert "○ C) four  ← right, not picked" in after and "○ D) six  ← right, not picked" in after
+
+
+def test_end_of_input_after_a_graded_answer_keeps_it_with_the_suggested_rating(
+    quizcli_home: Path, tmp_path: Path
+) -> None:
+    deck = write_deck(tmp_path, "one", "title: One\ncards:\n  - id: gap\n    cloze: The {{middle}} is lost.\n")
+    result = study(["middle"], deck=str(deck))
+    assert result.exit_code == 0, result.output
+    assert "Studied 1 card" in result.stdout and "100% correct" in result.stdout
+    assert logged(quizcli_home) == [("gap:c1", 3, "review")]

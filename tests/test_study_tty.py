@@ -284,3 +284,18 @@ def test_suspend_and_bury_are_confirmed_on_the_next_screen(
     child.expect("Front 1")
     child.send("q")
     assert finish(child) == 0
+
+
+def test_ctrl_c_after_a_graded_answer_keeps_it_with_the_suggested_rating(quizcli_home: Path, tmp_path: Path) -> None:
+    deck = tmp_path / "gap.yaml"
+    deck.write_text("title: Gap\ncards:\n  - id: gap\n    cloze: The {{middle}} is lost.\n", encoding="utf-8")
+    child = spawn(quizcli_home, str(deck))
+    child.expect("Your answer: ")
+    child.sendline("middle")
+    child.expect("✓ Correct")
+    child.expect("Enter: Good")
+    child.sendintr()
+    child.expect("Session over")
+    child.expect(r"Studied \S*1 card")
+    assert finish(child) == 130
+    assert reviews(quizcli_home) == [("gap:c1", 3)]

@@ -95,7 +95,12 @@ class StudyScreen:
             verdict = grade(question, response)
             self._draw(question, self._verdict_lines(question, verdict))
             suggested, graded = self.session.suggest(question, verdict), verdict.correct
-        rating, then = self._rating(item, suggested)
+        try:
+            rating, then = self._rating(item, suggested)
+        except (KeyboardInterrupt, EOFError):
+            if suggested is not None:  # a graded answer is kept on every way out, as q keeps it
+                self.session.answer(item, suggested, counts_correct(suggested, graded), self._elapsed_ms(started))
+            raise
         if rating is None:
             return
         result = self.session.answer(item, rating, counts_correct(rating, graded), self._elapsed_ms(started))
