@@ -60,6 +60,14 @@ class Counts(NamedTuple):
     review: int
 
 
+class CramTally(NamedTuple):
+    """Where a cram pass stands: items left in it (the one on screen included), and answers right and wrong."""
+
+    left: int
+    right: int
+    wrong: int
+
+
 class Summary(NamedTuple):
     studied: int
     correct: int
@@ -139,6 +147,11 @@ class Session:
 
     def counts(self) -> Counts:
         return Counts(len(self.new), len(self.learning), len(self.reviews))
+
+    def cram_tally(self) -> CramTally:
+        """A cram session's progress: it has no new, learning or review items, only a pass through the deck."""
+        right = sum(result.correct for result in self.results)
+        return CramTally(left=len(self.new), right=right, wrong=len(self.results) - right)
 
     # ---- answering -----------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -263,3 +264,20 @@ def test_end_of_input_after_a_graded_answer_keeps_it_with_the_suggested_rating(
     assert result.exit_code == 0, result.output
     assert "Studied 1 card" in result.stdout and "100% correct" in result.stdout
     assert logged(quizcli_home) == [("gap:c1", 3, "review")]
+
+
+def test_cram_shows_the_pass_and_right_and_wrong_not_intervals_or_new(quizcli_home: Path, user_decks: Path) -> None:
+    write_deck(user_decks, "flash", "cards:\n  - {id: a, front: x, back: y}\n  - {id: b, front: z, back: w}\n")
+    study(["", "4", "", "4"], deck="flash")
+    result = study(["", "1", "", "3", "", "3"], "--cram", "--seed", "1", deck="flash")
+    headers = [line for line in result.stdout.splitlines() if "left in this pass" in line]
+    assert [header.split("  ", 1)[1] for header in headers] == [
+        "cram (schedule untouched) · 2 left in this pass · right 0 · wrong 0",  # the first card's front
+        "cram (schedule untouched) · 2 left in this pass · right 0 · wrong 0",  # its back: rated Again
+        "cram (schedule untouched) · 2 left in this pass · right 0 · wrong 1",  # the other card, then it again
+        "cram (schedule untouched) · 2 left in this pass · right 0 · wrong 1",
+        "cram (schedule untouched) · 1 left in this pass · right 1 · wrong 1",
+        "cram (schedule untouched) · 1 left in this pass · right 1 · wrong 1",
+    ]
+    assert "new " not in result.stdout and "1 Again (again later in this pass)" in result.stdout
+    assert not re.search(r"Good \d+[mhd]", result.stdout)

@@ -239,6 +239,16 @@ class StudyScreen:
             self.console.print(Text(footer, style="dim"))
 
     def _header(self) -> Text:
+        if self.session.options.cram:
+            tally = self.session.cram_tally()
+            return Text.assemble(
+                (inert(self.session.deck.title), "bold"),
+                "  cram (schedule untouched) · ",
+                f"{tally.left} left in this pass · ",
+                (f"right {tally.right}", "green"),
+                " · ",
+                (f"wrong {tally.wrong}", "red"),
+            )
         counts = self.session.counts()
         done = len(self.session.results)
         return Text.assemble(
@@ -286,12 +296,17 @@ class StudyScreen:
         return [Text("Explanation", style="italic dim"), markdown(item.card.explanation)]
 
     def _rating_row(self, item: Item, suggested: Rating | None) -> Text:
-        intervals = self.session.preview(item)
+        """The rating keys with each one's next interval; in cram, where nothing is scheduled, what Again does."""
+        cram = self.session.options.cram
+        intervals = {} if cram else self.session.preview(item)
         row = Text()
         for rating in Rating:
             style = RATING_STYLES[rating] + (" bold reverse" if rating is suggested else "")
             row.append(f" {int(rating)} {RATING_NAMES[rating]} ", style=style)
-            row.append(f"{format_interval(intervals[rating])}   ", style="dim")
+            if rating in intervals:
+                row.append(f"{format_interval(intervals[rating])}   ", style="dim")
+            else:
+                row.append("(again later in this pass)   " if rating is Rating.AGAIN else "  ", style="dim")
         accept = f"Enter: {RATING_NAMES[suggested]}" if suggested else f"Space/Enter: {RATING_NAMES[DEFAULT_RATING]}"
         row.append(f"\n{accept} · u undo · s suspend · b bury · q quit", style="dim")
         return row
