@@ -272,12 +272,12 @@ def test_cram_shows_the_pass_and_right_and_wrong_not_intervals_or_new(quizcli_ho
     result = study(["", "1", "", "3", "", "3"], "--cram", "--seed", "1", deck="flash")
     headers = [line for line in result.stdout.splitlines() if "left in this pass" in line]
     assert [header.split("  ", 1)[1] for header in headers] == [
-        "cram (schedule untouched) · 2 left in this pass · right 0 · wrong 0",  # the first card's front
-        "cram (schedule untouched) · 2 left in this pass · right 0 · wrong 0",  # its back: rated Again
-        "cram (schedule untouched) · 2 left in this pass · right 0 · wrong 1",  # the other card, then it again
-        "cram (schedule untouched) · 2 left in this pass · right 0 · wrong 1",
-        "cram (schedule untouched) · 1 left in this pass · right 1 · wrong 1",
-        "cram (schedule untouched) · 1 left in this pass · right 1 · wrong 1",
+        "cram · 2 left in this pass · right 0 · wrong 0",  # the first card's front
+        "cram · 2 left in this pass · right 0 · wrong 0",  # its back: rated Again
+        "cram · 2 left in this pass · right 0 · wrong 1",  # the other card, then it again
+        "cram · 2 left in this pass · right 0 · wrong 1",
+        "cram · 1 left in this pass · right 1 · wrong 1",
+        "cram · 1 left in this pass · right 1 · wrong 1",
     ]
     assert "new " not in result.stdout and "1 Again (again later in this pass)" in result.stdout
     assert not re.search(r"Good \d+[mhd]", result.stdout)

@@ -243,7 +243,7 @@ class StudyScreen:
             tally = self.session.cram_tally()
             return Text.assemble(
                 (inert(self.session.deck.title), "bold"),
-                "  cram (schedule untouched) · ",
+                "  cram · ",
                 f"{tally.left} left in this pass · ",
                 (f"right {tally.right}", "green"),
                 " · ",
