@@ -352,13 +352,14 @@ def guessable(question: Question) -> bool:
     )
 
 
-def counts_correct(rating: Rating, graded: bool | None) -> bool:
-    """Whether an answer counts as correct in the summary.
+def counts_correct(rating: Rating) -> bool:
+    """Whether an answer counts as correct: rated Hard, Good or Easy, not Again.
 
-    An auto-graded answer counts as it was graded, whatever rating is recorded; a
-    self-rated flashcard (``graded`` None) counts as correct unless rated Again.
+    The one definition of "% correct", in the session summary, the cram tally and ``quizcli stats``
+    (which reads it from the review log: ``rating > 1``), as Anki counts it.  A marked answer whose
+    suggested rating was overridden counts as rated: a wrong choice raised to Good is correct.
     """
-    return rating is not Rating.AGAIN if graded is None else graded
+    return rating is not Rating.AGAIN
 
 
 def key_action(stage: Stage, key: str, suggested: Rating | None = None) -> Action:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -281,3 +282,18 @@ def test_cram_shows_the_pass_and_right_and_wrong_not_intervals_or_new(quizcli_ho
     ]
     assert "new " not in result.stdout and "1 Again (again later in this pass)" in result.stdout
     assert not re.search(r"Good \d+[mhd]", result.stdout)
+
+
+def test_the_summary_and_stats_give_the_same_percent_correct(quizcli_home: Path, tmp_path: Path) -> None:
+    choices = "choices: [one, two]\n    answer: B\n    shuffle: false"
+    deck = write_deck(
+        tmp_path, "pick",
+        f"cards:\n  - id: c1\n    question: first\n    {choices}\n  - id: c2\n    question: second\n    {choices}\n"
+        "  - id: t\n    question: water is wet\n    answer: true\n",
+    )  # fmt: skip
+    # c1 wrong but raised to Good; c2 wrong, kept Again; t right; c2 again, right
+    result = study(["A", "3", "A", "", "true", "", "B", ""], deck=str(deck))
+    assert "Studied 4 cards" in result.stdout and "75% correct" in result.stdout
+    stats = runner.invoke(app, ["stats", "--json"])
+    today = json.loads(stats.stdout)["time"]["today"]
+    assert (today["answers"], today["correct"]) == (4, 3)

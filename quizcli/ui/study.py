@@ -87,23 +87,23 @@ class StudyScreen:
         if question.answering is Answering.REVEAL:
             if not self._reveal(question):
                 return
-            suggested, graded = None, None
+            suggested = None
         else:
             response = self._ask(question)
             if response is None:
                 return
             verdict = grade(question, response)
             self._draw(question, self._verdict_lines(question, verdict))
-            suggested, graded = self.session.suggest(question, verdict), verdict.correct
+            suggested = self.session.suggest(question, verdict)
         try:
             rating, then = self._rating(item, suggested)
         except (KeyboardInterrupt, EOFError):
             if suggested is not None:  # a graded answer is kept on every way out, as q keeps it
-                self.session.answer(item, suggested, counts_correct(suggested, graded), self._elapsed_ms(started))
+                self.session.answer(item, suggested, counts_correct(suggested), self._elapsed_ms(started))
             raise
         if rating is None:
             return
-        result = self.session.answer(item, rating, counts_correct(rating, graded), self._elapsed_ms(started))
+        result = self.session.answer(item, rating, counts_correct(rating), self._elapsed_ms(started))
         if result.leech:
             self._leech_notice(result)
         if then is not None:
