@@ -390,6 +390,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topic-priming", type=float, default=Plan.topic_priming)
     parser.add_argument("--quick", action="store_true", help="10 days of a 25-card deck (under a minute)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file as JSON")
+    parser.add_argument(
+        "--fit", action="store_true",
+        help="also fit personal parameters to the run's log (all answers; without guessable ones) and measure them"
+        " (needs fsrs-rs-python)",
+    )  # fmt: skip
     parser.add_argument("--keep", type=Path, help="keep quizcli's home (progress.db, the deck) in this new directory")
     args = parser.parse_args(argv)
     plan = Plan(
@@ -408,9 +413,29 @@ def main(argv: list[str] | None = None) -> int:
         mismatches=run.mismatches, cut=run.cut,
     )  # fmt: skip
     print(render(figures, _described(plan)))
+    if args.fit:
+        print(_fitted(run, plan))
     if args.json:
         args.json.write_text(json.dumps({"plan": _described(plan), "figures": asdict(figures)}, indent=1, default=str))
     return 0
+
+
+def _fitted(run: Run, plan: Plan) -> str:
+    """Calibration and fit of parameters fitted to the run's log: to every answer, and without guessable ones."""
+    from sim_fit import fit_and_predict
+
+    lines = []
+    for name, keep in (("all answers", lambda a: True), ("without guessable answers", lambda a: not a.fact.options)):
+        answers = fit_and_predict(run.answers, keep)
+        figures = measure(run.sessions, answers, ZoneInfo(plan.tz), limit=plan.limit, new_limit=plan.new)
+        lines.append(f"\nwith parameters fitted to {name}:")
+        for group, bins in figures.calibration.items():
+            gaps = " ".join(f"{b.low}%:{b.gap:+.1f}({b.answers})" for b in bins)
+            lines.append(
+                f"  {group:<14} largest gap {figures.worst_gap[group]:.1f} points · log loss {figures.fit[group]:.4f}"
+                f" · gap by bin {gaps}"
+            )
+    return "\n".join(lines)
 
 
 def _described(plan: Plan) -> dict[str, object]:
