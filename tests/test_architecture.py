@@ -22,6 +22,7 @@ OWNERS = {
     "platformdirs": {"paths"},
     "tomllib": {"config"},
     "hashlib": {"text"},
+    "fsrs_rs_python": {"fitting"},
 }
 
 

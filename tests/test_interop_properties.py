@@ -16,12 +16,11 @@ from quizcli.diagnostics import Severity
 from quizcli.interop.aiken import export_aiken, import_aiken
 from quizcli.interop.anki import import_anki
 from quizcli.interop.anki_export import export_anki
-from quizcli.interop.exporting import Exported
 from quizcli.interop.gift import import_gift
 from quizcli.interop.gift_export import export_gift
 from quizcli.interop.json_deck import export_json, import_json
 from quizcli.interop.lesson import import_lesson
-from quizcli.interop.model import ImportFormatError, ImportResult
+from quizcli.interop.model import Exported, ImportFormatError, ImportResult
 from quizcli.interop.yaml_writer import deck_yaml
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import CLOZE_PATTERN, Cloze, cloze_deletions
