@@ -1,7 +1,7 @@
 """Personal parameters fitted to a simulated run's review log, and how well they predict the learner.
 
-Used by ``simulate.py --fit`` (needs ``pip install fsrs-rs-python``, the Rust FSRS that Anki optimizes
-with; not a dependency of quizcli).  Each item's log becomes fsrs-rs training items (days between
+Used by ``simulate.py --fit`` (needs fsrs-rs-python, the Rust FSRS that Anki optimizes with:
+quizcli's optimizer extra).  Each item's log becomes fsrs-rs training items (days between
 reviews counted by study day), parameters are fitted to them, and every answer is predicted again by
 replaying its item's earlier reviews with those parameters, so the figures of sim_measures.py
 (calibration against the learner's true recall, log loss) can be compared between fits:
