@@ -37,7 +37,7 @@ _PROMPTS: tuple[tuple[re.Pattern[str], Prompt], ...] = (
 )
 _TITLE = re.compile(r"^╭─ (?P<title>.*?) ─+╮$")
 _BODY = re.compile(r"^│ ?(?P<text>.*?)\s*│$")
-_OPTION = re.compile(r"^\s*(\[[ x]\]|✓|✗)?\s*(?P<letter>[A-Z])\) (?P<text>.*)$")
+_OPTION = re.compile(r"^\s*(\[[ x]\]|✓|✗|○)?\s*(?P<letter>[A-Z])\) (?P<text>.*)$")
 _VERDICTS = {"✓ Correct": True, "≈ Almost": False, "✗ Wrong": False}
 _COMPLAINTS = ("Not an option:", "Not understood:")
 _ENDINGS = ("Session over", "Nothing due in ")
@@ -104,6 +104,15 @@ def verdict_of(body: list[str]) -> bool | None:
             if text.strip().startswith(head):
                 return right
     return None
+
+
+def suggested_of(line: str) -> int | None:
+    """The rating (1-4) an empty line records, from the rating row's key help ``Enter: Good · ...``."""
+    match = re.match(r"^(?:Space/)?Enter: (Again|Hard|Good|Easy)\b", line.strip())
+    return _RATINGS.index(match[1]) + 1 if match else None
+
+
+_RATINGS = ("Again", "Hard", "Good", "Easy")
 
 
 def complaint(line: str) -> bool:

@@ -18,11 +18,14 @@ Definitions (the numbers in docs/study.md use them):
   study day that starts at the wrong hour, e.g. on a daylight-saving night, shows them);
 - *calibration* compares, for answers made a day or more after the previous one (as quizcli's own
   calibration does), quizcli's predicted retrievability (in its review log) with the learner's true
-  probability of recalling at that moment, per 10% bin of the prediction.
+  probability of recalling at that moment, per 10% bin of the prediction;
+- *fit* is the log loss (mean binary cross-entropy) of the same predictions against whether the learner
+  truly recalled (not whether the answer passed: a lucky guess is not recall); lower is better.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -119,6 +122,7 @@ class Figures:
     retention: list[Retention]
     calibration: dict[str, list[Bin]]
     worst_gap: dict[str, float]  # the largest |gap| among bins of at least RELIABLE_BIN answers
+    fit: dict[str, float]  # log loss of the predictions against true recall, by the calibration's groups
     load: Load
     late: int
     late_without_session: int
@@ -158,11 +162,12 @@ def measure(
     held, sessions_held = held_back_by_limit(sessions, answers, limit)
     siblings = sibling_answers(answers)
     new_per_day = Counter(a.day for a in answers if a.logged.state_before == NEW)
-    calibration = {
-        "all": calibration_bins(answers),
-        "not guessable": calibration_bins([a for a in answers if not a.fact.options]),
-        "guessable": calibration_bins([a for a in answers if a.fact.options]),
+    groups = {
+        "all": answers,
+        "not guessable": [a for a in answers if not a.fact.options],
+        "guessable": [a for a in answers if a.fact.options],
     }
+    calibration = {name: calibration_bins(group) for name, group in groups.items()}
     return Figures(
         sessions=len(sessions),
         study_days=len({s.day for s in sessions}),
@@ -175,6 +180,7 @@ def measure(
         retention=retention(reviews),
         calibration=calibration,
         worst_gap={name: worst_gap(bins) for name, bins in calibration.items()},
+        fit={name: log_loss(group) for name, group in groups.items()},
         load=daily_load(sessions, answers),
         late=late,
         late_without_session=without,
@@ -217,12 +223,18 @@ def retention(reviews: list[Answer]) -> list[Retention]:
     ]
 
 
+def _scored(answers: list[Answer]) -> list[Answer]:
+    """Answers with a prediction made a day or more after the previous answer (as quizcli's calibration)."""
+    return [
+        a for a in answers
+        if a.logged.retrievability is not None and a.logged.elapsed_days is not None and a.logged.elapsed_days >= 1
+    ]  # fmt: skip
+
+
 def calibration_bins(answers: list[Answer]) -> list[Bin]:
     bins: dict[int, list[Answer]] = defaultdict(list)
-    for answer in answers:
-        odds, elapsed = answer.logged.retrievability, answer.logged.elapsed_days
-        if odds is not None and elapsed is not None and elapsed >= 1:
-            bins[min(int(odds * 10), 9)].append(answer)
+    for answer in _scored(answers):
+        bins[min(int((answer.logged.retrievability or 0.0) * 10), 9)].append(answer)
     return [
         Bin(
             low=10 * index,
@@ -233,6 +245,15 @@ def calibration_bins(answers: list[Answer]) -> list[Bin]:
         )
         for index, group in sorted(bins.items())
     ]
+
+
+def log_loss(answers: list[Answer]) -> float:
+    """Mean binary cross-entropy of quizcli's predictions against true recall (0 when nothing is scored)."""
+    losses = []
+    for answer in _scored(answers):
+        predicted = min(max(answer.logged.retrievability or 0.0, 1e-6), 1 - 1e-6)
+        losses.append(-math.log(predicted if answer.recalled else 1 - predicted))
+    return _mean(losses)
 
 
 def worst_gap(bins: list[Bin]) -> float:
@@ -361,6 +382,7 @@ def render(figures: Figures, plan: dict[str, object]) -> str:
                 f"  {_pct(b.passed):>6}  {b.gap:+5.1f}"
             )
         lines.append(f"  largest gap in a bin of {RELIABLE_BIN}+ answers: {f.worst_gap[name]:.1f} points")
+        lines.append(f"  fit: log loss against true recall {f.fit[name]:.4f}")
     load = f.load
     lines += [
         "",

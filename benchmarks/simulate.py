@@ -46,6 +46,7 @@ from sim_lines import (  # noqa: E402
     panel_line,
     panel_title,
     prompt_kind,
+    suggested_of,
     verdict_of,
 )
 from sim_measures import Answer, Logged, Session, measure, render, study_day  # noqa: E402
@@ -70,6 +71,7 @@ class Plan:
     tz: str = "America/New_York"
     start: date = date(2026, 10, 20)
     rate_guessable: str = "suggested"
+    guessable_rating: str | None = None  # quizcli's guessable_rating setting (None: quizcli's default)
     skip_chance: float = 0.1
     second_session_chance: float = 0.25
     early_chance: float = 0.05
@@ -207,14 +209,16 @@ class Sitting:
             elif (prompt := prompt_kind(line)) is not None:
                 if screen is None:
                     raise StuckError(f"a prompt before any card: {line!r}")
-                reply, attempt = self._reply(prompt, screen, attempt)
+                reply, attempt = self._reply(prompt, screen, attempt, suggested_of(line))
                 stdin.write(reply + "\n")
                 stdin.flush()
 
     def _now(self) -> datetime:
         return self.started + timedelta(seconds=SECONDS_PER_ANSWER * len(self.answers))
 
-    def _reply(self, prompt: Prompt, screen: Screen, tried: Attempt | None) -> tuple[str, Attempt | None]:
+    def _reply(
+        self, prompt: Prompt, screen: Screen, tried: Attempt | None, suggested: int | None
+    ) -> tuple[str, Attempt | None]:
         """The line to send, and the attempt in progress (None once it is rated)."""
         if prompt in QUITTABLE and len(self.answers) >= MAX_ANSWERS:
             self.cut = True
@@ -222,7 +226,7 @@ class Sitting:
         if prompt is Prompt.RATING:
             if tried is None:
                 raise StuckError("a rating asked for before any answer:\n" + "\n".join(self._tail))
-            return self._rate(tried, verdict_of(screen.body)), None
+            return self._rate(tried, verdict_of(screen.body), suggested), None
         item, _ = item_of(screen.title)
         attempt = self.learner.attempt(item, self._now())
         if prompt is Prompt.CHOICE:
@@ -235,8 +239,9 @@ class Sitting:
             response = ""
         return response, attempt
 
-    def _rate(self, attempt: Attempt, verdict: bool | None) -> str:
-        """The rating line: a flashcard's own rating, else the suggested one or the policy's override.
+    def _rate(self, attempt: Attempt, verdict: bool | None, suggested: int | None) -> str:
+        """The rating line: a flashcard's own rating, else the suggested one (``suggested``, what quizcli
+        offers) or the policy's override.
 
         The policy rates Hard only an item's first answer in a session: Hard keeps a learning item at its
         step, so pressing it at every step would never let the item graduate.
@@ -248,7 +253,7 @@ class Sitting:
             self.mismatches += verdict != attempt.meant_right
             again = any(earlier.fact.item == attempt.fact.item for earlier, _, _ in self.answers)
             override = self.policy == "hard-when-right" and verdict and attempt.fact.options > 0 and not again
-            rating = HARD if override else (GOOD if verdict else AGAIN)
+            rating = HARD if override else (suggested or (GOOD if verdict else AGAIN))
             reply, passed, grade = ("2" if override else ""), verdict, (GOOD if attempt.recalled else AGAIN)
         self.learner.studied(attempt, grade, self._now())
         self.answers.append((attempt, rating, passed))
@@ -296,6 +301,8 @@ def simulate(plan: Plan, home: Path) -> Run:
     decks.mkdir(parents=True, exist_ok=True)
     deck_path = decks / f"{DECK_NAME}.yaml"
     deck_path.write_text(deck.yaml, encoding="utf-8")
+    if plan.guessable_rating is not None:
+        (home / "config.toml").write_text(f'[study]\nguessable_rating = "{plan.guessable_rating}"\n', encoding="utf-8")
     learner = Learner(
         deck.facts, Memory(random.Random(plan.seed * 31 + 7)), random.Random(plan.seed * 131 + 3),
         sibling_priming=plan.sibling_priming, topic_priming=plan.topic_priming,
@@ -368,6 +375,10 @@ def main(argv: list[str] | None = None) -> int:
         "--rate-guessable", choices=POLICIES, default=Plan.rate_guessable,
         help="on a right answer to a choice or true/false card: keep the suggested rating, or press 2 (Hard)",
     )  # fmt: skip
+    parser.add_argument(
+        "--guessable-rating", choices=("hard", "good"),
+        help="quizcli's guessable_rating setting: the rating it suggests after a right choice or true/false review",
+    )  # fmt: skip
     parser.add_argument("--skip", type=float, default=Plan.skip_chance, help="chance of a day without a session")
     parser.add_argument("--twice", type=float, default=Plan.second_session_chance, help="chance of two sessions")
     parser.add_argument("--early", type=float, default=Plan.early_chance, help="chance of a session at 04:00-07:00")
@@ -379,11 +390,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topic-priming", type=float, default=Plan.topic_priming)
     parser.add_argument("--quick", action="store_true", help="10 days of a 25-card deck (under a minute)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file as JSON")
+    parser.add_argument(
+        "--fit", action="store_true",
+        help="also fit personal parameters to the run's log (all answers; without guessable ones) and measure them"
+        " (needs fsrs-rs-python)",
+    )  # fmt: skip
     parser.add_argument("--keep", type=Path, help="keep quizcli's home (progress.db, the deck) in this new directory")
     args = parser.parse_args(argv)
     plan = Plan(
         days=10 if args.quick else args.days, seed=args.seed, cards=25 if args.quick else args.cards,
         new=args.new, limit=args.limit, tz=args.tz, start=args.start, rate_guessable=args.rate_guessable,
+        guessable_rating=args.guessable_rating,
         skip_chance=args.skip, second_session_chance=args.twice, early_chance=args.early,
         after_midnight_chance=args.after_midnight,
         sibling_priming=args.sibling_priming, topic_priming=args.topic_priming,
@@ -396,9 +413,29 @@ def main(argv: list[str] | None = None) -> int:
         mismatches=run.mismatches, cut=run.cut,
     )  # fmt: skip
     print(render(figures, _described(plan)))
+    if args.fit:
+        print(_fitted(run, plan))
     if args.json:
         args.json.write_text(json.dumps({"plan": _described(plan), "figures": asdict(figures)}, indent=1, default=str))
     return 0
+
+
+def _fitted(run: Run, plan: Plan) -> str:
+    """Calibration and fit of parameters fitted to the run's log: to every answer, and without guessable ones."""
+    from sim_fit import fit_and_predict
+
+    lines = []
+    for name, keep in (("all answers", lambda a: True), ("without guessable answers", lambda a: not a.fact.options)):
+        answers = fit_and_predict(run.answers, keep)
+        figures = measure(run.sessions, answers, ZoneInfo(plan.tz), limit=plan.limit, new_limit=plan.new)
+        lines.append(f"\nwith parameters fitted to {name}:")
+        for group, bins in figures.calibration.items():
+            gaps = " ".join(f"{b.low}%:{b.gap:+.1f}({b.answers})" for b in bins)
+            lines.append(
+                f"  {group:<14} largest gap {figures.worst_gap[group]:.1f} points · log loss {figures.fit[group]:.4f}"
+                f" · gap by bin {gaps}"
+            )
+    return "\n".join(lines)
 
 
 def _described(plan: Plan) -> dict[str, object]:

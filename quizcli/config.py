@@ -9,6 +9,7 @@ learning_steps = ["1m", "10m"]
 relearning_steps = ["10m"]
 maximum_interval = 36500   # days
 leech_action = "suspend"   # or "tag": keep studying a leech, only flag it
+guessable_rating = "hard"  # or "good": suggested after a right choice or true/false review
 
 [decks.long-context]      # overrides for one deck
 new_per_day = 10
@@ -34,6 +35,7 @@ KEYS = (
     "relearning_steps",
     "maximum_interval",
     "leech_action",
+    "guessable_rating",
 )
 
 
@@ -44,11 +46,23 @@ class LeechAction(StrEnum):
     TAG = "tag"  # keep it in the queue; the notice and `quizcli stats` still name it
 
 
+class GuessableRating(StrEnum):
+    """The rating suggested after a right answer to a guessable card (choice, true/false) in review.
+
+    A right answer there may be a lucky guess, so FSRS would over-estimate the memory if it were
+    rated Good: ``hard`` suggests Hard instead (see docs/study.md for the measurements behind it).
+    """
+
+    HARD = "hard"
+    GOOD = "good"
+
+
 class StudyConfig(NamedTuple):
     new_per_day: int = 20
     reviews_per_day: int = 200
     settings: Settings = Settings()
     leech_action: LeechAction = LeechAction.SUSPEND
+    guessable_rating: GuessableRating = GuessableRating.HARD
 
 
 class ConfigError(QuizcliError):
@@ -103,7 +117,10 @@ def _with_values(config: StudyConfig, table: dict[str, Any]) -> StudyConfig:
     new = _count(table.get("new_per_day", config.new_per_day), "new_per_day")
     reviews = _count(table.get("reviews_per_day", config.reviews_per_day), "reviews_per_day")
     leech = _leech_action(table.get("leech_action", config.leech_action))
-    return StudyConfig(new_per_day=new, reviews_per_day=reviews, settings=settings, leech_action=leech)
+    guessable = _guessable_rating(table.get("guessable_rating", config.guessable_rating))
+    return StudyConfig(
+        new_per_day=new, reviews_per_day=reviews, settings=settings, leech_action=leech, guessable_rating=guessable
+    )
 
 
 def _leech_action(value: Any) -> LeechAction:
@@ -111,6 +128,13 @@ def _leech_action(value: Any) -> LeechAction:
         return LeechAction(value)
     except ValueError:
         raise ValueError(f'leech_action must be "suspend" or "tag", got {value!r}') from None
+
+
+def _guessable_rating(value: Any) -> GuessableRating:
+    try:
+        return GuessableRating(value)
+    except ValueError:
+        raise ValueError(f'guessable_rating must be "hard" or "good", got {value!r}') from None
 
 
 def retention(value: Any) -> float:

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from quizcli.cards import Item
 
 _ANSWER_PARTS = r"\d+(?:[.,]\d+)*|[^\W_]"  # compiled on first use
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+ARTICLES = {"a", "an", "the"}
+SHORT_ANSWER_WORDS = 3  # an answer of at most this many words (after its article) may drop a leading article
 TRUE_WORDS = {"t", "true", "y", "yes"}
 FALSE_WORDS = {"f", "false", "n", "no"}
 
@@ -79,27 +82,53 @@ def normalise_answer(text: str) -> str:
 
 
 def match_text(response: str, answers: tuple[str, ...]) -> Verdict:
-    """Exact after normalising is right; a small typo is "almost" (and still wrong)."""
-    given = normalise_answer(response)
-    targets = [normalise_answer(a) for a in answers]
-    if given and given in targets:
+    """Exact after normalising is right; a small typo is "almost" (and still wrong).
+
+    A number is compared as a number (``.3`` and ``0.30`` are 0.3), and a leading article is
+    ignored in a short answer (``the middle`` is ``middle``).
+    """
+    given_number = read_number(response)
+    if given_number is not None and any(read_number(a, decimal_comma=False) == given_number for a in answers):
         return Verdict(correct=True, given=response.strip())
-    almost = bool(given) and any(edit_distance(given, t) <= allowed_typos(t) for t in targets if t)
+    given = _forms(response)
+    targets = {form for answer in answers for form in _forms(answer)}
+    if given & targets:
+        return Verdict(correct=True, given=response.strip())
+    almost = any(edit_distance(g, t) <= allowed_typos(t) for g in given for t in targets)
     return Verdict(correct=False, almost=almost, given=response.strip())
+
+
+def _forms(text: str) -> set[str]:
+    """The normalised text, and without its leading article when it is a short answer; no empty form."""
+    forms = {normalise_answer(text)}
+    words = text.split()
+    if 1 < len(words) <= SHORT_ANSWER_WORDS + 1 and words[0].casefold() in ARTICLES:
+        forms.add(normalise_answer(" ".join(words[1:])))
+    return forms - {""}
+
+
+def read_number(text: str, decimal_comma: bool = True) -> float | None:
+    """A written number (``0.3``, ``.3``, ``-2``, ``3,14`` with a decimal comma), or None for any other text.
+
+    An author's ``1,000`` is a thousand, not one: answers are read with ``decimal_comma`` False.
+    """
+    written = unicodedata.normalize("NFKC", text).strip()
+    if decimal_comma and written.count(",") == 1 and "." not in written:
+        written = written.replace(",", ".")
+    if not re.fullmatch(_NUMBER, written):
+        return None
+    value = float(written)
+    return value if math.isfinite(value) else None
 
 
 def match_number(response: str, answer: str, tolerance: float, answers: tuple[str, ...]) -> Verdict:
     """A number within ``tolerance`` of the answer is right (``3,14`` reads as 3.14); other text is matched as text."""
-    written = response.strip()
-    if written.count(",") == 1 and "." not in written:
-        written = written.replace(",", ".")
-    try:
-        value = float(written)
-    except ValueError:
+    value = read_number(response)
+    if value is None:
         return match_text(response, answers)
     expected = float(answer)
     slack = 1e-9 * max(1.0, abs(expected))  # so 3.15 is within 0.01 of 3.14 despite binary floats
-    return Verdict(correct=math.isfinite(value) and abs(value - expected) <= tolerance + slack, given=response.strip())
+    return Verdict(correct=abs(value - expected) <= tolerance + slack, given=response.strip())
 
 
 def allowed_typos(target: str) -> int:
@@ -108,9 +137,11 @@ def allowed_typos(target: str) -> int:
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
-    if abs(len(a) - len(b)) > 3:
-        return abs(len(a) - len(b))
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps), exactly.
+
+    The same as rapidfuzz's ``OSA.distance`` (the tests check it against that), written out because
+    answers are short and importing rapidfuzz costs more than the distances it would compute.
+    """
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, start=1):

@@ -24,8 +24,9 @@ from typing import NamedTuple
 from quizcli import scheduler
 from quizcli.cards import Item
 from quizcli.clock import day_start
-from quizcli.config import LeechAction
+from quizcli.config import GuessableRating, LeechAction
 from quizcli.grading import Verdict
+from quizcli.kinds.base import Answering, Question
 from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, Settings, State
 from quizcli.store import Answer, Flags, IndexEntry, Store
 
@@ -40,6 +41,7 @@ class StudyOptions(NamedTuple):
     ahead: bool = False
     settings: Settings = Settings()
     leech_action: LeechAction = LeechAction.SUSPEND
+    guessable_rating: GuessableRating = GuessableRating.HARD
 
 
 class Result(NamedTuple):
@@ -56,6 +58,14 @@ class Counts(NamedTuple):
     new: int
     learning: int
     review: int
+
+
+class CramTally(NamedTuple):
+    """Where a cram pass stands: items left in it (the one on screen included), and answers right and wrong."""
+
+    left: int
+    right: int
+    wrong: int
 
 
 class Summary(NamedTuple):
@@ -138,11 +148,23 @@ class Session:
     def counts(self) -> Counts:
         return Counts(len(self.new), len(self.learning), len(self.reviews))
 
+    def cram_tally(self) -> CramTally:
+        """A cram session's progress: it has no new, learning or review items, only a pass through the deck."""
+        right = sum(result.correct for result in self.results)
+        return CramTally(left=len(self.new), right=right, wrong=len(self.results) - right)
+
     # ---- answering -----------------------------------------------------------------------
 
     def preview(self, item: Item) -> dict[Rating, timedelta]:
         """The next interval for each rating, shown under the rating keys."""
         return scheduler.preview(self._state(item), self.clock(), self.options.settings, self._seed(item))
+
+    def suggest(self, question: Question, verdict: Verdict) -> Rating:
+        """The rating offered after an auto-graded answer to ``question`` (see `suggested_rating`)."""
+        state = self._state(question.item).state
+        in_review = state is State.REVIEW and not self.options.cram
+        chance = in_review and guessable(question)
+        return suggested_rating(verdict, guessable=chance, policy=self.options.guessable_rating)
 
     def answer(self, item: Item, rating: Rating, correct: bool, duration_ms: int | None = None) -> Result:
         """Record the answer durably, then move the item to where it belongs next.
@@ -216,8 +238,19 @@ class Session:
             self.states.pop(item.id, None)
         else:
             self.states[item.id] = restored
+        self._requeue(item, restored)
         self._pending.append(item)
         return item
+
+    def _requeue(self, item: Item, state: CardState | None) -> None:
+        """Put an undone item back in the queue of its state, so the counts include it again."""
+        if state is None or self.options.cram:
+            self.new.insert(0, item)
+        elif state.state is State.REVIEW:
+            self.reviews.insert(0, item)
+        else:
+            self.learning.append(item)
+            self.learning.sort(key=self._due)
 
     def suspend(self, item: Item) -> None:
         self.store.set_flags(self.deck.name, item.id, Flags(suspended=True))
@@ -297,18 +330,36 @@ DEFAULT_RATING = Rating.GOOD  # what Space/Enter records on a flashcard's back
 _RECORDED_FIRST = frozenset({Command.SUSPEND, Command.BURY, Command.QUIT})
 
 
-def suggested_rating(verdict: Verdict) -> Rating:
-    """The rating offered after an auto-graded answer: Good when right, Again when wrong (an "almost" too)."""
-    return Rating.GOOD if verdict.correct else Rating.AGAIN
+def suggested_rating(
+    verdict: Verdict, guessable: bool = False, policy: GuessableRating = GuessableRating.HARD
+) -> Rating:
+    """The rating offered after an auto-graded answer: Good when right, Again when wrong (an "almost" too).
 
-
-def counts_correct(rating: Rating, graded: bool | None) -> bool:
-    """Whether an answer counts as correct in the summary.
-
-    An auto-graded answer counts as it was graded, whatever rating is recorded; a
-    self-rated flashcard (``graded`` None) counts as correct unless rated Again.
+    A right answer that could have been guessed (``guessable``: a choice or true/false card in review)
+    gets Hard under the ``hard`` policy, so a lucky guess does not grow the memory as much as recall.
+    Learning steps are never ``guessable`` here: Hard keeps a learning card at its step, so suggesting
+    it there would repeat the step for as long as the answers are right.
     """
-    return rating is not Rating.AGAIN if graded is None else graded
+    if not verdict.correct:
+        return Rating.AGAIN
+    return Rating.HARD if guessable and policy is GuessableRating.HARD else Rating.GOOD
+
+
+def guessable(question: Question) -> bool:
+    """A question a learner who does not remember can still get right by chance: one option among a few."""
+    return question.answering is Answering.TRUE_FALSE or (
+        question.answering is Answering.CHOOSE and not question.multiple
+    )
+
+
+def counts_correct(rating: Rating) -> bool:
+    """Whether an answer counts as correct: rated Hard, Good or Easy, not Again.
+
+    The one definition of "% correct", in the session summary, the cram tally and ``quizcli stats``
+    (which reads it from the review log: ``rating > 1``), as Anki counts it.  A marked answer whose
+    suggested rating was overridden counts as rated: a wrong choice raised to Good is correct.
+    """
+    return rating is not Rating.AGAIN
 
 
 def key_action(stage: Stage, key: str, suggested: Rating | None = None) -> Action:

@@ -7,9 +7,19 @@ import random
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 
 from quizcli.cards import Card, Item
-from quizcli.grading import edit_distance, grade, make_question, match_text, normalise_answer, parse_letters
+from quizcli.grading import (
+    allowed_typos,
+    edit_distance,
+    grade,
+    make_question,
+    match_number,
+    match_text,
+    normalise_answer,
+    parse_letters,
+)
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import Cloze
 from quizcli.kinds.flashcard import Flashcard
@@ -33,6 +43,23 @@ def item(card: Card, variant: str = "") -> Item:
         ("3,10", "3.10", True, False),
         ("cat", "car", False, False),  # too short for a typo allowance
         ("", "anything", False, False),
+        # issue 13: numbers are compared as numbers
+        (".3", "0.3", True, False),
+        ("0.30", "0.3", True, False),
+        (".05", "0.05", True, False),
+        ("0,05", "0.05", True, False),
+        ("0.35", "0.3", False, False),
+        ("1", "1,000", False, False),  # an author's comma groups thousands
+        # issue 13: a leading article is ignored in a short answer, and only there
+        ("the middle", "middle", True, False),
+        ("middle", "the middle", True, False),
+        ("an apple", "apple", True, False),
+        ("them middle", "middle", False, False),
+        ("a", "a", True, False),
+        ("the attention sink phenomenon", "attention sink phenomenon", True, False),
+        ("the big red barn door", "big red barn door", False, False),
+        # issue 13: the edit distance is exact, however long the answer
+        ("z" * 22, "the attention sink phenomenon", False, False),
     ],
 )
 def test_typed_matching(given: str, expected: str, correct: bool, almost: bool) -> None:
@@ -116,11 +143,28 @@ def levenshtein_with_swaps(a: str, b: str) -> int:
 
 @given(st.text("abc", max_size=6), st.text("abc", max_size=6))
 def test_edit_distance_matches_the_reference(a: str, b: str) -> None:
-    if abs(len(a) - len(b)) <= 3:
-        assert edit_distance(a, b) == levenshtein_with_swaps(a, b)
+    assert edit_distance(a, b) == levenshtein_with_swaps(a, b)
+
+
+# Long answers too: lengths far apart, where allowed_typos allows more than three edits.
+@given(st.text("abcz ", max_size=40), st.text("abcz ", max_size=40))
+def test_edit_distance_matches_rapidfuzz_on_long_answers(a: str, b: str) -> None:
+    assert edit_distance(a, b) == OSA.distance(a, b)
+
+
+def test_a_long_answer_far_off_in_length_is_not_almost_right() -> None:
+    target = normalise_answer("the attention sink phenomenon")
+    assert edit_distance("z" * 22, target) == OSA.distance("z" * 22, target) > allowed_typos(target)
 
 
 @given(st.text(max_size=40))
 def test_normalising_is_idempotent(text: str) -> None:
     once = normalise_answer(text)
     assert normalise_answer(once) == once
+
+
+@pytest.mark.parametrize(
+    ("given", "correct"), [(".3", True), ("0.30", True), ("0,3", True), ("0.4", False), ("x", False)]
+)
+def test_a_tolerance_answer_reads_a_leading_point(given: str, correct: bool) -> None:
+    assert match_number(given, "0.3", 0.001, ("0.3",)).correct is correct

@@ -267,3 +267,46 @@ def test_undoing_the_leech_answer_unsuspends_the_item(deck: DeckFile, store: Sto
     assert session.undo() == item
     assert not store.flags("every-kind")["flash"].suspended
     assert session.next() == item and session.summary(1.0).leeches == ()
+
+
+def _question_for(session: Session, item_id: str) -> tuple[Item, object]:
+    from quizcli.grading import make_question
+
+    while (item := session.next()) is not None:
+        if item.id == item_id:
+            return item, make_question(item)
+        session.answer(item, Rating.GOOD, True)
+    raise AssertionError(f"{item_id} never came")
+
+
+@pytest.mark.parametrize(("policy", "expected"), [("hard", Rating.HARD), ("good", Rating.GOOD)])
+def test_a_right_answer_to_a_guessable_review_suggests_the_configured_rating(
+    deck: DeckFile, store: Store, policy: str, expected: Rating
+) -> None:
+    from quizcli.config import GuessableRating
+    from quizcli.grading import Verdict
+
+    clock = Clock(T0)
+    drain(start(deck, store, clock), Rating.EASY)  # every item graduates to review
+    clock.advance(days=30)
+    session = start(deck, store, clock, guessable_rating=GuessableRating(policy))
+    item, question = _question_for(session, "truth")
+    assert session.suggest(question, Verdict(correct=True)) is expected  # type: ignore[arg-type]
+    assert session.suggest(question, Verdict(correct=False)) is Rating.AGAIN  # type: ignore[arg-type]
+
+
+def test_hard_is_never_suggested_at_a_learning_step_nor_for_a_typed_or_select_all_answer(
+    deck: DeckFile, store: Store
+) -> None:
+    from quizcli.grading import Verdict, make_question
+
+    clock = Clock(T0)
+    session = start(deck, store, clock)
+    item, question = _question_for(session, "choice")  # new: a learning step
+    assert session.suggest(question, Verdict(correct=True)) is Rating.GOOD  # type: ignore[arg-type]
+    drain(session, Rating.EASY)
+    clock.advance(days=30)
+    review = start(deck, store, clock)
+    due = {item.id: item for item in review.reviews}
+    for item_id in ("multi", "typed"):
+        assert review.suggest(make_question(due[item_id]), Verdict(correct=True)) is Rating.GOOD

@@ -32,6 +32,9 @@ def test_the_line_mode_screens_are_read() -> None:
     assert lines.verdict_of(["Pick one", "≈ Almost — counted as wrong"]) is False
     assert lines.prompt_kind("A-D or 1-4 to answer · u undo · s suspend · q quit") is lines.Prompt.CHOICE
     assert lines.prompt_kind("Enter: Good · u undo · s suspend · b bury · q quit") is lines.Prompt.RATING
+    assert lines.suggested_of("Enter: Hard · u undo · s suspend · b bury · q quit") == 2
+    assert lines.suggested_of("Space/Enter: Good · u undo · s suspend · b bury · q quit") == 3
+    assert lines.suggested_of("Pick one") is None
     assert (
         lines.prompt_kind("Fill the 2 blanks, separated by ';' (leave it empty if you don't know)") is lines.Prompt.TEXT
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,7 +54,7 @@ def test_wrong_answers_suggest_again_and_show_the_right_answer(quizcli_home: Pat
     result = study(["", "1", "C", "", "A", "", "false", "", "attention snik", "", "beginning", ""])
     assert result.stdout.count("✗ Wrong") == 4 and "≈ Almost" in result.stdout
     assert "Answer: attention sink  (also accepted: sink)" in result.stdout
-    assert "✓ B) second" in result.stdout and "✗ C) third" in result.stdout
+    assert "○ B) second  ← right, not picked" in result.stdout and "✗ C) third  ← picked, not right" in result.stdout
     assert "0% correct" in result.stdout
     assert [rating for _, rating, _ in logged(quizcli_home)] == [1, 1, 1, 1, 1, 1]
 
@@ -233,3 +235,65 @@ def test_unsuspend_lists_and_brings_back_suspended_cards(quizcli_home: Path) -> 
     everything = runner.invoke(app, ["unsuspend", FIXTURE, "--all"])
     assert everything.stdout == "Unsuspended 1 card in 'every-kind': choice.\n"
     assert runner.invoke(app, ["unsuspend", FIXTURE]).stdout == "No suspended cards in 'every-kind'.\n"
+
+
+SELECT_ALL = """\
+title: Select
+cards:
+  - id: pick
+    question: Pick the even numbers
+    choices: [two, three, four, six]
+    answer: [A, C, D]
+    shuffle: false
+"""
+
+
+def test_select_all_feedback_tells_picked_right_picked_wrong_and_missed_apart(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "select", SELECT_ALL)
+    result = study(["A B", ""], deck=str(deck))
+    assert result.exit_code == 0, result.output
+    after = result.stdout.split("✗ Wrong", 1)[1]
+    assert "✓ A) two" in after and "✗ B) three  ← picked, not right" in after
+    assert "○ C) four  ← right, not picked" in after and "○ D) six  ← right, not picked" in after
+
+
+def test_end_of_input_after_a_graded_answer_keeps_it_with_the_suggested_rating(
+    quizcli_home: Path, tmp_path: Path
+) -> None:
+    deck = write_deck(tmp_path, "one", "title: One\ncards:\n  - id: gap\n    cloze: The {{middle}} is lost.\n")
+    result = study(["middle"], deck=str(deck))
+    assert result.exit_code == 0, result.output
+    assert "Studied 1 card" in result.stdout and "100% correct" in result.stdout
+    assert logged(quizcli_home) == [("gap:c1", 3, "review")]
+
+
+def test_cram_shows_the_pass_and_right_and_wrong_not_intervals_or_new(quizcli_home: Path, user_decks: Path) -> None:
+    write_deck(user_decks, "flash", "cards:\n  - {id: a, front: x, back: y}\n  - {id: b, front: z, back: w}\n")
+    study(["", "4", "", "4"], deck="flash")
+    result = study(["", "1", "", "3", "", "3"], "--cram", "--seed", "1", deck="flash")
+    headers = [line for line in result.stdout.splitlines() if "left in this pass" in line]
+    assert [header.split("  ", 1)[1] for header in headers] == [
+        "cram · 2 left in this pass · right 0 · wrong 0",  # the first card's front
+        "cram · 2 left in this pass · right 0 · wrong 0",  # its back: rated Again
+        "cram · 2 left in this pass · right 0 · wrong 1",  # the other card, then it again
+        "cram · 2 left in this pass · right 0 · wrong 1",
+        "cram · 1 left in this pass · right 1 · wrong 1",
+        "cram · 1 left in this pass · right 1 · wrong 1",
+    ]
+    assert "new " not in result.stdout and "1 Again (again later in this pass)" in result.stdout
+    assert not re.search(r"Good \d+[mhd]", result.stdout)
+
+
+def test_the_summary_and_stats_give_the_same_percent_correct(quizcli_home: Path, tmp_path: Path) -> None:
+    choices = "choices: [one, two]\n    answer: B\n    shuffle: false"
+    deck = write_deck(
+        tmp_path, "pick",
+        f"cards:\n  - id: c1\n    question: first\n    {choices}\n  - id: c2\n    question: second\n    {choices}\n"
+        "  - id: t\n    question: water is wet\n    answer: true\n",
+    )  # fmt: skip
+    # c1 wrong but raised to Good; c2 wrong, kept Again; t right; c2 again, right
+    result = study(["A", "3", "A", "", "true", "", "B", ""], deck=str(deck))
+    assert "Studied 4 cards" in result.stdout and "75% correct" in result.stdout
+    stats = runner.invoke(app, ["stats", "--json"])
+    today = json.loads(stats.stdout)["time"]["today"]
+    assert (today["answers"], today["correct"]) == (4, 3)

@@ -16,14 +16,8 @@ def test_a_right_answer_suggests_good_and_a_wrong_or_almost_one_again() -> None:
     assert suggested_rating(Verdict(correct=False, almost=True, given="pariss")) is Rating.AGAIN
 
 
-@pytest.mark.parametrize("rating", list(Rating))
-def test_an_auto_graded_answer_counts_as_graded_whatever_the_rating(rating: Rating) -> None:
-    assert counts_correct(rating, graded=True)
-    assert not counts_correct(rating, graded=False)
-
-
-def test_a_self_rated_flashcard_is_correct_unless_rated_again() -> None:
-    assert [counts_correct(rating, graded=None) for rating in Rating] == [False, True, True, True]
+def test_an_answer_is_correct_unless_rated_again_whatever_the_marking() -> None:
+    assert [counts_correct(rating) for rating in Rating] == [False, True, True, True]
 
 
 def test_enter_is_one_of_the_accept_keys() -> None:
@@ -71,3 +65,12 @@ def test_on_a_flashcard_back_commands_record_nothing() -> None:
 def test_an_unknown_key_does_nothing_at_any_stage() -> None:
     for stage in Stage:
         assert key_action(stage, "z", Rating.GOOD) == Action()
+
+
+def test_a_right_guessable_answer_suggests_the_policys_rating_and_a_wrong_one_again() -> None:
+    from quizcli.config import GuessableRating
+
+    right, wrong = Verdict(correct=True, given="B"), Verdict(correct=False, given="C")
+    assert suggested_rating(right, guessable=True) is Rating.HARD
+    assert suggested_rating(right, guessable=True, policy=GuessableRating.GOOD) is Rating.GOOD
+    assert suggested_rating(wrong, guessable=True) is Rating.AGAIN

@@ -215,3 +215,91 @@ def test_enter_submits_a_select_all_card_of_twenty_options(tmp_path: Path) -> No
     child.send("q")
     assert finish(child) == 0
     assert reviews(tmp_path / "home") == [("many", 3)]
+
+
+@pytest.mark.parametrize("colour", [True, False])
+def test_select_all_feedback_shows_picked_right_picked_wrong_and_missed(tmp_path: Path, colour: bool) -> None:
+    from test_study_cli import SELECT_ALL
+
+    deck = tmp_path / "select.yaml"
+    deck.write_text(SELECT_ALL, encoding="utf-8")
+    env = dict(os.environ, QUIZCLI_HOME=str(tmp_path / "home"), QUIZCLI_NOW="2026-11-28T10:00:00+00:00")
+    env.update(TERM="xterm-256color", COLUMNS="80")
+    env.pop("NO_COLOR", None)
+    if not colour:
+        env["NO_COLOR"] = "1"
+    child = pexpect.spawn(QUIZCLI, ["study", str(deck)], env=env, dimensions=(24, 80), encoding="utf-8", timeout=15)
+    child.expect("Pick the even numbers")
+    child.send("a")
+    child.send("b")
+    child.expect(r"\[x\] B\)")
+    child.send("\r")
+    child.expect("Wrong")
+    child.expect("Enter: Again")
+    screen = child.before or ""
+    plain_screen = re.sub(r"\x1b\[[0-9;]*m", "", screen)
+    assert "✓ A) two" in plain_screen and "✗ B) three  ← picked, not right" in plain_screen
+    assert "○ C) four  ← right, not picked" in plain_screen
+    coloured = [
+        re.search(rf"\x1b\[[0-9;]*{code}m{mark}", screen) for code, mark in (("32", "✓"), ("31", "✗"), ("33", "○"))
+    ]
+    assert all(coloured) if colour else not re.search(r"\x1b\[[0-9;]*3[0-7]m", screen)  # NO_COLOR: marks only
+    child.send("q")
+    assert finish(child) == 0
+
+
+def fresh_deck(tmp_path: Path, cards: int = 25) -> str:
+    lines = ["title: Fresh", "cards:"]
+    lines += [f"  - id: card{n}\n    front: Front {n}\n    back: Back {n}" for n in range(cards)]
+    deck = tmp_path / "fresh.yaml"
+    deck.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(deck)
+
+
+def test_undo_is_confirmed_on_the_next_screen_and_the_header_counts_the_card_again(
+    quizcli_home: Path, tmp_path: Path
+) -> None:
+    child = spawn(quizcli_home, fresh_deck(tmp_path))
+    child.expect("new 20 · learning 0 · review 0 · done 0")
+    child.expect("Front 0")
+    child.send(" ")
+    child.expect("Back 0")
+    child.send("3")
+    child.expect("Front 1")
+    child.send("u")
+    child.expect("new 20 · learning 0 · review 0 · done 0")  # the next screen's header: card0 is new again...
+    child.expect("Undid the last rating")  # ...the confirmation under it...
+    child.expect("╭")  # ...then the card
+    child.expect("Front 0")
+    child.send("q")
+    assert finish(child) == 0
+
+
+@pytest.mark.parametrize(("key", "notice"), [("s", "Suspended card0."), ("b", "Buried card0 until tomorrow.")])
+def test_suspend_and_bury_are_confirmed_on_the_next_screen(
+    quizcli_home: Path, tmp_path: Path, key: str, notice: str
+) -> None:
+    child = spawn(quizcli_home, fresh_deck(tmp_path))
+    child.expect("Front 0")
+    child.send(key)
+    child.expect("new 19 · learning 0 · review 0 · done 0")
+    child.expect(re.escape(notice))
+    child.expect("╭")
+    child.expect("Front 1")
+    child.send("q")
+    assert finish(child) == 0
+
+
+def test_ctrl_c_after_a_graded_answer_keeps_it_with_the_suggested_rating(quizcli_home: Path, tmp_path: Path) -> None:
+    deck = tmp_path / "gap.yaml"
+    deck.write_text("title: Gap\ncards:\n  - id: gap\n    cloze: The {{middle}} is lost.\n", encoding="utf-8")
+    child = spawn(quizcli_home, str(deck))
+    child.expect("Your answer: ")
+    child.sendline("middle")
+    child.expect("✓ Correct")
+    child.expect("Enter: Good")
+    child.sendintr()
+    child.expect("Session over")
+    child.expect(r"Studied \S*1 card")
+    assert finish(child) == 130
+    assert reviews(quizcli_home) == [("gap:c1", 3)]

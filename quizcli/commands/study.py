@@ -86,4 +86,5 @@ def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> Stud
         ahead=request.ahead,
         settings=settings,
         leech_action=config.leech_action,
+        guessable_rating=config.guessable_rating,
     )

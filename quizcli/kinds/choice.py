@@ -3,7 +3,7 @@
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from quizcli.grading import parse_letters
+from quizcli import grading  # as a module: grading imports kinds.base, so either may load first
 from quizcli.kinds.base import (
     LETTERS,
     Answering,
@@ -70,7 +70,7 @@ class Choice(NamedTuple):
         )
 
     def grade(self, question: Question, response: str) -> Verdict:
-        shown = parse_letters(response, len(question.options))
+        shown = grading.parse_letters(response, len(question.options))
         if shown is None:
             return Verdict(correct=False, given=response.strip())
         chosen = {question.order[pos] for pos in shown}
@@ -82,7 +82,7 @@ class Choice(NamedTuple):
 
     def describe(self, question: Question, response: str) -> str:
         """``"B"`` -> ``"B) Attention spreads thin..."``; anything that is not an option as typed."""
-        shown = parse_letters(response, len(question.options))
+        shown = grading.parse_letters(response, len(question.options))
         if shown is None:
             return response
         return ", ".join(f"{LETTERS[pos]}) {question.options[pos]}" for pos in sorted(shown))

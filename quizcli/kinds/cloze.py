@@ -3,7 +3,7 @@
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from quizcli.grading import match_text
+from quizcli import grading  # as a module: grading imports kinds.base, so either may load first
 from quizcli.kinds.base import Answering, Kind, Question, Verdict, empty_problem, json_text
 
 if TYPE_CHECKING:
@@ -42,9 +42,9 @@ class Cloze(NamedTuple):
 
     def grade(self, question: Question, response: str) -> Verdict:
         if question.blanks == 1:
-            return match_text(response, question.answers)
+            return grading.match_text(response, question.answers)
         parts = re.split(r"[;|]", response)
-        verdicts = [match_text(p, (a,)) for p, a in zip(parts, question.answers, strict=False)]
+        verdicts = [grading.match_text(p, (a,)) for p, a in zip(parts, question.answers, strict=False)]
         ok = len(parts) == len(question.answers) and all(v.correct for v in verdicts)
         return Verdict(
             correct=ok, almost=not ok and all(v.correct or v.almost for v in verdicts), given=response.strip()

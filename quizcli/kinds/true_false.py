@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from quizcli.grading import parse_truth
+from quizcli import grading  # as a module: grading imports kinds.base, so either may load first
 from quizcli.kinds.base import Answering, BadCard, Kind, Question, Verdict, empty_problem, json_text
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class TrueFalse(NamedTuple):
         return Question(item=item, prompt=self.statement, answering=Answering.TRUE_FALSE)
 
     def grade(self, question: Question, response: str) -> Verdict:
-        value = parse_truth(response)
+        value = grading.parse_truth(response)
         given = response.strip() if value is None else str(value).lower()
         return Verdict(correct=value is self.truth, given=given)
 

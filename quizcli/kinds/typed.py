@@ -3,7 +3,7 @@
 import math
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from quizcli.grading import match_number, match_text
+from quizcli import grading  # as a module: grading imports kinds.base, so either may load first
 from quizcli.kinds.base import Answering, BadCard, Kind, Question, Verdict, empty_problem, json_text, json_texts, short
 from quizcli.text import plain_number
 
@@ -39,8 +39,8 @@ class Typed(NamedTuple):
 
     def grade(self, question: Question, response: str) -> Verdict:
         if self.tolerance is not None:
-            return match_number(response, self.answer, self.tolerance, question.answers)
-        return match_text(response, question.answers)
+            return grading.match_number(response, self.answer, self.tolerance, question.answers)
+        return grading.match_text(response, question.answers)
 
     def expected(self, question: Question) -> str:
         return self.answer

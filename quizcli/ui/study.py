@@ -8,7 +8,7 @@ accepts the suggested rating and 1-4 override it.  ``u`` undoes the last
 rating, ``s`` suspends, ``b`` buries until tomorrow, ``q`` ends the session
 (letters that are options of the card on screen select the option instead).
 What each key does, and which rating is suggested, is `quizcli.session`'s
-policy (`key_action`, `suggested_rating`); this module draws and reads keys.
+policy (`key_action`, `Session.suggest`); this module draws and reads keys.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from quizcli.session import (
     Summary,
     counts_correct,
     key_action,
-    suggested_rating,
 )
 from quizcli.terminal import ENTER, Input
 from quizcli.text import plural
@@ -77,6 +76,8 @@ class StudyScreen:
                 self._study(item)
         except (Quit, EOFError):
             return
+        finally:
+            self._show_held()
 
     # ---- one item ------------------------------------------------------------------------
 
@@ -86,18 +87,23 @@ class StudyScreen:
         if question.answering is Answering.REVEAL:
             if not self._reveal(question):
                 return
-            suggested, graded = None, None
+            suggested = None
         else:
             response = self._ask(question)
             if response is None:
                 return
             verdict = grade(question, response)
             self._draw(question, self._verdict_lines(question, verdict))
-            suggested, graded = suggested_rating(verdict), verdict.correct
-        rating, then = self._rating(item, suggested)
+            suggested = self.session.suggest(question, verdict)
+        try:
+            rating, then = self._rating(item, suggested)
+        except (KeyboardInterrupt, EOFError):
+            if suggested is not None:  # a graded answer is kept on every way out, as q keeps it
+                self.session.answer(item, suggested, counts_correct(suggested), self._elapsed_ms(started))
+            raise
         if rating is None:
             return
-        result = self.session.answer(item, rating, counts_correct(rating, graded), self._elapsed_ms(started))
+        result = self.session.answer(item, rating, counts_correct(rating), self._elapsed_ms(started))
         if result.leech:
             self._leech_notice(result)
         if then is not None:
@@ -198,15 +204,18 @@ class StudyScreen:
                 raise Quit
             case Command.UNDO:
                 undone = self.session.undo()
-                self._notice("Nothing to undo." if undone is None else f"Undid the last rating ({undone.id}).")
-                return undone is not None
+                if undone is None:
+                    self._notice("Nothing to undo.")
+                    return False
+                self._confirm(f"Undid the last rating ({undone.id}).")
+                return True
             case Command.SUSPEND:
                 self.session.suspend(item)
-                self._notice(f"Suspended {item.id}.")
+                self._confirm(f"Suspended {item.id}.")
                 return True
             case Command.BURY:
                 self.session.bury(item)
-                self._notice(f"Buried {item.id} until tomorrow.")
+                self._confirm(f"Buried {item.id} until tomorrow.")
                 return True
             case None:
                 if not self.keys.interactive:
@@ -223,15 +232,23 @@ class StudyScreen:
         else:
             self.console.print(Rule(style="dim"))
         self.console.print(self._header())
-        for notice in self._held:
-            self.console.print(notice)
-        self._held.clear()
+        self._show_held()
         body: list[RenderableType] = [self._prompt(question), *extra]
         self.console.print(Panel(Group(*body), title=plain(_label(question)), title_align="left"))
         if footer:
             self.console.print(Text(footer, style="dim"))
 
     def _header(self) -> Text:
+        if self.session.options.cram:
+            tally = self.session.cram_tally()
+            return Text.assemble(
+                (inert(self.session.deck.title), "bold"),
+                "  cram · ",
+                f"{tally.left} left in this pass · ",
+                (f"right {tally.right}", "green"),
+                " · ",
+                (f"wrong {tally.wrong}", "red"),
+            )
         counts = self.session.counts()
         done = len(self.session.results)
         return Text.assemble(
@@ -279,18 +296,39 @@ class StudyScreen:
         return [Text("Explanation", style="italic dim"), markdown(item.card.explanation)]
 
     def _rating_row(self, item: Item, suggested: Rating | None) -> Text:
-        intervals = self.session.preview(item)
+        """The rating keys with each one's next interval; in cram, where nothing is scheduled, what Again does."""
+        cram = self.session.options.cram
+        intervals = {} if cram else self.session.preview(item)
         row = Text()
         for rating in Rating:
             style = RATING_STYLES[rating] + (" bold reverse" if rating is suggested else "")
             row.append(f" {int(rating)} {RATING_NAMES[rating]} ", style=style)
-            row.append(f"{format_interval(intervals[rating])}   ", style="dim")
+            if rating in intervals:
+                row.append(f"{format_interval(intervals[rating])}   ", style="dim")
+            else:
+                row.append("(again later in this pass)   " if rating is Rating.AGAIN else "  ", style="dim")
         accept = f"Enter: {RATING_NAMES[suggested]}" if suggested else f"Space/Enter: {RATING_NAMES[DEFAULT_RATING]}"
         row.append(f"\n{accept} · u undo · s suspend · b bury · q quit", style="dim")
         return row
 
     def _notice(self, text: str) -> None:
         self.console.print(Text(text, style="italic"))
+
+    def _confirm(self, text: str) -> None:
+        """Confirm a command that moves on to another screen: on a terminal, under the next screen's header."""
+        self._hold(Text(text, style="italic"))
+
+    def _hold(self, text: Text) -> None:
+        """Show ``text`` now in line mode; on a terminal, under the next header, where a redraw cannot clear it."""
+        if self.keys.interactive:
+            self._held.append(text)
+        else:
+            self.console.print(text)
+
+    def _show_held(self) -> None:
+        for notice in self._held:
+            self.console.print(notice)
+        self._held.clear()
 
     def _leech_notice(self, result: Result) -> None:
         """Name the leech where it cannot be missed: now in line mode, under the next header on a terminal."""
@@ -302,10 +340,7 @@ class StudyScreen:
             (inert(result.item.id), "bold"),
             f" has been forgotten {lapses} times; {what}. Rewrite it, split it or add a mnemonic.",
         )
-        if self.keys.interactive:
-            self._held.append(text)
-        else:
-            self.console.print(text)
+        self._hold(text)
 
     def _read_line(self, prompt: str) -> str:
         if self.keys.interactive:
@@ -355,17 +390,33 @@ def _picked(key: str, count: int, interactive: bool) -> set[int] | None:
     return None if position is None else {position}
 
 
+# After an answer, each option as the learner picked it: (mark, style, note), told apart without colour too.
+PICKED_RIGHT = ("✓", "green", "")
+PICKED_WRONG = ("✗", "red", "  ← picked, not right")
+MISSED = ("○", "yellow", "  ← right, not picked")
+NOT_PICKED = (" ", "", "")
+
+
 def _option_lines(question: Question, chosen: set[int], reveal: bool = False) -> list[RenderableType]:
     """One line per option; a long option wraps under its own text, not under the letter."""
     lines: list[RenderableType] = []
     right = set(question.right)
     for pos, option in enumerate(question.options):
-        mark, style = ("[x]" if pos in chosen else "[ ]"), ""
-        if reveal:
-            mark = "✓" if pos in right else ("✗" if pos in chosen else " ")
-            style = "green" if pos in right else ("red" if pos in chosen else "")
-        lines.append(Hanging(Text(f" {mark} {LETTERS[pos]}) "), plain(option, style)))
+        if not reveal:
+            label, body = Text(f" {'[x]' if pos in chosen else '[ ]'} {LETTERS[pos]}) "), plain(option)
+        else:
+            mark, style, note = _outcome(pos in chosen, pos in right)
+            label = Text.assemble(" ", (mark, f"bold {style}" if style else ""), f" {LETTERS[pos]}) ")
+            body = plain(option, style)
+            body.append(note, style="dim")
+        lines.append(Hanging(label, body))
     return lines
+
+
+def _outcome(picked: bool, right: bool) -> tuple[str, str, str]:
+    if picked:
+        return PICKED_RIGHT if right else PICKED_WRONG
+    return MISSED if right else NOT_PICKED
 
 
 def print_summary(console: Console, summary: Summary, now: datetime) -> None:
