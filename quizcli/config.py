@@ -9,6 +9,10 @@ learning_steps = ["1m", "10m"]
 relearning_steps = ["10m"]
 maximum_interval = 36500   # days
 leech_action = "suspend"   # or "tag": keep studying a leech, only flag it
+bury_new_siblings = true   # answering an item hides its card's other new items until the next study day
+bury_review_siblings = true
+new_order = "spread"       # or "authored": new items in deck order
+max_answer_time = "60s"    # an answer that took longer is logged as taking this long
 
 [decks.long-context]      # overrides for one deck
 new_per_day = 10
@@ -34,6 +38,10 @@ KEYS = (
     "relearning_steps",
     "maximum_interval",
     "leech_action",
+    "bury_new_siblings",
+    "bury_review_siblings",
+    "new_order",
+    "max_answer_time",
 )
 
 
@@ -44,11 +52,22 @@ class LeechAction(StrEnum):
     TAG = "tag"  # keep it in the queue; the notice and `quizcli stats` still name it
 
 
+class NewOrder(StrEnum):
+    """The order new items are introduced in: as written, or spread so related ones do not follow each other."""
+
+    AUTHORED = "authored"
+    SPREAD = "spread"
+
+
 class StudyConfig(NamedTuple):
     new_per_day: int = 20
     reviews_per_day: int = 200
     settings: Settings = Settings()
     leech_action: LeechAction = LeechAction.SUSPEND
+    bury_new_siblings: bool = True
+    bury_review_siblings: bool = True
+    new_order: NewOrder = NewOrder.SPREAD
+    max_answer_seconds: int = 60
 
 
 class ConfigError(QuizcliError):
@@ -103,7 +122,20 @@ def _with_values(config: StudyConfig, table: dict[str, Any]) -> StudyConfig:
     new = _count(table.get("new_per_day", config.new_per_day), "new_per_day")
     reviews = _count(table.get("reviews_per_day", config.reviews_per_day), "reviews_per_day")
     leech = _leech_action(table.get("leech_action", config.leech_action))
-    return StudyConfig(new_per_day=new, reviews_per_day=reviews, settings=settings, leech_action=leech)
+    return StudyConfig(
+        new_per_day=new,
+        reviews_per_day=reviews,
+        settings=settings,
+        leech_action=leech,
+        bury_new_siblings=_flag(table.get("bury_new_siblings", config.bury_new_siblings), "bury_new_siblings"),
+        bury_review_siblings=_flag(
+            table.get("bury_review_siblings", config.bury_review_siblings), "bury_review_siblings"
+        ),
+        new_order=new_order(table.get("new_order", config.new_order)),
+        max_answer_seconds=(
+            _answer_time(table["max_answer_time"]) if "max_answer_time" in table else config.max_answer_seconds
+        ),
+    )
 
 
 def _leech_action(value: Any) -> LeechAction:
@@ -111,6 +143,26 @@ def _leech_action(value: Any) -> LeechAction:
         return LeechAction(value)
     except ValueError:
         raise ValueError(f'leech_action must be "suspend" or "tag", got {value!r}') from None
+
+
+def new_order(value: Any) -> NewOrder:
+    try:
+        return NewOrder(value)
+    except ValueError:
+        raise ValueError(f'new_order must be "authored" or "spread", got {value!r}') from None
+
+
+def _answer_time(value: Any) -> int:
+    try:
+        return parse_duration(value)
+    except ValueError:
+        raise ValueError(f"max_answer_time must be a duration like '60s' or '2m', got {value!r}") from None
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, got {value!r}")
+    return value
 
 
 def retention(value: Any) -> float:

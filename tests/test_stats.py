@@ -9,17 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from quizcli.clock import day_begins, study_day
 from quizcli.commands.stats import gather
 from quizcli.scheduler import CardState, Rating, Settings, State, new_card
 from quizcli.stats import (
     compute,
     current_streak,
-    day_begins,
     forecast,
     heat_level,
     level_ranges,
     longest_streak,
-    study_day,
     weak_cards,
 )
 from quizcli.store import Answer, Store

@@ -33,10 +33,10 @@ def show_stats(deck: str | None, days: int, as_json: bool) -> None:
 
 def gather(store: Store, deck: str | None, decks: Decks, now: datetime, days: int) -> stats.StatsInput:
     """Everything the figures are computed from: the store's sums, the decks' items, the configured retention."""
-    today = stats.study_day(now)
+    today = clock.study_day(now)
 
     def since(period: int) -> datetime:
-        return stats.day_begins(today - timedelta(days=period - 1))
+        return clock.day_begins(today - timedelta(days=period - 1))
 
     return stats.StatsInput(
         deck=deck,

@@ -6,7 +6,7 @@ from contextlib import nullcontext
 from typing import NamedTuple
 
 from quizcli import backups, catalog, clock, terminal, ui
-from quizcli.config import load_config, retention
+from quizcli.config import load_config, new_order, retention
 from quizcli.decks import DeckFile, resolve_deck
 from quizcli.errors import QuizcliError
 from quizcli.session import Session, StudyOptions
@@ -29,6 +29,7 @@ class StudyRequest(NamedTuple):
     cram: bool = False
     ahead: bool = False
     seed: int | None = None
+    order: str | None = None
 
 
 def study(request: StudyRequest) -> int:
@@ -73,6 +74,10 @@ def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> Stud
             settings = settings._replace(desired_retention=retention(request.retention))
         except ValueError as exc:
             raise QuizcliError(str(exc)) from None
+    try:
+        order = config.new_order if request.order is None else new_order(request.order)
+    except ValueError as exc:
+        raise QuizcliError(str(exc)) from None
     if not deck.cards:
         raise QuizcliError(f"deck '{deck.name}' has no cards yet; add some to {deck.stamp.path}")
     if request.tag is not None and not store.has_tag(deck.name, request.tag):
@@ -86,4 +91,8 @@ def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> Stud
         ahead=request.ahead,
         settings=settings,
         leech_action=config.leech_action,
+        bury_new_siblings=config.bury_new_siblings,
+        bury_review_siblings=config.bury_review_siblings,
+        new_order=order,
+        max_answer_ms=config.max_answer_seconds * 1000,
     )
