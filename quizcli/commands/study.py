@@ -1,8 +1,12 @@
 """``quizcli study``: load the deck and settings, open the store, run the screen, print the summary."""
 
+import os
 import random
+import socket
 import time
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from quizcli import backups, catalog, clock, terminal, ui
@@ -10,12 +14,13 @@ from quizcli.config import load_config, new_order, retention
 from quizcli.decks import DeckFile, resolve_deck
 from quizcli.errors import QuizcliError
 from quizcli.session import Session, StudyOptions
-from quizcli.store import IndexEntry, Store
+from quizcli.store import Holder, IndexEntry, Store
 from quizcli.ui import Console
 from quizcli.ui.study import StudyScreen, print_nothing_due, print_summary
 
 INTERRUPTED = 130
 PROGRESS_BAR_BYTES = 2 * 2**20  # a deck this big takes long enough to parse to deserve a progress bar
+CLAIM_LIFETIME = timedelta(hours=12)  # a claim from another machine is taken as crashed after this
 
 
 class StudyRequest(NamedTuple):
@@ -42,17 +47,46 @@ def study(request: StudyRequest) -> int:
         if session.next() is None:
             print_nothing_due(console, deck.title, session.next_due(), clock.now())
             return 0
-        keys = terminal.open_input()
-        screen = StudyScreen(session, console, keys, random.Random(request.seed))
-        started, status = time.monotonic(), 0
-        try:
-            with terminal.cbreak() if keys.interactive else nullcontext():
-                screen.run()
-        except KeyboardInterrupt:
-            console.print()
-            status = INTERRUPTED
-        print_summary(console, session.summary(time.monotonic() - started), clock.now())
+        with claimed(store, deck, console):
+            keys = terminal.open_input()
+            screen = StudyScreen(session, console, keys, random.Random(request.seed))
+            started, status = time.monotonic(), 0
+            try:
+                with terminal.cbreak() if keys.interactive else nullcontext():
+                    screen.run()
+            except KeyboardInterrupt:
+                console.print()
+                status = INTERRUPTED
+            print_summary(console, session.summary(time.monotonic() - started), clock.now())
     return status
+
+
+@contextmanager
+def claimed(store: Store, deck: IndexEntry, console: Console) -> Iterator[None]:
+    """Hold the deck for this session; warn first when another live session holds it, and go on."""
+    me = Holder(host=socket.gethostname(), pid=os.getpid(), started=datetime.now(UTC))
+    claim, others = store.claim_deck(deck.name, me, stale)
+    if others:
+        from quizcli.ui.presence import print_deck_in_use
+
+        print_deck_in_use(console, deck.title, others)
+    try:
+        yield
+    finally:
+        store.release_deck(claim)
+
+
+def stale(holder: Holder) -> bool:
+    """Whether a claim was left by a session that is gone: its process ended (this machine), or it is too old."""
+    if holder.host != socket.gethostname():
+        return datetime.now(UTC) - holder.started > CLAIM_LIFETIME
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # a live process of another user
+    return False
 
 
 def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> IndexEntry:
