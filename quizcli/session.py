@@ -38,6 +38,7 @@ from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, Settings, State
 from quizcli.store import Answer, Flags, IndexEntry, Store
 
 LEARN_AHEAD = timedelta(minutes=20)
+SPREAD_WINDOW = 50  # how far ahead `spread` looks for the next new item
 
 
 class StudyOptions(NamedTuple):
@@ -384,7 +385,9 @@ def spread(items: list[Item]) -> list[Item]:
 
     Related means of one card, or sharing a tag that not every item has (a deck's own tags
     are on all of them).  Each next item is the first of those least related to the last
-    one shown, so a fact's flashcard is not followed at once by the question testing it.
+    one shown, among the next `SPREAD_WINDOW` still to place (so a big batch costs no more
+    per item than a small one), and a fact's flashcard is not followed at once by the
+    question testing it.
     """
     common = frozenset.intersection(*(frozenset(item.card.tags) for item in items)) if items else frozenset()
     left, placed = list(items), list[Item]()
@@ -392,7 +395,7 @@ def spread(items: list[Item]) -> list[Item]:
         nearest = 0
         if placed:
             last = placed[-1]
-            nearest = min(range(len(left)), key=lambda n: (_closeness(left[n], last, common), n))
+            nearest = min(range(min(len(left), SPREAD_WINDOW)), key=lambda n: (_closeness(left[n], last, common), n))
         placed.append(left.pop(nearest))
     return placed
 
