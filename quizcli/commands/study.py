@@ -5,7 +5,7 @@ import random
 import socket
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -14,7 +14,7 @@ from quizcli.config import load_config, new_order, retention
 from quizcli.decks import DeckFile, resolve_deck
 from quizcli.errors import QuizcliError
 from quizcli.session import Session, StudyOptions
-from quizcli.store import Holder, IndexEntry, Store
+from quizcli.store import Holder, IndexEntry, Store, StoreError
 from quizcli.ui import Console
 from quizcli.ui.study import StudyScreen, print_nothing_due, print_summary
 
@@ -65,7 +65,11 @@ def study(request: StudyRequest) -> int:
 def claimed(store: Store, deck: IndexEntry, console: Console) -> Iterator[None]:
     """Hold the deck for this session; warn first when another live session holds it, and go on."""
     me = Holder(host=socket.gethostname(), pid=os.getpid(), started=datetime.now(UTC))
-    claim, others = store.claim_deck(deck.name, me, stale)
+    claim: int | None = None
+    try:
+        claim, others = store.claim_deck(deck.name, me, stale)
+    except StoreError:  # only a warning hangs on it: a database that cannot be written fails at the first answer
+        others = []
     if others:
         from quizcli.ui.presence import print_deck_in_use
 
@@ -73,7 +77,9 @@ def claimed(store: Store, deck: IndexEntry, console: Console) -> Iterator[None]:
     try:
         yield
     finally:
-        store.release_deck(claim)
+        if claim is not None:
+            with suppress(StoreError):  # a claim left behind is removed by the next session
+                store.release_deck(claim)
 
 
 def stale(holder: Holder) -> bool:
