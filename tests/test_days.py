@@ -248,3 +248,17 @@ def test_stats_cap_answer_times_logged_before_the_cap(user_decks: Path, utc: Non
     con.commit()
     result = runner.invoke(app, ["stats", "--json"], env={"QUIZCLI_NOW": "2026-11-28T11:00:00+00:00"})
     assert json.loads(result.stdout)["time"]["today"]["seconds"] == 60.0
+
+
+def test_undo_unburies_the_siblings_the_answer_buried(tmp_path: Path, utc: None) -> None:
+    path = write_deck(tmp_path, "both", flashcards(1, reverse=True))
+    with Store.open(tmp_path / "progress.db") as store:
+        deck = open_deck(store, DeckFile("both", path, Source.PATH))
+        session = Session(deck, store, StudyOptions(), lambda: at("2026-11-28T10:00"))
+        first = session.next()
+        assert first is not None and first.id == "f0"
+        session.answer(first, Rating.EASY, True)
+        assert session.next() is None and store.flags("both")["f0:reverse"].buried_until == at("2026-11-29T04:00")
+        assert session.undo() == first
+        assert store.flags("both")["f0:reverse"].buried_until is None
+        assert [item.id for item in session.new] == ["f0:reverse"] and session.next() == first
