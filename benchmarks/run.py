@@ -16,6 +16,7 @@ Needs the test extra (pexpect) and a Unix terminal layer.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import os
 import statistics
@@ -91,7 +92,7 @@ def first_screen(env: dict[str, str], args: list[str], marker: str, peak: list[f
     child = pexpect.spawn(QUIZCLI, args, env=env, dimensions=(24, 80), encoding="utf-8", timeout=600)
     child.expect(marker)
     elapsed = time.perf_counter() - started
-    if peak is not None:
+    if peak is not None and child.pid is not None:
         peak.append(peak_rss_mb(child.pid))
     child.sendintr()  # a study session ends; an exam pauses to ask, and a second Ctrl-C abandons it
     if child.expect([pexpect.EOF, "abandon"], timeout=30) == 1:
@@ -198,10 +199,10 @@ def startup_rows(env: dict[str, str], files: dict[str, Path], runs: int, big_car
         args = ["study", str(deck)]
         first_screen(env, args, FIRST_SCREEN)  # index it once: the runs below find it unchanged
         what = f"study {label} cards, first card (unchanged)"
-        rows.append(startup_row(what, runs, lambda args=args: first_screen(env, args, FIRST_SCREEN)))
+        rows.append(startup_row(what, runs, functools.partial(first_screen, env, args, FIRST_SCREEN)))
         exam = ["exam", str(deck), "--count", "20"]
         what = f"exam {label} cards, first question (unchanged)"
-        rows.append(startup_row(what, runs, lambda exam=exam: first_screen(env, exam, FIRST_QUESTION)))
+        rows.append(startup_row(what, runs, functools.partial(first_screen, env, exam, FIRST_QUESTION)))
     timed_command(env, "decks")
     rows.append(startup_row("decks, 50 decks (unchanged)", runs, lambda: timed_command(env, "decks")))
     rows.append(startup_row("--help", runs, lambda: timed_command(env, "--help")))

@@ -62,3 +62,25 @@ TARGETS: dict[str, Callable[[str], None]] = {
     "detect": detect,
     "render": render,
 }
+
+# Inputs that stress a parser's worst case when repeated to any length: unclosed emphasis and
+# cloze braces, markers that open a question, quotes, escapes (the tests check the work grows
+# linearly with them; benchmarks/adversarial.py times a megabyte of each).
+ADVERSARIAL_PATTERNS = [
+    "**a ",
+    "__a ",
+    "{{c1::",
+    "{{",
+    "}}",
+    "<b",
+    "\n",
+    "::a",
+    "{=a ~b ",
+    "A) x\n",
+    "- ",
+    "`",
+    "\\",
+    "[",
+    '"',
+    "\t;",
+]

@@ -16,6 +16,9 @@ import sys
 def main() -> None:
     """Console-script entry point."""
     gc.disable()
+    from quizcli.terminal import keep_dropped_interrupts
+
+    sys.unraisablehook = keep_dropped_interrupts
     from quizcli.cli import app_for
 
     app = app_for(sys.argv[1:])

@@ -1,28 +1,43 @@
-"""Personal FSRS parameters: is there enough of the learner's log to fit them, and how well do parameters predict it?
+"""Personal FSRS parameters: is there enough of the learner's log to fit them, the fit, and how well it predicts.
 
-The fit itself is py-fsrs's optimizer, behind `scheduler.fit_parameters` (it
-needs torch).  Everything here is pure and needs no torch: grouping the log
-into each item's history, counting the reviews the optimizer learns from, and
-the log loss of any parameters on those histories, computed the way the
-optimizer scores them, so the loss before and after a fit are comparable.
+The fit and its scores come from fsrs-rs, the Rust FSRS that Anki optimizes
+with (the optional ``fsrs-rs-python`` package, quizcli's ``optimizer`` extra).
+It is imported only here and only while fitting.  Scheduling stays with
+py-fsrs: both compute the same memory states from the same log and parameters
+(tests/test_optimize.py checks it), so parameters fitted here schedule as
+fitted.
+
+A fit is judged on reviews it did not learn from: the most recent fifth of the
+log is held out, a trial fit learns from the rest, and the fit on the whole log
+is kept only when the trial predicts the held-out reviews better than the
+parameters in use.  Judging on the reviews a fit learned from would favour any
+fit that merely memorizes the log.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizcli import scheduler
-from quizcli.scheduler import CardState, Rating, Settings
+from quizcli.scheduler import Rating
 from quizcli.store.fits import Fit
 
-MIN_REVIEWS = 512  # py-fsrs's optimizer keeps its defaults below one mini-batch of 512 usable reviews
-MAX_SEQUENCE = 64  # it learns from the first 64 reviews of each item
-_LOG_FLOOR = -100.0  # torch's BCELoss clamps log(0) to -100; so does this
+if TYPE_CHECKING:
+    import fsrs_rs_python
+
+# fsrs-rs fits from 64 usable reviews, but on a few hundred a fit mostly follows noise
+# and the held-out fifth is too small to tell a better fit from a luckier one.
+MIN_REVIEWS = 512
+MAX_SEQUENCE = 256  # fsrs-rs learns from histories of at most 256 reviews (its default max_seq_len)
+HELD_OUT_SHARE = 0.2  # the most recent fifth of the usable reviews judges a fit
+OPTIMIZER_MODULE = "fsrs_rs_python"
+DECIMALS = 6  # fsrs-rs computes in 32-bit floats; rounding keeps its bounds (0.8, not 0.800000012) for py-fsrs
 
 History = tuple[tuple[datetime, Rating], ...]
+Item = tuple[datetime, "fsrs_rs_python.FSRSItem"]
 
 
 def histories(rows: Iterable[tuple[str, str, datetime, Rating]]) -> list[History]:
@@ -33,15 +48,17 @@ def histories(rows: Iterable[tuple[str, str, datetime, Rating]]) -> list[History
     return [tuple(reviews) for reviews in grouped.values()]
 
 
-def _counts(previous: datetime, when: datetime) -> bool:
-    """A review the optimizer scores: a whole day or more after the item's previous review."""
-    return (when - previous).days > 0
+def elapsed_days(previous: datetime, when: datetime) -> int:
+    """Whole days between two reviews, as py-fsrs counts them (23 hours is the same day, 25 hours is one)."""
+    return (when - previous).days
 
 
 def usable_reviews(logs: Sequence[History]) -> int:
-    """How many reviews the optimizer learns from (same-day reviews and reviews past the 64th are not)."""
+    """How many reviews a fit learns from: those a day or more after the previous one, within the first 256."""
     return sum(
-        _counts(history[n - 1][0], history[n][0]) for history in logs for n in range(1, min(len(history), MAX_SEQUENCE))
+        elapsed_days(history[n - 1][0], history[n][0]) > 0
+        for history in logs
+        for n in range(1, min(len(history), MAX_SEQUENCE))
     )
 
 
@@ -49,37 +66,101 @@ def reviews_needed(usable: int) -> int:
     return max(0, MIN_REVIEWS - usable)
 
 
-def log_loss(logs: Sequence[History], parameters: tuple[float, ...]) -> float:
-    """Mean binary cross-entropy of FSRS's predicted recall against what happened (Again = forgotten).
+def missing_optimizer() -> bool:
+    """True when fsrs-rs-python is not installed; looked up, not imported."""
+    from importlib.util import find_spec
 
-    Each item is replayed from its first review with ``parameters`` (() for
-    py-fsrs's defaults); every review a day or more after the previous one is
-    scored by the recall FSRS predicted for that moment.
+    return find_spec(OPTIMIZER_MODULE) is None
+
+
+class Score(NamedTuple):
+    """How well parameters predict a set of reviews: fsrs-rs's log loss and binned RMSE (lower is better)."""
+
+    log_loss: float
+    rmse: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"log_loss": round(self.log_loss, 6), "rmse": round(self.rmse, 6)}
+
+
+class Evaluation(NamedTuple):
+    """The parameters in use ("before") against a fit ("after"), on the whole log and on held-out reviews.
+
+    In sample, "after" is the fit on the whole log; held out, it is the trial
+    fit on the older reviews, scored on the most recent ones it never saw.
     """
-    settings = Settings(parameters=parameters, fuzz=False)
-    losses = [loss for history in logs for loss in _history_losses(history[:MAX_SEQUENCE], settings)]
-    if not losses:
-        raise ValueError("no review a day or more after the previous one: nothing to score")
-    return sum(losses) / len(losses)
+
+    in_sample_before: Score
+    in_sample_after: Score
+    held_out_before: Score
+    held_out_after: Score
+    held_out_reviews: int
+
+    @property
+    def better(self) -> bool:
+        """Whether fitting predicts reviews it has not seen better than the parameters in use."""
+        return self.held_out_after.log_loss < self.held_out_before.log_loss
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "in_sample": {"before": self.in_sample_before.to_dict(), "after": self.in_sample_after.to_dict()},
+            "held_out": {"reviews_scored": self.held_out_reviews, "before": self.held_out_before.to_dict(),
+                         "after": self.held_out_after.to_dict()},
+        }  # fmt: skip
 
 
-def _history_losses(history: History, settings: Settings) -> list[float]:
-    losses, state = [], None
+def fit_and_evaluate(logs: Sequence[History], current: tuple[float, ...]) -> tuple[tuple[float, ...], Evaluation]:
+    """The parameters fitted to the whole log, and how they and ``current`` (() for the defaults) predict it."""
+    items = training_items(logs)
+    held_out = max(1, round(len(items) * HELD_OUT_SHARE))
+    older, recent = items[:-held_out], items[-held_out:]
+    in_use = current or scheduler.default_parameters()
+    fitted, trial = fit_parameters(items), fit_parameters(older)
+    evaluation = Evaluation(
+        in_sample_before=score(in_use, items),
+        in_sample_after=score(fitted, items),
+        held_out_before=score(in_use, recent),
+        held_out_after=score(trial, recent),
+        held_out_reviews=len(recent),
+    )
+    return fitted, evaluation
+
+
+def training_items(logs: Sequence[History]) -> list[fsrs_rs_python.FSRSItem]:
+    """fsrs-rs's training items, oldest first: one per usable review, with the item's history up to it."""
+    timed = sorted((item for history in logs for item in _history_items(history[:MAX_SEQUENCE])), key=itemgetter(0))
+    return [item for _, item in timed]
+
+
+def _history_items(history: History) -> list[Item]:
+    from fsrs_rs_python import FSRSItem, FSRSReview
+
+    items: list[Item] = []
+    reviews: list[FSRSReview] = []
+    previous = history[0][0]
     for when, rating in history:
-        if state is not None and state.last_review is not None and _counts(state.last_review, when):
-            losses.append(_cross_entropy(_predicted(state, when, settings), rating is not Rating.AGAIN))
-        state = scheduler.review(state or scheduler.new_card(when), rating, when, settings, "")
-    return losses
+        days = elapsed_days(previous, when)
+        reviews.append(FSRSReview(int(rating), days))
+        if days > 0:
+            items.append((when, FSRSItem(list(reviews))))
+        previous = when
+    return items
 
 
-def _predicted(state: CardState, when: datetime, settings: Settings) -> float:
-    odds = scheduler.retrievability(state, when, settings)
-    return 0.0 if odds is None else odds
+def fit_parameters(items: Sequence[fsrs_rs_python.FSRSItem]) -> tuple[float, ...]:
+    """FSRS parameters fitted by fsrs-rs to ``items`` (oldest first: it weighs recent reviews more)."""
+    from fsrs_rs_python import FSRS
+
+    fitted = FSRS(scheduler.default_parameters()).compute_parameters(items)
+    return tuple(round(float(p), DECIMALS) for p in fitted)
 
 
-def _cross_entropy(predicted: float, recalled: bool) -> float:
-    p = predicted if recalled else 1.0 - predicted
-    return -max(math.log(p), _LOG_FLOOR) if p > 0 else -_LOG_FLOOR
+def score(parameters: tuple[float, ...], items: Sequence[fsrs_rs_python.FSRSItem]) -> Score:
+    """fsrs-rs's log loss and RMSE of ``parameters`` on ``items``, each scored by the recall predicted for it."""
+    from fsrs_rs_python import FSRS
+
+    evaluation = FSRS(parameters).evaluate(items)
+    return Score(log_loss=float(evaluation.log_loss), rmse=float(evaluation.rmse_bins))
 
 
 class FitReport(NamedTuple):
@@ -88,6 +169,7 @@ class FitReport(NamedTuple):
     deck: str | None
     reviews: int
     fit: Fit | None = None
+    evaluation: Evaluation | None = None
 
     @property
     def needed(self) -> int:
@@ -95,9 +177,11 @@ class FitReport(NamedTuple):
 
     @property
     def saved(self) -> bool:
-        """Fitted parameters are kept only when they predict the log better than the ones in use."""
-        return self.fit is not None and self.fit.better
+        """Fitted parameters are kept only when fitting predicts held-out reviews better than the ones in use."""
+        return self.evaluation is not None and self.evaluation.better
 
     def to_dict(self) -> dict[str, Any]:
         return {"deck": self.deck, "reviews": self.reviews, "reviews_needed": self.needed,
-                "fit": None if self.fit is None else self.fit.to_dict(), "saved": self.saved}  # fmt: skip
+                "fit": None if self.fit is None else self.fit.to_dict(),
+                "evaluation": None if self.evaluation is None else self.evaluation.to_dict(),
+                "saved": self.saved}  # fmt: skip

@@ -8,7 +8,7 @@ item and its review count, so replaying the log reproduces every state.
 
 import json
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import IntEnum
 from functools import lru_cache
@@ -22,8 +22,6 @@ _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, float("inf"), 0.05))
 MATURE_DAYS = 21
 # Anki's default leech threshold: a card forgotten this many times is a leech.
 LEECH_LAPSES = 8
-# What py-fsrs's optimizer imports (the ``fsrs[optimizer]`` extra, quizcli's ``optimizer`` extra).
-OPTIMIZER_MODULES = ("torch", "numpy", "pandas", "tqdm")
 
 
 class Rating(IntEnum):
@@ -201,20 +199,8 @@ def format_interval(delta: timedelta) -> str:
     return f"{days / 365:.1f}y".replace(".0y", "y")
 
 
-def missing_optimizer_modules() -> list[str]:
-    """The optimizer's modules that are not installed; looked up, not imported (torch takes seconds)."""
-    from importlib.util import find_spec
+def default_parameters() -> tuple[float, ...]:
+    """py-fsrs's default parameters: what ``Settings(parameters=())`` schedules with."""
+    from fsrs.scheduler import DEFAULT_PARAMETERS
 
-    return [name for name in OPTIMIZER_MODULES if find_spec(name) is None]
-
-
-def fit_parameters(histories: Sequence[Sequence[tuple[datetime, Rating]]]) -> tuple[float, ...]:
-    """FSRS parameters fitted by py-fsrs's optimizer to each item's (time, rating) reviews; needs torch."""
-    import fsrs
-
-    logs = [
-        fsrs.ReviewLog(card_id=number, rating=fsrs.Rating(int(rating)), review_datetime=when, review_duration=None)
-        for number, history in enumerate(histories, start=1)
-        for when, rating in history
-    ]
-    return tuple(float(p) for p in fsrs.Optimizer(logs).compute_optimal_parameters())
+    return tuple(float(p) for p in DEFAULT_PARAMETERS)

@@ -9,6 +9,7 @@ raise `EOFError` at the end of input.
 
 from __future__ import annotations
 
+import functools
 import os
 import select
 import signal
@@ -77,10 +78,14 @@ class KeyInput:
 
     def line(self, prompt: str) -> str:
         with _cooked(self._fd):
-            return input(prompt)
+            sys.stderr.write(prompt)  # where `input` writes it on a terminal: stdout may be carrying --json
+            sys.stderr.flush()
+            _wait_for_input(self._fd)  # a whole line: `input` then reads it without blocking
+            return input()
 
     def _read_char(self) -> str:
         """One character, reading a UTF-8 sequence whole but never past it (keys typed ahead stay queued)."""
+        _wait_for_input(self._fd)
         first = os.read(self._fd, 1)
         if not first:
             raise EOFError
@@ -105,13 +110,16 @@ def cbreak(fd: int | None = None) -> Iterator[None]:
     terminal's own screen Ctrl-C must always end the session, so it is
     restored here for as long as keys are read.
     """
+    raise_dropped_interrupt()
     fd = sys.stdin.fileno() if fd is None else fd
     saved = termios.tcgetattr(fd)
     interrupt = signal.getsignal(signal.SIGINT)
+    wakeup = signal.set_wakeup_fd(_wakeup_pipe()[1], warn_on_full_buffer=False)
     try:
         if interrupt == signal.SIG_IGN:
             signal.signal(signal.SIGINT, signal.default_int_handler)
-        tty.setcbreak(fd)
+        # Not tty's default TCSAFLUSH: flushing input also drops a Ctrl-C not yet turned into SIGINT.
+        tty.setcbreak(fd, termios.TCSADRAIN)
         mode = termios.tcgetattr(fd)
         mode[3] &= ~termios.ECHO
         termios.tcsetattr(fd, termios.TCSADRAIN, mode)
@@ -119,6 +127,47 @@ def cbreak(fd: int | None = None) -> Iterator[None]:
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
         signal.signal(signal.SIGINT, interrupt)
+        signal.set_wakeup_fd(wakeup)
+
+
+@functools.cache
+def _wakeup_pipe() -> tuple[int, int]:
+    """A pipe (read end, write end) that Python writes a byte to whenever a signal arrives, while `cbreak` is on.
+
+    Made once and kept for the life of the process, so no signal can ever write to a closed descriptor.
+    """
+    read_end, write_end = os.pipe()
+    os.set_blocking(read_end, False)
+    os.set_blocking(write_end, False)
+    return read_end, write_end
+
+
+def _wait_for_input(fd: int) -> None:
+    """Return when ``fd`` has input; a signal (Ctrl-C, the exam's alarm) raises from its handler here instead.
+
+    A blocking ``os.read`` cannot be trusted with that: Python runs a signal's handler between two
+    bytecodes, so a signal landing after the last of them but before the read starts leaves the
+    process asleep in the read until the next key press, and that Ctrl-C or alarm seems lost.
+    Waiting in ``select`` on the terminal and on the pipe Python writes to on every signal (see
+    `cbreak`) has no such gap: a signal from any moment wakes the wait, and its handler runs as soon
+    as ``select`` returns, before the loop goes round.
+    """
+    import select
+
+    wakeup = _wakeup_pipe()[0]
+    raise_dropped_interrupt()
+    while fd not in select.select([fd, wakeup], [], [])[0]:
+        _drain(wakeup)
+        raise_dropped_interrupt()
+
+
+def _drain(fd: int) -> None:
+    """Empty the wake-up pipe: its bytes only said that a signal came, and its handler has run."""
+    try:
+        while os.read(fd, 512):
+            pass
+    except BlockingIOError:
+        pass
 
 
 @contextmanager
@@ -137,6 +186,29 @@ def _cooked(fd: int) -> Iterator[None]:
 def discard_typeahead(fd: int | None = None) -> None:
     """Drop keys typed but not yet read, so a half-typed answer cut off by a time limit never reaches the shell."""
     termios.tcflush(sys.stdin.fileno() if fd is None else fd, termios.TCIFLUSH)
+
+
+_dropped_interrupts: list[bool] = []  # one entry per Ctrl-C dropped and not yet raised again
+
+
+def keep_dropped_interrupts(unraisable: sys.UnraisableHookArgs) -> None:
+    """`sys.unraisablehook`: remember a Ctrl-C that Python had to drop, so the next wait for a key raises it.
+
+    Python raises KeyboardInterrupt wherever the program happens to be when Ctrl-C comes; inside a
+    weakref callback or a finalizer (the import system runs one after every import) it cannot
+    propagate, and Python only reports it as ignored, so a Ctrl-C at start-up could do nothing.
+    """
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        _dropped_interrupts.append(True)
+    else:
+        sys.__unraisablehook__(unraisable)
+
+
+def raise_dropped_interrupt() -> None:
+    """Raise a Ctrl-C that `keep_dropped_interrupts` kept, at a point where it can reach its handler."""
+    if _dropped_interrupts:
+        _dropped_interrupts.clear()
+        raise KeyboardInterrupt
 
 
 def open_input() -> Input:

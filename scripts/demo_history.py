@@ -110,6 +110,7 @@ def simulate(home: Path, seed: int) -> None:
     learner = Learner(rng)
     lessons, tables = load_deck(bundled_decks_dir() / "long-context.yaml"), times_tables(home / "decks")
     with Store.open(home / "progress.db") as store:
+        store._db.execute("PRAGMA synchronous = OFF")  # a demo: no need to wait for the disk after every answer
         for day in range(DAYS + 1):
             date = START + timedelta(days=day)
             if day in BREAK or (day < STEADY and rng.random() < 0.12):

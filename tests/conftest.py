@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +13,39 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 LONG_CONTEXT = REPO / "decks" / "long-context.yaml"
+# A copy of the bundled deck as it was when the tests that name its cards, answers and draws were written:
+# the bundled deck can grow without changing what they expect.
+LONG_CONTEXT_SNAPSHOT = REPO / "tests" / "fixtures" / "long-context-snapshot.yaml"
 FIXED_NOW = "2026-11-28T10:00:00+00:00"
+_RUN = {"quick": False}  # -m "not stress": the quick run (set when pytest starts, read as test modules load)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _RUN["quick"] = "not stress" in (config.option.markexpr or "")
+
+
+def examples(full: int) -> int:
+    """A property test's number of examples: all of them in the full run (what CI runs), a fifth in the quick run."""
+    return full // 5 if _RUN["quick"] else full
+
+
+def process_state() -> dict[str, object]:
+    """What one test could leave behind for the next: environment, time zone, directory, umask, signal handlers, hooks."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    handlers = {signum.name: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGALRM, signal.SIGTERM)}
+    environ = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+    state = {"environ": environ, "time zone": time.tzname, "cwd": os.getcwd(), "umask": umask, **handlers}
+    return state | {"unraisable hook": sys.unraisablehook}
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_process_state() -> Iterator[None]:
+    """Set up before every other fixture, checked after all of them are torn down: a test cleans up after itself."""
+    before = process_state()
+    yield
+    after = process_state()
+    assert after == before, f"the test left process-wide state changed: {[k for k in before if before[k] != after[k]]}"
 
 
 @pytest.fixture(autouse=True)

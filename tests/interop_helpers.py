@@ -10,7 +10,7 @@ from quizcli.parser import ParseResult, parse_deck
 from conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "interop"
-LESSON = REPO.parent / "shared" / "lessons" / "long-context-attention-issues.txt"
+LESSON = REPO / "tests" / "fixtures" / "lessons" / "long-context-attention-issues.txt"
 
 
 def fixture(name: str) -> str:

@@ -6,7 +6,7 @@ computed by FSRS, so every figure of ``quizcli stats`` follows from this
 file by hand; the comments say which figure each answer feeds.
 
 Decks: bio (flashcards a-j) and chem (x, y, z), both in the user's decks
-directory, next to the bundled long-context (34 new items).
+directory, next to the bundled long-context (all its items new).
 """
 
 from __future__ import annotations

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
+import os
 import shutil
 import subprocess
 import sys
+from typing import NoReturn
 
 import pytest
 
@@ -22,6 +25,7 @@ OWNERS = {
     "platformdirs": {"paths"},
     "tomllib": {"config"},
     "hashlib": {"text"},
+    "fsrs_rs_python": {"fitting"},
 }
 
 
@@ -50,11 +54,17 @@ def test_each_library_is_imported_by_its_owner_only(library: str) -> None:
     assert not strays, f"{library} imported by {strays}"
 
 
+def missing(name: str) -> NoReturn:
+    """A check whose tool is not installed skips on a developer's machine, and fails in CI (which sets CI=true)."""
+    message = f"{name} is not installed (pip install '.[test]')"
+    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        pytest.fail(f"{message}: CI must run every check")
+    pytest.skip(message)
+
+
 def tool(name: str) -> str:
     path = shutil.which(name, path=str(REPO / ".venv" / "bin")) or shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed (pip install '.[test]')")
-    return path
+    return path if path is not None else missing(name)
 
 
 def test_ruff_lint_passes() -> None:
@@ -62,7 +72,24 @@ def test_ruff_lint_passes() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ruff_format_passes() -> None:
+    result = subprocess.run([tool("ruff"), "format", "--check", str(REPO)], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_missing_tool_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run every check"):
+        tool("no-such-linter")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no-such-linter is not installed"):
+        tool("no-such-linter")
+
+
 def test_mypy_strict_passes() -> None:
+    """quizcli, the tests and the benchmarks (the files pyproject's [tool.mypy] lists)."""
+    if importlib.util.find_spec("mypy") is None:
+        missing("mypy")
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml")],
         capture_output=True, text=True, cwd=REPO,

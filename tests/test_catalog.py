@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from quizcli import catalog, parser
-from quizcli.decks import DeckFile, Source
+from quizcli.cards import PARSER_VERSION
+from quizcli.decks import DeckFile, Source, read_deck_file
 from quizcli.errors import DeckError
 from quizcli.store import Store
 
@@ -18,9 +22,9 @@ DECK = "title: {title}\ncards:\n  - {{id: a, front: {front}, back: y}}\n  - {{id
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     with Store.open(tmp_path / "progress.db") as opened:
-        yield opened  # type: ignore[misc]
+        yield opened
 
 
 @pytest.fixture
@@ -97,7 +101,7 @@ def test_a_new_parser_version_rebuilds_every_index(
 ) -> None:
     age(deck.path)
     catalog.open_deck(store, deck)
-    monkeypatch.setattr(catalog, "PARSER_VERSION", catalog.PARSER_VERSION + 1)
+    monkeypatch.setattr(catalog, "PARSER_VERSION", PARSER_VERSION + 1)
     catalog.open_deck(store, deck)
     assert len(parses) == 2
 
@@ -130,7 +134,7 @@ def test_removed_cards_leave_the_index(store: Store, deck: DeckFile) -> None:
     assert [item.id for item in store.new_items("mine", _now(), 10, None)] == ["b"]
 
 
-def _now():  # type: ignore[no-untyped-def]
+def _now() -> datetime:
     from quizcli.clock import now
 
     return now()
@@ -140,11 +144,15 @@ def test_a_racy_entry_is_checked_once_then_trusted(
     store: Store, deck: DeckFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     catalog.open_deck(store, deck)  # indexed in the same instant the file was written: racy
-    later = catalog.time.time_ns() + 5_000_000_000
-    monkeypatch.setattr(catalog.time, "time_ns", lambda: later)
+    later = time.time_ns() + 5_000_000_000
+    monkeypatch.setattr(time, "time_ns", lambda: later)
     reads: list[Path] = []
-    real_read = catalog.read_deck_file
-    monkeypatch.setattr(catalog, "read_deck_file", lambda path: reads.append(path) or real_read(path))
+
+    def read(path: Path) -> bytes:
+        reads.append(path)
+        return read_deck_file(path)
+
+    monkeypatch.setattr(catalog, "read_deck_file", read)
     catalog.open_deck(store, deck)  # content compared, past the window: re-stamped
     catalog.open_deck(store, deck)  # trusted on its stamp
     assert reads == [deck.path]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from quizcli import catalog
+from quizcli.cards import ItemRef
 from quizcli.decks import DeckFile, Source
 from quizcli.exam import Exam, ExamError, ExamOptions, ExamSource, exam_pool, plan_exam
 from quizcli.parser import load_deck
@@ -17,7 +18,7 @@ from quizcli.store import SCHEMA_VERSION, IndexEntry, Stamp, Store
 from quizcli.store.deck_index import index_rows
 from quizcli.store.migrations import MIGRATIONS
 
-from conftest import LONG_CONTEXT, write_deck
+from conftest import LONG_CONTEXT, LONG_CONTEXT_SNAPSHOT, write_deck
 
 
 def generated(count: int) -> str:
@@ -146,12 +147,8 @@ def test_the_index_draws_the_exam_the_parsed_deck_draws(
 def test_a_seed_replays_the_exam_it_drew_before_ranks(
     store: Store, tmp_path: Path, seed: int, size: int, expected: list[tuple[str, tuple[int, ...]]]
 ) -> None:
-    """Exams recorded before drawing by rank (their seeds are in the history) are drawn again the same.
-
-    They were drawn from the bundled deck as it was then: without the cards added after it."""
-    text = LONG_CONTEXT.read_text(encoding="utf-8")
-    then = text[: text.index("  # --- Putting it together")]
-    deck = DeckFile("long-context", write_deck(tmp_path, "long-context", then), Source.USER)
+    """Exams recorded before drawing by rank (their seeds are in the history) are drawn again the same."""
+    deck = DeckFile("long-context", LONG_CONTEXT_SNAPSHOT, Source.PATH)
     assert drawn(plan_exam(exam_source(store, deck), ExamOptions(seed=seed, size=size))) == expected
 
 
@@ -160,7 +157,12 @@ def test_a_whole_deck_exam_reads_no_reference_until_it_is_marked(
 ) -> None:
     reads: list[str] = []
     real = store.graded_refs
-    monkeypatch.setattr(store, "graded_refs", lambda deck: reads.append(deck) or real(deck))
+
+    def graded_refs(deck: str) -> list[ItemRef]:
+        reads.append(deck)
+        return real(deck)
+
+    monkeypatch.setattr(store, "graded_refs", graded_refs)
     exam = plan_exam(exam_source(store, big), ExamOptions(seed=3, size=20))
     assert reads == []
     assert exam.deck.tag_order == ["part-1", "part-2", "part-0"]  # the score per tag, once the exam is over

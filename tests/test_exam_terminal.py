@@ -6,13 +6,13 @@ import os
 import shutil
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from quizcli.store import Store
 
 from conftest import FIXED_NOW, REPO
 
-pexpect = pytest.importorskip("pexpect")
 LESSON = ["exam", "long-context", "--tag", "lesson-quiz", "--no-shuffle"]
 
 
@@ -23,20 +23,20 @@ def quizcli() -> str:
     return path
 
 
-def spawn(home: Path, *args: str) -> pexpect.spawn:
+def spawn(home: Path, *args: str) -> pexpect.spawn[str]:
     env = dict(os.environ, QUIZCLI_HOME=str(home), QUIZCLI_NOW=FIXED_NOW, NO_COLOR="1", COLUMNS="80", LINES="24")
     child = pexpect.spawn(quizcli(), list(args), env=env, dimensions=(24, 80), encoding="utf-8", timeout=10)
     child.delaybeforesend = None  # every send follows an expect, so the screen is already waiting for it
     return child
 
 
-def finish(child: pexpect.spawn) -> int:
+def finish(child: pexpect.spawn[str]) -> int:
     child.expect(pexpect.EOF)
     child.close()
     return int(child.exitstatus if child.exitstatus is not None else -1)
 
 
-def press(child: pexpect.spawn, keys: str, *shown: str) -> None:
+def press(child: pexpect.spawn[str], keys: str, *shown: str) -> None:
     """Type ``keys`` (none: just look), then wait until each of ``shown`` is on screen, in order."""
     child.send(keys)
     for text in shown:

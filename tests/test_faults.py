@@ -7,7 +7,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -166,7 +166,7 @@ def test_a_backup_that_cannot_be_written_is_a_warning_not_a_lost_session(
 
 
 @pytest.fixture
-def tiny_fs(tmp_path: Path) -> Path:
+def tiny_fs(tmp_path: Path) -> Iterator[Path]:
     mount = tmp_path / "fs"
     mount.mkdir()
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True).returncode:

@@ -21,7 +21,7 @@ def test_the_bundled_deck_survives_json() -> None:
 
 
 def test_cards_that_do_not_fit_are_skipped_with_the_line_of_their_id() -> None:
-    cards = [
+    cards: list[dict[str, object]] = [
         {"id": "ok", "kind": "flashcard", "front": "f", "back": "b"},
         {"id": "odd", "kind": "essay", "question": "q"},
         {"id": "far", "kind": "choice", "question": "q", "choices": ["a", "b"], "answer": "C"},

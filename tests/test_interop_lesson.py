@@ -1,18 +1,14 @@
-"""Lesson text: the shared lesson's eight questions, answer keys when present, and section flashcards."""
+"""Lesson text: the lesson's eight questions, answer keys when present, and section flashcards."""
 
 from __future__ import annotations
 
 import re
-
-import pytest
 
 from quizcli.interop.lesson import import_lesson
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.flashcard import Flashcard
 
 from interop_helpers import LESSON, fixture, skipped, written_back
-
-pytestmark = pytest.mark.skipif(not LESSON.is_file(), reason="shared/lessons is not beside the repository")
 
 
 def test_the_lesson_gives_its_eight_questions_with_options_and_no_answers() -> None:

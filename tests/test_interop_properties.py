@@ -16,12 +16,11 @@ from quizcli.diagnostics import Severity
 from quizcli.interop.aiken import export_aiken, import_aiken
 from quizcli.interop.anki import import_anki
 from quizcli.interop.anki_export import export_anki
-from quizcli.interop.exporting import Exported
 from quizcli.interop.gift import import_gift
 from quizcli.interop.gift_export import export_gift
 from quizcli.interop.json_deck import export_json, import_json
 from quizcli.interop.lesson import import_lesson
-from quizcli.interop.model import ImportFormatError, ImportResult
+from quizcli.interop.model import Exported, ImportFormatError, ImportResult
 from quizcli.interop.yaml_writer import deck_yaml
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import CLOZE_PATTERN, Cloze, cloze_deletions
@@ -32,7 +31,9 @@ from quizcli.kinds.true_false import TrueFalse
 from quizcli.kinds.typed import Typed
 from quizcli.parser import parse_deck
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from conftest import examples
+
+SETTINGS = settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 IMPORTERS: dict[str, Callable[[str], ImportResult]] = {
     "aiken": import_aiken, "gift": import_gift, "anki": import_anki, "lesson": import_lesson, "json": import_json,
 }  # fmt: skip

@@ -12,7 +12,9 @@ from quizcli.diagnostics import Severity
 from quizcli.kinds import KINDS
 from quizcli.parser import ALL_CARD_KEYS, DECK_KEYS, parse_deck
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from conftest import examples
+
+SETTINGS = settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30),

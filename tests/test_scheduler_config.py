@@ -89,17 +89,13 @@ def test_format_interval(delta: timedelta, text: str) -> None:
     assert format_interval(delta) == text
 
 
-def test_day_starts_at_4am_local(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TZ", "America/New_York")
+def test_day_starts_at_4am_local(monkeypatch: pytest.MonkeyPatch, utc: None) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")  # conftest's utc fixture puts the time zone back afterwards
     time.tzset()
-    try:
-        late = datetime(2026, 11, 3, 7, 30, tzinfo=UTC)  # 02:30 in New York
-        assert day_start(late) == datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # 04:00 New York the day before
-        morning = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)  # 05:00 in New York
-        assert day_start(morning) == datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
-    finally:
-        monkeypatch.delenv("TZ")
-        time.tzset()
+    late = datetime(2026, 11, 3, 7, 30, tzinfo=UTC)  # 02:30 in New York
+    assert day_start(late) == datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # 04:00 New York the day before
+    morning = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)  # 05:00 in New York
+    assert day_start(morning) == datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
 
 
 def test_quizcli_now_overrides_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:

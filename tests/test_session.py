@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,9 +33,8 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
+def utc_local_time(utc: None) -> None:
+    """Every test here runs in UTC (conftest's fixture puts the time zone back afterwards)."""
 
 
 def deck_file(path: Path) -> DeckFile:
@@ -48,9 +47,9 @@ def deck() -> DeckFile:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     with Store.open(tmp_path / "progress.db") as opened:
-        yield opened  # type: ignore[misc]
+        yield opened
 
 
 AS_WRITTEN = {"new_order": NewOrder.AUTHORED, "bury_new_siblings": False, "bury_review_siblings": False}
@@ -67,7 +66,7 @@ def start(deck: DeckFile, store: Store, clock: Clock, **options: object) -> Sess
 
 
 def drain(session: Session, rating: Rating = Rating.GOOD, limit: int = 100) -> list[str]:
-    shown = []
+    shown: list[str] = []
     while (item := session.next()) is not None and len(shown) < limit:
         shown.append(item.id)
         session.answer(item, rating, rating is not Rating.AGAIN)

@@ -16,11 +16,13 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from typer.testing import CliRunner
 
 from quizcli.cli import app
+from quizcli.parser import load_deck
 
-from conftest import REPO
+from conftest import LONG_CONTEXT, REPO
 from stats_history import build, write_decks
 
 runner = CliRunner()
+BUNDLED = sum(1 for _ in load_deck(LONG_CONTEXT).items())  # the bundled deck, never studied here: all its items new
 
 
 pytestmark = pytest.mark.usefixtures("utc")
@@ -75,9 +77,9 @@ def test_card_counts_by_state_per_deck_and_in_all(history: Path) -> None:
     assert data["cards"]["decks"] == [
         {"deck": "bio"} | counts(new=3, learning=3, young=1, mature=1, suspended=2),
         {"deck": "chem"} | counts(new=1, learning=1, young=0, mature=1, suspended=0),
-        {"deck": "long-context"} | counts(new=34, learning=0, young=0, mature=0, suspended=0),
+        {"deck": "long-context"} | counts(new=BUNDLED, learning=0, young=0, mature=0, suspended=0),
     ]
-    assert data["cards"]["total"] == counts(new=38, learning=4, young=1, mature=2, suspended=2)
+    assert data["cards"]["total"] == counts(new=4 + BUNDLED, learning=4, young=1, mature=2, suspended=2)
 
 
 def test_activity_days_and_streaks(history: Path) -> None:
@@ -186,7 +188,8 @@ def test_the_screen_shows_every_figure(history: Path) -> None:
     shown = words(screen())
     expected = [
         "Statistics · all decks · study day Sat 2026-11-28 · last 84 days",
-        "bio 3 3 1 1 2 10", "chem 1 1 0 1 0 3", "long-context 34 0 0 0 0 34", "all decks 38 4 1 2 2 47",
+        "bio 3 3 1 1 2 10", "chem 1 1 0 1 0 3", f"long-context {BUNDLED} 0 0 0 0 {BUNDLED}",
+        f"all decks {4 + BUNDLED} 4 1 2 2 {13 + BUNDLED}",
         "Less ·░▒▓█ More · 0 ▒ 1 ▓ 2 █ 3 answers",
         "Studied 13 of 84 days (15%) · 16 answers · 1.2 a day studied",
         "Streak: 4 days · longest 6 days",
@@ -245,7 +248,7 @@ def test_days_must_be_positive() -> None:
 
 def test_nothing_studied_yet_is_a_calm_screen() -> None:
     shown = words(screen())
-    assert "long-context 34 0 0 0 0 34" in shown
+    assert f"long-context {BUNDLED} 0 0 0 0 {BUNDLED}" in shown
     assert "No reviews a day or more apart yet: nothing to compare." in shown
     assert "No leeches: no card has been forgotten 8 times." in shown and "No exams taken yet." in shown
     assert stats_json()["calibration"] == {"answers": 0, "predicted": None, "actual": None, "bins": []}

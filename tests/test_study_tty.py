@@ -18,13 +18,13 @@ QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
 pytestmark = pytest.mark.skipif(not Path(QUIZCLI).exists(), reason="needs the installed quizcli script")
 
 
-def spawn(home: Path, *args: str, now: str = "2026-11-28T10:00:00+00:00") -> pexpect.spawn:
+def spawn(home: Path, *args: str, now: str = "2026-11-28T10:00:00+00:00") -> pexpect.spawn[str]:
     env = dict(os.environ, QUIZCLI_HOME=str(home), QUIZCLI_NOW=now, NO_COLOR="1", TERM="xterm", COLUMNS="80")
     env.pop("LINES", None)
     return pexpect.spawn(QUIZCLI, ["study", *args], env=env, dimensions=(24, 80), encoding="utf-8", timeout=15)
 
 
-def finish(child: pexpect.spawn) -> int:
+def finish(child: pexpect.spawn[str]) -> int:
     child.expect(pexpect.EOF)
     child.close()
     return int(child.exitstatus if child.exitstatus is not None else 128 + (child.signalstatus or 0))
@@ -34,7 +34,7 @@ def reviews(home: Path) -> list[tuple[str, int]]:
     return sqlite3.connect(home / "progress.db").execute("SELECT item, rating FROM reviews ORDER BY id").fetchall()
 
 
-def answer_every_kind(child: pexpect.spawn) -> None:
+def answer_every_kind(child: pexpect.spawn[str]) -> None:
     child.expect("Capital of France")
     child.send(" ")
     child.expect("Paris")
@@ -108,7 +108,7 @@ def test_nothing_due_until_time_passes_then_cards_return_in_due_order(quizcli_ho
     assert finish(later) == 130
 
 
-def rate_the_first_flashcard_good(child: pexpect.spawn) -> None:
+def rate_the_first_flashcard_good(child: pexpect.spawn[str]) -> None:
     """Reveal the first card, rate it Good, and wait for the next card (a choice card) to be on screen."""
     child.expect("Capital of France")
     child.send(" ")
@@ -183,12 +183,16 @@ def test_the_leech_notice_stays_on_the_next_screen(quizcli_home: Path) -> None:
     assert finish(child) == 0
 
 
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def test_ctrl_c_works_even_when_started_with_sigint_ignored(quizcli_home: Path) -> None:
     """A background job of a non-interactive shell starts with SIGINT ignored; the study screen still stops on Ctrl-C."""
     env = dict(os.environ, QUIZCLI_HOME=str(quizcli_home), QUIZCLI_NOW="2026-11-28T10:00:00+00:00", NO_COLOR="1")
     child = pexpect.spawn(
         QUIZCLI, ["study", FIXTURE], env=env, dimensions=(24, 80), encoding="utf-8", timeout=15,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        preexec_fn=ignore_sigint,
     )  # fmt: skip
     child.expect("Capital of France")
     child.sendintr()

@@ -1,10 +1,10 @@
-"""``quizcli optimize``: fit FSRS parameters to the learner's own reviews, and keep them when they predict better."""
+"""``quizcli optimize``: fit FSRS to the learner's own reviews; keep the fit if it predicts unseen reviews better."""
 
 from __future__ import annotations
 
 import sys
 
-from quizcli import clock, fitting, scheduler, ui
+from quizcli import clock, fitting, ui
 from quizcli.commands.stats import deck_name
 from quizcli.errors import QuizcliError
 from quizcli.store import Store
@@ -13,7 +13,7 @@ from quizcli.text import dump_json
 
 
 class OptimizerMissing(QuizcliError):
-    """torch (py-fsrs's optimizer) is not installed."""
+    """fsrs-rs-python (the ``optimizer`` extra) is not installed."""
 
 
 def optimize(deck: str | None, as_json: bool) -> None:
@@ -42,27 +42,25 @@ def forget(deck: str | None, as_json: bool) -> None:
 
 
 def fit(store: Store, deck: str | None) -> fitting.FitReport:
-    """Fit when the log has enough reviews, and save the fit when it beats the parameters in use."""
+    """Fit when the log has enough reviews, and save the fit when fitting predicts held-out reviews better."""
     logs = fitting.histories(store.review_ratings(deck))
     usable = fitting.usable_reviews(logs)
     if fitting.reviews_needed(usable):
-        return fitting.FitReport(deck, usable)
-    missing = scheduler.missing_optimizer_modules()
-    if missing:
+        return fitting.FitReport(deck=deck, reviews=usable)
+    if fitting.missing_optimizer():
         raise OptimizerMissing(
-            f"fitting needs PyTorch and py-fsrs's optimizer, which are not installed (missing: {', '.join(missing)});"
-            " install them with: pip install 'quizcli[optimizer]' (a CPU-only torch is enough)"
+            "fitting needs fsrs-rs-python (the Rust FSRS optimizer), which is not installed;"
+            " install it with: pip install 'quizcli[optimizer]'"
         )
-    ui.print_line(ui.make_console(stderr=True), f"Fitting FSRS to {usable} reviews; this can take a few minutes...")
-    current = store.fitted_parameters(deck)
-    fitted = scheduler.fit_parameters(logs)
+    ui.print_line(ui.make_console(stderr=True), f"Fitting FSRS to {usable} reviews...")
+    parameters, evaluation = fitting.fit_and_evaluate(logs, store.fitted_parameters(deck))
     result = Fit(
-        parameters=fitted,
+        parameters=parameters,
         reviews=usable,
-        loss_before=fitting.log_loss(logs, current),
-        loss_after=fitting.log_loss(logs, fitted),
+        loss_before=evaluation.held_out_before.log_loss,
+        loss_after=evaluation.held_out_after.log_loss,
         fitted_at=clock.now(),
     )
-    if result.better:
+    if evaluation.better:
         store.save_fit(deck, result)
-    return fitting.FitReport(deck, usable, result)
+    return fitting.FitReport(deck=deck, reviews=usable, fit=result, evaluation=evaluation)

@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from quizcli.cards import LETTERS, Card, Deck, derived_id
-from quizcli.interop.exporting import Exported, Left
-from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
+from quizcli.interop.model import Exported, ImportResult, Left, Skipped, build_result, source_lines
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.output import AikenQuestion
 

@@ -10,7 +10,7 @@ with the options on the front and the answer on the back.
 from __future__ import annotations
 
 from quizcli.cards import Deck
-from quizcli.interop.exporting import Exported, Left
+from quizcli.interop.model import Exported, Left
 
 HEADER = ("#separator:tab", "#html:false", "#guid column:1", "#notetype column:2", "#tags column:5")
 

@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from quizcli.cards import Deck
 from quizcli.interop.formats import ExportFormat
-
-
-class Left(NamedTuple):
-    """A card an export could not express."""
-
-    card_id: str
-    reason: str
-
-
-class Exported(NamedTuple):
-    """The exported text, how many cards (or questions) it holds, those left out and those written with a loss."""
-
-    text: str
-    written: int
-    left: tuple[Left, ...] = ()
-    noted: tuple[Left, ...] = ()
-
-    def summary(self) -> str:
-        return f"exported {self.written}, skipped {len(self.left)}"
+from quizcli.interop.model import Exported
 
 
 def export_deck(deck: Deck, format_name: ExportFormat) -> Exported:

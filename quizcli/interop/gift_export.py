@@ -10,7 +10,7 @@ left out: GIFT has no self-rated question.
 from __future__ import annotations
 
 from quizcli.cards import Card, Deck
-from quizcli.interop.exporting import Exported, Left
+from quizcli.interop.model import Exported, Left
 from quizcli.kinds.output import GiftQuestion
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\~=#{}:"} | {"\n": "\\n", "\r": ""})

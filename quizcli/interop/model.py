@@ -1,4 +1,4 @@
-"""What an importer returns, and the checks every imported card passes before it is written."""
+"""What importers and exporters return, and the checks every imported card passes before it is written."""
 
 from __future__ import annotations
 
@@ -79,3 +79,22 @@ def _free_id(card_id: str, taken: set[str]) -> str:
         number += 1
         candidate = f"{card_id}-{number}"
     return candidate
+
+
+class Left(NamedTuple):
+    """A card an export could not express."""
+
+    card_id: str
+    reason: str
+
+
+class Exported(NamedTuple):
+    """The exported text, how many cards (or questions) it holds, those left out and those written with a loss."""
+
+    text: str
+    written: int
+    left: tuple[Left, ...] = ()
+    noted: tuple[Left, ...] = ()
+
+    def summary(self) -> str:
+        return f"exported {self.written}, skipped {len(self.left)}"

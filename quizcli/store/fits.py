@@ -14,7 +14,11 @@ from quizcli.scheduler import Rating
 
 
 class Fit(NamedTuple):
-    """Fitted parameters with the evidence for them: usable reviews and the log loss before and after."""
+    """Fitted parameters with the evidence for them: usable reviews and the held-out log loss before and after.
+
+    The losses are those that decided the fit: the parameters in use and a trial
+    fit, on the newest reviews the trial did not learn from (see quizcli.fitting).
+    """
 
     parameters: tuple[float, ...]
     reviews: int

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from quizcli.diagnostics import Diagnostic
-    from quizcli.interop.exporting import Exported
     from quizcli.interop.importing import Imported
+    from quizcli.interop.model import Exported
     from quizcli.kinds.output import Row, Span
 
 

@@ -15,7 +15,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from quizcli.fitting import MIN_REVIEWS, FitReport
+from quizcli.fitting import MIN_REVIEWS, Evaluation, FitReport
 from quizcli.scheduler import LEECH_LAPSES, MATURE_DAYS, format_interval
 from quizcli.stats import (
     Activity,
@@ -325,22 +325,36 @@ def duration(total: float) -> str:
 
 def print_fit(console: Console, report: FitReport) -> None:
     which = f"'{report.deck}'" if report.deck else "all decks"
-    fit = report.fit
-    if fit is None:
+    fit, evaluation = report.fit, report.evaluation
+    if fit is None or evaluation is None:
         console.print(plain(f"{plural(report.reviews, 'review')} of {which} can teach FSRS about you (reviews a day or "
                             f"more after the card's previous one); a fit needs {MIN_REVIEWS}, so {report.needed} more. "
                             "Until then the default parameters serve well."), soft_wrap=True)  # fmt: skip
         return
-    change = (fit.loss_after - fit.loss_before) / fit.loss_before
     console.print(plain(f"Fitted FSRS to {plural(fit.reviews, 'review')} of {which}."))
-    console.print(plain(f"Log loss: {fit.loss_before:.4f} with the parameters in use, {fit.loss_after:.4f} fitted "
-                        f"({change:+.1%}); lower predicts you better."), soft_wrap=True)  # fmt: skip
+    _print_scores(console, evaluation, fit.reviews)
     if report.saved:
         scope = f"'{report.deck}'" if report.deck else "every deck without its own"
         console.print(plain(f"Saved: sessions of {scope} schedule with them from now on."), soft_wrap=True)
     else:
-        console.print(plain("Kept the parameters in use: they predict your reviews at least as well."))
+        console.print(plain("Kept the parameters in use: they predict reviews a fit has not seen at least as well."),
+                      soft_wrap=True)  # fmt: skip
     console.print(plain("parameters: " + ", ".join(f"{p:.4g}" for p in fit.parameters), "dim"), soft_wrap=True)
+
+
+def _print_scores(console: Console, evaluation: Evaluation, reviews: int) -> None:
+    """Log loss and RMSE, in use against fitted: on the newest reviews held out, which decide, then on all."""
+    held_out = f"The newest {plural(evaluation.held_out_reviews, 'review')}, held out from a trial fit"
+    for label, before, after in (
+        (held_out, evaluation.held_out_before, evaluation.held_out_after),
+        (f"All {plural(reviews, 'review')}, which the fit learned from", evaluation.in_sample_before,
+         evaluation.in_sample_after),
+    ):  # fmt: skip
+        change = (after.log_loss - before.log_loss) / before.log_loss
+        text = (f"{label}: log loss {before.log_loss:.4f} with the parameters in use, {after.log_loss:.4f} fitted "
+                f"({change:+.1%}); RMSE {before.rmse:.2%}, {after.rmse:.2%}.")  # fmt: skip
+        console.print(plain(text), soft_wrap=True)
+    console.print(plain("Lower predicts you better; the held-out figures decide."))
 
 
 def print_forget(console: Console, deck: str | None, forgot: bool, still_fitted: bool) -> None:

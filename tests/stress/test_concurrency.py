@@ -59,7 +59,7 @@ def race(home: Path, decks: list[Path], rng: random.Random, day: int) -> tuple[i
         text = out.decode() + err.decode()
         assert child.returncode == 0, f"seed {SEED}: {text}"
         assert "locked" not in text and "Traceback" not in text, f"seed {SEED}: {text}"
-        reported += int(STUDIED.search(text).group(1)) if STUDIED.search(text) else 0
+        reported += int(found.group(1)) if (found := STUDIED.search(text)) else 0
     return reported, log_rows(home) - before
 
 

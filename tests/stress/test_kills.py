@@ -46,6 +46,7 @@ EXAM_DECK = "title: Exam Deck\ncards:\n" + "".join(
 )
 DONE = re.compile(r"done (\d+)")
 EXAM_SECONDS: dict[Path, float] = {}  # how long a whole exam takes in each campaign home, killed nowhere
+STUDY_SECONDS: dict[Path, float] = {}  # how long a first study session takes to its first card in each home
 
 pytestmark = [
     pytest.mark.stress,
@@ -109,8 +110,11 @@ def study_lines(rng: random.Random, answers: int) -> str:
     return "".join(f"\n{rng.choice('1234')}\n" for _ in range(answers))
 
 
-def run_and_kill(args: list[str], env: dict[str, str], feed: str, end_input: bool, delay: float) -> tuple[bool, str]:
-    """Start quizcli on a pipe, write ``feed`` (then end the input, or keep it open), SIGKILL it after ``delay``.
+def run_and_kill(
+    args: list[str], env: dict[str, str], feed: str, end_input: bool, delay: float, after: str | None = None
+) -> tuple[bool, str]:
+    """Start quizcli on a pipe, write ``feed`` (then end the input, or keep it open), SIGKILL it after ``delay``,
+    counted from when it printed ``after`` (from the start when None, or when it never does).
 
     Returns whether it was still running when killed, and everything it printed.
     """
@@ -121,10 +125,16 @@ def run_and_kill(args: list[str], env: dict[str, str], feed: str, end_input: boo
     child.stdin.flush()
     if end_input:
         child.stdin.close()
+    printed = b""
+    while after is not None and after.encode() not in printed:
+        chunk = os.read(child.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        printed += chunk
     time.sleep(delay)
     killed = child.poll() is None
     child.kill()
-    output = child.stdout.read().decode("utf-8", "replace")
+    output = (printed + child.stdout.read()).decode("utf-8", "replace")
     child.wait()
     if not end_input:
         child.stdin.close()
@@ -135,7 +145,12 @@ def kill_study_by_pipe(home: Path, day: int, rng: random.Random, tally: Tally) -
     """Answers written ahead into the pipe, which stays open, so the process is always alive to kill."""
     before = review_count(home)
     args = ["study", str(home / "kill.yaml"), "--ahead", "--new", "100", "--limit", "100000"]
-    killed, output = run_and_kill(args, environment(home, day), study_lines(rng, 80), False, rng.uniform(0.0, 0.45))
+    answered = rng.randrange(8)  # killed in start-up (0), or once the card after this many answers is up
+    if answered == 0:
+        delay, after = rng.uniform(0.0, 1.2 * STUDY_SECONDS[home]), None
+    else:
+        delay, after = rng.uniform(0.0, 0.05), f"done {answered}"  # often in the next answer's commit
+    killed, output = run_and_kill(args, environment(home, day), study_lines(rng, 80), False, delay, after)
     settle(home, before, output, killed, tally, f"seed {SEED}, study day {day}")
 
 
@@ -145,7 +160,7 @@ def kill_study_in_a_terminal(home: Path, day: int, rng: random.Random, tally: Ta
     args = ["study", str(home / "kill.yaml"), "--ahead", "--new", "100", "--limit", "100000"]
     child = pexpect.spawn(QUIZCLI, args, env=environment(home, day), dimensions=(24, 80), encoding="utf-8")
     child.expect("show answer", timeout=30)  # keys typed before the screen is up are flushed with the line buffer
-    output = (child.before or "") + (child.after or "")
+    output = (child.before or "") + (child.after if isinstance(child.after, str) else "")
     child.send("".join(f" {rng.choice('1234')}" for _ in range(60)))
     child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=rng.uniform(0.0, 0.2))
     killed = child.isalive()
@@ -219,7 +234,14 @@ def campaign(runs: int, action: Callable[[Path, int, random.Random, Tally], None
 
 
 def test_killing_study_sessions_through_a_pipe_loses_nothing(tmp_path: Path) -> None:
-    tally = campaign(200, kill_study_by_pipe, tmp_path)
+    def first_session(home: Path) -> None:
+        """Creates the database and indexes the deck, and times a session to its first card (then end of input)."""
+        started = time.monotonic()
+        subprocess.run([QUIZCLI, "study", str(home / "kill.yaml")], input=b"", env=environment(home, 0),
+                       capture_output=True, check=True)  # fmt: skip
+        STUDY_SECONDS[home] = time.monotonic() - started
+
+    tally = campaign(200, kill_study_by_pipe, tmp_path, prepare=first_session)
     assert tally.kills >= 190 and tally.answers_seen > 500
 
 
