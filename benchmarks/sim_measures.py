@@ -6,7 +6,8 @@ Definitions (the numbers in docs/study.md use them):
 - a *review* is an answer to a card in the review state (the review log's ``state_before`` 2);
 - a review is *late* when it is answered on a study day after its due day although a session ran
   on its due day or a later day before the answer (reviews delayed only by days without a session
-  are counted apart);
+  are counted apart, and so are those whose card had another item answered on each such day, which
+  quizcli buried as a sibling until the next study day);
 - *due today, not shown*: a review card due on or before a study day (its due time before that day's
   rollover), not suspended or buried, that no session of that day showed;
 - *held back by the limit*: in a session, review cards due at its start that quizcli did not show
@@ -126,6 +127,7 @@ class Figures:
     load: Load
     late: int
     late_without_session: int
+    late_buried_siblings: int  # late only because a sibling answered that day buried them
     due_not_shown: int
     days_with_due_not_shown: int
     held_back_by_limit: int
@@ -157,7 +159,7 @@ def measure(
     cut: int = 0,
 ) -> Figures:
     reviews = [a for a in answers if a.logged.state_before == REVIEW]
-    late, without = late_reviews(sessions, answers, zone)
+    late, without, buried = late_reviews(sessions, answers, zone)
     not_shown, days_not_shown = due_not_shown(sessions, answers, zone)
     held, sessions_held = held_back_by_limit(sessions, answers, limit)
     siblings = sibling_answers(answers)
@@ -184,6 +186,7 @@ def measure(
         load=daily_load(sessions, answers),
         late=late,
         late_without_session=without,
+        late_buried_siblings=buried,
         due_not_shown=not_shown,
         days_with_due_not_shown=days_not_shown,
         held_back_by_limit=held,
@@ -276,18 +279,24 @@ def _due_of(sessions: list[Session], answer: Answer) -> datetime | None:
     return sessions[answer.session].due.get(answer.fact.item)
 
 
-def late_reviews(sessions: list[Session], answers: list[Answer], zone: ZoneInfo) -> tuple[int, int]:
-    """Reviews answered after their due day: (with a session on a day they could have been shown, without)."""
+def late_reviews(sessions: list[Session], answers: list[Answer], zone: ZoneInfo) -> tuple[int, int, int]:
+    """Reviews answered after their due day: (with a session on a day they could have been shown, without,
+    with sessions only on days a sibling was answered, which buried them)."""
     days = sorted({s.day for s in sessions})
-    late = without = 0
+    answered_cards: dict[date, set[str]] = defaultdict(set)
+    for answer in answers:
+        answered_cards[answer.day].add(answer.fact.card)
+    late = without = buried = 0
     for answer in answers:
         due = _due_of(sessions, answer) if answer.logged.state_before == REVIEW else None
         if due is None or answer.day <= study_day(due, zone):
             continue
-        missed = any(study_day(due, zone) <= day < answer.day for day in days)
-        late += missed
+        missed = [day for day in days if study_day(due, zone) <= day < answer.day]
+        by_sibling = bool(missed) and all(answer.fact.card in answered_cards[day] for day in missed)
+        late += bool(missed) and not by_sibling
+        buried += by_sibling
         without += not missed
-    return late, without
+    return late, without, buried
 
 
 def due_not_shown(sessions: list[Session], answers: list[Answer], zone: ZoneInfo) -> tuple[int, int]:
@@ -390,7 +399,8 @@ def render(figures: Figures, plan: dict[str, object]) -> str:
         f" · swing {load.swing} · biggest day-to-day jump {load.biggest_jump}",
         f"  per day: {' '.join(map(str, load.per_day))}",
         f"reviews done late (after their due day, a session ran that could have shown them): {f.late} of {f.reviews}"
-        f" ({_pct(f.late / f.reviews if f.reviews else 0)}); late only for want of a session: {f.late_without_session}",
+        f" ({_pct(f.late / f.reviews if f.reviews else 0)}); late only for want of a session: {f.late_without_session};"
+        f" late only because a sibling answered that day buried them: {f.late_buried_siblings}",
         f"review cards due on a study day that no session of that day showed: {f.due_not_shown}"
         f" (on {f.days_with_due_not_shown} of {f.study_days} days)",
         f"review cards held back by the limit although fewer than the limit of reviews were answered that day:"

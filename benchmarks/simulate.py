@@ -78,6 +78,7 @@ class Plan:
     after_midnight_chance: float = 0.05
     sibling_priming: float = 0.5
     topic_priming: float = 0.2
+    study_config: str = ""  # lines of quizcli's config.toml [study] table, e.g. "bury_review_siblings = false"
 
 
 # ---- when the learner studies -----------------------------------------------------------------
@@ -301,8 +302,11 @@ def simulate(plan: Plan, home: Path) -> Run:
     decks.mkdir(parents=True, exist_ok=True)
     deck_path = decks / f"{DECK_NAME}.yaml"
     deck_path.write_text(deck.yaml, encoding="utf-8")
+    config_lines = [plan.study_config] if plan.study_config else []
     if plan.guessable_rating is not None:
-        (home / "config.toml").write_text(f'[study]\nguessable_rating = "{plan.guessable_rating}"\n', encoding="utf-8")
+        config_lines.append(f'guessable_rating = "{plan.guessable_rating}"')
+    if config_lines:
+        (home / "config.toml").write_text("[study]\n" + "\n".join(config_lines) + "\n", encoding="utf-8")
     learner = Learner(
         deck.facts, Memory(random.Random(plan.seed * 31 + 7)), random.Random(plan.seed * 131 + 3),
         sibling_priming=plan.sibling_priming, topic_priming=plan.topic_priming,
@@ -388,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--sibling-priming", type=float, default=Plan.sibling_priming)
     parser.add_argument("--topic-priming", type=float, default=Plan.topic_priming)
+    parser.add_argument(
+        "--config", default="", help="lines for quizcli's config.toml [study] table, e.g. 'new_order = \"authored\"'"
+    )
     parser.add_argument("--quick", action="store_true", help="10 days of a 25-card deck (under a minute)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file as JSON")
     parser.add_argument(
@@ -403,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         guessable_rating=args.guessable_rating,
         skip_chance=args.skip, second_session_chance=args.twice, early_chance=args.early,
         after_midnight_chance=args.after_midnight,
-        sibling_priming=args.sibling_priming, topic_priming=args.topic_priming,
+        sibling_priming=args.sibling_priming, topic_priming=args.topic_priming, study_config=args.config,
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="quizcli-sim-") as scratch:
         home = args.keep or Path(scratch) / "home"

@@ -306,6 +306,10 @@ def study_command(
     cram: Annotated[bool, typer.Option("--cram", help="Practise every card; the schedule is not touched.")] = False,
     ahead: Annotated[bool, typer.Option("--ahead", help="Also review cards that are not due yet.")] = False,
     seed: Annotated[int | None, typer.Option("--seed", help="Fix the order of choice options.")] = None,
+    order: Annotated[
+        str | None,
+        typer.Option("--order", help="New cards: 'spread' (related cards apart; the default) or 'authored'."),
+    ] = None,
 ) -> None:
     """Study a deck with spaced repetition (FSRS): due cards first, then new ones.
 
@@ -318,7 +322,7 @@ def study_command(
     from quizcli.commands.study import StudyRequest, study
 
     request = StudyRequest(
-        deck=deck, new=new, limit=limit, retention=retention, tag=tag, cram=cram, ahead=ahead, seed=seed
+        deck=deck, new=new, limit=limit, retention=retention, tag=tag, cram=cram, ahead=ahead, seed=seed, order=order
     )
     status = study(request)
     if status:

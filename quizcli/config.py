@@ -10,6 +10,10 @@ relearning_steps = ["10m"]
 maximum_interval = 36500   # days
 leech_action = "suspend"   # or "tag": keep studying a leech, only flag it
 guessable_rating = "hard"  # or "good": suggested after a right choice or true/false review
+bury_new_siblings = true   # answering an item hides its card's other new items until the next study day
+bury_review_siblings = true
+new_order = "spread"       # or "authored": new items in deck order
+max_answer_time = "60s"    # an answer that took longer is logged as taking this long
 
 [decks.long-context]      # overrides for one deck
 new_per_day = 10
@@ -19,7 +23,7 @@ new_per_day = 10
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from quizcli import paths
 from quizcli.errors import QuizcliError
@@ -36,6 +40,10 @@ KEYS = (
     "maximum_interval",
     "leech_action",
     "guessable_rating",
+    "bury_new_siblings",
+    "bury_review_siblings",
+    "new_order",
+    "max_answer_time",
 )
 
 
@@ -57,12 +65,23 @@ class GuessableRating(StrEnum):
     GOOD = "good"
 
 
+class NewOrder(StrEnum):
+    """The order new items are introduced in: as written, or spread so related ones do not follow each other."""
+
+    AUTHORED = "authored"
+    SPREAD = "spread"
+
+
 class StudyConfig(NamedTuple):
     new_per_day: int = 20
     reviews_per_day: int = 200
     settings: Settings = Settings()
     leech_action: LeechAction = LeechAction.SUSPEND
     guessable_rating: GuessableRating = GuessableRating.HARD
+    bury_new_siblings: bool = True
+    bury_review_siblings: bool = True
+    new_order: NewOrder = NewOrder.SPREAD
+    max_answer_seconds: int = 60
 
 
 class ConfigError(QuizcliError):
@@ -116,25 +135,48 @@ def _with_values(config: StudyConfig, table: dict[str, Any]) -> StudyConfig:
         settings = settings._replace(maximum_interval=_positive(table["maximum_interval"], "maximum_interval"))
     new = _count(table.get("new_per_day", config.new_per_day), "new_per_day")
     reviews = _count(table.get("reviews_per_day", config.reviews_per_day), "reviews_per_day")
-    leech = _leech_action(table.get("leech_action", config.leech_action))
-    guessable = _guessable_rating(table.get("guessable_rating", config.guessable_rating))
+    leech = one_of(LeechAction, table.get("leech_action", config.leech_action), "leech_action")
+    guessable = one_of(GuessableRating, table.get("guessable_rating", config.guessable_rating), "guessable_rating")
     return StudyConfig(
-        new_per_day=new, reviews_per_day=reviews, settings=settings, leech_action=leech, guessable_rating=guessable
+        new_per_day=new,
+        reviews_per_day=reviews,
+        settings=settings,
+        leech_action=leech,
+        guessable_rating=guessable,
+        bury_new_siblings=_flag(table.get("bury_new_siblings", config.bury_new_siblings), "bury_new_siblings"),
+        bury_review_siblings=_flag(
+            table.get("bury_review_siblings", config.bury_review_siblings), "bury_review_siblings"
+        ),
+        new_order=one_of(NewOrder, table.get("new_order", config.new_order), "new_order"),
+        max_answer_seconds=(
+            _answer_time(table["max_answer_time"]) if "max_answer_time" in table else config.max_answer_seconds
+        ),
     )
 
 
-def _leech_action(value: Any) -> LeechAction:
-    try:
-        return LeechAction(value)
-    except ValueError:
-        raise ValueError(f'leech_action must be "suspend" or "tag", got {value!r}') from None
+_Choice = TypeVar("_Choice", bound=StrEnum)
 
 
-def _guessable_rating(value: Any) -> GuessableRating:
+def one_of(choices: type[_Choice], value: Any, name: str) -> _Choice:
+    """``value`` as a member of the enum ``choices``; the error names the setting and every accepted value."""
     try:
-        return GuessableRating(value)
+        return choices(value)
     except ValueError:
-        raise ValueError(f'guessable_rating must be "hard" or "good", got {value!r}') from None
+        accepted = " or ".join(f'"{member.value}"' for member in choices)
+        raise ValueError(f"{name} must be {accepted}, got {value!r}") from None
+
+
+def _answer_time(value: Any) -> int:
+    try:
+        return parse_duration(value)
+    except ValueError:
+        raise ValueError(f"max_answer_time must be a duration like '60s' or '2m', got {value!r}") from None
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, got {value!r}")
+    return value
 
 
 def retention(value: Any) -> float:

@@ -1,11 +1,19 @@
 """A study session: which item comes next, and what an answer does.  No terminal here.
 
 The order is Anki's: learning and relearning items that are due, then due
-reviews (most overdue first), then new items up to the daily limit.  Items
-answered Again come back after their learning step; when nothing else is left,
-learning items due within the learn-ahead window (20 minutes) are shown early.
+reviews (most overdue first), then new items up to the daily limit.  A review
+item is due on its due *day*: every review due before the next study day
+begins (`quizcli.clock.next_day_start`) is shown today; learning steps go by
+time.  Items answered Again come back after their learning step; when nothing
+else is left, learning items due within the learn-ahead window (20 minutes) are
+shown early.  Only answers to review items count against the review limit.
+
 Items of one card (a flashcard and its reverse, the deletions of a cloze) are
-kept apart unless nothing else is left.  Every answer is in the store before
+siblings: answering one buries its new and review siblings until the next study
+day (Anki's "bury new/review siblings", on unless the config turns them off),
+and learning siblings are kept apart unless nothing else is left.  New items
+come in the deck's order, or spread (`spread`) so related ones do not follow
+each other.  Every answer is in the store before
 `answer` returns.  An answer that makes an item a leech (its 8th lapse, then
 every 4th, as Anki warns) is flagged, and the item suspended unless the
 config says ``leech_action = "tag"``.
@@ -23,14 +31,15 @@ from typing import NamedTuple
 
 from quizcli import scheduler
 from quizcli.cards import Item
-from quizcli.clock import day_start
-from quizcli.config import GuessableRating, LeechAction
+from quizcli.clock import day_start, next_day_start
+from quizcli.config import GuessableRating, LeechAction, NewOrder
 from quizcli.grading import Verdict
 from quizcli.kinds.base import Answering, Question
 from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, Settings, State
 from quizcli.store import Answer, Flags, IndexEntry, Store
 
 LEARN_AHEAD = timedelta(minutes=20)
+SPREAD_WINDOW = 50  # how far ahead `spread` looks for the next new item
 
 
 class StudyOptions(NamedTuple):
@@ -42,6 +51,10 @@ class StudyOptions(NamedTuple):
     settings: Settings = Settings()
     leech_action: LeechAction = LeechAction.SUSPEND
     guessable_rating: GuessableRating = GuessableRating.HARD
+    bury_new_siblings: bool = True
+    bury_review_siblings: bool = True
+    new_order: NewOrder = NewOrder.SPREAD
+    max_answer_ms: int = 60_000  # a longer answer time is logged as this: the card was left open
 
 
 class Result(NamedTuple):
@@ -91,6 +104,7 @@ class Session:
         self.states: dict[str, CardState] = {}
         self._shown: dict[str, set[str]] = {}
         self._pending: list[Item] = []
+        self._buried_with: dict[int, list[tuple[Item, list[Item]]]] = {}  # review id -> siblings it buried
         self._rng = random.Random()
         self.learning: list[Item] = []
         self.reviews: list[Item] = []
@@ -109,13 +123,14 @@ class Session:
         name, now, tag, options = self.deck.name, self.started, self.options.tag, self.options
         new_done, reviews_done = self.store.answered_since(name, day_start(now))
         learning = self.store.scheduled_items(name, _LEARNING, now, None, _ALL, tag)
-        horizon = None if options.ahead else now
+        horizon = None if options.ahead else next_day_start(now)
         reviews = self.store.scheduled_items(name, (State.REVIEW,), now, horizon,
                                              max(0, options.review_limit - reviews_done), tag)  # fmt: skip
         self.states = {item.id: state for item, state in learning + reviews}
         self.learning = [item for item, _ in learning]
         self.reviews = [item for item, _ in reviews]
-        self.new = self.store.new_items(name, now, max(0, options.new_limit - new_done), tag)
+        new = self.store.new_items(name, now, max(0, options.new_limit - new_done), tag)
+        self.new = spread(new) if options.new_order is NewOrder.SPREAD else new
 
     def _state(self, item: Item) -> CardState:
         return self.states.get(item.id) or self.store.state(self.deck.name, item.id) or scheduler.new_card(self.started)
@@ -173,6 +188,8 @@ class Session:
         recomputed from the state it holds, so the log always replays to the stored state.
         """
         now = self.clock()
+        if duration_ms is not None:
+            duration_ms = min(duration_ms, self.options.max_answer_ms)
 
         def draft(before: CardState | None) -> Answer:
             return self._draft(item, rating, now, before or scheduler.new_card(now), duration_ms)
@@ -182,6 +199,8 @@ class Session:
         self._remove(item)
         self._place(item, after, rating)
         self._shown.setdefault(item.card.id, set()).add(item.id)
+        if after is not None:
+            self._bury_siblings(item, review_id, now)
         leech = after is not None and leech_lapse(before, after)
         result = Result(
             item=item, rating=rating, review_id=review_id, before=before, after=after, correct=correct, leech=leech
@@ -190,6 +209,17 @@ class Session:
         if result.leech and self.options.leech_action is LeechAction.SUSPEND:
             self.suspend(item)
         return result
+
+    def _bury_siblings(self, item: Item, review_id: int, now: datetime) -> None:
+        """Bury the answered item's new and review siblings still queued today, as the options say."""
+        queues = [queue for queue, wanted in ((self.new, self.options.bury_new_siblings),
+                                              (self.reviews, self.options.bury_review_siblings)) if wanted]  # fmt: skip
+        until = next_day_start(now)
+        for queue in queues:
+            for sibling in [other for other in queue if other.card.id == item.card.id and other.id != item.id]:
+                self.store.set_flags(self.deck.name, sibling.id, Flags(buried_until=until))
+                queue.remove(sibling)
+                self._buried_with.setdefault(review_id, []).append((sibling, queue))
 
     def _draft(self, item: Item, rating: Rating, now: datetime, before: CardState, duration_ms: int | None) -> Answer:
         settings = self.options.settings
@@ -231,6 +261,9 @@ class Session:
         log = self.store.item_log(self.deck.name, item.id)
         restored = scheduler.replay(log[:-1] if last.after is not None else log, self._seed(item))
         self.store.undo(last.review_id, self.deck.name, item.id, restored)
+        for sibling, queue in self._buried_with.pop(last.review_id, []):
+            self.store.set_flags(self.deck.name, sibling.id, Flags())
+            queue.insert(0, sibling)
         if last.leech and self.options.leech_action is LeechAction.SUSPEND:
             self.store.set_flags(self.deck.name, item.id, Flags())
         self._remove(item)
@@ -258,7 +291,7 @@ class Session:
 
     def bury(self, item: Item) -> None:
         """Hide the item until the next study day (04:00 local)."""
-        until = day_start(self.clock()) + timedelta(days=1)
+        until = next_day_start(self.clock())
         self.store.set_flags(self.deck.name, item.id, Flags(buried_until=until))
         self._drop(item)
 
@@ -274,7 +307,7 @@ class Session:
 
     def summary(self, seconds: float) -> Summary:
         now = self.clock()
-        tomorrow = day_start(now) + timedelta(days=2)
+        tomorrow = next_day_start(next_day_start(now))
         next_due, due_tomorrow = self.store.due_outlook(self.deck.name, tomorrow)
         studied = len(self.results)
         correct = sum(r.correct for r in self.results)
@@ -289,7 +322,12 @@ class Session:
         )
 
     def next_due(self) -> datetime | None:
-        return self.store.due_outlook(self.deck.name, self.clock())[0]
+        """When the next item can be studied: a learning step at its time, a review at the start of its due day."""
+        name, now, tag = self.deck.name, self.clock(), self.options.tag
+        learning = self.store.scheduled_items(name, _LEARNING, now, None, 1, tag)
+        reviews = self.store.scheduled_items(name, (State.REVIEW,), now, None, 1, tag)
+        times = [state.due for _, state in learning] + [day_start(state.due) for _, state in reviews]
+        return min(times, default=None)
 
 
 # ---- the study policy --------------------------------------------------------------------
@@ -391,6 +429,31 @@ def _command(key: str) -> Command | None:
 
 _LEARNING = (State.LEARNING, State.RELEARNING)
 _ALL = -1  # SQLite: no LIMIT
+
+
+def spread(items: list[Item]) -> list[Item]:
+    """New items reordered so that related ones do not follow each other, else in their order.
+
+    Related means of one card, or sharing a tag that not every item has (a deck's own tags
+    are on all of them).  Each next item is the first of those least related to the last
+    one shown, among the next `SPREAD_WINDOW` still to place (so a big batch costs no more
+    per item than a small one), and a fact's flashcard is not followed at once by the
+    question testing it.
+    """
+    common = frozenset.intersection(*(frozenset(item.card.tags) for item in items)) if items else frozenset()
+    left, placed = list(items), list[Item]()
+    while left:
+        nearest = 0
+        if placed:
+            last = placed[-1]
+            nearest = min(range(min(len(left), SPREAD_WINDOW)), key=lambda n: (_closeness(left[n], last, common), n))
+        placed.append(left.pop(nearest))
+    return placed
+
+
+def _closeness(item: Item, other: Item, common: frozenset[str]) -> tuple[bool, int]:
+    """How related two items are: of one card first, then by the tags they share beyond ``common``."""
+    return item.card.id == other.card.id, len(set(item.card.tags) & set(other.card.tags) - common)
 
 
 def leech_lapse(before: CardState, after: CardState) -> bool:

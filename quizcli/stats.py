@@ -5,21 +5,23 @@ up in SQL (answers per study day, retention tallies, calibration bins) and
 hands over one row per card; everything here is arithmetic on those, so every
 figure can be checked exactly from a history a test builds.
 
-Days are study days: the local calendar day starting at 04:00, as for the
-daily limits.  A "review answer" (retention) is an answer to a card that was
-in review, not learning; "young" and "mature" go by the interval it had then.
+Days are study days (`quizcli.clock.study_day`): the local calendar day
+starting at 04:00, as for the daily limits; a card counts as due on the study
+day its due time falls in, the same rule `quizcli study` shows review cards by.
+A "review answer" (retention) is an answer to a card that was in review, not
+learning; "young" and "mature" go by the interval it had then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from quizcli import scheduler
-from quizcli.clock import DAY_ROLLOVER_HOUR, day_start, to_text
+from quizcli.clock import study_day, to_text
 from quizcli.history import deck_records
 from quizcli.scheduler import LEECH_LAPSES, CardState, Settings, State
 from quizcli.store.exams import Attempt
@@ -32,16 +34,6 @@ CALIBRATION_BINS = 20  # 5% wide: most reviews fall between 80% and 100% predict
 HEAT_LEVELS = 4
 WEAK_CARDS = 10
 EXAM_TREND = 10
-
-
-def study_day(moment: datetime) -> date:
-    """The local study day (starting 04:00) that ``moment`` falls in."""
-    return day_start(moment).astimezone().date()
-
-
-def day_begins(day: date) -> datetime:
-    """When a study day begins (04:00 local), in UTC."""
-    return datetime.combine(day, time(DAY_ROLLOVER_HOUR)).astimezone().astimezone(UTC)
 
 
 def ratio(part: int, whole: int) -> float | None:

@@ -100,7 +100,7 @@ def test_every_earlier_version_migrates_to_the_latest_and_keeps_its_rows(tmp_pat
     for table, row in written:
         keys = " AND ".join(f"{key} IS :{key}" for key in row)
         assert old.execute(f"SELECT count(*) FROM {table} WHERE {keys}", row).fetchone()[0] == 1, (table, row)
-    if version >= 3:  # migration 5 ranked the markable items indexed before it
+    if 3 <= version < 5:  # migration 5 ranked the markable items indexed before it
         ranks = old.execute("SELECT item, rank FROM deck_items ORDER BY position").fetchall()
         assert [(row["item"], row["rank"]) for row in ranks] == [("a", None), ("b", 0)]
     if 1 <= version < 4:  # a review logged before migration 4 has no scheduled interval

@@ -11,7 +11,7 @@ import pytest
 from quizcli import scheduler
 from quizcli.cards import Item
 from quizcli.catalog import open_deck
-from quizcli.config import LeechAction
+from quizcli.config import LeechAction, NewOrder
 from quizcli.decks import DeckFile, Source
 from quizcli.parser import load_deck
 from quizcli.scheduler import CardState, Rating, Settings, State, replay
@@ -52,9 +52,17 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield opened
 
 
+AS_WRITTEN = {"new_order": NewOrder.AUTHORED, "bury_new_siblings": False, "bury_review_siblings": False}
+
+
 def start(deck: DeckFile, store: Store, clock: Clock, **options: object) -> Session:
-    """A session on the deck as `quizcli study` opens it: through the index."""
-    return Session(open_deck(store, deck), store, StudyOptions(**options), clock)  # type: ignore[arg-type]
+    """A session on the deck as `quizcli study` opens it: through the index.
+
+    New items come as written and siblings are not buried, unless ``options`` say so
+    (the tests of those rules do), so each other test sees every item of the deck.
+    """
+    chosen = AS_WRITTEN | options
+    return Session(open_deck(store, deck), store, StudyOptions(**chosen), clock)  # type: ignore[arg-type]
 
 
 def drain(session: Session, rating: Rating = Rating.GOOD, limit: int = 100) -> list[str]:

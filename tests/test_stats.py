@@ -9,17 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from quizcli.clock import day_begins, study_day
 from quizcli.commands.stats import gather
 from quizcli.scheduler import CardState, Rating, Settings, State, new_card
 from quizcli.stats import (
     compute,
     current_streak,
-    day_begins,
     forecast,
     heat_level,
     level_ranges,
     longest_streak,
-    study_day,
     weak_cards,
 )
 from quizcli.store import Answer, Store
@@ -68,7 +67,7 @@ def test_study_days_start_at_4am_local_time_in_sql_and_python(tmp_path: Path, lo
     with Store.open(tmp_path / "p.db") as store:
         for n, moment in enumerate(moments):
             store.record(Answer("d", f"i{n}", Rating.GOOD, moment, new_card(moment), None, Settings()))
-        in_sql = {(d.day, d.answers) for d in store.study_days(None)}
+        in_sql = {(d.day, d.answers) for d in store.study_days(None, 60_000)}
     expected: dict[date, int] = {}
     for moment in moments:
         expected[study_day(moment)] = expected.get(study_day(moment), 0) + 1

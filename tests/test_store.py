@@ -91,7 +91,7 @@ def test_daily_counts_and_flags_and_reset(tmp_path: Path) -> None:
         answer(store, "a", Rating.GOOD, T0)
         answer(store, "a", Rating.GOOD, T0 + timedelta(minutes=1))
         answer(store, "b", Rating.GOOD, T0)
-        assert store.answered_since("d", T0) == (2, 1)
+        assert store.answered_since("d", T0) == (2, 0)  # a learning step is not a review
         assert store.answered_since("d", T0 + timedelta(hours=1)) == (0, 0)
         store.set_flags("d", "a", Flags(suspended=True))
         assert store.flags("d") == {"a": Flags(True, None)}

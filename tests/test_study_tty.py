@@ -84,7 +84,9 @@ def test_a_session_key_by_key_with_undo_and_quit(quizcli_home: Path) -> None:
 
 
 def test_nothing_due_until_time_passes_then_cards_return_in_due_order(quizcli_home: Path) -> None:
-    child = spawn(quizcli_home, FIXTURE, "--new", "2")
+    quizcli_home.mkdir(parents=True, exist_ok=True)
+    (quizcli_home / "config.toml").write_text("[study]\nbury_new_siblings = false\n", encoding="utf-8")
+    child = spawn(quizcli_home, FIXTURE, "--new", "2", "--order", "authored")
     for _ in range(2):  # flash, then its reverse (the only two new items allowed)
         child.expect("Space/Enter show answer")
         child.send(" ")
@@ -164,7 +166,7 @@ def test_the_leech_notice_stays_on_the_next_screen(quizcli_home: Path) -> None:
     from test_study_cli import seed_lapses
 
     seed_lapses(quizcli_home, "flash", 7)
-    child = spawn(quizcli_home, FIXTURE, "--new", "1")
+    child = spawn(quizcli_home, FIXTURE, "--new", "2")  # flash:reverse (buried once flash is answered), choice
     child.expect("Capital of France")
     child.send(" ")
     child.expect("Easy")

@@ -33,10 +33,11 @@ def show_stats(deck: str | None, days: int, as_json: bool) -> None:
 
 def gather(store: Store, deck: str | None, decks: Decks, now: datetime, days: int) -> stats.StatsInput:
     """Everything the figures are computed from: the store's sums, the decks' items, the configured retention."""
-    today = stats.study_day(now)
+    today = clock.study_day(now)
+    config = load_config(deck)
 
     def since(period: int) -> datetime:
-        return stats.day_begins(today - timedelta(days=period - 1))
+        return clock.day_begins(today - timedelta(days=period - 1))
 
     return stats.StatsInput(
         deck=deck,
@@ -44,11 +45,11 @@ def gather(store: Store, deck: str | None, decks: Decks, now: datetime, days: in
         days=days,
         decks=decks,
         cards=store.card_rows(deck),
-        activity=store.study_days(deck),
+        activity=store.study_days(deck, config.max_answer_seconds * 1000),
         retention={period: store.retention_tallies(deck, since(period)) for period in stats.RETENTION_PERIODS},
         calibration=store.calibration_rows(deck, since(days), stats.CALIBRATION_BINS),
         attempts=store.exam_attempts(deck),
-        desired_retention=load_config(deck).settings.desired_retention,
+        desired_retention=config.settings.desired_retention,
         parameters={name: store.fitted_parameters(name) for name in decks},
     )
 

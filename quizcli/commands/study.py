@@ -1,21 +1,26 @@
 """``quizcli study``: load the deck and settings, open the store, run the screen, print the summary."""
 
+import os
 import random
+import socket
 import time
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext, suppress
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from quizcli import backups, catalog, clock, terminal, ui
-from quizcli.config import load_config, retention
+from quizcli.config import NewOrder, load_config, one_of, retention
 from quizcli.decks import DeckFile, resolve_deck
 from quizcli.errors import QuizcliError
 from quizcli.session import Session, StudyOptions
-from quizcli.store import IndexEntry, Store
+from quizcli.store import Holder, IndexEntry, Store, StoreError
 from quizcli.ui import Console
 from quizcli.ui.study import StudyScreen, print_nothing_due, print_summary
 
 INTERRUPTED = 130
 PROGRESS_BAR_BYTES = 2 * 2**20  # a deck this big takes long enough to parse to deserve a progress bar
+CLAIM_LIFETIME = timedelta(hours=12)  # a claim from another machine is taken as crashed after this
 
 
 class StudyRequest(NamedTuple):
@@ -29,6 +34,7 @@ class StudyRequest(NamedTuple):
     cram: bool = False
     ahead: bool = False
     seed: int | None = None
+    order: str | None = None
 
 
 def study(request: StudyRequest) -> int:
@@ -41,17 +47,52 @@ def study(request: StudyRequest) -> int:
         if session.next() is None:
             print_nothing_due(console, deck.title, session.next_due(), clock.now())
             return 0
-        keys = terminal.open_input()
-        screen = StudyScreen(session, console, keys, random.Random(request.seed))
-        started, status = time.monotonic(), 0
-        try:
-            with terminal.cbreak() if keys.interactive else nullcontext():
-                screen.run()
-        except KeyboardInterrupt:
-            console.print()
-            status = INTERRUPTED
-        print_summary(console, session.summary(time.monotonic() - started), clock.now())
+        with claimed(store, deck, console):
+            keys = terminal.open_input()
+            screen = StudyScreen(session, console, keys, random.Random(request.seed))
+            started, status = time.monotonic(), 0
+            try:
+                with terminal.cbreak() if keys.interactive else nullcontext():
+                    screen.run()
+            except KeyboardInterrupt:
+                console.print()
+                status = INTERRUPTED
+            print_summary(console, session.summary(time.monotonic() - started), clock.now())
     return status
+
+
+@contextmanager
+def claimed(store: Store, deck: IndexEntry, console: Console) -> Iterator[None]:
+    """Hold the deck for this session; warn first when another live session holds it, and go on."""
+    me = Holder(host=socket.gethostname(), pid=os.getpid(), started=datetime.now(UTC))
+    claim: int | None = None
+    try:
+        claim, others = store.claim_deck(deck.name, me, stale)
+    except StoreError:  # only a warning hangs on it: a database that cannot be written fails at the first answer
+        others = []
+    if others:
+        from quizcli.ui.presence import print_deck_in_use
+
+        print_deck_in_use(console, deck.title, others)
+    try:
+        yield
+    finally:
+        if claim is not None:
+            with suppress(StoreError):  # a claim left behind is removed by the next session
+                store.release_deck(claim)
+
+
+def stale(holder: Holder) -> bool:
+    """Whether a claim was left by a session that is gone: its process ended (this machine), or it is too old."""
+    if holder.host != socket.gethostname():
+        return datetime.now(UTC) - holder.started > CLAIM_LIFETIME
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # a live process of another user
+    return False
 
 
 def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> IndexEntry:
@@ -73,6 +114,10 @@ def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> Stud
             settings = settings._replace(desired_retention=retention(request.retention))
         except ValueError as exc:
             raise QuizcliError(str(exc)) from None
+    try:
+        order = config.new_order if request.order is None else one_of(NewOrder, request.order, "--order")
+    except ValueError as exc:
+        raise QuizcliError(str(exc)) from None
     if not deck.cards:
         raise QuizcliError(f"deck '{deck.name}' has no cards yet; add some to {deck.stamp.path}")
     if request.tag is not None and not store.has_tag(deck.name, request.tag):
@@ -87,4 +132,8 @@ def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> Stud
         settings=settings,
         leech_action=config.leech_action,
         guessable_rating=config.guessable_rating,
+        bury_new_siblings=config.bury_new_siblings,
+        bury_review_siblings=config.bury_review_siblings,
+        new_order=order,
+        max_answer_ms=config.max_answer_seconds * 1000,
     )

@@ -14,6 +14,7 @@ from quizcli.store.connection import DOCTOR_HINT, DamagedError, NewerSchemaError
 from quizcli.store.deck_index import DeckIndex, IndexEntry, Stamp
 from quizcli.store.flags import Flags, FlagTable
 from quizcli.store.migrations import SCHEMA_VERSION
+from quizcli.store.presence import Holder, Presence
 from quizcli.store.reviews import Answer, Rebase, ReviewLog
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ __all__ = [
     "Answer",
     "DamagedError",
     "Flags",
+    "Holder",
     "IndexEntry",
     "NewerSchemaError",
     "Rebase",
@@ -40,7 +42,7 @@ __all__ = [
 ]
 
 
-class Store(ReviewLog, FlagTable, DeckIndex):
+class Store(ReviewLog, FlagTable, DeckIndex, Presence):
     """An open progress database.  Use as a context manager, or call `close`."""
 
     # ---- exams ----------------------------------------------------------------------------
@@ -76,10 +78,10 @@ class Store(ReviewLog, FlagTable, DeckIndex):
 
         return statistics.card_rows(self._db, deck)
 
-    def study_days(self, deck: str | None) -> "list[DayActivity]":
+    def study_days(self, deck: str | None, max_answer_ms: int) -> "list[DayActivity]":
         from quizcli.store import statistics
 
-        return statistics.study_days(self._db, deck)
+        return statistics.study_days(self._db, deck, max_answer_ms)
 
     def retention_tallies(self, deck: str | None, since: "datetime") -> "dict[bool, Tally]":
         from quizcli.store import statistics

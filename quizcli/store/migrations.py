@@ -174,6 +174,20 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX deck_items_rank ON deck_items (deck, rank) WHERE rank IS NOT NULL",
         ),
     ),
+    Migration(
+        number=6,
+        name="the study sessions running on each deck, so a second one on the same deck warns",
+        statements=(
+            """CREATE TABLE live_sessions (
+                id INTEGER PRIMARY KEY,
+                deck TEXT NOT NULL,
+                host TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                started_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX live_sessions_by_deck ON live_sessions (deck)",
+        ),
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

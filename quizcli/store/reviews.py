@@ -112,14 +112,18 @@ class ReviewLog(Connection):
         return get_state(self._db, deck, item)
 
     def answered_since(self, deck: str, since: datetime) -> tuple[int, int]:
-        """(new items introduced, reviews of seen items) since ``since``, for the daily limits."""
+        """(new items introduced, answers to review cards) since ``since``, for the daily limits.
+
+        As in Anki, only answers to cards in review count against the review limit: learning
+        and relearning steps do not, or a day of new cards would crowd out the reviews due.
+        """
         row = self._db.execute(
-            "SELECT COUNT(DISTINCT CASE WHEN state_before = 0 THEN item END) AS new,"
-            " COUNT(CASE WHEN state_before <> 0 THEN 1 END) AS seen"
+            "SELECT COUNT(DISTINCT CASE WHEN state_before = ? THEN item END) AS new,"
+            " COUNT(CASE WHEN state_before = ? THEN 1 END) AS reviews"
             " FROM reviews WHERE deck = ? AND kind = 'review' AND reviewed_at >= ?",
-            (deck, to_text(since)),
+            (int(State.NEW), int(State.REVIEW), deck, to_text(since)),
         ).fetchone()
-        return int(row["new"]), int(row["seen"])
+        return int(row["new"]), int(row["reviews"])
 
     def due_outlook(self, deck: str, until: datetime) -> tuple[datetime | None, int]:
         """(when the next unsuspended item is due, how many are due before ``until``)."""

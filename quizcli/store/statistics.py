@@ -86,13 +86,17 @@ def card_rows(db: sqlite3.Connection, deck: str | None) -> list[CardRow]:
     ]
 
 
-def study_days(db: sqlite3.Connection, deck: str | None) -> list[DayActivity]:
-    """Answers (reviews and practice) per local study day, which starts at 04:00 as `clock.day_start` says."""
+def study_days(db: sqlite3.Connection, deck: str | None, max_answer_ms: int) -> list[DayActivity]:
+    """Answers (reviews and practice) per local study day, which starts at 04:00 as `clock.day_start` says.
+
+    Each answer's time counts up to ``max_answer_ms``, as sessions now log it: answers logged before
+    the cap existed may hold the minutes a card was left open.
+    """
     rows = db.execute(
         "SELECT date(reviewed_at, 'localtime', ?2) AS day, COUNT(*) AS answers, SUM(rating > 1) AS correct,"
-        " TOTAL(duration_ms) AS ms, COUNT(duration_ms) AS timed FROM reviews WHERE ?1 IS NULL OR deck = ?1"
-        " GROUP BY day ORDER BY day",
-        (deck, f"-{DAY_ROLLOVER_HOUR} hours"),
+        " TOTAL(MIN(duration_ms, ?3)) AS ms, COUNT(duration_ms) AS timed FROM reviews"
+        " WHERE ?1 IS NULL OR deck = ?1 GROUP BY day ORDER BY day",
+        (deck, f"-{DAY_ROLLOVER_HOUR} hours", max_answer_ms),
     )
     return [
         DayActivity(
