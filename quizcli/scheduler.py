@@ -86,11 +86,16 @@ def new_card(when: datetime) -> CardState:
 
 
 class Review(NamedTuple):
-    """One answer as the log keeps it: enough to replay the schedule exactly."""
+    """One answer as the log keeps it: enough to replay the schedule exactly.
+
+    ``due_shift`` is how many days the due date was moved within the fuzz range after
+    scheduling, to keep it off a sibling's due day (see `quizcli.session.disperse`).
+    """
 
     rating: Rating
     when: datetime
     settings: Settings
+    due_shift: int = 0
 
 
 @lru_cache(maxsize=16)
@@ -150,11 +155,31 @@ def _fuzzed_due(state: CardState, when: datetime, settings: Settings, seed: str)
     days = (state.due - when).days
     if days < 2.5:
         return state.due
-    delta = 1.0 + sum(f * max(min(float(days), end) - start, 0.0) for start, end, f in _FUZZ_RANGES)
-    high = min(round(days + delta), settings.maximum_interval)
-    low = min(max(2, round(days - delta)), high)
+    low, high = _fuzz_bounds(days, settings.maximum_interval)
     fuzzed = min(round(random.Random(seed).random() * (high - low + 1) + low), settings.maximum_interval)
     return state.due + timedelta(days=fuzzed - days)
+
+
+def _fuzz_bounds(days: int, maximum_interval: int) -> tuple[int, int]:
+    """py-fsrs's fuzz range for an interval of ``days`` days: the fewest and most days it may become."""
+    delta = 1.0 + sum(f * max(min(float(days), end) - start, 0.0) for start, end, f in _FUZZ_RANGES)
+    high = min(round(days + delta), maximum_interval)
+    return min(max(2, round(days - delta)), high), high
+
+
+def fuzz_window(before: CardState, rating: Rating, when: datetime, settings: Settings) -> tuple[datetime, datetime]:
+    """The earliest and latest due dates the fuzz could give this answer (one date when it has no fuzz)."""
+    plain = review(before, rating, when, settings._replace(fuzz=False), seed="")
+    days = (plain.due - when).days
+    if not settings.fuzz or plain.state is not State.REVIEW or days < 2.5:
+        return plain.due, plain.due
+    low, high = _fuzz_bounds(days, settings.maximum_interval)
+    return plain.due + timedelta(days=low - days), plain.due + timedelta(days=high - days)
+
+
+def shift_due(state: CardState, days: int) -> CardState:
+    """The state with its due date moved by ``days`` days (a dispersal from a sibling's due day)."""
+    return state._replace(due=state.due + timedelta(days=days)) if days else state
 
 
 def preview(state: CardState, when: datetime, settings: Settings, seed: str) -> dict[Rating, timedelta]:
@@ -179,6 +204,7 @@ def replay(reviews: Iterable[Review], seed: str) -> CardState | None:
     state: CardState | None = None
     for entry in reviews:
         state = review(state or new_card(entry.when), entry.rating, entry.when, entry.settings, seed)
+        state = shift_due(state, entry.due_shift)
     return state
 
 

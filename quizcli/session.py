@@ -13,7 +13,9 @@ siblings: answering one buries its new and review siblings until the next study
 day (Anki's "bury new/review siblings", on unless the config turns them off),
 and learning siblings are kept apart unless nothing else is left.  New items
 come in the deck's order, or spread (`spread`) so related ones do not follow
-each other.  Every answer is in the store before
+each other.  A review's due day is kept off its siblings' due days when the fuzz
+range allows (`disperse`, Anki's "disperse siblings"), so burying one does not
+hold another back a day.  Every answer is in the store before
 `answer` returns.  An answer that makes an item a leech (its 8th lapse, then
 every 4th, as Anki warns) is flagged, and the item suspended unless the
 config says ``leech_action = "tag"``.
@@ -24,14 +26,14 @@ and what each key does at each stage of an item (`key_action`).
 """
 
 import random
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Collection
+from datetime import date, datetime, timedelta
 from enum import Enum, StrEnum
 from typing import NamedTuple
 
 from quizcli import scheduler
 from quizcli.cards import Item
-from quizcli.clock import day_start, next_day_start
+from quizcli.clock import day_start, next_day_start, study_day
 from quizcli.config import GuessableRating, LeechAction, NewOrder
 from quizcli.grading import Verdict
 from quizcli.kinds.base import Answering, Question
@@ -191,8 +193,10 @@ class Session:
         if duration_ms is not None:
             duration_ms = min(duration_ms, self.options.max_answer_ms)
 
+        taken = self._sibling_days(item)
+
         def draft(before: CardState | None) -> Answer:
-            return self._draft(item, rating, now, before or scheduler.new_card(now), duration_ms)
+            return self._draft(item, rating, now, before or scheduler.new_card(now), duration_ms, taken)
 
         review_id, saved = self.store.record_review(draft(self._state(item)), draft)
         before, after = saved.before, saved.after
@@ -221,9 +225,24 @@ class Session:
                 queue.remove(sibling)
                 self._buried_with.setdefault(review_id, []).append((sibling, queue))
 
-    def _draft(self, item: Item, rating: Rating, now: datetime, before: CardState, duration_ms: int | None) -> Answer:
+    def _sibling_days(self, item: Item) -> set[date]:
+        """The study days the item's siblings are due on (none in cram, which schedules nothing)."""
+        siblings = [other.id for other in item.card.items() if other.id != item.id]
+        if self.options.cram or not siblings:
+            return set()
+        return {study_day(state.due) for state in self.store.states_of(self.deck.name, siblings).values()}
+
+    def _draft(
+        self, item: Item, rating: Rating, now: datetime, before: CardState, duration_ms: int | None, taken: set[date]
+    ) -> Answer:
         settings = self.options.settings
         after = None if self.options.cram else scheduler.review(before, rating, now, settings, self._seed(item))
+        shift = 0
+        if after is not None and after.state is State.REVIEW and study_day(after.due) in taken:
+            earliest, latest = scheduler.fuzz_window(before, rating, now, settings)
+            candidate = study_day(after.due)
+            shift = (disperse(candidate, (study_day(earliest), study_day(latest)), taken) - candidate).days
+            after = scheduler.shift_due(after, shift)
         odds = scheduler.retrievability(before, now, settings)
         return Answer(
             deck=self.deck.name,
@@ -235,6 +254,7 @@ class Session:
             settings=settings,
             retrievability=odds,
             duration_ms=duration_ms,
+            due_shift=shift,
         )
 
     def _place(self, item: Item, after: CardState | None, rating: Rating) -> None:
@@ -454,6 +474,23 @@ def spread(items: list[Item]) -> list[Item]:
 def _closeness(item: Item, other: Item, common: frozenset[str]) -> tuple[bool, int]:
     """How related two items are: of one card first, then by the tags they share beyond ``common``."""
     return item.card.id == other.card.id, len(set(item.card.tags) & set(other.card.tags) - common)
+
+
+def disperse(candidate: date, window: tuple[date, date], taken: Collection[date]) -> date:
+    """The due day for a review: ``candidate``, or when a sibling is due that day the nearest day of
+    the fuzz ``window`` (first and last day, inclusive) that none is due on, the earlier of two as
+    near; ``candidate`` still when every day of the window is taken.
+
+    Anki's "disperse siblings": the fuzz moves the due date anyway, so moving it within the same
+    range costs the schedule nothing, and siblings due on different days are not buried for each
+    other.
+    """
+    if candidate not in taken:
+        return candidate
+    first, last = window
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    free = [day for day in days if day not in taken]
+    return min(free, key=lambda day: (abs((day - candidate).days), day), default=candidate)
 
 
 def leech_lapse(before: CardState, after: CardState) -> bool:

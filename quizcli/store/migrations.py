@@ -188,6 +188,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX live_sessions_by_deck ON live_sessions (deck)",
         ),
     ),
+    Migration(
+        number=7,
+        name="each review's due-date shift off a sibling's due day, so the log replays to the dispersed state",
+        statements=("ALTER TABLE reviews ADD COLUMN due_shift INTEGER NOT NULL DEFAULT 0",),
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -6,7 +6,7 @@ item's current state, derived from the log and rebuildable from it.
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -28,6 +28,7 @@ class Answer(NamedTuple):
     settings: Settings
     retrievability: float | None = None
     duration_ms: int | None = None
+    due_shift: int = 0  # days ``after.due`` was moved off a sibling's due day; replays honour it
 
     @property
     def kind(self) -> str:
@@ -62,9 +63,9 @@ class ReviewLog(Connection):
             last = before.last_review
             cursor = db.execute(
                 "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, elapsed_days,"
-                " retrievability, duration_ms, settings_id, scheduled_days) VALUES (:deck, :item, :reviewed_at,"
-                " :rating, :kind, :state_before, :elapsed_days, :retrievability, :duration_ms, :settings_id,"
-                " :scheduled_days)",
+                " retrievability, duration_ms, settings_id, scheduled_days, due_shift) VALUES (:deck, :item,"
+                " :reviewed_at, :rating, :kind, :state_before, :elapsed_days, :retrievability, :duration_ms,"
+                " :settings_id, :scheduled_days, :due_shift)",
                 {
                     "deck": answer.deck,
                     "item": answer.item,
@@ -77,6 +78,7 @@ class ReviewLog(Connection):
                     "duration_ms": answer.duration_ms,
                     "settings_id": self._settings_id(db, answer.settings),
                     "scheduled_days": None if last is None else before.interval_days,
+                    "due_shift": answer.due_shift,
                 },
             )
             if answer.after is not None:
@@ -95,12 +97,17 @@ class ReviewLog(Connection):
     def item_log(self, deck: str, item: str) -> list[Review]:
         """The item's scheduling reviews in order (practice answers excluded)."""
         rows = self._db.execute(
-            "SELECT r.rating, r.reviewed_at, s.json FROM reviews r JOIN settings s ON s.id = r.settings_id"
+            "SELECT r.rating, r.reviewed_at, r.due_shift, s.json FROM reviews r JOIN settings s ON s.id = r.settings_id"
             " WHERE r.deck = ? AND r.item = ? AND r.kind = 'review' ORDER BY r.id",
             (deck, item),
         )
         return [
-            Review(Rating(row["rating"]), from_text(row["reviewed_at"]), Settings.from_json(row["json"]))
+            Review(
+                rating=Rating(row["rating"]),
+                when=from_text(row["reviewed_at"]),
+                settings=Settings.from_json(row["json"]),
+                due_shift=row["due_shift"],
+            )
             for row in rows
         ]
 
@@ -110,6 +117,14 @@ class ReviewLog(Connection):
 
     def state(self, deck: str, item: str) -> CardState | None:
         return get_state(self._db, deck, item)
+
+    def states_of(self, deck: str, items: Collection[str]) -> dict[str, CardState]:
+        """The states of those of ``items`` that have one (a few: an item's siblings)."""
+        marks = ", ".join("?" * len(items))
+        rows = self._db.execute(
+            f"SELECT item, {STATE_COLUMNS} FROM cards WHERE deck = ? AND item IN ({marks})", (deck, *items)
+        )
+        return {row["item"]: state_from_row(row) for row in rows}
 
     def answered_since(self, deck: str, since: datetime) -> tuple[int, int]:
         """(new items introduced, answers to review cards) since ``since``, for the daily limits.

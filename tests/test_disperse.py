@@ -1,0 +1,172 @@
+"""Siblings' reviews kept off each other's due days within the fuzz range (Anki's "disperse siblings")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from quizcli import scheduler
+from quizcli.catalog import open_deck
+from quizcli.clock import study_day
+from quizcli.config import NewOrder
+from quizcli.decks import DeckFile, Source
+from quizcli.scheduler import Rating, Settings, State, fuzz_window, item_seed, replay
+from quizcli.session import Session, StudyOptions, disperse
+from quizcli.store import Store
+
+T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+D = date(2026, 11, 10)
+
+
+def day(offset: int) -> date:
+    return D + timedelta(days=offset)
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(utc: None) -> None:
+    """Study days here are UTC days (conftest's fixture puts the time zone back afterwards)."""
+
+
+# ---- the rule ----------------------------------------------------------------------------
+
+
+def test_a_day_no_sibling_is_due_on_is_kept() -> None:
+    assert disperse(D, (day(-2), day(2)), {day(-1), day(1)}) == D
+
+
+def test_a_taken_day_moves_to_the_nearest_free_day_of_the_window() -> None:
+    assert disperse(D, (day(-1), day(3)), {D, day(-1), day(1)}) == day(2)
+    assert disperse(D, (day(-3), day(3)), {D, day(1), day(2), day(-1)}) == day(-2)
+
+
+def test_of_two_free_days_as_near_the_earlier_is_chosen() -> None:
+    assert disperse(D, (day(-2), day(2)), {D}) == day(-1)
+
+
+def test_a_window_with_every_day_taken_keeps_the_candidate() -> None:
+    assert disperse(D, (day(-1), day(1)), {day(-1), D, day(1)}) == D
+    assert disperse(D, (D, D), {D}) == D
+
+
+def test_a_candidate_past_the_window_still_moves_into_it() -> None:
+    """py-fsrs's rounding can put the fuzzed day one past its range."""
+    assert disperse(day(3), (day(-2), day(2)), {day(3)}) == day(2)
+
+
+# ---- the fuzz range ----------------------------------------------------------------------
+
+
+def graduated(rating: Rating = Rating.EASY) -> scheduler.CardState:
+    return scheduler.review(scheduler.new_card(T0), rating, T0, Settings(), "d/x")
+
+
+@pytest.mark.parametrize("reviews", range(1, 5))
+def test_the_window_holds_py_fsrs_fuzz_range_around_the_unfuzzed_due(reviews: int) -> None:
+    state, when = graduated(), T0
+    for _ in range(reviews):
+        when = state.due
+        before = state
+        state = scheduler.review(before, Rating.GOOD, when, Settings(), "d/x")
+    plain = scheduler.review(before, Rating.GOOD, when, Settings(fuzz=False), "d/x")
+    earliest, latest = fuzz_window(before, Rating.GOOD, when, Settings())
+    days = (plain.due - when).days
+    assert earliest < plain.due < latest
+    assert (latest - plain.due).days == (plain.due - earliest).days or (earliest - when).days == 2
+    assert earliest <= state.due <= latest + timedelta(days=1)  # py-fsrs rounds up to one past its range
+    assert (latest - earliest).days >= 2 and days >= 3
+
+
+def test_no_fuzz_or_a_short_interval_has_a_window_of_one_date() -> None:
+    start = scheduler.new_card(T0)
+    plain = scheduler.review(start, Rating.EASY, T0, Settings(fuzz=False), "d/x")
+    assert fuzz_window(start, Rating.EASY, T0, Settings(fuzz=False)) == (plain.due, plain.due)
+    learning = scheduler.review(start, Rating.GOOD, T0, Settings(), "d/x")
+    assert fuzz_window(start, Rating.GOOD, T0, Settings()) == (learning.due, learning.due)
+
+
+# ---- in a session ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "progress.db") as opened:
+        yield opened
+
+
+@pytest.fixture
+def pairs(tmp_path: Path) -> DeckFile:
+    """Twelve flashcards with their reverses: every card has two sibling items."""
+    path = tmp_path / "pairs.yaml"
+    cards = "".join(f"  - {{id: c{n}, front: q{n}, back: a{n}, reverse: true}}\n" for n in range(12))
+    path.write_text(f"cards:\n{cards}", encoding="utf-8")
+    return DeckFile("pairs", path, Source.PATH)
+
+
+def start(deck: DeckFile, store: Store, now: datetime, **options: object) -> Session:
+    chosen = {"new_order": NewOrder.AUTHORED, "bury_new_siblings": False, "bury_review_siblings": False,
+              "new_limit": 100} | options  # fmt: skip
+    return Session(open_deck(store, deck), store, StudyOptions(**chosen), lambda: now)  # type: ignore[arg-type]
+
+
+def due_days(store: Store) -> dict[str, date]:
+    return {item: study_day(state.due) for item, state in store.states("pairs").items()}
+
+
+def shifts(store: Store) -> list[int]:
+    return [row[0] for row in store._db.execute("SELECT due_shift FROM reviews ORDER BY id")]
+
+
+def test_a_card_and_its_reverse_reviewed_the_same_day_get_different_due_days(pairs: DeckFile, store: Store) -> None:
+    session = start(pairs, store, T0)
+    while (item := session.next()) is not None:
+        session.answer(item, Rating.EASY, True)  # straight to review, a week or so away, both sides alike
+    days = due_days(store)
+    assert len(days) == 24 and all(state.state is State.REVIEW for state in store.states("pairs").values())
+    assert all(days[f"c{n}"] != days[f"c{n}:reverse"] for n in range(12))
+    assert any(shifts(store)), "no answer needed moving: the test no longer exercises the dispersal"
+    undispersed = {name: study_day(scheduler.review(scheduler.new_card(T0), Rating.EASY, T0, Settings(),
+                                                    item_seed("pairs", name)).due) for name in days}  # fmt: skip
+    assert any(undispersed[f"c{n}"] == undispersed[f"c{n}:reverse"] for n in range(12))
+
+
+def test_an_item_without_siblings_is_never_moved(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "single.yaml"
+    path.write_text("".join(["cards:\n"] + [f"  - {{id: s{n}, front: q{n}, back: a{n}}}\n" for n in range(8)]))
+    session = start(DeckFile("single", path, Source.PATH), store, T0)
+    while (item := session.next()) is not None:
+        session.answer(item, Rating.EASY, True)
+    assert shifts(store) == [0] * 8
+
+
+def test_the_log_replays_to_the_dispersed_states_over_weeks(pairs: DeckFile, store: Store) -> None:
+    now, ratings = T0, [Rating.GOOD, Rating.EASY, Rating.HARD, Rating.GOOD, Rating.AGAIN]
+    for n in range(40):
+        session = start(pairs, store, now)
+        for count, item in enumerate(iter(session.next, None)):
+            session.answer(item, ratings[(n + count) % len(ratings)], True)
+            if count > 60:
+                break
+        now += timedelta(days=1, minutes=7)
+    assert sum(1 for shift in shifts(store) if shift) >= 3
+    for name, state in store.states("pairs").items():
+        assert replay(store.item_log("pairs", name), item_seed("pairs", name)) == state
+
+
+def test_undoing_a_dispersed_answer_restores_the_state_and_redoing_it_disperses_again(
+    pairs: DeckFile, store: Store
+) -> None:
+    session = start(pairs, store, T0)
+    while (item := session.next()) is not None:
+        result = session.answer(item, Rating.EASY, True)
+        if shifts(store)[-1]:
+            break
+    else:
+        pytest.fail("no answer was dispersed")
+    assert session.undo() == item
+    assert store.state("pairs", item.id) is None and store.item_log("pairs", item.id) == []
+    again = session.answer(item, Rating.EASY, True)
+    assert again.after == result.after == store.state("pairs", item.id)
+    assert replay(store.item_log("pairs", item.id), item_seed("pairs", item.id)) == again.after
