@@ -170,3 +170,19 @@ def test_undoing_a_dispersed_answer_restores_the_state_and_redoing_it_disperses_
     again = session.answer(item, Rating.EASY, True)
     assert again.after == result.after == store.state("pairs", item.id)
     assert replay(store.item_log("pairs", item.id), item_seed("pairs", item.id)) == again.after
+
+
+def test_states_rebuilt_from_a_salvaged_log_keep_the_dispersal(pairs: DeckFile, store: Store, tmp_path: Path) -> None:
+    """What ``doctor --repair`` does: salvage the log into a fresh database and replay every state from it."""
+    session = start(pairs, store, T0)
+    while (item := session.next()) is not None:
+        session.answer(item, Rating.EASY, True)
+    assert any(shifts(store))
+    with Store.open(tmp_path / "rebuilt.db") as rebuilt:
+        rebuilt.salvage_from(tmp_path / "progress.db")
+        rebuilt.put_states(
+            ("pairs", name, state)
+            for _, name in rebuilt.logged_items()
+            if (state := replay(rebuilt.item_log("pairs", name), item_seed("pairs", name))) is not None
+        )
+        assert rebuilt.states("pairs") == store.states("pairs")
