@@ -39,6 +39,7 @@ from sim_learner import Fact
 REVIEW, LEARNING, RELEARNING, NEW = 2, 1, 3, 0
 ROLLOVER = timedelta(hours=4)
 RELIABLE_BIN = 50  # answers a calibration bin needs for its gap to count
+FUZZ_FROM_DAYS = 2.5  # py-fsrs fuzzes no interval shorter than this, so none can be moved off a sibling's day
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Logged:
     state_before: int
     elapsed_days: float | None
     retrievability: float | None
+    scheduled_days: float | None = None  # the interval the item was answered after (its state's before)
+    due_shift: int = 0  # days quizcli moved the due date this answer set, off a sibling's due day
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ class Figures:
     late: int
     late_without_session: int
     late_buried_siblings: int  # late only because a sibling answered that day buried them
+    late_buried_short: int  # of those, the ones scheduled less than 3 days ahead (py-fsrs fuzzes none of those)
+    dispersed: int  # answers whose due date quizcli moved off a sibling's due day
     due_not_shown: int
     days_with_due_not_shown: int
     held_back_by_limit: int
@@ -159,7 +164,7 @@ def measure(
     cut: int = 0,
 ) -> Figures:
     reviews = [a for a in answers if a.logged.state_before == REVIEW]
-    late, without, buried = late_reviews(sessions, answers, zone)
+    late, without, buried, buried_short = late_reviews(sessions, answers, zone)
     not_shown, days_not_shown = due_not_shown(sessions, answers, zone)
     held, sessions_held = held_back_by_limit(sessions, answers, limit)
     siblings = sibling_answers(answers)
@@ -187,6 +192,8 @@ def measure(
         late=late,
         late_without_session=without,
         late_buried_siblings=buried,
+        late_buried_short=buried_short,
+        dispersed=len({a.logged.review_id for a in answers if a.logged.due_shift}),
         due_not_shown=not_shown,
         days_with_due_not_shown=days_not_shown,
         held_back_by_limit=held,
@@ -279,14 +286,15 @@ def _due_of(sessions: list[Session], answer: Answer) -> datetime | None:
     return sessions[answer.session].due.get(answer.fact.item)
 
 
-def late_reviews(sessions: list[Session], answers: list[Answer], zone: ZoneInfo) -> tuple[int, int, int]:
+def late_reviews(sessions: list[Session], answers: list[Answer], zone: ZoneInfo) -> tuple[int, int, int, int]:
     """Reviews answered after their due day: (with a session on a day they could have been shown, without,
-    with sessions only on days a sibling was answered, which buried them)."""
+    with sessions only on days a sibling was answered, which buried them, and of those the ones scheduled
+    less than 3 days ahead, which py-fsrs's fuzz range leaves no other day for)."""
     days = sorted({s.day for s in sessions})
     answered_cards: dict[date, set[str]] = defaultdict(set)
     for answer in answers:
         answered_cards[answer.day].add(answer.fact.card)
-    late = without = buried = 0
+    late = without = buried = short = 0
     for answer in answers:
         due = _due_of(sessions, answer) if answer.logged.state_before == REVIEW else None
         if due is None or answer.day <= study_day(due, zone):
@@ -295,8 +303,9 @@ def late_reviews(sessions: list[Session], answers: list[Answer], zone: ZoneInfo)
         by_sibling = bool(missed) and all(answer.fact.card in answered_cards[day] for day in missed)
         late += bool(missed) and not by_sibling
         buried += by_sibling
+        short += by_sibling and (answer.logged.scheduled_days or 0) < FUZZ_FROM_DAYS
         without += not missed
-    return late, without, buried
+    return late, without, buried, short
 
 
 def due_not_shown(sessions: list[Session], answers: list[Answer], zone: ZoneInfo) -> tuple[int, int]:
@@ -400,7 +409,9 @@ def render(figures: Figures, plan: dict[str, object]) -> str:
         f"  per day: {' '.join(map(str, load.per_day))}",
         f"reviews done late (after their due day, a session ran that could have shown them): {f.late} of {f.reviews}"
         f" ({_pct(f.late / f.reviews if f.reviews else 0)}); late only for want of a session: {f.late_without_session};"
-        f" late only because a sibling answered that day buried them: {f.late_buried_siblings}",
+        f" late only because a sibling answered that day buried them: {f.late_buried_siblings}"
+        f" ({f.late_buried_short} of them scheduled under 3 days ahead, which has no fuzz range)",
+        f"answers whose due date quizcli moved off a sibling's due day: {f.dispersed}",
         f"review cards due on a study day that no session of that day showed: {f.due_not_shown}"
         f" (on {f.days_with_due_not_shown} of {f.study_days} days)",
         f"review cards held back by the limit although fewer than the limit of reviews were answered that day:"

@@ -155,6 +155,8 @@ def reviews_after(home: Path, last_id: int) -> list[Logged]:
             state_before=row["state_before"],
             elapsed_days=row["elapsed_days"],
             retrievability=row["retrievability"],
+            scheduled_days=row["scheduled_days"],
+            due_shift=row["due_shift"] if "due_shift" in row.keys() else 0,  # a quizcli from before the column
         )
         for row in rows
     ]

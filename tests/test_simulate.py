@@ -71,6 +71,7 @@ def test_three_days_through_the_cli_add_up(tmp_path: Path) -> None:
     assert sum(figures.load.per_day) == figures.answers and figures.study_days == len(figures.load.per_day) == 3
     assert figures.reviews == sum(row["state_before"] == 2 for row in log) == figures.retention[0].reviews
     assert figures.late + figures.late_without_session + figures.late_buried_siblings <= figures.reviews
+    assert figures.late_buried_short <= figures.late_buried_siblings and figures.dispersed <= figures.logged
     assert figures.new_answers == sum(row["state_before"] == 0 for row in log) > 0
     assert 0 < figures.most_new_in_a_day <= plan.new and figures.days_over_new_limit == 0
     calibrated = sum(row["retrievability"] is not None and row["elapsed_days"] >= 1 for row in log)
