@@ -155,15 +155,8 @@ if TYPE_CHECKING:
         """What a kind's content record answers: everything about asking, marking and writing a card."""
 
         @property
-        def kind(self) -> "Kind": ...
-
-        @property
         def prompt(self) -> str:
             """The text that identifies the card: its derived id, near-duplicate lints and messages use it."""
-            ...
-
-        def variants(self) -> tuple[str, ...]:
-            """The items the card expands into, by variant ("" for the card itself); item ids follow from them."""
             ...
 
         def ask(self, item: Item, rng: random.Random | None) -> Question:
@@ -211,14 +204,29 @@ class Kind:
     ``starts`` are the keys that make a card one of this kind's family (``front`` or
     ``back``; ``question``; ``cloze``), the first naming it in messages; among the kinds
     of a family, the first in the registry that ``recognises`` the card's fields reads it.
+    ``content`` is the kind's content record class (``card.kind`` looks the kind up by it), and
+    ``variants`` gives the items a card expands into, by variant ("" for the card itself; item
+    ids follow from them): one item unless the kind says otherwise.
     A plain class, not a record: one of each is made at start-up and never compared.
     """
 
-    __slots__ = ("name", "label", "starts", "keys", "recognises", "read", "from_json", "auto_graded")
+    __slots__ = (
+        "content",
+        "name",
+        "label",
+        "starts",
+        "keys",
+        "recognises",
+        "read",
+        "from_json",
+        "auto_graded",
+        "variants",
+    )
 
     def __init__(
         self,
         *,
+        content: type,
         name: str,
         label: str,
         starts: tuple[str, ...],
@@ -227,7 +235,9 @@ class Kind:
         read: "Callable[[DeckFields], CardContent | None]",
         from_json: "Callable[[dict[str, Any]], CardContent]",
         auto_graded: bool = True,
+        variants: "Callable[[Any], tuple[str, ...]]" = lambda content: ("",),
     ) -> None:
+        self.content, self.variants = content, variants
         self.name, self.label, self.starts, self.keys = name, label, starts, keys
         self.recognises, self.read, self.from_json = recognises, read, from_json
         self.auto_graded = auto_graded

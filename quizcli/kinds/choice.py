@@ -45,15 +45,8 @@ class Choice(NamedTuple):
     shuffle: bool = True
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.question
-
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         order = list(range(len(self.choices)))
@@ -281,6 +274,7 @@ def _from_json(data: dict[str, Any]) -> Choice:
 
 
 KIND = Kind(
+    content=Choice,
     name="choice",
     label="choice card",
     starts=("question",),

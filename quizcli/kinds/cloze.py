@@ -22,10 +22,6 @@ class Cloze(NamedTuple):
     text: str
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.text
 
@@ -219,6 +215,7 @@ def _from_json(data: dict[str, Any]) -> Cloze:
 
 
 KIND = Kind(
+    content=Cloze,
     name="cloze",
     label="cloze card",
     starts=("cloze",),
@@ -226,4 +223,5 @@ KIND = Kind(
     recognises=lambda fields: True,
     read=_read,
     from_json=_from_json,
+    variants=Cloze.variants,
 )

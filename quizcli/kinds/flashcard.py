@@ -18,10 +18,6 @@ class Flashcard(NamedTuple):
     reverse: bool = False
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.front
 
@@ -93,6 +89,7 @@ def _from_json(data: dict[str, Any]) -> Flashcard:
 
 
 KIND = Kind(
+    content=Flashcard,
     name="flashcard",
     label="flashcard",
     starts=("front", "back"),
@@ -101,4 +98,5 @@ KIND = Kind(
     read=_read,
     from_json=_from_json,
     auto_graded=False,
+    variants=Flashcard.variants,
 )

@@ -30,15 +30,8 @@ class Matching(NamedTuple):
     pairs: tuple[tuple[str, str], ...]
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.question
-
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         """The matches shuffled with ``rng``; without one (an exam without shuffling) in alphabetical order,
@@ -221,6 +214,7 @@ def _from_json(data: dict[str, Any]) -> Matching:
 
 
 KIND = Kind(
+    content=Matching,
     name="matching",
     label="matching card",
     starts=("question",),

@@ -29,15 +29,8 @@ class Ordering(NamedTuple):
     items: tuple[str, ...]
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.question
-
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         """The items shuffled with ``rng``; without one (an exam without shuffling) in an order fixed by the
@@ -165,6 +158,7 @@ def _from_json(data: dict[str, Any]) -> Ordering:
 
 
 KIND = Kind(
+    content=Ordering,
     name="ordering",
     label="ordering card",
     starts=("question",),

@@ -18,15 +18,8 @@ class TrueFalse(NamedTuple):
     truth: bool
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.statement
-
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         return Question(item=item, prompt=self.statement, answering=Answering.TRUE_FALSE)
@@ -105,6 +98,7 @@ def _from_json(data: dict[str, Any]) -> TrueFalse:
 
 
 KIND = Kind(
+    content=TrueFalse,
     name="true-false",
     label="true-false card",
     starts=("question",),

@@ -24,15 +24,8 @@ class Typed(NamedTuple):
     tolerance: float | None = None
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.question
-
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         return Question(item=item, prompt=self.question, answering=Answering.LINE, answers=(self.answer, *self.accept))
@@ -153,6 +146,7 @@ def _from_json(data: dict[str, Any]) -> Typed:
 
 
 KIND = Kind(
+    content=Typed,
     name="typed",
     label="typed card",
     starts=("question",),
