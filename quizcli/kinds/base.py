@@ -181,14 +181,6 @@ if TYPE_CHECKING:
             """What ``quizcli check`` would reject in an imported card, said for the person importing it."""
             ...
 
-        def needs_answer(self) -> bool:
-            """Imported without an answer key (a lesson's quiz): the author fills it in."""
-            ...
-
-        def lints(self, card: Card) -> list[tuple[str, str]]:
-            """``check --strict`` findings particular to the kind, as (code, message)."""
-            ...
-
         def yaml_fields(self) -> list[YamlField]: ...
 
         def anki(self, card: Card) -> AnkiNotes: ...
@@ -206,7 +198,9 @@ class Kind:
     of a family, the first in the registry that ``recognises`` the card's fields reads it.
     ``content`` is the kind's content record class (``card.kind`` looks the kind up by it), and
     ``variants`` gives the items a card expands into, by variant ("" for the card itself; item
-    ids follow from them): one item unless the kind says otherwise.
+    ids follow from them): one item unless the kind says otherwise.  ``needs_answer`` says a card
+    was imported without an answer key (a lesson's quiz: the author fills it in) and ``lints`` gives
+    the ``check --strict`` findings particular to the kind, as (code, message); by default neither.
     A plain class, not a record: one of each is made at start-up and never compared.
     """
 
@@ -221,6 +215,8 @@ class Kind:
         "from_json",
         "auto_graded",
         "variants",
+        "needs_answer",
+        "lints",
     )
 
     def __init__(
@@ -236,8 +232,11 @@ class Kind:
         from_json: "Callable[[dict[str, Any]], CardContent]",
         auto_graded: bool = True,
         variants: "Callable[[Any], tuple[str, ...]]" = lambda content: ("",),
+        needs_answer: "Callable[[Any], bool]" = lambda content: False,
+        lints: "Callable[[Any, Card], list[tuple[str, str]]]" = lambda content, card: [],
     ) -> None:
         self.content, self.variants = content, variants
+        self.needs_answer, self.lints = needs_answer, lints
         self.name, self.label, self.starts, self.keys = name, label, starts, keys
         self.recognises, self.read, self.from_json = recognises, read, from_json
         self.auto_graded = auto_graded

@@ -282,4 +282,6 @@ KIND = Kind(
     recognises=lambda fields: "choices" in fields,
     read=_read,
     from_json=_from_json,
+    needs_answer=Choice.needs_answer,
+    lints=Choice.lints,
 )

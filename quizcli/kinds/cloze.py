@@ -75,12 +75,6 @@ class Cloze(NamedTuple):
             return "a cloze text with an unbalanced '{{' or '}}'"
         return None
 
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
-
     def yaml_fields(self) -> "list[YamlField]":
         return [("cloze", self.text)]
 

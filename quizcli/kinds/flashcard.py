@@ -49,12 +49,6 @@ class Flashcard(NamedTuple):
     def problem(self) -> str | None:
         return empty_problem(self.front, self.back)
 
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
-
     def yaml_fields(self) -> "list[YamlField]":
         fields: list[YamlField] = [("front", self.front), ("back", self.back)]
         return fields + ([("reverse", True)] if self.reverse else [])

@@ -80,12 +80,6 @@ class Matching(NamedTuple):
             return empty
         return _pairs_problem(self.pairs)
 
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
-
     def yaml_fields(self) -> "list[YamlField]":
         from quizcli.kinds.output import BlockList, FlowList
 

@@ -85,12 +85,6 @@ class Ordering(NamedTuple):
         keys = [normalise_prompt(text) or text for text in self.items]
         return "two items are the same text" if len(set(keys)) < len(keys) else None
 
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
-
     def yaml_fields(self) -> "list[YamlField]":
         from quizcli.kinds.output import BlockList
 

@@ -46,12 +46,6 @@ class TrueFalse(NamedTuple):
     def problem(self) -> str | None:
         return empty_problem(self.statement)
 
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
-
     def yaml_fields(self) -> "list[YamlField]":
         return [("question", self.statement), ("answer", self.truth)]
 

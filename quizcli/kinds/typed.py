@@ -58,12 +58,6 @@ class Typed(NamedTuple):
             return empty
         return "an empty alternative answer" if any(not a.strip() for a in self.accept) else None
 
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
-
     def yaml_fields(self) -> "list[YamlField]":
         from quizcli.kinds.output import FlowList
 
