@@ -191,7 +191,8 @@ if TYPE_CHECKING:
 
 
 class Kind:
-    """A question kind: its name (as JSON and the store write it), how messages call it, and its readers.
+    """A question kind: its name (as JSON and the store write it), how messages call it (``<name> card``
+    unless ``label`` says otherwise), and its readers.
 
     ``starts`` are the keys that make a card one of this kind's family (``front`` or
     ``back``; ``question``; ``cloze``), the first naming it in messages; among the kinds
@@ -224,7 +225,7 @@ class Kind:
         *,
         content: type,
         name: str,
-        label: str,
+        label: str = "",
         starts: tuple[str, ...],
         keys: tuple[str, ...],
         recognises: "Callable[[DeckFields], bool]",
@@ -237,7 +238,7 @@ class Kind:
     ) -> None:
         self.content, self.variants = content, variants
         self.needs_answer, self.lints = needs_answer, lints
-        self.name, self.label, self.starts, self.keys = name, label, starts, keys
+        self.name, self.label, self.starts, self.keys = name, label or f"{name} card", starts, keys
         self.recognises, self.read, self.from_json = recognises, read, from_json
         self.auto_graded = auto_graded
 

@@ -211,7 +211,6 @@ def _from_json(data: dict[str, Any]) -> Cloze:
 KIND = Kind(
     content=Cloze,
     name="cloze",
-    label="cloze card",
     starts=("cloze",),
     keys=("cloze",),
     recognises=lambda fields: True,

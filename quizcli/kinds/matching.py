@@ -210,7 +210,6 @@ def _from_json(data: dict[str, Any]) -> Matching:
 KIND = Kind(
     content=Matching,
     name="matching",
-    label="matching card",
     starts=("question",),
     keys=("question", "pairs"),
     recognises=lambda fields: "pairs" in fields,

@@ -154,7 +154,6 @@ def _from_json(data: dict[str, Any]) -> Ordering:
 KIND = Kind(
     content=Ordering,
     name="ordering",
-    label="ordering card",
     starts=("question",),
     keys=("question", "order"),
     recognises=lambda fields: "order" in fields,

@@ -94,7 +94,6 @@ def _from_json(data: dict[str, Any]) -> TrueFalse:
 KIND = Kind(
     content=TrueFalse,
     name="true-false",
-    label="true-false card",
     starts=("question",),
     keys=("question", "answer"),
     recognises=_recognises,

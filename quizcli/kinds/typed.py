@@ -142,7 +142,6 @@ def _from_json(data: dict[str, Any]) -> Typed:
 KIND = Kind(
     content=Typed,
     name="typed",
-    label="typed card",
     starts=("question",),
     keys=("question", "answer", "accept", "tolerance"),
     recognises=lambda fields: True,
