@@ -83,6 +83,19 @@ class Verdict(NamedTuple):
     def credit(self) -> float:
         return float(self.correct) if self.partial is None else self.partial
 
+    @classmethod
+    def placing(cls, question: Question, placed: dict[int, int] | None, given: str) -> "Verdict":
+        """Matching and ordering: ``placed`` maps each part (an item; a place) to the shown option given for it.
+
+        Right when every part has its own option (study); an exam gives a share of the mark per part that has.
+        None, a response that could not be read, scores nothing.
+        """
+        if placed is None:
+            return cls(correct=False, given=given, partial=0.0)
+        right = sum(question.order[position] == part for part, position in placed.items())
+        parts = len(question.order)
+        return cls(correct=right == parts, given=given, partial=right / parts)
+
 
 class BadCard(ValueError):
     """A card read from JSON that cannot be a card of its kind; the message says why."""
@@ -196,7 +209,8 @@ class Kind:
 
     ``starts`` are the keys that make a card one of this kind's family (``front`` or
     ``back``; ``question``; ``cloze``), the first naming it in messages; among the kinds
-    of a family, the first in the registry that ``recognises`` the card's fields reads it.
+    of a family, the first in the registry that ``recognises`` the card's fields reads it (by default,
+    any card of its family: the family's last kind).
     ``content`` is the kind's content record class (``card.kind`` looks the kind up by it), and
     ``variants`` gives the items a card expands into, by variant ("" for the card itself; item
     ids follow from them): one item unless the kind says otherwise.  ``needs_answer`` says a card
@@ -228,7 +242,7 @@ class Kind:
         label: str = "",
         starts: tuple[str, ...],
         keys: tuple[str, ...],
-        recognises: "Callable[[DeckFields], bool]",
+        recognises: "Callable[[DeckFields], bool]" = lambda fields: True,
         read: "Callable[[DeckFields], CardContent | None]",
         from_json: "Callable[[dict[str, Any]], CardContent]",
         auto_graded: bool = True,

@@ -213,7 +213,6 @@ KIND = Kind(
     name="cloze",
     starts=("cloze",),
     keys=("cloze",),
-    recognises=lambda fields: True,
     read=_read,
     from_json=_from_json,
     variants=Cloze.variants,

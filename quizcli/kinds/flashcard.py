@@ -88,7 +88,6 @@ KIND = Kind(
     label="flashcard",
     starts=("front", "back"),
     keys=("front", "back", "reverse"),
-    recognises=lambda fields: True,
     read=_read,
     from_json=_from_json,
     auto_graded=False,

@@ -54,10 +54,7 @@ class Matching(NamedTuple):
     def grade(self, question: Question, response: str) -> Verdict:
         """Right when every pair is; an exam counts the share of right pairs."""
         chosen = read_matches(response, len(self.pairs))
-        if chosen is None:
-            return Verdict(correct=False, given=response.strip(), partial=0.0)
-        right = sum(question.order[position] == stem for stem, position in chosen.items())
-        return Verdict(correct=right == len(self.pairs), given=_written(chosen), partial=right / len(self.pairs))
+        return Verdict.placing(question, chosen, response.strip() if chosen is None else _written(chosen))
 
     def expected(self, question: Question) -> str:
         return _written({question.order[position]: position for position in range(len(question.order))})

@@ -56,10 +56,8 @@ class Ordering(NamedTuple):
     def grade(self, question: Question, response: str) -> Verdict:
         """Right when every item is in its place; an exam counts the share of items in their place."""
         shown = read_order(response, len(self.items))
-        if shown is None:
-            return Verdict(correct=False, given=response.strip(), partial=0.0)
-        placed = sum(question.order[position] == place for place, position in enumerate(shown))
-        return Verdict(correct=placed == len(self.items), given=_letters(shown), partial=placed / len(self.items))
+        placed = None if shown is None else dict(enumerate(shown))
+        return Verdict.placing(question, placed, response.strip() if shown is None else _letters(shown))
 
     def expected(self, question: Question) -> str:
         return _letters([question.order.index(place) for place in range(len(self.items))])

@@ -144,7 +144,6 @@ KIND = Kind(
     name="typed",
     starts=("question",),
     keys=("question", "answer", "accept", "tolerance"),
-    recognises=lambda fields: True,
     read=_read,
     from_json=_from_json,
 )
