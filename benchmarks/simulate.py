@@ -145,19 +145,13 @@ def reviews_after(home: Path, last_id: int) -> list[Logged]:
     if db is None:
         return []
     with db:
-        rows = db.execute("SELECT * FROM reviews WHERE id > ? ORDER BY id", (last_id,)).fetchall()
+        rows = db.execute(
+            "SELECT id AS review_id, item, rating, state_before, elapsed_days, retrievability FROM reviews"
+            " WHERE id > ? ORDER BY id",
+            (last_id,),
+        ).fetchall()
     db.close()
-    return [
-        Logged(
-            review_id=row["id"],
-            item=row["item"],
-            rating=row["rating"],
-            state_before=row["state_before"],
-            elapsed_days=row["elapsed_days"],
-            retrievability=row["retrievability"],
-        )
-        for row in rows
-    ]
+    return [Logged(**dict(row)) for row in rows]  # the columns named as Logged's fields
 
 
 # ---- one session: the dialogue with quizcli ---------------------------------------------------

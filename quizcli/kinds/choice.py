@@ -45,15 +45,8 @@ class Choice(NamedTuple):
     shuffle: bool = True
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.question
-
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         order = list(range(len(self.choices)))
@@ -281,11 +274,13 @@ def _from_json(data: dict[str, Any]) -> Choice:
 
 
 KIND = Kind(
+    content=Choice,
     name="choice",
-    label="choice card",
     starts=("question",),
     keys=("question", "choices", "answer", "shuffle"),
     recognises=lambda fields: "choices" in fields,
     read=_read,
     from_json=_from_json,
+    needs_answer=Choice.needs_answer,
+    lints=Choice.lints,
 )
