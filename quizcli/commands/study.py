@@ -124,16 +124,10 @@ def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> Stud
         tags = ", ".join(store.deck_tags(deck.name))
         raise QuizcliError(f"no card in '{deck.name}' has the tag '{request.tag}'; its tags: {tags}")
     return StudyOptions(
+        config=config._replace(settings=settings, new_order=order),
         new_limit=config.new_per_day if request.new is None else request.new,
         review_limit=config.reviews_per_day if request.limit is None else request.limit,
         tag=request.tag,
         cram=request.cram,
         ahead=request.ahead,
-        settings=settings,
-        leech_action=config.leech_action,
-        guessable_rating=config.guessable_rating,
-        bury_new_siblings=config.bury_new_siblings,
-        bury_review_siblings=config.bury_review_siblings,
-        new_order=order,
-        max_answer_ms=config.max_answer_seconds * 1000,
     )
