@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,12 +35,9 @@ def at(text: str) -> datetime:
 
 
 @pytest.fixture
-def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The process's local time is New York's, as `quizcli` reads it from ``TZ``; put back afterwards."""
+def new_york(monkeypatch: pytest.MonkeyPatch, utc: None) -> None:
+    """The process's local time is New York's, as `quizcli` reads it from ``TZ``; conftest's utc puts it back."""
     monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
     time.tzset()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -44,12 +43,6 @@ def deck_file(path: Path) -> DeckFile:
 @pytest.fixture
 def deck() -> DeckFile:
     return deck_file(FIXTURES / "every-kind.yaml")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
 
 
 AS_WRITTEN = {"new_order": NewOrder.AUTHORED, "bury_new_siblings": False, "bury_review_siblings": False}
