@@ -58,6 +58,21 @@ class Question(NamedTuple):
     blank: str = ""
     how: str = ""
 
+    @staticmethod
+    def shown_options(
+        texts: tuple[str, ...], rng: "random.Random | None", unshuffled: Callable[[list[int]], None] | None = None
+    ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The lettered ``options`` of a choice, matching or ordering question, and their ``order``.
+
+        Shuffled with ``rng``; without one, as written unless ``unshuffled`` arranges the indices (in place).
+        """
+        order = list(range(len(texts)))
+        if rng is not None:
+            rng.shuffle(order)
+        elif unshuffled is not None:
+            unshuffled(order)
+        return tuple(texts[index] for index in order), tuple(order)
+
     @property
     def kind(self) -> "Kind":
         return self.item.card.kind

@@ -49,15 +49,13 @@ class Choice(NamedTuple):
         return self.question
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
-        order = list(range(len(self.choices)))
-        if rng is not None and self.shuffle:
-            rng.shuffle(order)
+        options, order = Question.shown_options(self.choices, rng if self.shuffle else None)
         return Question(
             item=item,
             prompt=self.question,
             answering=Answering.CHOOSE,
-            options=tuple(self.choices[i] for i in order),
-            order=tuple(order),
+            options=options,
+            order=order,
             right=tuple(pos for pos, index in enumerate(order) if index in self.correct),
             multiple=self.multiple,
         )

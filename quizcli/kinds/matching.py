@@ -36,20 +36,20 @@ class Matching(NamedTuple):
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         """The matches shuffled with ``rng``; without one (an exam without shuffling) in alphabetical order,
         so their order never gives the answer away."""
-        order = list(range(len(self.pairs)))
-        if rng is not None:
-            rng.shuffle(order)
-        else:
-            order.sort(key=lambda index: self.pairs[index][1].casefold())
+        matches = tuple(match for _, match in self.pairs)
+        options, order = Question.shown_options(matches, rng, self._alphabetical)
         return Question(
             item=item,
             prompt=self.question,
             answering=Answering.LINE,
             stems=tuple(left for left, _ in self.pairs),
-            options=tuple(self.pairs[index][1] for index in order),
-            order=tuple(order),
+            options=options,
+            order=order,
             how=HOW,
         )
+
+    def _alphabetical(self, order: list[int]) -> None:
+        order.sort(key=lambda index: self.pairs[index][1].casefold())
 
     def grade(self, question: Question, response: str) -> Verdict:
         """Right when every pair is; an exam counts the share of right pairs."""

@@ -35,23 +35,23 @@ class Ordering(NamedTuple):
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         """The items shuffled with ``rng``; without one (an exam without shuffling) in an order fixed by the
         card's text, never the right one."""
-        order = list(range(len(self.items)))
-        if rng is None:
-            import random
-
-            fixed = random.Random("\n".join(self.items))
-            while order == sorted(order):
-                fixed.shuffle(order)
-        else:
-            rng.shuffle(order)
+        options, order = Question.shown_options(self.items, rng, self._never_in_order)
         return Question(
             item=item,
             prompt=self.question,
             answering=Answering.LINE,
-            options=tuple(self.items[index] for index in order),
-            order=tuple(order),
+            options=options,
+            order=order,
             how=HOW,
         )
+
+    def _never_in_order(self, order: list[int]) -> None:
+        """Shuffle ``order`` with a generator seeded by the card's text until it is not the right order."""
+        import random
+
+        fixed = random.Random("\n".join(self.items))
+        while order == sorted(order):
+            fixed.shuffle(order)
 
     def grade(self, question: Question, response: str) -> Verdict:
         """Right when every item is in its place; an exam counts the share of items in their place."""
