@@ -1,4 +1,5 @@
-"""What the tests of each question kind share: a deck file of one card read back, a one-question exam marked."""
+"""What the tests of each question kind share: a deck file of one card read back, its located errors, a one-question
+exam marked."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ def the_only_card(text: str, name: str) -> Card:
     [card] = result.deck.cards
     assert Card.from_record(json.loads(json.dumps(card.to_record()))) == card
     return card
+
+
+def located_errors(text: str, name: str) -> list[str]:
+    """Each error the deck file gets, as ``line:column code message``."""
+    return [f"{d.line}:{d.column} {d.code} {d.message}" for d in parse_deck(text, f"{name}.yaml", name).errors]
 
 
 def marked_answer(exam: Exam, answer: str, seconds: float) -> Result:

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
-from kind_helpers import marked_answer, the_only_card
+from kind_helpers import located_errors, marked_answer, the_only_card
 from pexpect import EOF
 from test_study_tty import spawn
 from typer.testing import CliRunner
@@ -21,7 +21,6 @@ from quizcli.interop.anki_export import export_anki
 from quizcli.interop.gift import import_gift
 from quizcli.interop.gift_export import export_gift
 from quizcli.kinds.matching import Matching, read_matches
-from quizcli.parser import parse_deck
 
 from conftest import REPO, write_deck
 
@@ -87,8 +86,7 @@ cards:
       - [u, v]
     choices: [a, b]
 """
-    messages = [f"{d.line}:{d.column} {d.code} {d.message}" for d in parse_deck(text, "m.yaml", "m").errors]
-    assert messages == [
+    assert located_errors(text, "m") == [
         "4:12 E101 'pairs' must be a list of [item, match] pairs, found 'nope'",
         "8:9 E101 a pair is [item, match], two texts (quote one that has a comma), found a list of 3",
         "13:7 E106 a matching card needs 2 to 26 pairs, found 1",

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
-from kind_helpers import marked_answer, the_only_card
+from kind_helpers import located_errors, marked_answer, the_only_card
 from pexpect import EOF
 from test_study_tty import spawn
 from typer.testing import CliRunner
@@ -20,7 +20,6 @@ from quizcli.interop.aiken import export_aiken
 from quizcli.interop.anki_export import export_anki
 from quizcli.interop.gift_export import export_gift
 from quizcli.kinds.ordering import Ordering, read_order
-from quizcli.parser import parse_deck
 
 from conftest import write_deck
 
@@ -72,8 +71,7 @@ cards:
     question: An empty one
     order: [one, '  ']
 """
-    messages = [f"{d.line}:{d.column} {d.code} {d.message}" for d in parse_deck(text, "o.yaml", "o").errors]
-    assert messages == [
+    assert located_errors(text, "o") == [
         "4:12 E101 'order' must be a list, e.g. [first, second], found 'first'",
         "7:12 E106 an ordering card needs 2 to 26 items, found 1",
         "10:23 E108 item 3 repeats item 1",
