@@ -145,21 +145,15 @@ def reviews_after(home: Path, last_id: int) -> list[Logged]:
     if db is None:
         return []
     with db:
-        rows = db.execute("SELECT * FROM reviews WHERE id > ? ORDER BY id", (last_id,)).fetchall()
+        columns = {row["name"] for row in db.execute("PRAGMA table_info(reviews)")}
+        shift = "due_shift" if "due_shift" in columns else "0 AS due_shift"  # a quizcli from before the column
+        rows = db.execute(
+            "SELECT id AS review_id, item, rating, state_before, elapsed_days, retrievability, scheduled_days,"
+            f" {shift} FROM reviews WHERE id > ? ORDER BY id",
+            (last_id,),
+        ).fetchall()
     db.close()
-    return [
-        Logged(
-            review_id=row["id"],
-            item=row["item"],
-            rating=row["rating"],
-            state_before=row["state_before"],
-            elapsed_days=row["elapsed_days"],
-            retrievability=row["retrievability"],
-            scheduled_days=row["scheduled_days"],
-            due_shift=row["due_shift"] if "due_shift" in row.keys() else 0,  # a quizcli from before the column
-        )
-        for row in rows
-    ]
+    return [Logged(**dict(row)) for row in rows]  # the columns named as Logged's fields
 
 
 # ---- one session: the dialogue with quizcli ---------------------------------------------------

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from quizcli.kinds import kind_named
+from quizcli.kinds import kind_named, kind_of
 from quizcli.kinds.base import LETTERS as LETTERS  # re-exported: the importers and lints letter choices with it
 from quizcli.kinds.base import Kind
 from quizcli.text import blake2b_hex
@@ -42,7 +42,7 @@ class Card(NamedTuple):
 
     @property
     def kind(self) -> Kind:
-        return self.content.kind
+        return kind_of(self.content)
 
     @property
     def prompt(self) -> str:
@@ -76,7 +76,7 @@ class Card(NamedTuple):
 
     def items(self) -> "Iterator[Item]":
         """The schedulable items this card expands into, in a stable order."""
-        for variant in self.content.variants():
+        for variant in self.kind.variants(self.content):
             yield Item(self, variant)
 
     def to_dict(self) -> dict[str, Any]:

@@ -60,7 +60,7 @@ def _card_findings(card: Card) -> Iterator[Finding]:
     length = len(_FENCED_CODE.sub("", card.prompt).strip())
     if length > MAX_FRONT:
         yield card, "Q106", f"the front is {length} characters (over {MAX_FRONT}): split it into smaller cards"
-    for code, message in card.content.lints(card):
+    for code, message in card.kind.lints(card.content, card):
         yield card, code, message
 
 

@@ -34,10 +34,10 @@ from typing import NamedTuple
 from quizcli import scheduler
 from quizcli.cards import Item
 from quizcli.clock import day_start, next_day_start, study_day
-from quizcli.config import GuessableRating, LeechAction, NewOrder
+from quizcli.config import GuessableRating, LeechAction, NewOrder, StudyConfig
 from quizcli.grading import Verdict
 from quizcli.kinds.base import Answering, Question
-from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, Settings, State
+from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, State
 from quizcli.store import Answer, Flags, IndexEntry, Store
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -45,18 +45,14 @@ SPREAD_WINDOW = 50  # how far ahead `spread` looks for the next new item
 
 
 class StudyOptions(NamedTuple):
+    """One sitting's choices beside the deck's configured settings (with the command line's overrides applied)."""
+
+    config: StudyConfig = StudyConfig()
     new_limit: int = 20
     review_limit: int = 200
     tag: str | None = None
     cram: bool = False
     ahead: bool = False
-    settings: Settings = Settings()
-    leech_action: LeechAction = LeechAction.SUSPEND
-    guessable_rating: GuessableRating = GuessableRating.HARD
-    bury_new_siblings: bool = True
-    bury_review_siblings: bool = True
-    new_order: NewOrder = NewOrder.SPREAD
-    max_answer_ms: int = 60_000  # a longer answer time is logged as this: the card was left open
 
 
 class Result(NamedTuple):
@@ -132,7 +128,7 @@ class Session:
         self.learning = [item for item, _ in learning]
         self.reviews = [item for item, _ in reviews]
         new = self.store.new_items(name, now, max(0, options.new_limit - new_done), tag)
-        self.new = spread(new) if options.new_order is NewOrder.SPREAD else new
+        self.new = spread(new) if options.config.new_order is NewOrder.SPREAD else new
 
     def _state(self, item: Item) -> CardState:
         return self.states.get(item.id) or self.store.state(self.deck.name, item.id) or scheduler.new_card(self.started)
@@ -174,14 +170,14 @@ class Session:
 
     def preview(self, item: Item) -> dict[Rating, timedelta]:
         """The next interval for each rating, shown under the rating keys."""
-        return scheduler.preview(self._state(item), self.clock(), self.options.settings, self._seed(item))
+        return scheduler.preview(self._state(item), self.clock(), self.options.config.settings, self._seed(item))
 
     def suggest(self, question: Question, verdict: Verdict) -> Rating:
         """The rating offered after an auto-graded answer to ``question`` (see `suggested_rating`)."""
         state = self._state(question.item).state
         in_review = state is State.REVIEW and not self.options.cram
         chance = in_review and guessable(question)
-        return suggested_rating(verdict, guessable=chance, policy=self.options.guessable_rating)
+        return suggested_rating(verdict, guessable=chance, policy=self.options.config.guessable_rating)
 
     def answer(self, item: Item, rating: Rating, correct: bool, duration_ms: int | None = None) -> Result:
         """Record the answer durably, then move the item to where it belongs next.
@@ -191,7 +187,7 @@ class Session:
         """
         now = self.clock()
         if duration_ms is not None:
-            duration_ms = min(duration_ms, self.options.max_answer_ms)
+            duration_ms = min(duration_ms, self.options.config.max_answer_seconds * 1000)
 
         taken = self._sibling_days(item)
 
@@ -210,14 +206,15 @@ class Session:
             item=item, rating=rating, review_id=review_id, before=before, after=after, correct=correct, leech=leech
         )
         self.results.append(result)
-        if result.leech and self.options.leech_action is LeechAction.SUSPEND:
+        if result.leech and self.options.config.leech_action is LeechAction.SUSPEND:
             self.suspend(item)
         return result
 
     def _bury_siblings(self, item: Item, review_id: int, now: datetime) -> None:
         """Bury the answered item's new and review siblings still queued today, as the options say."""
-        queues = [queue for queue, wanted in ((self.new, self.options.bury_new_siblings),
-                                              (self.reviews, self.options.bury_review_siblings)) if wanted]  # fmt: skip
+        config = self.options.config
+        queues = [queue for queue, wanted in ((self.new, config.bury_new_siblings),
+                                              (self.reviews, config.bury_review_siblings)) if wanted]  # fmt: skip
         until = next_day_start(now)
         for queue in queues:
             for sibling in [other for other in queue if other.card.id == item.card.id and other.id != item.id]:
@@ -235,7 +232,7 @@ class Session:
     def _draft(
         self, item: Item, rating: Rating, now: datetime, before: CardState, duration_ms: int | None, taken: set[date]
     ) -> Answer:
-        settings = self.options.settings
+        settings = self.options.config.settings
         after = None if self.options.cram else scheduler.review(before, rating, now, settings, self._seed(item))
         shift = 0
         if after is not None and after.state is State.REVIEW and study_day(after.due) in taken:
@@ -284,7 +281,7 @@ class Session:
         for sibling, queue in self._buried_with.pop(last.review_id, []):
             self.store.set_flags(self.deck.name, sibling.id, Flags())
             queue.insert(0, sibling)
-        if last.leech and self.options.leech_action is LeechAction.SUSPEND:
+        if last.leech and self.options.config.leech_action is LeechAction.SUSPEND:
             self.store.set_flags(self.deck.name, item.id, Flags())
         self._remove(item)
         if restored is None:

@@ -8,8 +8,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from quizcli.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 LONG_CONTEXT = REPO / "decks" / "long-context.yaml"
@@ -69,6 +73,15 @@ def write_deck(directory: Path, name: str, text: str) -> Path:
     path = directory / f"{name}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty progress database of the test's own, closed afterwards."""
+    from quizcli.store import Store
+
+    with Store.open(tmp_path / "progress.db") as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -19,12 +18,6 @@ from quizcli.errors import DeckError
 from quizcli.store import Store
 
 DECK = "title: {title}\ncards:\n  - {{id: a, front: {front}, back: y}}\n  - {{id: b, question: q, choices: [x, z], answer: A}}\n"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,7 +17,7 @@ from quizcli.cards import Card, Item
 from quizcli.catalog import open_deck
 from quizcli.cli import app
 from quizcli.clock import day_begins, day_start, next_day_start, study_day
-from quizcli.config import ConfigError, NewOrder, load_config
+from quizcli.config import ConfigError, NewOrder, StudyConfig, load_config
 from quizcli.decks import DeckFile, Source
 from quizcli.kinds.flashcard import Flashcard
 from quizcli.scheduler import Rating
@@ -36,12 +35,9 @@ def at(text: str) -> datetime:
 
 
 @pytest.fixture
-def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The process's local time is New York's, as `quizcli` reads it from ``TZ``; put back afterwards."""
+def new_york(monkeypatch: pytest.MonkeyPatch, utc: None) -> None:
+    """The process's local time is New York's, as `quizcli` reads it from ``TZ``; conftest's utc puts it back."""
     monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
     time.tzset()
 
 
@@ -231,7 +227,9 @@ def test_an_answer_left_open_is_logged_as_the_cap(tmp_path: Path, utc: None) -> 
     path = write_deck(tmp_path, "three", flashcards(3))
     with Store.open(tmp_path / "progress.db") as store:
         deck = open_deck(store, DeckFile("three", path, Source.PATH))
-        session = Session(deck, store, StudyOptions(max_answer_ms=90_000), lambda: at("2026-11-28T10:00"))
+        session = Session(
+            deck, store, StudyOptions(config=StudyConfig(max_answer_seconds=90)), lambda: at("2026-11-28T10:00")
+        )
         for duration in (487_806, 4_000):
             shown = session.next()
             assert shown is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from quizcli import scheduler
 from quizcli.catalog import open_deck
 from quizcli.clock import study_day
-from quizcli.config import NewOrder
+from quizcli.config import NewOrder, StudyConfig
 from quizcli.decks import DeckFile, Source
 from quizcli.scheduler import Rating, Settings, State, fuzz_window, item_seed, replay
 from quizcli.session import Session, StudyOptions, disperse
@@ -91,12 +90,6 @@ def test_no_fuzz_or_a_short_interval_has_a_window_of_one_date() -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
-
-
-@pytest.fixture
 def pairs(tmp_path: Path) -> DeckFile:
     """Twelve flashcards with their reverses: every card has two sibling items."""
     path = tmp_path / "pairs.yaml"
@@ -105,10 +98,10 @@ def pairs(tmp_path: Path) -> DeckFile:
     return DeckFile("pairs", path, Source.PATH)
 
 
-def start(deck: DeckFile, store: Store, now: datetime, **options: object) -> Session:
-    chosen = {"new_order": NewOrder.AUTHORED, "bury_new_siblings": False, "bury_review_siblings": False,
-              "new_limit": 100} | options  # fmt: skip
-    return Session(open_deck(store, deck), store, StudyOptions(**chosen), lambda: now)  # type: ignore[arg-type]
+def start(deck: DeckFile, store: Store, now: datetime) -> Session:
+    """A session in deck order that buries no siblings, so both sides of a card are answered the same day."""
+    config = StudyConfig(new_order=NewOrder.AUTHORED, bury_new_siblings=False, bury_review_siblings=False)
+    return Session(open_deck(store, deck), store, StudyOptions(config=config, new_limit=100), lambda: now)
 
 
 def due_days(store: Store) -> dict[str, date]:

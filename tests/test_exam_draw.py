@@ -4,7 +4,6 @@ indexed before it; a seed draws the same exam by rank as from the parsed deck an
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,12 +33,6 @@ def generated(count: int) -> str:
         )[n % 4]
         cards.append(head + body)
     return "title: Generated\ncards:\n" + "".join(cards)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -31,23 +31,21 @@ def test_the_shown_clock_rounds_up_and_reads_zero_only_when_the_time_is_up() -> 
     assert deadline.shown() == 0 and deadline.remaining() == 0
 
 
-def test_the_clock_is_redrawn_when_the_shown_second_changes() -> None:
+@pytest.mark.parametrize(
+    ("now", "wait"),
+    [
+        (0.0, 1.0),  # on a whole second: the next change is a second away
+        (0.25, 0.75),
+        (9.5, 0.5),
+        (10.0, 0),  # once the time is up, the redraw is due at once
+        (11.0, 0),
+    ],
+)
+def test_the_clock_is_redrawn_when_the_shown_second_changes(now: float, wait: float) -> None:
     clock = Clock(0.0)
     deadline = Deadline.start(10, clock=clock)
-    assert deadline.until_redraw() == 1.0  # on a whole second: the next change is a second away
-    clock.now = 0.25
-    assert deadline.until_redraw() == 0.75
-    clock.now = 9.5
-    assert deadline.until_redraw() == 0.5
-
-
-def test_once_the_time_is_up_the_redraw_is_due_at_once() -> None:
-    clock = Clock(0.0)
-    deadline = Deadline.start(10, clock=clock)
-    clock.now = 10.0
-    assert deadline.until_redraw() == 0
-    clock.now = 11.0
-    assert deadline.until_redraw() == 0
+    clock.now = now
+    assert deadline.until_redraw() == wait
 
 
 def test_an_untimed_exam_has_no_clock_to_show_or_redraw_and_never_expires() -> None:

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from kind_helpers import located_errors, marked_answer, the_only_card
 from pexpect import EOF
 from test_study_tty import spawn
 from typer.testing import CliRunner
 
 from quizcli.cards import Card, Deck, Item
 from quizcli.cli import app
-from quizcli.exam import Ending, ExamOptions, Sheet, plan_exam
+from quizcli.exam import ExamOptions, plan_exam
 from quizcli.grading import grade, make_question
 from quizcli.interop.aiken import export_aiken
 from quizcli.interop.anki_export import export_anki
 from quizcli.interop.gift import import_gift
 from quizcli.interop.gift_export import export_gift
 from quizcli.kinds.matching import Matching, read_matches
-from quizcli.marking import mark
-from quizcli.parser import parse_deck
 
 from conftest import REPO, write_deck
 
@@ -52,16 +50,13 @@ def right_answer(order: tuple[int, ...]) -> str:
 
 
 def test_a_matching_card_is_read_with_one_item_and_its_json_form() -> None:
-    result = parse_deck(DECK, "m.yaml", "m")
-    assert result.diagnostics == []
-    [parsed] = result.deck.cards
+    parsed = the_only_card(DECK, "m")
     assert parsed.content == Matching(question="Match each issue.", pairs=PAIRS)
     assert [item.id for item in parsed.items()] == ["m"]
     assert parsed.to_dict() == {
         "id": "m", "kind": "matching", "question": "Match each issue.", "pairs": [list(pair) for pair in PAIRS],
         "explanation": "From the lesson's table.", "tags": [], "items": ["m"],
     }  # fmt: skip
-    assert Card.from_record(json.loads(json.dumps(parsed.to_record()))) == parsed
 
 
 def test_every_problem_of_every_matching_card_is_reported_at_its_place() -> None:
@@ -91,8 +86,7 @@ cards:
       - [u, v]
     choices: [a, b]
 """
-    messages = [f"{d.line}:{d.column} {d.code} {d.message}" for d in parse_deck(text, "m.yaml", "m").errors]
-    assert messages == [
+    assert located_errors(text, "m") == [
         "4:12 E101 'pairs' must be a list of [item, match] pairs, found 'nope'",
         "8:9 E101 a pair is [item, match], two texts (quote one that has a comma), found a list of 3",
         "13:7 E106 a matching card needs 2 to 26 pairs, found 1",
@@ -135,9 +129,7 @@ def test_an_exam_score_is_a_fraction_when_a_pair_is_wrong() -> None:
     deck = Deck("m", "m.yaml", "Match", cards=(card(),))
     exam = plan_exam(deck, ExamOptions(seed=1))
     order = exam.questions[0].order
-    sheet = Sheet(1)
-    sheet.answer(f"1{'ABC'[order.index(0)]} 2{'ABC'[order.index(2)]} 3{'ABC'[order.index(1)]}")
-    result = mark(exam, sheet.finish(Ending.SUBMITTED, 3.0), started_at=datetime(2026, 11, 28, tzinfo=UTC))
+    result = marked_answer(exam, f"1{'ABC'[order.index(0)]} 2{'ABC'[order.index(2)]} 3{'ABC'[order.index(1)]}", 3.0)
     assert (result.score, result.total, result.percent) == (0.33, 1, 33)
     assert result.outcomes[0].to_dict()["score"] == 0.3333
 

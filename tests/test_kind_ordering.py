@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from kind_helpers import located_errors, marked_answer, the_only_card
 from pexpect import EOF
 from test_study_tty import spawn
 from typer.testing import CliRunner
 
 from quizcli.cards import Card, Deck, Item
 from quizcli.cli import app
-from quizcli.exam import Ending, ExamOptions, Sheet, plan_exam
+from quizcli.exam import ExamOptions, plan_exam
 from quizcli.grading import grade, make_question
 from quizcli.interop.aiken import export_aiken
 from quizcli.interop.anki_export import export_anki
 from quizcli.interop.gift_export import export_gift
 from quizcli.kinds.ordering import Ordering, read_order
-from quizcli.marking import mark
-from quizcli.parser import parse_deck
 
 from conftest import write_deck
 
@@ -49,15 +47,12 @@ def letters_in_order(order: tuple[int, ...]) -> str:
 
 
 def test_an_ordering_card_is_read_with_one_item_and_its_json_form() -> None:
-    result = parse_deck(DECK, "o.yaml", "o")
-    assert result.diagnostics == []
-    [parsed] = result.deck.cards
+    parsed = the_only_card(DECK, "o")
     assert parsed.content == Ordering(question="Put the steps in order.", items=ITEMS)
     assert parsed.to_dict() == {
         "id": "o", "kind": "ordering", "question": "Put the steps in order.", "order": list(ITEMS),
         "explanation": "", "tags": [], "items": ["o"],
     }  # fmt: skip
-    assert Card.from_record(json.loads(json.dumps(parsed.to_record()))) == parsed
 
 
 def test_every_problem_of_every_ordering_card_is_reported_at_its_place() -> None:
@@ -76,8 +71,7 @@ cards:
     question: An empty one
     order: [one, '  ']
 """
-    messages = [f"{d.line}:{d.column} {d.code} {d.message}" for d in parse_deck(text, "o.yaml", "o").errors]
-    assert messages == [
+    assert located_errors(text, "o") == [
         "4:12 E101 'order' must be a list, e.g. [first, second], found 'first'",
         "7:12 E106 an ordering card needs 2 to 26 items, found 1",
         "10:23 E108 item 3 repeats item 1",
@@ -115,9 +109,7 @@ def test_without_shuffling_the_items_are_never_shown_in_their_right_order() -> N
 def test_an_exam_gives_a_share_per_item_in_its_place() -> None:
     exam = plan_exam(Deck("o", "o.yaml", "Order", cards=(card(),)), ExamOptions(seed=3))
     first, second, third = letters_in_order(exam.questions[0].order).split()
-    sheet = Sheet(1)
-    sheet.answer(f"{first} {third} {second}")
-    result = mark(exam, sheet.finish(Ending.SUBMITTED, 2.0), started_at=datetime(2026, 11, 28, tzinfo=UTC))
+    result = marked_answer(exam, f"{first} {third} {second}", 2.0)
     assert (result.score, result.percent, result.outcomes[0].correct) == (0.33, 33, False)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from quizcli import scheduler
 from quizcli.cards import Item
 from quizcli.catalog import open_deck
-from quizcli.config import LeechAction, NewOrder
+from quizcli.config import LeechAction, NewOrder, StudyConfig
 from quizcli.decks import DeckFile, Source
 from quizcli.parser import load_deck
 from quizcli.scheduler import CardState, Rating, Settings, State, replay
@@ -46,12 +45,6 @@ def deck() -> DeckFile:
     return deck_file(FIXTURES / "every-kind.yaml")
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "progress.db") as opened:
-        yield opened
-
-
 AS_WRITTEN = {"new_order": NewOrder.AUTHORED, "bury_new_siblings": False, "bury_review_siblings": False}
 
 
@@ -62,7 +55,10 @@ def start(deck: DeckFile, store: Store, clock: Clock, **options: object) -> Sess
     (the tests of those rules do), so each other test sees every item of the deck.
     """
     chosen = AS_WRITTEN | options
-    return Session(open_deck(store, deck), store, StudyOptions(**chosen), clock)  # type: ignore[arg-type]
+    configured = {name: value for name, value in chosen.items() if name in StudyConfig._fields}
+    run = {name: value for name, value in chosen.items() if name not in configured}
+    config = StudyConfig(**configured)  # type: ignore[arg-type]
+    return Session(open_deck(store, deck), store, StudyOptions(config=config, **run), clock)  # type: ignore[arg-type]
 
 
 def drain(session: Session, rating: Rating = Rating.GOOD, limit: int = 100) -> list[str]:

@@ -89,6 +89,7 @@ DENIED = {
     "quizcli.store.health": "quizcli doctor's checks and salvage",
     "quizcli.store.salvage": "quizcli doctor --repair",
     "platformdirs": "the Linux data directory is found by the XDG rule in quizcli.paths",
+    "socket": "builds its enums at import; the machine's name comes from os.uname",
     "hashlib": "loads OpenSSL; a deck's digest is needed only in the racy window, from _blake2",
     "_hashlib": "OpenSSL's bindings; see hashlib",
     "tomllib": "read only when a config file exists",

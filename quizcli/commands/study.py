@@ -2,7 +2,6 @@
 
 import os
 import random
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
@@ -64,7 +63,7 @@ def study(request: StudyRequest) -> int:
 @contextmanager
 def claimed(store: Store, deck: IndexEntry, console: Console) -> Iterator[None]:
     """Hold the deck for this session; warn first when another live session holds it, and go on."""
-    me = Holder(host=socket.gethostname(), pid=os.getpid(), started=datetime.now(UTC))
+    me = Holder(host=host_name(), pid=os.getpid(), started=datetime.now(UTC))
     claim: int | None = None
     try:
         claim, others = store.claim_deck(deck.name, me, stale)
@@ -82,9 +81,14 @@ def claimed(store: Store, deck: IndexEntry, console: Console) -> Iterator[None]:
                 store.release_deck(claim)
 
 
+def host_name() -> str:
+    """This machine's name, without importing socket (which builds its enums at import) on the study path."""
+    return os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")
+
+
 def stale(holder: Holder) -> bool:
     """Whether a claim was left by a session that is gone: its process ended (this machine), or it is too old."""
-    if holder.host != socket.gethostname():
+    if holder.host != host_name():
         return datetime.now(UTC) - holder.started > CLAIM_LIFETIME
     try:
         os.kill(holder.pid, 0)
@@ -124,16 +128,10 @@ def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> Stud
         tags = ", ".join(store.deck_tags(deck.name))
         raise QuizcliError(f"no card in '{deck.name}' has the tag '{request.tag}'; its tags: {tags}")
     return StudyOptions(
+        config=config._replace(settings=settings, new_order=order),
         new_limit=config.new_per_day if request.new is None else request.new,
         review_limit=config.reviews_per_day if request.limit is None else request.limit,
         tag=request.tag,
         cram=request.cram,
         ahead=request.ahead,
-        settings=settings,
-        leech_action=config.leech_action,
-        guessable_rating=config.guessable_rating,
-        bury_new_siblings=config.bury_new_siblings,
-        bury_review_siblings=config.bury_review_siblings,
-        new_order=order,
-        max_answer_ms=config.max_answer_seconds * 1000,
     )

@@ -36,7 +36,7 @@ class ImportResult(NamedTuple):
     @property
     def needs_answer(self) -> list[Card]:
         """Choice cards imported without an answer key (the author fills them in)."""
-        return [c for c in self.cards if c.content.needs_answer()]
+        return [c for c in self.cards if c.kind.needs_answer(c.content)]
 
     def summary(self) -> str:
         return f"imported {len(self.cards)}, skipped {len(self.skipped)}"

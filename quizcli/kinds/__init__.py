@@ -6,8 +6,13 @@ and its `Kind`), add the `Kind` to `KINDS` below, and describe it in
 every method of `CardContent`; the screens dispatch on `Answering`, not on kinds.
 """
 
+from typing import TYPE_CHECKING
+
 from quizcli.kinds import choice, cloze, flashcard, matching, ordering, true_false, typed
 from quizcli.kinds.base import Kind
+
+if TYPE_CHECKING:
+    from quizcli.kinds.base import CardContent
 
 # In the order a card's fields are tried: the first kind that recognises them reads the card.
 KINDS: tuple[Kind, ...] = (
@@ -20,8 +25,14 @@ KINDS: tuple[Kind, ...] = (
     cloze.KIND,
 )
 _BY_NAME = {kind.name: kind for kind in KINDS}
+_BY_CONTENT = {kind.content: kind for kind in KINDS}
 
 
 def kind_named(name: str) -> Kind:
     """The kind a JSON form or the deck index names; KeyError for an unknown name."""
     return _BY_NAME[name]
+
+
+def kind_of(content: "CardContent") -> Kind:
+    """The kind a content record (``Choice(...)``, ``Cloze(...)``...) belongs to."""
+    return _BY_CONTENT[type(content)]

@@ -58,6 +58,21 @@ class Question(NamedTuple):
     blank: str = ""
     how: str = ""
 
+    @staticmethod
+    def shown_options(
+        texts: tuple[str, ...], rng: "random.Random | None", unshuffled: Callable[[list[int]], None] | None = None
+    ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The lettered ``options`` of a choice, matching or ordering question, and their ``order``.
+
+        Shuffled with ``rng``; without one, as written unless ``unshuffled`` arranges the indices (in place).
+        """
+        order = list(range(len(texts)))
+        if rng is not None:
+            rng.shuffle(order)
+        elif unshuffled is not None:
+            unshuffled(order)
+        return tuple(texts[index] for index in order), tuple(order)
+
     @property
     def kind(self) -> "Kind":
         return self.item.card.kind
@@ -82,6 +97,19 @@ class Verdict(NamedTuple):
     @property
     def credit(self) -> float:
         return float(self.correct) if self.partial is None else self.partial
+
+    @classmethod
+    def placing(cls, question: Question, placed: dict[int, int] | None, given: str) -> "Verdict":
+        """Matching and ordering: ``placed`` maps each part (an item; a place) to the shown option given for it.
+
+        Right when every part has its own option (study); an exam gives a share of the mark per part that has.
+        None, a response that could not be read, scores nothing.
+        """
+        if placed is None:
+            return cls(correct=False, given=given, partial=0.0)
+        right = sum(question.order[position] == part for part, position in placed.items())
+        parts = len(question.order)
+        return cls(correct=right == parts, given=given, partial=right / parts)
 
 
 class BadCard(ValueError):
@@ -155,15 +183,8 @@ if TYPE_CHECKING:
         """What a kind's content record answers: everything about asking, marking and writing a card."""
 
         @property
-        def kind(self) -> "Kind": ...
-
-        @property
         def prompt(self) -> str:
             """The text that identifies the card: its derived id, near-duplicate lints and messages use it."""
-            ...
-
-        def variants(self) -> tuple[str, ...]:
-            """The items the card expands into, by variant ("" for the card itself); item ids follow from them."""
             ...
 
         def ask(self, item: Item, rng: random.Random | None) -> Question:
@@ -188,14 +209,6 @@ if TYPE_CHECKING:
             """What ``quizcli check`` would reject in an imported card, said for the person importing it."""
             ...
 
-        def needs_answer(self) -> bool:
-            """Imported without an answer key (a lesson's quiz): the author fills it in."""
-            ...
-
-        def lints(self, card: Card) -> list[tuple[str, str]]:
-            """``check --strict`` findings particular to the kind, as (code, message)."""
-            ...
-
         def yaml_fields(self) -> list[YamlField]: ...
 
         def anki(self, card: Card) -> AnkiNotes: ...
@@ -206,29 +219,55 @@ if TYPE_CHECKING:
 
 
 class Kind:
-    """A question kind: its name (as JSON and the store write it), how messages call it, and its readers.
+    """A question kind: its name (as JSON and the store write it), how messages call it (``<name> card``
+    unless ``label`` says otherwise), and its readers.
 
     ``starts`` are the keys that make a card one of this kind's family (``front`` or
     ``back``; ``question``; ``cloze``), the first naming it in messages; among the kinds
-    of a family, the first in the registry that ``recognises`` the card's fields reads it.
+    of a family, the first in the registry that ``recognises`` the card's fields reads it (by default,
+    any card of its family: the family's last kind).
+    ``content`` is the kind's content record class (``card.kind`` looks the kind up by it), and
+    ``variants`` gives the items a card expands into, by variant ("" for the card itself; item
+    ids follow from them): one item unless the kind says otherwise.  ``needs_answer`` says a card
+    was imported without an answer key (a lesson's quiz: the author fills it in) and ``lints`` gives
+    the ``check --strict`` findings particular to the kind, as (code, message); by default neither.
     A plain class, not a record: one of each is made at start-up and never compared.
     """
 
-    __slots__ = ("name", "label", "starts", "keys", "recognises", "read", "from_json", "auto_graded")
+    __slots__ = (
+        "content",
+        "name",
+        "label",
+        "starts",
+        "keys",
+        "recognises",
+        "read",
+        "from_json",
+        "auto_graded",
+        "variants",
+        "needs_answer",
+        "lints",
+    )
 
     def __init__(
         self,
         *,
+        content: type,
         name: str,
-        label: str,
+        label: str = "",
         starts: tuple[str, ...],
         keys: tuple[str, ...],
-        recognises: "Callable[[DeckFields], bool]",
+        recognises: "Callable[[DeckFields], bool]" = lambda fields: True,
         read: "Callable[[DeckFields], CardContent | None]",
         from_json: "Callable[[dict[str, Any]], CardContent]",
         auto_graded: bool = True,
+        variants: "Callable[[Any], tuple[str, ...]]" = lambda content: ("",),
+        needs_answer: "Callable[[Any], bool]" = lambda content: False,
+        lints: "Callable[[Any, Card], list[tuple[str, str]]]" = lambda content, card: [],
     ) -> None:
-        self.name, self.label, self.starts, self.keys = name, label, starts, keys
+        self.content, self.variants = content, variants
+        self.needs_answer, self.lints = needs_answer, lints
+        self.name, self.label, self.starts, self.keys = name, label or f"{name} card", starts, keys
         self.recognises, self.read, self.from_json = recognises, read, from_json
         self.auto_graded = auto_graded
 

@@ -45,26 +45,17 @@ class Choice(NamedTuple):
     shuffle: bool = True
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.question
 
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
-
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
-        order = list(range(len(self.choices)))
-        if rng is not None and self.shuffle:
-            rng.shuffle(order)
+        options, order = Question.shown_options(self.choices, rng if self.shuffle else None)
         return Question(
             item=item,
             prompt=self.question,
             answering=Answering.CHOOSE,
-            options=tuple(self.choices[i] for i in order),
-            order=tuple(order),
+            options=options,
+            order=order,
             right=tuple(pos for pos, index in enumerate(order) if index in self.correct),
             multiple=self.multiple,
         )
@@ -281,11 +272,13 @@ def _from_json(data: dict[str, Any]) -> Choice:
 
 
 KIND = Kind(
+    content=Choice,
     name="choice",
-    label="choice card",
     starts=("question",),
     keys=("question", "choices", "answer", "shuffle"),
     recognises=lambda fields: "choices" in fields,
     read=_read,
     from_json=_from_json,
+    needs_answer=Choice.needs_answer,
+    lints=Choice.lints,
 )

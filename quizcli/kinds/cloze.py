@@ -22,10 +22,6 @@ class Cloze(NamedTuple):
     text: str
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.text
 
@@ -78,12 +74,6 @@ class Cloze(NamedTuple):
         if "{{" in leftover or "}}" in leftover:
             return "a cloze text with an unbalanced '{{' or '}}'"
         return None
-
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
 
     def yaml_fields(self) -> "list[YamlField]":
         return [("cloze", self.text)]
@@ -219,11 +209,11 @@ def _from_json(data: dict[str, Any]) -> Cloze:
 
 
 KIND = Kind(
+    content=Cloze,
     name="cloze",
-    label="cloze card",
     starts=("cloze",),
     keys=("cloze",),
-    recognises=lambda fields: True,
     read=_read,
     from_json=_from_json,
+    variants=Cloze.variants,
 )

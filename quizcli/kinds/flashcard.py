@@ -18,10 +18,6 @@ class Flashcard(NamedTuple):
     reverse: bool = False
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.front
 
@@ -52,12 +48,6 @@ class Flashcard(NamedTuple):
 
     def problem(self) -> str | None:
         return empty_problem(self.front, self.back)
-
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
 
     def yaml_fields(self) -> "list[YamlField]":
         fields: list[YamlField] = [("front", self.front), ("back", self.back)]
@@ -93,12 +83,13 @@ def _from_json(data: dict[str, Any]) -> Flashcard:
 
 
 KIND = Kind(
+    content=Flashcard,
     name="flashcard",
     label="flashcard",
     starts=("front", "back"),
     keys=("front", "back", "reverse"),
-    recognises=lambda fields: True,
     read=_read,
     from_json=_from_json,
     auto_graded=False,
+    variants=Flashcard.variants,
 )

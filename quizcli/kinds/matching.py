@@ -30,41 +30,31 @@ class Matching(NamedTuple):
     pairs: tuple[tuple[str, str], ...]
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.question
-
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         """The matches shuffled with ``rng``; without one (an exam without shuffling) in alphabetical order,
         so their order never gives the answer away."""
-        order = list(range(len(self.pairs)))
-        if rng is not None:
-            rng.shuffle(order)
-        else:
-            order.sort(key=lambda index: self.pairs[index][1].casefold())
+        matches = tuple(match for _, match in self.pairs)
+        options, order = Question.shown_options(matches, rng, self._alphabetical)
         return Question(
             item=item,
             prompt=self.question,
             answering=Answering.LINE,
             stems=tuple(left for left, _ in self.pairs),
-            options=tuple(self.pairs[index][1] for index in order),
-            order=tuple(order),
+            options=options,
+            order=order,
             how=HOW,
         )
+
+    def _alphabetical(self, order: list[int]) -> None:
+        order.sort(key=lambda index: self.pairs[index][1].casefold())
 
     def grade(self, question: Question, response: str) -> Verdict:
         """Right when every pair is; an exam counts the share of right pairs."""
         chosen = read_matches(response, len(self.pairs))
-        if chosen is None:
-            return Verdict(correct=False, given=response.strip(), partial=0.0)
-        right = sum(question.order[position] == stem for stem, position in chosen.items())
-        return Verdict(correct=right == len(self.pairs), given=_written(chosen), partial=right / len(self.pairs))
+        return Verdict.placing(question, chosen, response.strip() if chosen is None else _written(chosen))
 
     def expected(self, question: Question) -> str:
         return _written({question.order[position]: position for position in range(len(question.order))})
@@ -86,12 +76,6 @@ class Matching(NamedTuple):
         if empty := empty_problem(self.question, *(text for pair in self.pairs for text in pair)):
             return empty
         return _pairs_problem(self.pairs)
-
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
 
     def yaml_fields(self) -> "list[YamlField]":
         from quizcli.kinds.output import BlockList, FlowList
@@ -221,8 +205,8 @@ def _from_json(data: dict[str, Any]) -> Matching:
 
 
 KIND = Kind(
+    content=Matching,
     name="matching",
-    label="matching card",
     starts=("question",),
     keys=("question", "pairs"),
     recognises=lambda fields: "pairs" in fields,

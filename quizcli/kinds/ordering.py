@@ -29,44 +29,35 @@ class Ordering(NamedTuple):
     items: tuple[str, ...]
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.question
-
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         """The items shuffled with ``rng``; without one (an exam without shuffling) in an order fixed by the
         card's text, never the right one."""
-        order = list(range(len(self.items)))
-        if rng is None:
-            import random
-
-            fixed = random.Random("\n".join(self.items))
-            while order == sorted(order):
-                fixed.shuffle(order)
-        else:
-            rng.shuffle(order)
+        options, order = Question.shown_options(self.items, rng, self._never_in_order)
         return Question(
             item=item,
             prompt=self.question,
             answering=Answering.LINE,
-            options=tuple(self.items[index] for index in order),
-            order=tuple(order),
+            options=options,
+            order=order,
             how=HOW,
         )
+
+    def _never_in_order(self, order: list[int]) -> None:
+        """Shuffle ``order`` with a generator seeded by the card's text until it is not the right order."""
+        import random
+
+        fixed = random.Random("\n".join(self.items))
+        while order == sorted(order):
+            fixed.shuffle(order)
 
     def grade(self, question: Question, response: str) -> Verdict:
         """Right when every item is in its place; an exam counts the share of items in their place."""
         shown = read_order(response, len(self.items))
-        if shown is None:
-            return Verdict(correct=False, given=response.strip(), partial=0.0)
-        placed = sum(question.order[position] == place for place, position in enumerate(shown))
-        return Verdict(correct=placed == len(self.items), given=_letters(shown), partial=placed / len(self.items))
+        placed = None if shown is None else dict(enumerate(shown))
+        return Verdict.placing(question, placed, response.strip() if shown is None else _letters(shown))
 
     def expected(self, question: Question) -> str:
         return _letters([question.order.index(place) for place in range(len(self.items))])
@@ -91,12 +82,6 @@ class Ordering(NamedTuple):
             return f"an ordering card has 2 to {len(LETTERS)} items, found {len(self.items)}"
         keys = [normalise_prompt(text) or text for text in self.items]
         return "two items are the same text" if len(set(keys)) < len(keys) else None
-
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
 
     def yaml_fields(self) -> "list[YamlField]":
         from quizcli.kinds.output import BlockList
@@ -165,8 +150,8 @@ def _from_json(data: dict[str, Any]) -> Ordering:
 
 
 KIND = Kind(
+    content=Ordering,
     name="ordering",
-    label="ordering card",
     starts=("question",),
     keys=("question", "order"),
     recognises=lambda fields: "order" in fields,

@@ -18,15 +18,8 @@ class TrueFalse(NamedTuple):
     truth: bool
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.statement
-
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         return Question(item=item, prompt=self.statement, answering=Answering.TRUE_FALSE)
@@ -52,12 +45,6 @@ class TrueFalse(NamedTuple):
 
     def problem(self) -> str | None:
         return empty_problem(self.statement)
-
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
 
     def yaml_fields(self) -> "list[YamlField]":
         return [("question", self.statement), ("answer", self.truth)]
@@ -105,8 +92,8 @@ def _from_json(data: dict[str, Any]) -> TrueFalse:
 
 
 KIND = Kind(
+    content=TrueFalse,
     name="true-false",
-    label="true-false card",
     starts=("question",),
     keys=("question", "answer"),
     recognises=_recognises,

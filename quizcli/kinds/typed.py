@@ -24,15 +24,8 @@ class Typed(NamedTuple):
     tolerance: float | None = None
 
     @property
-    def kind(self) -> Kind:
-        return KIND
-
-    @property
     def prompt(self) -> str:
         return self.question
-
-    def variants(self) -> tuple[str, ...]:
-        return ("",)
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         return Question(item=item, prompt=self.question, answering=Answering.LINE, answers=(self.answer, *self.accept))
@@ -64,12 +57,6 @@ class Typed(NamedTuple):
         if empty := empty_problem(self.question, self.answer):
             return empty
         return "an empty alternative answer" if any(not a.strip() for a in self.accept) else None
-
-    def needs_answer(self) -> bool:
-        return False
-
-    def lints(self, card: "Card") -> list[tuple[str, str]]:
-        return []
 
     def yaml_fields(self) -> "list[YamlField]":
         from quizcli.kinds.output import FlowList
@@ -153,11 +140,10 @@ def _from_json(data: dict[str, Any]) -> Typed:
 
 
 KIND = Kind(
+    content=Typed,
     name="typed",
-    label="typed card",
     starts=("question",),
     keys=("question", "answer", "accept", "tolerance"),
-    recognises=lambda fields: True,
     read=_read,
     from_json=_from_json,
 )

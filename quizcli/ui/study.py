@@ -333,7 +333,7 @@ class StudyScreen:
     def _leech_notice(self, result: Result) -> None:
         """Name the leech where it cannot be missed: now in line mode, under the next header on a terminal."""
         lapses = result.after.lapses if result.after is not None else 0
-        suspended = self.session.options.leech_action is LeechAction.SUSPEND
+        suspended = self.session.options.config.leech_action is LeechAction.SUSPEND
         what = "suspended it (u undoes)" if suspended else "it stays in your reviews"
         text = Text.assemble(
             ("Leech: ", "bold reverse yellow"),
