@@ -21,7 +21,7 @@ from typing import NamedTuple
 from quizcli.cards import Deck, Item, ItemRef
 from quizcli.errors import QuizcliError
 from quizcli.grading import make_question
-from quizcli.kinds import KINDS
+from quizcli.kinds import all_kinds
 from quizcli.kinds.base import Question
 from quizcli.text import plural
 
@@ -160,8 +160,9 @@ def nothing_to_mark(deck: str, cards: int) -> str:
     """Why a deck of ``cards`` cards without one markable question cannot be examined."""
     if not cards:
         return f"'{deck}' has no cards, so there is nothing to examine"
-    asked = [kind.name for kind in KINDS if kind.auto_graded]
-    rated = " or ".join(f"{kind.label}s" for kind in KINDS if not kind.auto_graded)
+    kinds = all_kinds()
+    asked = [kind.name for kind in kinds if kind.auto_graded]
+    rated = " or ".join(f"{kind.label}s" for kind in kinds if not kind.auto_graded)
     return (
         f"'{deck}' has no question an exam can mark: exams ask {', '.join(asked[:-1])} and {asked[-1]} cards, "
         f"and its {plural(cards, 'card')} are {rated}; study them with 'quizcli study {deck}'"

@@ -22,7 +22,7 @@ from quizcli.cards import Card, Deck, derived_id, valid_id
 from quizcli.decks import read_deck_file
 from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.errors import DeckError
-from quizcli.kinds import KINDS
+from quizcli.kinds import all_kinds
 from quizcli.kinds.base import Kind, short
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "
 
 DECK_KEYS = ("title", "description", "tags", "cards")
 COMMON_KEYS = ("id", "tags", "explanation", "lint-ignore")
+KINDS = all_kinds()
 ALL_CARD_KEYS = sorted(set(COMMON_KEYS).union(*(kind.keys for kind in KINDS)))
 # The key that names each family of kinds (front, question, cloze), and the keys that start one.
 _FAMILIES = {kind.starts[0]: kind.starts for kind in KINDS}

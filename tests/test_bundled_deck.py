@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from quizcli.cards import LETTERS, Deck
-from quizcli.kinds import KINDS
+from quizcli.kinds import all_kinds
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.flashcard import Flashcard
 from quizcli.parser import read_deck
@@ -53,7 +53,7 @@ def test_questions_are_worded_as_in_the_lesson() -> None:
 
 def test_every_card_kind_and_a_reverse_card_are_present() -> None:
     cards = deck().cards
-    assert {c.kind for c in cards} == set(KINDS)
+    assert {c.kind for c in cards} == set(all_kinds())
     assert any(isinstance(c.content, Flashcard) and c.content.reverse for c in cards)
 
 

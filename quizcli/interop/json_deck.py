@@ -7,7 +7,7 @@ from typing import Any
 
 from quizcli.cards import Card, Deck, derived_id, valid_id
 from quizcli.interop.model import ImportFormatError, ImportResult, Skipped, build_result, line_of
-from quizcli.kinds import KINDS, kind_named
+from quizcli.kinds import all_kinds, kind_named
 from quizcli.kinds.base import BadCard, json_text, json_texts
 
 
@@ -51,7 +51,7 @@ def _card(item: Any, line: int) -> Card:
     try:
         kind = kind_named(str(item.get("kind")))
     except KeyError:
-        raise BadCard(f"unknown kind {item.get('kind')!r}; one of {', '.join(k.name for k in KINDS)}") from None
+        raise BadCard(f"unknown kind {item.get('kind')!r}; one of {', '.join(k.name for k in all_kinds())}") from None
     content = kind.from_json(item)
     return Card(
         id=_id(item, content.prompt),

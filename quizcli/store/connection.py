@@ -121,8 +121,21 @@ class Connection:
         return migrations.schema_version(self._db)
 
     @contextmanager
-    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
-        """One write transaction; any database failure becomes a `StoreError` saying what was not saved."""
+    def _write(self, what: str, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction; any database failure becomes a `StoreError` saying what was not saved.
+
+        ``durable=False`` commits without waiting for the disk (``synchronous=NORMAL`` for this
+        transaction): for rows a crash may lose harmlessly, so they cost no sync on the way to a card.
+        """
+        if not durable:
+            self._db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            yield from self._transaction(what)
+        finally:
+            if not durable:
+                self._db.execute("PRAGMA synchronous = FULL")
+
+    def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:

@@ -1,6 +1,7 @@
 """Which sessions are studying which deck: one row per live ``quizcli study``, so a second one can warn.
 
-A session claims its deck when it starts and releases it when it ends.  A row
+A session claims its deck when it starts and releases it when it ends, without waiting for
+the disk: a claim a crash loses is one the next session would have found stale.  A row
 left behind by a crash is removed by the next claim, once the caller's
 ``stale`` test says its process is gone.
 """
@@ -24,7 +25,7 @@ class Holder(NamedTuple):
 class Presence(Connection):
     def claim_deck(self, deck: str, me: Holder, stale: Callable[[Holder], bool]) -> tuple[int, list[Holder]]:
         """Record ``me`` as studying ``deck``; returns the claim's id and the other live sessions on it."""
-        with self._write("the session's claim on the deck") as db:
+        with self._write("the session's claim on the deck", durable=False) as db:
             rows = db.execute("SELECT id, host, pid, started_at FROM live_sessions WHERE deck = ?", (deck,))
             holders = {
                 row["id"]: Holder(host=row["host"], pid=row["pid"], started=from_text(row["started_at"]))
@@ -40,5 +41,5 @@ class Presence(Connection):
         return int(cursor.lastrowid or 0), others
 
     def release_deck(self, claim: int) -> None:
-        with self._write("the end of the session's claim on the deck") as db:
+        with self._write("the end of the session's claim on the deck", durable=False) as db:
             db.execute("DELETE FROM live_sessions WHERE id = ?", (claim,))
