@@ -112,6 +112,11 @@ class ItemRef(NamedTuple):
     def tags(self) -> tuple[str, ...]:
         return tuple(self.tag_text.split())
 
+    @property
+    def card(self) -> str:
+        """The id of the item's card: an item id is the card's, or it and ``:variant`` (card ids hold no colon)."""
+        return self.id.partition(":")[0]
+
 
 class Deck(NamedTuple):
     name: str

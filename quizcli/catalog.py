@@ -122,6 +122,7 @@ def exam_source(store: Store, entry: IndexEntry) -> ExamSource:
         refs=refs,
         load=lambda ids: store.items_by_id(name, ids),
         load_ranked=lambda ranks: store.items_by_rank(name, ranks),
+        cards_ranked=lambda ranks: store.cards_by_rank(name, ranks),
     )
 
 

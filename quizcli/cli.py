@@ -408,6 +408,12 @@ def exam_command(
     retry_wrong: Annotated[
         bool, typer.Option("--retry-wrong", help="Only the questions missed in the last exam on this deck.")
     ] = False,
+    all_items: Annotated[
+        bool,
+        typer.Option(
+            "--all-items", help="Let one exam ask several items of a card (cloze deletions), which show each other."
+        ),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the result as one JSON object (the questions go to stderr).")
     ] = False,
@@ -430,6 +436,7 @@ def exam_command(
         time_limit_minutes=time_limit,
         pass_mark=pass_mark,
         retry_wrong=retry_wrong,
+        all_items=all_items,
         as_json=as_json,
     )
     status = take_exam(request)

@@ -1,20 +1,22 @@
 """Exams: drawing the questions, the answer sheet and the time keeping (`marking` marks them, `history` keeps them).
 
-Pure: no terminal and no database.  An exam asks every auto-gradable *item*
-of a deck (a cloze card with two deletions gives two questions; flashcards
-are self-rated and never appear), optionally restricted to a tag, sampled to
-``size`` and shuffled, all from one seeded generator so ``--seed`` replays
-the same exam.  Each question scores 1 or 0 (a select-all question only when
-exactly the right options are chosen, a typed or cloze "almost" is wrong), or
-a share of 1 where its kind gives partial credit (matching, ordering).  The
-percent is rounded half up to a whole number, and that shown number is what
+Pure: no terminal and no database.  An exam asks the auto-gradable *items*
+of a deck (flashcards are self-rated and never appear), at most one of each
+card unless ``all_items`` (the deletions of one cloze card show each other's
+answers), optionally restricted to a tag, sampled to ``size`` and shuffled,
+all from one seeded generator so ``--seed`` replays the same exam.  Each
+question scores 1 or 0 (a select-all question only when exactly the right
+options are chosen, a typed or cloze "almost" is wrong), or a share of 1
+where its kind gives partial credit (matching, ordering).  The percent is
+rounded half up to a whole number, and that shown number is what
 the pass mark is compared with.
 """
 
+import itertools
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum, StrEnum
 from typing import NamedTuple
 
@@ -48,6 +50,7 @@ class ExamOptions(NamedTuple):
     pass_mark: int = DEFAULT_PASS_MARK
     time_limit: float | None = None
     only: frozenset[str] | None = None
+    all_items: bool = False  # every item of a card may be drawn; by default at most one (siblings show answers)
 
 
 class ExamSource(NamedTuple):
@@ -67,6 +70,7 @@ class ExamSource(NamedTuple):
     refs: Callable[[], Sequence[ItemRef]]  # every markable item, in rank order
     load: Callable[[list[str]], list[Item]]  # items by id, in the order asked
     load_ranked: Callable[[list[int]], list[Item]]  # markable items by rank, in the order asked
+    cards_ranked: Callable[[list[int]], list[str]]  # the card id of each markable item by rank, in the order asked
 
     @property
     def tag_order(self) -> list[str]:
@@ -87,6 +91,7 @@ def source_of(deck: Deck) -> ExamSource:
         refs=lambda: refs,
         load=lambda ids: [by_id[i] for i in ids],
         load_ranked=lambda ranks: [items[r] for r in ranks],
+        cards_ranked=lambda ranks: [items[r].card.id for r in ranks],
     )
 
 
@@ -106,23 +111,29 @@ def plan_exam(deck: Deck | ExamSource, options: ExamOptions) -> Exam:
 
     What is drawn are places in the pool, so the draw is the same whether the pool
     is every markable item (places are ranks) or a part of them (places index its
-    references): a seed gives the same exam as it always did.
+    references): a seed gives the same exam as it always did, unless it drew two
+    items of one card, which by default an exam no longer asks together.
     """
     source = deck if isinstance(deck, ExamSource) else source_of(deck)
-    size, load = _pool_loader(source, options)
+    pool = _pool_of(source, options)
     rng = random.Random(options.seed)
-    if options.size is not None and options.size < size:
-        places = sorted(rng.sample(range(size), options.size))
-    else:
-        places = list(range(size))
+    places = _draw(pool, options, rng)
     if options.shuffle:
         rng.shuffle(places)
-    questions = tuple(make_question(item, rng if options.shuffle else None) for item in load(places))
+    questions = tuple(make_question(item, rng if options.shuffle else None) for item in pool.load(places))
     return Exam(source, questions, options)
 
 
-def _pool_loader(source: ExamSource, options: ExamOptions) -> tuple[int, Callable[[list[int]], list[Item]]]:
-    """The size of the pool, and how to load the items at given places in it.
+class _Pool(NamedTuple):
+    """What an exam draws from: how many items, and the items and card ids at given places among them."""
+
+    size: int
+    load: Callable[[list[int]], list[Item]]
+    cards_at: Callable[[list[int]], list[str]]
+
+
+def _pool_of(source: ExamSource, options: ExamOptions) -> _Pool:
+    """The pool to draw from.
 
     With no tag and no retry list the pool is every markable item and a place is a
     rank: nothing else of the deck is read.  Otherwise the pool is filtered from
@@ -130,9 +141,80 @@ def _pool_loader(source: ExamSource, options: ExamOptions) -> tuple[int, Callabl
     """
     if options.tag is None and options.only is None:
         _require_markable(source)
-        return source.markable, source.load_ranked
-    pool = exam_pool(source, options)
-    return len(pool), lambda places: source.load([pool[i].id for i in places])
+        return _Pool(size=source.markable, load=source.load_ranked, cards_at=source.cards_ranked)
+    refs = exam_pool(source, options)
+    return _Pool(
+        size=len(refs),
+        load=lambda places: source.load([refs[i].id for i in places]),
+        cards_at=lambda places: [refs[i].card for i in places],
+    )
+
+
+def _draw(pool: _Pool, options: ExamOptions, rng: random.Random) -> list[int]:
+    """The places drawn, in pool order: a sample of ``size`` (or all), then, unless ``all_items``, one per card."""
+    wanted = pool.size if options.size is None else min(options.size, pool.size)
+    places = rng.sample(range(pool.size), wanted) if wanted < pool.size else list(range(pool.size))
+    if not options.all_items:
+        places = _one_per_card(pool, places, wanted, rng, options.shuffle)
+    return sorted(places)
+
+
+def _one_per_card(pool: _Pool, places: list[int], wanted: int, rng: random.Random, shuffle: bool) -> list[int]:
+    """``places`` with every item after the first of its card replaced by a new draw, up to ``wanted`` cards.
+
+    Only the drawn places' card ids are looked up, so a draw of 20 from 100,000 items
+    stays 20 look-ups (a few more when siblings were drawn).  A draw without siblings is
+    returned as it is and uses the generator no further: its seed replays the same exam.
+    A whole-pool exam asks every card once: which of its items is drawn too, unless the
+    exam keeps the authored order, which asks each card's first item.
+    """
+    cards = pool.cards_at(places)
+    if len(set(cards)) == len(cards):
+        return places
+    if wanted == pool.size:
+        if shuffle:
+            order = list(range(len(places)))
+            rng.shuffle(order)
+            places, cards = [places[i] for i in order], [cards[i] for i in order]
+        return list(_keep_first({}, places, cards).values())
+    kept = _keep_first({}, places, cards)
+    more = _untried_places(pool.size, set(places), rng)
+    while len(kept) < wanted and (places := list(itertools.islice(more, wanted - len(kept)))):
+        _keep_first(kept, places, pool.cards_at(places))
+    return list(kept.values())
+
+
+def _keep_first(kept: dict[str, int], places: list[int], cards: list[str]) -> dict[str, int]:
+    """``kept`` (card id -> place) with each place whose card it does not hold yet added."""
+    for place, card in zip(places, cards, strict=True):
+        kept.setdefault(card, place)
+    return kept
+
+
+def _untried_places(size: int, tried: set[int], rng: random.Random) -> Iterator[int]:
+    """The places not in ``tried``, in random order: drawn one by one while most are untried, then the rest shuffled.
+
+    Drawing one by one costs no list of the pool when only a few places are wanted.
+    """
+    while len(tried) < size // 2:
+        place = rng.randrange(size)
+        if place not in tried:
+            tried.add(place)
+            yield place
+    rest = [place for place in range(size) if place not in tried]
+    rng.shuffle(rest)
+    yield from rest
+
+
+def short_draw(exam: Exam, asked: int) -> str:
+    """Why an exam asks fewer than the ``asked`` questions (``--count``): how many could be drawn, and from what."""
+    drawn = len(exam.questions)
+    if exam.options.all_items:
+        return f"only {plural(drawn, 'question')} can be drawn, not {asked}: asking all of them"
+    return (
+        f"only {plural(drawn, 'question')} can be drawn, not {asked}: an exam asks one item per card "
+        "(--all-items asks every cloze deletion); asking all of them"
+    )
 
 
 def exam_pool(deck: Deck | ExamSource, options: ExamOptions) -> list[ItemRef]:

@@ -115,7 +115,10 @@ def test_count_draws_that_many_at_random_and_more_than_there_are_is_all() -> Non
     pool = [item.id for item in exam_pool(lesson(), ExamOptions(seed=3))]
     assert len(drawn) == 5 and drawn == [i for i in pool if i in drawn]  # unshuffled: in deck order
     assert drawn != pool[:5]
-    assert len(plan_exam(lesson(), ExamOptions(seed=3, size=99)).questions) == len(pool)
+    assert len(plan_exam(lesson(), ExamOptions(seed=3, size=99, all_items=True)).questions) == len(pool)
+    cards = {ref.card for ref in exam_pool(lesson(), ExamOptions(seed=3))}
+    assert len(cards) < len(pool)  # its cloze cards have more than one deletion: one each is asked
+    assert {q.item.card.id for q in plan_exam(lesson(), ExamOptions(seed=3, size=99)).questions} == cards
 
 
 @pytest.mark.parametrize(
@@ -126,8 +129,11 @@ def test_percent_rounds_half_up(score: int, total: int, expected: int) -> None:
     assert percent(score, total) == expected
 
 
+# The exams marked below ask every item, both deletions of the cloze card included (--all-items).
+
+
 def sit(deck: Deck, responses: list[str | None], **options: object) -> list[bool]:
-    exam = plan_exam(deck, ExamOptions(seed=1, shuffle=False, **options))  # type: ignore[arg-type]
+    exam = plan_exam(deck, ExamOptions(seed=1, shuffle=False, all_items=True, **options))  # type: ignore[arg-type]
     sheet = Sheet(len(exam.questions))
     sheet.responses = list(responses)
     result = mark(exam, sheet.finish(Ending.SUBMITTED, 12.5), T0)
@@ -143,7 +149,7 @@ def test_each_question_scores_one_only_when_exactly_right() -> None:
 
 
 def test_the_result_marks_almost_skipped_and_flagged_questions() -> None:
-    exam = plan_exam(mixed(), ExamOptions(seed=1, shuffle=False, pass_mark=50))
+    exam = plan_exam(mixed(), ExamOptions(seed=1, shuffle=False, pass_mark=50, all_items=True))
     sheet = Sheet(len(exam.questions))
     sheet.responses = ["B", "A", None, "attention sinkk", "red; blue", "green"]
     sheet.current = 2
@@ -165,7 +171,7 @@ def test_the_result_marks_almost_skipped_and_flagged_questions() -> None:
 
 
 def test_tags_on_every_question_are_left_out_of_the_breakdown() -> None:
-    exam = plan_exam(mixed(), ExamOptions(seed=1, shuffle=False))
+    exam = plan_exam(mixed(), ExamOptions(seed=1, shuffle=False, all_items=True))
     sheet = Sheet(len(exam.questions))
     sheet.responses = ["B", "A", "true", None, None, None]
     tags = [t.to_dict() for t in mark(exam, sheet.finish(Ending.SUBMITTED, 1), T0).tags]

@@ -20,8 +20,8 @@ from conftest import LONG_CONTEXT_SNAPSHOT, write_deck
 runner = CliRunner()
 LESSON = ["long-context", "--tag", "lesson-quiz", "--no-shuffle"]
 RIGHT = ["B", "B", "A", "B", "B", "B", "B", "B"]
-# The whole deck in authored order: true/false, cloze blanks, typed answers, select-all, the lesson's eight,
-# matching, ordering.
+# The whole deck in authored order with every item of a card (--all-items): true/false, cloze blanks, typed
+# answers, select-all, the lesson's eight, matching, ordering.
 DECK_RIGHT = ["false", "0.3", "0.05", "middle", "position degradation", "false", "true", "an attention sink",
               "attention sink", "verbatim repetition", "attention collapse", "A C B", *RIGHT]  # fmt: skip
 
@@ -72,11 +72,11 @@ def test_mixed_answers_give_the_exact_score_breakdown_and_review() -> None:
 
 
 def test_typed_cloze_and_select_all_answers_are_read_one_line_each() -> None:
-    result = exam(str(LONG_CONTEXT_SNAPSHOT), "--no-shuffle", answers=DECK_RIGHT)
+    result = exam(str(LONG_CONTEXT_SNAPSHOT), "--no-shuffle", "--all-items", answers=DECK_RIGHT)
     assert "Score: 20/20 (100%)" in result.stdout
     almost = list(DECK_RIGHT)
     almost[4] = "position degradaton"
-    result = exam(str(LONG_CONTEXT_SNAPSHOT), "--no-shuffle", "--json", answers=almost)
+    result = exam(str(LONG_CONTEXT_SNAPSHOT), "--no-shuffle", "--all-items", "--json", answers=almost)
     data = json.loads(result.stdout)
     assert (data["score"], data["total"], data["percent"], data["passed"]) == (19, 20, 95, True)
     typed = data["questions"][4]
@@ -172,7 +172,7 @@ def test_a_deck_of_flashcards_gets_a_clear_message(user_decks: Path) -> None:
 
 
 def test_an_exam_never_touches_the_schedule() -> None:
-    exam("long-context", "--no-shuffle", answers=DECK_RIGHT)
+    exam("long-context", "--no-shuffle", "--all-items", answers=DECK_RIGHT)
     with Store.open() as store:
         assert store.states("long-context") == {} and store.items_with_progress("long-context") == set()
         assert len(store.exam_attempts("long-context")) == 1

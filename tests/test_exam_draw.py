@@ -113,36 +113,50 @@ def drawn(exam: Exam) -> list[tuple[str, tuple[int, ...]]]:
 @pytest.mark.parametrize("seed", [0, 1, 7, 42, 2026, 987654])
 @pytest.mark.parametrize("size", [None, 1, 5, 20, 119, 120, 500])
 @pytest.mark.parametrize("shuffle", [True, False])
+@pytest.mark.parametrize("all_items", [False, True])
 def test_the_index_draws_the_exam_the_parsed_deck_draws(
-    store: Store, big: DeckFile, seed: int, size: int | None, shuffle: bool
+    store: Store, big: DeckFile, seed: int, size: int | None, shuffle: bool, all_items: bool
 ) -> None:
     """By rank from the index, in memory from the parsed deck, and from every reference (the pool an ``only``
-    naming every item gives): the same questions in the same order with the same options."""
-    options = ExamOptions(seed=seed, size=size, shuffle=shuffle)
+    naming every item gives): the same questions in the same order with the same options.  The 120 items are
+    those of 90 cards (30 two-deletion clozes): by default one item per card is drawn."""
+    options = ExamOptions(seed=seed, size=size, shuffle=shuffle, all_items=all_items)
     source = exam_source(store, big)
     by_rank = plan_exam(source, options)
     everything = frozenset(ref.id for ref in source.refs())
     assert by_rank.questions == plan_exam(load_deck(big.path, "big"), options).questions
     assert by_rank.questions == plan_exam(source, options._replace(only=everything)).questions
-    assert len(by_rank.questions) == min(size or 120, 120)
+    cards = 120 if all_items else 90
+    assert len(by_rank.questions) == min(size or cards, cards)
+    assert all_items or len({question.item.card.id for question in by_rank.questions}) == len(by_rank.questions)
+
+
+SEED_7_BEFORE_RANKS = [("cloze-dilution-numbers:c2", ()), ("q2-lost-in-the-middle", (3, 2, 0, 1)),
+                       ("cloze-statistical-issues:c3", ()), ("typed-position-degradation", ()),
+                       ("cloze-dilution-numbers:c1", ()), ("q1-dilution", (2, 0, 1, 3))]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("seed", "size", "expected"),
+    ("seed", "size", "all_items", "expected"),
     [
-        (7, 6, [("cloze-dilution-numbers:c2", ()), ("q2-lost-in-the-middle", (3, 2, 0, 1)),
-                ("cloze-statistical-issues:c3", ()), ("typed-position-degradation", ()),
-                ("cloze-dilution-numbers:c1", ()), ("q1-dilution", (2, 0, 1, 3))]),
-        (2026, 4, [("q5-dilution-example", (0, 1, 2, 3)), ("cloze-statistical-issues:c3", ()),
-                   ("q6-position-degradation", (3, 2, 0, 1)), ("cloze-lost-in-the-middle:c1", ())]),
+        (7, 6, True, SEED_7_BEFORE_RANKS),
+        # It drew c1 and c2 of the numbers cloze: the one sampled first (c1) is kept and q6 drawn in c2's place,
+        # which uses the generator once more, so the order and the options' order change too.
+        (7, 6, False, [("typed-position-degradation", ()), ("q1-dilution", (2, 1, 3, 0)),
+                       ("q2-lost-in-the-middle", (1, 2, 0, 3)), ("q6-position-degradation", (3, 1, 2, 0)),
+                       ("cloze-statistical-issues:c3", ()), ("cloze-dilution-numbers:c1", ())]),
+        (2026, 4, False, [("q5-dilution-example", (0, 1, 2, 3)), ("cloze-statistical-issues:c3", ()),
+                          ("q6-position-degradation", (3, 2, 0, 1)), ("cloze-lost-in-the-middle:c1", ())]),
     ],
 )  # fmt: skip
 def test_a_seed_replays_the_exam_it_drew_before_ranks(
-    store: Store, tmp_path: Path, seed: int, size: int, expected: list[tuple[str, tuple[int, ...]]]
+    store: Store, seed: int, size: int, all_items: bool, expected: list[tuple[str, tuple[int, ...]]]
 ) -> None:
-    """Exams recorded before drawing by rank (their seeds are in the history) are drawn again the same."""
+    """Exams recorded before drawing by rank (their seeds are in the history) are drawn again the same, by default
+    when they drew no two items of one card, and with ``--all-items`` (as every exam was drawn before) always."""
     deck = DeckFile("long-context", LONG_CONTEXT_SNAPSHOT, Source.PATH)
-    assert drawn(plan_exam(exam_source(store, deck), ExamOptions(seed=seed, size=size))) == expected
+    options = ExamOptions(seed=seed, size=size, all_items=all_items)
+    assert drawn(plan_exam(exam_source(store, deck), options)) == expected
 
 
 def test_a_whole_deck_exam_reads_no_reference_until_it_is_marked(

@@ -53,7 +53,7 @@ def run(script: Sequence[str | BaseException], **options: object) -> tuple[Sitti
 
 
 def sit(keys: Keys, **options: object) -> tuple[Sitting, str]:
-    exam = plan_exam(mixed(), ExamOptions(seed=1, shuffle=False, **options))  # type: ignore[arg-type]
+    exam = plan_exam(mixed(), ExamOptions(seed=1, shuffle=False, all_items=True, **options))  # type: ignore[arg-type]
     screen = io.StringIO()
     sitting = take_exam(Console(file=screen, width=80), keys, exam)
     return sitting, screen.getvalue()

@@ -18,7 +18,7 @@ T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
 def result(responses: list[str | None], deck_name: str = "mixed", **options: object) -> Result:
     deck = mixed()
-    exam = plan_exam(deck, ExamOptions(seed=7, shuffle=False, **options))  # type: ignore[arg-type]
+    exam = plan_exam(deck, ExamOptions(seed=7, shuffle=False, all_items=True, **options))  # type: ignore[arg-type]
     sheet = Sheet(len(exam.questions))
     sheet.responses = list(responses)
     sheet.flagged = {0}

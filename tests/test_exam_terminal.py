@@ -70,7 +70,7 @@ def test_going_back_flagging_pausing_and_submitting(quizcli_home: Path) -> None:
 
 
 def test_a_typed_answer_is_read_as_a_line(quizcli_home: Path) -> None:
-    child = spawn(quizcli_home, "exam", "long-context", "--tag", "statistical-issues", "--no-shuffle")
+    child = spawn(quizcli_home, "exam", "long-context", "--tag", "statistical-issues", "--no-shuffle", "--all-items")
     press(child, "", "question 1 of 9", "t true · f false · Enter next")
     press(child, "t", "1 answered")
     press(child, "\r", "question 2 of 9", "Enter type the answer")

@@ -21,6 +21,7 @@ class ExamRequest(NamedTuple):
     time_limit_minutes: float | None = None
     pass_mark: int = 70
     retry_wrong: bool = False
+    all_items: bool = False
     as_json: bool = False
 
 
@@ -32,6 +33,8 @@ def take_exam(request: ExamRequest) -> int:
     with backups.open_for_session() as store:
         entry = catalog.open_deck(store, deck_file)
         planned = exam.plan_exam(catalog.exam_source(store, entry), _options(request, store, entry.name))
+        if request.size is not None and len(planned.questions) < request.size:
+            print(f"quizcli: {exam.short_draw(planned, request.size)}", file=sys.stderr)
         started_at = clock.now()
         sitting = sit_exam(ui.make_console(stderr=request.as_json), planned)
         if sitting.ending is exam.Ending.ABANDONED:
@@ -59,6 +62,7 @@ def _options(request: ExamRequest, store: Store, deck: str) -> exam.ExamOptions:
         pass_mark=request.pass_mark,
         time_limit=None if minutes is None else minutes * 60,
         only=only,
+        all_items=request.all_items,
     )
 
 

@@ -55,6 +55,7 @@ _AVAILABLE = (
     "NOT EXISTS (SELECT 1 FROM flags f WHERE f.deck = i.deck AND f.item = i.item"
     f" AND (f.suspended = 1 OR f.buried_until > :now)) AND (:tag IS NULL OR {_TAGGED})"
 )
+_BY_RANK = "INDEXED BY deck_items_rank"
 
 
 class DeckIndex(Connection):
@@ -185,28 +186,32 @@ class DeckIndex(Connection):
 
     def items_by_id(self, deck: str, ids: list[str]) -> list[Item]:
         """The indexed items with these ids, in the order asked."""
-        return self._items_keyed(deck, "item", "", ids)
+        found = {row["key"]: _item(row) for row in self._rows_keyed(deck, "item", "", ids)}
+        return [found[value] for value in ids]
 
     def items_by_rank(self, deck: str, ranks: list[int]) -> list[Item]:
         """The markable items at these ranks (places from 0 among them, in deck order), in the order asked."""
-        return self._items_keyed(deck, "rank", "INDEXED BY deck_items_rank", ranks)
+        found = {row["key"]: _item(row) for row in self._rows_keyed(deck, "rank", _BY_RANK, ranks)}
+        return [found[value] for value in ranks]
 
-    def _items_keyed(self, deck: str, key: str, hint: str, values: Sequence[str | int]) -> list[Item]:
-        """The deck's items whose ``key`` column holds these values, in their order.
+    def cards_by_rank(self, deck: str, ranks: list[int]) -> list[str]:
+        """The card id of the markable item at each of these ranks, in the order asked; no card is parsed."""
+        found = {row["key"]: row["card"] for row in self._rows_keyed(deck, "rank", _BY_RANK, ranks)}
+        return [found[value] for value in ranks]
+
+    def _rows_keyed(self, deck: str, key: str, hint: str, values: Sequence[str | int]) -> Iterator[sqlite3.Row]:
+        """The deck's rows whose ``key`` column holds these values (as ``key``, ``item``, ``card``, ``data``).
 
         Without statistics SQLite would rather scan the deck's primary key than look ranks
         up, hence the ``hint`` (an ``INDEXED BY`` clause).
         """
-        found: dict[str | int, Item] = {}
         for start in range(0, len(values), 500):  # SQLite limits the number of bound parameters
             chunk = values[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            rows = self._db.execute(
+            yield from self._db.execute(
                 f"SELECT {key} AS key, item, card, data FROM deck_items {hint} WHERE deck = ? AND {key} IN ({marks})",
                 (deck, *chunk),
             )
-            found.update((row["key"], _item(row)) for row in rows)
-        return [found[value] for value in values]
 
 
 def index_rows(deck: str, cards: Iterable[Card]) -> Iterator[dict[str, Any]]:
