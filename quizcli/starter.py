@@ -51,7 +51,7 @@ cards:
 
   # A cloze: each {{{{...}}}} is hidden in turn; {{{{answer::hint}}}} shows a hint in the blank.
   - id: example-cloze
-    cloze: A deck is one {{{{YAML}}}} file whose name is its {{{{file stem::part of the file name}}}}.
+    cloze: A deck's name is its {{{{file stem::part of the file name}}}}, and a card's progress follows its {{{{id}}}}.
 """
 
 

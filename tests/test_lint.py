@@ -73,3 +73,49 @@ def test_lint_ignore_silences_named_codes_and_flags_unknown_ones() -> None:
 def test_every_lint_code_is_documented() -> None:
     documented = re.findall(r"^\| (Q\d{3}) \|", (REPO / "docs" / "deck-format.md").read_text(), re.MULTILINE)
     assert sorted(documented) == sorted(LINTS)
+
+
+NUMBERS_CLOZE = '  - id: numbers\n    cloze: "Keep {{c1::0.3}} of it at 512 tokens, {{c2::0.05}} at 4096."\n'
+
+
+def q107(cards: str) -> list[tuple[int, str]]:
+    """The Q107 findings with their messages."""
+    result = lint_result(parse_deck(f"cards:\n{cards}", "deck.yaml", "deck"))
+    return [(d.line, d.message) for d in result.diagnostics if d.code == "Q107"]
+
+
+def test_a_question_stating_another_cards_answer_is_q107() -> None:
+    stem = "  - id: q5\n    question: For 512 tokens it might be 0,30, for 4096 only 0.05. This shows?\n"
+    assert q107(NUMBERS_CLOZE + stem + CHOICE) == [
+        (4, "the question states '0.3' and '0.05', the answers to card 'numbers' (line 2)")
+    ]
+    stem = "  - id: q5\n    question: Highest attention is 0.35 at 512 tokens and 0.05 at 4096. This shows?\n"
+    assert q107(NUMBERS_CLOZE + stem + CHOICE) == [
+        (4, "the question states '0.05', the answer to card 'numbers' (line 2)")
+    ]
+    typed = "  - id: t\n    question: What is it called?\n    answer: attention sink\n    accept: [sink, an attention sink]\n"
+    stem = "  - id: tf\n    question: The first token often becomes an Attention Sink.\n    answer: true\n"
+    assert q107(typed + stem) == [(6, "the question states 'an attention sink', the answer to card 't' (line 2)")]
+
+
+def test_q107_passes_over_short_answers_parts_of_words_flashcards_and_the_cards_own_answers() -> None:
+    typed = "  - id: t\n    question: Where is it lost?\n    answer: mid\n    accept: ['7']\n"
+    assert q107(typed + "  - id: tf\n    question: It is lost in the mid part, 7 times.\n    answer: true\n") == []
+    typed = "  - id: t\n    question: Where is it lost?\n    answer: middle\n"
+    assert q107(typed + "  - id: tf\n    question: Middleware is 17 parts.\n    answer: true\n") == []
+    assert q107(NUMBERS_CLOZE + "  - id: f\n    front: 0.3 at 512 and 0.05 at 4096?\n    back: dilution\n") == []
+    assert q107(NUMBERS_CLOZE) == []  # a cloze card's prompt holds its own answers
+
+
+def test_lint_ignore_silences_q107() -> None:
+    stem = "  - id: q5\n    question: It might be 0.3, then 0.05. This shows?\n"
+    assert q107(NUMBERS_CLOZE + stem + CHOICE + "    lint-ignore: [Q107]  # worded as in the lesson\n") == []
+
+
+def test_the_bundled_deck_passes_the_strict_check() -> None:
+    from quizcli.parser import load_deck
+
+    deck = REPO / "decks" / "long-context.yaml"
+    result = lint_result(parse_deck(deck.read_text(encoding="utf-8"), str(deck), "long-context"))
+    assert [d for d in result.diagnostics if d.code == "Q107"] == []
+    assert load_deck(deck, "long-context").cards  # it still parses
