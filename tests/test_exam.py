@@ -215,3 +215,22 @@ def test_each_deck_keeps_its_best_and_latest_attempt() -> None:
     assert list(records) == ["a", "b"]
     assert records["b"].attempts == 4 and records["b"].best.id == 3 and records["b"].latest.id == 5
     assert records["a"].best.id == records["a"].latest.id == 2
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_the_result_ends_with_the_score_and_fits_the_width(width: int) -> None:
+    from rich.console import Console
+
+    from quizcli.ui.exam import print_result
+
+    exam = plan_exam(lesson(), ExamOptions(seed=123456, shuffle=False, time_limit=600))
+    sheet = Sheet(len(exam.questions))
+    sheet.responses = [None] * len(exam.questions)
+    result = mark(exam, sheet.finish(Ending.TIMED_OUT, 600.0), T0)
+    console = Console(record=True, width=width, highlight=False, emoji=False, markup=False, color_system=None)
+    print_result(console, result)
+    lines = console.export_text().rstrip("\n").splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines)
+    assert lines[-2:] == [f"Score: 0/{result.total} (0%)", "FAIL"]
+    assert "By tag" in lines and any(line.startswith("Review: ") for line in lines)
+    assert lines.index("By tag") < len(lines) - 2

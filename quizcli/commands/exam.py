@@ -17,7 +17,7 @@ class ExamRequest(NamedTuple):
     size: int | None = None  # --count
     tag: str | None = None
     seed: int | None = None
-    shuffle: bool = True
+    shuffle: bool | None = None  # None: shuffle on a terminal or with a seed, keep the deck's order from a pipe
     time_limit_minutes: float | None = None
     pass_mark: int = 70
     retry_wrong: bool = False
@@ -55,11 +55,22 @@ def _options(request: ExamRequest, store: Store, deck: str) -> exam.ExamOptions:
         seed=exam.new_seed() if request.seed is None else request.seed,
         tag=request.tag,
         size=request.size,
-        shuffle=request.shuffle,
+        shuffle=shuffles(request, interactive=sys.stdin.isatty()),
         pass_mark=request.pass_mark,
         time_limit=None if minutes is None else minutes * 60,
         only=only,
     )
+
+
+def shuffles(request: ExamRequest, interactive: bool) -> bool:
+    """Whether to shuffle: as asked, else on a terminal or with a seed.
+
+    A script answering from a pipe cannot see the screen, so it gets the deck's
+    order: the same answer key always gives the same score.
+    """
+    if request.shuffle is not None:
+        return request.shuffle
+    return interactive or request.seed is not None
 
 
 def show_history(deck: str | None, as_json: bool) -> None:

@@ -370,26 +370,30 @@ def format_duration(seconds: float) -> str:
 
 
 def print_result(console: Console, result: Result) -> None:
-    """The final screen: score, PASS/FAIL, time, the breakdown by tag, and a review of every miss."""
+    """The final screen: the review of every miss and the breakdown by tag, then time, score and PASS/FAIL.
+
+    The score comes last so that it is what the terminal shows when the exam ends,
+    however long the review above it.
+    """
     console.print(plain(f"{result.title} · exam", "bold"))
-    if result.timed_out:
-        console.print(plain("Time is up: the exam was submitted, and unanswered questions count as wrong.", "yellow"))
-    console.print(plain(f"Score: {result.score}/{result.total} ({result.percent}%)", "bold"))
-    console.print(Text("PASS", "bold green") if result.passed else Text("FAIL", "bold red"))
-    console.print(plain(_facts(result), "dim"))
+    mistakes = result.mistakes()
+    if mistakes:
+        console.print()
+        console.print(plain(f"Review: {plural(len(mistakes), 'question')} to go over", "bold"))
+        for outcome in mistakes:
+            console.print(review_panel(outcome))
     if result.tags:
         console.print()
         console.print(plain("By tag", "bold"))
         console.print(_tag_table(result.tags))
-    mistakes = result.mistakes()
-    if not mistakes:
-        console.print()
-        console.print(plain("Nothing to review: every answer was right."))
-        return
     console.print()
-    console.print(plain(f"Review: {plural(len(mistakes), 'question')} to go over", "bold"))
-    for outcome in mistakes:
-        console.print(review_panel(outcome))
+    if not mistakes:
+        console.print(plain("Nothing to review: every answer was right."))
+    if result.timed_out:
+        console.print(plain("Time is up: the exam was submitted, and unanswered questions count as wrong.", "yellow"))
+    console.print(plain(_facts(result), "dim"))
+    console.print(plain(f"Score: {result.score}/{result.total} ({result.percent}%)", "bold"))
+    console.print(Text("PASS", "bold green") if result.passed else Text("FAIL", "bold red"))
 
 
 def _facts(result: Result) -> str:
