@@ -12,7 +12,7 @@ import pytest
 
 from quizcli.store import Store
 
-from conftest import FIXED_NOW, REPO
+from conftest import FIXED_NOW, REPO, write_deck
 
 LESSON = ["exam", "long-context", "--tag", "lesson-quiz", "--no-shuffle"]
 
@@ -70,14 +70,15 @@ def test_going_back_flagging_pausing_and_submitting(quizcli_home: Path) -> None:
     assert finish(child) == 0
 
 
-def test_a_typed_answer_is_read_as_a_line(quizcli_home: Path) -> None:
+def test_a_typed_answer_is_typed_in_the_panel(quizcli_home: Path) -> None:
     child = spawn(quizcli_home, "exam", "long-context", "--tag", "statistical-issues", "--no-shuffle")
     press(child, "", "question 1 of 9", "t true · f false · Enter next")
     press(child, "t", "1 answered")
-    press(child, "\r", "question 2 of 9", "Enter type the answer")
-    press(child, "\r", "Your answer: ")
-    press(child, "Attention sink\r", "question 3 of 9 · 2 answered")
-    press(child, "x", "Submit the exam?")
+    press(child, "\r", "question 2 of 9", "type the answer")
+    press(child, "Attention sink", "Attention sink▏")
+    press(child, "\r", "question 3 of 9 · 2 answered")
+    press(child, "x", "x▏")  # a letter is text on a typed question
+    press(child, "\x18", "Submit the exam?")  # Ctrl-X
     press(child, "y", "Score: 2/9 (22%)")
     assert finish(child) == 0
 
@@ -120,3 +121,26 @@ def test_the_result_is_on_the_last_screen_after_five_mistakes(quizcli_home: Path
     shown = [line.rstrip() for line in screen.display]
     assert "Score: 3/8 (38%)" in shown
     assert "FAIL" in shown
+
+
+TYPING_DECK = """\
+title: Typing
+cards:
+  - {id: pipe, cloze: "Data flows through a {{pipe}}."}
+  - {id: node, cloze: "A graph is made of edges and {{nodes}}."}
+  - {id: sink, cloze: "An attention {{sink}} soaks up attention."}
+  - {id: mask, cloze: "A causal {{mask}} hides the future."}
+  - {id: xor, cloze: "Exclusive or is {{xor}}."}
+"""
+
+
+def test_cloze_answers_starting_with_navigation_letters_are_typed(quizcli_home: Path, user_decks: Path) -> None:
+    write_deck(user_decks, "typing", TYPING_DECK)
+    child = spawn(quizcli_home, "exam", "typing", "--no-shuffle")
+    for number, word in enumerate(["pipe", "nodes", "sink", "mask", "xor"], start=1):
+        press(child, "", f"question {number} of 5 · {number - 1} answered", "Ctrl-K skip · Ctrl-F flag · Ctrl-X submit")
+        press(child, word, f"{word}▏")
+        child.send("\r")
+    press(child, "", "Submit the exam?", "5 of 5 questions answered.")
+    press(child, "y", "Score: 5/5 (100%)", "PASS")
+    assert finish(child) == 0
