@@ -133,11 +133,12 @@ def test_history_lists_attempts_in_order_with_best_and_latest() -> None:
     assert result.exit_code == 0
     scores = re.findall(r"│ +(\d/8) │ +(\d+%) │ (PASS|FAIL)", result.stdout)
     assert scores == [("5/8", "63%", "FAIL"), ("8/8", "100%", "PASS"), ("2/8", "25%", "FAIL")]
-    summary = "long-context: 3 attempts · best 8/8 (100%) on 2026-11-28 · latest 2/8 (25%) FAIL"
-    assert summary in result.stdout
+    summary = r"long-context │ tag lesson-quiz │ +3/3 │ 2/8 \(25%\) FAIL │ 8/8 \(100%\) │ +-75$"
+    assert re.search(summary, result.stdout, re.MULTILINE)
     data = json.loads(runner.invoke(app, ["history", "long-context", "--json"]).stdout)
     assert [a["score"] for a in data["attempts"]] == [5, 8, 2]
     assert data["decks"][0]["best"]["score"] == 8 and data["decks"][0]["latest"]["score"] == 2
+    assert [a["kind"] for a in data["attempts"]] == ["tag"] * 3 and data["decks"][0]["trend"] == -75
     assert json.loads(runner.invoke(app, ["history", "other-deck", "--json"]).stdout)["attempts"] == []
 
 

@@ -37,10 +37,10 @@ def take_exam(request: ExamRequest) -> int:
         if sitting.ending is exam.Ending.ABANDONED:
             print("quizcli: exam abandoned; nothing was recorded", file=sys.stderr)
             return ABANDONED
-        from quizcli import marking  # after the sitting: nothing before the first question waits for it
+        from quizcli import history, marking  # after the sitting: nothing before the first question waits for it
 
         result = marking.mark(planned, sitting, started_at)
-        attempt = store.record_exam(marking.exam_record(result))
+        attempt = store.record_exam(marking.exam_record(result, kind=history.attempt_kind(planned)))
     if request.as_json:
         sys.stdout.write(dump_json(result.to_dict() | {"attempt": attempt}))
     else:

@@ -433,12 +433,7 @@ def _facts(result: Result) -> str:
 
 
 def _tag_table(tags: Sequence[TagScore]) -> Table:
-    from rich.table import Table  # the results screens only: questions are drawn without tables
-
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("tag")
-    table.add_column("score", justify="right")
-    table.add_column("%", justify="right")
+    table = _table(("tag", "score", "%"), right=("score", "%"))
     for tag in tags:
         table.add_row(plain(tag.tag), f"{tag.score}/{tag.total}", f"{tag.percent}%")
     return table
@@ -473,27 +468,43 @@ def review_panel(outcome: Outcome) -> Panel:
 
 
 def print_history(console: Console, attempts: Sequence[Attempt], records: Sequence[DeckRecord]) -> None:
-    """Every attempt, oldest first, then each deck's best and latest score."""
+    """Every attempt, oldest first, with its kind; then per deck the latest, and the best and trend of its like."""
     if not attempts:
         console.print("No exams taken yet. Start one with: quizcli exam DECK")
         return
-    from rich.table import Table
-
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    for column in ("date", "deck", "score", "%", "result", "time", "tag"):
-        right = column in ("score", "%", "time")
-        table.add_column(column, justify="right" if right else "left", no_wrap=column == "date", overflow="fold")
+    table = _table(("date", "deck", "kind", "score", "%", "result", "time"), right=("score", "%", "time"))
     for a in attempts:
         time_taken = format_duration(a.seconds) + ("*" if a.timed_out else "")
-        table.add_row(_date(a), plain(a.deck), f"{a.score}/{a.total}", f"{a.percent}%", _verdict(a.passed),
-                      time_taken, plain(a.tag or ""))  # fmt: skip
+        table.add_row(_date(a), plain(a.deck), plain(_kind(a)), f"{a.score}/{a.total}", f"{a.percent}%",
+                      _verdict(a.passed), time_taken)  # fmt: skip
     console.print(table)
     if any(a.timed_out for a in attempts):
         console.print(plain("* the time limit ran out", "dim"))
+    console.print()
+    summary = _table(("deck", "kind", "exams", "latest", "best", "trend"), right=("exams", "trend"))
     for record in records:
-        best, latest = record.best, record.latest
-        summary = f"{record.deck}: {plural(record.attempts, 'attempt')} · best {_score(best)} on {_date(best)[:10]}"
-        console.print(plain(f"{summary} · latest {_score(latest)} {'PASS' if latest.passed else 'FAIL'}"))
+        latest = record.latest
+        summary.add_row(plain(record.deck), plain(_kind(latest)), f"{record.compared}/{record.attempts}",
+                        Text.assemble(f"{_score(latest)} ", _verdict(latest.passed)), _score(record.best),
+                        "—" if record.trend is None else f"{record.trend:+d}")  # fmt: skip
+    console.print(summary)
+    console.print(plain("best and trend: over exams of the same kind as the latest; trend in points", "dim"))
+
+
+def _table(columns: Sequence[str], right: Sequence[str]) -> Table:
+    """A borderless table whose cells fold rather than push a column (PASS, a score) onto a line of its own."""
+    from rich.table import Table  # the results screens only: questions are drawn without tables
+
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, justify="right" if column in right else "left",
+                         no_wrap=column not in ("deck", "kind", "tag"), overflow="fold")  # fmt: skip
+    return table
+
+
+def _kind(attempt: Attempt) -> str:
+    """``full``, ``subset``, ``retry``, or ``tag NAME``: what the attempt asked."""
+    return f"tag {attempt.tag}" if attempt.kind == "tag" and attempt.tag else attempt.kind
 
 
 def _date(attempt: Attempt) -> str:
