@@ -391,8 +391,13 @@ def exam_command(
         typer.Option("--seed", metavar="SEED", min=0, help="Replay an exam: the same questions in the same order."),
     ] = None,
     shuffle: Annotated[
-        bool, typer.Option("--shuffle/--no-shuffle", help="Shuffle questions and options, or keep the deck's order.")
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--shuffle/--no-shuffle",
+            help="Shuffle questions and options, or keep the deck's order "
+            "(default: shuffle on a terminal or with --seed; from a pipe, the deck's order).",
+        ),
+    ] = None,
     time_limit: Annotated[
         float | None,
         typer.Option(
@@ -421,7 +426,8 @@ def exam_command(
     """Take an exam: the deck's choice, true/false, typed and cloze questions, marked at the end.
 
     On a terminal, answer with single keys (shown at the bottom of the screen); from a pipe, one line
-    per question (empty line: skip; end of input: submit). The result is saved; see 'quizcli history'.
+    per question (empty line: skip; end of input: submit), in the deck's order unless you give
+    --shuffle or --seed. The result is saved; see 'quizcli history'.
 
     Example: quizcli exam long-context --tag lesson-quiz --time-limit 10
     """

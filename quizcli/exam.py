@@ -261,7 +261,7 @@ def retry_pool(deck: str, missed: Sequence[str] | None) -> frozenset[str]:
 
 
 ON_TIME_UP = Ending.TIMED_OUT
-"""How an exam ends when its time runs out: handed in as it stands, blanks wrong and a half-typed answer dropped."""
+"""How an exam ends when its time runs out: handed in as it stands, blanks wrong, a half-typed answer as typed."""
 
 
 class Deadline(NamedTuple):
@@ -313,15 +313,26 @@ class Move(Enum):
     SUBMIT = "submit"  # the offer to submit
 
 
-MOVES = {"p": Move.BACK, "left": Move.BACK, "n": Move.NEXT, "right": Move.NEXT,
-         "s": Move.SKIP, "m": Move.FLAG, "x": Move.SUBMIT}  # fmt: skip
+TEXT_SAFE_MOVES = {"left": Move.BACK, "\x10": Move.BACK, "right": Move.NEXT, "\t": Move.NEXT, "\x0e": Move.NEXT,
+                   "\x0b": Move.SKIP, "\x06": Move.FLAG, "\x18": Move.SUBMIT}  # fmt: skip
+"""Moves on keys that are never text (arrows, Tab, Ctrl-P/N/K/F/X): the only ones on a question answered by typing."""
+MOVES = {"p": Move.BACK, "n": Move.NEXT, "s": Move.SKIP, "m": Move.FLAG, "x": Move.SUBMIT, **TEXT_SAFE_MOVES}
 SUBMIT_KEY = "y"  # confirms the offer to submit; any other key goes back to the questions
 PAUSE_CHOICES = {"s": Ending.SUBMITTED, "a": Ending.ABANDONED}  # any other key carries on
 
 
-def move_for(key: str) -> Move | None:
-    """The move a navigation key (either case, or an arrow) makes; None for any other key."""
-    return MOVES.get(key.lower())
+def move_for(key: str, typing: bool = False) -> Move | None:
+    """The move a navigation key makes; None for any other key.
+
+    On a question answered with keys a letter (either case) moves too; on one
+    answered by typing (``typing``) a letter is text, so only `TEXT_SAFE_MOVES` move.
+    """
+    return TEXT_SAFE_MOVES.get(key) if typing else MOVES.get(key.lower())
+
+
+def is_text(key: str) -> bool:
+    """Whether a key types a character of an answer (a letter, digit, space or sign), not a named or control key."""
+    return len(key) == 1 and key.isprintable()
 
 
 def confirms_submit(key: str) -> bool:

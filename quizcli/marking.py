@@ -190,8 +190,8 @@ def tag_scores(outcomes: Sequence[Outcome], order: Iterable[str]) -> list[TagSco
     return scores
 
 
-def exam_record(result: Result) -> ExamRecord:
-    """A marked exam as the store saves it."""
+def exam_record(result: Result, kind: str = "full") -> ExamRecord:
+    """A marked exam as the store saves it; ``kind``: full, subset, tag or retry (`quizcli.history.attempt_kind`)."""
     options = result.options
     return ExamRecord(
         deck=result.deck,
@@ -208,6 +208,7 @@ def exam_record(result: Result) -> ExamRecord:
         shuffled=options.shuffle,
         time_limit_s=options.time_limit,
         timed_out=result.timed_out,
+        kind=kind,
         answers=tuple(
             AnswerRecord(
                 number=outcome.number,

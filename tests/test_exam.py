@@ -221,3 +221,61 @@ def test_each_deck_keeps_its_best_and_latest_attempt() -> None:
     assert list(records) == ["a", "b"]
     assert records["b"].attempts == 4 and records["b"].best.id == 3 and records["b"].latest.id == 5
     assert records["a"].best.id == records["a"].latest.id == 2
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_the_result_ends_with_the_score_and_fits_the_width(width: int) -> None:
+    from rich.console import Console
+
+    from quizcli.ui.exam import print_result
+
+    exam = plan_exam(lesson(), ExamOptions(seed=123456, shuffle=False, time_limit=600))
+    sheet = Sheet(len(exam.questions))
+    sheet.responses = [None] * len(exam.questions)
+    result = mark(exam, sheet.finish(Ending.TIMED_OUT, 600.0), T0)
+    console = Console(record=True, width=width, highlight=False, emoji=False, markup=False, color_system=None)
+    print_result(console, result)
+    lines = console.export_text().rstrip("\n").splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines)
+    assert lines[-2:] == [f"Score: 0/{result.total} (0%)", "FAIL"]
+    assert "By tag" in lines and any(line.startswith("Review: ") for line in lines)
+    assert lines.index("By tag") < len(lines) - 2
+
+
+def test_best_and_trend_compare_only_attempts_like_the_latest() -> None:
+    retry = attempt(2, "a", 2, total=2)._replace(kind="retry")
+    subset = attempt(3, "a", 3, total=3)._replace(kind="subset")
+    attempts = [attempt(1, "a", 5), retry, subset, attempt(4, "a", 6), attempt(5, "a", 7, total=8)]
+    record = deck_records(attempts)[0]
+    assert record.best.id == 5 and record.compared == 3 and record.attempts == 5
+    assert record.trend == percent(7, 8) - percent(6, 8)
+    lone = deck_records([attempt(1, "b", 8), retry._replace(deck="b")])[0]
+    assert lone.best.kind == "retry" and lone.compared == 1 and lone.trend is None
+
+
+def test_an_attempt_is_full_subset_tag_or_retry() -> None:
+    from quizcli.history import attempt_kind
+
+    def kind(**options: object) -> str:
+        return attempt_kind(plan_exam(mixed(), ExamOptions(seed=1, **options)))  # type: ignore[arg-type]
+
+    assert kind() == "full" and kind(size=6) == "full" and kind(size=99) == "full" and kind(size=2) == "subset"
+    assert kind(tag="one") == "tag" and kind(tag="one", size=1) == "tag"
+    assert kind(only=frozenset({"pick"})) == kind(only=frozenset({"pick"}), tag="one") == "retry"
+
+
+def test_the_history_fits_80_columns_with_no_verdict_alone_on_a_line() -> None:
+    from rich.console import Console
+
+    from quizcli.ui.exam import print_history
+
+    attempts = [attempt(1, "a-deck-with-a-rather-long-name-indeed", 8)._replace(kind="tag", tag="lesson-quiz-part"),
+                attempt(2, "a-deck-with-a-rather-long-name-indeed", 2, total=2)._replace(kind="retry", timed_out=True),
+                attempt(3, "b", 3)]  # fmt: skip
+    console = Console(record=True, width=80, highlight=False, emoji=False, markup=False, color_system=None)
+    print_history(console, attempts, deck_records(attempts))
+    lines = console.export_text().splitlines()
+    assert all(len(line.rstrip()) <= 80 for line in lines)
+    assert not [line for line in lines if line.strip() in ("PASS", "FAIL")]
+    assert any("retry" in line and "2/2" in line and "PASS" in line for line in lines)
+    assert any("│ tag " in line and "8/8" in line for line in lines)

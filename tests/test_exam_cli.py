@@ -111,7 +111,7 @@ def test_json_prints_one_object_with_every_field() -> None:
 
 
 def test_without_a_seed_one_is_drawn_and_replays_the_same_exam() -> None:
-    first = exam("long-context", "--tag", "lesson-quiz", "--json")
+    first = exam("long-context", "--tag", "lesson-quiz", "--shuffle", "--json")
     seed = json.loads(first.stdout)["seed"]
     again = exam("long-context", "--tag", "lesson-quiz", "--seed", str(seed), "--json")
     other = exam("long-context", "--tag", "lesson-quiz", "--seed", str(seed + 1), "--json")
@@ -133,11 +133,12 @@ def test_history_lists_attempts_in_order_with_best_and_latest() -> None:
     assert result.exit_code == 0
     scores = re.findall(r"│ +(\d/8) │ +(\d+%) │ (PASS|FAIL)", result.stdout)
     assert scores == [("5/8", "63%", "FAIL"), ("8/8", "100%", "PASS"), ("2/8", "25%", "FAIL")]
-    summary = "long-context: 3 attempts · best 8/8 (100%) on 2026-11-28 · latest 2/8 (25%) FAIL"
-    assert summary in result.stdout
+    summary = r"long-context │ tag lesson-quiz │ +3/3 │ 2/8 \(25%\) FAIL │ 8/8 \(100%\) │ +-75$"
+    assert re.search(summary, result.stdout, re.MULTILINE)
     data = json.loads(runner.invoke(app, ["history", "long-context", "--json"]).stdout)
     assert [a["score"] for a in data["attempts"]] == [5, 8, 2]
     assert data["decks"][0]["best"]["score"] == 8 and data["decks"][0]["latest"]["score"] == 2
+    assert [a["kind"] for a in data["attempts"]] == ["tag"] * 3 and data["decks"][0]["trend"] == -75
     assert json.loads(runner.invoke(app, ["history", "other-deck", "--json"]).stdout)["attempts"] == []
 
 
@@ -221,3 +222,39 @@ def test_deck_text_is_shown_as_text_never_as_markup(user_decks: Path) -> None:
     result = exam("hostile", "--no-shuffle", answers=["A"])
     assert "[red]Q[/] ^[[31m" in result.stdout and "[b]x[/b]" in result.stdout and "[link=z]why[/link]" in result.stdout
     assert "\x1b" not in result.stdout
+
+
+def test_a_piped_answer_key_scores_the_same_every_time(quizcli_home: Path) -> None:
+    """From a pipe the lesson keeps its authored order, so its answer key always scores 8 of 8."""
+    key = "b\nb\na\nb\nb\nb\nb\nb\n"
+    for _ in range(5):
+        run = subprocess.run(
+            [sys.executable, "-m", "quizcli", "exam", "long-context", "--tag", "lesson-quiz"],
+            input=key, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        assert "Score: 8/8 (100%)" in run.stdout.splitlines()
+
+
+def test_piped_options_state_their_letters() -> None:
+    result = exam("long-context", "--tag", "lesson-quiz", answers=["B"])
+    assert result.exit_code == 0
+    assert re.search(r"^ *○ A\) ", result.stdout, re.MULTILINE)
+    assert re.search(r"^ *○ B\) ", result.stdout, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    ("shuffle", "seed", "interactive", "expected"),
+    [
+        (None, None, False, False),  # a pipe: the deck's order
+        (None, None, True, True),  # a terminal: shuffled
+        (None, 7, False, True),  # a seed replays a shuffled exam, even from a pipe
+        (True, None, False, True),
+        (False, 7, True, False),
+    ],
+)
+def test_when_an_exam_is_shuffled(shuffle: bool | None, seed: int | None, interactive: bool, expected: bool) -> None:
+    from quizcli.commands.exam import ExamRequest, shuffles
+
+    request = ExamRequest(deck="long-context", seed=seed, shuffle=shuffle)
+    assert shuffles(request, interactive=interactive) is expected

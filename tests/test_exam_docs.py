@@ -8,7 +8,7 @@ import re
 from typer.testing import CliRunner
 
 from quizcli.cli import app
-from quizcli.ui.exam import _NAVIGATION
+from quizcli.ui.exam import _NAVIGATION, _TYPING_NAVIGATION
 
 from conftest import REPO
 
@@ -29,7 +29,7 @@ def test_every_exam_option_is_documented() -> None:
 
 def test_every_key_on_screen_is_documented() -> None:
     keys = section("On a terminal: keys")
-    for hint in _NAVIGATION.split(" · "):
+    for hint in [*_NAVIGATION.split(" · "), *_TYPING_NAVIGATION.split(" · ")]:
         for key in hint.split()[0].split("/"):
             assert f"`{key}`" in keys, key
 

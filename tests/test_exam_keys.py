@@ -12,7 +12,7 @@ from test_exam import mixed
 from quizcli.exam import Ending, ExamOptions, Sitting, plan_exam
 from quizcli.grading import option_position
 from quizcli.parser import parse_deck
-from quizcli.terminal import ENTER
+from quizcli.terminal import BACKSPACE, ENTER, ESCAPE
 from quizcli.ui.exam import take_exam
 
 WAIT = "wait"  # a user who stops typing: five seconds before each key that follows
@@ -60,8 +60,8 @@ def sit(keys: Keys, **options: object) -> tuple[Sitting, str]:
 
 
 def test_every_kind_is_answered_with_keys_and_a_line_for_typed_text() -> None:
-    script = ["b", ENTER, "a", "c", "b", "b", ENTER, "t", "right", ENTER, "attention sink", ENTER, "red; blue",
-              ENTER, "green", "y"]  # fmt: skip
+    script = ["b", ENTER, "a", "c", "b", "b", ENTER, "t", "right", *"attention sink", ENTER, *"red; blue", ENTER,
+              *"green", ENTER, "y"]  # fmt: skip
     sitting, screen = run(script)
     assert sitting.ending is Ending.SUBMITTED
     assert sitting.responses == ("B", "A C", "true", "attention sink", "red; blue", "green")
@@ -69,6 +69,8 @@ def test_every_kind_is_answered_with_keys_and_a_line_for_typed_text() -> None:
     assert " [x] A) right" in screen and " [ ] B) wrong" in screen and " ● t) true" in screen
     assert "A-C toggle · Enter next" in screen and "t true · f false · Enter next" in screen
     assert "p/← back · n/→ next · s skip · m flag · x submit · Ctrl-C pause" in screen
+    assert "← back · →/Tab next · Ctrl-K skip · Ctrl-F flag · Ctrl-X submit · Ctrl-C pause" in screen
+    assert "Your answer: attention sink▏" in screen and "type the 2 answers separated by ';'" in screen
     assert "Submit the exam?" in screen and "6 of 6 questions answered." in screen
 
 
@@ -87,9 +89,27 @@ def test_flagged_and_unanswered_questions_are_listed_before_submitting() -> None
 
 
 def test_a_typed_question_ignores_an_empty_line_and_keeps_its_answer() -> None:
-    sitting, screen = run(["n", "n", "n", ENTER, "sink", "p", ENTER, "", "x", "y"])
+    sitting, screen = run(["n", "n", "n", *"sink", ENTER, "left", ENTER, ENTER, "\x18", "y"])
+    assert sitting.responses[3] == "sink" and sitting.ending is Ending.SUBMITTED
+    assert "Your answer: —" in screen and "Your answer: sink" in screen and "type the answer" in screen
+
+
+def test_letters_on_a_typed_question_are_text_and_only_non_text_keys_move() -> None:
+    script = ["n", "n", "n", *"pnsmx", BACKSPACE, "\t", "\x06", *"red", "\x0b", "\x10", "\x10", "\x18", "y"]
+    sitting, screen = run(script)  # Tab saves and goes on, Ctrl-F flags, Ctrl-K skips, Ctrl-P back, Ctrl-X submits
+    assert sitting.responses[3] == "pnsm" and sitting.responses[4] is None
+    assert sitting.flagged == {4} and sitting.ending is Ending.SUBMITTED
+    assert "Your answer: pnsmx▏" in screen and "Your answer: red▏" in screen
+
+
+def test_escape_puts_back_the_answer_there_was() -> None:
+    sitting, _ = run(["n", "n", "n", *"sink", ENTER, "left", *"other", ESCAPE, "\x18", "y"])
     assert sitting.responses[3] == "sink"
-    assert "Your answer: —" in screen and "Your answer: sink" in screen and "Enter type the answer" in screen
+
+
+def test_the_time_limit_submits_a_half_typed_answer() -> None:
+    sitting, screen = run(["n", "n", "n", *"sin", WAIT], time_limit=0.5)
+    assert sitting.ending is Ending.TIMED_OUT and sitting.responses[3] == "sin"
 
 
 def test_letters_that_name_options_choose_them_before_commands() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizcli.exam import Deadline, Ending, Move, confirms_submit, move_for, pause_choice
+from quizcli.exam import Deadline, Ending, Move, confirms_submit, is_text, move_for, pause_choice
 
 
 class Clock:
@@ -85,3 +85,17 @@ def test_the_pause_screen_submits_on_s_abandons_on_a_and_otherwise_carries_on() 
     assert pause_choice("s") is Ending.SUBMITTED and pause_choice("S") is Ending.SUBMITTED
     assert pause_choice("a") is Ending.ABANDONED
     assert pause_choice("enter") is None and pause_choice("q") is None
+
+
+@pytest.mark.parametrize(
+    ("key", "move"),
+    [("left", Move.BACK), ("\x10", Move.BACK), ("right", Move.NEXT), ("\t", Move.NEXT), ("\x0e", Move.NEXT),
+     ("\x0b", Move.SKIP), ("\x06", Move.FLAG), ("\x18", Move.SUBMIT)],
+)  # fmt: skip
+def test_keys_that_are_never_text_move_everywhere(key: str, move: Move) -> None:
+    assert move_for(key, typing=True) is move and move_for(key) is move and not is_text(key)
+
+
+@pytest.mark.parametrize("key", ["p", "n", "s", "m", "x", "P", " ", "é", ";"])
+def test_on_a_typed_question_a_printable_key_is_text_not_a_move(key: str) -> None:
+    assert is_text(key) and move_for(key, typing=True) is None

@@ -70,7 +70,7 @@ def test_a_saved_exam_comes_back_in_history_and_its_misses_can_be_retried(tmp_pa
         assert attempts[0].to_dict() == {
             "id": first, "deck": "mixed", "started_at": "2026-11-28T10:00:00.000000+00:00", "duration_seconds": 42.25,
             "score": 3, "total": 6, "percent": 50, "pass_mark": 70, "passed": False, "seed": 7, "tag": None,
-            "timed_out": False,
+            "timed_out": False, "kind": "full",
         }  # fmt: skip
         assert (attempts[1].score, attempts[1].percent, attempts[1].passed) == (6, 100, True)
         assert store.last_exam_misses("mixed") == []
@@ -92,3 +92,30 @@ def test_each_question_is_saved_with_its_answer(tmp_path: Path) -> None:
         (3, "truth", "true-false", None, "true", 0, 0, 0),
         (4, "word", "typed", "attention sinkk", "attention sink", 0, 1, 0),
     ]
+
+
+def test_migration_8_gives_earlier_exams_a_kind(tmp_path: Path) -> None:
+    from quizcli.store.migrations import migrate
+
+    path = tmp_path / "progress.db"
+    db = sqlite3.connect(path)
+    migrate(db, upto=7)
+    for deck, total, tag in [("d", 8, None), ("d", 2, None), ("d", 3, "t"), ("e", 4, None)]:
+        db.execute(
+            "INSERT INTO exams (deck, started_at, finished_at, duration_ms, score, total, percent, pass_mark, passed,"
+            " seed, tag, shuffled, time_limit_s, timed_out) VALUES (?, '2026-11-01T09:00:00+00:00',"
+            " '2026-11-01T09:01:00+00:00', 60000, 1, ?, 50, 70, 0, 1, ?, 1, NULL, 0)",
+            (deck, total, tag),
+        )
+    db.commit()
+    db.close()
+    with Store.open(path) as store:
+        assert [(a.deck, a.kind) for a in store.exam_attempts()] == [
+            ("d", "full"), ("d", "subset"), ("d", "tag"), ("e", "full")
+        ]  # fmt: skip
+
+
+def test_an_attempt_is_saved_with_its_kind(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "progress.db") as store:
+        store.record_exam(exam_record(result([None] * 6), kind="retry"))
+        assert [a.kind for a in store.exam_attempts()] == ["retry"]

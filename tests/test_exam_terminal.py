@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from quizcli.store import Store
 
-from conftest import FIXED_NOW, REPO
+from conftest import FIXED_NOW, REPO, write_deck
 
 LESSON = ["exam", "long-context", "--tag", "lesson-quiz", "--no-shuffle"]
 
@@ -50,7 +51,7 @@ def test_answering_every_question_right_with_keys(quizcli_home: Path) -> None:
         press(child, letter, f"{number} answered")
         child.send("\r")
     press(child, "", "Submit the exam?", "8 of 8 questions answered.")
-    press(child, "y", "Score: 8/8 (100%)", "PASS", "Nothing to review")
+    press(child, "y", "Nothing to review", "Score: 8/8 (100%)", "PASS")
     assert finish(child) == 0
 
 
@@ -65,18 +66,19 @@ def test_going_back_flagging_pausing_and_submitting(quizcli_home: Path) -> None:
     press(child, "\x03", "Paused", "s submit now · a abandon")  # Ctrl-C
     press(child, "z", "question 1 of 8")  # carry on
     press(child, "x", "Unanswered (they count as wrong): 2, 3, 4, 5, 6, 7, 8", "Flagged for review: 1")
-    press(child, "y", "Score: 1/8 (13%)", "FAIL", "Review: 7 questions to go over")
+    press(child, "y", "Review: 7 questions to go over", "Score: 1/8 (13%)", "FAIL")
     assert finish(child) == 0
 
 
-def test_a_typed_answer_is_read_as_a_line(quizcli_home: Path) -> None:
+def test_a_typed_answer_is_typed_in_the_panel(quizcli_home: Path) -> None:
     child = spawn(quizcli_home, "exam", "long-context", "--tag", "statistical-issues", "--no-shuffle", "--all-items")
     press(child, "", "question 1 of 9", "t true · f false · Enter next")
     press(child, "t", "1 answered")
-    press(child, "\r", "question 2 of 9", "Enter type the answer")
-    press(child, "\r", "Your answer: ")
-    press(child, "Attention sink\r", "question 3 of 9 · 2 answered")
-    press(child, "x", "Submit the exam?")
+    press(child, "\r", "question 2 of 9", "type the answer")
+    press(child, "Attention sink", "Attention sink▏")
+    press(child, "\r", "question 3 of 9 · 2 answered")
+    press(child, "x", "x▏")  # a letter is text on a typed question
+    press(child, "\x18", "Submit the exam?")  # Ctrl-X
     press(child, "y", "Score: 2/9 (22%)")
     assert finish(child) == 0
 
@@ -99,3 +101,46 @@ def test_abandoning_records_nothing(quizcli_home: Path) -> None:
     assert finish(child) == 130
     with Store.open() as store:
         assert store.exam_attempts() == []
+
+
+def test_the_result_is_on_the_last_screen_after_five_mistakes(quizcli_home: Path) -> None:
+    """At 80x24 the score and FAIL are what the terminal shows at the end, below a long review."""
+    pyte = pytest.importorskip("pyte")
+    child = spawn(quizcli_home, *LESSON)
+    output = io.StringIO()
+    child.logfile_read = output
+    for number, letter in enumerate("aabaabbb", start=1):  # the key is bbabbbbb: the first five are wrong
+        press(child, "", f"question {number} of 8 · {number - 1} answered")
+        press(child, letter, f"{number} answered")
+        child.send("\r")
+    press(child, "", "Submit the exam?")
+    press(child, "y", "Review: 5 questions to go over", "Score: 3/8 (38%)", "FAIL")
+    assert finish(child) == 0
+    screen = pyte.Screen(80, 24)
+    pyte.Stream(screen).feed(output.getvalue())
+    shown = [line.rstrip() for line in screen.display]
+    assert "Score: 3/8 (38%)" in shown
+    assert "FAIL" in shown
+
+
+TYPING_DECK = """\
+title: Typing
+cards:
+  - {id: pipe, cloze: "Data flows through a {{pipe}}."}
+  - {id: node, cloze: "A graph is made of edges and {{nodes}}."}
+  - {id: sink, cloze: "An attention {{sink}} soaks up attention."}
+  - {id: mask, cloze: "A causal {{mask}} hides the future."}
+  - {id: xor, cloze: "Exclusive or is {{xor}}."}
+"""
+
+
+def test_cloze_answers_starting_with_navigation_letters_are_typed(quizcli_home: Path, user_decks: Path) -> None:
+    write_deck(user_decks, "typing", TYPING_DECK)
+    child = spawn(quizcli_home, "exam", "typing", "--no-shuffle")
+    for number, word in enumerate(["pipe", "nodes", "sink", "mask", "xor"], start=1):
+        press(child, "", f"question {number} of 5 · {number - 1} answered", "Ctrl-K skip · Ctrl-F flag · Ctrl-X submit")
+        press(child, word, f"{word}▏")
+        child.send("\r")
+    press(child, "", "Submit the exam?", "5 of 5 questions answered.")
+    press(child, "y", "Score: 5/5 (100%)", "PASS")
+    assert finish(child) == 0

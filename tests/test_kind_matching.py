@@ -216,8 +216,8 @@ def test_a_matching_question_in_a_terminal_exam_scores_a_share(quizcli_home: Pat
 
     write_deck(user_decks, "match", DECK)
     child = spawn_exam(quizcli_home, "exam", "match", "--no-shuffle")
-    press(child, "", "1) Attention sink", "A) Excessive attention", "Enter type the letter for each number")
+    press(child, "", "1) Attention sink", "A) Excessive attention", "type the letter for each number")
     press(child, "\r", "Your answer: ")
     press(child, "1A 2C 3B\r", "Submit the exam?")
-    press(child, "y", "Score: 0.33/1 (33%)", "Your answer:", "1A 2C 3B", "Correct:", "1A 2B 3C")
+    press(child, "y", "Your answer:", "1A 2C 3B", "Correct:", "1A 2B 3C", "Score: 0.33/1 (33%)")
     assert finish(child) == 0

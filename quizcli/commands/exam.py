@@ -17,7 +17,7 @@ class ExamRequest(NamedTuple):
     size: int | None = None  # --count
     tag: str | None = None
     seed: int | None = None
-    shuffle: bool = True
+    shuffle: bool | None = None  # None: shuffle on a terminal or with a seed, keep the deck's order from a pipe
     time_limit_minutes: float | None = None
     pass_mark: int = 70
     retry_wrong: bool = False
@@ -40,10 +40,10 @@ def take_exam(request: ExamRequest) -> int:
         if sitting.ending is exam.Ending.ABANDONED:
             print("quizcli: exam abandoned; nothing was recorded", file=sys.stderr)
             return ABANDONED
-        from quizcli import marking  # after the sitting: nothing before the first question waits for it
+        from quizcli import history, marking  # after the sitting: nothing before the first question waits for it
 
         result = marking.mark(planned, sitting, started_at)
-        attempt = store.record_exam(marking.exam_record(result))
+        attempt = store.record_exam(marking.exam_record(result, kind=history.attempt_kind(planned)))
     if request.as_json:
         sys.stdout.write(dump_json(result.to_dict() | {"attempt": attempt}))
     else:
@@ -58,12 +58,23 @@ def _options(request: ExamRequest, store: Store, deck: str) -> exam.ExamOptions:
         seed=exam.new_seed() if request.seed is None else request.seed,
         tag=request.tag,
         size=request.size,
-        shuffle=request.shuffle,
+        shuffle=shuffles(request, interactive=sys.stdin.isatty()),
         pass_mark=request.pass_mark,
         time_limit=None if minutes is None else minutes * 60,
         only=only,
         all_items=request.all_items,
     )
+
+
+def shuffles(request: ExamRequest, interactive: bool) -> bool:
+    """Whether to shuffle: as asked, else on a terminal or with a seed.
+
+    A script answering from a pipe cannot see the screen, so it gets the deck's
+    order: the same answer key always gives the same score.
+    """
+    if request.shuffle is not None:
+        return request.shuffle
+    return interactive or request.seed is not None
 
 
 def show_history(deck: str | None, as_json: bool) -> None:

@@ -37,6 +37,7 @@ class ExamRecord(NamedTuple):
     shuffled: bool
     time_limit_s: float | None
     timed_out: bool
+    kind: str  # full, subset, tag or retry: `quizcli.history.AttemptKind`
     answers: tuple[AnswerRecord, ...]
 
 
@@ -55,6 +56,7 @@ class Attempt(NamedTuple):
     seed: int
     tag: str | None
     timed_out: bool
+    kind: str = "full"  # full, subset, tag or retry: `quizcli.history.AttemptKind`
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +72,7 @@ class Attempt(NamedTuple):
             "seed": self.seed,
             "tag": self.tag,
             "timed_out": self.timed_out,
+            "kind": self.kind,
         }
 
 
@@ -77,8 +80,8 @@ def record_exam(db: sqlite3.Connection, exam: ExamRecord) -> int:
     """Save a marked exam and each of its questions (inside the caller's transaction); returns the attempt id."""
     cursor = db.execute(
         "INSERT INTO exams (deck, started_at, finished_at, duration_ms, score, total, percent, pass_mark, passed,"
-        " seed, tag, shuffled, time_limit_s, timed_out) VALUES (:deck, :started_at, :finished_at, :duration_ms,"
-        " :score, :total, :percent, :pass_mark, :passed, :seed, :tag, :shuffled, :time_limit_s, :timed_out)",
+        " seed, tag, shuffled, time_limit_s, timed_out, kind) VALUES (:deck, :started_at, :finished_at, :duration_ms,"
+        " :score, :total, :percent, :pass_mark, :passed, :seed, :tag, :shuffled, :time_limit_s, :timed_out, :kind)",
         {
             **exam._asdict(),
             "started_at": to_text(exam.started_at),
@@ -112,6 +115,7 @@ def exam_attempts(db: sqlite3.Connection, deck: str | None) -> list[Attempt]:
             seed=row["seed"],
             tag=row["tag"],
             timed_out=bool(row["timed_out"]),
+            kind=row["kind"],
         )
         for row in rows
     ]

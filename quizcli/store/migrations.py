@@ -193,6 +193,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         name="each review's due-date shift off a sibling's due day, so the log replays to the dispersed state",
         statements=("ALTER TABLE reviews ADD COLUMN due_shift INTEGER NOT NULL DEFAULT 0",),
     ),
+    Migration(
+        number=8,
+        name="each exam's kind (full, subset, tag, retry), so history compares like with like",
+        statements=(
+            "ALTER TABLE exams ADD COLUMN kind TEXT NOT NULL DEFAULT 'full'",
+            # Earlier exams did not say: one with a tag was a tag exam, and one with fewer questions than the
+            # deck's largest untagged exam was a part of the deck (a --count or a --retry-wrong).
+            "UPDATE exams SET kind = 'tag' WHERE tag IS NOT NULL",
+            "UPDATE exams SET kind = 'subset' WHERE tag IS NULL AND total <"
+            " (SELECT max(e.total) FROM exams e WHERE e.deck = exams.deck AND e.tag IS NULL)",
+        ),
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

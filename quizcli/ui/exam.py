@@ -1,11 +1,13 @@
 """The exam screens: one question at a time on a terminal, one line per question from a pipe.
 
 On a terminal (key mode) letters or digits choose an option (toggle one for
-select-all), ``t``/``f`` answer true/false, Enter opens the prompt for a typed
-or cloze answer and otherwise moves on; ``p``/``n`` or the arrow keys move
-back and on, ``s`` leaves a question blank, ``m`` flags it, ``x`` submits
-after a confirmation, and Ctrl-C pauses to submit or abandon.  A letter that
-names an option of the question on screen always chooses it.
+select-all), ``t``/``f`` answer true/false, and Enter moves on; ``p``/``n`` or
+the arrow keys move back and on, ``s`` leaves a question blank, ``m`` flags
+it, ``x`` submits after a confirmation, and Ctrl-C pauses to submit or
+abandon.  A letter that names an option of the question on screen always
+chooses it.  On a typed or cloze question any printable key starts the answer
+(typed in the panel, the clock running on), so only keys that are never text
+move there: the arrows, Tab and Ctrl-P/N/K/F/X (`quizcli.exam.TEXT_SAFE_MOVES`).
 
 From a pipe (line mode) each line answers the next question, an empty line
 leaves it blank, and the end of input submits the exam with the rest blank.
@@ -20,6 +22,7 @@ keys do is `quizcli.exam`'s too (`move_for`, `confirms_submit`, `pause_choice`).
 
 from __future__ import annotations
 
+import functools
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -39,13 +42,14 @@ from quizcli.exam import (
     Sheet,
     Sitting,
     confirms_submit,
+    is_text,
     move_for,
     pause_choice,
     toggle_letter,
 )
 from quizcli.grading import option_position
 from quizcli.kinds.base import LETTERS, Answering, Question
-from quizcli.terminal import ENTER, Input, cbreak, discard_typeahead, open_input
+from quizcli.terminal import BACKSPACE, ENTER, ESCAPE, Input, cbreak, discard_typeahead, open_input
 from quizcli.text import plural
 from quizcli.ui import Hanging, listed_lines, markdown, plain
 
@@ -57,6 +61,7 @@ if TYPE_CHECKING:
     from quizcli.store.exams import Attempt
 
 _NAVIGATION = "p/← back · n/→ next · s skip · m flag · x submit · Ctrl-C pause"
+_TYPING_NAVIGATION = "← back · →/Tab next · Ctrl-K skip · Ctrl-F flag · Ctrl-X submit · Ctrl-C pause"
 
 
 class _Alarm(Exception):
@@ -208,9 +213,15 @@ class _KeyExam(_Runner):
     def _handle(self, key: str) -> Ending | None:
         if self._choose(key):
             return None
+        typing = self.question.answering is Answering.LINE
+        if typing and (key == ENTER or is_text(key)):
+            return self._type("" if key == ENTER else key)
         if key == ENTER:
-            return self._type() if self.question.answering is Answering.LINE else self._advance()
-        match move_for(key):
+            return self._advance()
+        return self._move(move_for(key, typing=typing))
+
+    def _move(self, move: Move | None) -> Ending | None:
+        match move:
             case Move.NEXT:
                 return self._advance()
             case Move.BACK:
@@ -241,12 +252,28 @@ class _KeyExam(_Runner):
         self.sheet.answer(toggle_letter(self.sheet.response, letter) if question.multiple else letter)
         return True
 
-    def _type(self) -> Ending | None:
-        text = self._line(_typed_prompt(self.question))
-        if not text.strip():
-            return None
-        self.sheet.answer(text)
-        return self._advance()
+    def _type(self, text: str) -> Ending | None:
+        """Type an answer key by key, starting with ``text``, the clock running on.
+
+        What is typed is the answer at once (so a time-out or a pause keeps it); Enter
+        saves it and moves on, Escape (or Enter on nothing) goes back to the answer there
+        was, and a move key saves it and moves.
+        """
+        previous = self.sheet.response
+        while True:
+            self.sheet.answer(text or previous)
+            key = self._key(functools.partial(self._draw, typing=text))
+            if key == ENTER:
+                return self._advance() if text.strip() else None
+            if key == ESCAPE:
+                self.sheet.answer(previous)
+                return None
+            if key == BACKSPACE:
+                text = text[:-1]
+            elif is_text(key):
+                text += key
+            elif (move := move_for(key, typing=True)) is not None:
+                return self._move(move)
 
     def _advance(self) -> Ending | None:
         """The next question; past the last one, the offer to submit."""
@@ -272,12 +299,15 @@ class _KeyExam(_Runner):
             return Ending.SUBMITTED
         return pause_choice(key)
 
-    def _draw(self) -> None:
+    def _draw(self, typing: str | None = None) -> None:
+        """The question on screen; ``typing``: the answer being typed, shown with a cursor."""
         question, sheet = self.question, self.sheet
         subtitle = "⚑ flagged for review" if sheet.current in sheet.flagged else ""
-        panel = Panel(question_body(question, sheet.response), title=plain(self._status()), title_align="left",
+        response = sheet.response if typing is None else f"{typing}▏"
+        panel = Panel(question_body(question, response), title=plain(self._status()), title_align="left",
                       subtitle=plain(subtitle), subtitle_align="right")  # fmt: skip
-        self._screen(panel, f"{_answer_keys(question)}\n{_NAVIGATION}")
+        navigation = _TYPING_NAVIGATION if question.answering is Answering.LINE else _NAVIGATION
+        self._screen(panel, f"{_answer_keys(question, typing is not None)}\n{navigation}")
 
     def _draw_confirm(self) -> None:
         sheet = self.sheet
@@ -302,7 +332,7 @@ class _KeyExam(_Runner):
         self.console.print(plain(keys, "dim"))
 
 
-def _answer_keys(question: Question) -> str:
+def _answer_keys(question: Question, typing: bool = False) -> str:
     match question.answering:
         case Answering.TRUE_FALSE:
             return "t true · f false · Enter next"
@@ -310,16 +340,15 @@ def _answer_keys(question: Question) -> str:
             last = LETTERS[len(question.options) - 1]
             return f"A-{last} {'toggle' if question.multiple else 'choose'} · Enter next"
         case Answering.LINE:
-            return f"Enter type {question.how}" if question.how else "Enter type the answer"
+            if typing:
+                return "Enter save and next · Backspace delete · Esc cancel"
+            if question.blanks > 1:
+                return f"type the {question.blanks} answers separated by ';'"
+            return f"type {question.how}" if question.how else "type the answer"
         case Answering.REVEAL:
             raise ValueError("an exam asks no self-rated question")
         case unknown:
             assert_never(unknown)
-
-
-def _typed_prompt(question: Question) -> str:
-    blanks = question.blanks
-    return f"Your answers to the {blanks} blanks, separated by ';': " if blanks > 1 else "Your answer: "
 
 
 def _numbers(indices: Sequence[int]) -> str:
@@ -370,26 +399,30 @@ def format_duration(seconds: float) -> str:
 
 
 def print_result(console: Console, result: Result) -> None:
-    """The final screen: score, PASS/FAIL, time, the breakdown by tag, and a review of every miss."""
+    """The final screen: the review of every miss and the breakdown by tag, then time, score and PASS/FAIL.
+
+    The score comes last so that it is what the terminal shows when the exam ends,
+    however long the review above it.
+    """
     console.print(plain(f"{result.title} · exam", "bold"))
-    if result.timed_out:
-        console.print(plain("Time is up: the exam was submitted, and unanswered questions count as wrong.", "yellow"))
-    console.print(plain(f"Score: {result.score}/{result.total} ({result.percent}%)", "bold"))
-    console.print(Text("PASS", "bold green") if result.passed else Text("FAIL", "bold red"))
-    console.print(plain(_facts(result), "dim"))
+    mistakes = result.mistakes()
+    if mistakes:
+        console.print()
+        console.print(plain(f"Review: {plural(len(mistakes), 'question')} to go over", "bold"))
+        for outcome in mistakes:
+            console.print(review_panel(outcome))
     if result.tags:
         console.print()
         console.print(plain("By tag", "bold"))
         console.print(_tag_table(result.tags))
-    mistakes = result.mistakes()
-    if not mistakes:
-        console.print()
-        console.print(plain("Nothing to review: every answer was right."))
-        return
     console.print()
-    console.print(plain(f"Review: {plural(len(mistakes), 'question')} to go over", "bold"))
-    for outcome in mistakes:
-        console.print(review_panel(outcome))
+    if not mistakes:
+        console.print(plain("Nothing to review: every answer was right."))
+    if result.timed_out:
+        console.print(plain("Time is up: the exam was submitted, and unanswered questions count as wrong.", "yellow"))
+    console.print(plain(_facts(result), "dim"))
+    console.print(plain(f"Score: {result.score}/{result.total} ({result.percent}%)", "bold"))
+    console.print(Text("PASS", "bold green") if result.passed else Text("FAIL", "bold red"))
 
 
 def _facts(result: Result) -> str:
@@ -400,12 +433,7 @@ def _facts(result: Result) -> str:
 
 
 def _tag_table(tags: Sequence[TagScore]) -> Table:
-    from rich.table import Table  # the results screens only: questions are drawn without tables
-
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("tag")
-    table.add_column("score", justify="right")
-    table.add_column("%", justify="right")
+    table = _table(("tag", "score", "%"), right=("score", "%"))
     for tag in tags:
         table.add_row(plain(tag.tag), f"{tag.score}/{tag.total}", f"{tag.percent}%")
     return table
@@ -440,27 +468,43 @@ def review_panel(outcome: Outcome) -> Panel:
 
 
 def print_history(console: Console, attempts: Sequence[Attempt], records: Sequence[DeckRecord]) -> None:
-    """Every attempt, oldest first, then each deck's best and latest score."""
+    """Every attempt, oldest first, with its kind; then per deck the latest, and the best and trend of its like."""
     if not attempts:
         console.print("No exams taken yet. Start one with: quizcli exam DECK")
         return
-    from rich.table import Table
-
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    for column in ("date", "deck", "score", "%", "result", "time", "tag"):
-        right = column in ("score", "%", "time")
-        table.add_column(column, justify="right" if right else "left", no_wrap=column == "date", overflow="fold")
+    table = _table(("date", "deck", "kind", "score", "%", "result", "time"), right=("score", "%", "time"))
     for a in attempts:
         time_taken = format_duration(a.seconds) + ("*" if a.timed_out else "")
-        table.add_row(_date(a), plain(a.deck), f"{a.score}/{a.total}", f"{a.percent}%", _verdict(a.passed),
-                      time_taken, plain(a.tag or ""))  # fmt: skip
+        table.add_row(_date(a), plain(a.deck), plain(_kind(a)), f"{a.score}/{a.total}", f"{a.percent}%",
+                      _verdict(a.passed), time_taken)  # fmt: skip
     console.print(table)
     if any(a.timed_out for a in attempts):
         console.print(plain("* the time limit ran out", "dim"))
+    console.print()
+    summary = _table(("deck", "kind", "exams", "latest", "best", "trend"), right=("exams", "trend"))
     for record in records:
-        best, latest = record.best, record.latest
-        summary = f"{record.deck}: {plural(record.attempts, 'attempt')} · best {_score(best)} on {_date(best)[:10]}"
-        console.print(plain(f"{summary} · latest {_score(latest)} {'PASS' if latest.passed else 'FAIL'}"))
+        latest = record.latest
+        summary.add_row(plain(record.deck), plain(_kind(latest)), f"{record.compared}/{record.attempts}",
+                        Text.assemble(f"{_score(latest)} ", _verdict(latest.passed)), _score(record.best),
+                        "—" if record.trend is None else f"{record.trend:+d}")  # fmt: skip
+    console.print(summary)
+    console.print(plain("best and trend: over exams of the same kind as the latest; trend in points", "dim"))
+
+
+def _table(columns: Sequence[str], right: Sequence[str]) -> Table:
+    """A borderless table whose cells fold rather than push a column (PASS, a score) onto a line of its own."""
+    from rich.table import Table  # the results screens only: questions are drawn without tables
+
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, justify="right" if column in right else "left",
+                         no_wrap=column not in ("deck", "kind", "tag"), overflow="fold")  # fmt: skip
+    return table
+
+
+def _kind(attempt: Attempt) -> str:
+    """``full``, ``subset``, ``retry``, or ``tag NAME``: what the attempt asked."""
+    return f"tag {attempt.tag}" if attempt.kind == "tag" and attempt.tag else attempt.kind
 
 
 def _date(attempt: Attempt) -> str:
