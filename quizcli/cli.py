@@ -8,12 +8,13 @@ commands so that ``--help`` and completion stay fast.
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from quizcli import __version__
 from quizcli.errors import QuizcliError
@@ -35,6 +36,7 @@ HELP_ORDER = (
     "reset",
     "unsuspend",
     "doctor",
+    "help",
 )
 
 
@@ -55,11 +57,33 @@ class QuizcliGroup(TyperGroup):
             raise typer.Exit(error.exit_code) from None
 
 
+# "\b" keeps click from rewrapping the paragraph that follows it.
+GETTING_STARTED = """\b
+Getting started:
+  quizcli decks                                 the decks you have
+  quizcli study long-context                    a study session (q quits)
+  quizcli exam long-context --tag lesson-quiz   an eight-question exam
+  quizcli new my-deck --edit                    write a deck of your own
+  quizcli help deck-format                      how decks are written
+  quizcli COMMAND --help                        a command's options"""
+
+
+class QuizcliCommand(TyperCommand):
+    """A command whose usage line reads ``quizcli study [OPTIONS] DECK``, as the README writes it.
+
+    typer wraps a required argument in braces (``{DECK}``), which reads as a literal or a set.
+    """
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [re.sub(r"\{([^{}]*)\}", r"\1", piece) for piece in super().collect_usage_pieces(ctx)]
+
+
 def _new_app() -> typer.Typer:
     return typer.Typer(
         cls=QuizcliGroup,
         name="quizcli",
         help="Terminal quiz and flashcard trainer: study YAML decks with spaced repetition, or take an exam.",
+        epilog=GETTING_STARTED,
         no_args_is_help=True,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
@@ -76,9 +100,28 @@ def _complete_deck(incomplete: str) -> list[str]:
     return [d.name for d in find_decks() if d.name.startswith(incomplete)]
 
 
+def _complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The tags of the deck already typed, from the store's deck index: completion never parses YAML."""
+    from quizcli import paths
+    from quizcli.decks import resolve_deck
+    from quizcli.store import indexed_tags
+
+    # With the option's value still to come the parse stops short, leaving the deck in ctx.args.
+    deck = ctx.params.get("deck") or next((arg for arg in ctx.args if not arg.startswith("-")), None)
+    if not isinstance(deck, str):
+        return []
+    try:
+        name = resolve_deck(deck).name
+    except QuizcliError:
+        return []
+    return [tag for tag in indexed_tags(paths.progress_db(), name) if tag.startswith(incomplete)]
+
+
 DeckArg = Annotated[
     str,
-    typer.Argument(help="Deck name (see 'quizcli decks') or path to a .yaml file.", autocompletion=_complete_deck),
+    typer.Argument(
+        help="Deck name (see 'quizcli decks') or path to a .yaml file.", metavar="DECK", autocompletion=_complete_deck
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead.")]
 
@@ -116,7 +159,7 @@ def _root(
     """
 
 
-@app.command("decks")
+@app.command("decks", cls=QuizcliCommand, short_help="List the decks quizcli can find.")
 def decks_command(as_json: JsonOpt = False) -> None:
     """List every deck quizcli can find: bundled decks and your decks directory.
 
@@ -134,7 +177,7 @@ def decks_command(as_json: JsonOpt = False) -> None:
     print("\n".join(deck_lines(summaries, shutil.get_terminal_size().columns)))
 
 
-@app.command("show")
+@app.command("show", cls=QuizcliCommand, short_help="Print a deck's cards with answers, to proof-read.")
 def show_command(deck: DeckArg, as_json: JsonOpt = False) -> None:
     """Print every card of a deck with its answer marked, for proof-reading.
 
@@ -153,11 +196,15 @@ def show_command(deck: DeckArg, as_json: JsonOpt = False) -> None:
     ui.print_deck(ui.make_console(), loaded)
 
 
-@app.command("check")
+@app.command("check", cls=QuizcliCommand, short_help="Check decks for errors; --strict adds lints.")
 def check_command(
     decks: Annotated[
         list[str] | None,
-        typer.Argument(help="Deck names or paths; all known decks when omitted.", autocompletion=_complete_deck),
+        typer.Argument(
+            help="Deck names or paths; all known decks when omitted.",
+            metavar="[DECK]...",
+            autocompletion=_complete_deck,
+        ),
     ] = None,
     as_json: JsonOpt = False,
     strict: Annotated[
@@ -195,9 +242,9 @@ OutputOpt = Annotated[
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
 
 
-@app.command("new")
+@app.command("new", cls=QuizcliCommand, short_help="Write a commented starter deck to edit.")
 def new_command(
-    name: Annotated[str, typer.Argument(help="The deck's name: its file stem, e.g. biology-101.")],
+    name: Annotated[str, typer.Argument(help="The deck's name: its file stem, e.g. biology-101.", metavar="NAME")],
     directory: Annotated[
         Path | None,
         typer.Option("--dir", help="Write it here instead of your decks directory.", file_okay=False, metavar="DIR"),
@@ -219,7 +266,7 @@ def new_command(
         starter.open_in_editor(path)
 
 
-@app.command("schema")
+@app.command("schema", cls=QuizcliCommand, short_help="Print the deck format's JSON Schema.")
 def schema_command(
     path: Annotated[bool, typer.Option("--path", help="Print where the schema file is instead.")] = False,
 ) -> None:
@@ -234,9 +281,9 @@ def schema_command(
     sys.stdout.write(schema.schema_reference() + "\n" if path else schema.schema_text())
 
 
-@app.command("import")
+@app.command("import", cls=QuizcliCommand, short_help="Import Aiken, GIFT, Anki text or a lesson as a deck.")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="The file to import.", dir_okay=False)],
+    file: Annotated[Path, typer.Argument(help="The file to import.", dir_okay=False, metavar="FILE")],
     format_name: Annotated[
         ImportFormat | None, typer.Option("--format", "-f", help="The file's format; detected when omitted.")
     ] = None,
@@ -266,7 +313,7 @@ def import_command(
         raise typer.Exit(1)
 
 
-@app.command("export")
+@app.command("export", cls=QuizcliCommand, short_help="Export a deck as Anki text, Aiken, GIFT or JSON.")
 def export_command(
     deck: DeckArg,
     format_name: Annotated[ExportFormat, typer.Option("--format", "-f", help="The format to write.")],
@@ -294,28 +341,36 @@ def export_command(
         raise typer.Exit(1)
 
 
-@app.command("study")
+@app.command("study", cls=QuizcliCommand, short_help="Study a deck with spaced repetition.")
 def study_command(
     deck: DeckArg,
-    new: Annotated[int | None, typer.Option("--new", min=0, help="New cards today (default: 20, or config).")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=0, help="Most reviews today (default: 200).")] = None,
-    retention: Annotated[
-        float | None, typer.Option("--retention", help="Desired retention, 0.70-0.99 (default: 0.90).")
+    new: Annotated[
+        int | None, typer.Option("--new", metavar="N", min=0, help="New cards today (default: 20, or config).")
     ] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Only cards with this tag.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", metavar="N", min=0, help="Most reviews today (default: 200).")
+    ] = None,
+    retention: Annotated[
+        float | None, typer.Option("--retention", metavar="R", help="Desired retention, 0.70-0.99 (default: 0.90).")
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", metavar="TAG", help="Only cards with this tag.", autocompletion=_complete_tag)
+    ] = None,
     cram: Annotated[bool, typer.Option("--cram", help="Practise every card; the schedule is not touched.")] = False,
     ahead: Annotated[bool, typer.Option("--ahead", help="Also review cards that are not due yet.")] = False,
-    seed: Annotated[int | None, typer.Option("--seed", help="Fix the order of choice options.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", metavar="SEED", help="Fix the order of choice options.")] = None,
     order: Annotated[
         str | None,
-        typer.Option("--order", help="New cards: 'spread' (related cards apart; the default) or 'authored'."),
+        typer.Option(
+            "--order", metavar="ORDER", help="New cards: 'spread' (related cards apart; the default) or 'authored'."
+        ),
     ] = None,
 ) -> None:
     """Study a deck with spaced repetition (FSRS): due cards first, then new ones.
 
     Keys: Space/Enter reveal, 1-4 rate (Again, Hard, Good, Easy), A-D choose,
     u undo, s suspend, b bury until tomorrow, q quit.  Settings live in
-    config.toml in the quizcli config directory (see docs/study.md).
+    config.toml in the quizcli config directory (see 'quizcli help study').
 
     Example: quizcli study long-context --new 10 --tag key-issues
     """
@@ -329,7 +384,7 @@ def study_command(
         raise typer.Exit(status)
 
 
-@app.command("reset")
+@app.command("reset", cls=QuizcliCommand, short_help="Forget a deck's study progress.")
 def reset_command(
     deck: DeckArg,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -350,11 +405,12 @@ def reset_command(
     print(f"Forgot {removed} answers on '{inert(name)}'.")
 
 
-@app.command("unsuspend")
+@app.command("unsuspend", cls=QuizcliCommand, short_help="List or bring back suspended cards.")
 def unsuspend_command(
     deck: DeckArg,
     items: Annotated[
-        list[str] | None, typer.Argument(help="Card ids to bring back (as listed); none: list them.")
+        list[str] | None,
+        typer.Argument(help="Card ids to bring back (as listed); none: list them.", metavar="[ITEM]..."),
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Unsuspend every suspended card of the deck.")] = False,
 ) -> None:
@@ -376,7 +432,7 @@ def _positive_minutes(value: float | None) -> float | None:
     return value
 
 
-@app.command("exam")
+@app.command("exam", cls=QuizcliCommand, short_help="Take a timed, scored exam on a deck.")
 def exam_command(
     deck: DeckArg,
     count: Annotated[
@@ -384,7 +440,10 @@ def exam_command(
         typer.Option("--count", "-n", metavar="N", min=1, help="Ask N questions drawn at random (default: all)."),
     ] = None,
     tag: Annotated[
-        str | None, typer.Option("--tag", metavar="TAG", help="Only questions from cards with this tag.")
+        str | None,
+        typer.Option(
+            "--tag", metavar="TAG", help="Only questions from cards with this tag.", autocompletion=_complete_tag
+        ),
     ] = None,
     seed: Annotated[
         int | None,
@@ -450,11 +509,15 @@ def exam_command(
         raise typer.Exit(status)
 
 
-@app.command("history")
+@app.command("history", cls=QuizcliCommand, short_help="List past exams and each deck's best score.")
 def history_command(
     deck: Annotated[
         str | None,
-        typer.Argument(help="Only this deck's exams (its name, or its .yaml path).", autocompletion=_complete_deck),
+        typer.Argument(
+            help="Only this deck's exams (its name, or its .yaml path).",
+            metavar="[DECK]",
+            autocompletion=_complete_deck,
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -470,12 +533,14 @@ def history_command(
 # ---- statistics and personal parameters ----
 
 
-@app.command("stats")
+@app.command("stats", cls=QuizcliCommand, short_help="Show progress, retention and forecasts.")
 def stats_command(
     deck: Annotated[
         str | None,
         typer.Argument(
-            help="Only this deck (its name, or its .yaml path); all decks when omitted.", autocompletion=_complete_deck
+            help="Only this deck (its name, or its .yaml path); all decks when omitted.",
+            metavar="[DECK]",
+            autocompletion=_complete_deck,
         ),
     ] = None,
     days: Annotated[
@@ -499,12 +564,13 @@ def stats_command(
     show_stats(deck, days, as_json)
 
 
-@app.command("optimize")
+@app.command("optimize", cls=QuizcliCommand, short_help="Fit FSRS's parameters to your own reviews.")
 def optimize_command(
     deck: Annotated[
         str | None,
         typer.Argument(
             help="Fit to this deck's reviews, for this deck; all decks' when omitted, for every deck.",
+            metavar="[DECK]",
             autocompletion=_complete_deck,
         ),
     ] = None,
@@ -527,7 +593,7 @@ def optimize_command(
         optimize(deck, as_json)
 
 
-@app.command("doctor")
+@app.command("doctor", cls=QuizcliCommand, short_help="Check, repair or restore the progress database.")
 def doctor_command(
     repair: Annotated[
         bool, typer.Option("--repair", help="Salvage a damaged database into a fresh one (the old one is kept).")
@@ -559,6 +625,35 @@ def doctor_command(
         _print_lines(report.lines())
         if not report.sound:
             raise typer.Exit(1)
+
+
+def _complete_topic(incomplete: str) -> list[str]:
+    from quizcli.help_topics import topics
+
+    return [topic for topic in topics() if topic.startswith(incomplete)]
+
+
+@app.command("help", cls=QuizcliCommand, short_help="Read the manual: quizcli help deck-format.")
+def help_command(
+    topic: Annotated[
+        str | None,
+        typer.Argument(help="The topic; the list when omitted.", metavar="[TOPIC]", autocompletion=_complete_topic),
+    ] = None,
+) -> None:
+    """Print the manual installed with quizcli: one topic per document (study, exam, deck-format, stats...).
+
+    On a terminal the text goes through a pager ($PAGER, else less); into a pipe or a file, straight.
+    Example: quizcli help deck-format
+    """
+    from quizcli.help_topics import topic_list, topic_text
+
+    text = topic_list() if topic is None else topic_text(topic)
+    if sys.stdout.isatty():
+        import pydoc
+
+        pydoc.pager(text)
+    else:
+        sys.stdout.write(text)
 
 
 def _print_lines(lines: list[str]) -> None:

@@ -76,3 +76,11 @@ def bundled_decks_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "decks"
+
+
+def docs_dir() -> Path:
+    """The documentation, for ``quizcli help``: inside the package in a wheel, else the repository's ``docs/``."""
+    packaged = Path(__file__).with_name("docs")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "docs"

@@ -16,7 +16,7 @@ NAME = re.compile(ID_PATTERN)
 
 TEMPLATE = """\
 {modeline}
-# A quizcli deck. The whole format: docs/deck-format.md, or `quizcli schema` for the JSON Schema.
+# A quizcli deck. The whole format: `quizcli help deck-format`, or `quizcli schema` for the JSON Schema.
 # Check it as you write:  quizcli check {name} --strict
 title: {title}
 description: What this deck is about, in a sentence or two.

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import REPO, write_deck
 
@@ -53,3 +56,23 @@ def test_studying_an_unchanged_deck_loads_no_exam_statistics_fit_or_health_modul
     assert "quizcli.store.reviews" in loaded
     for heavy in ("exams", "statistics", "fits", "health"):
         assert f"quizcli.store.{heavy}" not in loaded
+
+
+def sql_strings(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_no_store_query_uses_numbered_placeholders() -> None:
+    """`?1` is a named placeholder to sqlite3: bound with a sequence it warns on 3.12 and fails from 3.14 on."""
+    for path in sorted(STORE.glob("*.py")):
+        numbered = [text for text in sql_strings(path) if re.search(r"\?\d", text)]
+        assert not numbered, f"{path.name}: {numbered}"
+
+
+def test_a_deprecation_warning_from_quizcli_code_fails_the_tests() -> None:
+    """pyproject's filterwarnings turns one raised from a quizcli module into an error (and no other)."""
+    with pytest.raises(DeprecationWarning):
+        exec("import warnings; warnings.warn('old', DeprecationWarning)", {"__name__": "quizcli.store.example"})
+    with pytest.warns(DeprecationWarning):
+        exec("import warnings; warnings.warn('old', DeprecationWarning)", {"__name__": "elsewhere"})

@@ -9,12 +9,13 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from quizcli.cards import Card, Item, ItemRef
 from quizcli.clock import to_text
 from quizcli.scheduler import CardState, State
-from quizcli.store.connection import Connection
+from quizcli.store.connection import Connection, open_read_only
 from quizcli.store.reviews import STATE_COLUMNS, state_from_row
 
 BULK_ITEMS = 5_000  # an index write of more items leaves megabytes of WAL: truncate it afterwards
@@ -128,8 +129,7 @@ class DeckIndex(Connection):
         return bool(self._db.execute(query, {"deck": deck, "tag": tag}).fetchone()["found"])
 
     def deck_tags(self, deck: str) -> list[str]:
-        rows = self._db.execute("SELECT DISTINCT tags FROM deck_items WHERE deck = ?", (deck,))
-        return sorted({tag for row in rows for tag in row["tags"].split()})
+        return _deck_tags(self._db, deck)
 
     def new_items(self, deck: str, now: datetime, limit: int, tag: str | None) -> list[Item]:
         """Unseen, available items in deck order."""
@@ -232,3 +232,25 @@ def _item(row: sqlite3.Row) -> Item:
     """The item in a row of ``deck_items`` (its ``item``, ``card`` and ``data`` columns)."""
     card = Card.from_record(json.loads(row["data"]))
     return Item(card, row["item"][len(row["card"]) + 1 :])
+
+
+def _deck_tags(db: sqlite3.Connection, deck: str) -> list[str]:
+    rows = db.execute("SELECT DISTINCT tags FROM deck_items WHERE deck = ?", (deck,))
+    return sorted({tag for row in rows for tag in row["tags"].split()})
+
+
+def indexed_tags(path: Path, deck: str) -> list[str]:
+    """The deck's tags as last indexed, for shell completion: read-only, no YAML, [] when nothing is known.
+
+    Completion must never create, migrate or lock the database, nor fail: any error reads as no tags.
+    """
+    try:
+        db = open_read_only(path)
+    except sqlite3.Error:
+        return []
+    try:
+        return _deck_tags(db, deck)
+    except sqlite3.Error:
+        return []
+    finally:
+        db.close()

@@ -100,7 +100,7 @@ def record_exam(db: sqlite3.Connection, exam: ExamRecord) -> int:
 
 def exam_attempts(db: sqlite3.Connection, deck: str | None) -> list[Attempt]:
     """Saved exams in the order they were taken, of one deck or all."""
-    rows = db.execute("SELECT * FROM exams WHERE ?1 IS NULL OR deck = ?1 ORDER BY id", (deck,))
+    rows = db.execute("SELECT * FROM exams WHERE :deck IS NULL OR deck = :deck ORDER BY id", {"deck": deck})
     return [
         Attempt(
             id=row["id"],

@@ -43,9 +43,9 @@ class Fit(NamedTuple):
 def review_ratings(db: sqlite3.Connection, deck: str | None) -> list[tuple[str, str, datetime, Rating]]:
     """(deck, item, time, rating) of every scheduling review, each item's in order: what a fit learns from."""
     rows = db.execute(
-        "SELECT deck, item, reviewed_at, rating FROM reviews WHERE kind = 'review' AND (?1 IS NULL OR deck = ?1)"
+        "SELECT deck, item, reviewed_at, rating FROM reviews WHERE kind = 'review' AND (:deck IS NULL OR deck = :deck)"
         " ORDER BY deck, item, id",
-        (deck,),
+        {"deck": deck},
     )
     return [(row["deck"], row["item"], from_text(row["reviewed_at"]), Rating(row["rating"])) for row in rows]
 

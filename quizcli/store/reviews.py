@@ -180,7 +180,7 @@ class ReviewLog(Connection):
         Read by every session; `quizcli.store.fits` writes them.
         """
         row = self._db.execute(
-            "SELECT parameters FROM fitted_parameters WHERE deck IN (?1, '') ORDER BY deck = '' LIMIT 1",
+            "SELECT parameters FROM fitted_parameters WHERE deck IN (?, '') ORDER BY deck = '' LIMIT 1",
             (deck or "",),
         ).fetchone()
         return () if row is None else tuple(json.loads(row["parameters"]))

@@ -69,11 +69,11 @@ def card_rows(db: sqlite3.Connection, deck: str | None) -> list[CardRow]:
     """Every item with a schedule, and every item suspended before it had one."""
     rows = db.execute(
         f"SELECT c.deck, c.item, COALESCE(f.suspended, 0) AS suspended, {STATE_COLUMNS} FROM cards c"
-        " LEFT JOIN flags f ON f.deck = c.deck AND f.item = c.item WHERE ?1 IS NULL OR c.deck = ?1"
+        " LEFT JOIN flags f ON f.deck = c.deck AND f.item = c.item WHERE :deck IS NULL OR c.deck = :deck"
         " UNION ALL SELECT f.deck, f.item, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM flags f"
-        " WHERE f.suspended AND (?1 IS NULL OR f.deck = ?1)"
+        " WHERE f.suspended AND (:deck IS NULL OR f.deck = :deck)"
         " AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.deck = f.deck AND c.item = f.item)",
-        (deck,),
+        {"deck": deck},
     )
     return [
         CardRow(
@@ -93,10 +93,10 @@ def study_days(db: sqlite3.Connection, deck: str | None, max_answer_ms: int) -> 
     the cap existed may hold the minutes a card was left open.
     """
     rows = db.execute(
-        "SELECT date(reviewed_at, 'localtime', ?2) AS day, COUNT(*) AS answers, SUM(rating > 1) AS correct,"
-        " TOTAL(MIN(duration_ms, ?3)) AS ms, COUNT(duration_ms) AS timed FROM reviews"
-        " WHERE ?1 IS NULL OR deck = ?1 GROUP BY day ORDER BY day",
-        (deck, f"-{DAY_ROLLOVER_HOUR} hours", max_answer_ms),
+        "SELECT date(reviewed_at, 'localtime', :rollover) AS day, COUNT(*) AS answers, SUM(rating > 1) AS correct,"
+        " TOTAL(MIN(duration_ms, :max_ms)) AS ms, COUNT(duration_ms) AS timed FROM reviews"
+        " WHERE :deck IS NULL OR deck = :deck GROUP BY day ORDER BY day",
+        {"deck": deck, "rollover": f"-{DAY_ROLLOVER_HOUR} hours", "max_ms": max_answer_ms},
     )
     return [
         DayActivity(
@@ -113,11 +113,11 @@ def study_days(db: sqlite3.Connection, deck: str | None, max_answer_ms: int) -> 
 def retention_tallies(db: sqlite3.Connection, deck: str | None, since: datetime) -> dict[bool, Tally]:
     """Answers to review cards since ``since`` and how many were not Again, by mature (interval >= 21 days)."""
     rows = db.execute(
-        "SELECT COALESCE(scheduled_days, elapsed_days) >= ?3 AS mature, COUNT(*) AS answers,"
+        "SELECT COALESCE(scheduled_days, elapsed_days) >= :mature_days AS mature, COUNT(*) AS answers,"
         " SUM(rating > 1) AS passed FROM reviews"
-        " WHERE reviewed_at >= ?2 AND kind = 'review' AND state_before = 2 AND (?1 IS NULL OR deck = ?1)"
+        " WHERE reviewed_at >= :since AND kind = 'review' AND state_before = 2 AND (:deck IS NULL OR deck = :deck)"
         " GROUP BY mature",
-        (deck, to_text(since), MATURE_DAYS),
+        {"deck": deck, "since": to_text(since), "mature_days": MATURE_DAYS},
     )
     return {bool(row["mature"]): Tally(row["answers"], row["passed"]) for row in rows}
 
@@ -125,11 +125,11 @@ def retention_tallies(db: sqlite3.Connection, deck: str | None, since: datetime)
 def calibration_rows(db: sqlite3.Connection, deck: str | None, since: datetime, bins: int) -> list[CalibrationRow]:
     """Reviews a day or more after the previous one, in ``bins`` bins by the recall FSRS predicted for them."""
     rows = db.execute(
-        "SELECT MIN(CAST(retrievability * ?3 AS INTEGER), ?3 - 1) AS bin, COUNT(*) AS answers,"
+        "SELECT MIN(CAST(retrievability * :bins AS INTEGER), :bins - 1) AS bin, COUNT(*) AS answers,"
         " SUM(retrievability) AS predicted_sum, SUM(rating > 1) AS passed FROM reviews"
-        " WHERE reviewed_at >= ?2 AND kind = 'review' AND retrievability IS NOT NULL AND elapsed_days >= 1"
-        " AND (?1 IS NULL OR deck = ?1) GROUP BY bin",
-        (deck, to_text(since), bins),
+        " WHERE reviewed_at >= :since AND kind = 'review' AND retrievability IS NOT NULL AND elapsed_days >= 1"
+        " AND (:deck IS NULL OR deck = :deck) GROUP BY bin",
+        {"deck": deck, "since": to_text(since), "bins": bins},
     )
     return [
         CalibrationRow(bin=row["bin"], answers=row["answers"], predicted_sum=row["predicted_sum"], passed=row["passed"])
