@@ -215,12 +215,20 @@ class Session:
         config = self.options.config
         queues = [queue for queue, wanted in ((self.new, config.bury_new_siblings),
                                               (self.reviews, config.bury_review_siblings)) if wanted]  # fmt: skip
-        until = next_day_start(now)
-        for queue in queues:
-            for sibling in [other for other in queue if other.card.id == item.card.id and other.id != item.id]:
-                self.store.set_flags(self.deck.name, sibling.id, Flags(buried_until=until))
-                queue.remove(sibling)
-                self._buried_with.setdefault(review_id, []).append((sibling, queue))
+        buried = [
+            (sibling, queue)
+            for queue in queues
+            for sibling in queue
+            if sibling.card.id == item.card.id and sibling.id != item.id
+        ]
+        if not buried:
+            return
+        self.store.set_flags_of(
+            self.deck.name, [sibling.id for sibling, _ in buried], Flags(buried_until=next_day_start(now))
+        )
+        for sibling, queue in buried:
+            queue.remove(sibling)
+        self._buried_with[review_id] = buried
 
     def _sibling_days(self, item: Item) -> set[date]:
         """The study days the item's siblings are due on (none in cram, which schedules nothing)."""
@@ -278,11 +286,14 @@ class Session:
         log = self.store.item_log(self.deck.name, item.id)
         restored = scheduler.replay(log[:-1] if last.after is not None else log, self._seed(item))
         self.store.undo(last.review_id, self.deck.name, item.id, restored)
-        for sibling, queue in self._buried_with.pop(last.review_id, []):
-            self.store.set_flags(self.deck.name, sibling.id, Flags())
-            queue.insert(0, sibling)
+        buried = self._buried_with.pop(last.review_id, [])
+        cleared = [sibling.id for sibling, _ in buried]  # unburied, and the leech unsuspended
         if last.leech and self.options.config.leech_action is LeechAction.SUSPEND:
-            self.store.set_flags(self.deck.name, item.id, Flags())
+            cleared.append(item.id)
+        if cleared:
+            self.store.set_flags_of(self.deck.name, cleared, Flags())
+        for sibling, queue in buried:
+            queue.insert(0, sibling)
         self._remove(item)
         if restored is None:
             self.states.pop(item.id, None)

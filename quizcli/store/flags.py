@@ -1,5 +1,6 @@
 """Suspended and buried items: one row per item that has ever been either."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
 
@@ -14,13 +15,17 @@ class Flags(NamedTuple):
 
 class FlagTable(Connection):
     def set_flags(self, deck: str, item: str, flags: Flags) -> None:
+        self.set_flags_of(deck, [item], flags)
+
+    def set_flags_of(self, deck: str, items: Iterable[str], flags: Flags) -> None:
+        """The same flags for several items, in one transaction (one wait for the disk)."""
         buried = None if flags.buried_until is None else to_text(flags.buried_until)
         with self._write("the card flag") as db:
-            db.execute(
+            db.executemany(
                 "INSERT INTO flags (deck, item, suspended, buried_until) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (deck, item) DO UPDATE SET suspended = excluded.suspended,"
                 " buried_until = excluded.buried_until",
-                (deck, item, int(flags.suspended), buried),
+                [(deck, item, int(flags.suspended), buried) for item in items],
             )
 
     def flags(self, deck: str) -> dict[str, Flags]:
