@@ -126,6 +126,11 @@ DeckArg = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead.")]
 
 
+def _optional_deck(help_text: str) -> Any:
+    """The ``[DECK]`` argument of a command that covers every deck when it is left out."""
+    return typer.Argument(help=help_text, metavar="[DECK]", autocompletion=_complete_deck)
+
+
 def _print_json(data: object) -> None:
     from quizcli.text import dump_json
 
@@ -511,14 +516,7 @@ def exam_command(
 
 @app.command("history", cls=QuizcliCommand, short_help="List past exams and each deck's best score.")
 def history_command(
-    deck: Annotated[
-        str | None,
-        typer.Argument(
-            help="Only this deck's exams (its name, or its .yaml path).",
-            metavar="[DECK]",
-            autocompletion=_complete_deck,
-        ),
-    ] = None,
+    deck: Annotated[str | None, _optional_deck("Only this deck's exams (its name, or its .yaml path).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List past exams, oldest first, with each deck's best and latest score.
@@ -536,12 +534,7 @@ def history_command(
 @app.command("stats", cls=QuizcliCommand, short_help="Show progress, retention and forecasts.")
 def stats_command(
     deck: Annotated[
-        str | None,
-        typer.Argument(
-            help="Only this deck (its name, or its .yaml path); all decks when omitted.",
-            metavar="[DECK]",
-            autocompletion=_complete_deck,
-        ),
+        str | None, _optional_deck("Only this deck (its name, or its .yaml path); all decks when omitted.")
     ] = None,
     days: Annotated[
         int,
@@ -568,11 +561,7 @@ def stats_command(
 def optimize_command(
     deck: Annotated[
         str | None,
-        typer.Argument(
-            help="Fit to this deck's reviews, for this deck; all decks' when omitted, for every deck.",
-            metavar="[DECK]",
-            autocompletion=_complete_deck,
-        ),
+        _optional_deck("Fit to this deck's reviews, for this deck; all decks' when omitted, for every deck."),
     ] = None,
     reset: Annotated[bool, typer.Option("--reset", help="Forget the fitted parameters instead.")] = False,
     as_json: JsonOpt = False,

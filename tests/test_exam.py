@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -210,9 +211,11 @@ def test_the_deadline_runs_on_the_clock_it_is_given() -> None:
     assert untimed.remaining() is None and not untimed.expired()
 
 
-def attempt(number: int, deck: str, score: int, total: int = 8) -> Attempt:
-    return Attempt(number, deck, T0, 60, score, total, percent(score, total), 70, percent(score, total) >= 70, 1,
-                   None, False)  # fmt: skip
+def attempt(number: int, deck: str, score: int, total: int = 8, kind: str = "full", tag: str | None = None,
+            timed_out: bool = False) -> Attempt:  # fmt: skip
+    return Attempt(id=number, deck=deck, started_at=T0, seconds=60, score=score, total=total,
+                   percent=percent(score, total), pass_mark=70, passed=percent(score, total) >= 70, seed=1, tag=tag,
+                   timed_out=timed_out, kind=kind)  # fmt: skip
 
 
 def test_each_deck_keeps_its_best_and_latest_attempt() -> None:
@@ -243,13 +246,13 @@ def test_the_result_ends_with_the_score_and_fits_the_width(width: int) -> None:
 
 
 def test_best_and_trend_compare_only_attempts_like_the_latest() -> None:
-    retry = attempt(2, "a", 2, total=2)._replace(kind="retry")
-    subset = attempt(3, "a", 3, total=3)._replace(kind="subset")
+    retry = attempt(2, "a", 2, total=2, kind="retry")
+    subset = attempt(3, "a", 3, total=3, kind="subset")
     attempts = [attempt(1, "a", 5), retry, subset, attempt(4, "a", 6), attempt(5, "a", 7, total=8)]
     record = deck_records(attempts)[0]
     assert record.best.id == 5 and record.compared == 3 and record.attempts == 5
     assert record.trend == percent(7, 8) - percent(6, 8)
-    lone = deck_records([attempt(1, "b", 8), retry._replace(deck="b")])[0]
+    lone = deck_records([attempt(1, "b", 8), replace(retry, deck="b")])[0]
     assert lone.best.kind == "retry" and lone.compared == 1 and lone.trend is None
 
 
@@ -269,8 +272,8 @@ def test_the_history_fits_80_columns_with_no_verdict_alone_on_a_line() -> None:
 
     from quizcli.ui.exam import print_history
 
-    attempts = [attempt(1, "a-deck-with-a-rather-long-name-indeed", 8)._replace(kind="tag", tag="lesson-quiz-part"),
-                attempt(2, "a-deck-with-a-rather-long-name-indeed", 2, total=2)._replace(kind="retry", timed_out=True),
+    attempts = [attempt(1, "a-deck-with-a-rather-long-name-indeed", 8, kind="tag", tag="lesson-quiz-part"),
+                attempt(2, "a-deck-with-a-rather-long-name-indeed", 2, total=2, kind="retry", timed_out=True),
                 attempt(3, "b", 3)]  # fmt: skip
     console = Console(record=True, width=80, highlight=False, emoji=False, markup=False, color_system=None)
     print_history(console, attempts, deck_records(attempts))

@@ -1,6 +1,7 @@
 """Saved exams: one row per attempt and one per question, never touching the schedule."""
 
 import sqlite3
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -20,31 +21,11 @@ class AnswerRecord(NamedTuple):
     flagged: bool
 
 
-class ExamRecord(NamedTuple):
-    """A marked exam as saved: what was asked (``seed``, ``tag``, ...), the score, and every question."""
+@dataclass(frozen=True, kw_only=True)
+class Sitting:
+    """What every saved exam holds, as written and as read back: the deck, when and how long, the score, and what
+    was asked (``seed``, ``tag``, ``kind``)."""
 
-    deck: str
-    started_at: datetime
-    finished_at: datetime
-    seconds: float
-    score: float  # a whole number unless a question had partial credit
-    total: int
-    percent: int
-    pass_mark: int
-    passed: bool
-    seed: int
-    tag: str | None
-    shuffled: bool
-    time_limit_s: float | None
-    timed_out: bool
-    kind: str  # full, subset, tag or retry: `quizcli.history.AttemptKind`
-    answers: tuple[AnswerRecord, ...]
-
-
-class Attempt(NamedTuple):
-    """One saved exam, as ``quizcli history`` lists it."""
-
-    id: int
     deck: str
     started_at: datetime
     seconds: float
@@ -57,6 +38,23 @@ class Attempt(NamedTuple):
     tag: str | None
     timed_out: bool
     kind: str = "full"  # full, subset, tag or retry: `quizcli.history.AttemptKind`
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExamRecord(Sitting):
+    """A marked exam as saved: its sitting, the rest of what was asked, and every question."""
+
+    finished_at: datetime
+    shuffled: bool
+    time_limit_s: float | None
+    answers: tuple[AnswerRecord, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attempt(Sitting):
+    """One saved exam, as ``quizcli history`` lists it."""
+
+    id: int
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,7 +81,7 @@ def record_exam(db: sqlite3.Connection, exam: ExamRecord) -> int:
         " seed, tag, shuffled, time_limit_s, timed_out, kind) VALUES (:deck, :started_at, :finished_at, :duration_ms,"
         " :score, :total, :percent, :pass_mark, :passed, :seed, :tag, :shuffled, :time_limit_s, :timed_out, :kind)",
         {
-            **exam._asdict(),
+            **asdict(exam),
             "started_at": to_text(exam.started_at),
             "finished_at": to_text(exam.finished_at),
             "duration_ms": round(exam.seconds * 1000),
