@@ -139,7 +139,7 @@ def test_exam_line_mode_prints_the_items_and_the_partial_score(user_decks: Path)
     result = runner.invoke(app, ["exam", "match", "--no-shuffle", "--json"], input="1A 2C 3B\n")
     data = json.loads(result.stdout)
     assert " 1) Attention sink" in result.stderr and " A) Excessive attention" in result.stderr
-    assert "(the letter for each number, e.g. 1C 2A 3B (or C A B))" in result.stderr
+    assert "(type the letter for each number, e.g. 1C 2A 3B (or C A B))" in result.stderr
     assert (data["score"], data["percent"], data["questions"][0]["score"]) == (0.33, 33, 0.3333)
     assert data["questions"][0]["expected"] == "1A 2B 3C"
 

@@ -117,7 +117,7 @@ def test_exam_and_study_in_line_mode(user_decks: Path) -> None:
     write_deck(user_decks, "order", DECK)
     exam = runner.invoke(app, ["exam", "order", "--no-shuffle", "--json"], input="A C B\n")
     data = json.loads(exam.stdout)
-    assert "(the letters in order, e.g. C A B (or 3 1 2))" in exam.stderr
+    assert "(type the letters in order, e.g. C A B (or 3 1 2))" in exam.stderr
     assert (data["score"], data["questions"][0]["expected"]) == (1, "A C B")
     study = runner.invoke(app, ["study", "order", "--seed", "1"], input="A B C\n\n")
     assert "Type the letters in order, e.g. C A B (or 3 1 2), then Enter" in study.stdout

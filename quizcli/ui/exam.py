@@ -27,7 +27,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from types import FrameType
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING, NamedTuple, assert_never
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -151,7 +151,9 @@ class _LineExam(_Runner):
                 return ON_TIME_UP
             self.console.print()
             self.console.print(plain(self._status(), "bold"))
-            self.console.print(question_body(self.question, None), plain(_line_hint(self.question), "dim"))
+            self.console.print(
+                question_body(self.question, None), plain(f"({_how_to_answer(self.question).line})", "dim")
+            )
             try:
                 self.sheet.answer(self._line("answer: "))
             except EOFError:
@@ -163,16 +165,33 @@ class _LineExam(_Runner):
         return Ending.SUBMITTED
 
 
-def _line_hint(question: Question) -> str:
+class _HowToAnswer(NamedTuple):
+    """How a question is answered, said once for both modes: what a line holds, and the keys to press."""
+
+    line: str
+    keys: str
+
+
+_TYPING_KEYS = "Enter save and next · Backspace delete · Esc cancel"
+
+
+def _how_to_answer(question: Question) -> _HowToAnswer:
     match question.answering:
         case Answering.CHOOSE:
-            return "(letters of all the right options, e.g. A C)" if question.multiple else "(a letter)"
+            last = LETTERS[len(question.options) - 1]
+            if question.multiple:
+                return _HowToAnswer(
+                    line="letters of all the right options, e.g. A C", keys=f"A-{last} toggle · Enter next"
+                )
+            return _HowToAnswer(line="a letter", keys=f"A-{last} choose · Enter next")
         case Answering.TRUE_FALSE:
-            return "(true or false)"
+            return _HowToAnswer(line="true or false", keys="t true · f false · Enter next")
         case Answering.LINE:
             if question.blanks > 1:
-                return f"({question.blanks} answers separated by ';')"
-            return f"({question.how})" if question.how else "(type the answer)"
+                typed = f"type the {question.blanks} answers separated by ';'"
+            else:
+                typed = f"type {question.how}" if question.how else "type the answer"
+            return _HowToAnswer(line=typed, keys=typed)
         case Answering.REVEAL:
             raise ValueError("an exam asks no self-rated question")
         case unknown:
@@ -307,7 +326,8 @@ class _KeyExam(_Runner):
         panel = Panel(question_body(question, response), title=plain(self._status()), title_align="left",
                       subtitle=plain(subtitle), subtitle_align="right")  # fmt: skip
         navigation = _TYPING_NAVIGATION if question.answering is Answering.LINE else _NAVIGATION
-        self._screen(panel, f"{_answer_keys(question, typing is not None)}\n{navigation}")
+        keys = _how_to_answer(question).keys if typing is None else _TYPING_KEYS
+        self._screen(panel, f"{keys}\n{navigation}")
 
     def _draw_confirm(self) -> None:
         sheet = self.sheet
@@ -330,25 +350,6 @@ class _KeyExam(_Runner):
         self.console.print(plain(f"{self.exam.deck.title} · exam", "bold"))
         self.console.print(body)
         self.console.print(plain(keys, "dim"))
-
-
-def _answer_keys(question: Question, typing: bool = False) -> str:
-    match question.answering:
-        case Answering.TRUE_FALSE:
-            return "t true · f false · Enter next"
-        case Answering.CHOOSE:
-            last = LETTERS[len(question.options) - 1]
-            return f"A-{last} {'toggle' if question.multiple else 'choose'} · Enter next"
-        case Answering.LINE:
-            if typing:
-                return "Enter save and next · Backspace delete · Esc cancel"
-            if question.blanks > 1:
-                return f"type the {question.blanks} answers separated by ';'"
-            return f"type {question.how}" if question.how else "type the answer"
-        case Answering.REVEAL:
-            raise ValueError("an exam asks no self-rated question")
-        case unknown:
-            assert_never(unknown)
 
 
 def _numbers(indices: Sequence[int]) -> str:
