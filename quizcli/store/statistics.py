@@ -110,26 +110,43 @@ def study_days(db: sqlite3.Connection, deck: str | None, max_answer_ms: int) -> 
     ]
 
 
+def _reviews_since(
+    db: sqlite3.Connection, deck: str | None, since: datetime, *, select: str, where: str, group_by: str, **values: int
+) -> sqlite3.Cursor:
+    """``select`` over the answers to review cards (not practice) since ``since`` for which ``where`` holds, grouped."""
+    return db.execute(
+        f"SELECT {select} FROM reviews WHERE reviewed_at >= :since AND kind = 'review' AND {where}"
+        f" AND (:deck IS NULL OR deck = :deck) GROUP BY {group_by}",
+        {"deck": deck, "since": to_text(since), **values},
+    )
+
+
 def retention_tallies(db: sqlite3.Connection, deck: str | None, since: datetime) -> dict[bool, Tally]:
     """Answers to review cards since ``since`` and how many were not Again, by mature (interval >= 21 days)."""
-    rows = db.execute(
-        "SELECT COALESCE(scheduled_days, elapsed_days) >= :mature_days AS mature, COUNT(*) AS answers,"
-        " SUM(rating > 1) AS passed FROM reviews"
-        " WHERE reviewed_at >= :since AND kind = 'review' AND state_before = 2 AND (:deck IS NULL OR deck = :deck)"
-        " GROUP BY mature",
-        {"deck": deck, "since": to_text(since), "mature_days": MATURE_DAYS},
+    rows = _reviews_since(
+        db,
+        deck,
+        since,
+        select="COALESCE(scheduled_days, elapsed_days) >= :mature_days AS mature, COUNT(*) AS answers,"
+        " SUM(rating > 1) AS passed",
+        where="state_before = 2",
+        group_by="mature",
+        mature_days=MATURE_DAYS,
     )
     return {bool(row["mature"]): Tally(row["answers"], row["passed"]) for row in rows}
 
 
 def calibration_rows(db: sqlite3.Connection, deck: str | None, since: datetime, bins: int) -> list[CalibrationRow]:
     """Reviews a day or more after the previous one, in ``bins`` bins by the recall FSRS predicted for them."""
-    rows = db.execute(
-        "SELECT MIN(CAST(retrievability * :bins AS INTEGER), :bins - 1) AS bin, COUNT(*) AS answers,"
-        " SUM(retrievability) AS predicted_sum, SUM(rating > 1) AS passed FROM reviews"
-        " WHERE reviewed_at >= :since AND kind = 'review' AND retrievability IS NOT NULL AND elapsed_days >= 1"
-        " AND (:deck IS NULL OR deck = :deck) GROUP BY bin",
-        {"deck": deck, "since": to_text(since), "bins": bins},
+    rows = _reviews_since(
+        db,
+        deck,
+        since,
+        select="MIN(CAST(retrievability * :bins AS INTEGER), :bins - 1) AS bin, COUNT(*) AS answers,"
+        " SUM(retrievability) AS predicted_sum, SUM(rating > 1) AS passed",
+        where="retrievability IS NOT NULL AND elapsed_days >= 1",
+        group_by="bin",
+        bins=bins,
     )
     return [
         CalibrationRow(bin=row["bin"], answers=row["answers"], predicted_sum=row["predicted_sum"], passed=row["passed"])
