@@ -21,6 +21,11 @@ def the_only_card(text: str, name: str) -> Card:
     return card
 
 
+def one_item_json(card_id: str, kind: str, explanation: str = "", **fields: object) -> dict[str, object]:
+    """The JSON form of a card that is one item and has no tags: its id, kind, the kind's ``fields`` and explanation."""
+    return {"id": card_id, "kind": kind, **fields, "explanation": explanation, "tags": [], "items": [card_id]}
+
+
 def located_errors(text: str, name: str) -> list[str]:
     """Each error the deck file gets, as ``line:column code message``."""
     return [f"{d.line}:{d.column} {d.code} {d.message}" for d in parse_deck(text, f"{name}.yaml", name).errors]

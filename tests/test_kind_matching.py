@@ -7,8 +7,9 @@ import random
 from pathlib import Path
 
 import pytest
-from kind_helpers import located_errors, marked_answer, the_only_card
+from kind_helpers import located_errors, marked_answer, one_item_json, the_only_card
 from pexpect import EOF
+from test_exam_terminal import press
 from test_study_tty import spawn
 from typer.testing import CliRunner
 
@@ -53,10 +54,9 @@ def test_a_matching_card_is_read_with_one_item_and_its_json_form() -> None:
     parsed = the_only_card(DECK, "m")
     assert parsed.content == Matching(question="Match each issue.", pairs=PAIRS)
     assert [item.id for item in parsed.items()] == ["m"]
-    assert parsed.to_dict() == {
-        "id": "m", "kind": "matching", "question": "Match each issue.", "pairs": [list(pair) for pair in PAIRS],
-        "explanation": "From the lesson's table.", "tags": [], "items": ["m"],
-    }  # fmt: skip
+    pairs = [list(pair) for pair in PAIRS]
+    explanation = "From the lesson's table."
+    assert parsed.to_dict() == one_item_json("m", "matching", explanation, question="Match each issue.", pairs=pairs)
 
 
 def test_every_problem_of_every_matching_card_is_reported_at_its_place() -> None:
@@ -199,19 +199,15 @@ def test_export_reports_the_anki_note(user_decks: Path) -> None:
 def test_a_matching_card_in_a_terminal(quizcli_home: Path, user_decks: Path) -> None:
     write_deck(user_decks, "match", DECK)
     child = spawn(quizcli_home, "match", "--seed", "2")
-    child.expect("1\\) Attention sink")
-    child.expect("C\\) ")
-    child.expect("Your answer: ")
-    child.sendline("1A 2B 3C")
-    child.expect("Answer: ")
+    press(child, "", "1) Attention sink", "C) ", "Your answer: ")
+    press(child, "1A 2B 3C\n", "Answer: ")
     child.expect("Enter: (Good|Again)")
-    child.send("q")
-    child.expect("Session over")
+    press(child, "q", "Session over")
     child.expect(EOF)
 
 
 def test_a_matching_question_in_a_terminal_exam_scores_a_share(quizcli_home: Path, user_decks: Path) -> None:
-    from test_exam_terminal import finish, press
+    from test_exam_terminal import finish
     from test_exam_terminal import spawn as spawn_exam
 
     write_deck(user_decks, "match", DECK)

@@ -7,8 +7,9 @@ import random
 from pathlib import Path
 
 import pytest
-from kind_helpers import located_errors, marked_answer, the_only_card
+from kind_helpers import located_errors, marked_answer, one_item_json, the_only_card
 from pexpect import EOF
+from test_exam_terminal import press
 from test_study_tty import spawn
 from typer.testing import CliRunner
 
@@ -49,10 +50,7 @@ def letters_in_order(order: tuple[int, ...]) -> str:
 def test_an_ordering_card_is_read_with_one_item_and_its_json_form() -> None:
     parsed = the_only_card(DECK, "o")
     assert parsed.content == Ordering(question="Put the steps in order.", items=ITEMS)
-    assert parsed.to_dict() == {
-        "id": "o", "kind": "ordering", "question": "Put the steps in order.", "order": list(ITEMS),
-        "explanation": "", "tags": [], "items": ["o"],
-    }  # fmt: skip
+    assert parsed.to_dict() == one_item_json("o", "ordering", question="Put the steps in order.", order=list(ITEMS))
 
 
 def test_every_problem_of_every_ordering_card_is_reported_at_its_place() -> None:
@@ -144,12 +142,7 @@ def test_exports_anki_as_a_noted_basic_note_and_refuse_gift_and_aiken_with_a_rea
 def test_an_ordering_card_in_a_terminal(quizcli_home: Path, user_decks: Path) -> None:
     write_deck(user_decks, "order", DECK)
     child = spawn(quizcli_home, "order", "--seed", "1")
-    child.expect("C\\) ")
-    child.expect("Type the letters in order")
-    child.expect("Your answer: ")
-    child.sendline("z")
-    child.expect("✗ Wrong")
-    child.expect("Enter: Again")
-    child.send("q")  # records the suggested Again, then quits
-    child.expect("Session over")
+    press(child, "", "C) ", "Type the letters in order", "Your answer: ")
+    press(child, "z\n", "✗ Wrong", "Enter: Again")
+    press(child, "q", "Session over")  # records the suggested Again, then quits
     child.expect(EOF)
