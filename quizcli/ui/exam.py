@@ -27,7 +27,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from types import FrameType
-from typing import TYPE_CHECKING, NamedTuple, assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -152,7 +152,7 @@ class _LineExam(_Runner):
             self.console.print()
             self.console.print(plain(self._status(), "bold"))
             self.console.print(
-                question_body(self.question, None), plain(f"({_how_to_answer(self.question).line})", "dim")
+                question_body(self.question, None), plain(f"({_how_to_answer(self.question)[0]})", "dim")
             )
             try:
                 self.sheet.answer(self._line("answer: "))
@@ -165,33 +165,25 @@ class _LineExam(_Runner):
         return Ending.SUBMITTED
 
 
-class _HowToAnswer(NamedTuple):
-    """How a question is answered, said once for both modes: what a line holds, and the keys to press."""
-
-    line: str
-    keys: str
-
-
 _TYPING_KEYS = "Enter save and next · Backspace delete · Esc cancel"
 
 
-def _how_to_answer(question: Question) -> _HowToAnswer:
+def _how_to_answer(question: Question) -> tuple[str, str]:
+    """How a question is answered, said once for both modes: (what line mode's line holds, the keys key mode shows)."""
     match question.answering:
         case Answering.CHOOSE:
             last = LETTERS[len(question.options) - 1]
             if question.multiple:
-                return _HowToAnswer(
-                    line="letters of all the right options, e.g. A C", keys=f"A-{last} toggle · Enter next"
-                )
-            return _HowToAnswer(line="a letter", keys=f"A-{last} choose · Enter next")
+                return "letters of all the right options, e.g. A C", f"A-{last} toggle · Enter next"
+            return "a letter", f"A-{last} choose · Enter next"
         case Answering.TRUE_FALSE:
-            return _HowToAnswer(line="true or false", keys="t true · f false · Enter next")
+            return "true or false", "t true · f false · Enter next"
         case Answering.LINE:
             if question.blanks > 1:
                 typed = f"type the {question.blanks} answers separated by ';'"
             else:
                 typed = f"type {question.how}" if question.how else "type the answer"
-            return _HowToAnswer(line=typed, keys=typed)
+            return typed, typed
         case Answering.REVEAL:
             raise ValueError("an exam asks no self-rated question")
         case unknown:
@@ -326,7 +318,7 @@ class _KeyExam(_Runner):
         panel = Panel(question_body(question, response), title=plain(self._status()), title_align="left",
                       subtitle=plain(subtitle), subtitle_align="right")  # fmt: skip
         navigation = _TYPING_NAVIGATION if question.answering is Answering.LINE else _NAVIGATION
-        keys = _how_to_answer(question).keys if typing is None else _TYPING_KEYS
+        keys = _how_to_answer(question)[1] if typing is None else _TYPING_KEYS
         self._screen(panel, f"{keys}\n{navigation}")
 
     def _draw_confirm(self) -> None:
