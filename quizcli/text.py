@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 # C0 and C1 controls (tab and newline excepted) and the bidirectional overrides and isolates.
 _CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
@@ -59,6 +63,18 @@ def normalise_prompt(text: str) -> str:
     """Letters and digits only, lower-cased: the part of a prompt that identifies it."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in folded if ch.isalnum())
+
+
+def repeats(texts: Iterable[str]) -> Iterator[tuple[int, int]]:
+    """Each text that repeats an earlier one, as (its index, the earlier one's): texts are compared as prompts are,
+    so options that differ only in case or punctuation count as the same (they could not be told apart)."""
+    seen: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        key = normalise_prompt(text) or text
+        if key in seen:
+            yield index, seen[key]
+        else:
+            seen[key] = index
 
 
 def plain_number(value: float) -> str:

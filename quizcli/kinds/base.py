@@ -58,11 +58,23 @@ class Question(NamedTuple):
     blank: str = ""
     how: str = ""
 
-    @staticmethod
-    def shown_options(
-        texts: tuple[str, ...], rng: "random.Random | None", unshuffled: Callable[[list[int]], None] | None = None
-    ) -> tuple[tuple[str, ...], tuple[int, ...]]:
-        """The lettered ``options`` of a choice, matching or ordering question, and their ``order``.
+    @classmethod
+    def lettered(
+        cls,
+        *,
+        item: "Item",
+        prompt: str,
+        answering: Answering,
+        texts: tuple[str, ...],
+        rng: "random.Random | None",
+        unshuffled: Callable[[list[int]], None] | None = None,
+        right: tuple[int, ...] = (),
+        stems: tuple[str, ...] = (),
+        multiple: bool = False,
+        how: str = "",
+    ) -> "Question":
+        """A choice, matching or ordering question: ``texts`` become the lettered ``options``, and ``right``
+        (the authored indices of the right texts) the shown options that are right.
 
         Shuffled with ``rng``; without one, as written unless ``unshuffled`` arranges the indices (in place).
         """
@@ -71,7 +83,17 @@ class Question(NamedTuple):
             rng.shuffle(order)
         elif unshuffled is not None:
             unshuffled(order)
-        return tuple(texts[index] for index in order), tuple(order)
+        return cls(
+            item=item,
+            prompt=prompt,
+            answering=answering,
+            options=tuple(texts[index] for index in order),
+            order=tuple(order),
+            right=tuple(shown for shown, index in enumerate(order) if index in right),
+            stems=stems,
+            multiple=multiple,
+            how=how,
+        )
 
     @property
     def kind(self) -> "Kind":

@@ -15,7 +15,7 @@ from quizcli.kinds.base import (
     json_text,
     json_texts,
 )
-from quizcli.text import normalise_prompt, plural
+from quizcli.text import plural, repeats
 
 if TYPE_CHECKING:
     import random
@@ -49,14 +49,13 @@ class Choice(NamedTuple):
         return self.question
 
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
-        options, order = Question.shown_options(self.choices, rng if self.shuffle else None)
-        return Question(
+        return Question.lettered(
             item=item,
             prompt=self.question,
             answering=Answering.CHOOSE,
-            options=options,
-            order=order,
-            right=tuple(pos for pos, index in enumerate(order) if index in self.correct),
+            texts=self.choices,
+            rng=rng if self.shuffle else None,
+            right=self.correct,
             multiple=self.multiple,
         )
 
@@ -102,8 +101,7 @@ class Choice(NamedTuple):
             return f"a choice question has at most {len(LETTERS)} answers, found {len(choices)}"
         if any(not c.strip() for c in choices):
             return "an empty answer option"
-        keys = [normalise_prompt(c) or c for c in choices]
-        if len(set(keys)) < len(keys):
+        if any(repeats(choices)):
             return "two answer options are the same text"
         return None
 
@@ -208,13 +206,8 @@ def _read(fields: "DeckFields") -> Choice | None:
 
 def _report_duplicate_choices(choices: tuple[str, ...], value: "Value") -> None:
     items = value.items() or []
-    seen: dict[str, int] = {}
-    for index, choice in enumerate(choices):
-        key = normalise_prompt(choice) or choice
-        if key in seen:
-            items[index].error("E108", f"choice {LETTERS[index]} repeats choice {LETTERS[seen[key]]}")
-        else:
-            seen[key] = index
+    for index, earlier in repeats(choices):
+        items[index].error("E108", f"choice {LETTERS[index]} repeats choice {LETTERS[earlier]}")
 
 
 def _answer(fields: "DeckFields", count: int) -> tuple[tuple[int, ...], bool] | None:

@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizcli.kinds.base import LETTERS, Answering, BadCard, Kind, Question, Verdict, empty_problem, json_text
-from quizcli.text import normalise_prompt
+from quizcli.text import repeats
 
 if TYPE_CHECKING:
     import random
@@ -36,15 +36,14 @@ class Matching(NamedTuple):
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         """The matches shuffled with ``rng``; without one (an exam without shuffling) in alphabetical order,
         so their order never gives the answer away."""
-        matches = tuple(match for _, match in self.pairs)
-        options, order = Question.shown_options(matches, rng, self._alphabetical)
-        return Question(
+        return Question.lettered(
             item=item,
             prompt=self.question,
             answering=Answering.LINE,
+            texts=tuple(match for _, match in self.pairs),
+            rng=rng,
+            unshuffled=self._alphabetical,
             stems=tuple(left for left, _ in self.pairs),
-            options=options,
-            order=order,
             how=HOW,
         )
 
@@ -134,8 +133,7 @@ def _pairs_problem(pairs: tuple[tuple[str, str], ...]) -> str | None:
     if not 2 <= len(pairs) <= len(LETTERS):
         return f"a matching card has 2 to {len(LETTERS)} pairs, found {len(pairs)}"
     for side, name in ((0, "item"), (1, "match")):
-        keys = [normalise_prompt(pair[side]) or pair[side] for pair in pairs]
-        if len(set(keys)) < len(keys):
+        if any(repeats(pair[side] for pair in pairs)):
             return f"two pairs have the same {name}"
     return None
 
@@ -184,14 +182,9 @@ def _distinct(pairs: tuple[tuple[str, str], ...], listed: "list[Value]") -> bool
     """Items, and matches, each different from the others (a repeated one could not be told apart)."""
     ok = True
     for side, name in ((0, "item"), (1, "match")):
-        seen: dict[str, int] = {}
-        for index, pair in enumerate(pairs):
-            key = normalise_prompt(pair[side]) or pair[side]
-            if key in seen:
-                listed[index].error("E108", f"pair {index + 1} repeats the {name} of pair {seen[key] + 1}")
-                ok = False
-            else:
-                seen[key] = index
+        for index, earlier in repeats(pair[side] for pair in pairs):
+            listed[index].error("E108", f"pair {index + 1} repeats the {name} of pair {earlier + 1}")
+            ok = False
     return ok
 
 

@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizcli.kinds.base import LETTERS, Answering, Kind, Question, Verdict, empty_problem, json_text, json_texts
-from quizcli.text import normalise_prompt
+from quizcli.text import repeats
 
 if TYPE_CHECKING:
     import random
@@ -35,13 +35,13 @@ class Ordering(NamedTuple):
     def ask(self, item: "Item", rng: "random.Random | None") -> Question:
         """The items shuffled with ``rng``; without one (an exam without shuffling) in an order fixed by the
         card's text, never the right one."""
-        options, order = Question.shown_options(self.items, rng, self._never_in_order)
-        return Question(
+        return Question.lettered(
             item=item,
             prompt=self.question,
             answering=Answering.LINE,
-            options=options,
-            order=order,
+            texts=self.items,
+            rng=rng,
+            unshuffled=self._never_in_order,
             how=HOW,
         )
 
@@ -80,8 +80,7 @@ class Ordering(NamedTuple):
             return empty
         if not 2 <= len(self.items) <= len(LETTERS):
             return f"an ordering card has 2 to {len(LETTERS)} items, found {len(self.items)}"
-        keys = [normalise_prompt(text) or text for text in self.items]
-        return "two items are the same text" if len(set(keys)) < len(keys) else None
+        return "two items are the same text" if any(repeats(self.items)) else None
 
     def yaml_fields(self) -> "list[YamlField]":
         from quizcli.kinds.output import BlockList
@@ -135,13 +134,9 @@ def _read(fields: "DeckFields") -> Ordering | None:
         value.error("E106", f"an ordering card needs 2 to {len(LETTERS)} items, found {len(items)}")
         return None
     listed = value.items() or []
-    seen: dict[str, int] = {}
-    for index, text in enumerate(items):
-        key = normalise_prompt(text) or text
-        if key in seen:
-            listed[index].error("E108", f"item {index + 1} repeats item {seen[key] + 1}")
-            return None
-        seen[key] = index
+    for index, earlier in repeats(items):
+        listed[index].error("E108", f"item {index + 1} repeats item {earlier + 1}")
+        return None
     return None if question is None else Ordering(question=question, items=items)
 
 
