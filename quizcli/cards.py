@@ -131,14 +131,7 @@ class Deck(NamedTuple):
             yield from card.items()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "path": self.path,
-            "title": self.title,
-            "description": self.description,
-            "tags": list(self.tags),
-            "cards": [card.to_dict() for card in self.cards],
-        }
+        return {**self._asdict(), "tags": list(self.tags), "cards": [card.to_dict() for card in self.cards]}
 
 
 def valid_id(text: str) -> bool:
