@@ -293,22 +293,25 @@ class _KeyExam(_Runner):
     def _confirm_submit(self) -> Ending | None:
         """Submit on ``y`` (or a second end of input); Ctrl-C pauses as anywhere else."""
         try:
-            key = self._key(self._draw_confirm)
-        except EOFError:
-            return Ending.SUBMITTED
+            key = self._key_or_end(self._draw_confirm)
         except KeyboardInterrupt:
             return self._pause()
-        return Ending.SUBMITTED if confirms_submit(key) else None
+        return Ending.SUBMITTED if key is None or confirms_submit(key) else None
 
     def _pause(self) -> Ending | None:
         """Ctrl-C: submit, abandon (a second Ctrl-C too), or any other key to carry on."""
         try:
-            key = self._key(self._draw_pause)
+            key = self._key_or_end(self._draw_pause)
         except KeyboardInterrupt:
             return Ending.ABANDONED
+        return Ending.SUBMITTED if key is None else pause_choice(key)
+
+    def _key_or_end(self, draw: Callable[[], None]) -> str | None:
+        """The key pressed on the screen ``draw`` shows; None at the end of input, which submits the exam."""
+        try:
+            return self._key(draw)
         except EOFError:
-            return Ending.SUBMITTED
-        return pause_choice(key)
+            return None
 
     def _draw(self, typing: str | None = None) -> None:
         """The question on screen; ``typing``: the answer being typed, shown with a cursor."""
