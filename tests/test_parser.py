@@ -121,6 +121,8 @@ def test_card_without_id_gets_stable_derived_id_and_warning() -> None:
         ("cards:\n  - id: a\n    front: ''\n    back: y\n", "3:12 'front' is empty"),
         ("cards:\n  - id: a\n    cloze: no deletions here\n", "3:12 cloze text has no {{...}} deletion"),
         ("cards:\n  - id: a\n    question: q\n    choices: foo\n    answer: A\n", "4:14 'choices' must be a list"),
+        ("cards:\n  - id: a\n    question: q\n    pairs: nope\n", "4:12 'pairs' must be a list of [item, match] pairs"),
+        ("cards:\n  - id: a\n    question: q\n    order: first\n", "4:12 'order' must be a list, e.g. [first, second]"),
         ("cards:\n  - id: a\n    question: q\n    choices: [x, y]\n", "2:5 needs an answer"),
         ("cards:\n  - id: a\n    question: q\n    choices: [x, y]\n    answer: null\n", "2:5 needs an answer"),
         ("cards:\n  - id: a\n    front: x\n    front: y\n    back: z\n", "4:5 duplicate key 'front' (first on line 3)"),
