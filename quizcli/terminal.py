@@ -14,6 +14,7 @@ raise `EOFError` at the end of input, and Ctrl-C raises `KeyboardInterrupt`.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import select
 import signal
@@ -399,6 +400,20 @@ def discard_typeahead(fd: int | None = None) -> None:
         WindowsKeyInput(msvcrt).discard_typeahead()
     else:
         _discard_posix_typeahead(sys.stdin.fileno() if fd is None else fd)
+
+
+def utf8_off_the_console() -> None:
+    """On Windows, make pipes and files read and write UTF-8, as deck files are, not the ANSI code page.
+
+    That code page has no ``✓``, ``●`` or ``▏`` (which the screens print), so a piped session
+    would fail on them; Python's UTF-8 mode (``PYTHONUTF8=1``) does the same for every stream.
+    The console itself already speaks Unicode, and POSIX systems are left as their locale says.
+    """
+    if sys.platform != "win32" or sys.flags.utf8_mode:
+        return
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
 
 
 _dropped_interrupts: list[bool] = []  # one entry per Ctrl-C dropped and not yet raised again
