@@ -16,9 +16,10 @@ import sys
 def main() -> None:
     """Console-script entry point."""
     gc.disable()
-    from quizcli.terminal import keep_dropped_interrupts
+    from quizcli.terminal import keep_dropped_interrupts, utf8_off_the_console
 
     sys.unraisablehook = keep_dropped_interrupts
+    utf8_off_the_console()
     from quizcli.cli import app_for
 
     app = app_for(sys.argv[1:])

@@ -313,9 +313,11 @@ class Move(Enum):
     SUBMIT = "submit"  # the offer to submit
 
 
-TEXT_SAFE_MOVES = {"left": Move.BACK, "\x10": Move.BACK, "right": Move.NEXT, "\t": Move.NEXT, "\x0e": Move.NEXT,
+TEXT_SAFE_MOVES = {"left": Move.BACK, "pageup": Move.BACK, "\x10": Move.BACK,
+                   "right": Move.NEXT, "pagedown": Move.NEXT, "\t": Move.NEXT, "\x0e": Move.NEXT,
                    "\x0b": Move.SKIP, "\x06": Move.FLAG, "\x18": Move.SUBMIT}  # fmt: skip
-"""Moves on keys that are never text (arrows, Tab, Ctrl-P/N/K/F/X): the only ones on a question answered by typing."""
+"""Moves on keys that are never text (arrows, PageUp/PageDown, Tab, Ctrl-P/N/K/F/X): the only ones on a question
+answered by typing."""
 MOVES = {"p": Move.BACK, "n": Move.NEXT, "s": Move.SKIP, "m": Move.FLAG, "x": Move.SUBMIT, **TEXT_SAFE_MOVES}
 SUBMIT_KEY = "y"  # confirms the offer to submit; any other key goes back to the questions
 PAUSE_CHOICES = {"s": Ending.SUBMITTED, "a": Ending.ABANDONED}  # any other key carries on

@@ -1,37 +1,67 @@
 """Reading the user's answers: single key presses on a terminal, whole lines otherwise.
 
 Screens ask an `Input` for a key or a line and never care which kind they
-have.  `KeyInput` reads one key at a time from a terminal in cbreak mode
-(Ctrl-C still raises `KeyboardInterrupt`); `LineInput` reads a line per
-answer from a pipe or file, so sessions can be scripted and tested; both
-raise `EOFError` at the end of input.
+have.  `KeyInput` reads one key at a time from a POSIX terminal (Linux, macOS)
+in cbreak mode, waiting in ``select``; `WindowsKeyInput` reads them from the
+Windows console through ``msvcrt``, polling it; both name the keys alike
+(``"enter"``, ``"up"``, ``"pagedown"``...).  `LineInput` reads a line per
+answer from a pipe or file, so sessions can be scripted and tested.  Every
+wait can be given a timeout, after which it raises `TimeoutError`, so a screen
+with a clock redraws it while it waits (no signal or timer is involved); all
+raise `EOFError` at the end of input, and Ctrl-C raises `KeyboardInterrupt`.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import os
 import select
 import signal
 import sys
-import termios
-import tty
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol, TextIO
 
 ENTER, BACKSPACE, ESCAPE = "enter", "backspace", "escape"
-_ESCAPES = {"[A": "up", "[B": "down", "[C": "right", "[D": "left"}
+UP, DOWN, LEFT, RIGHT = "up", "down", "left", "right"
+HOME, END, PAGE_UP, PAGE_DOWN, INSERT, DELETE = "home", "end", "pageup", "pagedown", "insert", "delete"
+UNKNOWN = "unknown"  # a function key or another sequence quizcli gives no meaning to
+
+ESCAPE_WAIT = 0.05  # how long after ESC the rest of an arrow key's sequence may take to arrive
+WINDOWS_POLL = 0.02  # how often the Windows console is asked whether a key is waiting
 
 
 class Input(Protocol):
     interactive: bool
 
-    def key(self) -> str:
-        """One key press (``"a"``, ``"1"``, ``"enter"``, ``"backspace"``, ``"escape"``, ``"left"``...)."""
+    def key(self, timeout: float | None = None) -> str:
+        """One key press (``"a"``, ``"1"``, ``"enter"``, ``"backspace"``, ``"escape"``, ``"left"``...).
 
-    def line(self, prompt: str) -> str:
-        """A line of text typed by the user, without its newline."""
+        `TimeoutError` when none comes within ``timeout`` seconds (None: wait as long as it takes).
+        """
+
+    def line(self, prompt: str, timeout: float | None = None) -> str:
+        """A line of text typed by the user, without its newline; `TimeoutError` as for `key`."""
+
+
+def _named(char: str) -> str:
+    """The key one character stands for; Ctrl-C raises `KeyboardInterrupt`, Ctrl-D (Ctrl-Z on Windows) `EOFError`."""
+    if char in ("\r", "\n"):
+        return ENTER
+    if char in ("\x7f", "\b"):
+        return BACKSPACE
+    if char == "\x1b":
+        return ESCAPE
+    if char == "\x03":
+        raise KeyboardInterrupt
+    if char in ("\x04", "\x1a"):
+        raise EOFError
+    return char
+
+
+# ---- lines: a pipe or a file -----------------------------------------------------------------
 
 
 class LineInput:
@@ -41,64 +71,289 @@ class LineInput:
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream or sys.stdin
+        self._reader: _LineReader | None = None
 
-    def key(self) -> str:
-        text = self._read().strip()
+    def key(self, timeout: float | None = None) -> str:
+        text = self._read(timeout).strip()
         return ENTER if text == "" else text
 
-    def line(self, prompt: str) -> str:
-        return self._read().strip()
+    def line(self, prompt: str, timeout: float | None = None) -> str:
+        return self._read(timeout).strip()
 
-    def _read(self) -> str:
-        text = self._stream.readline()
-        if text == "":
-            raise EOFError
+    def _read(self, timeout: float | None) -> str:
+        if timeout is None and self._reader is None:
+            text = self._stream.readline()
+            if text == "":
+                raise EOFError
+        else:  # once a wait has had a timeout, every line comes through the reader: it may hold some already
+            if self._reader is None:
+                self._reader = _LineReader(self._stream.fileno(), getattr(self._stream, "encoding", None) or "utf-8")
+            text = self._reader.next_line(timeout)
         return text.rstrip("\r\n")
 
 
-class KeyInput:
-    """Single key presses from the controlling terminal; use inside `cbreak`."""
+class _LineReader:
+    """The lines of a file descriptor, read by a thread so that waiting for one can time out.
+
+    A thread because ``select`` cannot wait on a pipe on Windows.  It reads the descriptor
+    itself, never ``sys.stdin``: a thread still blocked in a read of ``sys.stdin`` when the
+    program ends would hold that object's lock while Python shuts down and closes it.
+    """
+
+    def __init__(self, fd: int, encoding: str) -> None:
+        import queue
+        import threading
+
+        self._lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()  # None: the end of input
+        self._ended = False
+        threading.Thread(target=self._read_all, args=(fd, encoding), name="quizcli-stdin", daemon=True).start()
+
+    def _read_all(self, fd: int, encoding: str) -> None:
+        pending = b""
+        try:
+            while chunk := os.read(fd, 65536):
+                *lines, pending = (pending + chunk).split(b"\n")
+                for line in lines:
+                    self._lines.put(line.decode(encoding, errors="replace"))
+        except OSError:
+            pass  # a read error ends the input, as the end of the file does
+        if pending:
+            self._lines.put(pending.decode(encoding, errors="replace"))
+        self._lines.put(None)
+
+    def next_line(self, timeout: float | None) -> str:
+        """The next line; `TimeoutError` after ``timeout`` seconds without one, `EOFError` at the end.
+
+        The wait is cut into short ones: on Windows (before Python 3.14) Ctrl-C cannot cut a
+        long one short.
+        """
+        import queue
+
+        if self._ended:
+            raise EOFError
+        ends = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = 0.1 if ends is None else max(0.0, ends - time.monotonic())
+            try:
+                line = self._lines.get(timeout=min(left, 0.1))
+            except queue.Empty:
+                if ends is not None and time.monotonic() >= ends:
+                    raise TimeoutError from None
+                continue
+            if line is None:
+                self._ended = True
+                raise EOFError
+            return line
+
+
+# ---- keys on a POSIX terminal (Linux, macOS) -------------------------------------------------
+
+if sys.platform != "win32":  # termios, tty and select on a terminal: Linux, macOS, the BSDs
+    import termios
+    import tty
+
+    _FINAL_KEYS = {"A": UP, "B": DOWN, "C": RIGHT, "D": LEFT, "H": HOME, "F": END}  # ESC [ A, ESC O A...
+    _TILDE_KEYS = {"1": HOME, "2": INSERT, "3": DELETE, "4": END, "5": PAGE_UP, "6": PAGE_DOWN, "7": HOME, "8": END}
+
+    class KeyInput:
+        """Single key presses from a POSIX terminal; use inside `cbreak`."""
+
+        interactive = True
+
+        def __init__(self, fd: int | None = None) -> None:
+            self._fd = sys.stdin.fileno() if fd is None else fd
+            self._pushed_back: list[str] = []  # a key read while looking for an escape sequence, not part of it
+
+        def key(self, timeout: float | None = None) -> str:
+            if self._pushed_back:
+                return _named(self._pushed_back.pop())
+            _wait_for_input(self._fd, timeout)
+            char = self._read_char()
+            return self._escape_sequence() if char == "\x1b" else _named(char)
+
+        def line(self, prompt: str, timeout: float | None = None) -> str:
+            with _cooked(self._fd):
+                sys.stderr.write(prompt)  # where `input` writes it on a terminal: stdout may be carrying --json
+                sys.stderr.flush()
+                _wait_for_input(self._fd, timeout)  # a whole line: `input` then reads it without blocking
+                return input()
+
+        def _read_char(self) -> str:
+            """One character, known to be waiting: a UTF-8 sequence whole, never past it (keys typed ahead wait)."""
+            first = os.read(self._fd, 1)
+            if not first:
+                raise EOFError
+            length = 1 if first[0] < 0xC0 else 2 if first[0] < 0xE0 else 3 if first[0] < 0xF0 else 4
+            data = first + (os.read(self._fd, length - 1) if length > 1 else b"")
+            return data.decode("utf-8", errors="replace")
+
+        def _escape_sequence(self) -> str:
+            """The key an escape sequence names: ESC [ A (an arrow), ESC [ 5 ~ (PageUp), ESC O H (Home)...
+
+            A lone ESC, with nothing after it for a moment, is the Escape key; so is ESC before
+            a key that starts no sequence, and that key is read next.
+            """
+            if not _ready(self._fd, ESCAPE_WAIT):
+                return ESCAPE
+            introducer = self._read_char()
+            if introducer == "O":
+                return _FINAL_KEYS.get(self._read_char(), UNKNOWN) if _ready(self._fd, ESCAPE_WAIT) else UNKNOWN
+            if introducer != "[":
+                self._pushed_back.append(introducer)
+                return ESCAPE
+            parameters = ""
+            while len(parameters) < 16 and _ready(self._fd, ESCAPE_WAIT):
+                char = self._read_char()
+                if "@" <= char <= "~":  # the sequence's final character
+                    keys = _TILDE_KEYS if char == "~" else _FINAL_KEYS
+                    return keys.get(parameters.split(";")[0] if char == "~" else char, UNKNOWN)
+                parameters += char
+            return UNKNOWN
+
+    def _ready(fd: int, seconds: float) -> bool:
+        return fd in select.select([fd], [], [], seconds)[0]
+
+    @contextmanager
+    def _posix_cbreak(fd: int) -> Iterator[None]:
+        """cbreak without echo, and a signal wakes any wait for a key (see `_wait_for_input`)."""
+        saved = termios.tcgetattr(fd)
+        wakeup = signal.set_wakeup_fd(_wakeup_pipe()[1], warn_on_full_buffer=False)
+        try:
+            # Not tty's default TCSAFLUSH: flushing input also drops a Ctrl-C not yet turned into SIGINT.
+            tty.setcbreak(fd, termios.TCSADRAIN)
+            mode = termios.tcgetattr(fd)
+            mode[3] &= ~termios.ECHO
+            termios.tcsetattr(fd, termios.TCSADRAIN, mode)
+            yield
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+            signal.set_wakeup_fd(wakeup)
+
+    @contextmanager
+    def _cooked(fd: int) -> Iterator[None]:
+        """Normal line editing (echo, backspace) for typed answers, back to cbreak afterwards."""
+        saved = termios.tcgetattr(fd)
+        mode = termios.tcgetattr(fd)
+        mode[3] |= termios.ICANON | termios.ECHO
+        termios.tcsetattr(fd, termios.TCSADRAIN, mode)
+        try:
+            yield
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    def _discard_posix_typeahead(fd: int) -> None:
+        termios.tcflush(fd, termios.TCIFLUSH)
+
+    @functools.cache
+    def _wakeup_pipe() -> tuple[int, int]:
+        """A pipe (read end, write end) that Python writes a byte to whenever a signal arrives, while `cbreak` is on.
+
+        Made once and kept for the life of the process, so no signal can ever write to a closed descriptor.
+        """
+        read_end, write_end = os.pipe()
+        os.set_blocking(read_end, False)
+        os.set_blocking(write_end, False)
+        return read_end, write_end
+
+    def _wait_for_input(fd: int, timeout: float | None) -> None:
+        """Return when ``fd`` has input, raise `TimeoutError` when ``timeout`` seconds pass first (None: never);
+        a signal (Ctrl-C) raises from its handler here instead.
+
+        A blocking ``os.read`` cannot be trusted with that: Python runs a signal's handler between two
+        bytecodes, so a signal landing after the last of them but before the read starts leaves the
+        process asleep in the read until the next key press, and that Ctrl-C seems lost.  Waiting in
+        ``select`` on the terminal and on the pipe Python writes to on every signal (see `cbreak`) has
+        no such gap: a signal from any moment wakes the wait, and its handler runs as soon as
+        ``select`` returns, before the loop goes round.
+        """
+        wakeup = _wakeup_pipe()[0]
+        ends = None if timeout is None else time.monotonic() + timeout
+        raise_dropped_interrupt()
+        while True:
+            left = None if ends is None else max(0.0, ends - time.monotonic())
+            ready = select.select([fd, wakeup], [], [], left)[0]
+            if fd in ready:
+                return
+            if not ready:
+                raise TimeoutError
+            _drain(wakeup)
+            raise_dropped_interrupt()
+
+    def _drain(fd: int) -> None:
+        """Empty the wake-up pipe: its bytes only said that a signal came, and its handler has run."""
+        try:
+            while os.read(fd, 512):
+                pass
+        except BlockingIOError:
+            pass
+
+
+# ---- keys on the Windows console -------------------------------------------------------------
+
+
+class ConsoleKeys(Protocol):
+    """What quizcli uses of Windows' ``msvcrt``: whether a key is waiting, and the next one, unechoed."""
+
+    def kbhit(self) -> bool: ...
+
+    def getwch(self) -> str: ...
+
+
+# The second half of an arrow, editing or function key, which the console sends as '\x00' or '\xe0' then a code.
+_WINDOWS_KEYS = {"H": UP, "P": DOWN, "K": LEFT, "M": RIGHT, "G": HOME, "O": END,
+                 "I": PAGE_UP, "Q": PAGE_DOWN, "R": INSERT, "S": DELETE}  # fmt: skip
+
+
+class WindowsKeyInput:
+    """Single key presses from the Windows console (``msvcrt``, or a stand-in with the same two functions).
+
+    The console cannot be waited on with a timeout, so the wait asks it every `WINDOWS_POLL`
+    seconds whether a key is waiting, sleeping in between; Ctrl-C reaches Python as a
+    signal, which cuts that sleep short and raises `KeyboardInterrupt`.
+    """
 
     interactive = True
 
-    def __init__(self, fd: int | None = None) -> None:
-        self._fd = sys.stdin.fileno() if fd is None else fd
+    def __init__(
+        self,
+        console: ConsoleKeys,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._console, self._sleep, self._clock = console, sleep, clock
 
-    def key(self) -> str:
-        char = self._read_char()
-        if char in ("\r", "\n"):
-            return ENTER
-        if char in ("\x7f", "\b"):
-            return BACKSPACE
-        if char == "\x04":
-            raise EOFError
-        if char == "\x1b":
-            return self._escape_sequence()
-        return char
+    def key(self, timeout: float | None = None) -> str:
+        self._wait(timeout)
+        char = self._console.getwch()
+        # '\xe0' is also 'à': a key's prefix only when its code is already waiting behind it.
+        if char == "\x00" or (char == "\xe0" and self._console.kbhit()):
+            return _WINDOWS_KEYS.get(self._console.getwch(), UNKNOWN)
+        return _named(char)
 
-    def line(self, prompt: str) -> str:
-        with _cooked(self._fd):
-            sys.stderr.write(prompt)  # where `input` writes it on a terminal: stdout may be carrying --json
-            sys.stderr.flush()
-            _wait_for_input(self._fd)  # a whole line: `input` then reads it without blocking
-            return input()
+    def line(self, prompt: str, timeout: float | None = None) -> str:
+        """A line with the console's own editing; the timeout only runs until the first key of it."""
+        sys.stderr.write(prompt)
+        sys.stderr.flush()
+        self._wait(timeout)
+        return input()
 
-    def _read_char(self) -> str:
-        """One character, reading a UTF-8 sequence whole but never past it (keys typed ahead stay queued)."""
-        _wait_for_input(self._fd)
-        first = os.read(self._fd, 1)
-        if not first:
-            raise EOFError
-        length = 1 if first[0] < 0xC0 else 2 if first[0] < 0xE0 else 3 if first[0] < 0xF0 else 4
-        data = first + (os.read(self._fd, length - 1) if length > 1 else b"")
-        return data.decode("utf-8", errors="replace")
+    def discard_typeahead(self) -> None:
+        while self._console.kbhit():
+            self._console.getwch()
 
-    def _escape_sequence(self) -> str:
-        """Arrow keys arrive as ESC [ A..D; a lone ESC is the Escape key."""
-        if not select.select([self._fd], [], [], 0.05)[0]:
-            return ESCAPE
-        rest = os.read(self._fd, 1) + (os.read(self._fd, 1) if select.select([self._fd], [], [], 0.05)[0] else b"")
-        return _ESCAPES.get(rest.decode("ascii", errors="replace"), ESCAPE)
+    def _wait(self, timeout: float | None) -> None:
+        """Return when a key is waiting; `TimeoutError` once ``timeout`` seconds have passed without one."""
+        ends = None if timeout is None else self._clock() + timeout
+        raise_dropped_interrupt()
+        while not self._console.kbhit():
+            left = WINDOWS_POLL if ends is None else ends - self._clock()
+            if left <= 0:
+                raise TimeoutError
+            self._sleep(min(left, WINDOWS_POLL))
+            raise_dropped_interrupt()
+
+
+# ---- choosing the input, and what happens around it -------------------------------------------
 
 
 @contextmanager
@@ -108,84 +363,57 @@ def cbreak(fd: int | None = None) -> Iterator[None]:
     A program started from a non-interactive shell's background job inherits
     SIGINT ignored, and Python then never raises KeyboardInterrupt; on the
     terminal's own screen Ctrl-C must always end the session, so it is
-    restored here for as long as keys are read.
+    restored here for as long as keys are read.  The Windows console needs no
+    mode: ``msvcrt`` reads single keys without echo as it is.
     """
     raise_dropped_interrupt()
-    fd = sys.stdin.fileno() if fd is None else fd
-    saved = termios.tcgetattr(fd)
     interrupt = signal.getsignal(signal.SIGINT)
-    wakeup = signal.set_wakeup_fd(_wakeup_pipe()[1], warn_on_full_buffer=False)
     try:
         if interrupt == signal.SIG_IGN:
             signal.signal(signal.SIGINT, signal.default_int_handler)
-        # Not tty's default TCSAFLUSH: flushing input also drops a Ctrl-C not yet turned into SIGINT.
-        tty.setcbreak(fd, termios.TCSADRAIN)
-        mode = termios.tcgetattr(fd)
-        mode[3] &= ~termios.ECHO
-        termios.tcsetattr(fd, termios.TCSADRAIN, mode)
-        yield
+        if sys.platform == "win32":
+            yield
+        else:
+            with _posix_cbreak(sys.stdin.fileno() if fd is None else fd):
+                yield
     finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
         signal.signal(signal.SIGINT, interrupt)
-        signal.set_wakeup_fd(wakeup)
 
 
-@functools.cache
-def _wakeup_pipe() -> tuple[int, int]:
-    """A pipe (read end, write end) that Python writes a byte to whenever a signal arrives, while `cbreak` is on.
+def open_input() -> Input:
+    """Key presses when stdin is a terminal (the Windows console, or a POSIX terminal), lines otherwise."""
+    if not sys.stdin.isatty():
+        return LineInput()
+    if sys.platform == "win32":
+        import msvcrt
 
-    Made once and kept for the life of the process, so no signal can ever write to a closed descriptor.
-    """
-    read_end, write_end = os.pipe()
-    os.set_blocking(read_end, False)
-    os.set_blocking(write_end, False)
-    return read_end, write_end
-
-
-def _wait_for_input(fd: int) -> None:
-    """Return when ``fd`` has input; a signal (Ctrl-C, the exam's alarm) raises from its handler here instead.
-
-    A blocking ``os.read`` cannot be trusted with that: Python runs a signal's handler between two
-    bytecodes, so a signal landing after the last of them but before the read starts leaves the
-    process asleep in the read until the next key press, and that Ctrl-C or alarm seems lost.
-    Waiting in ``select`` on the terminal and on the pipe Python writes to on every signal (see
-    `cbreak`) has no such gap: a signal from any moment wakes the wait, and its handler runs as soon
-    as ``select`` returns, before the loop goes round.
-    """
-    import select
-
-    wakeup = _wakeup_pipe()[0]
-    raise_dropped_interrupt()
-    while fd not in select.select([fd, wakeup], [], [])[0]:
-        _drain(wakeup)
-        raise_dropped_interrupt()
-
-
-def _drain(fd: int) -> None:
-    """Empty the wake-up pipe: its bytes only said that a signal came, and its handler has run."""
-    try:
-        while os.read(fd, 512):
-            pass
-    except BlockingIOError:
-        pass
-
-
-@contextmanager
-def _cooked(fd: int) -> Iterator[None]:
-    """Normal line editing (echo, backspace) for typed answers, back to cbreak afterwards."""
-    saved = termios.tcgetattr(fd)
-    mode = termios.tcgetattr(fd)
-    mode[3] |= termios.ICANON | termios.ECHO
-    termios.tcsetattr(fd, termios.TCSADRAIN, mode)
-    try:
-        yield
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        return WindowsKeyInput(msvcrt)
+    else:
+        return KeyInput()
 
 
 def discard_typeahead(fd: int | None = None) -> None:
     """Drop keys typed but not yet read, so a half-typed answer cut off by a time limit never reaches the shell."""
-    termios.tcflush(sys.stdin.fileno() if fd is None else fd, termios.TCIFLUSH)
+    if sys.platform == "win32":
+        import msvcrt
+
+        WindowsKeyInput(msvcrt).discard_typeahead()
+    else:
+        _discard_posix_typeahead(sys.stdin.fileno() if fd is None else fd)
+
+
+def utf8_off_the_console() -> None:
+    """On Windows, make pipes and files read and write UTF-8, as deck files are, not the ANSI code page.
+
+    That code page has no ``✓``, ``●`` or ``▏`` (which the screens print), so a piped session
+    would fail on them; Python's UTF-8 mode (``PYTHONUTF8=1``) does the same for every stream.
+    The console itself already speaks Unicode, and POSIX systems are left as their locale says.
+    """
+    if sys.platform != "win32" or sys.flags.utf8_mode:
+        return
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
 
 
 _dropped_interrupts: list[bool] = []  # one entry per Ctrl-C dropped and not yet raised again
@@ -209,8 +437,3 @@ def raise_dropped_interrupt() -> None:
     if _dropped_interrupts:
         _dropped_interrupts.clear()
         raise KeyboardInterrupt
-
-
-def open_input() -> Input:
-    """Key presses when stdin is a terminal, lines otherwise."""
-    return KeyInput() if sys.stdin.isatty() else LineInput()

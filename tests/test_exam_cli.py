@@ -184,7 +184,7 @@ def test_ctrl_c_in_line_mode_abandons_and_records_nothing(monkeypatch: pytest.Mo
     from quizcli.ui import exam as screens
 
     class Interrupted(LineInput):
-        def line(self, prompt: str) -> str:
+        def line(self, prompt: str, timeout: float | None = None) -> str:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(screens, "open_input", Interrupted)
@@ -202,15 +202,15 @@ def test_bad_option_values_are_usage_errors(option: str, value: str) -> None:
 
 
 def test_the_time_limit_submits_a_scripted_exam_waiting_for_input(tmp_path: Path) -> None:
-    """A pipe that stays open but sends nothing more: the alarm submits after 0.6 seconds."""
+    """A pipe that stays open but sends nothing more: the wait for the next line times out after 0.6 seconds."""
     command = [sys.executable, "-m", "quizcli", "exam", *LESSON, "--time-limit", "0.01"]
     with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as process:
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write("B\n")
         process.stdin.flush()
-        guard = threading.Timer(20, process.kill)  # a broken alarm fails the test instead of hanging it
+        guard = threading.Timer(20, process.kill)  # a broken time limit fails the test instead of hanging it
         guard.start()
-        out = process.stdout.read()  # until the exam ends: stdin stays open, so only the alarm can end it
+        out = process.stdout.read()  # until the exam ends: stdin stays open, so only the time limit can end it
         guard.cancel()
         assert process.wait() == 0
     assert "Time is up" in out and "Score: 1/8 (13%)" in out

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
-import time
+import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from rich.console import Console
 from test_exam import mixed
@@ -15,47 +16,66 @@ from quizcli.parser import parse_deck
 from quizcli.terminal import BACKSPACE, ENTER, ESCAPE
 from quizcli.ui.exam import take_exam
 
-WAIT = "wait"  # a user who stops typing: five seconds before each key that follows
+
+class Pause(NamedTuple):
+    """A user who stops for ``seconds`` before the next key: the time passes on the keyboard's own clock."""
+
+    seconds: float
+
+
+WAIT = Pause(math.inf)  # a user who stops typing for good
 
 
 class Keys:
-    """A terminal user following a script: keys for `key()`, text for `line()`; exceptions are raised."""
+    """A terminal user following a script: keys for `key()`, text for `line()`; exceptions are raised.
+
+    Time is the script's: a pause longer than a wait's timeout moves `now` on by the timeout and
+    raises `TimeoutError`, as a terminal does when no key comes in time.  No test waits for real.
+    """
 
     interactive = True
 
-    def __init__(self, script: Sequence[str | BaseException]) -> None:
+    def __init__(self, script: Sequence[str | BaseException | Pause]) -> None:
         self.script = list(script)
-        self.waits_cut_short = 0
+        self.now = 0.0
+        self.timeouts = 0
 
-    def key(self) -> str:
-        return self._next()
+    def clock(self) -> float:
+        return self.now
 
-    def line(self, prompt: str) -> str:
-        return self._next()
+    def key(self, timeout: float | None = None) -> str:
+        return self._next(timeout)
 
-    def _next(self) -> str:
+    def line(self, prompt: str, timeout: float | None = None) -> str:
+        return self._next(timeout)
+
+    def _next(self, timeout: float | None) -> str:
+        while self.script and isinstance(pause := self.script[0], Pause):
+            if timeout is not None and timeout < pause.seconds:
+                self.now += timeout
+                self.script[0] = Pause(pause.seconds - timeout)
+                self.timeouts += 1
+                raise TimeoutError
+            assert pause.seconds < math.inf, "the screen waits for ever for a user who stopped typing"
+            self.now += pause.seconds
+            self.script.pop(0)
         if not self.script:
             raise EOFError
-        if self.script[0] == WAIT:
-            try:
-                time.sleep(5)  # an alarm interrupts this, and the user is still waiting at the next key
-            except BaseException:
-                self.waits_cut_short += 1
-                raise
         step = self.script.pop(0)
         if isinstance(step, BaseException):
             raise step
+        assert isinstance(step, str)
         return step
 
 
-def run(script: Sequence[str | BaseException], **options: object) -> tuple[Sitting, str]:
+def run(script: Sequence[str | BaseException | Pause], **options: object) -> tuple[Sitting, str]:
     return sit(Keys(script), **options)
 
 
 def sit(keys: Keys, **options: object) -> tuple[Sitting, str]:
     exam = plan_exam(mixed(), ExamOptions(seed=1, shuffle=False, all_items=True, **options))  # type: ignore[arg-type]
     screen = io.StringIO()
-    sitting = take_exam(Console(file=screen, width=80), keys, exam)
+    sitting = take_exam(Console(file=screen, width=80), keys, exam, clock=keys.clock)
     return sitting, screen.getvalue()
 
 
@@ -141,10 +161,27 @@ def test_an_idle_user_is_submitted_when_the_time_runs_out() -> None:
     keys = Keys(["b", WAIT])
     sitting, screen = sit(keys, time_limit=1.5)
     assert sitting.ending is Ending.TIMED_OUT and sitting.responses[0] == "B"
-    assert keys.waits_cut_short >= 1 and keys.script == [WAIT]  # the alarm cut the five-second wait short
+    assert keys.timeouts == 2 and keys.now == 1.5  # woken at 0:01 to redraw, then at 0:00: time is up
     assert "0:02 left" in screen and "0:01 left" in screen  # the clock was redrawn while waiting
 
 
 def test_the_time_limit_also_cuts_a_typed_answer_short() -> None:
     sitting, _ = run(["n", "n", "n", ENTER, WAIT], time_limit=0.5)
     assert sitting.ending is Ending.TIMED_OUT and sitting.responses[3] is None
+
+
+def test_the_clock_runs_on_while_an_answer_is_typed() -> None:
+    """Each second without a key redraws the question, the answer typed so far still in it, with the new time."""
+    keys = Keys(["n", "n", "n", *"si", Pause(1.5), "n", Pause(1.5), "k", ENTER, "\x18", "y"])
+    sitting, screen = sit(keys, time_limit=10)
+    assert sitting.ending is Ending.SUBMITTED and sitting.responses[3] == "sink"
+    typing = [screen.index(f"0:{left:02d} left", screen.index("question 4 of 6")) for left in (10, 9, 8)]
+    assert typing == sorted(typing)  # 0:10, then 0:09 and 0:08 while the answer was being typed
+    assert "Your answer: si▏" in screen[typing[1] :] and "Your answer: sin▏" in screen[typing[2] :]
+
+
+def test_on_the_confirm_and_pause_screens_the_clock_runs_on_and_the_time_limit_submits() -> None:
+    sitting, screen = run(["b", "x", Pause(1.0), "z", KeyboardInterrupt(), WAIT], time_limit=3)
+    submit, paused = screen.index("Submit the exam?"), screen.index("Paused")
+    assert "0:02 left" in screen[submit:paused] and "0:00 left" in screen[paused:]
+    assert sitting.ending is Ending.TIMED_OUT and sitting.responses[0] == "B"

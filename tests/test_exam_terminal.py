@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -143,4 +144,23 @@ def test_cloze_answers_starting_with_navigation_letters_are_typed(quizcli_home: 
         child.send("\r")
     press(child, "", "Submit the exam?", "5 of 5 questions answered.")
     press(child, "y", "Score: 5/5 (100%)", "PASS")
+    assert finish(child) == 0
+
+
+def test_the_clock_runs_while_typing_and_a_half_typed_answer_is_submitted_at_time_out(
+    quizcli_home: Path, user_decks: Path
+) -> None:
+    """No key after "pi": each new screen is the clock's, and when the time is up "pi" is what was handed in."""
+    write_deck(user_decks, "typing", TYPING_DECK)
+    child = spawn(quizcli_home, "exam", "typing", "--no-shuffle", "--time-limit", "0.1")  # 6 seconds
+    press(child, "", "question 1 of 5 · 0 answered · 0 flagged · 0:06 left")
+    child.send("pi")
+    shown = []
+    for _ in range(2):  # the screen with "pi" typed, then the clock's redraw of it
+        child.expect(r"(\d+):(\d\d) left[^▏]*pi▏")
+        assert isinstance(child.match, re.Match)
+        shown.append(int(child.match.group(1)) * 60 + int(child.match.group(2)))
+    assert shown[1] < shown[0]
+    child.expect(r"Your answer:(?:\x1b\[[0-9;]*m| )*pi(?:\x1b\[[0-9;]*m)* ")  # Rich's bold is on even with NO_COLOR
+    press(child, "", "Time is up: the exam was submitted", "Score: 0/5 (0%)", "FAIL")
     assert finish(child) == 0

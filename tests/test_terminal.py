@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import weakref
+from collections.abc import Iterator
 
 import pytest
 
@@ -55,3 +57,64 @@ def test_other_unraisable_errors_are_still_reported(monkeypatch: pytest.MonkeyPa
     assert ref() is None
     assert reported == [ValueError]
     terminal.raise_dropped_interrupt()  # nothing kept: returns quietly
+
+
+@pytest.fixture
+def pipe() -> Iterator[tuple[int, int]]:
+    read_end, write_end = os.pipe()
+    yield read_end, write_end
+    os.close(read_end)
+    with contextlib.suppress(OSError):
+        os.close(write_end)
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [(b"\x1b[A", "up"), (b"\x1b[B", "down"), (b"\x1b[C", "right"), (b"\x1b[D", "left"), (b"\x1bOA", "up"),
+     (b"\x1b[5~", "pageup"), (b"\x1b[6~", "pagedown"), (b"\x1b[H", "home"), (b"\x1bOF", "end"), (b"\x1b[1~", "home"),
+     (b"\x1b[4~", "end"), (b"\x1b[3~", "delete"), (b"\x1b[2~", "insert"), (b"\x1b[1;5C", "right"),
+     (b"\x1b[15~", "unknown"), (b"\x1bOP", "unknown")],  # Ctrl-Right, F5, F1
+)  # fmt: skip
+def test_escape_sequences_are_named_and_read_whole(pipe: tuple[int, int], typed: bytes, name: str) -> None:
+    os.write(pipe[1], typed + b"x")
+    keys = terminal.KeyInput(pipe[0])
+    assert keys.key() == name
+    assert keys.key() == "x"  # nothing of the sequence is left behind as typed text
+
+
+def test_escape_alone_or_before_a_key_is_the_escape_key(pipe: tuple[int, int]) -> None:
+    keys = terminal.KeyInput(pipe[0])
+    os.write(pipe[1], b"\x1b")
+    assert keys.key() == terminal.ESCAPE
+    os.write(pipe[1], "\x1bé\r".encode())
+    assert [keys.key(), keys.key(), keys.key()] == [terminal.ESCAPE, "é", terminal.ENTER]
+
+
+def test_a_key_wait_with_a_timeout_raises_timeout_error_and_then_reads_the_key(pipe: tuple[int, int]) -> None:
+    keys = terminal.KeyInput(pipe[0])
+    with pytest.raises(TimeoutError):
+        keys.key(timeout=0.01)
+    os.write(pipe[1], b"a")
+    assert keys.key(timeout=0) == "a"
+    os.close(pipe[1])
+    with pytest.raises(EOFError):
+        keys.key(timeout=5)
+
+
+def test_piped_lines_can_be_waited_for_with_a_timeout(pipe: tuple[int, int]) -> None:
+    """A timed wait reads through a thread; lines it has read ahead still come in order, untimed waits too."""
+    with open(pipe[0], encoding="utf-8", closefd=False) as stream:
+        lines = terminal.LineInput(stream)
+        os.write(pipe[1], b"first\nsecond\n")
+        assert lines.line("answer: ", timeout=10) == "first"
+        assert lines.key() == "second"
+        with pytest.raises(TimeoutError):
+            lines.line("answer: ", timeout=0.01)
+        os.write(pipe[1], "  \nlast, unterminated é".encode())
+        os.close(pipe[1])
+        assert lines.key(timeout=10) == terminal.ENTER
+        assert lines.line("answer: ", timeout=10) == "last, unterminated é"
+        with pytest.raises(EOFError):
+            lines.line("answer: ", timeout=10)
+        with pytest.raises(EOFError):
+            lines.key()

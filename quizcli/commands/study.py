@@ -2,6 +2,7 @@
 
 import os
 import random
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
@@ -90,13 +91,42 @@ def stale(holder: Holder) -> bool:
     """Whether a claim was left by a session that is gone: its process ended (this machine), or it is too old."""
     if holder.host != host_name():
         return datetime.now(UTC) - holder.started > CLAIM_LIFETIME
+    return not process_alive(holder.pid)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine is running.
+
+    POSIX asks with signal 0.  Windows has no such signal (there ``os.kill(pid, 0)`` sends
+    Ctrl-C to a console process group), so the process's exit code is asked for instead.
+    """
+    if sys.platform == "win32":
+        return _windows_process_alive(pid)
     try:
-        os.kill(holder.pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
-        return True
+        return False
     except PermissionError:
-        return False  # a live process of another user
-    return False
+        return True  # a live process of another user
+    return True
+
+
+if sys.platform == "win32":
+
+    def _windows_process_alive(pid: int) -> bool:
+        import ctypes
+        from ctypes import wintypes
+
+        query_limited_information, access_denied, still_active = 0x1000, 5, 259
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        handle = kernel32.OpenProcess(query_limited_information, False, pid)
+        if not handle:
+            return ctypes.get_last_error() == access_denied  # a live process of another user
+        try:
+            code = wintypes.DWORD()
+            return not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) or code.value == still_active
+        finally:
+            kernel32.CloseHandle(handle)
 
 
 def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> IndexEntry:

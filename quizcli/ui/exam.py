@@ -12,21 +12,21 @@ move there: the arrows, Tab and Ctrl-P/N/K/F/X (`quizcli.exam.TEXT_SAFE_MOVES`).
 From a pipe (line mode) each line answers the next question, an empty line
 leaves it blank, and the end of input submits the exam with the rest blank.
 
-A time limit is kept with SIGALRM around every wait for input (a key press or
-a typed line), so an idle user is submitted on time; while a key is awaited
-the alarm also rings whenever the shown clock changes, to redraw it.  The
-time keeping itself (time left, when to redraw, what happens when the time is
-up) is `quizcli.exam.Deadline`'s, and what the navigation, submit and pause
-keys do is `quizcli.exam`'s too (`move_for`, `confirms_submit`, `pause_choice`).
+A time limit is kept by waiting for input with a timeout (`quizcli.terminal`
+raises `TimeoutError`, no signal is involved): while a key is awaited, on any
+screen and while an answer is typed, the wait ends whenever the shown clock
+changes, to redraw it, and when the time is up.  The time keeping itself
+(time left, when to redraw, what happens when the time is up) is
+`quizcli.exam.Deadline`'s, and what the navigation, submit and pause keys do
+is `quizcli.exam`'s too (`move_for`, `confirms_submit`, `pause_choice`).
 """
 
 from __future__ import annotations
 
 import functools
-import signal
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
-from types import FrameType
+import time
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, assert_never
 
 from rich.console import Console, Group, RenderableType
@@ -64,31 +64,8 @@ _NAVIGATION = "p/← back · n/→ next · s skip · m flag · x submit · Ctrl-
 _TYPING_NAVIGATION = "← back · →/Tab next · Ctrl-K skip · Ctrl-F flag · Ctrl-X submit · Ctrl-C pause"
 
 
-class _Alarm(Exception):
-    """SIGALRM while waiting for input: the clock needs redrawing, or the time is up."""
-
-
 class _TimeUp(Exception):
     """The time limit ran out."""
-
-
-@contextmanager
-def _alarm(seconds: float | None) -> Iterator[None]:
-    """Raise `_Alarm` in whatever is waiting after ``seconds``; no alarm for None."""
-    if seconds is None:
-        yield
-        return
-
-    def ring(signum: int, frame: FrameType | None) -> None:
-        raise _Alarm
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def sit_exam(console: Console, exam: Exam) -> Sitting:
@@ -101,9 +78,9 @@ def sit_exam(console: Console, exam: Exam) -> Sitting:
     return sitting
 
 
-def take_exam(console: Console, inp: Input, exam: Exam) -> Sitting:
+def take_exam(console: Console, inp: Input, exam: Exam, clock: Callable[[], float] = time.monotonic) -> Sitting:
     """Ask every question and return what was handed in; keys on a terminal, lines otherwise."""
-    deadline = Deadline.start(exam.options.time_limit)
+    deadline = Deadline.start(exam.options.time_limit, clock)
     sheet = Sheet(len(exam.questions))
     runner = _KeyExam if inp.interactive else _LineExam
     ending = runner(console, inp, exam, sheet, deadline).run()
@@ -127,9 +104,8 @@ class _Runner:
     def _line(self, prompt: str) -> str:
         """A typed line, cut short by `_TimeUp` when the time limit runs out first."""
         try:
-            with _alarm(self.deadline.remaining()):
-                return self.inp.line(prompt)
-        except _Alarm:
+            return self.inp.line(prompt, self.deadline.remaining())
+        except TimeoutError:
             raise _TimeUp from None
 
     def _status(self) -> str:
@@ -216,9 +192,8 @@ class _KeyExam(_Runner):
             if self.deadline.expired():
                 raise _TimeUp
             try:
-                with _alarm(self.deadline.until_redraw()):
-                    return self.inp.key()
-            except _Alarm:
+                return self.inp.key(self.deadline.until_redraw())
+            except TimeoutError:
                 draw()
 
     def _handle(self, key: str) -> Ending | None:
