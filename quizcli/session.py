@@ -318,7 +318,7 @@ class Session:
         self._drop(item)
 
     def bury(self, item: Item) -> None:
-        """Hide the item until the next study day (04:00 local)."""
+        """Hide the item until the next study day begins."""
         until = next_day_start(self.clock())
         self.store.set_flags(self.deck.name, item.id, Flags(buried_until=until))
         self._drop(item)

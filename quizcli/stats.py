@@ -6,7 +6,7 @@ hands over one row per card; everything here is arithmetic on those, so every
 figure can be checked exactly from a history a test builds.
 
 Days are study days (`quizcli.clock.study_day`): the local calendar day
-starting at 04:00, as for the daily limits; a card counts as due on the study
+starting at the configured hour (04:00 by default), as for the daily limits; a card counts as due on the study
 day its due time falls in, the same rule `quizcli study` shows review cards by.
 A "review answer" (retention) is an answer to a card that was in review, not
 learning; "young" and "mature" go by the interval it had then.

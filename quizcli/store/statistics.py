@@ -8,7 +8,7 @@ import sqlite3
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from quizcli.clock import DAY_ROLLOVER_HOUR, to_text
+from quizcli.clock import rollover_hour, to_text
 from quizcli.scheduler import MATURE_DAYS, CardState
 from quizcli.store.reviews import STATE_COLUMNS, state_from_row
 
@@ -87,7 +87,7 @@ def card_rows(db: sqlite3.Connection, deck: str | None) -> list[CardRow]:
 
 
 def study_days(db: sqlite3.Connection, deck: str | None, max_answer_ms: int) -> list[DayActivity]:
-    """Answers (reviews and practice) per local study day, which starts at 04:00 as `clock.day_start` says.
+    """Answers (reviews and practice) per local study day, which starts at the rollover hour as `clock.day_start` says.
 
     Each answer's time counts up to ``max_answer_ms``, as sessions now log it: answers logged before
     the cap existed may hold the minutes a card was left open.
@@ -96,7 +96,7 @@ def study_days(db: sqlite3.Connection, deck: str | None, max_answer_ms: int) -> 
         "SELECT date(reviewed_at, 'localtime', :rollover) AS day, COUNT(*) AS answers, SUM(rating > 1) AS correct,"
         " TOTAL(MIN(duration_ms, :max_ms)) AS ms, COUNT(duration_ms) AS timed FROM reviews"
         " WHERE :deck IS NULL OR deck = :deck GROUP BY day ORDER BY day",
-        {"deck": deck, "rollover": f"-{DAY_ROLLOVER_HOUR} hours", "max_ms": max_answer_ms},
+        {"deck": deck, "rollover": f"-{rollover_hour()} hours", "max_ms": max_answer_ms},
     )
     return [
         DayActivity(
