@@ -477,7 +477,8 @@ class Stats(NamedTuple):
     activity: Activity
     forecast: Forecast
     retention: Retention
-    calibration: Calibration
+    calibration: Calibration  # answers that are not guessable
+    guessable_calibration: Calibration  # right answers to single-answer choice and true/false cards may be guesses
     weak: WeakCards
     exams: tuple[ExamTrend, ...]
     time: TimeSpent
@@ -496,7 +497,7 @@ class Stats(NamedTuple):
             "activity": self.activity.to_dict(),
             "forecast": self.forecast.to_dict(),
             "retention": self.retention.to_dict(),
-            "calibration": self.calibration.to_dict(),
+            "calibration": {**self.calibration.to_dict(), "guessable": self.guessable_calibration.to_dict()},
             "weak_cards": self.weak.to_dict(),
             "exams": [e.to_dict() for e in self.exams],
             "time": self.time.to_dict(),
@@ -515,7 +516,8 @@ def compute(data: StatsInput) -> Stats:
         activity=window,
         forecast=forecast(rows, today),
         retention=retention(data.retention, data.desired_retention),
-        calibration=calibration(data.calibration),
+        calibration=calibration(row for row in data.calibration if not row.guessable),
+        guessable_calibration=calibration(row for row in data.calibration if row.guessable),
         weak=weak_cards(rows, data.now, data.parameters),
         exams=exam_trends(data.attempts),
         time=time_spent(data.activity, window),

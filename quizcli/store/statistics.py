@@ -52,12 +52,13 @@ class Tally(NamedTuple):
 
 
 class CalibrationRow(NamedTuple):
-    """Review answers whose predicted recall fell in bin number ``bin`` (of the bins asked for)."""
+    """Review answers whose predicted recall fell in bin number ``bin`` (of the bins asked for), guessable or not."""
 
     bin: int
     answers: int
     predicted_sum: float
     passed: int
+    guessable: bool = False
 
 
 def decks_with_progress(db: sqlite3.Connection) -> list[str]:
@@ -123,15 +124,22 @@ def retention_tallies(db: sqlite3.Connection, deck: str | None, since: datetime)
 
 
 def calibration_rows(db: sqlite3.Connection, deck: str | None, since: datetime, bins: int) -> list[CalibrationRow]:
-    """Reviews a day or more after the previous one, in ``bins`` bins by the recall FSRS predicted for them."""
+    """Reviews a day or more after the previous one, in ``bins`` bins by the recall FSRS predicted for them,
+    guessable answers apart (those of unknown kind count with the rest)."""
     rows = db.execute(
-        "SELECT MIN(CAST(retrievability * :bins AS INTEGER), :bins - 1) AS bin, COUNT(*) AS answers,"
-        " SUM(retrievability) AS predicted_sum, SUM(rating > 1) AS passed FROM reviews"
+        "SELECT MIN(CAST(retrievability * :bins AS INTEGER), :bins - 1) AS bin, COALESCE(guessable, 0) AS guessable,"
+        " COUNT(*) AS answers, SUM(retrievability) AS predicted_sum, SUM(rating > 1) AS passed FROM reviews"
         " WHERE reviewed_at >= :since AND kind = 'review' AND retrievability IS NOT NULL AND elapsed_days >= 1"
-        " AND (:deck IS NULL OR deck = :deck) GROUP BY bin",
+        " AND (:deck IS NULL OR deck = :deck) GROUP BY bin, COALESCE(guessable, 0)",
         {"deck": deck, "since": to_text(since), "bins": bins},
     )
     return [
-        CalibrationRow(bin=row["bin"], answers=row["answers"], predicted_sum=row["predicted_sum"], passed=row["passed"])
+        CalibrationRow(
+            bin=row["bin"],
+            answers=row["answers"],
+            predicted_sum=row["predicted_sum"],
+            passed=row["passed"],
+            guessable=bool(row["guessable"]),
+        )
         for row in rows
     ]
