@@ -9,7 +9,8 @@ between fits:
 
 - *all*: fitted to every item's reviews;
 - *without guessable*: the choice and true/false items left out of the fit, as ``quizcli optimize``
-  does (they are still predicted with the parameters fitted to the rest).
+  does under ``guessable_rating = "hard"`` (they are still predicted with the parameters fitted to
+  the rest).
 """
 
 from __future__ import annotations

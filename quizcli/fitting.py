@@ -14,10 +14,12 @@ parameters in use.  Judging on the reviews a fit learned from would favour any
 fit that merely memorizes the log.
 
 A fit leaves out the items a lucky guess can pass (single-answer choice and
-true/false: the review log marks their answers ``guessable``).  A right answer
-there is recall or a guess, so fitted to them FSRS learns memories stronger than
-they are; fitted to the other items, the parameters predict the guessable ones
-too, and better (docs/study.md, "Guessing", has the measurements).
+true/false: the review log marks their answers ``guessable``) when quizcli
+suggests Hard for their right answers (``guessable_rating = "hard"``, the
+default): those Hard ratings say "weak" of recalled and guessed answers alike,
+and fitted to the other items the parameters predict the guessable ones better.
+Under ``"good"`` a fit learns from every item, which measured no worse there
+(docs/study.md, "Guessing", has the measurements).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizcli import scheduler
+from quizcli.config import GuessableRating
 from quizcli.scheduler import Rating
 from quizcli.store.fits import Fit
 
@@ -58,6 +61,11 @@ def histories(
         if (deck, item) not in leave_out:
             grouped.setdefault((deck, item), []).append((when, rating))
     return [tuple(reviews) for reviews in grouped.values()]
+
+
+def left_out(guessable: set[tuple[str, str]], rating: GuessableRating) -> set[tuple[str, str]]:
+    """The (deck, item) a fit leaves out: the guessable items, when their right answers are suggested Hard."""
+    return guessable if rating is GuessableRating.HARD else set()
 
 
 def elapsed_days(previous: datetime, when: datetime) -> int:

@@ -15,7 +15,7 @@ from quizcli import fitting
 from quizcli.catalog import open_deck
 from quizcli.cli import app
 from quizcli.decks import DeckFile, Source
-from quizcli.fitting import histories, usable_reviews
+from quizcli.fitting import histories
 from quizcli.scheduler import CardState, Rating, Settings, State
 from quizcli.session import Session, StudyOptions
 from quizcli.store import Answer, Store
@@ -93,7 +93,9 @@ def test_optimize_fits_without_the_guessable_items_and_says_so(
     assert learned == [600, 480]  # the whole log, then the trial on its older four fifths: no guessable review
     shown = " ".join(runner.invoke(app, ["optimize"]).stdout.split())
     assert shown.startswith("Left out 60 choice or true/false items: a lucky guess there would teach FSRS a memory")
-    assert usable_reviews(histories((d, i, w, Rating(r)) for d, i, w, r in log + guessed)) == 660  # all of them
+    (quizcli_home / "config.toml").write_text('[study]\nguessable_rating = "good"\n', encoding="utf-8")
+    kept = json.loads(runner.invoke(app, ["optimize", "--json"]).stdout)  # Good for right guesses: every item
+    assert (kept["reviews"], kept["guessable_items_left_out"]) == (660, 0) and learned[-2:] == [660, 528]
 
 
 def test_stats_shows_the_calibration_of_guessable_answers_apart(quizcli_home: Path, utc: None) -> None:
