@@ -395,8 +395,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this file as JSON")
     parser.add_argument(
         "--fit", action="store_true",
-        help="also fit personal parameters to the run's log (all answers; without guessable ones) and measure them"
-        " (needs fsrs-rs-python)",
+        help="also fit personal parameters to the run's log with quizcli's optimizer code (all answers; without"
+        " guessable ones) and measure them (needs fsrs-rs-python)",
     )  # fmt: skip
     parser.add_argument("--keep", type=Path, help="keep quizcli's home (progress.db, the deck) in this new directory")
     args = parser.parse_args(argv)
@@ -411,25 +411,26 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="quizcli-sim-") as scratch:
         home = args.keep or Path(scratch) / "home"
         run = simulate(plan, home)
-    figures = measure(
-        run.sessions, run.answers, ZoneInfo(plan.tz), limit=plan.limit, new_limit=plan.new,
-        mismatches=run.mismatches, cut=run.cut,
-    )  # fmt: skip
-    print(render(figures, _described(plan)))
-    if args.fit:
-        print(_fitted(run, plan))
+        figures = measure(
+            run.sessions, run.answers, ZoneInfo(plan.tz), limit=plan.limit, new_limit=plan.new,
+            mismatches=run.mismatches, cut=run.cut,
+        )  # fmt: skip
+        print(render(figures, _described(plan)))
+        if args.fit:
+            print(fitted(run, plan, home))
     if args.json:
         args.json.write_text(json.dumps({"plan": _described(plan), "figures": asdict(figures)}, indent=1, default=str))
     return 0
 
 
-def _fitted(run: Run, plan: Plan) -> str:
-    """Calibration and fit of parameters fitted to the run's log: to every answer, and without guessable ones."""
+def fitted(run: Run, plan: Plan, home: Path) -> str:
+    """Calibration and fit of parameters fitted to the run's log in ``home`` by quizcli's optimizer code: to every
+    answer, and without guessable ones (as ``quizcli optimize`` fits)."""
     from sim_fit import fit_and_predict
 
     lines = []
     for name, keep in (("all answers", lambda a: True), ("without guessable answers", lambda a: not a.fact.options)):
-        answers = fit_and_predict(run.answers, keep)
+        answers = fit_and_predict(run.answers, home, keep)
         figures = measure(run.sessions, answers, ZoneInfo(plan.tz), limit=plan.limit, new_limit=plan.new)
         lines.append(f"\nwith parameters fitted to {name}:")
         for group, bins in figures.calibration.items():

@@ -3,9 +3,14 @@
 All datetimes quizcli stores or schedules with are UTC-aware.  "Today" is the
 user's study day: the local calendar day rolling over at 04:00 local time, as
 in Anki, so a late-night session still counts as the same day.  The rollover is
-the wall-clock 04:00 of each local date under the zone's own rules, so a day
+the wall-clock hour of each local date under the zone's own rules, so a day
 with a daylight-saving change is 23 or 25 hours long.  ``zone`` None means the
 process's local time zone (``TZ``); tests pass a `zoneinfo.ZoneInfo`.
+
+The hour is Anki's "Next day starts at": ``next_day_starts_at`` in the config
+file's ``[study]`` table, put in force for the process by `quizcli.config.load_config`
+(`set_rollover_hour`).  Every study-day figure (limits, due reviews, burying,
+``stats`` and its forecast, streaks) reads it from here, so none can disagree.
 
 A review card is due on its due *day*: everything due before the next rollover
 (`next_day_start`) is shown today, by `quizcli study` and counted by
@@ -19,7 +24,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from quizcli.errors import QuizcliError
 
-DAY_ROLLOVER_HOUR = 4
+DAY_ROLLOVER_HOUR = 4  # the default: Anki's
+_ROLLOVER = {"hour": DAY_ROLLOVER_HOUR}  # the configured hour, set once a command has read the config
 
 
 def now() -> datetime:
@@ -43,18 +49,40 @@ def parse_timestamp(text: str, what: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def rollover_hour() -> int:
+    """The local hour (0-23) a study day begins at."""
+    return _ROLLOVER["hour"]
+
+
+def set_rollover_hour(hour: int) -> None:
+    """Make study days begin at ``hour`` local time (0-23) from now on in this process."""
+    if not 0 <= hour <= 23:
+        raise ValueError(f"the day rollover must be an hour from 0 to 23, got {hour}")
+    _ROLLOVER["hour"] = hour
+
+
 def study_day(moment: datetime, zone: tzinfo | None = None) -> date:
-    """The study day ``moment`` falls in: its local date, or the date before when it is before 04:00 local."""
+    """The study day ``moment`` falls in: its local date, or the date before when it is before the rollover hour."""
     local = moment.astimezone(zone)
     day = local.date()
     return day if moment >= day_begins(day, zone) else day - timedelta(days=1)
 
 
 def day_begins(day: date, zone: tzinfo | None = None) -> datetime:
-    """When a study day begins: 04:00 local on that date under the zone's rules at that date, in UTC."""
-    start = datetime.combine(day, time(DAY_ROLLOVER_HOUR))
-    local = start.replace(tzinfo=zone) if zone is not None else start.astimezone()
-    return local.astimezone(UTC)
+    """When a study day begins, in UTC: the first moment the local clock shows the rollover hour on that date
+    or later, under the zone's rules there.
+
+    An hour the clocks skip begins the day when they jump; an hour they repeat, at its first showing.
+    """
+    start = datetime.combine(day, time(rollover_hour()))
+    moments = (_in_utc(start.replace(fold=fold), zone) for fold in (0, 1))
+    return min(moment for moment in moments if moment.astimezone(zone).replace(tzinfo=None) >= start)
+
+
+def _in_utc(local: datetime, zone: tzinfo | None) -> datetime:
+    """A naive local time in ``zone`` (None: the process's) in UTC; ``fold`` picks the side of a skipped hour."""
+    aware = local.replace(tzinfo=zone) if zone is not None else local.astimezone()
+    return aware.astimezone(UTC)
 
 
 def day_start(moment: datetime, zone: tzinfo | None = None) -> datetime:

@@ -14,10 +14,14 @@ bury_new_siblings = true   # answering an item hides its card's other new items 
 bury_review_siblings = true
 new_order = "spread"       # or "authored": new items in deck order
 max_answer_time = "60s"    # an answer that took longer is logged as taking this long
+next_day_starts_at = 4     # the local hour (0-23) the study day begins at; [study] only, for every deck
 
 [decks.long-context]      # overrides for one deck
 new_per_day = 10
 ```
+
+Loading the config puts ``next_day_starts_at`` in force for the process (`quizcli.clock.set_rollover_hour`):
+the study day is one for every deck, so limits, due reviews, burying and ``stats`` all count the same days.
 """
 
 import re
@@ -25,7 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from quizcli import paths
+from quizcli import clock, paths
 from quizcli.errors import QuizcliError
 from quizcli.scheduler import Settings
 
@@ -45,6 +49,7 @@ KEYS = (
     "new_order",
     "max_answer_time",
 )
+ROLLOVER_KEY = "next_day_starts_at"  # Anki's "Next day starts at"; only in [study]: one study day for every deck
 
 
 class LeechAction(StrEnum):
@@ -89,21 +94,35 @@ class ConfigError(QuizcliError):
 
 
 def load_config(deck: str | None, path: Path | None = None) -> StudyConfig:
-    """The settings for ``deck``: defaults, then ``[study]``, then ``[decks.<deck>]`` (no deck: up to ``[study]``)."""
+    """The settings for ``deck``: defaults, then ``[study]``, then ``[decks.<deck>]`` (no deck: up to ``[study]``).
+
+    Also puts the configured ``next_day_starts_at`` in force (the default when there is no config file).
+    Every unknown or invalid setting of the tables read is reported at once, each at its path:line:column.
+    """
     path = path or paths.config_file()
     if not path.is_file():
+        clock.set_rollover_hour(clock.DAY_ROLLOVER_HOUR)
         return StudyConfig()
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    config = _apply(StudyConfig(), _table(data, "study", path), path, "[study]")
-    if deck is None:
-        return config
-    per_deck = _table(_table(data, "decks", path), deck, path)
-    return _apply(config, per_deck, path, f"[decks.{deck}]")
+    source = _Source(path, text)
+    study = _table(data, "study", path)
+    tables = [("study", study)]
+    if deck is not None:
+        tables.append((f"decks.{deck}", _table(_table(data, "decks", path), deck, path)))
+    problems = [problem for name, table in tables for problem in _problems(table, name, source)]
+    if problems:
+        raise ConfigError("\n".join(problems))
+    clock.set_rollover_hour(study.get(ROLLOVER_KEY, clock.DAY_ROLLOVER_HOUR))
+    config = StudyConfig()
+    for _, table in tables:
+        config = _with_values(config, table)
+    return config
 
 
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -113,14 +132,51 @@ def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
     return value
 
 
-def _apply(config: StudyConfig, table: dict[str, Any], path: Path, where: str) -> StudyConfig:
-    unknown = sorted(set(table) - set(KEYS))
-    if unknown:
-        raise ConfigError(f"{path}: unknown setting {unknown[0]!r} in {where} (known: {', '.join(KEYS)})")
+class _Source(NamedTuple):
+    """The config file's path and text, to point at the line of a setting."""
+
+    path: Path
+    text: str
+
+    def at(self, table: str, key: str) -> str:
+        """``path:line:column`` of ``key = ...`` in ``[table]`` (just the path when it is not written that way)."""
+        lines = self.text.splitlines()
+        header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+        setting = re.compile(rf"^(\s*)[\"']?{re.escape(key)}[\"']?\s*=")
+        inside = False
+        for number, line in enumerate(lines, start=1):
+            if line.lstrip().startswith("["):
+                inside = bool(header.match(line))
+            elif inside and (found := setting.match(line)):
+                return f"{self.path}:{number}:{len(found.group(1)) + 1}"
+        return str(self.path)
+
+
+def _problems(table: dict[str, Any], name: str, source: _Source) -> list[str]:
+    """What is wrong with each setting of ``[name]``: unknown, misplaced, or a value quizcli cannot use."""
+    known = (*KEYS, ROLLOVER_KEY) if name == "study" else KEYS
+    problems = []
+    for key, value in table.items():
+        where = f"{source.at(name, key)}: [{name}]"
+        if key == ROLLOVER_KEY and name != "study":
+            problems.append(f"{where}: {key} is the same for every deck; set it in [study]")
+        elif key not in known:
+            problems.append(f"{where}: unknown setting {key!r} (known: {', '.join(known)})")
+        elif (error := _value_error(key, value)) is not None:
+            problems.append(f"{where}: {error}")
+    return problems
+
+
+def _value_error(key: str, value: Any) -> str | None:
+    """Why ``value`` cannot be ``key``'s, or None when it can."""
     try:
-        return _with_values(config, table)
+        if key == ROLLOVER_KEY:
+            rollover_hour(value)
+        else:
+            _with_values(StudyConfig(), {key: value})
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{path}: {where}: {exc}") from exc
+        return str(exc)
+    return None
 
 
 def _with_values(config: StudyConfig, table: dict[str, Any]) -> StudyConfig:
@@ -176,6 +232,13 @@ def _answer_time(value: Any) -> int:
 def _flag(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{name} must be true or false, got {value!r}")
+    return value
+
+
+def rollover_hour(value: Any) -> int:
+    """The hour after local midnight (0-23) a study day begins at."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 23:
+        raise ValueError(f"{ROLLOVER_KEY} must be a whole hour from 0 to 23 (after midnight), got {value!r}")
     return value
 
 

@@ -12,16 +12,25 @@ log is held out, a trial fit learns from the rest, and the fit on the whole log
 is kept only when the trial predicts the held-out reviews better than the
 parameters in use.  Judging on the reviews a fit learned from would favour any
 fit that merely memorizes the log.
+
+A fit leaves out the items a lucky guess can pass (single-answer choice and
+true/false: the review log marks their answers ``guessable``) when quizcli
+suggests Hard for their right answers (``guessable_rating = "hard"``, the
+default): those Hard ratings say "weak" of recalled and guessed answers alike,
+and fitted to the other items the parameters predict the guessable ones better.
+Under ``"good"`` a fit learns from every item, which measured no worse there
+(docs/study.md, "Guessing", has the measurements).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizcli import scheduler
+from quizcli.config import GuessableRating
 from quizcli.scheduler import Rating
 from quizcli.store.fits import Fit
 
@@ -40,12 +49,23 @@ History = tuple[tuple[datetime, Rating], ...]
 Item = tuple[datetime, "fsrs_rs_python.FSRSItem"]
 
 
-def histories(rows: Iterable[tuple[str, str, datetime, Rating]]) -> list[History]:
-    """Each item's (time, rating) reviews, in order; ``rows`` are (deck, item, time, rating) in log order."""
+def histories(
+    rows: Iterable[tuple[str, str, datetime, Rating]], leave_out: Collection[tuple[str, str]] = ()
+) -> list[History]:
+    """Each item's (time, rating) reviews, in order; ``rows`` are (deck, item, time, rating) in log order.
+
+    The items named in ``leave_out`` (deck, item) are left out: those whose answers may be guesses.
+    """
     grouped: dict[tuple[str, str], list[tuple[datetime, Rating]]] = {}
     for deck, item, when, rating in rows:
-        grouped.setdefault((deck, item), []).append((when, rating))
+        if (deck, item) not in leave_out:
+            grouped.setdefault((deck, item), []).append((when, rating))
     return [tuple(reviews) for reviews in grouped.values()]
+
+
+def left_out(guessable: set[tuple[str, str]], rating: GuessableRating) -> set[tuple[str, str]]:
+    """The (deck, item) a fit leaves out: the guessable items, when their right answers are suggested Hard."""
+    return guessable if rating is GuessableRating.HARD else set()
 
 
 def elapsed_days(previous: datetime, when: datetime) -> int:
@@ -170,6 +190,7 @@ class FitReport(NamedTuple):
     reviews: int
     fit: Fit | None = None
     evaluation: Evaluation | None = None
+    guessable_items: int = 0  # items left out because a lucky guess could pass them
 
     @property
     def needed(self) -> int:
@@ -182,6 +203,7 @@ class FitReport(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         return {"deck": self.deck, "reviews": self.reviews, "reviews_needed": self.needed,
+                "guessable_items_left_out": self.guessable_items,
                 "fit": None if self.fit is None else self.fit.to_dict(),
                 "evaluation": None if self.evaluation is None else self.evaluation.to_dict(),
                 "saved": self.saved}  # fmt: skip

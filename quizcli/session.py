@@ -35,7 +35,7 @@ from quizcli import scheduler
 from quizcli.cards import Item
 from quizcli.clock import day_start, next_day_start, study_day
 from quizcli.config import GuessableRating, LeechAction, NewOrder, StudyConfig
-from quizcli.grading import Verdict
+from quizcli.grading import Verdict, make_question
 from quizcli.kinds.base import Answering, Question
 from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, State
 from quizcli.store import Answer, Flags, IndexEntry, Store
@@ -260,6 +260,7 @@ class Session:
             retrievability=odds,
             duration_ms=duration_ms,
             due_shift=shift,
+            guessable=guessable(make_question(item)),
         )
 
     def _place(self, item: Item, after: CardState | None, rating: Rating) -> None:
@@ -318,7 +319,7 @@ class Session:
         self._drop(item)
 
     def bury(self, item: Item) -> None:
-        """Hide the item until the next study day (04:00 local)."""
+        """Hide the item until the next study day begins."""
         until = next_day_start(self.clock())
         self.store.set_flags(self.deck.name, item.id, Flags(buried_until=until))
         self._drop(item)

@@ -6,7 +6,7 @@ hands over one row per card; everything here is arithmetic on those, so every
 figure can be checked exactly from a history a test builds.
 
 Days are study days (`quizcli.clock.study_day`): the local calendar day
-starting at 04:00, as for the daily limits; a card counts as due on the study
+starting at the configured hour (04:00 by default), as for the daily limits; a card counts as due on the study
 day its due time falls in, the same rule `quizcli study` shows review cards by.
 A "review answer" (retention) is an answer to a card that was in review, not
 learning; "young" and "mature" go by the interval it had then.
@@ -477,7 +477,8 @@ class Stats(NamedTuple):
     activity: Activity
     forecast: Forecast
     retention: Retention
-    calibration: Calibration
+    calibration: Calibration  # answers that are not guessable
+    guessable_calibration: Calibration  # right answers to single-answer choice and true/false cards may be guesses
     weak: WeakCards
     exams: tuple[ExamTrend, ...]
     time: TimeSpent
@@ -496,7 +497,7 @@ class Stats(NamedTuple):
             "activity": self.activity.to_dict(),
             "forecast": self.forecast.to_dict(),
             "retention": self.retention.to_dict(),
-            "calibration": self.calibration.to_dict(),
+            "calibration": {**self.calibration.to_dict(), "guessable": self.guessable_calibration.to_dict()},
             "weak_cards": self.weak.to_dict(),
             "exams": [e.to_dict() for e in self.exams],
             "time": self.time.to_dict(),
@@ -515,7 +516,8 @@ def compute(data: StatsInput) -> Stats:
         activity=window,
         forecast=forecast(rows, today),
         retention=retention(data.retention, data.desired_retention),
-        calibration=calibration(data.calibration),
+        calibration=calibration(row for row in data.calibration if not row.guessable),
+        guessable_calibration=calibration(row for row in data.calibration if row.guessable),
         weak=weak_cards(rows, data.now, data.parameters),
         exams=exam_trends(data.attempts),
         time=time_spent(data.activity, window),

@@ -62,6 +62,16 @@ def quizcli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def default_day_rollover() -> Iterator[None]:
+    """Study days begin at the default hour; a test whose config set another one (for the process) is undone."""
+    from quizcli import clock
+
+    clock.set_rollover_hour(clock.DAY_ROLLOVER_HOUR)
+    yield
+    clock.set_rollover_hour(clock.DAY_ROLLOVER_HOUR)
+
+
 @pytest.fixture
 def user_decks(quizcli_home: Path) -> Path:
     decks = quizcli_home / "decks"

@@ -8,6 +8,7 @@ must not load the store's exam, statistics, fit or health modules.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -105,5 +106,37 @@ def test_every_earlier_version_migrates_to_the_latest_and_keeps_its_rows(tmp_pat
         assert [(row["item"], row["rank"]) for row in ranks] == [("a", None), ("b", 0)]
     if 1 <= version < 4:  # a review logged before migration 4 has no scheduled interval
         assert old.execute("SELECT scheduled_days FROM reviews").fetchone()[0] is None
+    if 1 <= version < 9:  # migration 9 took an earlier answer's guessability from its item in the deck index
+        assert old.execute("SELECT guessable FROM reviews").fetchone()[0] == (0 if version >= 3 else None)
     old.close()
     fresh.close()
+
+
+def test_migration_9_marks_earlier_answers_guessable_by_their_items_kind(tmp_path: Path) -> None:
+    cards = {
+        "flash": {"kind": "flashcard", "content": {"front": "f", "back": "b"}},
+        "pick": {"kind": "choice", "content": {"question": "q", "choices": ["a", "b", "c"], "answer": "B"}},
+        "every": {"kind": "choice", "content": {"question": "q", "choices": ["a", "b", "c"], "answer": ["A", "C"]}},
+        "truth": {"kind": "true-false", "content": {"question": "q", "answer": True}},
+    }
+    db = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    migrate(db, upto=8)
+    db.execute("INSERT INTO settings (id, json) VALUES (1, '{}')")
+    for position, (item, card) in enumerate(cards.items()):
+        db.execute(
+            "INSERT INTO deck_items (deck, item, card, position, graded, tags, data) VALUES ('d', ?, ?, ?, 1, '', ?)",
+            (item, item, position, json.dumps({"id": item, **card}, separators=(",", ":"))),
+        )
+    for item in (*cards, "gone"):
+        db.execute(
+            "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, settings_id)"
+            " VALUES ('d', ?, '2026-11-01T09:00:00.000000+00:00', 3, 'review', 2, 1)",
+            (item,),
+        )
+    db.close()
+    Store.open(tmp_path / "old.db").close()
+    db = sqlite3.connect(tmp_path / "old.db")
+    assert dict(db.execute("SELECT item, guessable FROM reviews").fetchall()) == {
+        "flash": 0, "pick": 1, "every": 0, "truth": 1, "gone": None
+    }  # fmt: skip
+    db.close()

@@ -180,7 +180,8 @@ def test_too_few_reviews_says_how_many_more(quizcli_home: Path, user_decks: Path
         "a fit needs 512, so 511 more. Until then the default parameters serve well."
     )
     assert json.loads(run("optimize", "bio", "--json").stdout) == {
-        "deck": "bio", "reviews": 0, "reviews_needed": 512, "fit": None, "evaluation": None, "saved": False,
+        "deck": "bio", "reviews": 0, "reviews_needed": 512, "guessable_items_left_out": 0, "fit": None,
+        "evaluation": None, "saved": False,
     }  # fmt: skip
 
 

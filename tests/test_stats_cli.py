@@ -251,7 +251,8 @@ def test_nothing_studied_yet_is_a_calm_screen() -> None:
     assert f"long-context {BUNDLED} 0 0 0 0 {BUNDLED}" in shown
     assert "No reviews a day or more apart yet: nothing to compare." in shown
     assert "No leeches: no card has been forgotten 8 times." in shown and "No exams taken yet." in shown
-    assert stats_json()["calibration"] == {"answers": 0, "predicted": None, "actual": None, "bins": []}
+    empty: dict[str, object] = {"answers": 0, "predicted": None, "actual": None, "bins": []}
+    assert stats_json()["calibration"] == {**empty, "guessable": empty}
     assert math.isclose(0, stats_json()["time"]["all_time"]["seconds"])
 
 

@@ -6,6 +6,7 @@ import sys
 
 from quizcli import clock, fitting, ui
 from quizcli.commands.stats import deck_name
+from quizcli.config import load_config
 from quizcli.errors import QuizcliError
 from quizcli.store import Store
 from quizcli.store.fits import Fit
@@ -43,10 +44,11 @@ def forget(deck: str | None, as_json: bool) -> None:
 
 def fit(store: Store, deck: str | None) -> fitting.FitReport:
     """Fit when the log has enough reviews, and save the fit when fitting predicts held-out reviews better."""
-    logs = fitting.histories(store.review_ratings(deck))
+    guessable = fitting.left_out(store.guessable_items(deck), load_config(deck).guessable_rating)
+    logs = fitting.histories(store.review_ratings(deck), leave_out=guessable)
     usable = fitting.usable_reviews(logs)
     if fitting.reviews_needed(usable):
-        return fitting.FitReport(deck=deck, reviews=usable)
+        return fitting.FitReport(deck=deck, reviews=usable, guessable_items=len(guessable))
     if fitting.missing_optimizer():
         raise OptimizerMissing(
             "fitting needs fsrs-rs-python (the Rust FSRS optimizer), which is not installed;"
@@ -63,4 +65,6 @@ def fit(store: Store, deck: str | None) -> fitting.FitReport:
     )
     if evaluation.better:
         store.save_fit(deck, result)
-    return fitting.FitReport(deck=deck, reviews=usable, fit=result, evaluation=evaluation)
+    return fitting.FitReport(
+        deck=deck, reviews=usable, fit=result, evaluation=evaluation, guessable_items=len(guessable)
+    )

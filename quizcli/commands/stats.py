@@ -33,8 +33,8 @@ def show_stats(deck: str | None, days: int, as_json: bool) -> None:
 
 def gather(store: Store, deck: str | None, decks: Decks, now: datetime, days: int) -> stats.StatsInput:
     """Everything the figures are computed from: the store's sums, the decks' items, the configured retention."""
+    config = load_config(deck)  # first: it sets the hour study days begin at
     today = clock.study_day(now)
-    config = load_config(deck)
 
     def since(period: int) -> datetime:
         return clock.day_begins(today - timedelta(days=period - 1))

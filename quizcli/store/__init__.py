@@ -101,6 +101,12 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
 
         return fits.review_ratings(self._db, deck)
 
+    def guessable_items(self, deck: str | None) -> set[tuple[str, str]]:
+        """(deck, item) of the items whose reviews a lucky guess could have passed (a fit leaves them out)."""
+        from quizcli.store import fits
+
+        return fits.guessable_items(self._db, deck)
+
     def save_fit(self, deck: str | None, fit: "Fit") -> None:
         """Keep fitted parameters for ``deck`` (None: every deck without its own)."""
         from quizcli.store import fits

@@ -50,6 +50,16 @@ def review_ratings(db: sqlite3.Connection, deck: str | None) -> list[tuple[str, 
     return [(row["deck"], row["item"], from_text(row["reviewed_at"]), Rating(row["rating"])) for row in rows]
 
 
+def guessable_items(db: sqlite3.Connection, deck: str | None) -> set[tuple[str, str]]:
+    """(deck, item) of every item with a scheduling review that a lucky guess could have passed."""
+    rows = db.execute(
+        "SELECT DISTINCT deck, item FROM reviews WHERE kind = 'review' AND guessable = 1"
+        " AND (:deck IS NULL OR deck = :deck)",
+        {"deck": deck},
+    )
+    return {(row["deck"], row["item"]) for row in rows}
+
+
 def save_fit(db: sqlite3.Connection, deck: str | None, fit: Fit) -> None:
     """Keep fitted parameters for ``deck`` (None: every deck without its own), inside the caller's transaction."""
     db.execute(

@@ -48,7 +48,7 @@ SALVAGED_TABLES: dict[str, Table] = {
     "settings": Table(keys=("id",), columns=("id", "json")),
     "reviews": Table(keys=("id",), columns=("id", "deck", "item", "reviewed_at", "rating", "kind", "state_before",
                                             "elapsed_days", "retrievability", "duration_ms", "settings_id",
-                                            "scheduled_days", "due_shift")),
+                                            "scheduled_days", "due_shift", "guessable")),
     "flags": Table(keys=("deck", "item"), columns=("deck", "item", "suspended", "buried_until")),
     "exams": Table(keys=("id",), columns=("id", "deck", "started_at", "finished_at", "duration_ms", "score", "total",
                                           "percent", "pass_mark", "passed", "seed", "tag", "shuffled",

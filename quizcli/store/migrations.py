@@ -205,6 +205,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             " (SELECT max(e.total) FROM exams e WHERE e.deck = exams.deck AND e.tag IS NULL)",
         ),
     ),
+    Migration(
+        number=9,
+        name="whether each answer could have been a lucky guess (single-answer choice, true/false), for fits and stats",
+        statements=(
+            "ALTER TABLE reviews ADD COLUMN guessable INTEGER",  # 1 or 0; NULL: not known (the item is gone)
+            # Earlier answers are taken to be of the kind their item has in the deck index now.
+            "UPDATE reviews SET guessable = (SELECT CASE WHEN json_extract(i.data, '$.kind') = 'true-false' THEN 1"
+            " WHEN json_extract(i.data, '$.kind') = 'choice' AND json_type(i.data, '$.content.answer') = 'text'"
+            " THEN 1 ELSE 0 END FROM deck_items i WHERE i.deck = reviews.deck AND i.item = reviews.item)",
+        ),
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -29,6 +29,7 @@ class Answer(NamedTuple):
     retrievability: float | None = None
     duration_ms: int | None = None
     due_shift: int = 0  # days ``after.due`` was moved off a sibling's due day; replays honour it
+    guessable: bool = False  # a right answer could have been a lucky guess (see `quizcli.session.guessable`)
 
     @property
     def kind(self) -> str:
@@ -63,9 +64,9 @@ class ReviewLog(Connection):
             last = before.last_review
             cursor = db.execute(
                 "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, elapsed_days,"
-                " retrievability, duration_ms, settings_id, scheduled_days, due_shift) VALUES (:deck, :item,"
-                " :reviewed_at, :rating, :kind, :state_before, :elapsed_days, :retrievability, :duration_ms,"
-                " :settings_id, :scheduled_days, :due_shift)",
+                " retrievability, duration_ms, settings_id, scheduled_days, due_shift, guessable) VALUES (:deck,"
+                " :item, :reviewed_at, :rating, :kind, :state_before, :elapsed_days, :retrievability, :duration_ms,"
+                " :settings_id, :scheduled_days, :due_shift, :guessable)",
                 {
                     "deck": answer.deck,
                     "item": answer.item,
@@ -79,6 +80,7 @@ class ReviewLog(Connection):
                     "settings_id": self._settings_id(db, answer.settings),
                     "scheduled_days": None if last is None else before.interval_days,
                     "due_shift": answer.due_shift,
+                    "guessable": int(answer.guessable),
                 },
             )
             if answer.after is not None:

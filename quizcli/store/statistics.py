@@ -8,7 +8,7 @@ import sqlite3
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from quizcli.clock import DAY_ROLLOVER_HOUR, to_text
+from quizcli.clock import rollover_hour, to_text
 from quizcli.scheduler import MATURE_DAYS, CardState
 from quizcli.store.reviews import STATE_COLUMNS, state_from_row
 
@@ -52,12 +52,13 @@ class Tally(NamedTuple):
 
 
 class CalibrationRow(NamedTuple):
-    """Review answers whose predicted recall fell in bin number ``bin`` (of the bins asked for)."""
+    """Review answers whose predicted recall fell in bin number ``bin`` (of the bins asked for), guessable or not."""
 
     bin: int
     answers: int
     predicted_sum: float
     passed: int
+    guessable: bool = False
 
 
 def decks_with_progress(db: sqlite3.Connection) -> list[str]:
@@ -87,7 +88,7 @@ def card_rows(db: sqlite3.Connection, deck: str | None) -> list[CardRow]:
 
 
 def study_days(db: sqlite3.Connection, deck: str | None, max_answer_ms: int) -> list[DayActivity]:
-    """Answers (reviews and practice) per local study day, which starts at 04:00 as `clock.day_start` says.
+    """Answers (reviews and practice) per local study day, which starts at the rollover hour as `clock.day_start` says.
 
     Each answer's time counts up to ``max_answer_ms``, as sessions now log it: answers logged before
     the cap existed may hold the minutes a card was left open.
@@ -96,7 +97,7 @@ def study_days(db: sqlite3.Connection, deck: str | None, max_answer_ms: int) -> 
         "SELECT date(reviewed_at, 'localtime', :rollover) AS day, COUNT(*) AS answers, SUM(rating > 1) AS correct,"
         " TOTAL(MIN(duration_ms, :max_ms)) AS ms, COUNT(duration_ms) AS timed FROM reviews"
         " WHERE :deck IS NULL OR deck = :deck GROUP BY day ORDER BY day",
-        {"deck": deck, "rollover": f"-{DAY_ROLLOVER_HOUR} hours", "max_ms": max_answer_ms},
+        {"deck": deck, "rollover": f"-{rollover_hour()} hours", "max_ms": max_answer_ms},
     )
     return [
         DayActivity(
@@ -137,18 +138,25 @@ def retention_tallies(db: sqlite3.Connection, deck: str | None, since: datetime)
 
 
 def calibration_rows(db: sqlite3.Connection, deck: str | None, since: datetime, bins: int) -> list[CalibrationRow]:
-    """Reviews a day or more after the previous one, in ``bins`` bins by the recall FSRS predicted for them."""
+    """Reviews a day or more after the previous one, in ``bins`` bins by the recall FSRS predicted for them,
+    guessable answers apart (those of unknown kind count with the rest)."""
     rows = _reviews_since(
         db,
         deck,
         since,
-        select="MIN(CAST(retrievability * :bins AS INTEGER), :bins - 1) AS bin, COUNT(*) AS answers,"
-        " SUM(retrievability) AS predicted_sum, SUM(rating > 1) AS passed",
+        select="MIN(CAST(retrievability * :bins AS INTEGER), :bins - 1) AS bin, COALESCE(guessable, 0) AS guessable,"
+        " COUNT(*) AS answers, SUM(retrievability) AS predicted_sum, SUM(rating > 1) AS passed",
         where="retrievability IS NOT NULL AND elapsed_days >= 1",
-        group_by="bin",
+        group_by="bin, COALESCE(guessable, 0)",
         bins=bins,
     )
     return [
-        CalibrationRow(bin=row["bin"], answers=row["answers"], predicted_sum=row["predicted_sum"], passed=row["passed"])
+        CalibrationRow(
+            bin=row["bin"],
+            answers=row["answers"],
+            predicted_sum=row["predicted_sum"],
+            passed=row["passed"],
+            guessable=bool(row["guessable"]),
+        )
         for row in rows
     ]

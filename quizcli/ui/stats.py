@@ -19,6 +19,7 @@ from quizcli.fitting import MIN_REVIEWS, Evaluation, FitReport
 from quizcli.scheduler import LEECH_LAPSES, MATURE_DAYS, format_interval
 from quizcli.stats import (
     Activity,
+    Calibration,
     CardCounts,
     ExamTrend,
     Forecast,
@@ -219,17 +220,26 @@ def _tally(tally: Tally) -> str:
 
 
 def _calibration(stats: Stats, width: int) -> list[RenderableType]:
-    calibration = stats.calibration
     found: list[RenderableType] = [_heading("Calibration")]
-    if not calibration.bins:
+    calibration, guessable = stats.calibration, stats.guessable_calibration
+    if not calibration.bins and not guessable.bins:
         return [*found, plain("No reviews a day or more apart yet: nothing to compare.")]
     found.append(plain("Recall FSRS predicted against actual recall, for reviews a day or more apart"))
+    if calibration.bins:
+        found.append(_calibration_table(calibration))
+    if guessable.bins:
+        found.append(plain("Choice and true/false answers, apart: a lucky guess passes without recall"))
+        found.append(_calibration_table(guessable))
+    return [*found, Text("█ actual recall   ┃ predicted", style="dim")]
+
+
+def _calibration_table(calibration: Calibration) -> Table:
     table = _table("predicted", "answers", "mean", "actual", "", right=("answers", "mean", "actual"))
     for b in calibration.bins:
         table.add_row(f"{b.low * 100:.0f}-{b.high * 100:.0f}%", str(b.answers), percent(b.predicted),
                       percent(b.actual), gauge(b.actual, b.predicted))  # fmt: skip
     table.add_row("all", str(calibration.answers), percent(calibration.predicted), percent(calibration.actual), "")
-    return [*found, table, Text("█ actual recall   ┃ predicted", style="dim")]
+    return table
 
 
 def gauge(actual: float, predicted: float, width: int = GAUGE) -> str:
@@ -326,6 +336,9 @@ def duration(total: float) -> str:
 def print_fit(console: Console, report: FitReport) -> None:
     which = f"'{report.deck}'" if report.deck else "all decks"
     fit, evaluation = report.fit, report.evaluation
+    if report.guessable_items:
+        console.print(plain(f"Left out {plural(report.guessable_items, 'choice or true/false item')}: a lucky guess "
+                            "there would teach FSRS a memory that is not there."), soft_wrap=True)  # fmt: skip
     if fit is None or evaluation is None:
         console.print(plain(f"{plural(report.reviews, 'review')} of {which} can teach FSRS about you (reviews a day or "
                             f"more after the card's previous one); a fit needs {MIN_REVIEWS}, so {report.needed} more. "
