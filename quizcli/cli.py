@@ -292,8 +292,11 @@ def import_command(
         bool, typer.Option("--flashcards", help="Lesson text: also make a flashcard of each short titled section.")
     ] = False,
     force: ForceOpt = False,
+    with_progress: Annotated[
+        bool, typer.Option("--with-progress", help="Anki packages: also import the review history (needs -o).")
+    ] = False,
 ) -> None:
-    """Import Moodle Aiken or GIFT questions, Anki plain-text notes, lesson text or a JSON deck as a deck.
+    """Import Moodle Aiken or GIFT questions, Anki plain-text notes or packages, lesson text or a JSON deck as a deck.
 
     Prints the deck (or writes it with -o) and lists every question skipped, with its line and
     why; exits 1 when anything was skipped.
@@ -303,12 +306,37 @@ def import_command(
     from quizcli.interop.files import read_source, write_new
     from quizcli.interop.importing import import_text
 
+    if format_name is ImportFormat.APKG or (format_name is None and file.suffix.lower() in (".apkg", ".colpkg")):
+        _import_package(file, format_name, output, force, with_progress)
+        return
+    if with_progress:
+        raise QuizcliError("--with-progress is for Anki packages (.apkg, .colpkg) only")
     imported = import_text(read_source(file), file.name, format_name, schema.schema_reference(), flashcards)
     if output is not None:
         write_new(output, imported.yaml, force)
     else:
         _write_out(imported.yaml)
     ui.print_import_report(ui.make_console(stderr=output is None), str(file), imported, output)
+    if imported.result.skipped:
+        raise typer.Exit(1)
+
+
+def _import_package(
+    file: Path, format_name: ImportFormat | None, output: Path | None, force: bool, with_progress: bool
+) -> None:
+    from quizcli import schema, ui
+    from quizcli.commands.anki_import import import_package
+
+    console = ui.make_console(stderr=True)
+    with ui.task_progress(console, f"importing the reviews of {file.name}") as on_review:
+        done = import_package(file, output, force, with_progress, schema.schema_reference(), on_review)
+    imported = done.imported._replace(detected=format_name is None)
+    if output is None:
+        _write_out(imported.yaml)
+    report_console = ui.make_console(stderr=output is None)
+    for line in done.notes:
+        ui.print_line(report_console, line)
+    ui.print_import_report(report_console, str(file), imported, output)
     if imported.result.skipped:
         raise typer.Exit(1)
 

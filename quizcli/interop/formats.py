@@ -11,6 +11,7 @@ class ImportFormat(StrEnum):
     ANKI = "anki"
     LESSON = "lesson"
     JSON = "json"
+    APKG = "apkg"  # an Anki package (.apkg, .colpkg): read by quizcli.commands.anki_import, not as text
 
 
 class ExportFormat(StrEnum):

@@ -1,0 +1,64 @@
+"""Progress brought in from another tool (an Anki package's review log), written in one transaction.
+
+The imported items' earlier log, states and flags are replaced, so importing
+the same package again gives the same progress instead of doubling the log.
+"""
+
+import sqlite3
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+
+from quizcli.clock import to_text
+from quizcli.scheduler import CardState, Settings
+from quizcli.store.flags import Flags
+from quizcli.store.reviews import Answer, put_state
+
+
+def replace_progress(
+    db: sqlite3.Connection,
+    deck: str,
+    items: Collection[str],
+    answers: Iterable[Answer],
+    settings_id: Callable[[sqlite3.Connection, Settings], int],
+    states: Callable[[], Mapping[str, CardState]],
+    flags: Mapping[str, Flags],
+) -> int:
+    """Forget ``items``' progress, insert ``answers`` (read as they come), then ``states()`` (known once they
+    are all read) and ``flags``; returns how many answers were inserted."""
+    keys = [(deck, item) for item in items]
+    for table in ("reviews", "cards", "flags"):
+        db.executemany(f"DELETE FROM {table} WHERE deck = ? AND item = ?", keys)
+    written = [0]
+
+    def rows() -> Iterator[dict[str, object]]:
+        for answer in answers:
+            last = answer.before.last_review
+            written[0] += 1
+            yield {
+                "deck": answer.deck,
+                "item": answer.item,
+                "reviewed_at": to_text(answer.when),
+                "rating": int(answer.rating),
+                "kind": answer.kind,
+                "state_before": int(answer.before.state),
+                "elapsed_days": None if last is None else (answer.when - last).total_seconds() / 86400,
+                "duration_ms": answer.duration_ms,
+                "settings_id": settings_id(db, answer.settings),
+                "scheduled_days": None if last is None else answer.before.interval_days,
+            }
+
+    db.executemany(
+        "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, elapsed_days, duration_ms,"
+        " settings_id, scheduled_days) VALUES (:deck, :item, :reviewed_at, :rating, :kind, :state_before,"
+        " :elapsed_days, :duration_ms, :settings_id, :scheduled_days)",
+        rows(),
+    )
+    for item, state in states().items():
+        put_state(db, deck, item, state)
+    db.executemany(
+        "INSERT INTO flags (deck, item, suspended, buried_until) VALUES (?, ?, ?, ?)",
+        [
+            (deck, item, int(flag.suspended), None if flag.buried_until is None else to_text(flag.buried_until))
+            for item, flag in flags.items()
+        ],
+    )
+    return written[0]
