@@ -1,0 +1,161 @@
+"""Anki packages that are damaged, hostile or hand-made: clear errors, nothing written; the protobuf reader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import zstandard
+from typer.testing import CliRunner
+
+from quizcli.cli import app
+from quizcli.errors import QuizcliError
+from quizcli.interop.anki_proto import ProtobufError, fields, media_names, notetype_config, package_version
+from quizcli.interop.apkg import Limits, open_package
+from quizcli.interop.apkg_notes import guid_id
+
+from apkg_synthetic import write_collection, write_package
+
+runner = CliRunner()
+
+
+def _legacy(tmp_path: Path, media: dict[str, str] | None = None) -> Path:
+    collection = write_collection(tmp_path / "c.anki21", [(1, "abc", "<b>front</b>", "back &amp; more")])
+    members: dict[str, bytes | Path] = {"collection.anki21": collection, "media": json.dumps(media or {}).encode()}
+    return write_package(tmp_path / "deck.apkg", members)
+
+
+def _imports_nothing(package: Path, tmp_path: Path, message: str) -> None:
+    out = tmp_path / "out" / "deck.yaml"
+    result = runner.invoke(app, ["import", str(package), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "quizcli: error:" in result.output and message in result.output, result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_hand_made_legacy_package_imports(tmp_path: Path) -> None:
+    out = tmp_path / "deck.yaml"
+    result = runner.invoke(app, ["import", str(_legacy(tmp_path)), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert 'front: "**front**"' in text and 'back: "back & more"' in text
+    assert f"id: {guid_id('abc')}" in text and guid_id("abc") == "abc"
+
+
+def test_legacy_1_packages_hold_collection_anki2(tmp_path: Path) -> None:
+    collection = write_collection(tmp_path / "c.anki2", [(1, "g:1", "a", "b")])
+    package = write_package(tmp_path / "old.apkg", {"collection.anki2": collection})
+    with open_package(package) as opened:
+        assert [note.fields for note in opened.collection.notes] == [("a", "b")]
+
+
+def test_not_a_zip(tmp_path: Path) -> None:
+    package = tmp_path / "deck.apkg"
+    package.write_text("not a zip at all")
+    _imports_nothing(package, tmp_path, "not a zip file")
+
+
+def test_a_zip_without_a_collection(tmp_path: Path) -> None:
+    package = write_package(tmp_path / "deck.apkg", {"notes.txt": b"hello"})
+    _imports_nothing(package, tmp_path, "holds no Anki collection")
+
+
+def test_an_unknown_schema_version(tmp_path: Path) -> None:
+    collection = write_collection(tmp_path / "c.anki21", [(1, "g", "a", "b")], version=99)
+    package = write_package(tmp_path / "deck.apkg", {"collection.anki21": collection})
+    _imports_nothing(package, tmp_path, "unknown collection schema version 99")
+
+
+def test_an_unknown_package_version(tmp_path: Path) -> None:
+    package = write_package(tmp_path / "deck.apkg", {"meta": b"\x08\x07", "collection.anki21b": b""})
+    _imports_nothing(package, tmp_path, "unknown package version 7")
+
+
+@pytest.mark.parametrize("content", [b"garbage" * 100, b"SQLite format 3\x00" + b"\x01" * 5000])
+def test_a_damaged_collection(tmp_path: Path, content: bytes) -> None:
+    package = write_package(tmp_path / "deck.apkg", {"collection.anki21": content})
+    _imports_nothing(package, tmp_path, "damaged or not an Anki database")
+
+
+def test_a_zstd_collection_that_is_not_zstd(tmp_path: Path) -> None:
+    package = write_package(tmp_path / "deck.apkg", {"meta": b"\x08\x03", "collection.anki21b": b"not zstd"})
+    _imports_nothing(package, tmp_path, "damaged inside the package")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    bomb = zstandard.ZstdCompressor().compress(bytes(8 << 20))  # 8 MiB of zeros in a few hundred bytes
+    package = write_package(tmp_path / "deck.apkg", {"meta": b"\x08\x03", "collection.anki21b": bomb})
+    with (
+        pytest.raises(QuizcliError, match="unpacks to more than 1048576 bytes"),
+        open_package(package, Limits(collection_bytes=1 << 20)),
+    ):
+        pass  # pragma: no cover
+
+
+def test_media_bigger_than_the_limit_are_refused(tmp_path: Path) -> None:
+    package = _legacy(tmp_path, {"0": "big.bin"})
+    write_package(package, {"collection.anki21": tmp_path / "c.anki21", "media": b'{"0": "big.bin"}', "0": bytes(5000)})
+    with open_package(package, Limits(media_bytes=1000)) as opened, pytest.raises(QuizcliError, match="media files"):
+        opened.copy_media(tmp_path / "media")
+
+
+@pytest.mark.parametrize("name", ["../evil.txt", "/etc/passwd", "a/b.png", "..", "c:\\x.png", ".hidden"])
+def test_media_names_that_leave_the_folder(tmp_path: Path, name: str) -> None:
+    package = _legacy(tmp_path, {"0": name})
+    _imports_nothing(package, tmp_path, "unsafe media file name")
+
+
+def test_media_files_are_copied_beside_the_deck_and_referenced_there(tmp_path: Path) -> None:
+    collection = write_collection(tmp_path / "c.anki21", [(1, "g", 'see <img src="cell.png">', "[sound:a b.mp3]")])
+    members: dict[str, bytes | Path] = {
+        "collection.anki21": collection,
+        "media": b'{"0": "cell.png", "1": "a b.mp3"}',
+        "0": b"png",
+        "1": b"mp3",
+    }
+    package = write_package(tmp_path / "deck.apkg", members)
+    out = tmp_path / "decks" / "bio.yaml"
+    result = runner.invoke(app, ["import", str(package), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "copied 2 media files into" in result.output
+    assert (tmp_path / "decks" / "bio.media" / "cell.png").read_bytes() == b"png"
+    assert (tmp_path / "decks" / "bio.media" / "a b.mp3").read_bytes() == b"mp3"
+    text = out.read_text()
+    assert "![](bio.media/cell.png)" in text and "[sound:bio.media/a b.mp3]" in text
+
+
+def test_without_output_media_are_not_copied_and_it_says_so(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["import", str(_legacy(tmp_path, {"0": "x.png"}))])
+    assert result.exit_code == 0, result.output
+    assert "1 media file not copied: give -o to copy them" in result.output
+
+
+def test_progress_needs_an_output_deck(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["import", str(_legacy(tmp_path)), "--with-progress"])
+    assert result.exit_code == 1 and "--with-progress needs -o" in result.output
+
+
+def test_progress_is_for_packages_only(tmp_path: Path) -> None:
+    source = tmp_path / "x.txt"
+    source.write_text("a\tb\n")
+    result = runner.invoke(app, ["import", str(source), "--with-progress"])
+    assert result.exit_code == 1 and "for Anki packages" in result.output
+
+
+def test_guids_become_stable_case_sensitive_ids() -> None:
+    assert guid_id("own-id.1") == "own-id.1"
+    assert guid_id("Ab+c/1") == guid_id("Ab+c/1") != guid_id("ab+c/1")
+    assert guid_id("Ab+c/1").startswith("anki-")
+
+
+def test_the_protobuf_reader() -> None:
+    entry = b"\x0a\x08cell.png\x10\x05\x1a\x02\xab\xcd"  # name, size, sha1
+    listed = b"\x0a" + bytes([len(entry)]) + entry + b"\x0a\x00"
+    assert media_names(listed) == ["cell.png", ""]
+    assert package_version(b"\x08\x03") == 3 and package_version(b"") == 0
+    assert notetype_config(b"\x08\x01\x1a\x02ab\x48\x05") == (1, 5)
+    assert list(fields(b"\x09" + bytes(8) + b"\x15" + bytes(4) + b"\x08\xac\x02")) == [(1, 300)]
+    for broken in (b"\x08", b"\x0a\x05ab", b"\x0b"):
+        with pytest.raises(ProtobufError):
+            list(fields(broken))
