@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -19,6 +19,9 @@ from typer.core import TyperCommand, TyperGroup
 from quizcli import __version__
 from quizcli.errors import QuizcliError
 from quizcli.interop.formats import ExportFormat, ImportFormat
+
+if TYPE_CHECKING:
+    from quizcli.cards import Deck
 
 HELP_ORDER = (
     "study",
@@ -359,12 +362,29 @@ def export_command(
     from quizcli.parser import load_deck
 
     deck_file = resolve_deck(deck)
+    if format_name is ExportFormat.APKG:
+        _export_package(load_deck(deck_file.path, deck_file.name), output, force)
+        return
     exported = export_deck(load_deck(deck_file.path, deck_file.name), format_name)
     if output is not None:
         write_new(output, exported.text, force)
     else:
         _write_out(exported.text)
     ui.print_export_report(ui.make_console(stderr=output is None), exported, output)
+    if exported.left:
+        raise typer.Exit(1)
+
+
+def _export_package(loaded: "Deck", output: Path | None, force: bool) -> None:
+    from quizcli import clock, ui
+    from quizcli.interop.apkg_write import export_apkg
+
+    if output is None:
+        raise QuizcliError("an Anki package is a binary file: give -o DECK.apkg")
+    if output.exists() and not force:
+        raise QuizcliError(f"{output} already exists; use --force to overwrite it")
+    exported = export_apkg(loaded, output, int(clock.now().timestamp()))
+    ui.print_export_report(ui.make_console(), exported, output)
     if exported.left:
         raise typer.Exit(1)
 

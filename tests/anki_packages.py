@@ -147,3 +147,30 @@ def export_package(col: Collection, out: Path, legacy: bool) -> Path:
     options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=True, legacy=legacy)
     col.export_anki_package(out_path=str(out), options=options, limit=None)
     return out
+
+
+def import_into(col: Collection, package: Path) -> tuple[int, int, int]:
+    """Import ``package`` with Anki's importer, updating notes it already has: (new, updated, unchanged) notes."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
+
+    always = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS
+    options = ImportAnkiPackageOptions(merge_notetypes=True, update_notes=always, update_notetypes=always)
+    log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=options)).log
+    return len(log.new), len(log.updated), len(log.duplicate)
+
+
+def notes_of(col: Collection) -> dict[str, tuple[str, list[str], list[str], list[int]]]:
+    """Every note by GUID: (note type without Anki's "+" suffix, fields, tags, card ordinals)."""
+    found = {}
+    for note_id in col.find_notes(""):
+        note = col.get_note(note_id)
+        notetype = note.note_type()
+        assert notetype is not None
+        found[note.guid] = (
+            str(notetype["name"]).rstrip("+"),
+            list(note.fields),
+            sorted(note.tags),
+            sorted(card.ord for card in note.cards()),
+        )
+    return found

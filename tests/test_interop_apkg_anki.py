@@ -17,7 +17,7 @@ from quizcli.kinds.flashcard import Flashcard
 from quizcli.kinds.typed import Typed
 from quizcli.store import Store
 
-from anki_packages import Built, anki_library, build_collection, export_package, new_collection
+from anki_packages import Built, anki_library, build_collection, export_package, import_into, new_collection, notes_of
 
 runner = CliRunner()
 FORMATS = ("legacy", "current", "colpkg")
@@ -119,3 +119,88 @@ def test_progress_carries_reviews_states_and_suspensions(exports: Exports, tmp_p
     assert len(states) == exports.built.reviewed_cards == exports.reviews
     assert flags[typed].suspended
     assert all(state.reps == 1 and state.stability for state in states.values())
+
+
+DECK = """title: Export check
+cards:
+  - id: basic-1
+    front: "What is **bold** and *italic*?"
+    back: "Line one\\nline two ![cell](media/cell.png)"
+    tags: [bio, cells]
+  - id: rev
+    front: Zelle
+    back: cell
+    reverse: true
+  - id: cz
+    cloze: "{{Ribosomes}} make {{c2::proteins::what}} & more"
+    explanation: In the cytoplasm
+  - id: ty
+    question: Symbol of sodium?
+    answer: Na
+  - id: ch
+    question: Which organelle makes ATP?
+    choices: [Nucleus, Mitochondrion]
+    answer: B
+  - id: tf
+    question: Cells have membranes.
+    answer: true
+"""
+
+
+def test_quizcli_exports_import_into_anki_with_note_types_tags_and_guids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anki_library()
+    deck = tmp_path / "export-check.yaml"
+    deck.write_text(DECK)
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "cell.png").write_bytes(b"png")
+    package = tmp_path / "out.apkg"
+    result = runner.invoke(app, ["export", str(deck), "--format", "apkg", "-o", str(package)])
+    assert result.exit_code == 0, result.output
+    assert "note ch: a choice card: written as a Basic note" in result.output
+    col = new_collection(tmp_path / "anki")
+    assert import_into(col, package) == (6, 0, 0)
+    notes = notes_of(col)
+    assert notes["basic-1"] == (
+        "Basic",
+        ["What is <b>bold</b> and <i>italic</i>?", 'Line one<br>line two <img src="cell.png" alt="cell">'],
+        ["bio", "cells"],
+        [0],
+    )
+    assert notes["rev"] == ("Basic (and reversed card)", ["Zelle", "cell"], [], [0, 1])
+    assert notes["cz"] == (
+        "Cloze",
+        ["{{c1::Ribosomes}} make {{c2::proteins::what}} &amp; more", "In the cytoplasm"],
+        [],
+        [0, 1],
+    )
+    assert notes["ty"] == ("Basic (type in the answer)", ["Symbol of sodium?", "Na"], [], [0])
+    assert notes["ch"][0] == "Basic" and "B) Mitochondrion" in notes["ch"][1][1]
+    assert notes["tf"][0] == "Basic" and notes["tf"][1][1].startswith("True")
+    assert col.media.have("cell.png")
+    # Exporting again later (an edited back) and importing updates the notes instead of duplicating them.
+    deck.write_text(DECK.replace("back: cell", "back: the cell"))
+    monkeypatch.setenv("QUIZCLI_NOW", "2026-11-29T10:00:00+00:00")  # Anki updates a note from a newer one only
+    again = runner.invoke(app, ["export", str(deck), "--format", "apkg", "-o", str(package), "--force"])
+    assert again.exit_code == 0, again.output
+    assert import_into(col, package)[:2] == (0, 6)  # every note updated in place (the package is newer)
+    assert notes_of(col)["rev"][1] == ["Zelle", "the cell"]
+    assert len(col.find_notes("")) == 6
+
+
+def test_an_anki_package_round_trips_through_quizcli_back_into_anki(exports: Exports, tmp_path: Path) -> None:
+    deck = tmp_path / "bio.yaml"
+    _import(exports.packages["current"], deck)
+    package = tmp_path / "bio.apkg"
+    result = runner.invoke(app, ["export", str(deck), "--format", "apkg", "-o", str(package)])
+    assert result.exit_code == 0, result.output
+    col = new_collection(tmp_path / "anki")
+    assert import_into(col, package)[0] == len(exports.built.guids)
+    notes = notes_of(col)
+    basic = notes[guid_id(exports.built.guids["basic"])]
+    assert basic[1] == ["What is the <b>powerhouse</b> of the cell?", 'Mitochondria<br><img src="cell.png" alt="">']
+    assert basic[2] == sorted(["bio", "cells", "Biology::Cells"])
+    assert col.media.have("cell.png")
+    cloze = notes[guid_id(exports.built.guids["cloze"])]
+    assert cloze[0] == "Cloze" and cloze[3] == [0, 1]

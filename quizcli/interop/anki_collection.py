@@ -190,3 +190,79 @@ def _notetypes_from_tables(connection: sqlite3.Connection) -> dict[int, NoteType
 
 def _decks_from_table(connection: sqlite3.Connection) -> dict[int, str]:
     return {row[0]: row[1].replace(FIELD_SEPARATOR, "::") for row in connection.execute("SELECT id, name FROM decks")}
+
+
+_SCHEMA_11 = """
+CREATE TABLE col (id INTEGER PRIMARY KEY, crt INTEGER NOT NULL, mod INTEGER NOT NULL, scm INTEGER NOT NULL,
+    ver INTEGER NOT NULL, dty INTEGER NOT NULL, usn INTEGER NOT NULL, ls INTEGER NOT NULL, conf TEXT NOT NULL,
+    models TEXT NOT NULL, decks TEXT NOT NULL, dconf TEXT NOT NULL, tags TEXT NOT NULL);
+CREATE TABLE notes (id INTEGER PRIMARY KEY, guid TEXT NOT NULL, mid INTEGER NOT NULL, mod INTEGER NOT NULL,
+    usn INTEGER NOT NULL, tags TEXT NOT NULL, flds TEXT NOT NULL, sfld INTEGER NOT NULL, csum INTEGER NOT NULL,
+    flags INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE cards (id INTEGER PRIMARY KEY, nid INTEGER NOT NULL, did INTEGER NOT NULL, ord INTEGER NOT NULL,
+    mod INTEGER NOT NULL, usn INTEGER NOT NULL, type INTEGER NOT NULL, queue INTEGER NOT NULL, due INTEGER NOT NULL,
+    ivl INTEGER NOT NULL, factor INTEGER NOT NULL, reps INTEGER NOT NULL, lapses INTEGER NOT NULL,
+    left INTEGER NOT NULL, odue INTEGER NOT NULL, odid INTEGER NOT NULL, flags INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE revlog (id INTEGER PRIMARY KEY, cid INTEGER NOT NULL, usn INTEGER NOT NULL, ease INTEGER NOT NULL,
+    ivl INTEGER NOT NULL, lastIvl INTEGER NOT NULL, factor INTEGER NOT NULL, time INTEGER NOT NULL,
+    type INTEGER NOT NULL);
+CREATE TABLE graves (usn INTEGER NOT NULL, oid INTEGER NOT NULL, type INTEGER NOT NULL);
+CREATE INDEX ix_notes_usn ON notes (usn);
+CREATE INDEX ix_cards_usn ON cards (usn);
+CREATE INDEX ix_revlog_usn ON revlog (usn);
+CREATE INDEX ix_cards_nid ON cards (nid);
+CREATE INDEX ix_cards_sched ON cards (did, queue, due);
+CREATE INDEX ix_revlog_cid ON revlog (cid);
+CREATE INDEX ix_notes_csum ON notes (csum);
+"""
+
+
+class NewNote(NamedTuple):
+    """A note to write: its ids, GUID, note type, fields, tags, and the template (or cloze) ordinals of its cards."""
+
+    id: int
+    guid: str
+    notetype: int
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    ordinals: tuple[int, ...]
+    checksum: int
+
+
+def write_collection(path: Path, config: dict[str, str], notes: list[NewNote], deck: int, created: int) -> None:
+    """A schema 11 collection (what legacy packages hold) at ``path``: ``config`` holds the JSON of the ``col`` row
+    (models, decks, dconf, conf); every card is new, in ``deck``; ``created`` (seconds) stamps it."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript(_SCHEMA_11)
+        connection.execute(
+            "INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
+            (
+                created,
+                created * 1000,
+                created * 1000,
+                config["conf"],
+                config["models"],
+                config["decks"],
+                config["dconf"],
+            ),
+        )
+        connection.executemany(
+            "INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')",
+            [
+                (n.id, n.guid, n.notetype, created, f" {' '.join(n.tags)} " if n.tags else "",
+                 FIELD_SEPARATOR.join(n.fields), n.fields[0], n.checksum)
+                for n in notes
+            ],
+        )  # fmt: skip
+        connection.executemany(
+            "INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+            [
+                (n.id * 100 + ordinal, n.id, deck, ordinal, created, position)
+                for position, n in enumerate(notes, start=1)
+                for ordinal in n.ordinals
+            ],
+        )
+        connection.commit()
+    finally:
+        connection.close()

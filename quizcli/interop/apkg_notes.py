@@ -72,9 +72,9 @@ def guid_id(guid: str) -> str:
 
 
 def stock_kind(notetype: NoteType) -> int:
-    """Which of Anki's own note types this is, by its name (Anki's ``-a1b2c`` suffix for a copy ignored), then by
-    its kind (cloze) or a ``{{type:...}}`` template; 0 for any other (a custom type, or a stock one renamed)."""
-    by_name = _BY_NAME.get(re.sub(r"-\w{5}$", "", notetype.name).strip().casefold(), 0)
+    """Which of Anki's own note types this is, by its name (ignoring the ``-a1b2c`` or ``+`` Anki adds to a copy),
+    then by its kind (cloze) or a ``{{type:...}}`` template; 0 for any other (a custom one, or a stock one renamed)."""
+    by_name = _BY_NAME.get(re.sub(r"(-\w{5}|\++)$", "", notetype.name).strip().casefold(), 0)
     if notetype.cloze:
         return STOCK_OCCLUSION if STOCK_OCCLUSION in (by_name, notetype.stock_kind) else STOCK_CLOZE
     if by_name in (STOCK_CLOZE, STOCK_OCCLUSION):  # named like a cloze type but not of the cloze kind

@@ -19,3 +19,4 @@ class ExportFormat(StrEnum):
     AIKEN = "aiken"
     GIFT = "gift"
     JSON = "json"
+    APKG = "apkg"  # an Anki package, written by quizcli.interop.apkg_write (needs -o)
