@@ -22,6 +22,7 @@ from quizcli.store.reviews import Answer
 
 SUSPENDED_QUEUE = -1
 BURIED_QUEUES = (-2, -3)
+_RATINGS = {int(rating): rating for rating in Rating}
 
 
 class Replay:
@@ -47,7 +48,7 @@ class Replay:
                 continue
             when = datetime.fromtimestamp(row.id / 1000, UTC)
             before = self.states.get(item) or new_card(when)
-            rating = Rating(row.ease)
+            rating = _RATINGS[row.ease]
             after = review(before, rating, when, self.settings, item_seed(self.deck, item))
             self.states[item] = after
             yield Answer(

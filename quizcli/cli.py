@@ -284,7 +284,7 @@ def schema_command(
     sys.stdout.write(schema.schema_reference() + "\n" if path else schema.schema_text())
 
 
-@app.command("import", cls=QuizcliCommand, short_help="Import Aiken, GIFT, Anki text or a lesson as a deck.")
+@app.command("import", cls=QuizcliCommand, short_help="Import Aiken, GIFT, Anki text or packages, or lessons.")
 def import_command(
     file: Annotated[Path, typer.Argument(help="The file to import.", dir_okay=False, metavar="FILE")],
     format_name: Annotated[
@@ -344,14 +344,14 @@ def _import_package(
         raise typer.Exit(1)
 
 
-@app.command("export", cls=QuizcliCommand, short_help="Export a deck as Anki text, Aiken, GIFT or JSON.")
+@app.command("export", cls=QuizcliCommand, short_help="Export a deck as Anki text or package, Aiken, GIFT or JSON.")
 def export_command(
     deck: DeckArg,
     format_name: Annotated[ExportFormat, typer.Option("--format", "-f", help="The format to write.")],
     output: OutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """Export a deck as Anki plain text, Aiken, GIFT or JSON; exits 1 when a card had to be left out.
+    """Export a deck as Anki text or package (apkg, needs -o), Aiken, GIFT or JSON; exits 1 when a card is left out.
 
     Example: quizcli export long-context --format anki -o long-context.txt
     """

@@ -28,28 +28,29 @@ def replace_progress(
     for table in ("reviews", "cards", "flags"):
         db.executemany(f"DELETE FROM {table} WHERE deck = ? AND item = ?", keys)
     written = [0]
+    ids: dict[Settings, int] = {}
 
-    def rows() -> Iterator[dict[str, object]]:
+    def rows() -> Iterator[tuple[object, ...]]:
         for answer in answers:
             last = answer.before.last_review
+            settings = ids.get(answer.settings) or ids.setdefault(answer.settings, settings_id(db, answer.settings))
             written[0] += 1
-            yield {
-                "deck": answer.deck,
-                "item": answer.item,
-                "reviewed_at": to_text(answer.when),
-                "rating": int(answer.rating),
-                "kind": answer.kind,
-                "state_before": int(answer.before.state),
-                "elapsed_days": None if last is None else (answer.when - last).total_seconds() / 86400,
-                "duration_ms": answer.duration_ms,
-                "settings_id": settings_id(db, answer.settings),
-                "scheduled_days": None if last is None else answer.before.interval_days,
-            }
+            yield (
+                answer.deck,
+                answer.item,
+                to_text(answer.when),
+                int(answer.rating),
+                answer.kind,
+                int(answer.before.state),
+                None if last is None else (answer.when - last).total_seconds() / 86400,
+                answer.duration_ms,
+                settings,
+                None if last is None else answer.before.interval_days,
+            )
 
     db.executemany(
         "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, elapsed_days, duration_ms,"
-        " settings_id, scheduled_days) VALUES (:deck, :item, :reviewed_at, :rating, :kind, :state_before,"
-        " :elapsed_days, :duration_ms, :settings_id, :scheduled_days)",
+        " settings_id, scheduled_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows(),
     )
     for item, state in states().items():
