@@ -378,11 +378,11 @@ def export_command(
 def _export_package(loaded: "Deck", output: Path | None, force: bool) -> None:
     from quizcli import clock, ui
     from quizcli.interop.apkg_write import export_apkg
+    from quizcli.interop.files import refuse_existing
 
     if output is None:
         raise QuizcliError("an Anki package is a binary file: give -o DECK.apkg")
-    if output.exists() and not force:
-        raise QuizcliError(f"{output} already exists; use --force to overwrite it")
+    refuse_existing(output, force)
     exported = export_apkg(loaded, output, int(clock.now().timestamp()))
     ui.print_export_report(ui.make_console(), exported, output)
     if exported.left:

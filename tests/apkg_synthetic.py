@@ -30,6 +30,7 @@ def write_collection(
     notes: Iterable[tuple[int, str, str, str]],  # (id, guid, front, back): one Basic card each, card id = note id
     reviews: Iterable[tuple[int, int, int]] = (),  # (ms since the epoch, card id, ease)
     version: int = 11,
+    queues: dict[int, int] | None = None,  # card id -> Anki queue (-1 suspended, -2 buried); 2 (review) otherwise
 ) -> Path:
     db = sqlite3.connect(path)
     db.executescript(
@@ -42,7 +43,9 @@ def write_collection(
     db.execute("INSERT INTO col VALUES (1, ?, ?, ?)", (version, json.dumps(BASIC_MODEL), json.dumps(decks)))
     for note_id, guid, front, back in notes:
         db.execute("INSERT INTO notes VALUES (?, ?, ?, ' t ', ?)", (note_id, guid, BASIC_ID, f"{front}\x1f{back}"))
-        db.execute("INSERT INTO cards VALUES (?, ?, ?, 0, 2)", (note_id, note_id, DECK_ID))
+        db.execute(
+            "INSERT INTO cards VALUES (?, ?, ?, 0, ?)", (note_id, note_id, DECK_ID, (queues or {}).get(note_id, 2))
+        )
     db.executemany("INSERT INTO revlog VALUES (?, ?, ?, 3000, 1)", reviews)
     db.commit()
     db.close()

@@ -159,3 +159,44 @@ def test_the_protobuf_reader() -> None:
     for broken in (b"\x08", b"\x0a\x05ab", b"\x0b"):
         with pytest.raises(ProtobufError):
             list(fields(broken))
+
+
+def _with_log(tmp_path: Path) -> Path:
+    day = 86_400_000
+    collection = write_collection(
+        tmp_path / "c.anki21",
+        [(1, "n1", "one", "1"), (2, "n2", "two", "2"), (3, "n3", "three", "3")],
+        reviews=[(1_700_000_000_000, 1, 4), (1_700_000_000_000 + day, 1, 0), (1_700_000_000_000 + 2 * day, 999, 3),
+                 (1_700_000_000_000 + 3 * day, 1, 1), (1_700_000_000_000 + 3 * day + 5, 2, 4)],
+        queues={2: -1, 3: -3},
+    )  # fmt: skip
+    return write_package(tmp_path / "deck.apkg", {"collection.anki21": collection})
+
+
+def test_progress_counts_unmatched_and_manual_entries_and_keeps_flags(tmp_path: Path) -> None:
+    from quizcli.store import Store
+
+    out = tmp_path / "deck.yaml"
+    result = runner.invoke(app, ["import", str(_with_log(tmp_path)), "-o", str(out), "--with-progress"])
+    assert result.exit_code == 0, result.output
+    assert "imported 3 reviews, 1 could not be matched to a card (1 manual changes left out)" in result.output
+    assert "1 suspended, 1 buried" in result.output
+    with Store.open() as store:
+        log = store.item_log("deck", "n1")
+        flags = store.flags("deck")
+        states = store.states("deck")
+    assert [int(review.rating) for review in log] == [4, 1]  # Easy (into review), then Again: a lapse
+    assert states["n1"].reps == 2 and states["n1"].lapses == 1 and states["n2"].reps == 1
+    assert flags["n2"].suspended and not flags["n3"].suspended and flags["n3"].buried_until is not None
+
+
+def test_a_failed_write_leaves_no_progress_behind(tmp_path: Path) -> None:
+    from quizcli.store import Store
+
+    (tmp_path / "a-file").write_text("")
+    out = tmp_path / "a-file" / "deck.yaml"  # its folder is a file: found only when the deck is written, last
+    result = runner.invoke(app, ["import", str(_with_log(tmp_path)), "-o", str(out), "--with-progress"])
+    assert result.exit_code == 1 and "cannot write" in result.output, result.output
+    with Store.open() as store:
+        assert store.states(out.stem) == {} and store.flags(out.stem) == {}
+        assert store.item_log(out.stem, "n1") == []

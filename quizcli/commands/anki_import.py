@@ -18,7 +18,7 @@ from quizcli.config import load_config
 from quizcli.errors import QuizcliError
 from quizcli.interop.apkg import DEFAULT_LIMITS, Limits, open_package, remove_folder
 from quizcli.interop.apkg_notes import Media, collection_cards, counted, deck_title
-from quizcli.interop.files import write_new
+from quizcli.interop.files import refuse_existing, write_new
 from quizcli.interop.importing import Imported
 from quizcli.interop.yaml_writer import deck_yaml
 from quizcli.text import inert, plural
@@ -46,8 +46,8 @@ def import_package(
     """Import the package at ``path`` into ``output`` (None: the deck is returned for standard output)."""
     if with_progress and output is None:
         raise QuizcliError("--with-progress needs -o DECK.yaml: progress is kept under the deck's name")
-    if output is not None and output.exists() and not force:
-        raise QuizcliError(f"{output} already exists; use --force to overwrite it")
+    if output is not None:
+        refuse_existing(output, force)
     with open_package(path, limits) as package:
         collection = package.collection
         folder = f"{output.stem}.media" if output is not None else ""
@@ -104,11 +104,12 @@ def _import_progress(
     from quizcli.anki_progress import Replay, card_flags
     from quizcli.store import Store
 
-    replay = Replay(collection, items, deck, load_config(deck).settings)
     total = collection.revlog_count()
     report = None if on_review is None else (lambda done: on_review(done, total))
     flags = card_flags(collection, items, clock.now())
     with Store.open() as store:
+        settings = load_config(deck).settings._replace(parameters=store.fitted_parameters(deck))
+        replay = Replay(collection, items, deck, settings)
         logged = store.replace_progress(
             deck, sorted(set(items.values())), replay.answers(report), replay.final_states, flags, write_files
         )
