@@ -200,3 +200,19 @@ def test_a_failed_write_leaves_no_progress_behind(tmp_path: Path) -> None:
     with Store.open() as store:
         assert store.states(out.stem) == {} and store.flags(out.stem) == {}
         assert store.item_log(out.stem, "n1") == []
+
+
+def test_the_review_import_shows_a_progress_bar_on_a_terminal_only() -> None:
+    import io
+
+    from rich.console import Console
+
+    from quizcli import ui
+
+    for terminal in (True, False):
+        out = io.StringIO()
+        console = Console(file=out, force_terminal=terminal, width=80)
+        with ui.task_progress(console, "importing the reviews of big.apkg") as advance:
+            for done in range(0, 5001, 500):
+                advance(done, 5000)
+        assert ("importing the reviews of big.apkg" in out.getvalue()) is terminal
