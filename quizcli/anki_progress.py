@@ -1,4 +1,5 @@
-"""An Anki review log replayed through quizcli's scheduler, so a learner keeps memory states and due dates.
+"""Progress between Anki and quizcli: an Anki review log replayed through quizcli's scheduler on import, so a
+learner keeps memory states and due dates, and quizcli's states and log as Anki's scheduling on export.
 
 Each review of a card quizcli imported (a button press, 1 to 4) becomes an
 answer to its item at the same moment with the same rating and time taken,
@@ -11,17 +12,23 @@ buried cards keep their flags (a burial lasts until the next study day).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from quizcli.clock import next_day_start
-from quizcli.interop.anki_collection import Collection
-from quizcli.scheduler import CardState, Rating, Settings, item_seed, new_card, review
+from quizcli.interop.anki_collection import Collection, NewReview, Schedule
+from quizcli.scheduler import CardState, Rating, Settings, State, item_seed, new_card, review
 from quizcli.store.flags import Flags
 from quizcli.store.reviews import Answer
 
+if TYPE_CHECKING:
+    from quizcli.store import Store
+
 SUSPENDED_QUEUE = -1
 BURIED_QUEUES = (-2, -3)
+REPORT_EVERY = 1000
 _RATINGS = {int(rating): rating for rating in Rating}
 
 
@@ -35,9 +42,9 @@ class Replay:
         self.manual = 0
 
     def answers(self, on_review: Callable[[int], None] | None = None) -> Iterator[Answer]:
-        """Every matched review as an answer, in time order; ``on_review(n)`` after each n-th log row read."""
+        """Every matched review as an answer, in time order; ``on_review(n)`` every `REPORT_EVERY` log rows read."""
         for count, row in enumerate(self.collection.revlog(), start=1):
-            if on_review is not None:
+            if on_review is not None and count % REPORT_EVERY == 0:
                 on_review(count)
             if not 1 <= row.ease <= 4:
                 self.manual += 1
@@ -78,3 +85,86 @@ def card_flags(collection: Collection, items: dict[int, str], now: datetime) -> 
         elif card.queue in BURIED_QUEUES:
             flags[item] = Flags(buried_until=next_day_start(now))
     return flags
+
+
+class DeckProgress:
+    """A deck's progress as Anki keeps it, for an export with ``--with-progress``: each card's scheduling columns
+    and the review log, from quizcli's states, flags and log.  ``created`` is the collection's creation (a day's
+    start, seconds since the epoch): Anki counts review due dates in days from it."""
+
+    def __init__(self, store: Store, deck: str, created: int, now: datetime) -> None:
+        self.states = store.states(deck)
+        self.flags = store.flags(deck)
+        self.reviews = store.logged_reviews(deck)
+        self.created, self.now = created, now
+
+    def schedule(self, item: str, position: int) -> Schedule:
+        state = self.states.get(item)
+        flags = self.flags.get(item, Flags())
+        if state is None or state.state is State.NEW:
+            schedule = Schedule(due=position)
+        elif state.state is State.REVIEW:
+            schedule = Schedule(
+                type=2,
+                queue=2,
+                due=int((state.due.timestamp() - self.created) // 86400),
+                ivl=max(1, round(state.interval_days)),
+                factor=2500,
+                reps=state.reps,
+                lapses=state.lapses,
+                data=self._memory(state),
+            )
+        else:
+            relearning = state.state is State.RELEARNING
+            schedule = Schedule(
+                type=3 if relearning else 1,
+                queue=1,
+                due=int(state.due.timestamp()),
+                ivl=max(1, round(state.interval_days)) if relearning else 0,
+                factor=2500,
+                reps=state.reps,
+                lapses=state.lapses,
+                left=1,
+                data=self._memory(state),
+            )
+        if flags.suspended:
+            return schedule._replace(queue=-1)
+        if flags.buried_until is not None and flags.buried_until > self.now:
+            return schedule._replace(queue=-3)
+        return schedule
+
+    def revlog(self, card_ids: dict[str, int]) -> list[NewReview]:
+        """Each logged review of an exported item, its id the moment in ms (moved on by 1 ms past a clash)."""
+        rows, taken = [], set()
+        for item, when, rating, state_before, duration_ms in self.reviews:
+            card = card_ids.get(item)
+            if card is None:
+                continue
+            review_id = int(datetime.fromisoformat(when).timestamp() * 1000)
+            while review_id in taken:
+                review_id += 1
+            taken.add(review_id)
+            rows.append(
+                NewReview(
+                    id=review_id,
+                    card=card,
+                    ease=rating,
+                    ivl=0,
+                    last_ivl=0,
+                    duration_ms=duration_ms or 0,
+                    type=_REVLOG_TYPES.get(State(state_before), 0),
+                )
+            )
+        return rows
+
+    @staticmethod
+    def _memory(state: CardState) -> str:
+        if state.stability is None or state.difficulty is None:
+            return ""
+        memory: dict[str, float] = {"s": round(state.stability, 4), "d": round(state.difficulty, 4)}
+        if state.last_review is not None:
+            memory["lrt"] = int(state.last_review.timestamp())
+        return json.dumps(memory)
+
+
+_REVLOG_TYPES = {State.NEW: 0, State.LEARNING: 0, State.REVIEW: 1, State.RELEARNING: 2}

@@ -350,6 +350,9 @@ def export_command(
     format_name: Annotated[ExportFormat, typer.Option("--format", "-f", help="The format to write.")],
     output: OutputOpt = None,
     force: ForceOpt = False,
+    with_progress: Annotated[
+        bool, typer.Option("--with-progress", help="Anki packages: also write each card's schedule and reviews.")
+    ] = False,
 ) -> None:
     """Export a deck as Anki text or package (apkg, needs -o), Aiken, GIFT or JSON; exits 1 when a card is left out.
 
@@ -363,8 +366,10 @@ def export_command(
 
     deck_file = resolve_deck(deck)
     if format_name is ExportFormat.APKG:
-        _export_package(load_deck(deck_file.path, deck_file.name), output, force)
+        _export_package(load_deck(deck_file.path, deck_file.name), output, force, with_progress)
         return
+    if with_progress:
+        raise QuizcliError("--with-progress is for Anki packages (--format apkg) only")
     exported = export_deck(load_deck(deck_file.path, deck_file.name), format_name)
     if output is not None:
         write_new(output, exported.text, force)
@@ -375,7 +380,7 @@ def export_command(
         raise typer.Exit(1)
 
 
-def _export_package(loaded: "Deck", output: Path | None, force: bool) -> None:
+def _export_package(loaded: "Deck", output: Path | None, force: bool, with_progress: bool) -> None:
     from quizcli import clock, ui
     from quizcli.interop.apkg_write import export_apkg
     from quizcli.interop.files import refuse_existing
@@ -383,7 +388,17 @@ def _export_package(loaded: "Deck", output: Path | None, force: bool) -> None:
     if output is None:
         raise QuizcliError("an Anki package is a binary file: give -o DECK.apkg")
     refuse_existing(output, force)
-    exported = export_apkg(loaded, output, int(clock.now().timestamp()))
+    now = clock.now()
+    created = int(now.timestamp())
+    if with_progress:
+        from quizcli.anki_progress import DeckProgress
+        from quizcli.store import Store
+
+        with Store.open() as store:
+            progress = DeckProgress(store, loaded.name, created - created % 86400, now)
+        exported = export_apkg(loaded, output, created, progress)
+    else:
+        exported = export_apkg(loaded, output, created)
     ui.print_export_report(ui.make_console(), exported, output)
     if exported.left:
         raise typer.Exit(1)

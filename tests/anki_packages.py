@@ -149,13 +149,15 @@ def export_package(col: Collection, out: Path, legacy: bool) -> Path:
     return out
 
 
-def import_into(col: Collection, package: Path) -> tuple[int, int, int]:
+def import_into(col: Collection, package: Path, with_scheduling: bool = False) -> tuple[int, int, int]:
     """Import ``package`` with Anki's importer, updating notes it already has: (new, updated, unchanged) notes."""
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
     from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 
     always = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS
-    options = ImportAnkiPackageOptions(merge_notetypes=True, update_notes=always, update_notetypes=always)
+    options = ImportAnkiPackageOptions(
+        merge_notetypes=True, update_notes=always, update_notetypes=always, with_scheduling=with_scheduling
+    )
     log = col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=options)).log
     return len(log.new), len(log.updated), len(log.duplicate)
 

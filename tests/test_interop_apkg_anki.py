@@ -208,3 +208,24 @@ def test_an_anki_package_round_trips_through_quizcli_back_into_anki(exports: Exp
     assert col.media.have("cell.png")
     cloze = notes[guid_id(exports.built.guids["cloze"])]
     assert cloze[0] == "Cloze" and cloze[3] == [0, 1]
+
+
+def test_progress_goes_back_into_anki_with_the_export(exports: Exports, tmp_path: Path) -> None:
+    deck = tmp_path / "bio.yaml"
+    _import(exports.packages["current"], deck, "--with-progress")
+    package = tmp_path / "bio.apkg"
+    result = runner.invoke(app, ["export", str(deck), "--format", "apkg", "-o", str(package), "--with-progress"])
+    assert result.exit_code == 0, result.output
+    col = new_collection(tmp_path / "anki")
+    import_into(col, package, with_scheduling=True)
+    assert col.db is not None
+    assert col.db.scalar("SELECT COUNT(*) FROM revlog") == exports.reviews
+    with Store.open() as store:
+        states = store.states("bio")
+    seen = col.db.list("SELECT c.id FROM cards c WHERE c.type != 0")
+    assert len(seen) == len(states)
+    suspended = col.find_cards("is:suspended")
+    assert len(suspended) == 1
+    card = col.get_card(suspended[0])
+    assert card.note()["Front"] == "Symbol of sodium?"
+    assert card.type != 0 and card.memory_state is not None and card.memory_state.stability > 0

@@ -217,28 +217,63 @@ CREATE INDEX ix_notes_csum ON notes (csum);
 """
 
 
+class Schedule(NamedTuple):
+    """A card's scheduling columns in Anki's ``cards`` table (schema 11)."""
+
+    type: int = 0  # 0 new, 1 learning, 2 review, 3 relearning
+    queue: int = 0  # as type, and -1 suspended, -3 buried
+    due: int = 0  # new: position; learning: epoch seconds; review: days since the collection's creation
+    ivl: int = 0
+    factor: int = 0
+    reps: int = 0
+    lapses: int = 0
+    left: int = 0
+    data: str = ""  # FSRS memory state as JSON
+
+
+class NewCard(NamedTuple):
+    id: int
+    ordinal: int  # the template, or the cloze number - 1
+    schedule: Schedule
+
+
 class NewNote(NamedTuple):
-    """A note to write: its ids, GUID, note type, fields, tags, and the template (or cloze) ordinals of its cards."""
+    """A note to write: its id, GUID, note type, fields, tags, checksum and cards."""
 
     id: int
     guid: str
     notetype: int
     fields: tuple[str, ...]
     tags: tuple[str, ...]
-    ordinals: tuple[int, ...]
     checksum: int
+    cards: tuple[NewCard, ...]
 
 
-def write_collection(path: Path, config: dict[str, str], notes: list[NewNote], deck: int, created: int) -> None:
+class NewReview(NamedTuple):
+    """A review to write: when (ms since the epoch, its id), the card, the button, interval days, time taken, type."""
+
+    id: int
+    card: int
+    ease: int
+    ivl: int
+    last_ivl: int
+    duration_ms: int
+    type: int  # 0 learning, 1 review, 2 relearning
+
+
+def write_collection(
+    path: Path, config: dict[str, str], notes: list[NewNote], deck: int, created: int, reviews: list[NewReview]
+) -> None:
     """A schema 11 collection (what legacy packages hold) at ``path``: ``config`` holds the JSON of the ``col`` row
-    (models, decks, dconf, conf); every card is new, in ``deck``; ``created`` (seconds) stamps it."""
+    (models, decks, dconf, conf); every card in ``deck``; ``created`` (seconds) stamps the notes, and its day's
+    start (UTC) is the collection's creation, from which Anki counts review due days."""
     connection = sqlite3.connect(path)
     try:
         connection.executescript(_SCHEMA_11)
         connection.execute(
             "INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
             (
-                created,
+                created - created % 86400,
                 created * 1000,
                 created * 1000,
                 config["conf"],
@@ -256,12 +291,18 @@ def write_collection(path: Path, config: dict[str, str], notes: list[NewNote], d
             ],
         )  # fmt: skip
         connection.executemany(
-            "INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+            "INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
             [
-                (n.id * 100 + ordinal, n.id, deck, ordinal, created, position)
-                for position, n in enumerate(notes, start=1)
-                for ordinal in n.ordinals
+                (c.id, n.id, deck, c.ordinal, created, c.schedule.type, c.schedule.queue, c.schedule.due,
+                 c.schedule.ivl, c.schedule.factor, c.schedule.reps, c.schedule.lapses, c.schedule.left,
+                 c.schedule.data)
+                for n in notes
+                for c in n.cards
             ],
+        )  # fmt: skip
+        connection.executemany(
+            "INSERT OR IGNORE INTO revlog VALUES (?, ?, -1, ?, ?, ?, 0, ?, ?)",
+            [(r.id, r.card, r.ease, r.ivl, r.last_ivl, r.duration_ms, r.type) for r in reviews],
         )
         connection.commit()
     finally:

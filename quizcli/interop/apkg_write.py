@@ -9,7 +9,9 @@ choice and true/false cards are ``Basic`` notes showing the options on the
 front and the answer on the back (reported).  Fields are written as HTML,
 the card id is the note's GUID (so exporting again and importing into Anki
 updates the notes), tags are kept, and images and sounds the deck refers to
-by a path beside it are packed as media.  Review history is not written.
+by a path beside it are packed as media.  With progress (a `Scheduling`), each
+card carries its item's schedule (due date, interval, FSRS memory state,
+suspended or buried) and the review log goes along.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
-from quizcli.cards import Deck
-from quizcli.interop.anki_collection import NewNote, write_collection
+from quizcli.cards import Card, Deck
+from quizcli.interop.anki_collection import NewCard, NewNote, NewReview, Schedule, write_collection
 from quizcli.interop.model import Exported, Left
 from quizcli.kinds.cloze import cloze_numbers
 from quizcli.text import blake2b_hex
@@ -34,6 +36,14 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 _INLINE = ((re.compile(r"\*\*(.+?)\*\*"), "b"), (re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*"), "i"))
 _CODE = re.compile(r"`([^`]+)`")
+
+
+class Scheduling(Protocol):
+    """Where an export with progress gets each item's Anki scheduling and the review log (`anki_progress`)."""
+
+    def schedule(self, item: str, position: int) -> Schedule: ...
+
+    def revlog(self, card_ids: dict[str, int]) -> list[NewReview]: ...
 
 
 class NoteType(NamedTuple):
@@ -71,13 +81,14 @@ _NOTETYPES = {
 }
 
 
-def export_apkg(deck: Deck, output: Path, created: int) -> Exported:
-    """Write ``deck`` as a package at ``output``; ``created`` (seconds since the epoch) stamps the collection."""
+def export_apkg(deck: Deck, output: Path, created: int, progress: Scheduling | None = None) -> Exported:
+    """Write ``deck`` as a package at ``output``; ``created`` (seconds since the epoch) stamps the notes."""
     base = Path(deck.path).parent if deck.path else Path(".")
     media: dict[str, Path] = {}
     notes: list[NewNote] = []
     noted: list[Left] = []
     used: set[str] = set()
+    card_ids: dict[str, int] = {}
     for card in deck.cards:
         written = card.content.anki(card)
         for note in written.notes:
@@ -85,21 +96,26 @@ def export_apkg(deck: Deck, output: Path, created: int) -> Exported:
             used.add(notetype_name)
             notetype = _NOTETYPES[notetype_name]
             fields = (_html(note.first, base, media), _html(note.second, base, media))
-            number = len(notes) + 1
-            ordinals = (
-                tuple(n - 1 for n in cloze_numbers(note.first))
-                if notetype.cloze
-                else tuple(range(len(notetype.templates)))
-            )
+            note_id = created * 1000 + len(notes) + 1
+            ordinals = [n - 1 for n in cloze_numbers(note.first)] if notetype.cloze else range(len(notetype.templates))
+            cards = []
+            for ordinal in ordinals or [0]:
+                item = _item(card, ordinal, notetype.cloze) if len(written.notes) == 1 else None
+                schedule = Schedule(due=len(notes) + 1)
+                if progress is not None and item is not None:
+                    schedule = progress.schedule(item, len(notes) + 1)
+                    card_ids[item] = note_id * 100 + ordinal
+                cards.append(NewCard(id=note_id * 100 + ordinal, ordinal=ordinal, schedule=schedule))
             notes.append(
                 NewNote(
-                    id=created * 1000 + number,
+                    id=note_id,
                     guid=card.id + note.guid,
                     notetype=notetype.id,
                     fields=fields,
                     tags=card.tags,
-                    ordinals=ordinals or (0,),
                     checksum=int(blake2b_hex(fields[0].encode(), 4), 16),
+                    cards=tuple(cards)
+                    or (NewCard(id=note_id * 100, ordinal=0, schedule=Schedule(due=len(notes) + 1)),),
                 )
             )
         if written.lost:
@@ -115,7 +131,8 @@ def export_apkg(deck: Deck, output: Path, created: int) -> Exported:
     }
     with tempfile.TemporaryDirectory(prefix="quizcli-apkg-") as scratch:
         collection = Path(scratch) / "collection.anki21"
-        write_collection(collection, config, notes, DECK_ID, created)
+        reviews = progress.revlog(card_ids) if progress is not None else []
+        write_collection(collection, config, notes, DECK_ID, created, reviews)
         with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(collection, "collection.anki21")
             names = sorted(media)
@@ -123,6 +140,12 @@ def export_apkg(deck: Deck, output: Path, created: int) -> Exported:
             for index, name in enumerate(names):
                 archive.write(media[name], str(index))
     return Exported(text="", written=len(deck.cards), noted=tuple(noted))
+
+
+def _item(card: Card, ordinal: int, cloze: bool) -> str | None:
+    """The quizcli item an Anki card (template or cloze ordinal) of ``card``'s one note is, if it is one."""
+    wanted = f"{card.id}:c{ordinal + 1}" if cloze else card.id if ordinal == 0 else f"{card.id}:reverse"
+    return wanted if wanted in {item.id for item in card.items()} else None
 
 
 def _html(markdown: str, base: Path, media: dict[str, Path]) -> str:

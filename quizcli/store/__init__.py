@@ -88,6 +88,12 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
             then()
             return written
 
+    def logged_reviews(self, deck: str) -> list[tuple[str, str, int, int, int | None]]:
+        """The deck's scheduling reviews in order: (item, when as stored, rating, state before, milliseconds)."""
+        from quizcli.store import imports
+
+        return imports.logged_reviews(self._db, deck)
+
     # ---- statistics (``deck`` None means every deck) ----------------------------------------
 
     def decks_with_progress(self) -> list[str]:

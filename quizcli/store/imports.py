@@ -1,4 +1,4 @@
-"""Progress brought in from another tool (an Anki package's review log), written in one transaction.
+"""Progress brought in from another tool (an Anki package's review log) in one transaction, and sent out to one.
 
 The imported items' earlier log, states and flags are replaced, so importing
 the same package again gives the same progress instead of doubling the log.
@@ -63,3 +63,14 @@ def replace_progress(
         ],
     )
     return written[0]
+
+
+def logged_reviews(db: sqlite3.Connection, deck: str) -> list[tuple[str, str, int, int, int | None]]:
+    """The deck's scheduling reviews in order, for an export with progress: (item, when, rating, state before,
+    milliseconds taken)."""
+    rows = db.execute(
+        "SELECT item, reviewed_at, rating, state_before, duration_ms FROM reviews"
+        " WHERE deck = ? AND kind = 'review' ORDER BY id",
+        (deck,),
+    )
+    return [(r["item"], r["reviewed_at"], r["rating"], r["state_before"], r["duration_ms"]) for r in rows]

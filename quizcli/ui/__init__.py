@@ -249,7 +249,7 @@ def task_progress(console: Console, description: str) -> Iterator[Callable[[int,
         bar: list[tuple[Progress, TaskID]] = []
 
         def advance(done: int, total: int) -> None:
-            if not console.is_terminal or done % 1000 and done != total:
+            if not console.is_terminal:
                 return
             if not bar:
                 progress = stack.enter_context(_index_progress_bar(console))
