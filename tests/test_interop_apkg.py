@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from quizcli.cli import app
@@ -16,6 +18,7 @@ from quizcli.interop.apkg import Limits, open_package
 from quizcli.interop.apkg_notes import guid_id
 
 from apkg_synthetic import write_collection, write_package
+from conftest import examples
 
 runner = CliRunner()
 
@@ -216,3 +219,44 @@ def test_the_review_import_shows_a_progress_bar_on_a_terminal_only() -> None:
             for done in range(0, 5001, 500):
                 advance(done, 5000)
         assert ("importing the reviews of big.apkg" in out.getvalue()) is terminal
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(st.binary(max_size=200))
+def test_the_protobuf_reader_takes_any_bytes_without_crashing(data: bytes) -> None:
+    try:
+        decoded = list(fields(data))
+    except ProtobufError:
+        return
+    assert all(isinstance(number, int) and isinstance(value, int | bytes) for number, value in decoded)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(st.lists(st.text(max_size=20), max_size=8))
+def test_media_names_come_back_in_order(names: list[str]) -> None:
+    def length(number: int, payload: bytes) -> bytes:
+        return bytes([number << 3 | 2]) + _varint(len(payload)) + payload
+
+    listed = b"".join(length(1, length(1, name.encode()) + b"\x10\x05") for name in names)
+    assert media_names(listed) == names
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def test_damaged_note_types_are_an_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    collection = write_collection(tmp_path / "c.anki21", [(1, "g", "a", "b")])
+    db = sqlite3.connect(collection)
+    db.execute('UPDATE col SET models = \'{"1": {"name": "no id"}}\'')
+    db.commit()
+    db.close()
+    package = write_package(tmp_path / "deck.apkg", {"collection.anki21": collection})
+    _imports_nothing(package, tmp_path, "note types or decks are damaged")

@@ -99,6 +99,9 @@ def open_collection(path: Path, label: str) -> Collection:
         raise DamagedCollectionError(
             f"{label}: the collection inside is damaged or not an Anki database ({exc})"
         ) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # JSON or rows not shaped as Anki writes them
+        connection.close()
+        raise DamagedCollectionError(f"{label}: the collection's note types or decks are damaged ({exc!r})") from exc
     except QuizcliError:
         connection.close()
         raise

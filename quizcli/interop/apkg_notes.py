@@ -130,7 +130,7 @@ def deck_title(collection: Collection, fallback: str) -> str:
 def _note_card(note: Note, notetype: NoteType, fields: list[str], position: int) -> Card | Skipped:
     kind = stock_kind(notetype)
     card_id = guid_id(note.guid)
-    fields += [""] * (2 - len(fields))
+    fields += [""] * (max(2, len(notetype.fields)) - len(fields))  # a note may hold fewer fields than its type
     if kind == STOCK_OCCLUSION:
         return Skipped(position, "an image occlusion note: quizcli cannot draw masks over an image")
     if kind == STOCK_CLOZE:
