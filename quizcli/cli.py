@@ -309,11 +309,13 @@ def import_command(
     from quizcli.interop.files import read_source, write_new
     from quizcli.interop.importing import import_text
 
+    if with_progress and output is None:
+        raise typer.BadParameter("--with-progress needs -o DECK.yaml: progress is kept under the deck's name")
     if format_name is ImportFormat.APKG or (format_name is None and file.suffix.lower() in (".apkg", ".colpkg")):
         _import_package(file, format_name, output, force, with_progress)
         return
     if with_progress:
-        raise QuizcliError("--with-progress is for Anki packages (.apkg, .colpkg) only")
+        raise typer.BadParameter("--with-progress is for Anki packages (.apkg, .colpkg) only")
     imported = import_text(read_source(file), file.name, format_name, schema.schema_reference(), flashcards)
     if output is not None:
         write_new(output, imported.yaml, force)
@@ -369,7 +371,7 @@ def export_command(
         _export_package(load_deck(deck_file.path, deck_file.name), output, force, with_progress)
         return
     if with_progress:
-        raise QuizcliError("--with-progress is for Anki packages (--format apkg) only")
+        raise typer.BadParameter("--with-progress is for Anki packages (--format apkg) only")
     exported = export_deck(load_deck(deck_file.path, deck_file.name), format_name)
     if output is not None:
         write_new(output, exported.text, force)
@@ -386,7 +388,7 @@ def _export_package(loaded: "Deck", output: Path | None, force: bool, with_progr
     from quizcli.interop.files import refuse_existing
 
     if output is None:
-        raise QuizcliError("an Anki package is a binary file: give -o DECK.apkg")
+        raise typer.BadParameter("an Anki package is a binary file: give -o DECK.apkg")
     refuse_existing(output, force)
     now = clock.now()
     created = int(now.timestamp())

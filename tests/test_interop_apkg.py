@@ -136,14 +136,15 @@ def test_without_output_media_are_not_copied_and_it_says_so(tmp_path: Path) -> N
 
 def test_progress_needs_an_output_deck(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(_legacy(tmp_path)), "--with-progress"])
-    assert result.exit_code == 1 and "--with-progress needs -o" in result.output
+    assert result.exit_code == 2 and "--with-progress needs -o" in result.output
 
 
 def test_progress_is_for_packages_only(tmp_path: Path) -> None:
     source = tmp_path / "x.txt"
     source.write_text("a\tb\n")
-    result = runner.invoke(app, ["import", str(source), "--with-progress"])
-    assert result.exit_code == 1 and "for Anki packages" in result.output
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "x.yaml"), "--with-progress"])
+    assert result.exit_code == 2 and "for Anki packages" in result.output
+    assert not (tmp_path / "x.yaml").exists()
 
 
 def test_guids_become_stable_case_sensitive_ids() -> None:
@@ -260,3 +261,12 @@ def test_damaged_note_types_are_an_error(tmp_path: Path) -> None:
     db.close()
     package = write_package(tmp_path / "deck.apkg", {"collection.anki21": collection})
     _imports_nothing(package, tmp_path, "note types or decks are damaged")
+
+
+def test_an_apkg_export_needs_an_output_file_and_progress_is_for_packages(tmp_path: Path) -> None:
+    deck = tmp_path / "d.yaml"
+    deck.write_text("title: t\ncards:\n  - id: a\n    front: f\n    back: b\n")
+    binary = runner.invoke(app, ["export", str(deck), "--format", "apkg"])
+    assert binary.exit_code == 2 and "give -o DECK.apkg" in binary.output
+    text = runner.invoke(app, ["export", str(deck), "--format", "json", "--with-progress"])
+    assert text.exit_code == 2 and "for Anki packages" in text.output
