@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -19,6 +19,9 @@ from typer.core import TyperCommand, TyperGroup
 from quizcli import __version__
 from quizcli.errors import QuizcliError
 from quizcli.interop.formats import ExportFormat, ImportFormat
+
+if TYPE_CHECKING:
+    from quizcli.cards import Deck
 
 HELP_ORDER = (
     "study",
@@ -286,7 +289,7 @@ def schema_command(
     sys.stdout.write(schema.schema_reference() + "\n" if path else schema.schema_text())
 
 
-@app.command("import", cls=QuizcliCommand, short_help="Import Aiken, GIFT, Anki text or a lesson as a deck.")
+@app.command("import", cls=QuizcliCommand, short_help="Import Aiken, GIFT, Anki text or packages, or lessons.")
 def import_command(
     file: Annotated[Path, typer.Argument(help="The file to import.", dir_okay=False, metavar="FILE")],
     format_name: Annotated[
@@ -297,8 +300,11 @@ def import_command(
         bool, typer.Option("--flashcards", help="Lesson text: also make a flashcard of each short titled section.")
     ] = False,
     force: ForceOpt = False,
+    with_progress: Annotated[
+        bool, typer.Option("--with-progress", help="Anki packages: also import the review history (needs -o).")
+    ] = False,
 ) -> None:
-    """Import Moodle Aiken or GIFT questions, Anki plain-text notes, lesson text or a JSON deck as a deck.
+    """Import Moodle Aiken or GIFT questions, Anki plain-text notes or packages, lesson text or a JSON deck as a deck.
 
     Prints the deck (or writes it with -o) and lists every question skipped, with its line and
     why; exits 1 when anything was skipped.
@@ -308,6 +314,13 @@ def import_command(
     from quizcli.interop.files import read_source, write_new
     from quizcli.interop.importing import import_text
 
+    if with_progress and output is None:
+        raise typer.BadParameter("--with-progress needs -o DECK.yaml: progress is kept under the deck's name")
+    if format_name is ImportFormat.APKG or (format_name is None and file.suffix.lower() in (".apkg", ".colpkg")):
+        _import_package(file, format_name, output, force, with_progress)
+        return
+    if with_progress:
+        raise typer.BadParameter("--with-progress is for Anki packages (.apkg, .colpkg) only")
     imported = import_text(read_source(file), file.name, format_name, schema.schema_reference(), flashcards)
     if output is not None:
         write_new(output, imported.yaml, force)
@@ -318,14 +331,37 @@ def import_command(
         raise typer.Exit(1)
 
 
-@app.command("export", cls=QuizcliCommand, short_help="Export a deck as Anki text, Aiken, GIFT or JSON.")
+def _import_package(
+    file: Path, format_name: ImportFormat | None, output: Path | None, force: bool, with_progress: bool
+) -> None:
+    from quizcli import schema, ui
+    from quizcli.commands.anki_import import import_package
+
+    console = ui.make_console(stderr=True)
+    with ui.task_progress(console, f"importing the reviews of {file.name}") as on_review:
+        done = import_package(file, output, force, with_progress, schema.schema_reference(), on_review)
+    imported = done.imported._replace(detected=format_name is None)
+    if output is None:
+        _write_out(imported.yaml)
+    report_console = ui.make_console(stderr=output is None)
+    for line in done.notes:
+        ui.print_line(report_console, line)
+    ui.print_import_report(report_console, str(file), imported, output)
+    if imported.result.skipped:
+        raise typer.Exit(1)
+
+
+@app.command("export", cls=QuizcliCommand, short_help="Export a deck as Anki text or package, Aiken, GIFT or JSON.")
 def export_command(
     deck: DeckArg,
     format_name: Annotated[ExportFormat, typer.Option("--format", "-f", help="The format to write.")],
     output: OutputOpt = None,
     force: ForceOpt = False,
+    with_progress: Annotated[
+        bool, typer.Option("--with-progress", help="Anki packages: also write each card's schedule and reviews.")
+    ] = False,
 ) -> None:
-    """Export a deck as Anki plain text, Aiken, GIFT or JSON; exits 1 when a card had to be left out.
+    """Export a deck as Anki text or package (apkg, needs -o), Aiken, GIFT or JSON; exits 1 when a card is left out.
 
     Example: quizcli export long-context --format anki -o long-context.txt
     """
@@ -336,12 +372,41 @@ def export_command(
     from quizcli.parser import load_deck
 
     deck_file = resolve_deck(deck)
+    if format_name is ExportFormat.APKG:
+        _export_package(load_deck(deck_file.path, deck_file.name), output, force, with_progress)
+        return
+    if with_progress:
+        raise typer.BadParameter("--with-progress is for Anki packages (--format apkg) only")
     exported = export_deck(load_deck(deck_file.path, deck_file.name), format_name)
     if output is not None:
         write_new(output, exported.text, force)
     else:
         _write_out(exported.text)
     ui.print_export_report(ui.make_console(stderr=output is None), exported, output)
+    if exported.left:
+        raise typer.Exit(1)
+
+
+def _export_package(loaded: "Deck", output: Path | None, force: bool, with_progress: bool) -> None:
+    from quizcli import clock, ui
+    from quizcli.interop.apkg_write import export_apkg
+    from quizcli.interop.files import refuse_existing
+
+    if output is None:
+        raise typer.BadParameter("an Anki package is a binary file: give -o DECK.apkg")
+    refuse_existing(output, force)
+    now = clock.now()
+    created = int(now.timestamp())
+    if with_progress:
+        from quizcli.anki_progress import DeckProgress
+        from quizcli.store import Store
+
+        with Store.open() as store:
+            progress = DeckProgress(store, loaded.name, created - created % 86400, now)
+        exported = export_apkg(loaded, output, created, progress)
+    else:
+        exported = export_apkg(loaded, output, created)
+    ui.print_export_report(ui.make_console(), exported, output)
     if exported.left:
         raise typer.Exit(1)
 

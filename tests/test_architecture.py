@@ -18,7 +18,8 @@ PACKAGE = REPO / "quizcli"
 OWNERS = {
     "yaml": {"parser"},
     "rich": {"ui"},
-    "sqlite3": {"store"},
+    # quizcli's own database, and an Anki collection: a foreign file format that is SQLite (docs/architecture.md).
+    "sqlite3": {"store", "interop.anki_collection"},
     "typer": {"cli"},
     "fsrs": {"scheduler"},
     # Kept off the start-up path by one owner each (docs/architecture.md, start-up rules).
@@ -50,7 +51,7 @@ def modules() -> list[tuple[str, set[str]]]:
 @pytest.mark.parametrize("library", sorted(OWNERS))
 def test_each_library_is_imported_by_its_owner_only(library: str) -> None:
     importers = {name for name, roots in modules() if library in roots}
-    strays = {name for name in importers if name.split(".")[0] not in OWNERS[library]}
+    strays = {name for name in importers if name.split(".")[0] not in OWNERS[library] and name not in OWNERS[library]}
     assert not strays, f"{library} imported by {strays}"
 
 

@@ -34,7 +34,7 @@ def test_formats_are_detected_from_the_content(name: str, expected: str) -> None
 
 
 def test_undetectable_text_is_an_error_naming_the_formats() -> None:
-    with pytest.raises(ImportFormatError, match=r"give --format \(aiken\|gift\|anki\|lesson\|json\)"):
+    with pytest.raises(ImportFormatError, match=r"give --format \(aiken\|gift\|anki\|lesson\|json\|apkg\)"):
         detect_format("just a sentence of prose.\n")
 
 

@@ -27,10 +27,19 @@ def read_source(path: Path) -> str:
 
 def write_new(path: Path, text: str, force: bool = False) -> None:
     """Write ``text`` to ``path``, refusing to replace an existing file unless ``force``."""
-    if path.exists() and not force:
-        raise QuizcliError(f"{path} already exists; use --force to overwrite it")
+    refuse_existing(path, force)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise QuizcliError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """An error when ``path`` exists and ``force`` is not given, or when it cannot even be looked up."""
+    try:
+        exists = path.exists()
+    except OSError as exc:  # a name too long, a parent that is a file...
+        raise QuizcliError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if exists and not force:
+        raise QuizcliError(f"{path} already exists; use --force to overwrite it")

@@ -11,6 +11,7 @@ class ImportFormat(StrEnum):
     ANKI = "anki"
     LESSON = "lesson"
     JSON = "json"
+    APKG = "apkg"  # an Anki package (.apkg, .colpkg): read by quizcli.commands.anki_import, not as text
 
 
 class ExportFormat(StrEnum):
@@ -18,3 +19,4 @@ class ExportFormat(StrEnum):
     AIKEN = "aiken"
     GIFT = "gift"
     JSON = "json"
+    APKG = "apkg"  # an Anki package, written by quizcli.interop.apkg_write (needs -o)

@@ -18,9 +18,10 @@ from quizcli.store.presence import Holder, Presence
 from quizcli.store.reviews import Answer, Rebase, ReviewLog
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Mapping
     from datetime import datetime
 
-    from quizcli.scheduler import Rating
+    from quizcli.scheduler import CardState, Rating
     from quizcli.store.exams import Attempt, ExamRecord
     from quizcli.store.fits import Fit
     from quizcli.store.health import Salvaged
@@ -66,6 +67,32 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
         from quizcli.store import exams
 
         return exams.last_exam_misses(self._db, deck)
+
+    # ---- progress imported from another tool (see quizcli.commands.anki_import) -------------
+
+    def replace_progress(
+        self,
+        deck: str,
+        items: "Collection[str]",
+        answers: "Iterable[Answer]",
+        states: "Callable[[], Mapping[str, CardState]]",
+        flags: "Mapping[str, Flags]",
+        then: "Callable[[], None]",
+    ) -> int:
+        """Replace ``items``' log, states and flags with imported ones in one transaction, which commits only
+        after ``then()`` (writing the deck file) succeeds; returns how many answers were logged."""
+        from quizcli.store import imports
+
+        with self._write("the imported progress") as db:
+            written = imports.replace_progress(db, deck, items, answers, self._settings_id, states, flags)
+            then()
+            return written
+
+    def logged_reviews(self, deck: str) -> list[tuple[str, str, int, int, int | None]]:
+        """The deck's scheduling reviews in order: (item, when as stored, rating, state before, milliseconds)."""
+        from quizcli.store import imports
+
+        return imports.logged_reviews(self._db, deck)
 
     # ---- statistics (``deck`` None means every deck) ----------------------------------------
 

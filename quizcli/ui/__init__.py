@@ -242,6 +242,23 @@ def indexing_progress(console: Console, deck: str, enabled: bool) -> Iterator[Ca
         yield advance
 
 
+@contextmanager
+def task_progress(console: Console, description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar for a long task, shown from its first report (done, total) on a terminal only."""
+    with ExitStack() as stack:
+        bar: list[tuple[Progress, TaskID]] = []
+
+        def advance(done: int, total: int) -> None:
+            if not console.is_terminal:
+                return
+            if not bar:
+                progress = stack.enter_context(_index_progress_bar(console))
+                bar.append((progress, progress.add_task(inert(description), total=total)))
+            bar[0][0].update(bar[0][1], completed=done, total=total)
+
+        yield advance
+
+
 def _index_progress_bar(console: Console) -> Progress:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
