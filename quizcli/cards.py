@@ -98,9 +98,14 @@ class Item(NamedTuple):
     def id(self) -> str:
         return f"{self.card.id}:{self.variant}" if self.variant else self.card.id
 
+    @property
+    def card_id(self) -> str:
+        return self.card.id
+
 
 class ItemRef(NamedTuple):
-    """An item known by id and tags only: enough to draw a ``--tag`` or retry exam before loading the chosen cards.
+    """An item known by id and tags only: enough to draw a ``--tag`` or retry exam, or to order a session's new
+    items, before loading the cards chosen.
 
     Cheap to make 100,000 of, like every record here (a NamedTuple).  The tags
     stay as the index keeps them, one string, until they are asked for."""
@@ -113,7 +118,7 @@ class ItemRef(NamedTuple):
         return tuple(self.tag_text.split())
 
     @property
-    def card(self) -> str:
+    def card_id(self) -> str:
         """The id of the item's card: an item id is the card's, or it and ``:variant`` (card ids hold no colon)."""
         return self.id.partition(":")[0]
 

@@ -146,7 +146,7 @@ def _pool_of(source: ExamSource, options: ExamOptions) -> _Pool:
     return _Pool(
         size=len(refs),
         load=lambda places: source.load([refs[i].id for i in places]),
-        cards_at=lambda places: [refs[i].card for i in places],
+        cards_at=lambda places: [refs[i].card_id for i in places],
     )
 
 

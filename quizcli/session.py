@@ -32,7 +32,7 @@ from enum import Enum, StrEnum
 from typing import NamedTuple
 
 from quizcli import scheduler
-from quizcli.cards import Item
+from quizcli.cards import Item, ItemRef
 from quizcli.clock import day_start, next_day_start, study_day
 from quizcli.config import GuessableRating, LeechAction, NewOrder, StudyConfig
 from quizcli.grading import Verdict, make_question
@@ -53,6 +53,9 @@ class StudyOptions(NamedTuple):
     tag: str | None = None
     cram: bool = False
     ahead: bool = False
+
+
+Queued = Item | ItemRef  # a queue entry: an item, or a new one whose card is not parsed yet
 
 
 class Result(NamedTuple):
@@ -102,11 +105,12 @@ class Session:
         self.states: dict[str, CardState] = {}
         self._shown: dict[str, set[str]] = {}
         self._pending: list[Item] = []
-        self._buried_with: dict[int, list[tuple[Item, list[Item]]]] = {}  # review id -> siblings it buried
+        self._buried_with: dict[int, list[tuple[Queued, list[Queued]]]] = {}  # review id -> siblings it buried
         self._rng = random.Random()
-        self.learning: list[Item] = []
-        self.reviews: list[Item] = []
-        self.new: list[Item] = []
+        # Queues; a new item's card is parsed when it is first shown (see `_first`).
+        self.learning: list[Queued] = []
+        self.reviews: list[Queued] = []
+        self.new: list[Queued] = []
         if options.cram:
             self._build_cram_queue()
         else:
@@ -115,7 +119,7 @@ class Session:
     def _build_cram_queue(self) -> None:
         items = self.store.available_items(self.deck.name, self.started, self.options.tag)
         self._rng.shuffle(items)
-        self.new = items
+        self.new = list(items)
 
     def _build_queues(self) -> None:
         name, now, tag, options = self.deck.name, self.started, self.options.tag, self.options
@@ -127,13 +131,13 @@ class Session:
         self.states = {item.id: state for item, state in learning + reviews}
         self.learning = [item for item, _ in learning]
         self.reviews = [item for item, _ in reviews]
-        new = self.store.new_items(name, now, max(0, options.new_limit - new_done), tag)
-        self.new = spread(new) if options.config.new_order is NewOrder.SPREAD else new
+        new = self.store.new_refs(name, now, max(0, options.new_limit - new_done), tag)
+        self.new = list(spread(new) if options.config.new_order is NewOrder.SPREAD else new)
 
-    def _state(self, item: Item) -> CardState:
+    def _state(self, item: Queued) -> CardState:
         return self.states.get(item.id) or self.store.state(self.deck.name, item.id) or scheduler.new_card(self.started)
 
-    def _due(self, item: Item) -> datetime:
+    def _due(self, item: Queued) -> datetime:
         return self._state(item).due
 
     # ---- choosing ------------------------------------------------------------------------
@@ -152,11 +156,23 @@ class Session:
                     return item
         return None
 
-    def _first(self, queue: list[Item], allow_siblings: bool) -> Item | None:
-        for item in queue:
-            if allow_siblings or not self._shown.get(item.card.id, set()) - {item.id}:
+    def _first(self, queue: list[Queued], allow_siblings: bool) -> Item | None:
+        for place, entry in enumerate(queue):
+            if allow_siblings or not self._shown.get(entry.card_id, set()) - {entry.id}:
+                item = self._loaded(entry)
+                if item is None:  # no longer in the deck's index (another process re-indexed it)
+                    del queue[place]
+                    return self._first(queue, allow_siblings)
+                queue[place] = item
                 return item
         return None
+
+    def _loaded(self, entry: Queued) -> Item | None:
+        """The item itself, its card parsed from the deck index; None if the index no longer has it."""
+        if isinstance(entry, Item):
+            return entry
+        found = self.store.items_by_id(self.deck.name, [entry.id])
+        return found[0] if found else None
 
     def counts(self) -> Counts:
         return Counts(len(self.new), len(self.learning), len(self.reviews))
@@ -219,7 +235,7 @@ class Session:
             (sibling, queue)
             for queue in queues
             for sibling in queue
-            if sibling.card.id == item.card.id and sibling.id != item.id
+            if sibling.card_id == item.card_id and sibling.id != item.id
         ]
         if not buried:
             return
@@ -275,8 +291,7 @@ class Session:
 
     def _remove(self, item: Item) -> None:
         for queue in (self.learning, self.reviews, self.new):
-            if item in queue:
-                queue.remove(item)
+            queue[:] = [entry for entry in queue if entry.id != item.id]
 
     def undo(self) -> Item | None:
         """Take back the last answer: its log entry goes, its previous state returns, and it is shown again."""
@@ -460,7 +475,7 @@ _LEARNING = (State.LEARNING, State.RELEARNING)
 _ALL = -1  # SQLite: no LIMIT
 
 
-def spread(items: list[Item]) -> list[Item]:
+def spread(items: list[ItemRef]) -> list[ItemRef]:
     """New items reordered so that related ones do not follow each other, else in their order.
 
     Related means of one card, or sharing a tag that not every item has (a deck's own tags
@@ -469,20 +484,20 @@ def spread(items: list[Item]) -> list[Item]:
     per item than a small one), and a fact's flashcard is not followed at once by the
     question testing it.
     """
-    common = frozenset.intersection(*(frozenset(item.card.tags) for item in items)) if items else frozenset()
-    left, placed = list(items), list[Item]()
+    tags = [frozenset(item.tags) for item in items]
+    common = frozenset.intersection(*tags) if tags else frozenset()
+    left = [(item, item_tags - common) for item, item_tags in zip(items, tags, strict=True)]
+    placed: list[ItemRef] = []
+    last_tags = frozenset[str]()
     while left:
         nearest = 0
         if placed:
-            last = placed[-1]
-            nearest = min(range(min(len(left), SPREAD_WINDOW)), key=lambda n: (_closeness(left[n], last, common), n))
-        placed.append(left.pop(nearest))
+            card, own = placed[-1].card_id, last_tags
+            nearest = min(range(min(len(left), SPREAD_WINDOW)),
+                          key=lambda n: (left[n][0].card_id == card, len(left[n][1] & own), n))  # fmt: skip
+        item, last_tags = left.pop(nearest)
+        placed.append(item)
     return placed
-
-
-def _closeness(item: Item, other: Item, common: frozenset[str]) -> tuple[bool, int]:
-    """How related two items are: of one card first, then by the tags they share beyond ``common``."""
-    return item.card.id == other.card.id, len(set(item.card.tags) & set(other.card.tags) - common)
 
 
 def disperse(candidate: date, window: tuple[date, date], taken: Collection[date]) -> date:

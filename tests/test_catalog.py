@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from quizcli import catalog, parser
-from quizcli.cards import PARSER_VERSION
+from quizcli.cards import PARSER_VERSION, Item
 from quizcli.decks import DeckFile, Source, read_deck_file
 from quizcli.errors import DeckError
 from quizcli.store import Store
@@ -53,7 +53,7 @@ def test_an_unchanged_deck_is_parsed_once(store: Store, deck: DeckFile, parses: 
     again = catalog.open_deck(store, deck)
     assert parses == [str(deck.path)]
     assert first == again and (first.title, first.cards, first.items) == ("One", 2, 2)
-    assert [item.id for item in store.new_items("mine", _now(), 10, None)] == ["a", "b"]
+    assert [item.id for item in new_items(store)] == ["a", "b"]
 
 
 def test_an_edit_that_changes_the_size_is_picked_up(store: Store, deck: DeckFile, parses: list[str]) -> None:
@@ -85,7 +85,7 @@ def test_an_edit_that_keeps_the_size_with_a_new_mtime_is_picked_up(
     age(deck.path, 60)
     entry = catalog.open_deck(store, deck)
     assert len(parses) == 2
-    [item] = [i for i in store.new_items("mine", _now(), 10, None) if i.id == "a"]
+    [item] = [i for i in new_items(store) if i.id == "a"]
     assert item.card.prompt == "w" and entry.cards == 2
 
 
@@ -124,13 +124,19 @@ def test_removed_cards_leave_the_index(store: Store, deck: DeckFile) -> None:
     catalog.open_deck(store, deck)
     deck.path.write_text("cards:\n  - {id: b, question: q, choices: [x, z], answer: A}\n")
     assert catalog.open_deck(store, deck).cards == 1
-    assert [item.id for item in store.new_items("mine", _now(), 10, None)] == ["b"]
+    assert [item.id for item in new_items(store)] == ["b"]
 
 
 def _now() -> datetime:
     from quizcli.clock import now
 
     return now()
+
+
+def new_items(store: Store, now: datetime | None = None) -> list[Item]:
+    """The deck's first ten new items, their cards parsed from the index as a session shows them."""
+    refs = store.new_refs("mine", now or _now(), 10, None)
+    return store.items_by_id("mine", [ref.id for ref in refs])
 
 
 def test_a_racy_entry_is_checked_once_then_trusted(
@@ -162,7 +168,7 @@ def test_new_items_follow_answers_undo_reset_and_reindexing(store: Store, deck: 
     review_id = store.record(Answer("mine", "a", Rating.GOOD, now, new_card(now), after, Settings()))
 
     def new() -> list[str]:
-        return [item.id for item in store.new_items("mine", now, 10, None)]
+        return [item.id for item in new_items(store, now)]
 
     assert new() == ["b"]
     deck.path.write_text(DECK.format(title="Re-indexed", front="x"))
@@ -211,7 +217,7 @@ def test_an_index_written_by_the_previous_parser_version_is_rebuilt_once(
     catalog.open_deck(store, deck)
     catalog.open_deck(store, deck)
     assert len(parses) == 2
-    items = store.new_items("mine", _now(), 10, None)
+    items = new_items(store)
     assert [(item.id, item.card.to_dict()) for item in items] == [
         (card.id, card.to_dict()) for card in parser.read_deck(deck.path, "mine").deck.cards
     ]

@@ -117,7 +117,7 @@ def test_count_draws_that_many_at_random_and_more_than_there_are_is_all() -> Non
     assert len(drawn) == 5 and drawn == [i for i in pool if i in drawn]  # unshuffled: in deck order
     assert drawn != pool[:5]
     assert len(plan_exam(lesson(), ExamOptions(seed=3, size=99, all_items=True)).questions) == len(pool)
-    cards = {ref.card for ref in exam_pool(lesson(), ExamOptions(seed=3))}
+    cards = {ref.card_id for ref in exam_pool(lesson(), ExamOptions(seed=3))}
     assert len(cards) < len(pool)  # its cloze cards have more than one deletion: one each is asked
     assert {q.item.card.id for q in plan_exam(lesson(), ExamOptions(seed=3, size=99)).questions} == cards
 

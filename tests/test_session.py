@@ -81,6 +81,15 @@ def test_new_items_come_in_deck_order_with_siblings_kept_apart(deck: DeckFile, s
     assert first_pass == ["flash", "choice", "multi", "truth", "typed", "gap:c1", "flash:reverse", "gap:c2"]
 
 
+def test_new_cards_are_parsed_when_shown_and_one_gone_from_the_index_is_skipped(deck: DeckFile, store: Store) -> None:
+    session = start(deck, store, Clock(T0))
+    assert not any(isinstance(entry, Item) for entry in session.new)  # nothing parsed before it is shown
+    store._db.execute("DELETE FROM deck_items WHERE card = 'flash'")  # another process re-indexed the deck
+    first = session.next()
+    assert first is not None and first.id == "choice" and first.card.prompt
+    assert [entry.id for entry in session.new][:2] == ["choice", "multi"] and session.new[0] is first
+
+
 def test_again_comes_back_in_the_same_session_after_others(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     session = start(deck, store, clock, new_limit=4)  # flash, flash:reverse, choice, multi
@@ -311,6 +320,6 @@ def test_hard_is_never_suggested_at_a_learning_step_nor_for_a_typed_or_select_al
     drain(session, Rating.EASY)
     clock.advance(days=30)
     review = start(deck, store, clock)
-    due = {item.id: item for item in review.reviews}
+    due = {item.id: item for item in review.reviews if isinstance(item, Item)}  # reviews are parsed when queued
     for item_id in ("multi", "typed"):
         assert review.suggest(make_question(due[item_id]), Verdict(correct=True)) is Rating.GOOD

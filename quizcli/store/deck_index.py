@@ -131,14 +131,14 @@ class DeckIndex(Connection):
     def deck_tags(self, deck: str) -> list[str]:
         return _deck_tags(self._db, deck)
 
-    def new_items(self, deck: str, now: datetime, limit: int, tag: str | None) -> list[Item]:
-        """Unseen, available items in deck order."""
+    def new_refs(self, deck: str, now: datetime, limit: int, tag: str | None) -> list[ItemRef]:
+        """Unseen, available items in deck order, by id and tags: no card is parsed until it is shown."""
         rows = self._db.execute(
-            f"SELECT i.item, i.card, i.data FROM deck_items i INDEXED BY deck_items_new"
+            f"SELECT i.item, i.tags FROM deck_items i INDEXED BY deck_items_new"
             f" WHERE i.deck = :deck AND i.seen = 0 AND {_AVAILABLE} ORDER BY i.position LIMIT :limit",
             {"deck": deck, "now": to_text(now), "tag": tag, "limit": limit},
         )
-        return [_item(row) for row in rows]
+        return [ItemRef(row["item"], row["tags"]) for row in rows]
 
     def scheduled_items(
         self, deck: str, states: tuple[State, ...], now: datetime, due_by: datetime | None, limit: int, tag: str | None
@@ -185,9 +185,9 @@ class DeckIndex(Connection):
         return 0 if row["top"] is None else int(row["top"]) + 1
 
     def items_by_id(self, deck: str, ids: list[str]) -> list[Item]:
-        """The indexed items with these ids, in the order asked."""
+        """The indexed items with these ids, in the order asked; an id no longer indexed is left out."""
         found = {row["key"]: _item(row) for row in self._rows_keyed(deck, "item", "", ids)}
-        return [found[value] for value in ids]
+        return [found[value] for value in ids if value in found]
 
     def items_by_rank(self, deck: str, ranks: list[int]) -> list[Item]:
         """The markable items at these ranks (places from 0 among them, in deck order), in the order asked."""
