@@ -32,13 +32,13 @@ from enum import Enum, StrEnum
 from typing import NamedTuple
 
 from quizcli import scheduler
-from quizcli.cards import Item, ItemRef
+from quizcli.cards import Item
 from quizcli.clock import day_start, next_day_start, study_day
 from quizcli.config import GuessableRating, LeechAction, NewOrder, StudyConfig
 from quizcli.grading import Verdict, make_question
 from quizcli.kinds.base import Answering, Question
 from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, State
-from quizcli.store import Answer, Flags, IndexEntry, Store
+from quizcli.store import Answer, Flags, IndexEntry, Store, Unparsed
 
 LEARN_AHEAD = timedelta(minutes=20)
 SPREAD_WINDOW = 50  # how far ahead `spread` looks for the next new item
@@ -55,7 +55,7 @@ class StudyOptions(NamedTuple):
     ahead: bool = False
 
 
-Queued = Item | ItemRef  # a queue entry: an item, or a new one whose card is not parsed yet
+Queued = Item | Unparsed  # a queue entry: an item, or a new one whose card is not parsed yet
 
 
 class Result(NamedTuple):
@@ -131,7 +131,7 @@ class Session:
         self.states = {item.id: state for item, state in learning + reviews}
         self.learning = [item for item, _ in learning]
         self.reviews = [item for item, _ in reviews]
-        new = self.store.new_refs(name, now, max(0, options.new_limit - new_done), tag)
+        new = self.store.new_items(name, now, max(0, options.new_limit - new_done), tag)
         self.new = list(spread(new) if options.config.new_order is NewOrder.SPREAD else new)
 
     def _state(self, item: Queued) -> CardState:
@@ -159,20 +159,9 @@ class Session:
     def _first(self, queue: list[Queued], allow_siblings: bool) -> Item | None:
         for place, entry in enumerate(queue):
             if allow_siblings or not self._shown.get(entry.card_id, set()) - {entry.id}:
-                item = self._loaded(entry)
-                if item is None:  # no longer in the deck's index (another process re-indexed it)
-                    del queue[place]
-                    return self._first(queue, allow_siblings)
-                queue[place] = item
+                item = queue[place] = entry if isinstance(entry, Item) else entry.parsed()
                 return item
         return None
-
-    def _loaded(self, entry: Queued) -> Item | None:
-        """The item itself, its card parsed from the deck index; None if the index no longer has it."""
-        if isinstance(entry, Item):
-            return entry
-        found = self.store.items_by_id(self.deck.name, [entry.id])
-        return found[0] if found else None
 
     def counts(self) -> Counts:
         return Counts(len(self.new), len(self.learning), len(self.reviews))
@@ -475,7 +464,7 @@ _LEARNING = (State.LEARNING, State.RELEARNING)
 _ALL = -1  # SQLite: no LIMIT
 
 
-def spread(items: list[ItemRef]) -> list[ItemRef]:
+def spread(items: list[Unparsed]) -> list[Unparsed]:
     """New items reordered so that related ones do not follow each other, else in their order.
 
     Related means of one card, or sharing a tag that not every item has (a deck's own tags
@@ -487,7 +476,7 @@ def spread(items: list[ItemRef]) -> list[ItemRef]:
     tags = [frozenset(item.tags) for item in items]
     common = frozenset.intersection(*tags) if tags else frozenset()
     left = [(item, item_tags - common) for item, item_tags in zip(items, tags, strict=True)]
-    placed: list[ItemRef] = []
+    placed: list[Unparsed] = []
     last_tags = frozenset[str]()
     while left:
         nearest = 0

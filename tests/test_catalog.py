@@ -135,8 +135,7 @@ def _now() -> datetime:
 
 def new_items(store: Store, now: datetime | None = None) -> list[Item]:
     """The deck's first ten new items, their cards parsed from the index as a session shows them."""
-    refs = store.new_refs("mine", now or _now(), 10, None)
-    return store.items_by_id("mine", [ref.id for ref in refs])
+    return [entry.parsed() for entry in store.new_items("mine", now or _now(), 10, None)]
 
 
 def test_a_racy_entry_is_checked_once_then_trusted(

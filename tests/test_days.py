@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from quizcli.cards import ItemRef
 from quizcli.catalog import open_deck
 from quizcli.cli import app
 from quizcli.clock import day_begins, day_start, next_day_start, study_day
@@ -21,7 +20,7 @@ from quizcli.config import ConfigError, NewOrder, StudyConfig, load_config
 from quizcli.decks import DeckFile, Source
 from quizcli.scheduler import Rating
 from quizcli.session import Session, StudyOptions, spread
-from quizcli.store import Store
+from quizcli.store import Store, Unparsed
 
 from conftest import write_deck
 
@@ -188,9 +187,9 @@ def test_new_cards_are_spread_by_default_and_as_written_with_order_authored(user
 # ---- the pure rules --------------------------------------------------------------------------
 
 
-def item(card: str, *tags: str, reverse: bool = False) -> ItemRef:
-    """A new item as a session queues it: by id and tags."""
-    return ItemRef(f"{card}:reverse" if reverse else card, " ".join(tags))
+def item(card: str, *tags: str, reverse: bool = False) -> Unparsed:
+    """A new item as a session queues it: by id, card and tags (`spread` never parses it)."""
+    return Unparsed(id=f"{card}:reverse" if reverse else card, card_id=card, tag_text=" ".join(tags), data="")
 
 
 def test_spread_keeps_related_items_apart_and_the_order_otherwise() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizcli.store.connection import DOCTOR_HINT, DamagedError, NewerSchemaError, StoreError
-from quizcli.store.deck_index import DeckIndex, IndexEntry, Stamp, indexed_tags
+from quizcli.store.deck_index import DeckIndex, IndexEntry, Stamp, Unparsed, indexed_tags
 from quizcli.store.flags import Flags, FlagTable
 from quizcli.store.migrations import SCHEMA_VERSION
 from quizcli.store.presence import Holder, Presence
@@ -40,6 +40,7 @@ __all__ = [
     "Stamp",
     "Store",
     "StoreError",
+    "Unparsed",
     "indexed_tags",
 ]
 

@@ -59,6 +59,23 @@ _AVAILABLE = (
 _BY_RANK = "INDEXED BY deck_items_rank"
 
 
+class Unparsed(NamedTuple):
+    """An item as a row of the deck index held it, its card not parsed yet: a session's new items wait so,
+    and only those shown are parsed (`parsed`), each as the deck stood when the session began."""
+
+    id: str
+    card_id: str
+    tag_text: str
+    data: str
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(self.tag_text.split())
+
+    def parsed(self) -> Item:
+        return _parsed(self.id, self.card_id, self.data)
+
+
 class DeckIndex(Connection):
     def index_entry(self, deck: str) -> IndexEntry | None:
         row = self._db.execute("SELECT * FROM deck_index WHERE deck = ?", (deck,)).fetchone()
@@ -131,14 +148,14 @@ class DeckIndex(Connection):
     def deck_tags(self, deck: str) -> list[str]:
         return _deck_tags(self._db, deck)
 
-    def new_refs(self, deck: str, now: datetime, limit: int, tag: str | None) -> list[ItemRef]:
-        """Unseen, available items in deck order, by id and tags: no card is parsed until it is shown."""
+    def new_items(self, deck: str, now: datetime, limit: int, tag: str | None) -> list[Unparsed]:
+        """Unseen, available items in deck order, as the index holds them now; each card is parsed when shown."""
         rows = self._db.execute(
-            f"SELECT i.item, i.tags FROM deck_items i INDEXED BY deck_items_new"
+            f"SELECT i.item, i.card, i.tags, i.data FROM deck_items i INDEXED BY deck_items_new"
             f" WHERE i.deck = :deck AND i.seen = 0 AND {_AVAILABLE} ORDER BY i.position LIMIT :limit",
             {"deck": deck, "now": to_text(now), "tag": tag, "limit": limit},
         )
-        return [ItemRef(row["item"], row["tags"]) for row in rows]
+        return [Unparsed(id=row["item"], card_id=row["card"], tag_text=row["tags"], data=row["data"]) for row in rows]
 
     def scheduled_items(
         self, deck: str, states: tuple[State, ...], now: datetime, due_by: datetime | None, limit: int, tag: str | None
@@ -185,9 +202,9 @@ class DeckIndex(Connection):
         return 0 if row["top"] is None else int(row["top"]) + 1
 
     def items_by_id(self, deck: str, ids: list[str]) -> list[Item]:
-        """The indexed items with these ids, in the order asked; an id no longer indexed is left out."""
+        """The indexed items with these ids, in the order asked."""
         found = {row["key"]: _item(row) for row in self._rows_keyed(deck, "item", "", ids)}
-        return [found[value] for value in ids if value in found]
+        return [found[value] for value in ids]
 
     def items_by_rank(self, deck: str, ranks: list[int]) -> list[Item]:
         """The markable items at these ranks (places from 0 among them, in deck order), in the order asked."""
@@ -230,8 +247,11 @@ def index_rows(deck: str, cards: Iterable[Card]) -> Iterator[dict[str, Any]]:
 
 def _item(row: sqlite3.Row) -> Item:
     """The item in a row of ``deck_items`` (its ``item``, ``card`` and ``data`` columns)."""
-    card = Card.from_record(json.loads(row["data"]))
-    return Item(card, row["item"][len(row["card"]) + 1 :])
+    return _parsed(row["item"], row["card"], row["data"])
+
+
+def _parsed(item: str, card: str, data: str) -> Item:
+    return Item(Card.from_record(json.loads(data)), item[len(card) + 1 :])
 
 
 def _deck_tags(db: sqlite3.Connection, deck: str) -> list[str]:
