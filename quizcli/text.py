@@ -61,6 +61,15 @@ def normalise_prompt(text: str) -> str:
     return "".join(ch for ch in folded if ch.isalnum())
 
 
+def option_key(text: str) -> str:
+    """An option as two options are compared: case and whitespace folded, signs and symbols kept.
+
+    ``-2.0`` and ``2.0``, ``C``, ``C++`` and ``C#``, ``$10`` and ``$-10`` are different answers, so
+    nothing but letter case and runs of whitespace may be ignored when telling repeated options apart.
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
 def plain_number(value: float) -> str:
     """A float as text YAML 1.1 and GIFT read back as a number (``1e-05`` would be read as text)."""
     text = repr(value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quizcli.cards import derived_id
+from quizcli.cards import imported_id
 from quizcli.interop.anki import import_anki
 from quizcli.kinds.cloze import Cloze
 from quizcli.kinds.flashcard import Flashcard
@@ -22,7 +22,7 @@ def test_headers_name_the_guid_notetype_and_tags_columns() -> None:
 
 def test_a_guid_that_is_not_a_valid_id_gets_a_stable_derived_one() -> None:
     cards = by_id(import_anki(fixture("headers.anki.txt")))
-    reversed_card = cards[derived_id("c;7Dq+|x%2")]
+    reversed_card = cards[imported_id("c;7Dq+|x%2")]
     assert reversed_card.content == Flashcard(front="de", back="Germany", reverse=True)
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizcli.cards import Card, Deck, derived_id, normalise_prompt
+from quizcli.cards import Card, Deck, imported_id, normalise_prompt
 from quizcli.diagnostics import Severity
 from quizcli.interop.aiken import export_aiken, import_aiken
 from quizcli.interop.anki import import_anki
@@ -197,7 +197,7 @@ def test_aiken_round_trip_keeps_single_answer_choice_cards(deck: Deck) -> None:
         "d",
         "d.yaml",
         "Deck",
-        cards=tuple(c._replace(id=derived_id(c.prompt), tags=()) for c in deck.cards),
+        cards=tuple(c._replace(id=imported_id(c.prompt), tags=()) for c in deck.cards),
     )
     if len({c.id for c in derived.cards}) == len(derived.cards):
         round_trip(derived, export_aiken, import_aiken)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from quizcli.cards import Card, derived_id, valid_id
+from quizcli.cards import Card, imported_id, valid_id
 from quizcli.interop.html_text import HTML_HINT, html_to_markdown
 from quizcli.interop.model import ImportResult, Skipped, build_result
 from quizcli.kinds.cloze import Cloze
@@ -168,7 +168,7 @@ def _card_id(guid: str, first_field: str) -> str:
     """The guid when it is a valid id (as quizcli's own exports are), else an id derived from it or the text."""
     if valid_id(guid):
         return guid
-    return derived_id(guid or first_field)
+    return imported_id(guid or first_field)
 
 
 def _deck_tag(deck: str) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, NamedTuple
 
-from quizcli.cards import Card, derived_id, valid_id
+from quizcli.cards import Card, imported_id, valid_id
 from quizcli.interop.html_text import html_to_markdown
 from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
 from quizcli.kinds.choice import Choice
@@ -152,7 +152,7 @@ def _card_id(block: _Block, title: str, question_text: str) -> str:
     for candidate in (*_comment_values(block.comments, "id"), title):
         if valid_id(candidate):
             return candidate
-    return derived_id(title or render(question_text.replace(_SLOT, BLANK), "moodle"))
+    return imported_id(title or render(question_text.replace(_SLOT, BLANK), "moodle"))
 
 
 def _by_kind(q: _Question) -> Card | Skipped:

@@ -15,7 +15,7 @@ from quizcli.kinds.base import (
     json_text,
     json_texts,
 )
-from quizcli.text import normalise_prompt, plural
+from quizcli.text import option_key, plural
 
 if TYPE_CHECKING:
     import random
@@ -102,7 +102,7 @@ class Choice(NamedTuple):
             return f"a choice question has at most {len(LETTERS)} answers, found {len(choices)}"
         if any(not c.strip() for c in choices):
             return "an empty answer option"
-        keys = [normalise_prompt(c) or c for c in choices]
+        keys = [option_key(c) for c in choices]
         if len(set(keys)) < len(keys):
             return "two answer options are the same text"
         return None
@@ -210,7 +210,7 @@ def _report_duplicate_choices(choices: tuple[str, ...], value: "Value") -> None:
     items = value.items() or []
     seen: dict[str, int] = {}
     for index, choice in enumerate(choices):
-        key = normalise_prompt(choice) or choice
+        key = option_key(choice)
         if key in seen:
             items[index].error("E108", f"choice {LETTERS[index]} repeats choice {LETTERS[seen[key]]}")
         else:

@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizcli.kinds.base import LETTERS, Answering, BadCard, Kind, Question, Verdict, empty_problem, json_text
-from quizcli.text import normalise_prompt
+from quizcli.text import option_key
 
 if TYPE_CHECKING:
     import random
@@ -134,7 +134,7 @@ def _pairs_problem(pairs: tuple[tuple[str, str], ...]) -> str | None:
     if not 2 <= len(pairs) <= len(LETTERS):
         return f"a matching card has 2 to {len(LETTERS)} pairs, found {len(pairs)}"
     for side, name in ((0, "item"), (1, "match")):
-        keys = [normalise_prompt(pair[side]) or pair[side] for pair in pairs]
+        keys = [option_key(pair[side]) for pair in pairs]
         if len(set(keys)) < len(keys):
             return f"two pairs have the same {name}"
     return None
@@ -186,7 +186,7 @@ def _distinct(pairs: tuple[tuple[str, str], ...], listed: "list[Value]") -> bool
     for side, name in ((0, "item"), (1, "match")):
         seen: dict[str, int] = {}
         for index, pair in enumerate(pairs):
-            key = normalise_prompt(pair[side]) or pair[side]
+            key = option_key(pair[side])
             if key in seen:
                 listed[index].error("E108", f"pair {index + 1} repeats the {name} of pair {seen[key] + 1}")
                 ok = False

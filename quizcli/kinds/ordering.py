@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizcli.kinds.base import LETTERS, Answering, Kind, Question, Verdict, empty_problem, json_text, json_texts
-from quizcli.text import normalise_prompt
+from quizcli.text import option_key
 
 if TYPE_CHECKING:
     import random
@@ -80,7 +80,7 @@ class Ordering(NamedTuple):
             return empty
         if not 2 <= len(self.items) <= len(LETTERS):
             return f"an ordering card has 2 to {len(LETTERS)} items, found {len(self.items)}"
-        keys = [normalise_prompt(text) or text for text in self.items]
+        keys = [option_key(text) for text in self.items]
         return "two items are the same text" if len(set(keys)) < len(keys) else None
 
     def yaml_fields(self) -> "list[YamlField]":
@@ -137,7 +137,7 @@ def _read(fields: "DeckFields") -> Ordering | None:
     listed = value.items() or []
     seen: dict[str, int] = {}
     for index, text in enumerate(items):
-        key = normalise_prompt(text) or text
+        key = option_key(text)
         if key in seen:
             listed[index].error("E108", f"item {index + 1} repeats item {seen[key] + 1}")
             return None
