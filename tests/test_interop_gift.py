@@ -116,3 +116,12 @@ def test_malformed_questions_are_skipped_with_line_and_reason() -> None:
 def test_imported_decks_pass_check() -> None:
     for name in ("moodle.gift.txt", "errors.gift.txt"):
         assert written_back(import_gift(fixture(name))).diagnostics == []
+
+
+def test_comment_tags_and_ids_follow_moodles_escapes() -> None:
+    from quizcli.cards import imported_id
+
+    result = import_gift("// [tag:t\\]ag] [tag:plain]\n// [id:i\\]d]\nWhat? {=yes ~no}\n\n// [id:my\\-id]\nAnd? {T}\n")
+    first, second = result.cards
+    assert first.tags == ("t]ag", "plain") and first.id == imported_id("i]d")
+    assert second.id == "my-id"
