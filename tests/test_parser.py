@@ -217,7 +217,11 @@ def test_warnings_do_not_block_loading(tmp_path: Path) -> None:
     "choices", [["-2.0", "2.0"], ["C", "C++", "C#"], ["$10", "$-10"], ["x", "x."], ["1/2", "12"], ["a-b", "ab"]]
 )
 def test_options_differing_in_a_sign_or_symbol_are_distinct(choices: list[str]) -> None:
-    text = "cards:\n  - id: a\n    question: q\n    choices: [" + ", ".join(f"'{c}'" for c in choices) + "]\n    answer: A\n"
+    text = (
+        "cards:\n  - id: a\n    question: q\n    choices: ["
+        + ", ".join(f"'{c}'" for c in choices)
+        + "]\n    answer: A\n"
+    )
     result = parse(text)
     assert result.errors == [] and result.deck.cards[0].content.problem() is None
     ordering = "cards:\n  - id: o\n    question: q\n    order: [" + ", ".join(f"'{c}'" for c in choices) + "]\n"

@@ -27,11 +27,19 @@ class Skipped(NamedTuple):
     reason: str
 
 
+class Flagged(NamedTuple):
+    """A question that was imported but may have come out wrong (a truncated answer...), and why."""
+
+    line: int
+    reason: str
+
+
 class ImportResult(NamedTuple):
     format: str
     cards: tuple[Card, ...]
     skipped: tuple[Skipped, ...] = ()
     title: str = ""
+    flagged: tuple[Flagged, ...] = ()
 
     @property
     def needs_answer(self) -> list[Card]:
@@ -52,14 +60,18 @@ def line_of(text: str, offset: int) -> int:
     return len(_LINE_BREAK.findall(text, 0, offset)) + 1
 
 
-def build_result(format_name: str, entries: Iterable[Card | Skipped], title: str = "") -> ImportResult:
+def build_result(format_name: str, entries: Iterable[Card | Skipped | Flagged], title: str = "") -> ImportResult:
     """Cards that `check` would reject become skipped items; repeated ids get ``-2``, ``-3``..."""
     cards: list[Card] = []
     skipped: list[Skipped] = []
+    flagged: list[Flagged] = []
     taken: set[str] = set()
     for entry in entries:
         if isinstance(entry, Skipped):
             skipped.append(entry)
+            continue
+        if isinstance(entry, Flagged):
+            flagged.append(entry)
             continue
         problem = entry.content.problem()
         if problem:
@@ -69,7 +81,11 @@ def build_result(format_name: str, entries: Iterable[Card | Skipped], title: str
         taken.add(card.id)
         cards.append(card)
     return ImportResult(
-        format=format_name, cards=tuple(cards), skipped=tuple(sorted(skipped, key=lambda s: s.line)), title=title
+        format=format_name,
+        cards=tuple(cards),
+        skipped=tuple(sorted(skipped, key=lambda s: s.line)),
+        title=title,
+        flagged=tuple(flagged),
     )
 
 

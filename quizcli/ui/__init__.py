@@ -189,6 +189,8 @@ def print_import_report(console: Console, source: str, imported: Imported, outpu
     console.print(plain(f"format: {result.format} ({how})", "dim"), soft_wrap=True)
     for skipped in result.skipped:
         console.print(_located(source, skipped.line, "skipped", "yellow", skipped.reason), soft_wrap=True)
+    for flagged in result.flagged:
+        console.print(_located(source, flagged.line, "check", "yellow", flagged.reason), soft_wrap=True)
     for card in result.needs_answer:
         message = f"needs an answer: {_first_line(card.prompt)} (fill in 'answer:' in the deck)"
         console.print(_located(source, card.line, "note", "cyan", message), soft_wrap=True)
