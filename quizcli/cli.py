@@ -281,11 +281,12 @@ def schema_command(
     sys.stdout.write(schema.schema_reference() + "\n" if path else schema.schema_text())
 
 
-@app.command("import", cls=QuizcliCommand, short_help="Import Aiken, GIFT, Anki text or a lesson as a deck.")
+@app.command("import", cls=QuizcliCommand, short_help="Import Aiken, GIFT, Anki text, hashcards or a lesson as a deck.")
 def import_command(
     file: Annotated[Path, typer.Argument(help="The file to import.", dir_okay=False, metavar="FILE")],
     format_name: Annotated[
-        ImportFormat | None, typer.Option("--format", "-f", help="The file's format; detected when omitted.")
+        ImportFormat | None,
+        typer.Option("--format", "-f", help="The file's format; when omitted, its extension's, else detected."),
     ] = None,
     output: OutputOpt = None,
     flashcards: Annotated[
@@ -293,7 +294,7 @@ def import_command(
     ] = False,
     force: ForceOpt = False,
 ) -> None:
-    """Import Moodle Aiken or GIFT questions, Anki plain-text notes, lesson text or a JSON deck as a deck.
+    """Import Moodle Aiken or GIFT questions, Anki plain-text notes, a hashcards deck, lesson text or JSON as a deck.
 
     Prints the deck (or writes it with -o) and lists every question skipped, with its line and
     why; exits 1 when anything was skipped.

@@ -18,6 +18,7 @@ from quizcli.interop.anki import import_anki
 from quizcli.interop.anki_export import export_anki
 from quizcli.interop.gift import import_gift
 from quizcli.interop.gift_export import export_gift
+from quizcli.interop.hashcards import import_hashcards
 from quizcli.interop.json_deck import export_json, import_json
 from quizcli.interop.lesson import import_lesson
 from quizcli.interop.model import Exported, ImportFormatError, ImportResult
@@ -36,8 +37,9 @@ from conftest import examples
 SETTINGS = settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 IMPORTERS: dict[str, Callable[[str], ImportResult]] = {
     "aiken": import_aiken, "gift": import_gift, "anki": import_anki, "lesson": import_lesson, "json": import_json,
+    "hashcards": import_hashcards,
 }  # fmt: skip
-SYNTAX = '{}~=#:\\%->ABCDT).\n\r\t,;"|/[]$ &<b>ANSWER:Question 1c'
+SYNTAX = '{}~=#:\\%->ABCDT).\n\r\t,;"|/[]$ &<b>ANSWER:Question 1cQ:A:C:---!'
 source_text = st.one_of(st.text(max_size=300), st.text(alphabet=SYNTAX, max_size=300))
 
 

@@ -11,6 +11,7 @@ class ImportFormat(StrEnum):
     ANKI = "anki"
     LESSON = "lesson"
     JSON = "json"
+    HASHCARDS = "hashcards"
 
 
 class ExportFormat(StrEnum):

@@ -185,7 +185,7 @@ def print_line(console: Console, text: str, style: str = "") -> None:
 def print_import_report(console: Console, source: str, imported: Imported, output: Path | None) -> None:
     """Every skipped question and every question needing an answer, located in the source, then a summary."""
     result = imported.result
-    how = "detected; --format chooses another" if imported.detected else "as given"
+    how = imported.how if imported.how == "as given" else f"{imported.how}; --format chooses another"
     console.print(plain(f"format: {result.format} ({how})", "dim"), soft_wrap=True)
     for skipped in result.skipped:
         console.print(_located(source, skipped.line, "skipped", "yellow", skipped.reason), soft_wrap=True)
