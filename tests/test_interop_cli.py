@@ -140,10 +140,13 @@ def test_export_anki_writes_headers_guids_and_cloze_notes(tmp_path: Path) -> Non
     result = run("export", str(LONG_CONTEXT_SNAPSHOT), "--format", "anki", "-o", str(out))
     assert result.exit_code == 0 and "exported 28, skipped 0" in result.stdout
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[:5] == ["#separator:tab", "#html:false", "#guid column:1", "#notetype column:2", "#tags column:5"]
+    assert lines[:5] == ["#separator:tab", "#html:true", "#guid column:1", "#notetype column:2", "#tags column:5"]
     assert "#deck:Long-Context Attention Issues" in lines
     assert any(line.startswith("cloze-lost-in-the-middle\tCloze\tModels often perform worse on information in the "
                                "{{c1::middle::which part?}} of long contexts.") for line in lines)  # fmt: skip
+    assert any(
+        "\tBasic\tAttention dilution means:<br><br>A) Attention gets too focused<br>B)" in line for line in lines
+    )
 
 
 def test_export_json_is_the_show_json_structure() -> None:

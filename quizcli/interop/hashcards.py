@@ -26,7 +26,7 @@ _CLOZE_TOKEN = re.compile(r"\\([\[\]])|(!\[[^\]]*\])|\[([^\]]*)\]")
 NO_CARDS = "no hashcards cards here (lines starting 'Q:' and 'A:', or 'C:'); give --format if it is another format"
 
 
-class _Open(NamedTuple):
+class _OpenCard(NamedTuple):
     """The card being read: ``Q``, ``A`` or ``C``, the line it started on, its question and its text so far."""
 
     tag: str
@@ -39,7 +39,7 @@ def import_hashcards(text: str) -> ImportResult:
     lines = source_lines(text)
     title, first = _front_matter(lines)
     entries: list[Card | Skipped] = []
-    card: _Open | None = None
+    card: _OpenCard | None = None
     stray = False  # inside a paragraph of text already reported
     for number, line in enumerate(lines[first:], start=first + 1):
         tag = line[:2] if line[:2] in ("Q:", "A:", "C:") else ""
@@ -72,16 +72,16 @@ def _front_matter(lines: list[str]) -> tuple[str, int]:
     raise ImportFormatError("front matter opening '---' found but no closing '---'")
 
 
-def _start(card: _Open | None, tag: str, number: int, rest: str) -> _Open | None:
+def _start(card: _OpenCard | None, tag: str, number: int, rest: str) -> _OpenCard | None:
     """The card a ``Q:``, ``A:`` or ``C:`` line opens (an ``A:`` carries on the open question)."""
     if tag == "A:" and card is not None and card.tag == "Q":
-        return _Open(tag="A", line=card.line, question=_text(card.lines), lines=(rest,))
+        return _OpenCard(tag="A", line=card.line, question=_text(card.lines), lines=(rest,))
     if tag == "A:":
         return None  # reported by _finish
-    return _Open(tag=tag[0], line=number, question="", lines=(rest,))
+    return _OpenCard(tag=tag[0], line=number, question="", lines=(rest,))
 
 
-def _finish(card: _Open | None, number: int, next_tag: str) -> list[Card | Skipped]:
+def _finish(card: _OpenCard | None, number: int, next_tag: str) -> list[Card | Skipped]:
     """The card that ends at line ``number`` (where ``next_tag`` starts another, or ``---`` or the end)."""
     if card is None:
         return [Skipped(number, "found an answer ('A:') without a question")] if next_tag == "A:" else []
