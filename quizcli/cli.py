@@ -304,7 +304,7 @@ def import_command(
     from quizcli.interop.files import read_source, write_new
     from quizcli.interop.importing import import_text
 
-    imported = import_text(read_source(file), file.name, format_name, schema.schema_reference(), flashcards)
+    imported = import_text(read_source(file), str(file), format_name, schema.schema_reference(), flashcards)
     if output is not None:
         write_new(output, imported.yaml, force)
     else:

@@ -119,7 +119,7 @@ def test_import_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     bad_json = tmp_path / "deck.json"
     bad_json.write_text('{"cards": [\n  {"id": }\n]}')
     result = run("import", str(bad_json), "--format", "json")
-    assert result.exit_code == 1 and "quizcli: error: line 2: not valid JSON" in result.stderr
+    assert result.exit_code == 1 and f"quizcli: error: {bad_json}:2: not valid JSON" in result.stderr
     assert run("import", str(latin1), "--format", "word").exit_code == 2
 
 

@@ -16,8 +16,12 @@ class ImportFormatError(QuizcliError):
     """The input cannot be read as the format at all (not one bad question: the whole file)."""
 
     def __init__(self, message: str, line: int = 1) -> None:
-        self.line = line
+        self.line, self.reason = line, message
         super().__init__(f"line {line}: {message}")
+
+    def located(self, path: str) -> QuizcliError:
+        """The same error as ``path:line: message``, as every other located message reads."""
+        return QuizcliError(f"{path}:{self.line}: {self.reason}")
 
 
 class Skipped(NamedTuple):
