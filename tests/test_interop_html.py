@@ -52,7 +52,9 @@ def test_deck_markdown_becomes_anki_html() -> None:
     )
 
 
-words = st.text(alphabet="abc XYZ019.,?!()-*_<>&;#{}:", min_size=1, max_size=12).map(str.strip).filter(str.isalnum)
+words = st.from_regex(r"[a-zA-Z0-9]([a-zA-Z0-9 .,?!()<>&;#{}:-]{0,10}[a-zA-Z0-9])?", fullmatch=True).map(
+    lambda word: " ".join(word.split())
+)
 
 
 @SETTINGS
