@@ -125,3 +125,14 @@ def test_comment_tags_and_ids_follow_moodles_escapes() -> None:
     first, second = result.cards
     assert first.tags == ("t]ag", "plain") and first.id == imported_id("i]d")
     assert second.id == "my-id"
+
+
+def test_tags_with_brackets_and_backslashes_survive_an_export_and_import() -> None:
+    from quizcli.cards import Deck
+    from quizcli.interop.gift_export import export_gift
+    from quizcli.kinds.true_false import TrueFalse
+
+    card = Card(id="a", content=TrueFalse(statement="Sky is blue", truth=True), tags=("t]ag", "b\\s"))
+    exported = export_gift(Deck("d", "d.yaml", "D", cards=(card,)))
+    assert "// [tag:t\\]ag]\n// [tag:b\\\\s]\n" in exported.text
+    assert import_gift(exported.text).cards[0].tags == ("t]ag", "b\\s")
