@@ -13,6 +13,7 @@ from quizcli.interop.aiken import import_aiken
 from quizcli.interop.anki import import_anki
 from quizcli.interop.detect import detect_format
 from quizcli.interop.gift import import_gift
+from quizcli.interop.hashcards import import_hashcards
 from quizcli.interop.json_deck import import_json
 from quizcli.interop.lesson import import_lesson
 from quizcli.interop.model import ImportFormatError
@@ -59,6 +60,7 @@ TARGETS: dict[str, Callable[[str], None]] = {
     "anki": _importer(import_anki),
     "lesson": _importer(import_lesson),
     "json": _importer(import_json),
+    "hashcards": _importer(import_hashcards),
     "detect": detect,
     "render": render,
 }
@@ -83,4 +85,7 @@ ADVERSARIAL_PATTERNS = [
     "[",
     '"',
     "\t;",
+    "C: [",
+    "Q: a\n",
+    "<!--",
 ]

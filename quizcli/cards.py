@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # Patterns as text: `re` compiles (and caches) each on first use, so start-up pays only for those it uses.
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 # Bump when parsing rules or the Card record change: every deck index is then rebuilt.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 
 class Card(NamedTuple):
@@ -145,8 +145,27 @@ def valid_id(text: str) -> bool:
 
 
 def derived_id(prompt: str) -> str:
-    """A stable id for a card written without one: a readable slug plus a hash of the prompt."""
+    """A stable id for a card written without one: a readable slug plus a hash of the prompt.
+
+    The parser derives these on every load and progress is keyed by them, so the slug is frozen as
+    it is: an accented letter splits a word here (``Máj`` -> ``ma-j``), and dropping the accent
+    instead would move such cards' progress to new ids.  Importers use `imported_id`.
+    """
+    return _slug_id(unicodedata.normalize("NFKD", prompt).casefold(), prompt)
+
+
+def imported_id(prompt: str) -> str:
+    """The id an importer writes for a question that has none: `derived_id` with accents dropped.
+
+    ``Májovci tvořili`` gives ``majovci-tvorili-...``.  The id is written into the new deck, so it is
+    never derived again; for text without accented letters it is the same as `derived_id`.
+    """
+    decomposed = unicodedata.normalize("NFKD", prompt)
+    return _slug_id("".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold(), prompt)
+
+
+def _slug_id(folded: str, prompt: str) -> str:
     digest = blake2b_hex(normalise_prompt(prompt).encode(), 4)
-    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", prompt).casefold())
+    words = re.findall(r"[a-z0-9]+", folded)
     slug = "-".join(words[:4])[:32].strip("-")
     return f"{slug}-{digest}" if slug else f"card-{digest}"

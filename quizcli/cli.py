@@ -289,11 +289,12 @@ def schema_command(
     sys.stdout.write(schema.schema_reference() + "\n" if path else schema.schema_text())
 
 
-@app.command("import", cls=QuizcliCommand, short_help="Import Aiken, GIFT, Anki text or packages, or lessons.")
+@app.command("import", cls=QuizcliCommand, short_help="Import Aiken, GIFT, Anki text or packages, hashcards, lessons.")
 def import_command(
     file: Annotated[Path, typer.Argument(help="The file to import.", dir_okay=False, metavar="FILE")],
     format_name: Annotated[
-        ImportFormat | None, typer.Option("--format", "-f", help="The file's format; detected when omitted.")
+        ImportFormat | None,
+        typer.Option("--format", "-f", help="The file's format; when omitted, its extension's, else detected."),
     ] = None,
     output: OutputOpt = None,
     flashcards: Annotated[
@@ -304,7 +305,7 @@ def import_command(
         bool, typer.Option("--with-progress", help="Anki packages: also import the review history (needs -o).")
     ] = False,
 ) -> None:
-    """Import Moodle Aiken or GIFT questions, Anki plain-text notes or packages, lesson text or a JSON deck as a deck.
+    """Import Moodle Aiken or GIFT questions, Anki notes or packages, hashcards, lesson text or JSON as a deck.
 
     Prints the deck (or writes it with -o) and lists every question skipped, with its line and
     why; exits 1 when anything was skipped.
@@ -321,7 +322,7 @@ def import_command(
         return
     if with_progress:
         raise typer.BadParameter("--with-progress is for Anki packages (.apkg, .colpkg) only")
-    imported = import_text(read_source(file), file.name, format_name, schema.schema_reference(), flashcards)
+    imported = import_text(read_source(file), str(file), format_name, schema.schema_reference(), flashcards)
     if output is not None:
         write_new(output, imported.yaml, force)
     else:
@@ -340,7 +341,7 @@ def _import_package(
     console = ui.make_console(stderr=True)
     with ui.task_progress(console, f"importing the reviews of {file.name}") as on_review:
         done = import_package(file, output, force, with_progress, schema.schema_reference(), on_review)
-    imported = done.imported._replace(detected=format_name is None)
+    imported = done.imported._replace(how="as given" if format_name else "from the file name")
     if output is None:
         _write_out(imported.yaml)
     report_console = ui.make_console(stderr=output is None)

@@ -66,15 +66,23 @@ def normalise_prompt(text: str) -> str:
 
 
 def repeats(texts: Iterable[str]) -> Iterator[tuple[int, int]]:
-    """Each text that repeats an earlier one, as (its index, the earlier one's): texts are compared as prompts are,
-    so options that differ only in case or punctuation count as the same (they could not be told apart)."""
+    """Each text that repeats an earlier one, as (its index, the earlier one's), compared by `option_key`."""
     seen: dict[str, int] = {}
     for index, text in enumerate(texts):
-        key = normalise_prompt(text) or text
+        key = option_key(text)
         if key in seen:
             yield index, seen[key]
         else:
             seen[key] = index
+
+
+def option_key(text: str) -> str:
+    """An option as two options are compared: case and whitespace folded, signs and symbols kept.
+
+    ``-2.0`` and ``2.0``, ``C``, ``C++`` and ``C#``, ``$10`` and ``$-10`` are different answers, so
+    nothing but letter case and runs of whitespace may be ignored when telling repeated options apart.
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def plain_number(value: float) -> str:

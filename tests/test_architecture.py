@@ -27,6 +27,7 @@ OWNERS = {
     "tomllib": {"config"},
     "hashlib": {"text"},
     "fsrs_rs_python": {"fitting"},
+    "markdownify": {"interop"},  # HTML fields of imported files, loaded on the first one
 }
 
 

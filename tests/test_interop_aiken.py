@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quizcli.cards import derived_id
+from quizcli.cards import imported_id
 from quizcli.interop.aiken import import_aiken
 from quizcli.kinds.choice import Choice
 
@@ -26,7 +26,7 @@ def test_the_documented_examples_import_with_both_option_styles_and_crlf() -> No
 
 def test_ids_are_derived_from_the_question_text_so_they_are_stable() -> None:
     result = import_aiken(fixture("moodle.aiken.txt"))
-    assert [c.id for c in result.cards] == [derived_id(c.prompt) for c in result.cards]
+    assert [c.id for c in result.cards] == [imported_id(c.prompt) for c in result.cards]
     assert import_aiken(fixture("moodle.aiken.txt")) == result
 
 
@@ -48,8 +48,14 @@ def test_moodle_error_cases_are_reported_with_their_lines() -> None:
 
 
 def test_duplicate_options_are_skipped_rather_than_written_as_a_broken_deck() -> None:
-    result = import_aiken("Pick one\nA) same\nB) Same!\nANSWER: A\n")
+    result = import_aiken("Pick one\nA) same  text\nB) Same Text\nANSWER: A\n")
     assert skipped(result) == [(1, "two answer options are the same text")]
+
+
+def test_options_differing_in_a_sign_or_symbol_are_imported() -> None:
+    text = "x squared is 4; x is\nA) -2.0\nB) 2.0\nANSWER: A\n\nWhich?\nA) C\nB) C++\nC) C#\nANSWER: B\n"
+    result = import_aiken(text + "Costs\nA) $10\nB) $-10\nANSWER: A\n")
+    assert result.skipped == () and len(result.cards) == 3
 
 
 def test_imported_decks_pass_check() -> None:

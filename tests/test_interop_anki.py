@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from quizcli.cards import derived_id
-from quizcli.interop.anki import import_anki
+from quizcli.cards import imported_id
+from quizcli.interop.anki import NO_SEPARATOR, import_anki
+from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import Cloze
 from quizcli.kinds.flashcard import Flashcard
 from quizcli.kinds.typed import Typed
@@ -22,7 +23,7 @@ def test_headers_name_the_guid_notetype_and_tags_columns() -> None:
 
 def test_a_guid_that_is_not_a_valid_id_gets_a_stable_derived_one() -> None:
     cards = by_id(import_anki(fixture("headers.anki.txt")))
-    reversed_card = cards[derived_id("c;7Dq+|x%2")]
+    reversed_card = cards[imported_id("c;7Dq+|x%2")]
     assert reversed_card.content == Flashcard(front="de", back="Germany", reverse=True)
 
 
@@ -63,11 +64,16 @@ def test_cloze_notes_are_recognised_without_a_notetype_and_mistakes_are_located(
         (Cloze(text="The {{c1::mitochondria}} is the powerhouse of the cell"), "Biology 101"),
         (Cloze(text="{{c1::Paris::city}} is on the {{c2::Seine}}"), ""),
     ]
-    assert skipped(result) == [(5, "empty answer"), (6, "a quoted field opened on line 6 is never closed")]
+    assert skipped(result) == [(5, NO_SEPARATOR), (6, "a quoted field opened on line 6 is never closed")]
+    assert [(f.line, f.reason) for f in result.flagged] == [
+        (4, "its last field may go on on line 5, which was skipped")
+    ]
 
 
 def test_imported_decks_pass_check() -> None:
-    for name in ("headers.anki.txt", "header-row.anki.csv", "plain.anki.tsv", "errors.anki.txt"):
+    for name in ("headers.anki.txt", "header-row.anki.csv", "plain.anki.tsv", "errors.anki.txt", "id-front-back-tags.anki.tsv",
+                 "vocabulary-header.anki.csv", "question-options.anki.csv", "raw-newline.anki.csv",
+                 "headerless-cloze.anki.tsv"):  # fmt: skip
         assert written_back(import_anki(fixture(name))).diagnostics == []
 
 
@@ -80,4 +86,55 @@ def test_pipe_separator_global_tags_notetype_and_a_deck_column() -> None:
     assert [(c.content, c.tags) for c in result.cards] == [
         (Typed(question="chat", answer="cat"), ("vocab", "French::Animals")),
         (Typed(question="<b>chien</b>", answer="dog"), ("vocab", "French")),
+    ]
+
+
+def test_a_header_row_maps_the_columns_by_name() -> None:
+    result = import_anki(fixture("id-front-back-tags.anki.tsv"))
+    assert [(c.id, c.content, c.tags, c.line) for c in result.cards] == [
+        ("q-1", Flashcard(front="Capital of France?", back="Paris"), ("geo", "europe"), 2),
+        ("q-2", Flashcard(front="Capital of Peru?", back="Lima"), ("geo",), 3),
+    ]
+
+
+def test_a_header_row_of_language_names_is_not_a_card() -> None:
+    result = import_anki(fixture("vocabulary-header.anki.csv"))
+    assert [c.content for c in result.cards] == [
+        Flashcard(front="사과", back="apple"), Flashcard(front="물", back="water"),
+    ]  # fmt: skip
+    assert result.cards[0].explanation == "사과를 먹어요"
+
+
+def test_a_question_and_options_table_becomes_choice_cards() -> None:
+    result = import_anki(fixture("question-options.anki.csv"))
+    assert [(c.content, c.tags) for c in result.cards] == [
+        (Choice(question="Which is a prime?", choices=("4", "6", "7", "9"), correct=(2,)), ("Maths",)),
+        (Choice(question="Which language has pointers?", choices=("Python", "C", "C++", "C#"), correct=(2,)),
+         ("Programming",)),
+        (Choice(question="Solve x+4=2", choices=("-2.0", "2.0", "6", "-6"), correct=(0,)), ("Maths",)),
+        (Choice(question="Cheapest?", choices=("$10", "$-10", "$0", "$1"), correct=(1,)), ("Money",)),
+    ]  # fmt: skip
+    assert skipped(result) == [(6, "answer 'E' is not one of the options")]
+
+
+def test_a_raw_line_break_in_an_unquoted_field_is_reported_and_the_note_before_flagged() -> None:
+    result = import_anki(fixture("raw-newline.anki.csv"))
+    assert [c.content for c in result.cards] == [
+        Flashcard(front="What is HTTP?", back="A protocol"), Flashcard(front="What is DNS?", back="Name lookup"),
+    ]  # fmt: skip
+    assert skipped(result) == [(3, NO_SEPARATOR)]
+    assert [(f.line, f.reason) for f in result.flagged] == [
+        (2, "its last field may go on on line 3, which was skipped")
+    ]
+
+
+def test_cloze_markup_in_any_field_makes_a_cloze_card() -> None:
+    result = import_anki(fixture("headerless-cloze.anki.tsv"))
+    assert [(c.id, c.content, c.explanation, c.tags) for c in result.cards] == [
+        ("aB3dE5fG7h", Cloze(text="The {{c1::Danube}} flows through {{c2::Vienna}}"), "A river", ("geo",)),
+        ("zY8xW6vU4t", Cloze(text="{{c1::Prague}} is on the Vltava"), "", ("geo",)),
+    ]
+    second_field = import_anki("#separator:tab\nRivers\tThe {{c1::Rhine}} ends in Rotterdam\tDutch\n")
+    assert [(c.content, c.explanation) for c in second_field.cards] == [
+        (Cloze(text="The {{c1::Rhine}} ends in Rotterdam"), "Rivers\n\nDutch")
     ]

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from quizcli.cli import app
-from quizcli.interop.detect import detect_format
+from quizcli.interop.detect import detect_format, format_of_name
 from quizcli.interop.model import ImportFormatError
 from quizcli.schema import SCHEMA_FILE
 
@@ -34,8 +34,46 @@ def test_formats_are_detected_from_the_content(name: str, expected: str) -> None
 
 
 def test_undetectable_text_is_an_error_naming_the_formats() -> None:
-    with pytest.raises(ImportFormatError, match=r"give --format \(aiken\|gift\|anki\|lesson\|json\|apkg\)"):
+    with pytest.raises(ImportFormatError, match=r"give --format \(aiken\|gift\|anki\|lesson\|json\|apkg\|hashcards\)"):
         detect_format("just a sentence of prose.\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("a.csv", "anki"), ("A.TSV", "anki"), ("q.gift", "gift"), ("deck.json", "json"), ("notes.md", "hashcards"),
+     ("x.txt", None), ("README", None), ("archive.csv.txt", None)],
+)  # fmt: skip
+def test_the_extension_names_the_format(name: str, expected: str | None) -> None:
+    assert format_of_name(name) == expected
+
+
+def test_a_csv_with_one_brace_cell_is_anki_text_by_its_name_and_by_its_content(tmp_path: Path) -> None:
+    source = FIXTURES / "quiz-questions.csv"
+    result = run("import", str(source))
+    assert result.exit_code == 0 and "format: anki (from the file name; --format chooses another)" in result.stderr
+    assert "imported 30, skipped 0" in result.stderr
+    assert "print(f'{value=}') show?" in result.stdout
+    assert detect_format(source.read_text(encoding="utf-8")) == "anki"  # the same text named .txt
+
+
+def test_a_markdown_deck_with_latex_braces_is_read_as_hashcards(tmp_path: Path) -> None:
+    source = FIXTURES / "series.md"
+    result = run("import", str(source), "-o", str(tmp_path / "series.yaml"))
+    assert result.exit_code == 0 and "format: hashcards (from the file name" in result.stdout
+    assert "imported 4, skipped 0" in result.stdout
+    assert run("check", str(tmp_path / "series.yaml")).exit_code == 0
+    assert detect_format(source.read_text(encoding="utf-8")) == "hashcards"
+
+
+def test_a_sniffed_guess_that_leaves_most_lines_unused_is_refused(tmp_path: Path) -> None:
+    prose = tmp_path / "notes.txt"
+    prose.write_text("Some notes on sets.\nA set has members.\nThe {=empty} set is a set.\nSets nest.\nThe end.\n")
+    result = run("import", str(prose))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (
+        "cannot tell which format this is: read as gift it would use 1 of its 5 lines; give --format" in result.stderr
+    )
+    assert run("import", str(prose), "--format", "gift").exit_code == 0
 
 
 def test_import_prints_the_deck_and_reports_on_stderr() -> None:
@@ -81,7 +119,7 @@ def test_import_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     bad_json = tmp_path / "deck.json"
     bad_json.write_text('{"cards": [\n  {"id": }\n]}')
     result = run("import", str(bad_json), "--format", "json")
-    assert result.exit_code == 1 and "quizcli: error: line 2: not valid JSON" in result.stderr
+    assert result.exit_code == 1 and f"quizcli: error: {bad_json}:2: not valid JSON" in result.stderr
     assert run("import", str(latin1), "--format", "word").exit_code == 2
 
 
@@ -102,10 +140,13 @@ def test_export_anki_writes_headers_guids_and_cloze_notes(tmp_path: Path) -> Non
     result = run("export", str(LONG_CONTEXT_SNAPSHOT), "--format", "anki", "-o", str(out))
     assert result.exit_code == 0 and "exported 28, skipped 0" in result.stdout
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[:5] == ["#separator:tab", "#html:false", "#guid column:1", "#notetype column:2", "#tags column:5"]
+    assert lines[:5] == ["#separator:tab", "#html:true", "#guid column:1", "#notetype column:2", "#tags column:5"]
     assert "#deck:Long-Context Attention Issues" in lines
     assert any(line.startswith("cloze-lost-in-the-middle\tCloze\tModels often perform worse on information in the "
                                "{{c1::middle::which part?}} of long contexts.") for line in lines)  # fmt: skip
+    assert any(
+        "\tBasic\tAttention dilution means:<br><br>A) Attention gets too focused<br>B)" in line for line in lines
+    )
 
 
 def test_export_json_is_the_show_json_structure() -> None:

@@ -116,3 +116,23 @@ def test_malformed_questions_are_skipped_with_line_and_reason() -> None:
 def test_imported_decks_pass_check() -> None:
     for name in ("moodle.gift.txt", "errors.gift.txt"):
         assert written_back(import_gift(fixture(name))).diagnostics == []
+
+
+def test_comment_tags_and_ids_follow_moodles_escapes() -> None:
+    from quizcli.cards import imported_id
+
+    result = import_gift("// [tag:t\\]ag] [tag:plain]\n// [id:i\\]d]\nWhat? {=yes ~no}\n\n// [id:my\\-id]\nAnd? {T}\n")
+    first, second = result.cards
+    assert first.tags == ("t]ag", "plain") and first.id == imported_id("i]d")
+    assert second.id == "my-id"
+
+
+def test_tags_with_brackets_and_backslashes_survive_an_export_and_import() -> None:
+    from quizcli.cards import Deck
+    from quizcli.interop.gift_export import export_gift
+    from quizcli.kinds.true_false import TrueFalse
+
+    card = Card(id="a", content=TrueFalse(statement="Sky is blue", truth=True), tags=("t]ag", "b\\s"))
+    exported = export_gift(Deck("d", "d.yaml", "D", cards=(card,)))
+    assert "// [tag:t\\]ag]\n// [tag:b\\\\s]\n" in exported.text
+    assert import_gift(exported.text).cards[0].tags == ("t]ag", "b\\s")

@@ -121,8 +121,8 @@ def test_exam_and_study_in_line_mode(user_decks: Path) -> None:
 def test_exports_anki_as_a_noted_basic_note_and_refuse_gift_and_aiken_with_a_reason() -> None:
     deck = Deck("o", "o.yaml", "Order", cards=(card(),))
     anki = export_anki(deck)
-    assert '\n\n- Process the summaries\n- Split the context\n- Summarize each part"' in anki.text
-    assert '"1. Split the context\n2. Summarize each part\n3. Process the summaries"' in anki.text
+    assert "<br><br>- Process the summaries<br>- Split the context<br>- Summarize each part\t" in anki.text
+    assert "\t1. Split the context<br>2. Summarize each part<br>3. Process the summaries\t" in anki.text
     assert [n.reason for n in anki.noted] == [
         "an ordering card: written as a Basic note to recall the order by yourself"
     ]

@@ -115,8 +115,8 @@ def test_card_without_id_gets_stable_derived_id_and_warning() -> None:
             "5:5 duplicate id 'a' (first used on line 2)",
         ),
         (
-            "cards:\n  - id: a\n    question: q\n    choices: [x, 'X.']\n    answer: A\n",
-            "4:18 choice B repeats choice A",
+            "cards:\n  - id: a\n    question: q\n    choices: [a  b, ' A B ']\n    answer: A\n",
+            "4:21 choice B repeats choice A",
         ),
         ("cards:\n  - id: a\n    front: ''\n    back: y\n", "3:12 'front' is empty"),
         ("cards:\n  - id: a\n    cloze: no deletions here\n", "3:12 cloze text has no {{...}} deletion"),
@@ -215,6 +215,21 @@ def test_warnings_do_not_block_loading(tmp_path: Path) -> None:
     assert read_deck(path).diagnostics[0].severity is Severity.WARNING
 
 
+@pytest.mark.parametrize(
+    "choices", [["-2.0", "2.0"], ["C", "C++", "C#"], ["$10", "$-10"], ["x", "x."], ["1/2", "12"], ["a-b", "ab"]]
+)
+def test_options_differing_in_a_sign_or_symbol_are_distinct(choices: list[str]) -> None:
+    text = (
+        "cards:\n  - id: a\n    question: q\n    choices: ["
+        + ", ".join(f"'{c}'" for c in choices)
+        + "]\n    answer: A\n"
+    )
+    result = parse(text)
+    assert result.errors == [] and result.deck.cards[0].content.problem() is None
+    ordering = "cards:\n  - id: o\n    question: q\n    order: [" + ", ".join(f"'{c}'" for c in choices) + "]\n"
+    assert parse(ordering).errors == []
+
+
 def test_derived_ids_are_stable_blake2b_digests() -> None:
     """Progress is keyed by these ids: they must never change with how the digest is computed."""
     import hashlib
@@ -226,3 +241,14 @@ def test_derived_ids_are_stable_blake2b_digests() -> None:
     expected = hashlib.blake2b(normalise_prompt(prompt).encode(), digest_size=4).hexdigest()
     assert derived_id(prompt) == "what-does-attention-sink-0e7ee8eb" == f"what-does-attention-sink-{expected}"
     assert blake2b_hex(b"deck", 16) == hashlib.blake2b(b"deck", digest_size=16).hexdigest()
+
+
+def test_derived_ids_keep_their_slug_and_imported_ids_drop_accents() -> None:
+    """A deck's derived ids are progress keys and stay as they were; an importer writes its ids once, transliterated."""
+    from quizcli.cards import derived_id, imported_id
+
+    assert derived_id("Májovci tvořili") == "ma-jovci-tvor-ili-" + derived_id("Májovci tvořili").rsplit("-", 1)[1]
+    assert imported_id("Májovci tvořili").startswith("majovci-tvorili-")
+    assert imported_id("Májovci tvořili").rsplit("-", 1)[1] == derived_id("Májovci tvořili").rsplit("-", 1)[1]
+    for plain in ("What does attention sink mean?", "x = 2 + 2?", "ﬁnal ① straße"):
+        assert imported_id(plain) == derived_id(plain)

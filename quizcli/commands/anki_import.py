@@ -59,7 +59,7 @@ def import_package(
             " in the package (notes in the order they were created).",
         ]
         text = deck_yaml(notes.result.cards, notes.result.title, header)
-        imported = Imported(result=notes.result, detected=False, yaml=text)
+        imported = Imported(result=notes.result, how="as given", yaml=text)
         lines = []
         if notes.other_types:
             lines.append(

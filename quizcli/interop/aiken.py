@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from quizcli.cards import LETTERS, Card, Deck, derived_id
+from quizcli.cards import LETTERS, Card, Deck, imported_id
 from quizcli.interop.model import Exported, ImportResult, Left, Skipped, build_result, source_lines
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.output import AikenQuestion
@@ -67,7 +67,7 @@ def _finish(question: _Open, letter: str, number: int) -> Card | Skipped:
             f"ANSWER {shown} on line {number} is not one of the choices A-{LETTERS[min(count, len(LETTERS)) - 1]}",
         )
     return Card(
-        id=derived_id(question.text),
+        id=imported_id(question.text),
         content=Choice(question=question.text, choices=tuple(question.options), correct=(index,)),
         line=question.line,
     )

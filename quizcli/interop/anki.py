@@ -10,24 +10,43 @@ is skipped.  Fields may be quoted, with ``""`` for a quote, and span lines.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from quizcli.cards import Card, derived_id, valid_id
+from quizcli.cards import LETTERS, Card, imported_id, valid_id
 from quizcli.interop.html_text import HTML_HINT, html_to_markdown
-from quizcli.interop.model import ImportResult, Skipped, build_result
+from quizcli.interop.model import Flagged, ImportResult, Skipped, build_result
+from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import Cloze
 from quizcli.kinds.flashcard import Flashcard
 from quizcli.kinds.typed import Typed
+from quizcli.text import option_key
 
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 HEADER = re.compile(r"#([a-z ]+):(.*)", re.IGNORECASE)
-HEADER_ROW_NAMES = {"front", "back", "question", "answer", "term", "definition", "text", "extra", "back extra",
-                    "tags", "deck", "notetype", "note type", "guid"}  # fmt: skip
+# Column names of a header row, by the role of the column (any case; `_role` also knows option columns).
+ROLE_NAMES = {
+    "guid": ("guid", "id", "note id", "uuid"),
+    "notetype": ("notetype", "note type", "type"),
+    "deck": ("deck", "category", "subject", "topic", "chapter"),
+    "tags": ("tags", "tag", "labels"),
+    "front": ("front", "question", "term", "word", "prompt", "text", "expression"),
+    "back": ("back", "answer", "definition", "meaning", "translation", "reading", "correct answer", "correct"),
+    "explanation": ("notes", "note", "explanation", "extra", "back extra", "comment", "comments", "example", "hint"),
+}  # fmt: skip
+# Language names head the columns of many vocabulary lists (``korean,english``): plain fields, in order.
+LANGUAGES = frozenset(
+    "english korean japanese chinese mandarin french german spanish italian portuguese russian dutch polish czech "
+    "slovak swedish norwegian danish finnish greek turkish arabic hebrew hindi vietnamese thai indonesian latin "
+    "ukrainian hungarian romanian pinyin romaji hiragana katakana kanji hanzi hangul".split()
+)
+_OPTION_NAME = re.compile(r"(?:option|choice|answer)?[ _]?([a-h])|(?:option|choice|answer)[ _]?([1-8])")
 CLOZE_NOTE = re.compile(r"\{\{c\d+::", re.IGNORECASE)
-_QUOTED = re.compile(r'"((?:[^"]|"")*)"')
+NO_SEPARATOR = "no separator on this line (a line break inside a field?)"
 
 
 @dataclass
@@ -39,24 +58,35 @@ class Headers:
     tags: tuple[str, ...] = ()
     deck: str = ""
     notetype: str = ""
-    columns: dict[str, int] = field(default_factory=dict)  # guid/notetype/deck/tags -> 0-based index
+    columns: dict[str, int] = field(default_factory=dict)  # guid/notetype/deck/tags/front... -> 0-based index
+    options: tuple[int, ...] = ()  # the option columns of a question-and-options table, in order
 
 
 class Record(NamedTuple):
     line: int
+    last_line: int
     fields: tuple[str, ...]
 
 
 def import_anki(text: str) -> ImportResult:
     headers, body_start = read_headers(text)
     separator = headers.separator or sniff_separator(text[body_start:])
-    entries: list[Card | Skipped] = []
-    rows = list(records(text, separator, body_start))
-    if rows and isinstance(rows[0], Record) and _is_header_row(rows[0], headers):
-        _name_columns(headers, [f.strip().lower() for f in rows[0].fields])
+    rows = list(records(text[body_start:], separator, text.count("\n", 0, body_start) + 1))
+    if rows and isinstance(rows[0], Record) and not headers.columns and _name_header_row(headers, rows[0].fields):
         rows = rows[1:]
+    entries: list[Card | Skipped | Flagged] = []
+    previous: Record | None = None
     for row in rows:
-        entries.append(row if isinstance(row, Skipped) else _note(row, headers))
+        if isinstance(row, Skipped):
+            entries.append(row)
+        elif len(row.fields) == 1 and not CLOZE_NOTE.search(row.fields[0]):
+            entries.append(Skipped(row.line, NO_SEPARATOR))
+            if previous is not None and previous.last_line == row.line - 1:
+                reason = f"its last field may go on on line {row.line}, which was skipped"
+                entries.append(Flagged(previous.line, reason))
+        else:
+            entries.append(_choice_note(row, headers) if headers.options else _note(row, headers))
+        previous = row if isinstance(row, Record) and len(row.fields) > 1 else None
     return build_result("anki", entries, headers.deck)
 
 
@@ -82,21 +112,40 @@ def _apply_header(headers: Headers, key: str, value: str) -> None:
     elif key in ("deck", "notetype"):
         setattr(headers, key, value)
     elif key == "columns":
-        _name_columns(headers, [name.strip().lower() for name in re.split(r"[\t,;|]", value)])
+        names = [name.strip().lower() for name in re.split(r"[\t,;|]", value)]
+        for index, name in enumerate(names):
+            role = _role(name)
+            if role in ("guid", "notetype", "deck", "tags"):
+                headers.columns.setdefault(role, index)
     elif key.endswith(" column") and value.isdigit() and int(value) > 0:
         headers.columns[key.removesuffix(" column")] = int(value) - 1
 
 
-def _name_columns(headers: Headers, names: list[str]) -> None:
-    for index, name in enumerate(names):
-        role = "notetype" if name == "note type" else name
-        if role in ("guid", "notetype", "deck", "tags"):
+def _role(name: str) -> str:
+    """What a column named ``name`` holds: a role of ROLE_NAMES, ``option``, ``field`` (a language) or ``""``."""
+    for role, names in ROLE_NAMES.items():
+        if name in names:
+            return role
+    if _OPTION_NAME.fullmatch(name):
+        return "option"
+    return "field" if name in LANGUAGES else ""
+
+
+def _name_header_row(headers: Headers, fields: tuple[str, ...]) -> bool:
+    """When every field of the first row names a column, map the columns by name and say so."""
+    names = [f.strip().lower() for f in fields]
+    roles = [_role(name) for name in names]
+    if len(fields) < 2 or not all(roles):
+        return False
+    options = tuple(i for i, role in enumerate(roles) if role == "option")
+    for index, role in enumerate(roles):
+        if role not in ("option", "field"):
             headers.columns.setdefault(role, index)
-
-
-def _is_header_row(row: Record, headers: Headers) -> bool:
-    names = {f.strip().lower() for f in row.fields}
-    return not headers.columns and len(row.fields) >= 2 and names <= HEADER_ROW_NAMES
+    if len(options) >= 2 and "front" in headers.columns:
+        headers.options = options
+    elif options:  # one lettered column is no list of options: a plain field
+        headers.columns.pop("option", None)
+    return True
 
 
 def sniff_separator(text: str) -> str:
@@ -105,58 +154,121 @@ def sniff_separator(text: str) -> str:
     return next((sep for sep in ("\t", ";", ",", "|") if sep in first), "\t")
 
 
-def records(text: str, separator: str, start: int = 0) -> Iterator[Record | Skipped]:
-    """Each note's fields with the line it starts on; ``#`` lines between notes are comments."""
-    line, pos, end = text.count("\n", 0, start) + 1, start, len(text)
-    unquoted = re.compile(f"[^{re.escape(separator)}\r\n]*")
-    while pos < end:
-        if text[pos] in "\r\n":
-            line, pos = line + (text[pos] == "\n" or not text.startswith("\n", pos + 1)), pos + 1
-            continue
-        if text[pos] == "#":
-            pos = _line_end(text, pos)
-            continue
-        first, fields = line, []
+class _Lines:
+    """The source's lines for `csv.reader`, dropping ``#`` comment lines that stand between notes.
+
+    The reader asks for a record's first line only after handing over the previous record, so a
+    line asked for while ``between_notes`` is set starts a note (or is a comment).
+    """
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.lines = io.StringIO(text, newline="")
+        self.number = first_line - 1
+        self.between_notes = True
+        self.record_start = first_line
+        self.record_text: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
         while True:
-            quoted = _QUOTED.match(text, pos) if text[pos : pos + 1] == '"' else None
-            if text[pos : pos + 1] == '"' and quoted is None:
-                yield Skipped(first, f"a quoted field opened on line {line} is never closed")
-                return
-            value = quoted.group(1).replace('""', '"') if quoted else ""
-            line += quoted.group().count("\n") if quoted else 0
-            rest = unquoted.match(text, quoted.end() if quoted else pos)
-            assert rest is not None  # the pattern matches the empty string
-            fields.append(value + rest.group())
-            pos = rest.end()
-            if text[pos : pos + 1] != separator or not separator:
-                break
-            pos += 1
-        yield Record(first, tuple(fields))
+            line = self.lines.readline()
+            if not line:
+                raise StopIteration
+            self.number += 1
+            if self.between_notes and (line.startswith("#") or not line.strip("\r\n")):
+                continue
+            if self.between_notes:
+                self.between_notes, self.record_start, self.record_text = False, self.number, []
+            self.record_text.append(line)
+            return line
 
 
-def _line_end(text: str, pos: int) -> int:
-    found = re.compile(r"[\r\n]").search(text, pos)
-    return found.start() if found else len(text)
+def records(text: str, separator: str, first_line: int = 1) -> Iterator[Record | Skipped]:
+    """Each note's fields with the lines it spans, read by `csv` (quoted fields may hold separators and line breaks)."""
+    lines = _Lines(text, first_line)
+    reader = csv.reader(lines, delimiter=separator or "\t", quotechar='"', doublequote=True, strict=False)
+    for fields in reader:
+        if "".join(lines.record_text).count('"') % 2 and lines.record_text[0].lstrip().startswith(('"', separator)):
+            yield Skipped(lines.record_start, f"a quoted field opened on line {lines.record_start} is never closed")
+            return
+        if fields:
+            yield Record(line=lines.record_start, last_line=lines.number, fields=tuple(fields))
+        lines.between_notes = True
 
 
 def _note(row: Record, headers: Headers) -> Card:
-    special = {index: role for role, index in headers.columns.items()}
-    values = {role: row.fields[i].strip() for i, role in special.items() if i < len(row.fields)}
-    fields = [_field(f, headers.html) for i, f in enumerate(row.fields) if i not in special]
+    special = {index: role for role, index in headers.columns.items() if role in ("guid", "notetype", "deck", "tags")}
+    values = {role: row.fields[i].strip() for role, i in headers.columns.items() if i < len(row.fields)}
+    fields = [_field(row.fields[i], headers.html) for i in _content_columns(row, headers, set(special))]
     fields += [""] * (2 - len(fields))
     notetype = (values.get("notetype") or headers.notetype).lower()
     tags = _tags(headers.tags + tuple(values.get("tags", "").split()) + _deck_tag(values.get("deck", "")))
     card_id = _card_id(values.get("guid", ""), fields[0])
-    if "cloze" in notetype or (not notetype and CLOZE_NOTE.search(fields[0])):
-        return Card(id=card_id, content=Cloze(text=fields[0]), explanation=fields[1], tags=tags, line=row.line)
+    explanation = _field(values.get("explanation", ""), headers.html)
+    cloze_at = next((i for i, f in enumerate(fields) if CLOZE_NOTE.search(f)), None) if not notetype else None
+    if cloze_at is not None and cloze_at > 0 and "cloze" in fields[cloze_at - 1].lower():
+        return _exported_cloze(row.line, fields, cloze_at, tags)
+    if "cloze" in notetype or cloze_at is not None:
+        at = cloze_at or 0  # the other fields, before it or after, are kept as the explanation
+        text, rest = fields[at], fields[:at] + fields[at + 1 :]
+        card_id = _card_id(values.get("guid", ""), text)
+        cloze = Cloze(text=text)
+        return Card(id=card_id, content=cloze, explanation=_join(*rest, explanation), tags=tags, line=row.line)
     if "type in" in notetype:
         typed = Typed(question=fields[0], answer=fields[1])
-        return Card(id=card_id, content=typed, tags=tags, line=row.line)
+        return Card(id=card_id, content=typed, explanation=explanation, tags=tags, line=row.line)
     reverse = "and reversed" in notetype or ("optional reversed" in notetype and len(fields) > 2 and bool(fields[2]))
     extra = fields[2:] if "optional reversed" not in notetype else fields[3:]
-    back = "\n\n".join(f for f in [fields[1], *extra] if f)
-    content = Flashcard(front=fields[0], back=back, reverse=reverse)
-    return Card(id=card_id, content=content, tags=tags, line=row.line)
+    content = Flashcard(front=fields[0], back=_join(fields[1], *extra), reverse=reverse)
+    return Card(id=card_id, content=content, explanation=explanation, tags=tags, line=row.line)
+
+
+def _exported_cloze(line: int, fields: list[str], at: int, tags: tuple[str, ...]) -> Card:
+    """A cloze note of an export without headers: [guid,] notetype, Text, Back Extra[, tags]."""
+    guid = fields[0] if at >= 2 else ""
+    extra = fields[at + 1] if at + 1 < len(fields) else ""
+    all_tags = _tags(tags + (tuple(fields[at + 2].split()) if at + 2 < len(fields) else ()))
+    cloze = Cloze(text=fields[at])
+    return Card(id=_card_id(guid, cloze.text), content=cloze, explanation=extra, tags=all_tags, line=line)
+
+
+def _content_columns(row: Record, headers: Headers, special: set[int]) -> list[int]:
+    """The note's text columns: a named front and back first, then the other unnamed ones in order."""
+    named = [headers.columns[role] for role in ("front", "back") if role in headers.columns]
+    explanation = {headers.columns["explanation"]} if "explanation" in headers.columns else set()
+    rest = [i for i in range(len(row.fields)) if i not in special | explanation and i not in named]
+    return [i for i in named if i < len(row.fields)] + rest
+
+
+def _choice_note(row: Record, headers: Headers) -> Card | Skipped:
+    """A row of a ``question, a, b, c, d, answer`` table: the answer is a letter, a column name or an option's text."""
+    value = {role: _field(row.fields[i], headers.html) for role, i in headers.columns.items() if i < len(row.fields)}
+    options = [_field(row.fields[i], headers.html) for i in headers.options if i < len(row.fields)]
+    choices = tuple(option for option in options if option)
+    answer = value.get("back", "")
+    index = _answer_index(answer, choices)
+    if index is None:
+        return Skipped(row.line, f"answer {answer or '(nothing)'!r} is not one of the options")
+    tags = _tags(headers.tags + tuple(value.get("tags", "").split()) + _deck_tag(value.get("deck", "")))
+    content = Choice(question=value.get("front", ""), choices=choices, correct=(index,))
+    card_id = _card_id(value.get("guid", ""), content.question)
+    return Card(id=card_id, content=content, explanation=value.get("explanation", ""), tags=tags, line=row.line)
+
+
+def _answer_index(answer: str, choices: tuple[str, ...]) -> int | None:
+    key = answer.strip().lower()
+    named = _OPTION_NAME.fullmatch(key)
+    if named:
+        index = LETTERS.find(named.group(1).upper()) if named.group(1) else int(named.group(2)) - 1
+        return index if 0 <= index < len(choices) else None
+    matching = [i for i, choice in enumerate(choices) if option_key(choice) == option_key(answer)]
+    return matching[0] if answer.strip() and matching else None
+
+
+def _join(*parts: str) -> str:
+    return "\n\n".join(part for part in parts if part)
 
 
 def _field(value: str, html: bool | None) -> str:
@@ -168,7 +280,7 @@ def _card_id(guid: str, first_field: str) -> str:
     """The guid when it is a valid id (as quizcli's own exports are), else an id derived from it or the text."""
     if valid_id(guid):
         return guid
-    return derived_id(guid or first_field)
+    return imported_id(guid or first_field)
 
 
 def _deck_tag(deck: str) -> tuple[str, ...]:

@@ -4,15 +4,18 @@ Columns: guid, notetype, first field, second field, tags.  Flashcards are
 ``Basic`` (or ``Basic (and reversed card)``), typed cards ``Basic (type in the
 answer)``, cloze cards ``Cloze`` with the explanation as *Back Extra*; choice
 and true/false cards, which Anki has no stock notetype for, are ``Basic`` notes
-with the options on the front and the answer on the back.
+with the options on the front and the answer on the back.  Fields are HTML
+(``#html:true``), as Anki shows them: the deck's Markdown bold, italics, code
+and line breaks become tags, ``& < >`` entities.
 """
 
 from __future__ import annotations
 
 from quizcli.cards import Deck
+from quizcli.interop.html_text import markdown_to_html
 from quizcli.interop.model import Exported, Left
 
-HEADER = ("#separator:tab", "#html:false", "#guid column:1", "#notetype column:2", "#tags column:5")
+HEADER = ("#separator:tab", "#html:true", "#guid column:1", "#notetype column:2", "#tags column:5")
 
 
 def export_anki(deck: Deck) -> Exported:
@@ -22,7 +25,8 @@ def export_anki(deck: Deck) -> Exported:
     for card in deck.cards:
         notes = card.content.anki(card)
         for note in notes.notes:
-            fields = (card.id + note.guid, note.notetype, note.first, note.second, " ".join(card.tags))
+            first, second = markdown_to_html(note.first), markdown_to_html(note.second)
+            fields = (card.id + note.guid, note.notetype, first, second, " ".join(card.tags))
             lines.append("\t".join(quote(f) for f in fields))
         if notes.lost:
             noted.append(Left(card.id, notes.lost))

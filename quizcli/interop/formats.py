@@ -12,6 +12,7 @@ class ImportFormat(StrEnum):
     LESSON = "lesson"
     JSON = "json"
     APKG = "apkg"  # an Anki package (.apkg, .colpkg): read by quizcli.commands.anki_import, not as text
+    HASHCARDS = "hashcards"
 
 
 class ExportFormat(StrEnum):

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, NamedTuple
 
-from quizcli.cards import Card, derived_id, valid_id
+from quizcli.cards import Card, imported_id, valid_id
 from quizcli.interop.html_text import html_to_markdown
 from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
 from quizcli.kinds.choice import Choice
@@ -35,7 +35,8 @@ _ESCAPED = {"\\": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\
 _RESTORE = str.maketrans({v: k for k, v in _ESCAPED.items()})
 _WEIGHT = re.compile(r"%(-?\d{1,3}(?:\.\d*)?)%")
 _FORMAT = re.compile(r"\[(html|markdown|plain|moodle)\]")
-_COMMENT_TAG = re.compile(r"\[(tag|id):([^\]]+)\]")
+# Moodle's ``// [tag:...]`` and ``// [id:...]``: a backslash escapes the next character (``t\]ag`` is ``t]ag``).
+_COMMENT_TAG = re.compile(r"\[(tag|id):((?:\\.|[^\]\\])+)\]")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
@@ -143,16 +144,22 @@ def _title(body: str) -> tuple[str, str]:
 
 
 def _comment_values(comments: tuple[str, ...], key: str) -> tuple[str, ...]:
-    values = [m.group(2).strip() for c in comments for m in _COMMENT_TAG.finditer(c) if m.group(1) == key]
+    values = [
+        re.sub(r"\\(.)", r"\1", m.group(2)).strip()
+        for c in comments
+        for m in _COMMENT_TAG.finditer(c)
+        if m.group(1) == key
+    ]
     return _tags_of(values) if key == "tag" else tuple(values)
 
 
 def _card_id(block: _Block, title: str, question_text: str) -> str:
-    """``// [id:x]``, else the ``::title::`` when it is a valid id, else one derived from the title or text."""
-    for candidate in (*_comment_values(block.comments, "id"), title):
+    """``// [id:x]``, else the ``::title::`` when it is a valid id, else one derived from either or the text."""
+    given = _comment_values(block.comments, "id")
+    for candidate in (*given, title):
         if valid_id(candidate):
             return candidate
-    return derived_id(title or render(question_text.replace(_SLOT, BLANK), "moodle"))
+    return imported_id(next(iter(given), "") or title or render(question_text.replace(_SLOT, BLANK), "moodle"))
 
 
 def _by_kind(q: _Question) -> Card | Skipped:

@@ -52,5 +52,10 @@ def export_gift(deck: Deck) -> Exported:
 
 
 def _question(card: Card, question_id: str, body: str) -> str:
-    comments = [f"// [id:{question_id}]", *(f"// [tag:{tag}]" for tag in card.tags)]
+    comments = [f"// [id:{question_id}]", *(f"// [tag:{_comment_escaped(tag)}]" for tag in card.tags)]
     return "\n".join([*comments, f"::{question_id}::[markdown]{body}"])
+
+
+def _comment_escaped(value: str) -> str:
+    """A tag as Moodle reads it back from a ``// [tag:...]`` comment: ``\\`` and ``]`` escaped with a backslash."""
+    return value.replace("\\", "\\\\").replace("]", "\\]")

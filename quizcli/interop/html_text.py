@@ -1,77 +1,90 @@
-"""HTML fields (GIFT ``[html]`` text, Anki fields with ``#html:true``) to Markdown, entities decoded."""
+"""HTML fields (GIFT ``[html]`` text, Anki fields) to Markdown, and deck Markdown to HTML for Anki.
+
+HTML is converted by markdownify (a well-kept converter over BeautifulSoup), imported here on the
+first HTML field, so only ``quizcli import`` of a file with markup pays for loading it; a field
+without markup skips it.  The Markdown written into Anki fields is the little a flashcard uses:
+``**bold**``, ``*italics*``, `` `code` `` and line breaks, with ``& < >`` escaped.
+"""
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+import warnings
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdownify import MarkdownConverter
 
 HTML_HINT = re.compile(
-    r"<(br|b|i|u|p|div|span|img|a|ul|ol|li|strong|em|sub|sup|code|pre|h[1-6])\b[^<>]*>|&[a-z]+;|&#\d+;", re.I
+    r"<(br|b|i|u|p|div|span|img|a|ul|ol|li|strong|em|sub|sup|code|pre|hr|h[1-6])\b[^<>]*>|&[a-z]+;|&#\d+;", re.I
 )  # [^<>]: a search from each '<' stops at the next one, so it stays linear in the text
-# A '<' that does not open a complete tag: escaped before parsing, as html.parser takes time quadratic in their number.
-_STRAY_LT = re.compile(r"<(?![/!?]?[A-Za-z][^<>]*>)")
-_INLINE = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`", "tt": "`"}
-_BLOCK = {"p", "div", "ul", "ol", "table", "tr", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
-_SKIP = {"script", "style", "head", "title"}
+# A '<' that does not open a complete tag: escaped before parsing, as html.parser takes time quadratic in their
+# number (complete comments are taken out first: an unclosed one is text).
+_STRAY_LT = re.compile(r"<(?![/?]?[A-Za-z][^<>]*>)")
+_TAG = re.compile(r"<[^<>]*>")
+_MARKUP = re.compile(r"[<&]")
+_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])|`([^`\n]+)`")
 
 
-class _MarkdownWriter(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.links: list[tuple[int, str]] = []
-        self.skipping = 0
-        self.pre = 0
+@cache
+def _converter() -> MarkdownConverter:
+    from markdownify import MarkdownConverter
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        if tag in _SKIP:
-            self.skipping += 1
-        elif tag in _INLINE:
-            self.parts.append(_INLINE[tag])
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag == "li":
-            self.parts.append("\n- ")
-        elif tag == "pre":
-            self.pre += 1
-            self.parts.append("\n\n```\n")
-        elif tag == "a":
-            self.links.append((len(self.parts), values.get("href", "")))
-        elif tag == "img":
-            self.parts.append(f"![{values.get('alt', '')}]({values.get('src', '')})")
-        elif tag in _BLOCK:
-            self.parts.append("\n\n" + ("#" * int(tag[1]) + " " if tag[0] == "h" else ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in _INLINE:
-            self.parts.append(_INLINE[tag])
-        elif tag == "pre":
-            self.pre = max(0, self.pre - 1)
-            self.parts.append("\n```\n\n")
-        elif tag == "a" and self.links:
-            start, href = self.links.pop()
-            if href:
-                self.parts.insert(start, "[")
-                self.parts.append(f"]({href})")
-        elif tag in _BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data if self.pre else re.sub(r"[ \t\r\n]+", " ", data))
+    return MarkdownConverter(
+        heading_style="ATX",
+        bullets="-",
+        autolinks=False,
+        escape_asterisks=False,  # the text is kept as written: a deck's '*' is not escaped either
+        escape_underscores=False,
+        escape_misc=False,
+    )
 
 
 def html_to_markdown(html: str) -> str:
-    """Markup to its Markdown equivalent (bold, italics, code, lists, links, line breaks), the rest as text."""
-    writer = _MarkdownWriter()
-    writer.feed(_STRAY_LT.sub("&lt;", html))
-    writer.close()
-    text = "".join(writer.parts).replace("\xa0", " ")
+    """Markup to its Markdown equivalent (bold, italics, code, lists, links, images, rules), entities decoded."""
+    if not _MARKUP.search(html):
+        return " ".join(html.split())  # HTML runs whitespace together: so does a field without markup
+    safe = _STRAY_LT.sub("&lt;", _without_comments(html))
+    try:
+        with warnings.catch_warnings():  # BeautifulSoup warns when a field looks like a file name or a URL
+            warnings.simplefilter("ignore")
+            text = _converter().convert(safe)
+    except RecursionError:  # markdownify recurses per level of nesting: hundreds of levels are read as text
+        from html import unescape
+
+        text = unescape(_TAG.sub(" ", safe))
+    return _tidy(text.replace("\xa0", " "))
+
+
+def _without_comments(html: str) -> str:
+    """``<!-- ... -->`` comments removed, found by `str.find` so that unclosed ones cost linear time."""
+    kept, position = [], 0
+    while (start := html.find("<!--", position)) >= 0 and (end := html.find("-->", start + 4)) >= 0:
+        kept.append(html[position:start])
+        position = end + 3
+    return "".join(kept) + html[position:]
+
+
+def _tidy(text: str) -> str:
+    """Spaces run together and lines stripped (markdownify ends a ``<br>`` with two) outside code; no blank runs."""
     lines, in_code = [], False
     for line in text.split("\n"):
-        in_code = in_code != (line == "```")
-        lines.append(line.rstrip() if in_code or line == "```" else line.strip())
+        fence = line.strip().startswith("```")
+        in_code = in_code != fence
+        lines.append(line.rstrip() if in_code or fence else " ".join(line.split()))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def markdown_to_html(text: str) -> str:
+    """A deck's text as an Anki field: ``& < >`` escaped, bold, italics and code as tags, line breaks as ``<br>``."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    tagged = _EMPHASIS.sub(_tag, escaped)
+    return tagged.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _tag(match: re.Match[str]) -> str:
+    bold, italic, code = match.groups()
+    if bold is not None:
+        return f"<b>{bold}</b>"
+    return f"<i>{italic}</i>" if italic is not None else f"<code>{code}</code>"

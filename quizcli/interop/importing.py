@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import NamedTuple
 
-from quizcli.interop.detect import detect_format
+from quizcli.interop.detect import detect_format, format_of_name
 from quizcli.interop.formats import ImportFormat
-from quizcli.interop.model import ImportResult
+from quizcli.interop.model import ImportFormatError, ImportResult
 from quizcli.interop.yaml_writer import deck_yaml
 from quizcli.text import inert  # a YAML comment may hold no control character
 
 
 class Imported(NamedTuple):
     result: ImportResult
-    detected: bool
+    how: str  # how the format was chosen: "as given", "from the file name" or "detected"
     yaml: str
 
 
 def run_importer(text: str, format_name: ImportFormat, flashcards: bool = False) -> ImportResult:
     """The importer for ``format_name`` applied to ``text``."""
-    from quizcli.interop import aiken, anki, gift, json_deck, lesson
+    from quizcli.interop import aiken, anki, gift, hashcards, json_deck, lesson
 
     if format_name is ImportFormat.LESSON:
         return lesson.import_lesson(text, flashcards=flashcards)
@@ -28,6 +29,7 @@ def run_importer(text: str, format_name: ImportFormat, flashcards: bool = False)
         ImportFormat.GIFT: gift.import_gift,
         ImportFormat.ANKI: anki.import_anki,
         ImportFormat.JSON: json_deck.import_json,
+        ImportFormat.HASHCARDS: hashcards.import_hashcards,
     }
     return importers[format_name](text)
 
@@ -35,12 +37,21 @@ def run_importer(text: str, format_name: ImportFormat, flashcards: bool = False)
 def import_text(
     text: str, source: str, format_name: ImportFormat | None, schema_ref: str, flashcards: bool = False
 ) -> Imported:
-    """Import ``text`` (read from ``source``) as a deck, detecting the format when none is given."""
-    chosen = format_name or detect_format(text)
-    result = run_importer(text, chosen, flashcards)
+    """Import ``text`` (read from the file ``source``) as a deck; without a format, the file name's or the detected one.
+
+    An error reading the whole file is located as ``source:line: ...``.
+    """
+    named = format_of_name(source)
+    try:
+        chosen = format_name or named or detect_format(text)
+        result = run_importer(text, chosen, flashcards)
+    except ImportFormatError as error:
+        raise error.located(source) from error
+    how = "as given" if format_name else "from the file name" if named else "detected"
+    path = PurePath(source)
     header = [
         f"yaml-language-server: $schema={schema_ref}",
-        f"Imported by quizcli from {inert(source)} ({chosen}); 'source line' comments point into that file.",
+        f"Imported by quizcli from {inert(path.name)} ({chosen}); 'source line' comments point into that file.",
     ]
-    title = result.title or source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return Imported(result, format_name is None, deck_yaml(result.cards, title, header))
+    title = result.title or path.stem
+    return Imported(result=result, how=how, yaml=deck_yaml(result.cards, title, header))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from quizcli.cards import Card, Deck, derived_id, valid_id
+from quizcli.cards import Card, Deck, imported_id, valid_id
 from quizcli.interop.model import ImportFormatError, ImportResult, Skipped, build_result, line_of
 from quizcli.kinds import all_kinds, kind_named
 from quizcli.kinds.base import BadCard, json_text, json_texts
@@ -64,4 +64,4 @@ def _card(item: Any, line: int) -> Card:
 
 def _id(item: dict[str, Any], prompt: str) -> str:
     card_id = item.get("id")
-    return card_id if isinstance(card_id, str) and valid_id(card_id) else derived_id(prompt)
+    return card_id if isinstance(card_id, str) and valid_id(card_id) else imported_id(prompt)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from quizcli.cards import LETTERS, Card, derived_id
+from quizcli.cards import LETTERS, Card, imported_id
 from quizcli.interop.model import ImportResult, Skipped, build_result, source_lines
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.flashcard import Flashcard
@@ -81,7 +81,7 @@ def _question_card(question: _Question) -> Card | Skipped:
     index = LETTERS.find(question.answer) if question.answer else -1
     correct = (index,) if 0 <= index < len(question.options) else ()
     content = Choice(question=text, choices=tuple(question.options), correct=correct)
-    return Card(id=derived_id(text), content=content, line=question.line)
+    return Card(id=imported_id(text), content=content, line=question.line)
 
 
 def _section_cards(lines: list[str]) -> list[Card | Skipped]:
@@ -93,7 +93,7 @@ def _section_cards(lines: list[str]) -> list[Card | Skipped]:
         body = _section_body(lines, index + 2)
         if body:
             title = NUMBERED_TITLE.sub("", line.strip(), count=1)
-            cards.append(Card(id=derived_id(title), content=Flashcard(front=title, back=body), line=index + 1))
+            cards.append(Card(id=imported_id(title), content=Flashcard(front=title, back=body), line=index + 1))
     return cards
 
 

@@ -16,12 +16,23 @@ class ImportFormatError(QuizcliError):
     """The input cannot be read as the format at all (not one bad question: the whole file)."""
 
     def __init__(self, message: str, line: int = 1) -> None:
-        self.line = line
+        self.line, self.reason = line, message
         super().__init__(f"line {line}: {message}")
+
+    def located(self, path: str) -> QuizcliError:
+        """The same error as ``path:line: message``, as every other located message reads."""
+        return QuizcliError(f"{path}:{self.line}: {self.reason}")
 
 
 class Skipped(NamedTuple):
     """A question of the source that did not become a card, and why."""
+
+    line: int
+    reason: str
+
+
+class Flagged(NamedTuple):
+    """A question that was imported but may have come out wrong (a truncated answer...), and why."""
 
     line: int
     reason: str
@@ -32,6 +43,7 @@ class ImportResult(NamedTuple):
     cards: tuple[Card, ...]
     skipped: tuple[Skipped, ...] = ()
     title: str = ""
+    flagged: tuple[Flagged, ...] = ()
 
     @property
     def needs_answer(self) -> list[Card]:
@@ -52,14 +64,18 @@ def line_of(text: str, offset: int) -> int:
     return len(_LINE_BREAK.findall(text, 0, offset)) + 1
 
 
-def build_result(format_name: str, entries: Iterable[Card | Skipped], title: str = "") -> ImportResult:
+def build_result(format_name: str, entries: Iterable[Card | Skipped | Flagged], title: str = "") -> ImportResult:
     """Cards that `check` would reject become skipped items; repeated ids get ``-2``, ``-3``..."""
     cards: list[Card] = []
     skipped: list[Skipped] = []
+    flagged: list[Flagged] = []
     taken: set[str] = set()
     for entry in entries:
         if isinstance(entry, Skipped):
             skipped.append(entry)
+            continue
+        if isinstance(entry, Flagged):
+            flagged.append(entry)
             continue
         problem = entry.content.problem()
         if problem:
@@ -69,7 +85,11 @@ def build_result(format_name: str, entries: Iterable[Card | Skipped], title: str
         taken.add(card.id)
         cards.append(card)
     return ImportResult(
-        format=format_name, cards=tuple(cards), skipped=tuple(sorted(skipped, key=lambda s: s.line)), title=title
+        format=format_name,
+        cards=tuple(cards),
+        skipped=tuple(sorted(skipped, key=lambda s: s.line)),
+        title=title,
+        flagged=tuple(flagged),
     )
 
 

@@ -185,10 +185,12 @@ def print_line(console: Console, text: str, style: str = "") -> None:
 def print_import_report(console: Console, source: str, imported: Imported, output: Path | None) -> None:
     """Every skipped question and every question needing an answer, located in the source, then a summary."""
     result = imported.result
-    how = "detected; --format chooses another" if imported.detected else "as given"
+    how = imported.how if imported.how == "as given" else f"{imported.how}; --format chooses another"
     console.print(plain(f"format: {result.format} ({how})", "dim"), soft_wrap=True)
     for skipped in result.skipped:
         console.print(_located(source, skipped.line, "skipped", "yellow", skipped.reason), soft_wrap=True)
+    for flagged in result.flagged:
+        console.print(_located(source, flagged.line, "check", "yellow", flagged.reason), soft_wrap=True)
     for card in result.needs_answer:
         message = f"needs an answer: {_first_line(card.prompt)} (fill in 'answer:' in the deck)"
         console.print(_located(source, card.line, "note", "cyan", message), soft_wrap=True)
