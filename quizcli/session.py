@@ -13,9 +13,11 @@ siblings: answering one buries its new and review siblings until the next study
 day (Anki's "bury new/review siblings", on unless the config turns them off),
 and learning siblings are kept apart unless nothing else is left.  New items
 come in the deck's order, or spread (`spread`) so related ones do not follow
-each other.  A review's due day is kept off its siblings' due days when the fuzz
-range allows (`disperse`, Anki's "disperse siblings"), so burying one does not
-hold another back a day.  Every answer is in the store before
+each other.  A review's due day is kept off its siblings' due days within the
+fuzz range, or days 1-3 for an interval py-fsrs does not fuzz (`disperse`,
+Anki's "disperse siblings", widened), so burying one does not hold another back
+a day; a review already late is neither held back by a sibling nor holds one
+back.  Every answer is in the store before
 `answer` returns.  An answer that makes an item a leech (its 8th lapse, then
 every 4th, as Anki warns) is flagged, and the item suspended unless the
 config says ``leech_action = "tag"``.
