@@ -241,6 +241,7 @@ class Session:
                 wanted = wanted and not spare_reviews and not late_review(state, today)
             if wanted:
                 buried.append((sibling, next((q for q in (self.new, self.reviews) if sibling in q), None)))
+        buried = self._not_flagged(buried, tomorrow)
         if not buried:
             return
         self.store.set_flags_of(self.deck.name, [sibling.id for sibling, _ in buried], Flags(buried_until=tomorrow))
@@ -248,6 +249,21 @@ class Session:
             if queue is not None:
                 queue.remove(sibling)
         self._buried_with[review_id] = buried
+
+    def _not_flagged(
+        self, buried: list[tuple[Item, list[Item] | None]], until: datetime
+    ) -> list[tuple[Item, list[Item] | None]]:
+        """Those of the siblings to bury that are not suspended or buried already (a queued one never is).
+
+        Burying must not unsuspend a sibling, and an undo must not unbury one an earlier answer buried.
+        """
+        unqueued = [sibling.id for sibling, queue in buried if queue is None]
+        flags = self.store.flags_of(self.deck.name, unqueued) if unqueued else {}
+        kept = {
+            item for item, flag in flags.items()
+            if flag.suspended or (flag.buried_until is not None and flag.buried_until >= until)
+        }  # fmt: skip
+        return [(sibling, queue) for sibling, queue in buried if sibling.id not in kept]
 
     def _sibling_states(self, item: Item) -> dict[str, CardState]:
         """The states of the item's siblings that have one (none in cram, which schedules and buries nothing)."""

@@ -292,3 +292,16 @@ def test_a_review_is_late_once_its_due_day_has_gone_by() -> None:
     assert not late_review(state, today)
     assert late_review(state, today + timedelta(days=1))
     assert not late_review(scheduler.new_card(T0), today + timedelta(days=1))
+
+
+def test_burying_leaves_a_suspended_sibling_suspended(pairs: DeckFile, store: Store) -> None:
+    store.set_flags("pairs", "c0:reverse", Flags(suspended=True))
+    answer_all(burying(pairs, store, T0, new_limit=1))
+    assert store.flags("pairs")["c0:reverse"] == Flags(suspended=True)
+
+
+def test_undoing_a_later_answer_keeps_the_bury_of_an_earlier_one(pairs: DeckFile, store: Store) -> None:
+    session = burying(pairs, store, T0, new_limit=1)
+    assert answer_all(session) == ["c0", "c0"]  # the first answer buried the reverse, not queued
+    session.undo()
+    assert store.flags("pairs")["c0:reverse"].buried_until is not None
