@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 # py-fsrs's fuzz ranges: (start day, end day, factor).
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, float("inf"), 0.05))
 MATURE_DAYS = 21
+# Days after the answer a 1- or 2-day interval may be moved within, off a sibling's due day.
+SHORT_WINDOW_DAYS = 3
 # Anki's default leech threshold: a card forgotten this many times is a leech.
 LEECH_LAPSES = 8
 
@@ -175,6 +177,22 @@ def fuzz_window(before: CardState, rating: Rating, when: datetime, settings: Set
         return plain.due, plain.due
     low, high = _fuzz_bounds(days, settings.maximum_interval)
     return plain.due + timedelta(days=low - days), plain.due + timedelta(days=high - days)
+
+
+def dispersal_window(
+    before: CardState, rating: Rating, when: datetime, settings: Settings
+) -> tuple[datetime, datetime]:
+    """The earliest and latest due dates a review may be moved to, off a sibling's due day.
+
+    The fuzz window; for an interval too short to fuzz (1 or 2 days), the first `SHORT_WINDOW_DAYS`
+    days after the answer, since py-fsrs gives those no range to move in and young siblings on
+    1- and 2-day intervals would otherwise keep falling due together.  One date when fuzz is off.
+    """
+    earliest, latest = fuzz_window(before, rating, when, settings)
+    days = (earliest - when).days
+    if not settings.fuzz or earliest != latest or not 1 <= days < SHORT_WINDOW_DAYS:
+        return earliest, latest
+    return earliest - timedelta(days=days - 1), latest + timedelta(days=SHORT_WINDOW_DAYS - days)
 
 
 def shift_due(state: CardState, days: int) -> CardState:

@@ -13,9 +13,11 @@ siblings: answering one buries its new and review siblings until the next study
 day (Anki's "bury new/review siblings", on unless the config turns them off),
 and learning siblings are kept apart unless nothing else is left.  New items
 come in the deck's order, or spread (`spread`) so related ones do not follow
-each other.  A review's due day is kept off its siblings' due days when the fuzz
-range allows (`disperse`, Anki's "disperse siblings"), so burying one does not
-hold another back a day.  Every answer is in the store before
+each other.  A review's due day is kept off its siblings' due days within the
+fuzz range, or days 1-3 for an interval py-fsrs does not fuzz (`disperse`,
+Anki's "disperse siblings", widened), so burying one does not hold another back
+a day; a review already late is neither held back by a sibling nor holds one
+back.  Every answer is in the store before
 `answer` returns.  An answer that makes an item a leech (its 8th lapse, then
 every 4th, as Anki warns) is flagged, and the item suspended unless the
 config says ``leech_action = "tag"``.
@@ -105,7 +107,8 @@ class Session:
         self.states: dict[str, CardState] = {}
         self._shown: dict[str, set[str]] = {}
         self._pending: list[Item] = []
-        self._buried_with: dict[int, list[tuple[Queued, list[Queued]]]] = {}  # review id -> siblings it buried
+        self._buried_with: dict[int, list[tuple[Queued, list[Queued] | None]]] = {}  # review id -> siblings it buried
+        self._late_cards: set[str] = set()  # cards with a review answered late in this session
         self._rng = random.Random()
         # Queues; a new item's card is parsed when it is first shown (see `_first`).
         self.learning: list[Queued] = []
@@ -194,7 +197,8 @@ class Session:
         if duration_ms is not None:
             duration_ms = min(duration_ms, self.options.config.max_answer_seconds * 1000)
 
-        taken = self._sibling_days(item)
+        siblings = self._sibling_states(item)
+        taken = self._taken_days(siblings, now)
 
         def draft(before: CardState | None) -> Answer:
             return self._draft(item, rating, now, before or scheduler.new_card(now), duration_ms, taken)
@@ -204,8 +208,10 @@ class Session:
         self._remove(item)
         self._place(item, after, rating)
         self._shown.setdefault(item.card.id, set()).add(item.id)
+        if late_review(before, study_day(now)):
+            self._late_cards.add(item.card.id)
         if after is not None:
-            self._bury_siblings(item, review_id, now)
+            self._bury_siblings(item, review_id, now, siblings)
         leech = after is not None and leech_lapse(before, after)
         result = Result(
             item=item, rating=rating, review_id=review_id, before=before, after=after, correct=correct, leech=leech
@@ -215,32 +221,77 @@ class Session:
             self.suspend(item)
         return result
 
-    def _bury_siblings(self, item: Item, review_id: int, now: datetime) -> None:
-        """Bury the answered item's new and review siblings still queued today, as the options say."""
-        config = self.options.config
-        queues = [queue for queue, wanted in ((self.new, config.bury_new_siblings),
-                                              (self.reviews, config.bury_review_siblings)) if wanted]  # fmt: skip
-        buried = [
-            (sibling, queue)
-            for queue in queues
-            for sibling in queue
-            if sibling.card_id == item.card_id and sibling.id != item.id
-        ]
+    def _bury_siblings(self, item: Item, review_id: int, now: datetime, states: dict[str, CardState]) -> None:
+        """Bury the answered item's new and review siblings until the next study day, as the options say.
+
+        As Anki does, every sibling is buried, queued in this session or not: a new sibling past today's
+        new-card limit would otherwise come up in a later session the same day.  Reviews due after
+        today need no burying.  A review already late (due on an earlier study day) is never held
+        back, nor does a card whose review was answered late today hold its other reviews back: one of
+        them would be late either way, so both are shown today (see `late_review`).
+        """
+        config, today = self.options.config, study_day(now)
+        tomorrow = next_day_start(now)
+        spare_reviews = item.card.id in self._late_cards
+        queued = {entry.id: (entry, queue) for queue in (self.new, self.reviews) for entry in queue}
+        learning = {entry.id for entry in self.learning}
+        buried: list[tuple[Queued, list[Queued] | None]] = []
+        for sibling in item.card.items():
+            state = states.get(sibling.id)
+            if sibling.id == item.id or sibling.id in learning:
+                continue
+            if state is None or state.state is State.NEW:
+                wanted = config.bury_new_siblings
+            else:
+                ahead = queued.get(sibling.id, (sibling, None))[1] is self.reviews  # queued before its day: --ahead
+                due = state.due < tomorrow or ahead
+                wanted = config.bury_review_siblings and state.state is State.REVIEW and due
+                wanted = wanted and not spare_reviews and not late_review(state, today)
+            if wanted:
+                buried.append(queued.get(sibling.id, (sibling, None)))
+        buried = self._not_flagged(buried, tomorrow)
         if not buried:
             return
-        self.store.set_flags_of(
-            self.deck.name, [sibling.id for sibling, _ in buried], Flags(buried_until=next_day_start(now))
-        )
-        for sibling, queue in buried:
-            queue.remove(sibling)
+        self.store.set_flags_of(self.deck.name, [entry.id for entry, _ in buried], Flags(buried_until=tomorrow))
+        for entry, queue in buried:
+            if queue is not None:
+                queue.remove(entry)
         self._buried_with[review_id] = buried
 
-    def _sibling_days(self, item: Item) -> set[date]:
-        """The study days the item's siblings are due on (none in cram, which schedules nothing)."""
+    def _not_flagged(
+        self, buried: list[tuple[Queued, list[Queued] | None]], until: datetime
+    ) -> list[tuple[Queued, list[Queued] | None]]:
+        """Those of the siblings to bury that are not suspended or buried already (a queued one never is).
+
+        Burying must not unsuspend a sibling, and an undo must not unbury one an earlier answer buried.
+        """
+        unqueued = [sibling.id for sibling, queue in buried if queue is None]
+        flags = self.store.flags_of(self.deck.name, unqueued) if unqueued else {}
+        kept = {
+            item for item, flag in flags.items()
+            if flag.suspended or (flag.buried_until is not None and flag.buried_until >= until)
+        }  # fmt: skip
+        return [(sibling, queue) for sibling, queue in buried if sibling.id not in kept]
+
+    def _sibling_states(self, item: Item) -> dict[str, CardState]:
+        """The states of the item's siblings that have one (none in cram, which schedules and buries nothing)."""
         siblings = [other.id for other in item.card.items() if other.id != item.id]
         if self.options.cram or not siblings:
-            return set()
-        return {study_day(state.due) for state in self.store.states_of(self.deck.name, siblings).values()}
+            return {}
+        return self.store.states_of(self.deck.name, siblings)
+
+    def _taken_days(self, siblings: dict[str, CardState], now: datetime) -> set[date]:
+        """The study days a review of this card should keep off: those its siblings are due on.
+
+        A sibling review due today or earlier, which burying holds back (or which is still to come
+        today), counts as due on the next study day, the first day an answer can be scheduled for.
+        """
+        tomorrow = study_day(now) + timedelta(days=1)
+        held = self.options.config.bury_review_siblings
+        return {
+            max(study_day(state.due), tomorrow) if held and state.state is State.REVIEW else study_day(state.due)
+            for state in siblings.values()
+        }
 
     def _draft(
         self, item: Item, rating: Rating, now: datetime, before: CardState, duration_ms: int | None, taken: set[date]
@@ -249,7 +300,7 @@ class Session:
         after = None if self.options.cram else scheduler.review(before, rating, now, settings, self._seed(item))
         shift = 0
         if after is not None and after.state is State.REVIEW and study_day(after.due) in taken:
-            earliest, latest = scheduler.fuzz_window(before, rating, now, settings)
+            earliest, latest = scheduler.dispersal_window(before, rating, now, settings)
             candidate = study_day(after.due)
             shift = (disperse(candidate, (study_day(earliest), study_day(latest)), taken) - candidate).days
             after = scheduler.shift_due(after, shift)
@@ -298,7 +349,8 @@ class Session:
         if cleared:
             self.store.set_flags_of(self.deck.name, cleared, Flags())
         for sibling, queue in buried:
-            queue.insert(0, sibling)
+            if queue is not None:
+                queue.insert(0, sibling)
         self._remove(item)
         if restored is None:
             self.states.pop(item.id, None)
@@ -504,6 +556,11 @@ def disperse(candidate: date, window: tuple[date, date], taken: Collection[date]
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
     free = [day for day in days if day not in taken]
     return min(free, key=lambda day: (abs((day - candidate).days), day), default=candidate)
+
+
+def late_review(state: CardState, today: date) -> bool:
+    """Whether a review was due on a study day before ``today``: a day has gone by without it."""
+    return state.state is State.REVIEW and study_day(state.due) < today
 
 
 def leech_lapse(before: CardState, after: CardState) -> bool:

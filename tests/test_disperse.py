@@ -12,9 +12,9 @@ from quizcli.catalog import open_deck
 from quizcli.clock import study_day
 from quizcli.config import NewOrder, StudyConfig
 from quizcli.decks import DeckFile, Source
-from quizcli.scheduler import Rating, Settings, State, fuzz_window, item_seed, replay
-from quizcli.session import Session, StudyOptions, disperse
-from quizcli.store import Store
+from quizcli.scheduler import Rating, Settings, State, dispersal_window, fuzz_window, item_seed, replay
+from quizcli.session import Session, StudyOptions, disperse, late_review
+from quizcli.store import Flags, Store
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 D = date(2026, 11, 10)
@@ -179,3 +179,129 @@ def test_states_rebuilt_from_a_salvaged_log_keep_the_dispersal(pairs: DeckFile, 
             if (state := replay(rebuilt.item_log("pairs", name), item_seed("pairs", name))) is not None
         )
         assert rebuilt.states("pairs") == store.states("pairs")
+
+
+# ---- short intervals ---------------------------------------------------------------------
+
+
+def test_a_short_interval_may_move_within_the_first_three_days() -> None:
+    """py-fsrs fuzzes no interval under 3 days; dispersal gives 1- and 2-day intervals days 1 to 3."""
+    start = scheduler.new_card(T0)
+    learning = scheduler.review(start, Rating.GOOD, T0, Settings(), "d/x")
+    graduating = T0 + timedelta(minutes=10)
+    plain = scheduler.review(learning, Rating.GOOD, graduating, Settings(), "d/x")
+    assert (plain.due - graduating).days == 2
+    assert fuzz_window(learning, Rating.GOOD, graduating, Settings()) == (plain.due, plain.due)
+    assert dispersal_window(learning, Rating.GOOD, graduating, Settings()) == (
+        graduating + timedelta(days=1),
+        graduating + timedelta(days=3),
+    )
+    assert dispersal_window(learning, Rating.GOOD, graduating, Settings(fuzz=False)) == (plain.due, plain.due)
+    assert dispersal_window(start, Rating.GOOD, T0, Settings()) == (learning.due, learning.due)  # a learning step
+
+
+def test_the_window_of_a_fuzzed_interval_is_the_fuzz_range() -> None:
+    state = graduated()
+    when = state.due
+    assert dispersal_window(state, Rating.GOOD, when, Settings()) == fuzz_window(state, Rating.GOOD, when, Settings())
+
+
+def test_siblings_graduating_together_on_two_day_intervals_get_different_due_days(
+    pairs: DeckFile, store: Store
+) -> None:
+    session = start(pairs, store, T0)
+    while (item := session.next()) is not None:
+        session.answer(item, Rating.GOOD, True)  # two learning steps, then a 2-day interval: no fuzz range
+    states = store.states("pairs")
+    assert all(state.state is State.REVIEW for state in states.values())
+    days = due_days(store)
+    assert all(days[f"c{n}"] != days[f"c{n}:reverse"] for n in range(12))
+    assert set(days.values()) <= {study_day(T0) + timedelta(days=n) for n in (1, 2, 3)}
+    for name, state in states.items():
+        assert replay(store.item_log("pairs", name), item_seed("pairs", name)) == state
+
+
+# ---- burying, and reviews that are late already ------------------------------------------
+
+
+def reviewing(deck: DeckFile, store: Store, now: datetime, due: dict[str, datetime]) -> None:
+    """Put the deck's items named in ``due`` in review, due at those times (the others new)."""
+    state = scheduler.review(scheduler.new_card(now - timedelta(days=9)), Rating.EASY, now - timedelta(days=9),
+                             Settings(fuzz=False), "d/x")  # fmt: skip
+    store.put_states((deck.name, item, state._replace(due=when)) for item, when in due.items())
+
+
+def burying(deck: DeckFile, store: Store, now: datetime, new_limit: int = 100) -> Session:
+    """A session with the default burying of new and review siblings."""
+    config = StudyConfig(new_order=NewOrder.AUTHORED)
+    return Session(open_deck(store, deck), store, StudyOptions(config=config, new_limit=new_limit), lambda: now)
+
+
+def answer_all(session: Session, first: Rating = Rating.GOOD) -> list[str]:
+    """Answer everything the session shows, each item's first answer ``first`` and any later one Good."""
+    shown: list[str] = []
+    while (item := session.next()) is not None and len(shown) < 20:
+        rating = first if item.id not in shown else Rating.GOOD
+        shown.append(item.id)
+        session.answer(item, rating, rating is not Rating.AGAIN)
+    return shown
+
+
+def test_a_new_sibling_past_the_new_limit_is_buried_too(pairs: DeckFile, store: Store) -> None:
+    """As in Anki, answering an item buries all its new siblings, not only those queued in the session."""
+    first = burying(pairs, store, T0, new_limit=1)
+    assert answer_all(first) == ["c0", "c0"]  # two learning steps
+    later = burying(pairs, store, T0 + timedelta(hours=3), new_limit=3)
+    assert "c0:reverse" not in answer_all(later)
+    tomorrow = burying(pairs, store, T0 + timedelta(days=1), new_limit=1)
+    assert tomorrow.new[0].id == "c0:reverse"
+
+
+def test_undo_unburies_a_new_sibling_that_was_not_queued(pairs: DeckFile, store: Store) -> None:
+    session = burying(pairs, store, T0, new_limit=1)
+    item = session.next()
+    assert item is not None and item.id == "c0"
+    session.answer(item, Rating.EASY, True)
+    assert store.flags("pairs")["c0:reverse"].buried_until is not None
+    session.undo()
+    assert store.flags("pairs").get("c0:reverse", Flags()).buried_until is None
+
+
+def test_a_sibling_held_back_today_counts_as_due_tomorrow(pairs: DeckFile, store: Store) -> None:
+    """Both sides due today: the one answered buries the other until tomorrow, so it keeps off tomorrow."""
+    reviewing(pairs, store, T0, {"c0": T0 - timedelta(hours=1), "c0:reverse": T0 - timedelta(hours=1)})
+    session = burying(pairs, store, T0, new_limit=0)
+    assert answer_all(session, Rating.AGAIN) == ["c0", "c0"]  # a lapse, relearned: due again in a day
+    assert store.flags("pairs")["c0:reverse"].buried_until is not None
+    assert (study_day(store.states("pairs")["c0"].due) - study_day(T0)).days == 2
+    assert shifts(store) == [0, 1]
+
+
+def test_a_review_late_already_does_not_hold_its_sibling_back(pairs: DeckFile, store: Store) -> None:
+    """One of the two would be late either way: both are shown today, the late one first, and the late
+    one's relearning step holds nothing back either."""
+    reviewing(pairs, store, T0, {"c0": T0 - timedelta(days=1), "c0:reverse": T0 + timedelta(hours=1)})
+    session = burying(pairs, store, T0, new_limit=0)
+    assert answer_all(session, Rating.AGAIN) == ["c0", "c0", "c0:reverse", "c0:reverse"]
+    assert not any(flags.buried_until for flags in store.flags("pairs").values())
+
+
+def test_a_review_is_late_once_its_due_day_has_gone_by() -> None:
+    state = graduated()
+    today = study_day(state.due)
+    assert not late_review(state, today)
+    assert late_review(state, today + timedelta(days=1))
+    assert not late_review(scheduler.new_card(T0), today + timedelta(days=1))
+
+
+def test_burying_leaves_a_suspended_sibling_suspended(pairs: DeckFile, store: Store) -> None:
+    store.set_flags("pairs", "c0:reverse", Flags(suspended=True))
+    answer_all(burying(pairs, store, T0, new_limit=1))
+    assert store.flags("pairs")["c0:reverse"] == Flags(suspended=True)
+
+
+def test_undoing_a_later_answer_keeps_the_bury_of_an_earlier_one(pairs: DeckFile, store: Store) -> None:
+    session = burying(pairs, store, T0, new_limit=1)
+    assert answer_all(session) == ["c0", "c0"]  # the first answer buried the reverse, not queued
+    session.undo()
+    assert store.flags("pairs")["c0:reverse"].buried_until is not None

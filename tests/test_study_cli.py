@@ -204,7 +204,8 @@ def test_the_eighth_lapse_shows_a_leech_notice_and_suspends(quizcli_home: Path) 
     assert "Leech: flash has been forgotten 8 times; suspended it (u undoes)." in result.stdout
     assert "Leeches: flash (see quizcli stats)" in result.stdout
     db = sqlite3.connect(quizcli_home / "progress.db")
-    assert db.execute("SELECT item, suspended FROM flags").fetchall() == [("flash", 1)]
+    assert db.execute("SELECT item FROM flags WHERE suspended").fetchall() == [("flash",)]
+    assert db.execute("SELECT item FROM flags WHERE buried_until IS NOT NULL").fetchall() == [("flash:reverse",)]
 
 
 def test_leech_action_tag_keeps_the_leech_in_the_session(quizcli_home: Path) -> None:
@@ -213,7 +214,8 @@ def test_leech_action_tag_keeps_the_leech_in_the_session(quizcli_home: Path) -> 
     result = study(["", "1", "", "3"], "--new", "0")
     assert "Leech: flash has been forgotten 8 times; it stays in your reviews." in result.stdout
     assert [(item, rating) for item, rating, _ in logged(quizcli_home)] == [("flash", 3), ("flash", 1), ("flash", 3)]
-    assert sqlite3.connect(quizcli_home / "progress.db").execute("SELECT * FROM flags").fetchall() == []
+    flagged = sqlite3.connect(quizcli_home / "progress.db").execute("SELECT item, suspended FROM flags").fetchall()
+    assert flagged == [("flash:reverse", 0)]  # only the new sibling, buried for the day (--new 0 did not queue it)
 
 
 def test_a_bad_leech_action_is_a_clear_error(quizcli_home: Path) -> None:

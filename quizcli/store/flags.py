@@ -1,7 +1,8 @@
 """Suspended and buried items: one row per item that has ever been either."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
+from sqlite3 import Row
 from typing import NamedTuple
 
 from quizcli.clock import from_text, to_text
@@ -30,10 +31,22 @@ class FlagTable(Connection):
 
     def flags(self, deck: str) -> dict[str, Flags]:
         rows = self._db.execute("SELECT item, suspended, buried_until FROM flags WHERE deck = ?", (deck,))
-        return {
-            row["item"]: Flags(
-                suspended=bool(row["suspended"]),
-                buried_until=None if row["buried_until"] is None else from_text(row["buried_until"]),
-            )
-            for row in rows
-        }
+        return _by_item(rows)
+
+    def flags_of(self, deck: str, items: Collection[str]) -> dict[str, Flags]:
+        """The flags of those of ``items`` that have a row (a few: an item's siblings)."""
+        marks = ", ".join("?" * len(items))
+        rows = self._db.execute(
+            f"SELECT item, suspended, buried_until FROM flags WHERE deck = ? AND item IN ({marks})", (deck, *items)
+        )
+        return _by_item(rows)
+
+
+def _by_item(rows: Iterable[Row]) -> dict[str, Flags]:
+    return {
+        row["item"]: Flags(
+            suspended=bool(row["suspended"]),
+            buried_until=None if row["buried_until"] is None else from_text(row["buried_until"]),
+        )
+        for row in rows
+    }
