@@ -21,7 +21,7 @@ from quizcli.session import Session, StudyOptions
 from quizcli.store import Answer, Store
 
 from conftest import write_deck
-from test_optimize import LEARNER, simulated_log
+from test_optimize import LEARNER, simulated_log, write_log
 
 runner = CliRunner()
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -58,27 +58,13 @@ def test_histories_leave_out_the_items_named() -> None:
     assert histories(rows, leave_out={("d", "g")}) == [((NOW, Rating.GOOD),), ((NOW, Rating.HARD),)]
 
 
-def write_log(path: Path, rows: list[tuple[str, str, datetime, int]], guessable: set[str]) -> None:
-    Store.open(path).close()
-    db = sqlite3.connect(path)
-    db.execute("INSERT INTO settings (json) VALUES (?)", (Settings().to_json(),))
-    db.executemany(
-        "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, settings_id, guessable)"
-        " VALUES (?, ?, ?, ?, 'review', 2, 1, ?)",
-        [(deck, item, when.isoformat(timespec="microseconds"), rating, int(item in guessable))
-         for deck, item, when, rating in rows],
-    )  # fmt: skip
-    db.commit()
-    db.close()
-
-
 def test_optimize_fits_without_the_guessable_items_and_says_so(
     quizcli_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     log = simulated_log(LEARNER)  # 120 items, 600 usable reviews
     start = log[0][2]  # and 60 choice items, each answered twice 3 days apart
     guessed = [("d", f"g{n}", start + timedelta(hours=n, days=days), 3) for n in range(60) for days in (0, 3)]
-    write_log(quizcli_home / "progress.db", log + guessed, guessable={item for _, item, _, _ in guessed})
+    write_log(quizcli_home / "progress.db", log + guessed, guessable=frozenset(item for _, item, _, _ in guessed))
     learned: list[int] = []
 
     def fit_parameters(items: list[object]) -> tuple[float, ...]:

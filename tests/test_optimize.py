@@ -75,15 +75,17 @@ def simulated_log(
     return rows
 
 
-def write_log(path: Path, rows: list[tuple[str, str, datetime, int]]) -> None:
+def write_log(path: Path, rows: list[tuple[str, str, datetime, int]], guessable: frozenset[str] = frozenset()) -> None:
+    """A progress database holding these reviews (deck, item, time, rating); ``guessable`` items marked so."""
     Store.open(path).close()
     db = sqlite3.connect(path)
     db.execute("INSERT INTO settings (json) VALUES (?)", (Settings().to_json(),))
     db.executemany(
-        "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, settings_id)"
-        " VALUES (?, ?, ?, ?, 'review', 2, 1)",
-        [(deck, item, when.isoformat(timespec="microseconds"), rating) for deck, item, when, rating in rows],
-    )
+        "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, settings_id, guessable)"
+        " VALUES (?, ?, ?, ?, 'review', 2, 1, ?)",
+        [(deck, item, when.isoformat(timespec="microseconds"), rating, int(item in guessable))
+         for deck, item, when, rating in rows],
+    )  # fmt: skip
     db.commit()
     db.close()
 

@@ -53,19 +53,12 @@ class NoteType(NamedTuple):
     cloze: bool = False
 
 
+_FRONT_TO_BACK = ("Card 1", "{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}")
+_BACK_TO_FRONT = ("Card 2", "{{Back}}", "{{FrontSide}}<hr id=answer>{{Front}}")
 _NOTETYPES = {
-    "Basic": NoteType(
-        id=1_700_000_000_101,
-        fields=("Front", "Back"),
-        templates=(("Card 1", "{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}"),),
-    ),
+    "Basic": NoteType(id=1_700_000_000_101, fields=("Front", "Back"), templates=(_FRONT_TO_BACK,)),
     "Basic (and reversed card)": NoteType(
-        id=1_700_000_000_102,
-        fields=("Front", "Back"),
-        templates=(
-            ("Card 1", "{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}"),
-            ("Card 2", "{{Back}}", "{{FrontSide}}<hr id=answer>{{Front}}"),
-        ),
+        id=1_700_000_000_102, fields=("Front", "Back"), templates=(_FRONT_TO_BACK, _BACK_TO_FRONT)
     ),
     "Basic (type in the answer)": NoteType(
         id=1_700_000_000_103,
