@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +28,12 @@ _RUN = {"quick": False}  # -m "not stress": the quick run (set when pytest start
 
 def pytest_configure(config: pytest.Config) -> None:
     _RUN["quick"] = "not stress" in (config.option.markexpr or "")
+    in_memory = Path("/dev/shm")
+    if "TMPDIR" not in os.environ and in_memory.is_dir() and os.access(in_memory, os.W_OK | os.X_OK):
+        # Every answer quizcli records waits for the disk (synchronous=FULL), and the suite records thousands:
+        # the tests' files (tmp_path) live in memory where the machine has a RAM file system, as a TMPDIR would put
+        # them.  What the tests check is the same; only the wait for a disk that no test reads back goes.
+        tempfile.tempdir = str(in_memory)
 
 
 def examples(full: int) -> int:
@@ -41,6 +49,19 @@ def process_state() -> dict[str, object]:
     environ = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
     state = {"environ": environ, "time zone": time.tzname, "cwd": os.getcwd(), "umask": umask, **handlers}
     return state | {"unraisable hook": sys.unraisablehook}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cli_built_once() -> Iterator[None]:
+    """typer's CliRunner turns the whole app into click commands on every invoke, reading the signature of every
+    command, which costs more than most commands it runs in a test.  The app is the same all session, so its click
+    commands are built once per app: each invoke still parses its arguments and runs the command from the start."""
+    import typer.main
+    import typer.testing
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", functools.cache(typer.main.get_command))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import os
 import shutil
@@ -41,7 +42,9 @@ def imported_roots(source: str) -> set[str]:
     return roots
 
 
+@functools.cache
 def modules() -> list[tuple[str, set[str]]]:
+    """Each package module and the libraries it imports, read once for every library's check."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         name = ".".join(path.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")

@@ -4,12 +4,14 @@ indexed before it; a seed draws the same exam by rank as from the parsed deck an
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from quizcli import catalog
-from quizcli.cards import ItemRef
+from quizcli.cards import Deck, ItemRef
 from quizcli.decks import DeckFile, Source
 from quizcli.exam import Exam, ExamError, ExamOptions, ExamSource, exam_pool, plan_exam
 from quizcli.parser import load_deck
@@ -110,21 +112,38 @@ def drawn(exam: Exam) -> list[tuple[str, tuple[int, ...]]]:
     return [(question.item.id, question.order) for question in exam.questions]
 
 
+class Indexed(NamedTuple):
+    """The generated deck indexed once into a store of its own, and the same deck parsed."""
+
+    store: Store
+    entry: IndexEntry
+    parsed: Deck
+
+
+@pytest.fixture(scope="module")
+def indexed_big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexed]:
+    """Shared by the draws below, which only read: indexing and parsing 120 cards once, not once per draw."""
+    directory = tmp_path_factory.mktemp("indexed-big")
+    deck = DeckFile("big", write_deck(directory, "big", generated(120)), Source.PATH)
+    with Store.open(directory / "progress.db") as store:
+        yield Indexed(store=store, entry=catalog.open_deck(store, deck), parsed=load_deck(deck.path, "big"))
+
+
 @pytest.mark.parametrize("seed", [0, 1, 7, 42, 2026, 987654])
 @pytest.mark.parametrize("size", [None, 1, 5, 20, 119, 120, 500])
 @pytest.mark.parametrize("shuffle", [True, False])
 @pytest.mark.parametrize("all_items", [False, True])
 def test_the_index_draws_the_exam_the_parsed_deck_draws(
-    store: Store, big: DeckFile, seed: int, size: int | None, shuffle: bool, all_items: bool
+    indexed_big: Indexed, seed: int, size: int | None, shuffle: bool, all_items: bool
 ) -> None:
     """By rank from the index, in memory from the parsed deck, and from every reference (the pool an ``only``
     naming every item gives): the same questions in the same order with the same options.  The 120 items are
     those of 90 cards (30 two-deletion clozes): by default one item per card is drawn."""
     options = ExamOptions(seed=seed, size=size, shuffle=shuffle, all_items=all_items)
-    source = exam_source(store, big)
+    source = catalog.exam_source(indexed_big.store, indexed_big.entry)
     by_rank = plan_exam(source, options)
     everything = frozenset(ref.id for ref in source.refs())
-    assert by_rank.questions == plan_exam(load_deck(big.path, "big"), options).questions
+    assert by_rank.questions == plan_exam(indexed_big.parsed, options).questions
     assert by_rank.questions == plan_exam(source, options._replace(only=everything)).questions
     cards = 120 if all_items else 90
     assert len(by_rank.questions) == min(size or cards, cards)

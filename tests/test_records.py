@@ -9,6 +9,7 @@ has no keyword-only fields, so this test holds the line instead.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from textwrap import dedent
 
@@ -34,9 +35,13 @@ def _fields(node: ast.ClassDef) -> list[str]:
     ]
 
 
-def _sources() -> Iterator[tuple[str, ast.Module]]:
-    for path in sorted(PACKAGE.rglob("*.py")):
-        yield path.relative_to(REPO).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+@functools.cache
+def _sources() -> tuple[tuple[str, ast.Module], ...]:
+    """Each package module's path and syntax tree, parsed once for every check below (which only read them)."""
+    return tuple(
+        (path.relative_to(REPO).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(PACKAGE.rglob("*.py"))
+    )
 
 
 def wide_records() -> set[str]:
