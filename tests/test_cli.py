@@ -82,8 +82,9 @@ def test_check_reports_every_problem_with_location(tmp_path: Path) -> None:
     result = run("check", str(bad), str(LONG_CONTEXT))
     assert result.exit_code == 1
     assert f"{bad}:3:5: error: unknown key 'frnt' in flashcard (did you mean 'front'?) [E102]" in result.stdout
+    assert "missing 'front'" not in result.stdout  # the misspelled key is the one cause, reported once
     assert f"{bad}:5:5: error: missing 'back' [E103]" in result.stdout
-    assert f"2 decks, {bundled_cards()} cards, 3 errors, 0 warnings" in result.stdout
+    assert f"2 decks, {bundled_cards()} cards, 2 errors, 0 warnings" in result.stdout
 
 
 def test_check_json(tmp_path: Path) -> None:
@@ -195,7 +196,7 @@ def test_decks_prints_aligned_columns_and_cuts_long_titles_to_the_width(user_dec
     assert lines[0].split() == ["deck", "title", "cards", "source", "path"]
     rows = {line.split()[0]: line for line in lines[1:]}
     assert set(rows) == {"a", "broken-deck", "long-context"}
-    assert "Very long title Very long…  " in rows["a"] and "2 error(s): run quizcli c…" in rows["broken-deck"]
+    assert "Very long title Very long…  " in rows["a"] and "1 error(s): run quizcli c…" in rows["broken-deck"]
     path_column = lines[0].index("path")
     assert all(line.index(str(user_decks)) == path_column for line in (rows["a"], rows["broken-deck"]))
     assert [line.index("user") for line in (rows["a"], rows["broken-deck"])] == [lines[0].index("source")] * 2
