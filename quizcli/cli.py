@@ -32,6 +32,7 @@ HELP_ORDER = (
     "decks",
     "show",
     "check",
+    "add",
     "new",
     "import",
     "export",
@@ -272,6 +273,57 @@ def new_command(
     print(f"created {path}\nstudy it with: quizcli study {path.stem if in_decks_dir else path}")
     if edit:
         starter.open_in_editor(path)
+
+
+@app.command("add", cls=QuizcliCommand, short_help="Add a card to a deck, asked for or from options.")
+def add_command(
+    deck: Annotated[str, typer.Argument(help="Deck name or path.", metavar="DECK", autocompletion=_complete_deck)],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="flashcard, choice, true-false, typed or cloze.", metavar="KIND")
+    ] = None,
+    front: Annotated[str | None, typer.Option("--front", help="A flashcard's front.", metavar="TEXT")] = None,
+    back: Annotated[str | None, typer.Option("--back", help="A flashcard's back.", metavar="TEXT")] = None,
+    question: Annotated[str | None, typer.Option("--question", help="The question.", metavar="TEXT")] = None,
+    choice: Annotated[
+        list[str] | None, typer.Option("--choice", help="A choice (repeat it, in order).", metavar="TEXT")
+    ] = None,
+    answer: Annotated[
+        str | None,
+        typer.Option("--answer", help="Choice letter(s), true/false, or the typed answer.", metavar="TEXT"),
+    ] = None,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option("--accept", help="Another typed answer that counts (repeatable).", metavar="TEXT"),
+    ] = None,
+    cloze: Annotated[
+        str | None, typer.Option("--cloze", help="Cloze text, each hidden part in double braces.", metavar="TEXT")
+    ] = None,
+    explanation: Annotated[
+        str | None, typer.Option("--explanation", help="Shown after answering.", metavar="TEXT")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).", metavar="TAG")] = None,
+    card_id: Annotated[
+        str | None, typer.Option("--id", help="The card's id (default: from its first words).", metavar="ID")
+    ] = None,
+) -> None:
+    """Add a card to the end of a deck's cards, keeping the rest of the file as it is.
+
+    With no card option, asks for the kind and its fields (also from piped lines), checks the
+    card as 'quizcli check' does, and offers to add another.
+    Example: quizcli add biology-101 --front "Mitochondria" --back "The cell's power plant"
+    """
+    from quizcli.commands.add import AddRequest, add
+
+    given = {"front": front, "back": back, "question": question, "answer": answer, "cloze": cloze}
+    answers: dict[str, str | list[str]] = {key: value for key, value in given.items() if value is not None}
+    answers |= {key: values for key, values in (("choices", choice), ("accept", accept)) if values}
+    if answers and explanation is not None:
+        answers["explanation"] = explanation
+    if answers and tag:
+        answers["tags"] = tag
+    status = add(AddRequest(deck=deck, kind=kind, answers=answers, card_id=card_id))
+    if status:
+        raise typer.Exit(status)
 
 
 @app.command("schema", cls=QuizcliCommand, short_help="Print the deck format's JSON Schema.")

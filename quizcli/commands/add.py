@@ -1,0 +1,156 @@
+"""``quizcli add``: prompt for a card (or take it from options), check it as ``quizcli check`` would, append it."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+from quizcli.adding import KINDS, Added, add_card, card_fields, readable_id
+from quizcli.decks import DeckFile, read_deck_file, resolve_deck
+from quizcli.diagnostics import Severity
+from quizcli.errors import QuizcliError
+from quizcli.kinds.base import LETTERS
+from quizcli.parser import parse_bytes
+from quizcli.text import inert
+
+# What each kind asks for, in order: (key, prompt); a key ending in 's' of a list is asked one line per item.
+PROMPTS = {
+    "flashcard": (("front", "Front"), ("back", "Back")),
+    "choice": (("question", "Question"), ("choices", "Choice"), ("answer", "Right choice letter(s), e.g. B or A C")),
+    "true-false": (("question", "Statement"), ("answer", "True or false")),
+    "typed": (("question", "Question"), ("answer", "Answer"), ("accept", "Also accepted")),
+    "cloze": (("cloze", "Text with {{deletions}}"),),
+}
+LISTS = ("choices", "accept")
+
+
+class AddRequest(NamedTuple):
+    """A card given on the command line; with no content option, the card is asked for."""
+
+    deck: str
+    kind: str | None = None
+    answers: dict[str, str | list[str]] = {}
+    card_id: str | None = None
+
+
+class EndOfInput(Exception):
+    """Input ended (Ctrl-D, or the end of piped lines)."""
+
+
+def add(request: AddRequest) -> int:
+    """Add one card from the options, or cards as asked for until the user stops; returns the exit status."""
+    deck_file = resolve_deck(request.deck)
+    if request.answers:
+        kind = request.kind or _kind_of(request.answers)
+        added = _check(deck_file, kind, request.answers, request.card_id)
+        if any(d.severity is Severity.ERROR for d in added.problems()):
+            print("\n".join(inert(str(d)) for d in added.problems()), file=sys.stderr)
+            raise QuizcliError("card not added: fix the problems above")
+        _write(deck_file, added)
+        return 0
+    try:
+        while True:
+            _ask_and_add(deck_file, request.kind)
+            if _ask("Add another? [y/N]").strip().lower() not in ("y", "yes"):
+                return 0
+    except EndOfInput:
+        print()
+        return 0
+
+
+def _kind_of(answers: dict[str, str | list[str]]) -> str:
+    """The kind the given options make: as in a deck, the keys decide."""
+    if "front" in answers:
+        return "flashcard"
+    if "cloze" in answers:
+        return "cloze"
+    if "choices" in answers:
+        return "choice"
+    answer = answers.get("answer", "")
+    return "true-false" if isinstance(answer, str) and answer.strip().lower() in ("true", "false") else "typed"
+
+
+def _ask_and_add(deck_file: DeckFile, kind: str | None) -> None:
+    """Ask for one card until it has no error, then add it."""
+    chosen = kind or _ask_kind()
+    while True:
+        answers = {key: _ask_field(key, label) for key, label in PROMPTS[chosen]}
+        answers["explanation"] = _ask("Explanation (optional)")
+        answers["tags"] = _ask("Tags (optional, separated by spaces)").split()
+        added = _check(deck_file, chosen, answers, None)
+        suggested = added.card_id
+        card_id = _ask(f"Id [{suggested}]").strip() or suggested
+        added = _check(deck_file, chosen, answers, card_id)
+        for problem in added.problems():
+            print(inert(str(problem)))
+        if not any(d.severity is Severity.ERROR for d in added.problems()):
+            _write(deck_file, added)
+            return
+        print("Not added; enter the card again.")
+
+
+def _check(deck_file: DeckFile, kind: str, answers: dict[str, str | list[str]], card_id: str | None) -> Added:
+    """The deck with the card added, parsed: its problems are the new card's, as ``quizcli check`` reports them."""
+    raw = read_deck_file(deck_file.path)
+    before = parse_bytes(raw, str(deck_file.path), deck_file.name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise QuizcliError(f"{deck_file.path} is not UTF-8 text; quizcli add writes only to UTF-8 decks") from None
+    fields = card_fields(kind, answers)
+    prompt = next((value for key, value in fields if isinstance(value, str)), "")
+    taken = {card.id for card in before.deck.cards}
+    chosen = card_id or readable_id(prompt, taken)
+    return add_card(text, str(deck_file.path), deck_file.name, chosen, fields)
+
+
+def _write(deck_file: DeckFile, added: Added) -> None:
+    """Replace the deck file with the text that has the card, in one step: the file is never half written."""
+    path = deck_file.path
+    fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(added.text)
+        os.chmod(partial, path.stat().st_mode & 0o7777)
+        os.replace(partial, path)
+    except OSError as exc:
+        Path(partial).unlink(missing_ok=True)
+        raise QuizcliError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    print(f"Added '{added.card_id}' to {inert(str(path))} (line {added.line}).")
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(f"{prompt}: ")
+    except EOFError:
+        raise EndOfInput from None
+
+
+def _ask_field(key: str, label: str) -> str | list[str]:
+    return _ask_list(label, lettered=key == "choices") if key in LISTS else _ask_text(label)
+
+
+def _ask_text(label: str) -> str:
+    """A required text: asked again while empty."""
+    while not (answer := _ask(label)).strip():
+        print(f"{label} cannot be empty.")
+    return answer.strip()
+
+
+def _ask_list(label: str, lettered: bool) -> list[str]:
+    """Items one per line (choices lettered as the deck letters them), an empty line ending the list."""
+    items: list[str] = []
+    while item := _ask(f"{label} {LETTERS[len(items)] if lettered else len(items) + 1} (empty line ends)").strip():
+        items.append(item)
+        if len(items) == len(LETTERS):
+            break
+    return items
+
+
+def _ask_kind() -> str:
+    while (kind := _ask(f"Kind ({', '.join(KINDS)}) [flashcard]").strip().lower() or "flashcard") not in KINDS:
+        print(f"Not a kind: {kind!r}.")
+    return kind
