@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -22,6 +22,8 @@ from quizcli.interop.formats import ExportFormat, ImportFormat
 
 if TYPE_CHECKING:
     from quizcli.cards import Deck
+    from quizcli.check import CheckReport
+    from quizcli.decks import DeckFile
 
 HELP_ORDER = (
     "study",
@@ -219,6 +221,9 @@ def check_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Add authoring lints (Q1xx codes) and exit 1 on any warning.")
     ] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Check again each time a deck is saved, until Ctrl-C.")
+    ] = False,
 ) -> None:
     """Report every problem in the given decks with path:line:column; exit 1 if any is an error.
 
@@ -229,7 +234,15 @@ def check_command(
     from quizcli.decks import find_decks, resolve_deck
 
     deck_files = [resolve_deck(d) for d in decks] if decks else find_decks()
+    if watch:
+        _watch_decks(deck_files, strict, as_json)
     report = check_decks(deck_files, strict)
+    _print_check(report, as_json)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print_check(report: "CheckReport", as_json: bool) -> None:
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -238,8 +251,23 @@ def check_command(
         console = ui.make_console()
         ui.print_diagnostics(console, report.diagnostics)
         ui.print_line(console, report.summary(), "bold")
-    if report.failed:
-        raise typer.Exit(1)
+
+
+def _watch_decks(deck_files: "list[DeckFile]", strict: bool, as_json: bool) -> NoReturn:
+    """Check and re-check on every save; Ctrl-C ends it (status 130, as for any interrupted command)."""
+    from quizcli import clock
+    from quizcli.check import watch
+
+    def show(report: "CheckReport") -> None:
+        if not as_json:
+            print(f"-- checked at {clock.now().astimezone():%H:%M:%S}; watching for changes (Ctrl-C stops)")
+        _print_check(report, as_json)
+        sys.stdout.flush()
+
+    try:
+        watch(deck_files, strict, show)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
 
 
 OutputOpt = Annotated[
