@@ -176,8 +176,9 @@ def decks_command(as_json: JsonOpt = False) -> None:
 
     Example: quizcli decks --json
     """
+    from quizcli import paths
     from quizcli.decks import find_decks
-    from quizcli.listing import deck_lines, summarize
+    from quizcli.listing import deck_lines, decks_dir_line, summarize
 
     summaries = summarize(find_decks())
     if as_json:
@@ -186,6 +187,7 @@ def decks_command(as_json: JsonOpt = False) -> None:
     import shutil
 
     print("\n".join(deck_lines(summaries, shutil.get_terminal_size().columns)))
+    print(decks_dir_line(summaries, paths.user_decks_dir()))
 
 
 @app.command("show", cls=QuizcliCommand, short_help="Print a deck's cards with answers, to proof-read.")
