@@ -25,6 +25,7 @@ PROMPTS = {
     "cloze": (("cloze", "Text with {{deletions}}"),),
 }
 LISTS = ("choices", "accept")
+INTERRUPTED = 130
 
 
 class AddRequest(NamedTuple):
@@ -59,6 +60,9 @@ def add(request: AddRequest) -> int:
     except EndOfInput:
         print()
         return 0
+    except KeyboardInterrupt:  # the cards added so far are in the file; the one being asked for is dropped
+        print()
+        return INTERRUPTED
 
 
 def _kind_of(answers: dict[str, str | list[str]]) -> str:
