@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from quizcli.cards import Card
 from quizcli.diagnostics import Diagnostic
 from quizcli.errors import QuizcliError
 from quizcli.interop.yaml_writer import quoted, scalar
@@ -118,6 +119,26 @@ def _plain(text: str, flow: bool = False) -> str:
 
 def add_card(text: str, path: str, name: str, card_id: str, fields: Sequence[Field]) -> Added:
     """``text`` with the card appended to its ``cards:`` list, and that text parsed."""
+    return _append(text, path, name, card_id, lambda indent, newline: card_text(card_id, fields, indent, newline))
+
+
+def add_cards(text: str, path: str, name: str, cards: Sequence[Card]) -> Added:
+    """``text`` with whole cards (given on stdin) appended, each written as ``quizcli import`` writes cards."""
+    from quizcli.interop.yaml_writer import card_lines
+
+    def written(indent: str, newline: str) -> str:
+        lines = [
+            f"{indent}{line[2:]}" if line else line
+            for card in cards
+            for line in "\n".join(card_lines(card)).split("\n")
+        ]
+        return newline.join(lines) + newline
+
+    return _append(text, path, name, "', '".join(card.id for card in cards), written)  # shown quoted: 'a', 'b'
+
+
+def _append(text: str, path: str, name: str, card_id: str, new_text: Callable[[str, str], str]) -> Added:
+    """Insert ``new_text(indent, newline)`` at the end of the cards list, in the deck's own indent and line ends."""
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     start = _cards_line(lines)
@@ -129,7 +150,7 @@ def add_card(text: str, path: str, name: str, card_id: str, fields: Sequence[Fie
         lines[start] = re.sub(r"\s*\[\s*\]", "", lines[start], count=1)
     if end > 0 and not lines[end - 1].endswith("\n"):
         lines[end - 1] += newline
-    new = card_text(card_id, fields, indent, newline)
+    new = new_text(indent, newline)
     added = "".join([*lines[:end], new, *lines[end:]])
     first = end + 1
     return Added(

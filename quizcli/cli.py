@@ -335,6 +335,9 @@ def add_command(
     card_id: Annotated[
         str | None, typer.Option("--id", help="The card's id (default: from its first words).", metavar="ID")
     ] = None,
+    from_stdin: Annotated[
+        bool, typer.Option("--stdin", help="Read cards as YAML or JSON (as a deck writes them) from standard input.")
+    ] = False,
 ) -> None:
     """Add a card to the end of a deck's cards, keeping the rest of the file as it is.
 
@@ -351,7 +354,7 @@ def add_command(
         answers["explanation"] = explanation
     if answers and tag:
         answers["tags"] = tag
-    status = add(AddRequest(deck=deck, kind=kind, answers=answers, card_id=card_id))
+    status = add(AddRequest(deck=deck, kind=kind, answers=answers, card_id=card_id, from_stdin=from_stdin))
     if status:
         raise typer.Exit(status)
 

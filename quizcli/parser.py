@@ -164,23 +164,49 @@ def parse_deck(text: str, path: str, name: str, on_card: ProgressCallback | None
 def _parse(text: str, path: str, name: str, on_card: ProgressCallback | None) -> ParseResult:
     reporter = _Reporter(path)
     empty = Deck(name=name, path=path, title=name)
-    try:
-        if "&" in text:  # no '&', no anchor, so no alias: the scan costs a quarter of a parse, skipped when it can be
-            _check_aliases(text)
-        root = yaml.compose(text, Loader=_Loader)
-    except _LimitError as exc:
-        reporter.at_mark(exc.mark, "E100", str(exc))
-        return ParseResult(empty, reporter.diagnostics)
-    except yaml.MarkedYAMLError as exc:
-        _report_syntax_error(exc, text, reporter)
-        return ParseResult(empty, reporter.diagnostics)
-    except (yaml.YAMLError, RecursionError) as exc:
-        reporter.at(1, 1, "E100", f"YAML syntax: {exc}")
+    composed, root = _compose(text, reporter)
+    if not composed:
         return ParseResult(empty, reporter.diagnostics)
     if root is None:
         reporter.at(1, 1, "E101", "the file is empty; a deck needs at least a 'cards:' list")
         return ParseResult(empty, reporter.diagnostics)
     deck = _deck(root, reporter, name, path, on_card) or empty
+    return ParseResult(deck, sorted(reporter.diagnostics, key=lambda d: (d.line, d.column)))
+
+
+def _compose(text: str, rep: _Reporter) -> tuple[bool, yaml.Node | None]:
+    """The document's node tree (None for an empty one), or False after reporting why there is none."""
+    try:
+        if "&" in text:  # no '&', no anchor, so no alias: the scan costs a quarter of a parse, skipped when it can be
+            _check_aliases(text)
+        return True, yaml.compose(text, Loader=_Loader)
+    except _LimitError as exc:
+        rep.at_mark(exc.mark, "E100", str(exc))
+    except yaml.MarkedYAMLError as exc:
+        _report_syntax_error(exc, text, rep)
+    except (yaml.YAMLError, RecursionError) as exc:
+        rep.at(1, 1, "E100", f"YAML syntax: {exc}")
+    return False, None
+
+
+def parse_cards(text: str, path: str) -> ParseResult:
+    """Cards given apart from a deck file (``quizcli add --stdin``): a list of cards, one card, or a whole deck.
+
+    JSON is YAML too, so ``[{"front": "x", "back": "y"}]`` reads the same as the YAML list.
+    """
+    reporter = _Reporter(path)
+    empty = Deck(name="stdin", path=path, title="stdin")
+    composed, root = _compose(text, reporter)
+    if root is None:
+        if composed:
+            reporter.at(1, 1, "E101", "no cards given")
+        return ParseResult(empty, reporter.diagnostics)
+    if isinstance(root, yaml.MappingNode) and not any(_scalar_text(key) == "cards" for key, _ in root.value):
+        root = yaml.SequenceNode(f"{_CORE}seq", [root], root.start_mark, root.end_mark)
+    if isinstance(root, yaml.SequenceNode):
+        cards_key = yaml.ScalarNode(f"{_CORE}str", "cards", root.start_mark, root.start_mark)
+        root = yaml.MappingNode(f"{_CORE}map", [(cards_key, root)], root.start_mark, root.end_mark)
+    deck = _deck(root, reporter, "stdin", path, None) or empty
     return ParseResult(deck, sorted(reporter.diagnostics, key=lambda d: (d.line, d.column)))
 
 

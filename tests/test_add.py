@@ -121,3 +121,32 @@ def test_a_generated_id_is_unique_in_the_deck(tmp_path: Path) -> None:
         ("is-the-sky-blue", "true-false"),
         ("is-the-sky-blue-2", "true-false"),
     ]
+
+
+def test_cards_from_stdin_as_yaml_or_json_get_readable_ids(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    given = '[{"front": "What is a sink?", "back": "A token"}, {"id": "own", "question": "Is it?", "answer": false}]'
+    result = runner.invoke(app, ["add", str(deck), "--stdin"], input=given)
+    assert result.exit_code == 0, result.output
+    assert f"Added 'what-is-a-sink', 'own' to {deck} (line 8)." in result.stdout
+    assert deck.read_text().startswith(DECK.split("\n\n# the end")[0] + "\n  - id: what-is-a-sink\n")
+    cards = read_deck(deck).deck.cards
+    assert [(c.id, c.kind.name) for c in cards] == [
+        ("a", "flashcard"),
+        ("what-is-a-sink", "flashcard"),
+        ("own", "true-false"),
+    ]
+    one = runner.invoke(app, ["add", str(deck), "--stdin"], input="cloze: The {{middle}} is lost\n")
+    assert one.exit_code == 0 and "Added 'the-middle-is-lost'" in one.stdout
+
+
+def test_cards_from_stdin_with_an_error_add_nothing(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    result = runner.invoke(
+        app, ["add", str(deck), "--stdin"], input="- front: ok\n  back: fine\n- frnt: x\n  back: y\n"
+    )
+    assert result.exit_code == 1
+    assert "<stdin>:3:3: error: unknown key 'frnt' in flashcard (did you mean 'front'?) [E102]" in result.stderr
+    taken = runner.invoke(app, ["add", str(deck), "--stdin"], input="id: a\nfront: x\nback: y\n")
+    assert taken.exit_code == 1 and "duplicate id 'a' (first used on line 5)" in taken.stderr
+    assert deck.read_text() == DECK

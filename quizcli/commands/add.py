@@ -8,12 +8,12 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from quizcli.adding import KINDS, Added, add_card, card_fields, readable_id
+from quizcli.adding import KINDS, Added, add_card, add_cards, card_fields, readable_id
 from quizcli.decks import DeckFile, read_deck_file, resolve_deck
 from quizcli.diagnostics import Severity
 from quizcli.errors import QuizcliError
 from quizcli.kinds.base import LETTERS
-from quizcli.parser import parse_bytes
+from quizcli.parser import parse_bytes, parse_cards
 from quizcli.text import inert
 
 # What each kind asks for, in order: (key, prompt); a key ending in 's' of a list is asked one line per item.
@@ -35,6 +35,7 @@ class AddRequest(NamedTuple):
     kind: str | None = None
     answers: dict[str, str | list[str]] = {}
     card_id: str | None = None
+    from_stdin: bool = False
 
 
 class EndOfInput(Exception):
@@ -44,6 +45,9 @@ class EndOfInput(Exception):
 def add(request: AddRequest) -> int:
     """Add one card from the options, or cards as asked for until the user stops; returns the exit status."""
     deck_file = resolve_deck(request.deck)
+    if request.from_stdin:
+        _add_from_stdin(deck_file, sys.stdin.read())
+        return 0
     if request.answers:
         kind = request.kind or _kind_of(request.answers)
         added = _check(deck_file, kind, request.answers, request.card_id)
@@ -63,6 +67,34 @@ def add(request: AddRequest) -> int:
     except KeyboardInterrupt:  # the cards added so far are in the file; the one being asked for is dropped
         print()
         return INTERRUPTED
+
+
+def _add_from_stdin(deck_file: DeckFile, text: str) -> None:
+    """Cards as YAML or JSON, as a deck writes them: all added, or none when any has an error."""
+    given = parse_cards(text, "<stdin>")
+    problems = [d for d in given.diagnostics if d.code != "W201"]  # a card without an id gets a readable one here
+    if not given.errors and given.deck.cards:
+        raw = read_deck_file(deck_file.path)
+        taken = {card.id for card in parse_bytes(raw, str(deck_file.path), deck_file.name).deck.cards}
+        cards = []
+        for card in given.deck.cards:
+            card_id = card.id if card.explicit_id else readable_id(card.prompt, taken)
+            taken.add(card_id)
+            cards.append(card._replace(id=card_id, explicit_id=True))
+        added = add_cards(_utf8(raw, deck_file), str(deck_file.path), deck_file.name, cards)
+        problems = added.problems()
+    for problem in problems:
+        print(inert(str(problem)), file=sys.stderr)
+    if given.errors or not given.deck.cards or any(d.severity is Severity.ERROR for d in problems):
+        raise QuizcliError("no card added: fix the problems above")
+    _write(deck_file, added)
+
+
+def _utf8(raw: bytes, deck_file: DeckFile) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise QuizcliError(f"{deck_file.path} is not UTF-8 text; quizcli add writes only to UTF-8 decks") from None
 
 
 def _kind_of(answers: dict[str, str | list[str]]) -> str:
@@ -100,10 +132,7 @@ def _check(deck_file: DeckFile, kind: str, answers: dict[str, str | list[str]], 
     """The deck with the card added, parsed: its problems are the new card's, as ``quizcli check`` reports them."""
     raw = read_deck_file(deck_file.path)
     before = parse_bytes(raw, str(deck_file.path), deck_file.name)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise QuizcliError(f"{deck_file.path} is not UTF-8 text; quizcli add writes only to UTF-8 decks") from None
+    text = _utf8(raw, deck_file)
     fields = card_fields(kind, answers)
     prompt = next((value for key, value in fields if isinstance(value, str)), "")
     taken = {card.id for card in before.deck.cards}
@@ -123,7 +152,7 @@ def _write(deck_file: DeckFile, added: Added) -> None:
     except OSError as exc:
         Path(partial).unlink(missing_ok=True)
         raise QuizcliError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    print(f"Added '{added.card_id}' to {inert(str(path))} (line {added.line}).")
+    print(f"Added '{inert(added.card_id)}' to {inert(str(path))} (line {added.line}).")
 
 
 def _ask(prompt: str) -> str:
