@@ -150,3 +150,19 @@ def test_cards_from_stdin_with_an_error_add_nothing(tmp_path: Path) -> None:
     taken = runner.invoke(app, ["add", str(deck), "--stdin"], input="id: a\nfront: x\nback: y\n")
     assert taken.exit_code == 1 and "duplicate id 'a' (first used on line 5)" in taken.stderr
     assert deck.read_text() == DECK
+
+
+def test_a_deck_that_is_not_valid_yaml_or_an_unknown_kind_is_refused(tmp_path: Path) -> None:
+    broken = write_deck(tmp_path, "broken", "cards:\n  - id: a\n    front: [x\n")
+    result = add(broken, "--front", "x", "--back", "y")
+    assert result.exit_code == 1 and "is not a valid deck file; fix it first (quizcli check broken)" in result.stderr
+    assert broken.read_text() == "cards:\n  - id: a\n    front: [x\n"
+    unknown = add(write_deck(tmp_path, "mine", DECK), "--kind", "essay", lines=[])
+    assert unknown.exit_code == 1 and "unknown card kind 'essay'" in unknown.stderr
+
+
+def test_a_boolean_looking_typed_answer_is_written_quoted_so_check_has_nothing_to_say(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    result = add(deck, "--question", "Is it", "--answer", "yes", "--kind", "typed")
+    assert result.exit_code == 0 and "Added 'is-it'" in result.stdout and result.stderr == ""
+    assert '    answer: "yes"\n' in deck.read_text() and read_deck(deck).diagnostics == []

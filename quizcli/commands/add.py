@@ -13,10 +13,10 @@ from quizcli.decks import DeckFile, read_deck_file, resolve_deck
 from quizcli.diagnostics import Severity
 from quizcli.errors import QuizcliError
 from quizcli.kinds.base import LETTERS
-from quizcli.parser import parse_bytes, parse_cards
+from quizcli.parser import ParseResult, parse_bytes, parse_cards
 from quizcli.text import inert
 
-# What each kind asks for, in order: (key, prompt); a key ending in 's' of a list is asked one line per item.
+# What each kind asks for, in order: (key, prompt); the keys in LISTS are asked one line per item.
 PROMPTS = {
     "flashcard": (("front", "Front"), ("back", "Back")),
     "choice": (("question", "Question"), ("choices", "Choice"), ("answer", "Right choice letter(s), e.g. B or A C")),
@@ -45,14 +45,17 @@ class EndOfInput(Exception):
 def add(request: AddRequest) -> int:
     """Add one card from the options, or cards as asked for until the user stops; returns the exit status."""
     deck_file = resolve_deck(request.deck)
+    if request.kind is not None and request.kind not in KINDS:
+        raise QuizcliError(f"unknown card kind '{request.kind}'; one of: {', '.join(KINDS)}")
     if request.from_stdin:
         _add_from_stdin(deck_file, sys.stdin.read())
         return 0
     if request.answers:
         kind = request.kind or _kind_of(request.answers)
         added = _check(deck_file, kind, request.answers, request.card_id)
+        for problem in added.problems():
+            print(inert(str(problem)), file=sys.stderr)
         if any(d.severity is Severity.ERROR for d in added.problems()):
-            print("\n".join(inert(str(d)) for d in added.problems()), file=sys.stderr)
             raise QuizcliError("card not added: fix the problems above")
         _write(deck_file, added)
         return 0
@@ -75,7 +78,7 @@ def _add_from_stdin(deck_file: DeckFile, text: str) -> None:
     problems = [d for d in given.diagnostics if d.code != "W201"]  # a card without an id gets a readable one here
     if not given.errors and given.deck.cards:
         raw = read_deck_file(deck_file.path)
-        taken = {card.id for card in parse_bytes(raw, str(deck_file.path), deck_file.name).deck.cards}
+        taken = {card.id for card in _parsed_deck(raw, deck_file).deck.cards}
         cards = []
         for card in given.deck.cards:
             card_id = card.id if card.explicit_id else readable_id(card.prompt, taken)
@@ -88,6 +91,14 @@ def _add_from_stdin(deck_file: DeckFile, text: str) -> None:
     if given.errors or not given.deck.cards or any(d.severity is Severity.ERROR for d in problems):
         raise QuizcliError("no card added: fix the problems above")
     _write(deck_file, added)
+
+
+def _parsed_deck(raw: bytes, deck_file: DeckFile) -> ParseResult:
+    """The deck as it is; one that is not valid YAML is refused: where a card would go cannot be told."""
+    parsed = parse_bytes(raw, str(deck_file.path), deck_file.name)
+    if any(d.code == "E100" for d in parsed.errors):
+        raise QuizcliError(f"{deck_file.path} is not a valid deck file; fix it first (quizcli check {deck_file.name})")
+    return parsed
 
 
 def _utf8(raw: bytes, deck_file: DeckFile) -> str:
@@ -131,7 +142,7 @@ def _ask_and_add(deck_file: DeckFile, kind: str | None) -> None:
 def _check(deck_file: DeckFile, kind: str, answers: dict[str, str | list[str]], card_id: str | None) -> Added:
     """The deck with the card added, parsed: its problems are the new card's, as ``quizcli check`` reports them."""
     raw = read_deck_file(deck_file.path)
-    before = parse_bytes(raw, str(deck_file.path), deck_file.name)
+    before = _parsed_deck(raw, deck_file)
     text = _utf8(raw, deck_file)
     fields = card_fields(kind, answers)
     prompt = next((value for key, value in fields if isinstance(value, str)), "")
