@@ -71,14 +71,24 @@ def test_cards_asked_for_line_by_line_one_after_another(tmp_path: Path) -> None:
     assert read_deck(deck).diagnostics == []  # 'no' was quoted: no W204
 
 
-def test_a_card_with_an_error_is_explained_as_check_would_and_asked_again(tmp_path: Path) -> None:
+def test_a_field_is_checked_as_soon_as_it_is_given(tmp_path: Path) -> None:
     deck = write_deck(tmp_path, "mine", DECK)
-    lines = ["choice", "Pick", "x", "y", "", "C", "", "", "", "Pick", "x", "y", "", "B", "", "", "", "n"]
+    lines = ["choice", "Pick", "x", "", "x", "y", "", "C", "B", "", "", "", "n"]
     result = add(deck, lines=lines)
     assert result.exit_code == 0, result.output
-    assert f"{deck}:13:13: error: answer C is out of range: the card has 2 choices (A-B) [E105]" in result.stdout
-    assert "Not added; enter the card again." in result.stdout
+    assert "A choice card needs at least 2 choices." in result.stdout
+    assert "C is not a choice: the card has 2 choices (A-B)." in result.stdout
     assert [c.id for c in read_deck(deck).deck.cards] == ["a", "pick"]
+
+
+def test_a_card_with_an_error_is_explained_as_check_would_and_asked_again(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    lines = ["flashcard", "Hi", "there", "", "", "a", "Hi", "there", "", "", "", "n"]  # the id 'a' is taken
+    result = add(deck, lines=lines)
+    assert result.exit_code == 0, result.output
+    assert f"{deck}:8:5: error: duplicate id 'a' (first used on line 5) [E107]" in result.stdout
+    assert "Not added; enter the card again." in result.stdout
+    assert [c.id for c in read_deck(deck).deck.cards] == ["a", "hi"]
 
 
 def test_options_with_an_error_write_nothing_and_exit_1(tmp_path: Path) -> None:

@@ -124,7 +124,12 @@ def _ask_and_add(deck_file: DeckFile, kind: str | None) -> None:
     """Ask for one card until it has no error, then add it."""
     chosen = kind or _ask_kind()
     while True:
-        answers = {key: _ask_field(key, label) for key, label in PROMPTS[chosen]}
+        answers: dict[str, str | list[str]] = {}
+        for key, label in PROMPTS[chosen]:
+            answers[key] = _ask_field(key, label)
+            while mistake := _field_problem(chosen, key, answers):
+                print(mistake)
+                answers[key] = _ask_field(key, label)
         answers["explanation"] = _ask("Explanation (optional)")
         answers["tags"] = _ask("Tags (optional, separated by spaces)").split()
         added = _check(deck_file, chosen, answers, None)
@@ -171,6 +176,21 @@ def _ask(prompt: str) -> str:
         return input(f"{prompt}: ")
     except EOFError:
         raise EndOfInput from None
+
+
+def _field_problem(kind: str, key: str, answers: dict[str, str | list[str]]) -> str:
+    """What is wrong with the field just given, said at once rather than once the card is complete."""
+    value = answers[key]
+    if key == "choices" and len(value) < 2:
+        return "A choice card needs at least 2 choices."
+    if kind == "choice" and key == "answer" and isinstance(value, str):
+        count = len(answers["choices"])
+        wrong = [letter for letter in value.upper().replace(",", " ").split() if letter not in LETTERS[:count]]
+        if wrong:
+            return f"{', '.join(wrong)} is not a choice: the card has {count} choices (A-{LETTERS[count - 1]})."
+    if kind == "true-false" and key == "answer" and str(value).strip().lower() not in ("true", "false"):
+        return "Answer true or false."
+    return ""
 
 
 def _ask_field(key: str, label: str) -> str | list[str]:
