@@ -20,28 +20,56 @@ from quizcli.cards import PARSER_VERSION
 from quizcli.decks import DeckFile, read_deck_file
 from quizcli.errors import DeckError, QuizcliError
 from quizcli.store import IndexEntry, Stamp, Store
-from quizcli.text import blake2b_hex
+from quizcli.text import blake2b_hex, plural
 
 if TYPE_CHECKING:
+    from quizcli.diagnostics import Diagnostic
     from quizcli.exam import ExamSource
     from quizcli.parser import ParseResult
 
 RACY_WINDOW_NS = 2_000_000_000
+MAX_NAMED_ERRORS = 10  # a session names this many of a deck's errors at its start; check lists them all
 Progress = Callable[[int, int], None]
 
 
 def open_deck(store: Store, deck_file: DeckFile, on_card: Progress | None = None) -> IndexEntry:
     """The deck's index entry, rebuilt first when the file changed; a deck with errors raises `DeckError`."""
+    entry, broken = open_valid_cards(store, deck_file, on_card)
+    if broken:
+        raise DeckError(broken)
+    return entry
+
+
+def open_valid_cards(
+    store: Store, deck_file: DeckFile, on_card: Progress | None = None
+) -> tuple[IndexEntry, list[Diagnostic]]:
+    """The deck's index entry (its valid cards) and the errors of the cards left out, for a session to go on with.
+
+    A deck with no valid card, or one that is not YAML at all, raises `DeckError`.  The
+    index keeps the count of errors, not their text, so a deck indexed with errors is
+    read again here for the messages, until it is fixed.
+    """
     entry, parsed = fresh_entry(store, deck_file), None
     if entry is None:
         entry, parsed = _reindex(store, deck_file, on_card)
-    if entry.errors:
-        if parsed is None:  # indexed with errors earlier: the index keeps their count, not their text
-            from quizcli.parser import read_deck
+    if not entry.errors:
+        return entry, []
+    if parsed is None:
+        from quizcli.parser import read_deck
 
-            parsed = read_deck(deck_file.path, deck_file.name)
+        parsed = read_deck(deck_file.path, deck_file.name)
+    if not entry.cards:
         raise DeckError(parsed.diagnostics)
-    return entry
+    return entry, parsed.errors
+
+
+def left_out_notice(deck: str, broken: list[Diagnostic]) -> str:
+    """What a session says once at its start about the cards it leaves out: each error at its ``path:line``."""
+    shown = [f"  {d.path}:{d.line}:{d.column}: {d.message} [{d.code}]" for d in broken[:MAX_NAMED_ERRORS]]
+    if len(broken) > MAX_NAMED_ERRORS:
+        shown.append(f"  and {len(broken) - MAX_NAMED_ERRORS} more")
+    head = f"Cards with errors are left out until fixed ({plural(len(broken), 'error')}; quizcli check {deck}):"
+    return "\n".join([head, *shown])
 
 
 def fresh_entry(store: Store, deck_file: DeckFile) -> IndexEntry | None:
@@ -70,7 +98,7 @@ def fresh_entry(store: Store, deck_file: DeckFile) -> IndexEntry | None:
 
 
 def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) -> IndexEntry:
-    """Parse the deck file and replace its index entry (cards only when it has no errors)."""
+    """Parse the deck file and replace its index entry with its valid cards."""
     return _reindex(store, deck_file, on_card)[0]
 
 
@@ -103,7 +131,7 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
         items=sum(1 for _ in deck.items()),
         errors=len(result.errors),
     )
-    store.replace_index(entry, () if entry.errors else deck.cards)
+    store.replace_index(entry, deck.cards)  # the valid cards, even when others have errors
     return entry, result
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from quizcli import paths
 from quizcli.decks import DeckFile
@@ -12,6 +14,11 @@ from quizcli.text import plural
 
 if TYPE_CHECKING:
     from quizcli.store import Store
+
+
+POLL_SECONDS = 0.5  # how often --watch looks at the decks' modification times
+
+Stamps = tuple[tuple[int, int] | None, ...]
 
 
 class CheckReport(NamedTuple):
@@ -86,3 +93,37 @@ def _orphans(result: ParseResult, store: Store) -> list[Diagnostic]:
         "(their history is kept; restore the id to pick it up again, or 'quizcli reset' to forget it)"
     )
     return [Diagnostic(path=deck.path, line=1, column=1, severity=Severity.WARNING, code="W203", message=message)]
+
+
+def watch(
+    deck_files: list[DeckFile],
+    strict: bool,
+    show: Callable[[CheckReport], None],
+    wait: Callable[[float], None] = time.sleep,
+) -> NoReturn:
+    """``check --watch``: check now, then again each time a deck is saved, until interrupted (Ctrl-C).
+
+    A save is seen by polling each file's modification time and size: no file-watching
+    library, and it works the same on every system and on network drives.
+    """
+    seen = _stamps(deck_files)
+    show(check_decks(deck_files, strict))
+    while True:
+        wait(POLL_SECONDS)
+        now = _stamps(deck_files)
+        if now != seen and None not in now:  # a deck missing for a moment: checked once it is back
+            seen = now
+            show(check_decks(deck_files, strict))
+
+
+def _stamps(deck_files: list[DeckFile]) -> Stamps:
+    """Each deck file's modification time and size, None while it is missing (an editor saving by rename)."""
+    stamps: list[tuple[int, int] | None] = []
+    for deck_file in deck_files:
+        try:
+            stat = deck_file.path.stat()
+        except OSError:
+            stamps.append(None)
+            continue
+        stamps.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -22,6 +22,8 @@ from quizcli.interop.formats import ExportFormat, ImportFormat
 
 if TYPE_CHECKING:
     from quizcli.cards import Deck
+    from quizcli.check import CheckReport
+    from quizcli.decks import DeckFile
 
 HELP_ORDER = (
     "study",
@@ -32,6 +34,7 @@ HELP_ORDER = (
     "decks",
     "show",
     "check",
+    "add",
     "new",
     "import",
     "export",
@@ -173,8 +176,9 @@ def decks_command(as_json: JsonOpt = False) -> None:
 
     Example: quizcli decks --json
     """
+    from quizcli import paths
     from quizcli.decks import find_decks
-    from quizcli.listing import deck_lines, summarize
+    from quizcli.listing import deck_lines, decks_dir_line, summarize
 
     summaries = summarize(find_decks())
     if as_json:
@@ -183,6 +187,7 @@ def decks_command(as_json: JsonOpt = False) -> None:
     import shutil
 
     print("\n".join(deck_lines(summaries, shutil.get_terminal_size().columns)))
+    print(decks_dir_line(summaries, paths.user_decks_dir()))
 
 
 @app.command("show", cls=QuizcliCommand, short_help="Print a deck's cards with answers, to proof-read.")
@@ -218,6 +223,9 @@ def check_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Add authoring lints (Q1xx codes) and exit 1 on any warning.")
     ] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Check again each time a deck is saved, until Ctrl-C.")
+    ] = False,
 ) -> None:
     """Report every problem in the given decks with path:line:column; exit 1 if any is an error.
 
@@ -228,7 +236,15 @@ def check_command(
     from quizcli.decks import find_decks, resolve_deck
 
     deck_files = [resolve_deck(d) for d in decks] if decks else find_decks()
+    if watch:
+        _watch_decks(deck_files, strict, as_json)
     report = check_decks(deck_files, strict)
+    _print_check(report, as_json)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print_check(report: "CheckReport", as_json: bool) -> None:
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -237,8 +253,23 @@ def check_command(
         console = ui.make_console()
         ui.print_diagnostics(console, report.diagnostics)
         ui.print_line(console, report.summary(), "bold")
-    if report.failed:
-        raise typer.Exit(1)
+
+
+def _watch_decks(deck_files: "list[DeckFile]", strict: bool, as_json: bool) -> NoReturn:
+    """Check and re-check on every save; Ctrl-C ends it (status 130, as for any interrupted command)."""
+    from quizcli import clock
+    from quizcli.check import watch
+
+    def show(report: "CheckReport") -> None:
+        if not as_json:
+            print(f"-- checked at {clock.now().astimezone():%H:%M:%S}; watching for changes (Ctrl-C stops)")
+        _print_check(report, as_json)
+        sys.stdout.flush()
+
+    try:
+        watch(deck_files, strict, show)
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
 
 
 OutputOpt = Annotated[
@@ -272,6 +303,60 @@ def new_command(
     print(f"created {path}\nstudy it with: quizcli study {path.stem if in_decks_dir else path}")
     if edit:
         starter.open_in_editor(path)
+
+
+@app.command("add", cls=QuizcliCommand, short_help="Add a card to a deck, asked for or from options.")
+def add_command(
+    deck: Annotated[str, typer.Argument(help="Deck name or path.", metavar="DECK", autocompletion=_complete_deck)],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="flashcard, choice, true-false, typed or cloze.", metavar="KIND")
+    ] = None,
+    front: Annotated[str | None, typer.Option("--front", help="A flashcard's front.", metavar="TEXT")] = None,
+    back: Annotated[str | None, typer.Option("--back", help="A flashcard's back.", metavar="TEXT")] = None,
+    question: Annotated[str | None, typer.Option("--question", help="The question.", metavar="TEXT")] = None,
+    choice: Annotated[
+        list[str] | None, typer.Option("--choice", help="A choice (repeat it, in order).", metavar="TEXT")
+    ] = None,
+    answer: Annotated[
+        str | None,
+        typer.Option("--answer", help="Choice letter(s), true/false, or the typed answer.", metavar="TEXT"),
+    ] = None,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option("--accept", help="Another typed answer that counts (repeatable).", metavar="TEXT"),
+    ] = None,
+    cloze: Annotated[
+        str | None, typer.Option("--cloze", help="Cloze text, each hidden part in double braces.", metavar="TEXT")
+    ] = None,
+    explanation: Annotated[
+        str | None, typer.Option("--explanation", help="Shown after answering.", metavar="TEXT")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).", metavar="TAG")] = None,
+    card_id: Annotated[
+        str | None, typer.Option("--id", help="The card's id (default: from its first words).", metavar="ID")
+    ] = None,
+    from_stdin: Annotated[
+        bool, typer.Option("--stdin", help="Read cards as YAML or JSON (as a deck writes them) from standard input.")
+    ] = False,
+) -> None:
+    """Add a card to the end of a deck's cards, keeping the rest of the file as it is.
+
+    With no card option, asks for the kind and its fields (also from piped lines), checks the
+    card as 'quizcli check' does, and offers to add another.
+    Example: quizcli add biology-101 --front "Mitochondria" --back "The cell's power plant"
+    """
+    from quizcli.commands.add import AddRequest, add
+
+    given = {"front": front, "back": back, "question": question, "answer": answer, "cloze": cloze}
+    answers: dict[str, str | list[str]] = {key: value for key, value in given.items() if value is not None}
+    answers |= {key: values for key, values in (("choices", choice), ("accept", accept)) if values}
+    if answers and explanation is not None:
+        answers["explanation"] = explanation
+    if answers and tag:
+        answers["tags"] = tag
+    status = add(AddRequest(deck=deck, kind=kind, answers=answers, card_id=card_id, from_stdin=from_stdin))
+    if status:
+        raise typer.Exit(status)
 
 
 @app.command("schema", cls=QuizcliCommand, short_help="Print the deck format's JSON Schema.")

@@ -48,6 +48,9 @@ KINDS = all_kinds()
 ALL_CARD_KEYS = sorted(set(COMMON_KEYS).union(*(kind.keys for kind in KINDS)))
 # The key that names each family of kinds (front, question, cloze), and the keys that start one.
 _FAMILIES = {kind.starts[0]: kind.starts for kind in KINDS}
+_BOOLEAN_LOOKING = ("yes", "no", "y", "n", "on", "off")  # booleans in YAML 1.1, text in a deck
+_MISSING_CODES = ("E103", "E113")  # a required key is missing
+_NEW_CARD_KEYS = ("id", *_FAMILIES)  # a card's second one of these starts, most likely, the next card
 
 
 @dataclass
@@ -161,27 +164,66 @@ def parse_deck(text: str, path: str, name: str, on_card: ProgressCallback | None
 def _parse(text: str, path: str, name: str, on_card: ProgressCallback | None) -> ParseResult:
     reporter = _Reporter(path)
     empty = Deck(name=name, path=path, title=name)
-    try:
-        if "&" in text:  # no '&', no anchor, so no alias: the scan costs a quarter of a parse, skipped when it can be
-            _check_aliases(text)
-        root = yaml.compose(text, Loader=_Loader)
-    except _LimitError as exc:
-        reporter.at_mark(exc.mark, "E100", str(exc))
-        return ParseResult(empty, reporter.diagnostics)
-    except yaml.MarkedYAMLError as exc:
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "nesting depth" in problem:
-            problem += f" (at most {MAX_DEPTH} levels; a deck needs 4)"
-        reporter.at_mark(exc.problem_mark or exc.context_mark, "E100", f"YAML syntax: {problem}")
-        return ParseResult(empty, reporter.diagnostics)
-    except (yaml.YAMLError, RecursionError) as exc:
-        reporter.at(1, 1, "E100", f"YAML syntax: {exc}")
+    composed, root = _compose(text, reporter)
+    if not composed:
         return ParseResult(empty, reporter.diagnostics)
     if root is None:
         reporter.at(1, 1, "E101", "the file is empty; a deck needs at least a 'cards:' list")
         return ParseResult(empty, reporter.diagnostics)
     deck = _deck(root, reporter, name, path, on_card) or empty
-    return ParseResult(deck, reporter.diagnostics)
+    return ParseResult(deck, sorted(reporter.diagnostics, key=lambda d: (d.line, d.column)))
+
+
+def _compose(text: str, rep: _Reporter) -> tuple[bool, yaml.Node | None]:
+    """The document's node tree (None for an empty one), or False after reporting why there is none."""
+    try:
+        if "&" in text:  # no '&', no anchor, so no alias: the scan costs a quarter of a parse, skipped when it can be
+            _check_aliases(text)
+        return True, yaml.compose(text, Loader=_Loader)
+    except _LimitError as exc:
+        rep.at_mark(exc.mark, "E100", str(exc))
+    except yaml.MarkedYAMLError as exc:
+        _report_syntax_error(exc, text, rep)
+    except (yaml.YAMLError, RecursionError) as exc:
+        rep.at(1, 1, "E100", f"YAML syntax: {exc}")
+    return False, None
+
+
+def parse_cards(text: str, path: str) -> ParseResult:
+    """Cards given apart from a deck file (``quizcli add --stdin``): a list of cards, one card, or a whole deck.
+
+    JSON is YAML too, so ``[{"front": "x", "back": "y"}]`` reads the same as the YAML list.
+    """
+    reporter = _Reporter(path)
+    empty = Deck(name="stdin", path=path, title="stdin")
+    composed, root = _compose(text, reporter)
+    if root is None:
+        if composed:
+            reporter.at(1, 1, "E101", "no cards given")
+        return ParseResult(empty, reporter.diagnostics)
+    if isinstance(root, yaml.MappingNode) and not any(_scalar_text(key) == "cards" for key, _ in root.value):
+        root = yaml.SequenceNode(f"{_CORE}seq", [root], root.start_mark, root.end_mark)
+    if isinstance(root, yaml.SequenceNode):
+        cards_key = yaml.ScalarNode(f"{_CORE}str", "cards", root.start_mark, root.start_mark)
+        root = yaml.MappingNode(f"{_CORE}map", [(cards_key, root)], root.start_mark, root.end_mark)
+    deck = _deck(root, reporter, "stdin", path, None) or empty
+    return ParseResult(deck, sorted(reporter.diagnostics, key=lambda d: (d.line, d.column)))
+
+
+def _report_syntax_error(exc: yaml.MarkedYAMLError, text: str, rep: _Reporter) -> None:
+    """A YAML syntax error, located where the mistake is and explained in plain words where it can be."""
+    from quizcli.yaml_hints import explain
+
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "nesting depth" in problem:
+        problem += f" (at most {MAX_DEPTH} levels; a deck needs 4)"
+    context = exc.context if exc.problem else None
+    explained = explain(problem, context, _place(exc.problem_mark), _place(exc.context_mark), text)
+    rep.at(*explained.place, "E100", explained.message)
+
+
+def _place(mark: Any) -> tuple[int, int] | None:
+    return None if mark is None else (mark.line + 1, mark.column + 1)
 
 
 class _LimitError(Exception):
@@ -284,7 +326,7 @@ def _card(node: yaml.Node, rep: _Reporter, deck_tags: tuple[str, ...]) -> Card |
     fields = _mapping(node, rep, "a card")
     if fields is None:
         return None
-    view = _CardFields(fields, node, rep)
+    view = _CardFields(fields, node, rep, _misspelled(fields))
     kind = _kind(view)
     if kind is None:
         _reject_unknown(fields, ALL_CARD_KEYS, rep, "card")
@@ -294,6 +336,8 @@ def _card(node: yaml.Node, rep: _Reporter, deck_tags: tuple[str, ...]) -> Card |
     content = kind.read(view)
     if content is None or any(d.severity is Severity.ERROR for d in rep.diagnostics[errors_before:]):
         return None
+    if kind.name == "typed":
+        _warn_boolean_looking(fields["answer"][1], rep)
     card_tags = tuple(dict.fromkeys(deck_tags + _tags(fields, rep)))
     explanation = _optional_text(fields, "explanation", rep) or ""
     lint_ignore = _text_list(fields["lint-ignore"][1], rep, "lint-ignore") if "lint-ignore" in fields else ()
@@ -319,10 +363,27 @@ def _kind(fields: _CardFields) -> Kind | None:
         fields.error("E111", f"a card has one of {names}, not {' and '.join(families)}")
         return None
     if not families:
+        if any(key in fields.misspelled for starts in _FAMILIES.values() for key in starts):
+            return None  # the misspelled key is reported (with its did-you-mean) instead
         named = [f"'{name}' ({', '.join(k.name for k in KINDS if k.starts[0] == name)})" for name in _FAMILIES]
         fields.error("E103", f"a card needs {_either(named)}")
         return None
     return next(kind for kind in KINDS if kind.starts[0] == families[0] and kind.recognises(fields))
+
+
+def _warn_boolean_looking(answer: yaml.Node, rep: _Reporter) -> None:
+    """Warn when a YAML 1.1 boolean word (``answer: no``) is taken as typed text: a true/false card was likely meant."""
+    word = _scalar_text(answer)
+    quoted = isinstance(answer, yaml.ScalarNode) and bool(answer.style)  # style: the quote, or none
+    if word is None or quoted or word.lower() not in _BOOLEAN_LOOKING:
+        return
+    truth = "true" if word.lower() in ("yes", "y", "on") else "false"
+    rep.warning(
+        answer,
+        "W204",
+        f"'answer: {word}' makes a typed-answer card whose answer is the word '{word}'; for a true/false "
+        f"card write 'answer: {truth}', or quote the word to keep it typed: 'answer: \"{word}\"'",
+    )
 
 
 def _either(names: list[str]) -> str:
@@ -371,10 +432,14 @@ class _NodeValue:
 
 
 class _CardFields:
-    """A card's fields as a kind reads them (`quizcli.kinds.base.DeckFields`), reporting at their places."""
+    """A card's fields as a kind reads them (`quizcli.kinds.base.DeckFields`), reporting at their places.
 
-    def __init__(self, fields: Fields, node: yaml.Node, rep: _Reporter) -> None:
-        self.fields, self.node, self.rep = fields, node, rep
+    A key missing because it was misspelled (``qestion``) is reported once, as the
+    unknown key with its did-you-mean, not again as missing.
+    """
+
+    def __init__(self, fields: Fields, node: yaml.Node, rep: _Reporter, misspelled: frozenset[str]) -> None:
+        self.fields, self.node, self.rep, self.misspelled = fields, node, rep, misspelled
 
     def __contains__(self, key: str) -> bool:
         return key in self.fields
@@ -383,6 +448,8 @@ class _CardFields:
         return _NodeValue(self.fields[key][1], self.rep) if key in self.fields else None
 
     def required_text(self, key: str) -> str | None:
+        if key not in self.fields and key in self.misspelled:
+            return None
         return _required_text(self.fields, key, self.node, self.rep)
 
     def optional_bool(self, key: str) -> bool | None:
@@ -392,14 +459,27 @@ class _CardFields:
         return _text_list(self.fields[key][1], self.rep, key) if key in self.fields else None
 
     def error(self, code: str, message: str) -> None:
+        if code in _MISSING_CODES and any(f"'{key}:'" in message for key in self.misspelled):
+            return
         self.rep.error(self.node, code, message)
+
+
+def _misspelled(fields: Fields) -> frozenset[str]:
+    """The card keys that the card's unknown keys are close to: ``qestion`` stands for ``question``."""
+    unknown = [key for key in fields if key not in ALL_CARD_KEYS]
+    return frozenset(match for key in unknown for match in difflib.get_close_matches(key, ALL_CARD_KEYS, 1, 0.6))
 
 
 # ---- generic node helpers ------------------------------------------------------------
 
 
 def _mapping(node: yaml.Node, rep: _Reporter, what: str) -> Fields | None:
-    """A mapping node's fields by key, reporting a non-mapping, odd keys and duplicates."""
+    """A mapping node's fields by key, reporting a non-mapping, odd keys and duplicates.
+
+    In a card, a second ``id`` (or ``front``, ``question``, ``cloze``) is most likely
+    the next card written without its ``- ``: that is reported once, and the keys from
+    there on are left out rather than each reported as another duplicate.
+    """
     if not isinstance(node, yaml.MappingNode):
         rep.error(node, "E101", f"expected {what} as 'key: value' lines, found {_describe(node)}")
         return None
@@ -411,6 +491,10 @@ def _mapping(node: yaml.Node, rep: _Reporter, what: str) -> Fields | None:
             continue
         if key in fields:
             first = fields[key][0].start_mark.line + 1
+            if what == "a card" and key in _NEW_CARD_KEYS:
+                hint = f"is '- ' missing before it, to start a new card (`- {key}: ...`)?"
+                rep.error(key_node, "E110", f"duplicate key '{key}' (first on line {first}): {hint}")
+                break
             rep.error(key_node, "E110", f"duplicate key '{key}' (first on line {first})")
             continue
         _check_tag(value_node, rep)

@@ -82,8 +82,9 @@ def test_check_reports_every_problem_with_location(tmp_path: Path) -> None:
     result = run("check", str(bad), str(LONG_CONTEXT))
     assert result.exit_code == 1
     assert f"{bad}:3:5: error: unknown key 'frnt' in flashcard (did you mean 'front'?) [E102]" in result.stdout
+    assert "missing 'front'" not in result.stdout  # the misspelled key is the one cause, reported once
     assert f"{bad}:5:5: error: missing 'back' [E103]" in result.stdout
-    assert f"2 decks, {bundled_cards()} cards, 3 errors, 0 warnings" in result.stdout
+    assert f"2 decks, {bundled_cards()} cards, 2 errors, 0 warnings" in result.stdout
 
 
 def test_check_json(tmp_path: Path) -> None:
@@ -195,12 +196,24 @@ def test_decks_prints_aligned_columns_and_cuts_long_titles_to_the_width(user_dec
     assert lines[0].split() == ["deck", "title", "cards", "source", "path"]
     rows = {line.split()[0]: line for line in lines[1:]}
     assert set(rows) == {"a", "broken-deck", "long-context"}
-    assert "Very long title Very long…  " in rows["a"] and "2 error(s): run quizcli c…" in rows["broken-deck"]
+    assert "Very long title Very long…  " in rows["a"] and "1 error(s): run quizcli c…" in rows["broken-deck"]
     path_column = lines[0].index("path")
-    assert all(line.index(str(user_decks)) == path_column for line in (rows["a"], rows["broken-deck"]))
+    for name, row in (("a", rows["a"]), ("broken-deck", rows["broken-deck"])):  # a long path is cut from the left
+        shown = row[path_column:]
+        assert shown.endswith(f"/{name}.yaml") and str(user_decks / f"{name}.yaml").endswith(shown.lstrip("…"))
+    assert all(len(line) <= 80 for line in lines)
     assert [line.index("user") for line in (rows["a"], rows["broken-deck"])] == [lines[0].index("source")] * 2
     assert deck_lines([], 80) == ["No decks found."]
-    assert runner.invoke(app, ["decks"], env={"COLUMNS": "80"}).stdout.splitlines() == lines
+    printed = runner.invoke(app, ["decks"], env={"COLUMNS": "80"}).stdout.splitlines()
+    assert printed == [*lines, f"Your decks directory: {user_decks}"]
+
+
+def test_decks_says_where_your_decks_go_when_there_are_none(quizcli_home: Path) -> None:
+    printed = runner.invoke(app, ["decks"]).stdout.splitlines()
+    assert printed[-2:] == [
+        "No decks of your own yet; 'quizcli new NAME' writes one into your decks directory:",
+        f"  {quizcli_home / 'decks'}",
+    ]
 
 
 def test_the_executable_runs_commands_with_the_collector_on(
@@ -228,4 +241,4 @@ def test_the_executable_runs_commands_with_the_collector_on(
         gc.unfreeze()
         gc.set_threshold(*thresholds)
     assert seen == [True] and gc.isenabled()
-    assert capsys.readouterr().out == "No decks found.\n"
+    assert capsys.readouterr().out.startswith("No decks found.\nNo decks of your own yet;")

@@ -87,9 +87,9 @@ cards:
         "5:9 E101 a pair is [item, match], two texts (quote one that has a comma), found a list of 3",
         "10:7 E106 a matching card needs 2 to 26 pairs, found 1",
         "15:9 E108 pair 2 repeats the match of pair 1",
-        "18:5 E111 'pairs' does not belong on a choice card",
         "16:5 E113 needs an answer: add 'answer:' with the letter of the right choice",
-    ]
+        "18:5 E111 'pairs' does not belong on a choice card",
+    ]  # in line order
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,19 @@ def test_a_give_away_long_right_option_is_q103() -> None:
     assert lint_codes(card) == [(2, "Q103")]
 
 
+@pytest.mark.parametrize(
+    ("choices", "answer"),
+    [
+        ("['>>', '>', '<']", "A"),  # symbols are no words: their length gives nothing away
+        ("[a, b, Quadratic complexity]", "C"),  # one or two words are never a give-away
+        ("[Too focused, 'Spreads thin over positions', 'Some words here']", "B"),  # not more than every other
+    ],
+)
+def test_q103_is_judged_by_words_and_skips_short_options(choices: str, answer: str) -> None:
+    card = f"  - id: a\n    question: Pick\n    choices: {choices}\n    answer: {answer}\n    explanation: x\n"
+    assert lint_codes(card) == []
+
+
 @pytest.mark.parametrize("option", ["All of the above", "none of these", "Both of the above"])
 def test_of_the_above_options_are_q104_unless_unshuffled(option: str) -> None:
     card = f"  - id: a\n    question: Pick\n    choices: [Paris, Lyon, {option}]\n    answer: A\n    explanation: e\n"

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from quizcli import backups, catalog, clock, exam, ui
 from quizcli.decks import DECK_SUFFIXES, resolve_deck
 from quizcli.store import Store
-from quizcli.text import dump_json
+from quizcli.text import dump_json, inert
 
 ABANDONED = 130
 
@@ -31,7 +31,11 @@ def take_exam(request: ExamRequest) -> int:
 
     deck_file = resolve_deck(request.deck)
     with backups.open_for_session() as store:
-        entry = catalog.open_deck(store, deck_file)
+        entry, broken = catalog.open_valid_cards(store, deck_file)
+        notice = catalog.left_out_notice(entry.name, broken) if broken else ""
+        on_terminal = sys.stdin.isatty()
+        if notice and not on_terminal:
+            print(f"quizcli: {inert(notice)}", file=sys.stderr)
         planned = exam.plan_exam(catalog.exam_source(store, entry), _options(request, store, entry.name))
         if request.size is not None and len(planned.questions) < request.size:
             print(f"quizcli: {exam.short_draw(planned, request.size)}", file=sys.stderr)
@@ -48,6 +52,8 @@ def take_exam(request: ExamRequest) -> int:
         sys.stdout.write(dump_json(result.to_dict() | {"attempt": attempt}))
     else:
         print_result(ui.make_console(), result)
+    if notice and on_terminal:  # the exam's screens clear the terminal: said where it stays in view
+        print(f"quizcli: {inert(notice)}", file=sys.stderr)
     return 0
 
 

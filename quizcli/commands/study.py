@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from quizcli import backups, catalog, clock, terminal, ui
 from quizcli.config import NewOrder, load_config, one_of, retention
@@ -16,7 +16,10 @@ from quizcli.errors import QuizcliError
 from quizcli.session import Session, StudyOptions
 from quizcli.store import Holder, IndexEntry, Store, StoreError
 from quizcli.ui import Console
-from quizcli.ui.study import StudyScreen, print_nothing_due, print_summary
+from quizcli.ui.study import StudyScreen, left_out_text, print_nothing_due, print_summary
+
+if TYPE_CHECKING:
+    from quizcli.diagnostics import Diagnostic
 
 INTERRUPTED = 130
 PROGRESS_BAR_BYTES = 2 * 2**20  # a deck this big takes long enough to parse to deserve a progress bar
@@ -42,14 +45,19 @@ def study(request: StudyRequest) -> int:
     deck_file = resolve_deck(request.deck)
     console = ui.make_console()
     with backups.open_for_session() as store:
-        deck = open_with_progress(store, deck_file, console)
+        deck, broken = open_with_progress(store, deck_file, console)
         session = Session(deck, store, study_options(deck, store, request), clock.now)
+        notice = catalog.left_out_notice(deck.name, broken) if broken else ""
         if session.next() is None:
+            if notice:
+                console.print(left_out_text(notice))
             print_nothing_due(console, deck.title, session.next_due(), clock.now())
             return 0
         with claimed(store, deck, console):
             keys = terminal.open_input()
             screen = StudyScreen(session, console, keys, random.Random(request.seed))
+            if notice:
+                screen.announce(notice)
             started, status = time.monotonic(), 0
             try:
                 with terminal.cbreak() if keys.interactive else nullcontext():
@@ -129,14 +137,15 @@ if sys.platform == "win32":
             kernel32.CloseHandle(handle)
 
 
-def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> IndexEntry:
-    """The deck from the index; a big deck that changed is re-indexed under a progress bar."""
+def open_with_progress(store: Store, deck_file: DeckFile, console: Console) -> "tuple[IndexEntry, list[Diagnostic]]":
+    """The deck's valid cards from the index, and the errors of those left out; a big deck that changed is
+    re-indexed under a progress bar."""
     try:
         big = deck_file.path.stat().st_size >= PROGRESS_BAR_BYTES
     except OSError:
         big = False  # open_deck says what is wrong with the file
     with ui.indexing_progress(console, deck_file.name, enabled=big) as on_card:
-        return catalog.open_deck(store, deck_file, on_card)
+        return catalog.open_valid_cards(store, deck_file, on_card)
 
 
 def study_options(deck: IndexEntry, store: Store, request: StudyRequest) -> StudyOptions:

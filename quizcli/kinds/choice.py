@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     )
 
 # Compiled on first use (`re` caches it): only `check --strict` needs it.
+MAX_SHORT_OPTION = 2  # words: a right option this short is never a give-away by its length (lint Q103)
 _OF_THE_ABOVE = r"\b(all|none|both|neither)\s+(of\s+)?(the\s+)?(above|these|those)\b"
 
 
@@ -122,15 +123,21 @@ class Choice(NamedTuple):
         return found
 
     def _much_longer(self) -> str:
-        """A give-away: the one right option is longer than every other and twice their average."""
+        """A give-away: the one right option has more words than every other and twice their average.
+
+        Words, not characters, since symbols such as ``>>`` against ``>`` say nothing of the
+        answer; an option of one or two words is never long enough to give anything away.
+        """
         if self.multiple or len(self.choices) < 3 or len(self.correct) != 1:
             return ""
-        right = len(self.choices[self.correct[0]])
-        others = [len(c) for i, c in enumerate(self.choices) if i != self.correct[0]]
+        right = _word_count(self.choices[self.correct[0]])
+        if right <= MAX_SHORT_OPTION:
+            return ""
+        others = [_word_count(c) for i, c in enumerate(self.choices) if i != self.correct[0]]
         average = sum(others) / len(others)
         if right > max(others) and right >= 2 * average:
             others_text = f"the others {average:.0f} on average"
-            return f"the right option is {right} characters, {others_text}: the longest gives it away"
+            return f"the right option is {right} words, {others_text}: the longest gives it away"
         return ""
 
     def yaml_fields(self) -> "list[YamlField]":
@@ -182,6 +189,10 @@ class Choice(NamedTuple):
             return "~%-100%"
         share = f"{100 / len(self.correct):.5f}".rstrip("0").rstrip(".")
         return f"~%{share}%"
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
 
 
 def _read(fields: "DeckFields") -> Choice | None:

@@ -69,6 +69,10 @@ class StudyScreen:
         self.tick = tick
         self._held: list[Text] = []  # notices to show under the next screen's header
 
+    def announce(self, text: str) -> None:
+        """Say ``text`` once at the start: now in line mode, under the first card's header on a terminal."""
+        self._hold(left_out_text(text))
+
     def run(self) -> None:
         """Study until the queue is empty, ``q``, or end of input (Ctrl-C propagates to the caller)."""
         try:
@@ -435,6 +439,11 @@ def print_summary(console: Console, summary: Summary, now: datetime) -> None:
         names = inert(", ".join(summary.leeches))
         console.print(Text.assemble(("Leeches: ", "bold yellow"), names, " (see quizcli stats)"))
     console.print(f"Next due: {_when(summary.next_due, now)} · due by end of tomorrow: {summary.due_tomorrow}")
+
+
+def left_out_text(text: str) -> Text:
+    """A notice naming the deck's cards left out of the session (it quotes deck text, so made inert)."""
+    return Text(inert(text), style="yellow")
 
 
 def print_nothing_due(console: Console, title: str, next_due: datetime | None, now: datetime) -> None:
