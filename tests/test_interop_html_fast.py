@@ -30,9 +30,9 @@ def elements(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.builds(element, st.sampled_from(TAGS), st.sampled_from(ATTRIBUTES), st.lists(children, max_size=4))
 
 
-FIELDS = st.lists(
-    st.recursive(st.one_of(TEXT, ENTITIES, BREAKS), elements, max_leaves=12), min_size=1, max_size=5
-).map("".join)
+FIELDS = st.lists(st.recursive(st.one_of(TEXT, ENTITIES, BREAKS), elements, max_leaves=12), min_size=1, max_size=5).map(
+    "".join
+)
 
 
 def markdownify(html: str) -> str:
