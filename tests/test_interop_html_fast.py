@@ -13,7 +13,7 @@ from quizcli.interop.simple_html import simple_markdown
 
 from test_interop_properties import SETTINGS
 
-TAGS = ("b", "strong", "i", "em", "u", "span", "font", "div", "p", "B", "DiV")
+TAGS = ("b", "strong", "i", "em", "u", "span", "font", "div", "p", "B", "DiV", "ul", "ol", "li", "li", "LI")
 ATTRIBUTES = ("", ' style="color: rgb(0, 0, 255);"', " class=x", " dir='ltr'", " hidden", ' a = "1" b=2')
 TEXT = st.text(alphabet="ab *_>=#-\n\t\r\xa0é.1", min_size=1, max_size=8)
 ENTITIES = st.one_of(
@@ -52,6 +52,7 @@ def test_simple_fields_convert_exactly_as_markdownify_does(html: str) -> None:
         "Meaning<br><br><u>Example:</u> <b>bold</b> and <em>stress</em>&nbsp;&mdash; done",
         "<div>a</div>\n <div> <br> </div>\t<b> x </b>y<p> <i></i> </p>",
         "<b><b>twice</b></b> <strong> </strong>z",
+        "<ul><li>first</li><li><i>second</i><ol><li>a</li> <li>b<br>c</li></ol></li></ul>after",
     ],
 )
 def test_anki_editor_fields_take_the_fast_path(html: str) -> None:
@@ -62,7 +63,8 @@ def test_anki_editor_fields_take_the_fast_path(html: str) -> None:
 @pytest.mark.parametrize(
     "html",
     [
-        "<ul><li>one</li></ul>",  # a tag it does not know
+        "<table><tr><td>one</td></tr></table>",  # a tag it does not know
+        '<ol start="3"><li>three</li></ol>',
         "<b>left open",
         "<b><i>crossed</b></i>",
         "stray </b> end tag",

@@ -31,9 +31,12 @@ def replace_progress(
     ids: dict[Settings, int] = {}
 
     def rows() -> Iterator[tuple[object, ...]]:
+        settings, settings_row = None, 0
         for answer in answers:
             last = answer.before.last_review
-            settings = ids.get(answer.settings) or ids.setdefault(answer.settings, settings_id(db, answer.settings))
+            if answer.settings is not settings:  # an import's answers share one Settings: skip hashing it per row
+                settings = answer.settings
+                settings_row = ids.get(settings) or ids.setdefault(settings, settings_id(db, settings))
             written[0] += 1
             yield (
                 answer.deck,
@@ -44,7 +47,7 @@ def replace_progress(
                 int(answer.before.state),
                 None if last is None else (answer.when - last).total_seconds() / 86400,
                 answer.duration_ms,
-                settings,
+                settings_row,
                 None if last is None else answer.before.interval_days,
             )
 
