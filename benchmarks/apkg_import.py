@@ -3,7 +3,8 @@
     python benchmarks/apkg_import.py [--notes N] [--reviews-per-note R] [--runs K]
 
 The package is hand-made (tests/apkg_synthetic.py: the legacy layout, one Basic
-card per note, its reviews a day apart).  Each run imports it into a fresh
+card per note, its reviews a day apart); its fields are HTML as Anki's editor writes
+it (divs, line breaks, bold, italics, lists, entities), each note's text distinct.  Each run imports it into a fresh
 quizcli home in its own process; the median wall time and the largest peak
 memory (RSS) of the runs are printed.  Exits 1 when the median misses 10 s.
 """
@@ -30,9 +31,23 @@ START_MS = 1_700_000_000_000
 DAY_MS = 86_400_000
 
 
+# Fields as Anki's editor writes them: divs per line, <br>, bold and italics, entities, a list, a styled span.
+FRONTS = (
+    "<div><b>Question</b> number {n}:&nbsp;what is &quot;term {n}&quot;?</div>",
+    "What does <i>word {n}</i> mean &amp; where is it used?<br>",
+    '<div>Translate <span style="color: rgb(0, 0, 255);">phrase {n}</span></div><div><br></div>',
+)
+BACKS = (
+    "<div>Answer {n}</div><div><br></div><div>with <b>a second</b> line &lt;{n}&gt;</div>",
+    "<ul><li>first point {n}</li><li><i>second</i> point</li></ul>",
+    "Meaning {n}<br><br><u>Example:</u> <b>bold</b> and <em>stress</em>&nbsp;&mdash; done",
+)
+
+
 def notes(count: int) -> Iterator[tuple[int, str, str, str]]:
     for number in range(1, count + 1):
-        yield number, f"guid{number}", f"<b>Question</b> number {number}?", f"Answer {number}<br>with a second line"
+        front, back = FRONTS[number % len(FRONTS)], BACKS[number % len(BACKS)]
+        yield number, f"guid{number}", front.format(n=number), back.format(n=number)
 
 
 def reviews(count: int, per_note: int) -> Iterator[tuple[int, int, int]]:

@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import IntEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -116,14 +116,36 @@ def _scheduler(settings: Settings) -> "fsrs.Scheduler":
     return fsrs.Scheduler(**options)
 
 
-def _to_fsrs(state: CardState) -> "fsrs.Card":
+class _Fsrs(NamedTuple):
+    """py-fsrs's card class and its ratings and states beside quizcli's, looked up once (a replay reviews a lot)."""
+
+    card: "type[fsrs.Card]"
+    learning: "fsrs.State"
+    ratings: "dict[Rating, fsrs.Rating]"
+    states: "dict[fsrs.State, State]"
+    fsrs_states: "dict[State, fsrs.State]"
+
+
+@cache
+def _fsrs() -> _Fsrs:
     import fsrs
 
+    return _Fsrs(
+        card=fsrs.Card,
+        learning=fsrs.State.Learning,
+        ratings={rating: fsrs.Rating(int(rating)) for rating in Rating},
+        states={state: State(int(state)) for state in fsrs.State},
+        fsrs_states={State(int(state)): state for state in fsrs.State},
+    )
+
+
+def _to_fsrs(state: CardState) -> "fsrs.Card":
+    py_fsrs = _fsrs()
     if state.state is State.NEW:
-        return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=state.due)
-    return fsrs.Card(
+        return py_fsrs.card(card_id=1, state=py_fsrs.learning, step=0, due=state.due)
+    return py_fsrs.card(
         card_id=1,
-        state=fsrs.State(int(state.state)),
+        state=py_fsrs.fsrs_states[state.state],
         step=state.step,
         stability=state.stability,
         difficulty=state.difficulty,
@@ -134,34 +156,34 @@ def _to_fsrs(state: CardState) -> "fsrs.Card":
 
 def review(state: CardState, rating: Rating, when: datetime, settings: Settings, seed: str) -> CardState:
     """The state after answering ``rating`` at ``when``.  ``seed`` names the item, for the fuzz."""
-    import fsrs
-
-    after, _ = _scheduler(settings).review_card(_to_fsrs(state), fsrs.Rating(int(rating)), when)
-    lapsed = state.state is State.REVIEW and rating is Rating.AGAIN
-    new_state = CardState(
-        state=State(int(after.state)),
-        due=after.due,
+    after, _ = _scheduler(settings).review_card(_to_fsrs(state), _fsrs().ratings[rating], when)
+    new_state = _fsrs().states[after.state]
+    reps = state.reps + 1
+    due = after.due
+    if settings.fuzz and new_state is State.REVIEW:
+        due = _fuzzed_due(due, when, settings.maximum_interval, f"{seed}#{reps}")
+    return CardState(
+        state=new_state,
+        due=due,
         step=after.step,
         stability=after.stability,
         difficulty=after.difficulty,
         last_review=after.last_review,
-        reps=state.reps + 1,
-        lapses=state.lapses + int(lapsed),
+        reps=reps,
+        lapses=state.lapses + int(state.state is State.REVIEW and rating is Rating.AGAIN),
     )
-    if settings.fuzz and new_state.state is State.REVIEW:
-        new_state = new_state._replace(due=_fuzzed_due(new_state, when, settings, f"{seed}#{new_state.reps}"))
-    return new_state
 
 
-def _fuzzed_due(state: CardState, when: datetime, settings: Settings, seed: str) -> datetime:
-    days = (state.due - when).days
+def _fuzzed_due(due: datetime, when: datetime, maximum_interval: int, seed: str) -> datetime:
+    days = (due - when).days
     if days < 2.5:
-        return state.due
-    low, high = _fuzz_bounds(days, settings.maximum_interval)
-    fuzzed = min(round(random.Random(seed).random() * (high - low + 1) + low), settings.maximum_interval)
-    return state.due + timedelta(days=fuzzed - days)
+        return due
+    low, high = _fuzz_bounds(days, maximum_interval)
+    fuzzed = min(round(random.Random(seed).random() * (high - low + 1) + low), maximum_interval)
+    return due + timedelta(days=fuzzed - days)
 
 
+@lru_cache(maxsize=1024)
 def _fuzz_bounds(days: int, maximum_interval: int) -> tuple[int, int]:
     """py-fsrs's fuzz range for an interval of ``days`` days: the fewest and most days it may become."""
     delta = 1.0 + sum(f * max(min(float(days), end) - start, 0.0) for start, end, f in _FUZZ_RANGES)

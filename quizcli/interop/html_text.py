@@ -1,8 +1,10 @@
 """HTML fields (GIFT ``[html]`` text, Anki fields) to Markdown, and deck Markdown to HTML for Anki.
 
 HTML is converted by markdownify (a well-kept converter over BeautifulSoup), imported here on the
-first HTML field, so only ``quizcli import`` of a file with markup pays for loading it; a field
-without markup skips it.  The Markdown written into Anki fields is the little a flashcard uses:
+first HTML field that needs it, so only ``quizcli import`` of a file with markup pays for loading it;
+a field without markup skips it, and one holding only the tags Anki's editor writes (``div``, ``br``,
+``b``, ``i``, ``span``...) and entities takes `quizcli.interop.simple_html`, which gives the same
+result without building a BeautifulSoup tree.  The Markdown written into Anki fields is the little a flashcard uses:
 ``**bold**``, ``*italics*``, `` `code` `` and line breaks, with ``& < >`` escaped.
 """
 
@@ -12,6 +14,8 @@ import re
 import warnings
 from functools import cache
 from typing import TYPE_CHECKING
+
+from quizcli.interop.simple_html import simple_markdown
 
 if TYPE_CHECKING:
     from markdownify import MarkdownConverter
@@ -46,6 +50,9 @@ def html_to_markdown(html: str) -> str:
     if not _MARKUP.search(html):
         return " ".join(html.split())  # HTML runs whitespace together: so does a field without markup
     safe = _STRAY_LT.sub("&lt;", _without_comments(html))
+    text = simple_markdown(safe)
+    if text is not None:
+        return _tidy(text.replace("\xa0", " "))
     try:
         with warnings.catch_warnings():  # BeautifulSoup warns when a field looks like a file name or a URL
             warnings.simplefilter("ignore")

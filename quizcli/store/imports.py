@@ -6,11 +6,16 @@ the same package again gives the same progress instead of doubling the log.
 
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 from quizcli.clock import to_text
 from quizcli.scheduler import CardState, Settings
 from quizcli.store.flags import Flags
 from quizcli.store.reviews import Answer, put_state
+
+# The page cache while a log is imported: a big log's rows and index pages then stay in memory until the commit
+# instead of being spilled to the write-ahead log as they are inserted; SQLite takes what it needs up to this.
+IMPORT_CACHE_KIB = 64 * 1024
 
 
 def replace_progress(
@@ -23,46 +28,61 @@ def replace_progress(
     flags: Mapping[str, Flags],
 ) -> int:
     """Forget ``items``' progress, insert ``answers`` (read as they come), then ``states()`` (known once they
-    are all read) and ``flags``; returns how many answers were inserted."""
-    keys = [(deck, item) for item in items]
-    for table in ("reviews", "cards", "flags"):
-        db.executemany(f"DELETE FROM {table} WHERE deck = ? AND item = ?", keys)
-    written = [0]
-    ids: dict[Settings, int] = {}
+    are all read) and ``flags``; returns how many answers were inserted.  The page cache is enlarged meanwhile."""
+    with _page_cache(db, IMPORT_CACHE_KIB):
+        keys = [(deck, item) for item in items]
+        for table in ("reviews", "cards", "flags"):
+            db.executemany(f"DELETE FROM {table} WHERE deck = ? AND item = ?", keys)
+        written = [0]
+        ids: dict[Settings, int] = {}
 
-    def rows() -> Iterator[tuple[object, ...]]:
-        for answer in answers:
-            last = answer.before.last_review
-            settings = ids.get(answer.settings) or ids.setdefault(answer.settings, settings_id(db, answer.settings))
-            written[0] += 1
-            yield (
-                answer.deck,
-                answer.item,
-                to_text(answer.when),
-                int(answer.rating),
-                answer.kind,
-                int(answer.before.state),
-                None if last is None else (answer.when - last).total_seconds() / 86400,
-                answer.duration_ms,
-                settings,
-                None if last is None else answer.before.interval_days,
-            )
+        def rows() -> Iterator[tuple[object, ...]]:
+            settings, settings_row = None, 0
+            for answer in answers:
+                last = answer.before.last_review
+                if answer.settings is not settings:  # an import's answers share one Settings: skip hashing it per row
+                    settings = answer.settings
+                    settings_row = ids.get(settings) or ids.setdefault(settings, settings_id(db, settings))
+                written[0] += 1
+                yield (
+                    answer.deck,
+                    answer.item,
+                    to_text(answer.when),
+                    int(answer.rating),
+                    answer.kind,
+                    int(answer.before.state),
+                    None if last is None else (answer.when - last).total_seconds() / 86400,
+                    answer.duration_ms,
+                    settings_row,
+                    None if last is None else answer.before.interval_days,
+                )
 
-    db.executemany(
-        "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, elapsed_days, duration_ms,"
-        " settings_id, scheduled_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows(),
-    )
-    for item, state in states().items():
-        put_state(db, deck, item, state)
-    db.executemany(
-        "INSERT INTO flags (deck, item, suspended, buried_until) VALUES (?, ?, ?, ?)",
-        [
-            (deck, item, int(flag.suspended), None if flag.buried_until is None else to_text(flag.buried_until))
-            for item, flag in flags.items()
-        ],
-    )
-    return written[0]
+        db.executemany(
+            "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, elapsed_days, duration_ms,"
+            " settings_id, scheduled_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows(),
+        )
+        for item, state in states().items():
+            put_state(db, deck, item, state)
+        db.executemany(
+            "INSERT INTO flags (deck, item, suspended, buried_until) VALUES (?, ?, ?, ?)",
+            [
+                (deck, item, int(flag.suspended), None if flag.buried_until is None else to_text(flag.buried_until))
+                for item, flag in flags.items()
+            ],
+        )
+        return written[0]
+
+
+@contextmanager
+def _page_cache(db: sqlite3.Connection, kib: int) -> Iterator[None]:
+    """SQLite's page cache raised to ``kib`` KiB for the block, then set back."""
+    previous = int(db.execute("PRAGMA cache_size").fetchone()[0])
+    db.execute(f"PRAGMA cache_size = {-kib}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {previous}")
 
 
 def logged_reviews(db: sqlite3.Connection, deck: str) -> list[tuple[str, str, int, int, int | None]]:
