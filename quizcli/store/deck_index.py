@@ -186,6 +186,19 @@ class DeckIndex(Connection):
         )
         return [_item(row) for row in rows]
 
+    def indexed_items_with_progress(self, deck: str) -> frozenset[str]:
+        """The deck's indexed items that have a schedule or are suspended.
+
+        Looked up from the progress side, one index probe each: the cost follows the progress, not the deck.
+        """
+        indexed = "EXISTS (SELECT 1 FROM deck_items i WHERE i.deck = :deck AND i.item = p.item)"
+        rows = self._db.execute(
+            f"SELECT p.item FROM cards p WHERE p.deck = :deck AND {indexed}"
+            f" UNION SELECT p.item FROM flags p WHERE p.deck = :deck AND p.suspended = 1 AND {indexed}",
+            {"deck": deck},
+        )
+        return frozenset(row["item"] for row in rows)
+
     def graded_refs(self, deck: str) -> list[ItemRef]:
         """Every item quizcli can mark by itself, by id and tags, in deck order (that of their ranks), flags aside."""
         rows = self._db.execute(
