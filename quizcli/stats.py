@@ -46,7 +46,7 @@ class DeckItems(NamedTuple):
     Both come from the deck index, so statistics never read all of a big deck's item ids.
     """
 
-    count: int
+    total: int
     tracked: frozenset[str]
 
 
@@ -117,7 +117,7 @@ def card_counts(rows: Sequence[CardRow], items: DeckItems | None) -> CardCounts:
         kind = category(row)
         found[kind] = found.get(kind, 0) + 1
     if items is not None:
-        found["new"] = found.get("new", 0) + items.count - len(by_item)
+        found["new"] = found.get("new", 0) + items.total - len(by_item)
     return CardCounts(**found)
 
 

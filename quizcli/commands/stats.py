@@ -88,4 +88,4 @@ def _items(store: Store, deck_file: DeckFile) -> stats.DeckItems | None:
         return None
     if entry.errors:
         return None
-    return stats.DeckItems(count=entry.items, tracked=store.indexed_items_with_progress(deck_file.name))
+    return stats.DeckItems(total=entry.items, tracked=store.indexed_items_with_progress(deck_file.name))

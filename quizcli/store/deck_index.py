@@ -18,6 +18,7 @@ from quizcli.scheduler import CardState, State
 from quizcli.store.connection import Connection, open_read_only
 from quizcli.store.reviews import STATE_COLUMNS, state_from_row
 
+RANGE_READ = 500  # card ids asked for by more ranks than this are read as one range of ranks
 BULK_ITEMS = 5_000  # an index write of more items leaves megabytes of WAL: truncate it afterwards
 
 
@@ -225,9 +226,20 @@ class DeckIndex(Connection):
         return [found[value] for value in ranks]
 
     def cards_by_rank(self, deck: str, ranks: list[int]) -> list[str]:
-        """The card id of the markable item at each of these ranks, in the order asked; no card is parsed."""
-        found = {row["key"]: row["card"] for row in self._rows_keyed(deck, "rank", _BY_RANK, ranks)}
-        return [found[value] for value in ranks]
+        """The card id of the markable item at each of these ranks, in the order asked; no card is parsed.
+
+        Many ranks (a whole-deck exam asks for all of them) are read as one range of the rank index, not looked
+        up a few hundred at a time.
+        """
+        if len(ranks) <= RANGE_READ:
+            found = {row["key"]: row["card"] for row in self._rows_keyed(deck, "rank", _BY_RANK, ranks)}
+            return [found[value] for value in ranks]
+        rows = self._db.execute(
+            f"SELECT rank, card FROM deck_items {_BY_RANK} WHERE deck = ? AND rank BETWEEN ? AND ?",
+            (deck, min(ranks), max(ranks)),
+        )
+        in_range = dict(rows.fetchall())
+        return [in_range[rank] for rank in ranks]
 
     def _rows_keyed(self, deck: str, key: str, hint: str, values: Sequence[str | int]) -> Iterator[sqlite3.Row]:
         """The deck's rows whose ``key`` column holds these values (as ``key``, ``item``, ``card``, ``data``).
