@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import difflib
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.resolver import Resolver
 
 from quizcli.cards import Card, Deck, derived_id, valid_id
 from quizcli.decks import read_deck_file
@@ -30,7 +32,9 @@ if TYPE_CHECKING:
 
 try:
     from yaml import CSafeLoader as _Loader
+    from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _CParser  # type: ignore[assignment]
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 # Limits on what a deck file may make quizcli do (docs/reliability.md gives the measurements).
@@ -109,6 +113,107 @@ def parse_bytes(raw: bytes, path: str, name: str, on_card: ProgressCallback | No
     if text is None:
         return ParseResult(Deck(name=name, path=path, title=name), reporter.diagnostics)
     return parse_deck(text, path, name, on_card)
+
+
+class CardStream:
+    """A deck's cards parsed one at a time from libyaml's events, without the whole file's node tree: re-indexing
+    streams them into the index, holding one card's nodes at a time instead of the whole tree.
+
+    Only a clean deck of the usual shape streams: a mapping whose last key is 'cards', no anchors, one document.
+    Anything else (an error, a duplicate id, keys after 'cards', too many cards) stops the stream with ``complete``
+    False, and the caller parses the file as a whole (`parse_bytes`), which reports every problem at once.
+    ``on_card(done, total)`` reports the characters read so far out of the text's.
+    """
+
+    def __init__(self, text: str, path: str, name: str) -> None:
+        self.text, self.path, self.name = text, path, name
+        self.title, self.description = name, ""
+        self.complete = False
+
+    def cards(self, on_card: ProgressCallback | None = None) -> Iterator[Card]:
+        """Every card in file order; ``complete`` says afterwards whether the whole deck was read this way."""
+        loader = _StreamLoader(self.text)
+        collecting = gc.isenabled()
+        gc.disable()  # as in `parse_deck`; a card's nodes are freed by reference counting once it is parsed
+        try:
+            yield from self._cards(loader, _Reporter(self.path), on_card)
+        except (_Unstreamable, yaml.YAMLError, RecursionError):
+            self.complete = False  # the whole parse says what is wrong
+        finally:
+            loader.dispose()
+            if collecting:
+                gc.enable()
+
+    def _cards(self, loader: _StreamLoader, rep: _Reporter, on_card: ProgressCallback | None) -> Iterator[Card]:
+        for event in (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.MappingStartEvent):
+            if not loader.check_event(event):
+                return
+            start = loader.get_event()
+        header: list[tuple[yaml.Node, yaml.Node]] = []
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = loader.next_node()
+            if _scalar_text(key) == "cards" and loader.check_event(yaml.SequenceStartEvent):
+                break
+            header.append((key, loader.next_node()))
+        else:
+            return
+        root = yaml.MappingNode(f"{_CORE}map", header, start.start_mark, start.end_mark)  # type: ignore[union-attr,arg-type]
+        tags = self._header(root, rep)
+        loader.get_event()
+        seen: set[str] = set()
+        while not loader.check_event(yaml.SequenceEndEvent):
+            node = loader.next_node()
+            card = _card(node, rep, tags)
+            if card is None or card.id in seen or len(seen) == MAX_CARDS or _has_error(rep):
+                return
+            seen.add(card.id)
+            yield card
+            if on_card is not None and len(seen) % 1000 == 0:
+                on_card(node.end_mark.index, len(self.text))
+        loader.get_event()
+        ends = (yaml.MappingEndEvent, yaml.DocumentEndEvent, yaml.StreamEndEvent)
+        self.complete = bool(seen) and all(loader.check_event(end) and loader.get_event() for end in ends)
+
+    def _header(self, root: yaml.Node, rep: _Reporter) -> tuple[str, ...]:
+        """The deck's title and description, and its tags, from the keys before 'cards'."""
+        fields = _mapping(root, rep, "a deck") or {}
+        _reject_unknown(fields, DECK_KEYS, rep, "deck")
+        self.title = _optional_text(fields, "title", rep) or self.name
+        self.description = _optional_text(fields, "description", rep) or ""
+        return _tags(fields, rep)
+
+
+class _StreamLoader(_CParser, Composer, Resolver):
+    """libyaml's events, composed into nodes in Python one node at a time (libyaml composes whole documents)."""
+
+    def __init__(self, text: str) -> None:
+        _CParser.__init__(self, text)
+        Composer.__init__(self)
+        Resolver.__init__(self)
+
+    def next_node(self) -> yaml.Node:
+        """The node whose events come next (past a mapping's key, or at a sequence's entry)."""
+        if self.check_event(yaml.AliasEvent):
+            raise _Unstreamable  # no anchor was written ('&' is not in the text): the whole parse reports it
+        node: yaml.Node = Composer.compose_node(self, None, None)  # type: ignore[arg-type,assignment]
+        return node
+
+
+class _Unstreamable(Exception):
+    """What the file holds next cannot be streamed: it is parsed whole instead."""
+
+
+def _has_error(rep: _Reporter) -> bool:
+    return any(d.severity is Severity.ERROR for d in rep.diagnostics)
+
+
+def card_stream(raw: bytes, path: str, name: str) -> CardStream | None:
+    """The deck's cards as a `CardStream`; None when it cannot stream (see there), so it must be parsed whole."""
+    reporter = _Reporter(path)
+    text = _decode(raw, reporter)
+    if text is None or "&" in text:
+        return None
+    return CardStream(text, path, name)
 
 
 def load_deck(path: Path, name: str | None = None) -> Deck:

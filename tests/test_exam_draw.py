@@ -113,7 +113,7 @@ def test_migration_5_ranks_the_decks_indexed_before_it(tmp_path: Path, big: Deck
         assert migrated.schema_version() == SCHEMA_VERSION >= 5
         for name, path in decks.items():
             entry = IndexEntry(name, Stamp(str(path), 0, 0, 0), name, "", 0, 0, 0)
-            fresh.replace_index(entry, load_deck(path, name).cards)
+            fresh.replace_index(name, load_deck(path, name).cards, lambda entry=entry: entry)  # type: ignore[misc]
             assert ranks(migrated._db, name) == ranks(fresh._db, name)
             assert migrated.graded_count(name) == fresh.graded_count(name) > 0
         assert [item.id for item in migrated.items_by_rank("long-context", [19, 0])] == [

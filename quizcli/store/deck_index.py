@@ -7,7 +7,7 @@ from here.
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -60,6 +60,10 @@ _AVAILABLE = (
 _BY_RANK = "INDEXED BY deck_items_rank"
 
 
+class _Unfinished(Exception):
+    """A streamed index write whose stream stopped short: its transaction is rolled back."""
+
+
 class Unparsed(NamedTuple):
     """An item as a row of the deck index held it, its card not parsed yet: a session's new items wait so,
     and only those shown are parsed (`parsed`), each as the deck stood when the session began."""
@@ -100,41 +104,58 @@ class DeckIndex(Connection):
             errors=row["errors"],
         )
 
-    def replace_index(self, entry: IndexEntry, cards: Iterable[Card]) -> None:
+    def replace_index(
+        self, name: str, cards: Iterable[Card], summary: Callable[[], IndexEntry | None]
+    ) -> IndexEntry | None:
         """Swap a deck's index for ``cards`` in one transaction; after a big one, shrink the WAL back.
 
+        ``cards`` may be a stream, written as it comes: the deck's ``summary`` (its entry) is asked for once
+        they are all written, and None from it undoes the write (the stream stopped short), returning None.
         SQLite checkpoints the WAL by itself past its auto-checkpoint size but keeps the file at its
         largest, so a big deck's index would leave a WAL as big behind.  A small deck's write never
         gets there, and truncating after it would only cost two more syncs.
         """
-        with self._write(f"the index of {entry.name}") as db:
-            db.execute("DELETE FROM deck_items WHERE deck = ?", (entry.name,))
-            db.executemany(
-                "INSERT INTO deck_items (deck, item, card, position, graded, tags, data, rank)"
-                " VALUES (:deck, :item, :card, :position, :graded, :tags, :data, :rank)",
-                index_rows(entry.name, cards),
-            )
-            db.execute(
-                "UPDATE deck_items SET seen = 1"
-                " WHERE deck = :deck AND item IN (SELECT item FROM cards WHERE deck = :deck)",
-                {"deck": entry.name},
-            )
-            db.execute(
-                "INSERT OR REPLACE INTO deck_index (deck, path, size, mtime_ns, parser, digest, indexed_ns, title,"
-                " description, cards, items, errors) VALUES (:deck, :path, :size, :mtime_ns, :parser, :digest,"
-                " :indexed_ns, :title, :description, :cards, :items, :errors)",
-                {
-                    "deck": entry.name,
-                    **entry.stamp._asdict(),
-                    "title": entry.title,
-                    "description": entry.description,
-                    "cards": entry.cards,
-                    "items": entry.items,
-                    "errors": entry.errors,
-                },  # fmt: skip
-            )
+        try:
+            with self._write(f"the index of {name}") as db:
+                entry = self._write_index(db, name, cards, summary)
+        except _Unfinished:
+            return None
         if entry.items > BULK_ITEMS:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return entry
+
+    @staticmethod
+    def _write_index(
+        db: sqlite3.Connection, name: str, cards: Iterable[Card], summary: Callable[[], IndexEntry | None]
+    ) -> IndexEntry:
+        db.execute("DELETE FROM deck_items WHERE deck = ?", (name,))
+        db.executemany(
+            "INSERT INTO deck_items (deck, item, card, position, graded, tags, data, rank)"
+            " VALUES (:deck, :item, :card, :position, :graded, :tags, :data, :rank)",
+            index_rows(name, cards),
+        )
+        entry = summary()
+        if entry is None:
+            raise _Unfinished
+        db.execute(
+            "UPDATE deck_items SET seen = 1 WHERE deck = :deck AND item IN (SELECT item FROM cards WHERE deck = :deck)",
+            {"deck": name},
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO deck_index (deck, path, size, mtime_ns, parser, digest, indexed_ns, title,"
+            " description, cards, items, errors) VALUES (:deck, :path, :size, :mtime_ns, :parser, :digest,"
+            " :indexed_ns, :title, :description, :cards, :items, :errors)",
+            {
+                "deck": name,
+                **entry.stamp._asdict(),
+                "title": entry.title,
+                "description": entry.description,
+                "cards": entry.cards,
+                "items": entry.items,
+                "errors": entry.errors,
+            },  # fmt: skip
+        )
+        return entry
 
     def restamp_index(self, deck: str, indexed_ns: int) -> None:
         """Record that the deck file's content was found unchanged at ``indexed_ns``."""
