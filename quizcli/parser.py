@@ -122,17 +122,17 @@ class CardStream:
     Only a clean deck of the usual shape streams: a mapping whose last key is 'cards', no anchors, one document.
     Anything else (an error, a duplicate id, keys after 'cards', too many cards) stops the stream with ``complete``
     False, and the caller parses the file as a whole (`parse_bytes`), which reports every problem at once.
-    ``on_card(done, total)`` reports the characters read so far out of the text's.
+    ``on_card(done, total)`` reports how far into the file the stream has read.
     """
 
-    def __init__(self, text: str, path: str, name: str) -> None:
-        self.text, self.path, self.name = text, path, name
+    def __init__(self, raw: bytes, path: str, name: str) -> None:
+        self.raw, self.path, self.name = raw, path, name
         self.title, self.description = name, ""
         self.complete = False
 
     def cards(self, on_card: ProgressCallback | None = None) -> Iterator[Card]:
         """Every card in file order; ``complete`` says afterwards whether the whole deck was read this way."""
-        loader = _StreamLoader(self.text)
+        loader = _StreamLoader(self.raw)
         collecting = gc.isenabled()
         gc.disable()  # as in `parse_deck`; a card's nodes are freed by reference counting once it is parsed
         try:
@@ -169,7 +169,7 @@ class CardStream:
             seen.add(card.id)
             yield card
             if on_card is not None and len(seen) % 1000 == 0:
-                on_card(node.end_mark.index, len(self.text))
+                on_card(node.end_mark.index, len(self.raw))
         loader.get_event()
         ends = (yaml.MappingEndEvent, yaml.DocumentEndEvent, yaml.StreamEndEvent)
         self.complete = bool(seen) and all(loader.check_event(end) and loader.get_event() for end in ends)
@@ -186,8 +186,8 @@ class CardStream:
 class _StreamLoader(_CParser, Composer, Resolver):
     """libyaml's events, composed into nodes in Python one node at a time (libyaml composes whole documents)."""
 
-    def __init__(self, text: str) -> None:
-        _CParser.__init__(self, text)
+    def __init__(self, raw: bytes) -> None:
+        _CParser.__init__(self, raw)
         Composer.__init__(self)
         Resolver.__init__(self)
 
@@ -209,11 +209,9 @@ def _has_error(rep: _Reporter) -> bool:
 
 def card_stream(raw: bytes, path: str, name: str) -> CardStream | None:
     """The deck's cards as a `CardStream`; None when it cannot stream (see there), so it must be parsed whole."""
-    reporter = _Reporter(path)
-    text = _decode(raw, reporter)
-    if text is None or "&" in text:
+    if b"&" in raw or raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _decode(raw, _Reporter(path)) is None:
         return None
-    return CardStream(text, path, name)
+    return CardStream(raw, path, name)  # libyaml reads UTF-8 bytes as they are: no decoded copy is kept
 
 
 def load_deck(path: Path, name: str | None = None) -> Deck:
