@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,8 +117,8 @@ def parse_bytes(raw: bytes, path: str, name: str, on_card: ProgressCallback | No
 
 
 class CardStream:
-    """A deck's cards parsed one at a time from libyaml's events, without the whole file's node tree: re-indexing
-    streams them into the index, holding one card's nodes at a time instead of the whole tree.
+    """A deck's cards parsed a chunk at a time, without the whole file's node tree: re-indexing streams them into
+    the index, holding the nodes of a few hundred cards at a time instead of the whole tree.
 
     Only a clean deck of the usual shape streams: a mapping whose last key is 'cards', no anchors, one document.
     Anything else (an error, a duplicate id, keys after 'cards', too many cards) stops the stream with ``complete``
@@ -134,7 +135,7 @@ class CardStream:
         """Every card in file order; ``complete`` says afterwards whether the whole deck was read this way."""
         loader = _StreamLoader(self.raw)
         collecting = gc.isenabled()
-        gc.disable()  # as in `parse_deck`; a card's nodes are freed by reference counting once it is parsed
+        gc.disable()  # as in `parse_deck`; a chunk's nodes are freed by reference counting once it is parsed
         try:
             yield from self._cards(loader, _Reporter(self.path), on_card)
         except (_Unstreamable, yaml.YAMLError, RecursionError):
@@ -159,20 +160,23 @@ class CardStream:
             return
         root = yaml.MappingNode(f"{_CORE}map", header, start.start_mark, start.end_mark)  # type: ignore[union-attr,arg-type]
         tags = self._header(root, rep)
-        loader.get_event()
+        sequence = loader.peek_event()
+        if sequence.flow_style or _has_error(rep):  # type: ignore[union-attr]
+            return  # a '[...]' list of cards is parsed whole
+        mark = sequence.start_mark  # type: ignore[union-attr]
+        if mark is None:
+            return
         seen: set[str] = set()
-        while not loader.check_event(yaml.SequenceEndEvent):
-            node = loader.next_node()
-            card = _card(node, rep, tags)
-            if card is None or card.id in seen or len(seen) == MAX_CARDS or _has_error(rep):
-                return
-            seen.add(card.id)
-            yield card
-            if on_card is not None and len(seen) % 1000 == 0:
-                on_card(node.end_mark.index, len(self.raw))
-        loader.get_event()
-        ends = (yaml.MappingEndEvent, yaml.DocumentEndEvent, yaml.StreamEndEvent)
-        self.complete = bool(seen) and all(loader.check_event(end) and loader.get_event() for end in ends)
+        for nodes, end in _card_chunks(self.raw, mark.line, mark.column):
+            for node in nodes:
+                card = _card(node, rep, tags)
+                if card is None or card.id in seen or len(seen) == MAX_CARDS or _has_error(rep):
+                    return
+                seen.add(card.id)
+                yield card
+            if on_card is not None:
+                on_card(end, len(self.raw))
+        self.complete = bool(seen)
 
     def _header(self, root: yaml.Node, rep: _Reporter) -> tuple[str, ...]:
         """The deck's title and description, and its tags, from the keys before 'cards'."""
@@ -181,6 +185,38 @@ class CardStream:
         self.title = _optional_text(fields, "title", rep) or self.name
         self.description = _optional_text(fields, "description", rep) or ""
         return _tags(fields, rep)
+
+
+CHUNK_CARDS = 500  # cards composed at a time by libyaml: few enough to keep memory flat, enough to keep it fast
+
+
+def _card_chunks(raw: bytes, line: int, column: int) -> Iterator[tuple[list[yaml.Node], int]]:
+    """The nodes of a block list's entries, starting at ``line`` and ``column``, a chunk of entries at a time, with
+    the offset each chunk ends at; each chunk is composed by libyaml from its own slice of the file.
+
+    An entry starts on a line that holds its '-' at the list's column, since everything inside an entry is
+    indented further.  A quoted or bracketed text can break that rule, but then its slice is cut mid-text and
+    fails to compose, which stops the stream; so does anything after the list (it would not be part of a list).
+    Each entry's line is set back to its place in the file.
+    """
+    entries = re.compile(rb"^" + b" " * column + rb"-(?=[ \t\r\n])", re.MULTILINE)
+    start = 0
+    for _ in range(line):
+        start = raw.index(b"\n", start) + 1
+    starts = [found.start() for found in entries.finditer(raw, start)]
+    if not starts or starts[0] != start:
+        raise _Unstreamable
+    for first in range(0, len(starts), CHUNK_CARDS):
+        begin = starts[first]
+        end = starts[first + CHUNK_CARDS] if first + CHUNK_CARDS < len(starts) else len(raw)
+        root = yaml.compose(raw[begin:end], Loader=_Loader)
+        if not isinstance(root, yaml.SequenceNode) or len(root.value) != len(starts[first : first + CHUNK_CARDS]):
+            raise _Unstreamable
+        for node in root.value:
+            shown = node.start_mark
+            node.start_mark = yaml.Mark(shown.name, shown.index, shown.line + line, shown.column, None, 0)
+        yield root.value, end
+        line += raw.count(b"\n", begin, end)
 
 
 class _StreamLoader(_CParser, Composer, Resolver):

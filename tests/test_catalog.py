@@ -258,12 +258,26 @@ WHOLE_ONLY = {
 }
 
 
+CUT_LOOKALIKES = {
+    "a quoted text with a line like an entry": 'cards:\n  - id: a\n    front: "one\n  - two"\n    back: b\n'
+    + "".join(f"  - {{id: c{n}, front: x, back: y}}\n" for n in range(9)),
+    "a list of cards at the left margin": "cards:\n- id: a\n  front: x\n  back: y\n- id: b\n  question: q\n"
+    "  choices:\n  - one\n  - two\n  answer: A\n",
+    "comments and blank lines between cards": "title: T\ncards:\n  # first\n\n  - {id: a, front: x, back: y}\n\n"
+    "  # second\n  - {id: b, front: x, back: y}\n# the end\n",
+}
+
+
 @pytest.mark.parametrize(
-    "text", [LONG_CONTEXT.read_text(encoding="utf-8"), *WHOLE_ONLY.values()], ids=["bundled", *WHOLE_ONLY]
+    "text",
+    [LONG_CONTEXT.read_text(encoding="utf-8"), *CUT_LOOKALIKES.values(), *WHOLE_ONLY.values()],
+    ids=["bundled", *CUT_LOOKALIKES, *WHOLE_ONLY],
 )
 def test_a_streamed_index_is_the_index_a_whole_parse_writes(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
 ) -> None:
+    """Card lines included (they are in each row's data), across chunks of a few cards."""
+    monkeypatch.setattr(parser, "CHUNK_CARDS", 4)
     deck = DeckFile("mine", write_deck(tmp_path, "mine", text), Source.PATH)
     streamed = index_of(store, deck)
     monkeypatch.setattr(parser, "card_stream", lambda *args: None)
@@ -284,7 +298,7 @@ def test_a_deck_streams_into_its_index_one_card_at_a_time(monkeypatch: pytest.Mo
     handed_on = []
     for card in stream.cards():
         handed_on.append(card.id)
-        assert len(parsed) == len(handed_on)  # each card is handed on as soon as it is parsed, before the next is read
+        assert len(parsed) == len(handed_on)  # each card is handed on as soon as it is parsed
     assert stream.complete and stream.title == "Long-Context Attention Issues" and len(handed_on) == 30
 
 
