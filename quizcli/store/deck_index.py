@@ -5,6 +5,7 @@ rebuilt with ``Card.from_record``; the study queues and the exam draws read item
 from here.
 """
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,6 +20,7 @@ from quizcli.store.connection import Connection, open_read_only
 from quizcli.store.reviews import STATE_COLUMNS, state_from_row
 
 RANGE_READ = 500  # card ids asked for by more ranks than this are read as one range of ranks
+WRITE_BATCH = 1_000  # index rows made, then written, at a time
 BULK_ITEMS = 5_000  # an index write of more items leaves megabytes of WAL: truncate it afterwards
 
 
@@ -129,11 +131,13 @@ class DeckIndex(Connection):
         db: sqlite3.Connection, name: str, cards: Iterable[Card], summary: Callable[[], IndexEntry | None]
     ) -> IndexEntry:
         db.execute("DELETE FROM deck_items WHERE deck = ?", (name,))
-        db.executemany(
-            "INSERT INTO deck_items (deck, item, card, position, graded, tags, data, rank)"
-            " VALUES (:deck, :item, :card, :position, :graded, :tags, :data, :rank)",
-            index_rows(name, cards),
-        )
+        rows = index_rows(name, cards)
+        while batch := list(itertools.islice(rows, WRITE_BATCH)):  # a stream's parse and writes take turns
+            db.executemany(
+                "INSERT INTO deck_items (deck, item, card, position, graded, tags, data, rank)"
+                " VALUES (:deck, :item, :card, :position, :graded, :tags, :data, :rank)",
+                batch,
+            )
         entry = summary()
         if entry is None:
             raise _Unfinished
