@@ -83,6 +83,10 @@ def rows(sizes: list[int], home: Path, env: dict[str, str]) -> dict[str, Callabl
         found[f"study {count:,} cards, first card"] = functools.partial(instructions, ["study", deck], env)
         exam = ["exam", deck, "--count", "20"]
         found[f"exam {count:,} cards, first question"] = functools.partial(instructions, exam, env)
+        found[f"exam {count:,} cards, all of them, first question"] = functools.partial(
+            instructions, ["exam", deck], env
+        )
+    found["stats, every deck"] = lambda: instructions(["stats"], env)
     found["decks, unchanged"] = lambda: instructions(["decks"], env)
     found["--help"] = lambda: instructions(["--help"], env)
     found["study 100 cards after an edit, first card"] = lambda: instructions(["study", edited(home, 100)], env)

@@ -183,7 +183,9 @@ def measure(runs: int, big_runs: int, big_cards: int) -> list[Row]:
         files = prepare(Path(tmp), big_cards)
         env = user_env(files["root"])
         rows = startup_rows(env, files, runs, big_cards)
+        rows += whole_deck_rows(env, files, runs, big_cards)
         rows += edited_rows(env, files, runs, big_runs, big_cards)
+        rows.append(reindex_memory_row(env, files, big_cards))
         median, p95 = per_answer(files["home"], files["big"], 300)
         rows.append(Row("per answer, median (in-process)", median, "ms", 1.5))
         rows.append(Row("per answer, p95 (in-process)", p95, "ms", 4.0))
@@ -207,6 +209,39 @@ def startup_rows(env: dict[str, str], files: dict[str, Path], runs: int, big_car
     rows.append(startup_row("decks, 50 decks (unchanged)", runs, lambda: timed_command(env, "decks")))
     rows.append(startup_row("--help", runs, lambda: timed_command(env, "--help")))
     return rows
+
+
+def whole_deck_rows(env: dict[str, str], files: dict[str, Path], runs: int, big_cards: int) -> list[Row]:
+    """Commands that once read the whole big deck: an exam of all of it, and stats with it among the user's decks.
+
+    The big deck is linked into the decks directory for ``stats`` (the same file, so the same index entry) and
+    unlinked afterwards, so the other rows see the 50 small decks only.
+    """
+    exam = ["exam", str(files["big"])]
+    first_screen(env, exam, FIRST_QUESTION)  # index it once: the runs below find it unchanged
+    what = f"exam {big_cards:,} cards, all of them, first question"
+    rows = [startup_row(what, runs, functools.partial(first_screen, env, exam, FIRST_QUESTION), 10)]
+    link = files["home"] / "decks" / "big.yaml"
+    link.symlink_to(files["big"])
+    try:
+        timed_command(env, "stats")
+        what = f"stats, a {big_cards:,}-card deck among the decks"
+        rows.append(startup_row(what, runs, lambda: timed_command(env, "stats"), 10))
+    finally:
+        link.unlink()
+    return rows
+
+
+def reindex_memory_row(env: dict[str, str], files: dict[str, Path], big_cards: int) -> Row:
+    """Peak memory of re-indexing the big deck after an edit, above that of opening it unchanged, per card."""
+    unchanged: list[float] = []
+    first_screen(env, ["study", str(files["big"])], FIRST_SCREEN, unchanged)
+    touch_content(files["big"], 1_000_001)
+    edited: list[float] = []
+    first_screen(env, ["study", str(files["big"])], FIRST_SCREEN, edited)
+    per_card = (edited[0] - unchanged[0]) * 1024 / big_cards
+    what = f"re-index {big_cards:,} cards, peak memory above unchanged"
+    return Row(what, per_card, "KB/card", 1.0, f"{edited[0]:.0f} MB vs {unchanged[0]:.0f} MB")
 
 
 def edited_rows(env: dict[str, str], files: dict[str, Path], runs: int, big_runs: int, big_cards: int) -> list[Row]:
@@ -245,7 +280,7 @@ def _shown(value: float, unit: str) -> str:
         return f"{value * 1000:.0f} ms" if value < 10 else f"{value:.1f} s"
     if unit == "F":
         return f"{value:.1f} F"
-    return f"{value:.2f} {unit}" if unit == "ms" else f"{value:.0f} {unit}"
+    return f"{value:.2f} {unit}" if unit in ("ms", "KB/card") else f"{value:.0f} {unit}"
 
 
 def main() -> None:

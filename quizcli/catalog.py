@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from quizcli.cards import PARSER_VERSION
+from quizcli.cards import PARSER_VERSION, Card
 from quizcli.decks import DeckFile, read_deck_file
 from quizcli.errors import DeckError, QuizcliError
 from quizcli.store import IndexEntry, Stamp, Store
@@ -102,18 +102,16 @@ def reindex(store: Store, deck_file: DeckFile, on_card: Progress | None = None) 
     return _reindex(store, deck_file, on_card)[0]
 
 
-def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tuple[IndexEntry, ParseResult]:
-    from quizcli.parser import parse_bytes
+def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tuple[IndexEntry, ParseResult | None]:
+    """Parse the deck into its index: streamed card by card when it can be (a clean deck of the usual shape), so
+    memory does not grow with the deck; else parsed whole, which reports every problem at once."""
+    from quizcli.parser import card_stream, parse_bytes
 
     indexed_ns = time.time_ns()
     stat = stat_deck(deck_file)
     raw = read_deck_file(deck_file.path)
     if on_card is not None:
         on_card(0, 0)  # the parse is about to start: time to show progress
-    result = parse_bytes(raw, str(deck_file.path), deck_file.name, on_card)
-    deck = result.deck
-    if on_card is not None:
-        on_card(len(deck.cards), len(deck.cards))
     stamp = Stamp(
         path=_key(deck_file),
         size=len(raw),
@@ -122,8 +120,29 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
         digest=_digest(raw),
         indexed_ns=indexed_ns,
     )
-    entry = IndexEntry(
-        name=deck_file.name,
+    name = deck_file.name
+    stream = card_stream(raw, str(deck_file.path), name)
+    if stream is not None:
+        counts = [0, 0]  # cards, items
+
+        def streamed() -> IndexEntry | None:
+            if not stream.complete:
+                return None
+            cards, items = counts
+            return IndexEntry(name=name, stamp=stamp, title=stream.title, description=stream.description,
+                              cards=cards, items=items, errors=0)  # fmt: skip
+
+        entry = store.replace_index(name, _counted(stream.cards(on_card), counts), streamed)
+        if entry is not None:
+            if on_card is not None:
+                on_card(entry.cards, entry.cards)
+            return entry, None
+    result = parse_bytes(raw, str(deck_file.path), name, on_card)
+    deck = result.deck
+    if on_card is not None:
+        on_card(len(deck.cards), len(deck.cards))
+    parsed = IndexEntry(
+        name=name,
         stamp=stamp,
         title=deck.title,
         description=deck.description,
@@ -131,8 +150,16 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
         items=sum(1 for _ in deck.items()),
         errors=len(result.errors),
     )
-    store.replace_index(entry, deck.cards)  # the valid cards, even when others have errors
-    return entry, result
+    store.replace_index(name, deck.cards, lambda: parsed)  # the valid cards, even when others have errors
+    return parsed, result
+
+
+def _counted(cards: Iterable[Card], counts: list[int]) -> Iterator[Card]:
+    """``cards`` as they come, counted into ``counts`` (cards, items) on the way."""
+    for card in cards:
+        counts[0] += 1
+        counts[1] += sum(1 for _ in card.items())
+        yield card
 
 
 def exam_source(store: Store, entry: IndexEntry) -> ExamSource:

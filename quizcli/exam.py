@@ -18,7 +18,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from enum import Enum, StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from quizcli.cards import Deck, Item, ItemRef
 from quizcli.errors import QuizcliError
@@ -95,9 +95,61 @@ def source_of(deck: Deck) -> ExamSource:
     )
 
 
+class DrawnQuestions(Sequence[Question]):
+    """An exam's drawn questions, loaded and built only once asked for: a whole-deck exam of 100,000 items shows
+    its first question without loading the others.
+
+    Each question's options are shuffled with the exam's generator in question order, so the questions are built
+    in that order (all those before the one asked for first): a seed draws the same exam whichever is shown first.
+    """
+
+    BATCH = 50  # questions loaded at a time: a few queries for a short exam, a short wait for the first screen
+
+    def __init__(self, places: list[int], load: Callable[[list[int]], list[Item]], rng: random.Random | None) -> None:
+        self._places = places
+        self._load = load
+        self._rng = rng
+        self._built: list[Question] = []
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    @overload
+    def __getitem__(self, index: int) -> Question: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Question]: ...
+
+    def __getitem__(self, index: int | slice) -> Question | Sequence[Question]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        place = index + len(self) if index < 0 else index
+        if not 0 <= place < len(self):
+            raise IndexError(index)
+        while len(self._built) <= place:
+            start = len(self._built)
+            batch = self._places[start : max(place + 1, start + self.BATCH)]
+            self._built.extend(make_question(item, self._rng) for item in self._load(batch))
+        return self._built[place]
+
+    @property
+    def built(self) -> int:
+        """How many questions have been loaded so far."""
+        return len(self._built)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Sequence)
+            and len(other) == len(self)
+            and all(a == b for a, b in zip(self, other, strict=True))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Exam(NamedTuple):
     deck: ExamSource
-    questions: tuple[Question, ...]
+    questions: Sequence[Question]
     options: ExamOptions
 
 
@@ -120,8 +172,7 @@ def plan_exam(deck: Deck | ExamSource, options: ExamOptions) -> Exam:
     places = _draw(pool, options, rng)
     if options.shuffle:
         rng.shuffle(places)
-    questions = tuple(make_question(item, rng if options.shuffle else None) for item in pool.load(places))
-    return Exam(source, questions, options)
+    return Exam(source, DrawnQuestions(places, pool.load, rng if options.shuffle else None), options)
 
 
 class _Pool(NamedTuple):

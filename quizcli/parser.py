@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import difflib
 import gc
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.resolver import Resolver
 
 from quizcli.cards import Card, Deck, derived_id, valid_id
 from quizcli.decks import read_deck_file
@@ -30,7 +33,9 @@ if TYPE_CHECKING:
 
 try:
     from yaml import CSafeLoader as _Loader
+    from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _CParser  # type: ignore[assignment]
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 # Limits on what a deck file may make quizcli do (docs/reliability.md gives the measurements).
@@ -112,6 +117,140 @@ def parse_bytes(raw: bytes, path: str, name: str, on_card: ProgressCallback | No
     if text is None:
         return ParseResult(Deck(name=name, path=path, title=name), reporter.diagnostics)
     return parse_deck(text, path, name, on_card)
+
+
+class CardStream:
+    """A deck's cards parsed a chunk at a time, without the whole file's node tree: re-indexing streams them into
+    the index, holding the nodes of a few hundred cards at a time instead of the whole tree.
+
+    Only a clean deck of the usual shape streams: a mapping whose last key is 'cards', no anchors, one document.
+    Anything else (an error, a duplicate id, keys after 'cards', too many cards) stops the stream with ``complete``
+    False, and the caller parses the file as a whole (`parse_bytes`), which reports every problem at once.
+    ``on_card(done, total)`` reports how far into the file the stream has read.
+    """
+
+    def __init__(self, raw: bytes, path: str, name: str) -> None:
+        self.raw, self.path, self.name = raw, path, name
+        self.title, self.description = name, ""
+        self.complete = False
+
+    def cards(self, on_card: ProgressCallback | None = None) -> Iterator[Card]:
+        """Every card in file order; ``complete`` says afterwards whether the whole deck was read this way."""
+        loader = _StreamLoader(self.raw)
+        collecting = gc.isenabled()
+        gc.disable()  # as in `parse_deck`; a chunk's nodes are freed by reference counting once it is parsed
+        try:
+            yield from self._cards(loader, _Reporter(self.path), on_card)
+        except (_Unstreamable, yaml.YAMLError, RecursionError):
+            self.complete = False  # the whole parse says what is wrong
+        finally:
+            loader.dispose()
+            if collecting:
+                gc.enable()
+
+    def _cards(self, loader: _StreamLoader, rep: _Reporter, on_card: ProgressCallback | None) -> Iterator[Card]:
+        for event in (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.MappingStartEvent):
+            if not loader.check_event(event):
+                return
+            start = loader.get_event()
+        header: list[tuple[yaml.Node, yaml.Node]] = []
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = loader.next_node()
+            if _scalar_text(key) == "cards" and loader.check_event(yaml.SequenceStartEvent):
+                break
+            header.append((key, loader.next_node()))
+        else:
+            return
+        root = yaml.MappingNode(f"{_CORE}map", header, start.start_mark, start.end_mark)  # type: ignore[union-attr,arg-type]
+        tags = self._header(root, rep)
+        sequence = loader.peek_event()
+        if sequence.flow_style or _has_error(rep):  # type: ignore[union-attr]
+            return  # a '[...]' list of cards is parsed whole
+        mark = sequence.start_mark  # type: ignore[union-attr]
+        if mark is None:
+            return
+        seen: set[str] = set()
+        for nodes, end in _card_chunks(self.raw, mark.line, mark.column):
+            for node in nodes:
+                card = _card(node, rep, tags)
+                if card is None or card.id in seen or len(seen) == MAX_CARDS or _has_error(rep):
+                    return
+                seen.add(card.id)
+                yield card
+            if on_card is not None:
+                on_card(end, len(self.raw))
+        self.complete = bool(seen)
+
+    def _header(self, root: yaml.Node, rep: _Reporter) -> tuple[str, ...]:
+        """The deck's title and description, and its tags, from the keys before 'cards'."""
+        fields = _mapping(root, rep, "a deck") or {}
+        _reject_unknown(fields, DECK_KEYS, rep, "deck")
+        self.title = _optional_text(fields, "title", rep) or self.name
+        self.description = _optional_text(fields, "description", rep) or ""
+        return _tags(fields, rep)
+
+
+CHUNK_CARDS = 500  # cards composed at a time by libyaml: few enough to keep memory flat, enough to keep it fast
+
+
+def _card_chunks(raw: bytes, line: int, column: int) -> Iterator[tuple[list[yaml.Node], int]]:
+    """The nodes of a block list's entries, starting at ``line`` and ``column``, a chunk of entries at a time, with
+    the offset each chunk ends at; each chunk is composed by libyaml from its own slice of the file.
+
+    An entry starts on a line that holds its '-' at the list's column, since everything inside an entry is
+    indented further.  A quoted or bracketed text can break that rule, but then its slice is cut mid-text and
+    fails to compose, which stops the stream; so does anything after the list (it would not be part of a list).
+    Each entry's line is set back to its place in the file.
+    """
+    entries = re.compile(rb"^" + b" " * column + rb"-(?=[ \t\r\n])", re.MULTILINE)
+    start = 0
+    for _ in range(line):
+        start = raw.index(b"\n", start) + 1
+    starts = [found.start() for found in entries.finditer(raw, start)]
+    if not starts or starts[0] != start:
+        raise _Unstreamable
+    for first in range(0, len(starts), CHUNK_CARDS):
+        begin = starts[first]
+        end = starts[first + CHUNK_CARDS] if first + CHUNK_CARDS < len(starts) else len(raw)
+        root = yaml.compose(raw[begin:end], Loader=_Loader)
+        if not isinstance(root, yaml.SequenceNode) or len(root.value) != len(starts[first : first + CHUNK_CARDS]):
+            raise _Unstreamable
+        for node in root.value:
+            shown = node.start_mark
+            node.start_mark = yaml.Mark(shown.name, shown.index, shown.line + line, shown.column, None, 0)
+        yield root.value, end
+        line += raw.count(b"\n", begin, end)
+
+
+class _StreamLoader(_CParser, Composer, Resolver):
+    """libyaml's events, composed into nodes in Python one node at a time (libyaml composes whole documents)."""
+
+    def __init__(self, raw: bytes) -> None:
+        _CParser.__init__(self, raw)
+        Composer.__init__(self)
+        Resolver.__init__(self)
+
+    def next_node(self) -> yaml.Node:
+        """The node whose events come next (past a mapping's key, or at a sequence's entry)."""
+        if self.check_event(yaml.AliasEvent):
+            raise _Unstreamable  # no anchor was written ('&' is not in the text): the whole parse reports it
+        node: yaml.Node = Composer.compose_node(self, None, None)  # type: ignore[arg-type,assignment]
+        return node
+
+
+class _Unstreamable(Exception):
+    """What the file holds next cannot be streamed: it is parsed whole instead."""
+
+
+def _has_error(rep: _Reporter) -> bool:
+    return any(d.severity is Severity.ERROR for d in rep.diagnostics)
+
+
+def card_stream(raw: bytes, path: str, name: str) -> CardStream | None:
+    """The deck's cards as a `CardStream`; None when it cannot stream (see there), so it must be parsed whole."""
+    if b"&" in raw or raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _decode(raw, _Reporter(path)) is None:
+        return None
+    return CardStream(raw, path, name)  # libyaml reads UTF-8 bytes as they are: no decoded copy is kept
 
 
 def load_deck(path: Path, name: str | None = None) -> Deck:

@@ -330,8 +330,12 @@ class Session:
             self.learning.sort(key=self._due)
 
     def _remove(self, item: Item) -> None:
+        """Take the item out of its queue.  It is held once at most, and near the front (items are shown from
+        there), so the search stops there: a cram of the whole deck does not rebuild its queue on every answer."""
         for queue in (self.learning, self.reviews, self.new):
-            queue[:] = [entry for entry in queue if entry.id != item.id]
+            place = next((n for n, entry in enumerate(queue) if entry.id == item.id), None)
+            if place is not None:
+                del queue[place]
 
     def undo(self) -> Item | None:
         """Take back the last answer: its log entry goes, its previous state returns, and it is shown again."""

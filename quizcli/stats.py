@@ -40,13 +40,23 @@ def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+class DeckItems(NamedTuple):
+    """A deck's current items as the figures need them: how many there are, and which of them have progress.
+
+    Both come from the deck index, so statistics never read all of a big deck's item ids.
+    """
+
+    total: int
+    tracked: frozenset[str]
+
+
 class StatsInput(NamedTuple):
-    """Everything `compute` needs.  ``decks`` maps each deck to its item ids (None when its file is unknown)."""
+    """Everything `compute` needs.  ``decks`` maps each deck to its current items (None when its file is unknown)."""
 
     deck: str | None
     now: datetime
     days: int
-    decks: Mapping[str, frozenset[str] | None]
+    decks: Mapping[str, DeckItems | None]
     cards: Sequence[CardRow]
     activity: Sequence[DayActivity]
     retention: Mapping[int, Mapping[bool, Tally]]  # period in days -> mature? -> tally
@@ -96,14 +106,18 @@ def category(row: CardRow | None) -> str:
     return "mature" if row.state.mature else "young"
 
 
-def card_counts(rows: Sequence[CardRow], items: frozenset[str] | None) -> CardCounts:
-    """Counts over a deck's current items (every item with progress when the deck's items are unknown)."""
+def card_counts(rows: Sequence[CardRow], items: DeckItems | None) -> CardCounts:
+    """Counts over a deck's current items (every item with progress when the deck's items are unknown).
+
+    ``rows`` are the current items' rows; every current item without one is new.
+    """
     by_item = {row.item: row for row in rows}
-    names = by_item.keys() if items is None else items
     found: dict[str, int] = {}
-    for name in names:
-        kind = category(by_item.get(name))
+    for row in by_item.values():
+        kind = category(row)
         found[kind] = found.get(kind, 0) + 1
+    if items is not None:
+        found["new"] = found.get("new", 0) + items.total - len(by_item)
     return CardCounts(**found)
 
 
@@ -120,11 +134,11 @@ def current_cards(data: StatsInput) -> list[CardRow]:
     return [row for row in data.cards if _current(row, data.decks)]
 
 
-def _current(row: CardRow, decks: Mapping[str, frozenset[str] | None]) -> bool:
+def _current(row: CardRow, decks: Mapping[str, DeckItems | None]) -> bool:
     if row.deck not in decks:
         return False
     items = decks[row.deck]
-    return items is None or row.item in items
+    return items is None or row.item in items.tracked
 
 
 def deck_counts(data: StatsInput, rows: Sequence[CardRow]) -> tuple[DeckCounts, ...]:

@@ -6,16 +6,19 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from quizcli import catalog, parser
-from quizcli.cards import PARSER_VERSION, Item
+from quizcli.cards import PARSER_VERSION, Card, Item
 from quizcli.decks import DeckFile, Source, read_deck_file
 from quizcli.errors import DeckError
 from quizcli.store import Store
+
+from conftest import LONG_CONTEXT, write_deck
 
 DECK = "title: {title}\ncards:\n  - {{id: a, front: {front}, back: y}}\n  - {{id: b, question: q, choices: [x, z], answer: A}}\n"
 
@@ -29,15 +32,30 @@ def deck(tmp_path: Path) -> DeckFile:
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every parse of a deck file, by path."""
+    """Every parse of a deck file, by path: streamed into the index, or whole (a deck that cannot stream)."""
     seen: list[str] = []
-    real = parser.parse_bytes
+    real, real_stream = parser.parse_bytes, parser.card_stream
 
     def counting(raw: bytes, path: str, name: str, on_card: object = None) -> parser.ParseResult:
         seen.append(path)
         return real(raw, path, name, on_card)  # type: ignore[arg-type]
 
+    def streaming(raw: bytes, path: str, name: str) -> parser.CardStream | None:
+        stream = real_stream(raw, path, name)
+        if stream is None:
+            return None
+        cards = stream.cards
+
+        def read_through(on_card: parser.ProgressCallback | None = None) -> Iterator[Card]:
+            yield from cards(on_card)
+            if stream.complete:  # a stream stopped short (at an error) is then parsed whole, and counted so
+                seen.append(path)
+
+        stream.cards = read_through  # type: ignore[method-assign]
+        return stream
+
     monkeypatch.setattr(parser, "parse_bytes", counting)
+    monkeypatch.setattr(parser, "card_stream", streaming)
     return seen
 
 
@@ -220,3 +238,71 @@ def test_an_index_written_by_the_previous_parser_version_is_rebuilt_once(
     assert [(item.id, item.card.to_dict()) for item in items] == [
         (card.id, card.to_dict()) for card in parser.read_deck(deck.path, "mine").deck.cards
     ]
+
+
+def index_of(store: Store, deck: DeckFile) -> tuple[tuple[object, ...], list[tuple[object, ...]]]:
+    """The deck's index entry (its stamp aside) and rows, after indexing it."""
+    entry = catalog.reindex(store, deck)
+    rows = store._db.execute("SELECT * FROM deck_items WHERE deck = ? ORDER BY position", (deck.name,)).fetchall()
+    return (entry.title, entry.description, entry.cards, entry.items, entry.errors), [tuple(row) for row in rows]
+
+
+WHOLE_ONLY = {
+    "keys after the cards": "cards:\n  - {id: a, front: x, back: y}\ntitle: Late\n",
+    "an error": "cards:\n  - {id: a, front: x}\n  - {id: b, front: x, back: y}\n",
+    "a duplicate id": "cards:\n  - {id: a, front: x, back: y}\n  - {id: a, front: z, back: y}\n",
+    "an alias": "t: &t x\ncards:\n  - {id: a, front: *t, back: y}\n",
+    "a syntax error": "cards:\n  - {id: a, front: x, back: y}\n  - [unclosed\n",
+    "no cards": "title: Empty\ncards: []\n",
+    "two documents": "cards:\n  - {id: a, front: x, back: y}\n---\ncards: []\n",
+}
+
+
+CUT_LOOKALIKES = {
+    "a quoted text with a line like an entry": 'cards:\n  - id: a\n    front: "one\n  - two"\n    back: b\n'
+    + "".join(f"  - {{id: c{n}, front: x, back: y}}\n" for n in range(9)),
+    "a list of cards at the left margin": "cards:\n- id: a\n  front: x\n  back: y\n- id: b\n  question: q\n"
+    "  choices:\n  - one\n  - two\n  answer: A\n",
+    "comments and blank lines between cards": "title: T\ncards:\n  # first\n\n  - {id: a, front: x, back: y}\n\n"
+    "  # second\n  - {id: b, front: x, back: y}\n# the end\n",
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [LONG_CONTEXT.read_text(encoding="utf-8"), *CUT_LOOKALIKES.values(), *WHOLE_ONLY.values()],
+    ids=["bundled", *CUT_LOOKALIKES, *WHOLE_ONLY],
+)
+def test_a_streamed_index_is_the_index_a_whole_parse_writes(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """Card lines included (they are in each row's data), across chunks of a few cards."""
+    monkeypatch.setattr(parser, "CHUNK_CARDS", 4)
+    deck = DeckFile("mine", write_deck(tmp_path, "mine", text), Source.PATH)
+    streamed = index_of(store, deck)
+    monkeypatch.setattr(parser, "card_stream", lambda *args: None)
+    assert streamed == index_of(store, deck)
+
+
+def test_a_deck_streams_into_its_index_one_card_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[int] = []
+    real = parser._card
+
+    def counting(*args: object) -> Card | None:
+        parsed.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parser, "_card", counting)
+    stream = parser.card_stream(LONG_CONTEXT.read_bytes(), str(LONG_CONTEXT), "long-context")
+    assert stream is not None
+    handed_on = []
+    for card in stream.cards():
+        handed_on.append(card.id)
+        assert len(parsed) == len(handed_on)  # each card is handed on as soon as it is parsed
+    assert stream.complete and stream.title == "Long-Context Attention Issues" and len(handed_on) == 30
+
+
+@pytest.mark.parametrize("reason", list(WHOLE_ONLY))
+def test_a_deck_that_cannot_stream_says_so(reason: str) -> None:
+    stream = parser.card_stream(WHOLE_ONLY[reason].encode(), "mine.yaml", "mine")
+    assert stream is None or (list(stream.cards()) is not None and not stream.complete)

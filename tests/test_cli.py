@@ -54,6 +54,13 @@ def test_show_renders_answers_marked() -> None:
     assert "Answer: true" in result.stdout
 
 
+def test_show_to_a_pipe_is_plain_text_without_a_panel_per_card() -> None:
+    lines = run("show", "long-context").stdout.splitlines()
+    assert not any(line.startswith(("╭", "│", "╰")) for line in lines)
+    assert "── q1-dilution · choice · transformers attention lesson-quiz key-issues" in lines
+    assert "Answer: true" in lines
+
+
 def test_show_json_is_the_normalised_deck() -> None:
     data = json.loads(run("show", str(LONG_CONTEXT), "--json").stdout)
     q1 = next(c for c in data["cards"] if c["id"] == "q1-dilution")

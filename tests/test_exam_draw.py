@@ -11,9 +11,9 @@ from typing import NamedTuple
 import pytest
 
 from quizcli import catalog
-from quizcli.cards import Deck, ItemRef
+from quizcli.cards import Deck, Item, ItemRef
 from quizcli.decks import DeckFile, Source
-from quizcli.exam import Exam, ExamError, ExamOptions, ExamSource, exam_pool, plan_exam
+from quizcli.exam import DrawnQuestions, Exam, ExamError, ExamOptions, ExamSource, exam_pool, plan_exam
 from quizcli.parser import load_deck
 from quizcli.store import SCHEMA_VERSION, IndexEntry, Stamp, Store
 from quizcli.store.deck_index import index_rows
@@ -68,6 +68,28 @@ def test_items_are_loaded_by_rank_in_the_order_asked(store: Store, big: DeckFile
     wanted = [119, 0, 60, *range(120)] * 5  # more than one query's worth of bound parameters (500)
     assert [item.id for item in store.items_by_rank("big", wanted)] == [ids[rank] for rank in wanted]
     assert store.items_by_rank("big", []) == []
+    assert store.cards_by_rank("big", wanted) == [ids[rank].split(":")[0] for rank in wanted]  # one range read
+
+
+def test_a_whole_deck_exam_loads_only_the_questions_shown(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first question waits for one batch of items, not the deck; the rest load as they are asked for, and
+    the exam is the one loading them all at once drew."""
+    deck = DeckFile("huge", write_deck(tmp_path, "huge", generated(2_000)), Source.PATH)
+    source, loaded = exam_source(store, deck), []
+
+    def load_ranked(ranks: list[int]) -> list[Item]:
+        loaded.extend(ranks)
+        return store.items_by_rank("huge", ranks)
+
+    lazy = plan_exam(source._replace(load_ranked=load_ranked), ExamOptions(seed=3))
+    assert len(lazy.questions) == 1_500  # every card once: 500 of them are two-deletion clozes
+    first = lazy.questions[0]
+    assert len(loaded) == DrawnQuestions.BATCH < 100
+    assert lazy.questions[DrawnQuestions.BATCH] is not first and len(loaded) == 2 * DrawnQuestions.BATCH
+    assert list(lazy.questions) == list(plan_exam(source, ExamOptions(seed=3)).questions)
+    assert len(loaded) == 1_500
 
 
 def version_4_database(path: Path, decks: dict[str, Path]) -> None:
@@ -93,7 +115,7 @@ def test_migration_5_ranks_the_decks_indexed_before_it(tmp_path: Path, big: Deck
         assert migrated.schema_version() == SCHEMA_VERSION >= 5
         for name, path in decks.items():
             entry = IndexEntry(name, Stamp(str(path), 0, 0, 0), name, "", 0, 0, 0)
-            fresh.replace_index(entry, load_deck(path, name).cards)
+            fresh.replace_index(name, load_deck(path, name).cards, lambda entry=entry: entry)  # type: ignore[misc]
             assert ranks(migrated._db, name) == ranks(fresh._db, name)
             assert migrated.graded_count(name) == fresh.graded_count(name) > 0
         assert [item.id for item in migrated.items_by_rank("long-context", [19, 0])] == [

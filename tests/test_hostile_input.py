@@ -88,6 +88,18 @@ def test_a_deck_at_the_card_limit_is_fine_and_one_more_card_is_refused(monkeypat
     assert errors_of("cards:\n" + cards) == ["E100 51 cards: a deck holds at most 50; split it"]
 
 
+def test_a_deck_over_the_card_limit_is_refused_with_the_way_out_when_it_is_opened(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Opening a deck streams it into the index; past the limit the stream stops and the refusal is the same."""
+    monkeypatch.setattr(parser, "MAX_CARDS", 50)
+    deck = tmp_path / "many.yaml"
+    deck.write_text("cards:\n" + "".join(f"- {{front: a{n}, back: b}}\n" for n in range(51)), encoding="utf-8")
+    result = CliRunner().invoke(app, ["study", str(deck)])
+    assert result.exit_code == 1
+    assert "E100" in result.output and "51 cards: a deck holds at most 50; split it" in result.output
+
+
 def test_a_file_over_the_size_limit_is_refused_unread(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parser, "MAX_FILE_BYTES", 2 * 2**20)
     at_the_limit = b"cards: [{id: a, front: a, back: b}]\n" + b"#" * (2 * 2**20 - 37) + b"\n"

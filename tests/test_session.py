@@ -182,6 +182,28 @@ def test_cram_logs_practice_and_leaves_the_schedule_alone(deck: DeckFile, store:
     assert dict(kinds)["practice"] == len(shown)
 
 
+class CountedQueue(list):  # type: ignore[type-arg]
+    """A queue that counts the entries read from it, to show what an answer costs."""
+
+    read = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for entry in super().__iter__():
+            CountedQueue.read += 1
+            yield entry
+
+
+def test_an_answer_reads_the_queue_up_to_its_item_not_the_whole_deck(deck: DeckFile, store: Store) -> None:
+    session = start(deck, store, Clock(T0), cram=True)
+    session.new = CountedQueue(session.new)
+    assert len(session.new) > 5
+    item = session.next()
+    assert item is not None
+    CountedQueue.read = 0
+    session.answer(item, Rating.GOOD, True)
+    assert CountedQueue.read == 1 and item.id not in [entry.id for entry in session.new]
+
+
 def test_suspended_and_buried_items_are_left_out(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     session = start(deck, store, clock)

@@ -290,3 +290,17 @@ def test_the_readme_shows_what_stats_prints_for_the_demo_history(tmp_path: Path)
     )
     printed = "".join(line.rstrip() + "\n" for line in result.stdout.splitlines())
     assert printed == shown, "regenerate the README's capture with the commands above it"
+
+
+def test_stats_read_the_deck_index_not_the_deck_files(history: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = stats_json()  # indexes the decks once
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("stats parsed a deck file that is already indexed")
+
+    import quizcli.parser
+
+    for name in ("parse_bytes", "read_deck", "load_deck"):
+        monkeypatch.setattr(quizcli.parser, name, refuse)
+    assert stats_json() == first
+    assert stats_json("bio")["cards"]["decks"] == [first["cards"]["decks"][0]]

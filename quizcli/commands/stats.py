@@ -5,15 +5,14 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timedelta
 
-from quizcli import clock, stats, ui
+from quizcli import catalog, clock, stats, ui
 from quizcli.config import load_config
 from quizcli.decks import DeckFile, find_decks, resolve_deck
 from quizcli.errors import QuizcliError
-from quizcli.parser import load_deck
 from quizcli.store import Store
 from quizcli.text import dump_json
 
-Decks = dict[str, frozenset[str] | None]
+Decks = dict[str, stats.DeckItems | None]
 
 
 def show_stats(deck: str | None, days: int, as_json: bool) -> None:
@@ -72,17 +71,21 @@ def _locate(deck: str, store: Store) -> tuple[str, DeckFile | None]:
 def _named_deck(deck: str, store: Store) -> Decks:
     """The deck's items; a deck whose file is gone still has statistics while the store has its progress."""
     name, deck_file = _locate(deck, store)
-    return {name: None if deck_file is None else _items(deck_file)}
+    return {name: None if deck_file is None else _items(store, deck_file)}
 
 
 def _every_deck(store: Store) -> Decks:
-    decks: Decks = {deck_file.name: _items(deck_file) for deck_file in find_decks()}
+    decks: Decks = {deck_file.name: _items(store, deck_file) for deck_file in find_decks()}
     return decks | {name: None for name in store.decks_with_progress() if name not in decks}
 
 
-def _items(deck_file: DeckFile) -> frozenset[str] | None:
-    """The deck's item ids; None when the file cannot be loaded (its statistics then cover every item with progress)."""
+def _items(store: Store, deck_file: DeckFile) -> stats.DeckItems | None:
+    """The deck's current items, from its index (re-indexed only when the file changed); None when the file cannot
+    be loaded (its statistics then cover every item with progress)."""
     try:
-        return frozenset(item.id for item in load_deck(deck_file.path, deck_file.name).items())
+        entry = catalog.fresh_entry(store, deck_file) or catalog.reindex(store, deck_file)
     except QuizcliError:
         return None
+    if entry.errors:
+        return None
+    return stats.DeckItems(total=entry.items, tracked=store.indexed_items_with_progress(deck_file.name))

@@ -5,9 +5,10 @@ rebuilt with ``Card.from_record``; the study queues and the exam draws read item
 from here.
 """
 
+import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -18,6 +19,8 @@ from quizcli.scheduler import CardState, State
 from quizcli.store.connection import Connection, open_read_only
 from quizcli.store.reviews import STATE_COLUMNS, state_from_row
 
+RANGE_READ = 500  # card ids asked for by more ranks than this are read as one range of ranks
+WRITE_BATCH = 1_000  # index rows made, then written, at a time
 BULK_ITEMS = 5_000  # an index write of more items leaves megabytes of WAL: truncate it afterwards
 
 
@@ -57,6 +60,10 @@ _AVAILABLE = (
     f" AND (f.suspended = 1 OR f.buried_until > :now)) AND (:tag IS NULL OR {_TAGGED})"
 )
 _BY_RANK = "INDEXED BY deck_items_rank"
+
+
+class _Unfinished(Exception):
+    """A streamed index write whose stream stopped short: its transaction is rolled back."""
 
 
 class Unparsed(NamedTuple):
@@ -99,41 +106,60 @@ class DeckIndex(Connection):
             errors=row["errors"],
         )
 
-    def replace_index(self, entry: IndexEntry, cards: Iterable[Card]) -> None:
+    def replace_index(
+        self, name: str, cards: Iterable[Card], summary: Callable[[], IndexEntry | None]
+    ) -> IndexEntry | None:
         """Swap a deck's index for ``cards`` in one transaction; after a big one, shrink the WAL back.
 
+        ``cards`` may be a stream, written as it comes: the deck's ``summary`` (its entry) is asked for once
+        they are all written, and None from it undoes the write (the stream stopped short), returning None.
         SQLite checkpoints the WAL by itself past its auto-checkpoint size but keeps the file at its
         largest, so a big deck's index would leave a WAL as big behind.  A small deck's write never
         gets there, and truncating after it would only cost two more syncs.
         """
-        with self._write(f"the index of {entry.name}") as db:
-            db.execute("DELETE FROM deck_items WHERE deck = ?", (entry.name,))
+        try:
+            with self._write(f"the index of {name}") as db:
+                entry = self._write_index(db, name, cards, summary)
+        except _Unfinished:
+            return None
+        if entry.items > BULK_ITEMS:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return entry
+
+    @staticmethod
+    def _write_index(
+        db: sqlite3.Connection, name: str, cards: Iterable[Card], summary: Callable[[], IndexEntry | None]
+    ) -> IndexEntry:
+        db.execute("DELETE FROM deck_items WHERE deck = ?", (name,))
+        rows = index_rows(name, cards)
+        while batch := list(itertools.islice(rows, WRITE_BATCH)):  # a stream's parse and writes take turns
             db.executemany(
                 "INSERT INTO deck_items (deck, item, card, position, graded, tags, data, rank)"
                 " VALUES (:deck, :item, :card, :position, :graded, :tags, :data, :rank)",
-                index_rows(entry.name, cards),
+                batch,
             )
-            db.execute(
-                "UPDATE deck_items SET seen = 1"
-                " WHERE deck = :deck AND item IN (SELECT item FROM cards WHERE deck = :deck)",
-                {"deck": entry.name},
-            )
-            db.execute(
-                "INSERT OR REPLACE INTO deck_index (deck, path, size, mtime_ns, parser, digest, indexed_ns, title,"
-                " description, cards, items, errors) VALUES (:deck, :path, :size, :mtime_ns, :parser, :digest,"
-                " :indexed_ns, :title, :description, :cards, :items, :errors)",
-                {
-                    "deck": entry.name,
-                    **entry.stamp._asdict(),
-                    "title": entry.title,
-                    "description": entry.description,
-                    "cards": entry.cards,
-                    "items": entry.items,
-                    "errors": entry.errors,
-                },  # fmt: skip
-            )
-        if entry.items > BULK_ITEMS:
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        entry = summary()
+        if entry is None:
+            raise _Unfinished
+        db.execute(
+            "UPDATE deck_items SET seen = 1 WHERE deck = :deck AND item IN (SELECT item FROM cards WHERE deck = :deck)",
+            {"deck": name},
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO deck_index (deck, path, size, mtime_ns, parser, digest, indexed_ns, title,"
+            " description, cards, items, errors) VALUES (:deck, :path, :size, :mtime_ns, :parser, :digest,"
+            " :indexed_ns, :title, :description, :cards, :items, :errors)",
+            {
+                "deck": name,
+                **entry.stamp._asdict(),
+                "title": entry.title,
+                "description": entry.description,
+                "cards": entry.cards,
+                "items": entry.items,
+                "errors": entry.errors,
+            },  # fmt: skip
+        )
+        return entry
 
     def restamp_index(self, deck: str, indexed_ns: int) -> None:
         """Record that the deck file's content was found unchanged at ``indexed_ns``."""
@@ -186,6 +212,19 @@ class DeckIndex(Connection):
         )
         return [_item(row) for row in rows]
 
+    def indexed_items_with_progress(self, deck: str) -> frozenset[str]:
+        """The deck's indexed items that have a schedule or are suspended.
+
+        Looked up from the progress side, one index probe each: the cost follows the progress, not the deck.
+        """
+        indexed = "EXISTS (SELECT 1 FROM deck_items i WHERE i.deck = :deck AND i.item = p.item)"
+        rows = self._db.execute(
+            f"SELECT p.item FROM cards p WHERE p.deck = :deck AND {indexed}"
+            f" UNION SELECT p.item FROM flags p WHERE p.deck = :deck AND p.suspended = 1 AND {indexed}",
+            {"deck": deck},
+        )
+        return frozenset(row["item"] for row in rows)
+
     def graded_refs(self, deck: str) -> list[ItemRef]:
         """Every item quizcli can mark by itself, by id and tags, in deck order (that of their ranks), flags aside."""
         rows = self._db.execute(
@@ -212,9 +251,20 @@ class DeckIndex(Connection):
         return [found[value] for value in ranks]
 
     def cards_by_rank(self, deck: str, ranks: list[int]) -> list[str]:
-        """The card id of the markable item at each of these ranks, in the order asked; no card is parsed."""
-        found = {row["key"]: row["card"] for row in self._rows_keyed(deck, "rank", _BY_RANK, ranks)}
-        return [found[value] for value in ranks]
+        """The card id of the markable item at each of these ranks, in the order asked; no card is parsed.
+
+        Many ranks (a whole-deck exam asks for all of them) are read as one range of the rank index, not looked
+        up a few hundred at a time.
+        """
+        if len(ranks) <= RANGE_READ:
+            found = {row["key"]: row["card"] for row in self._rows_keyed(deck, "rank", _BY_RANK, ranks)}
+            return [found[value] for value in ranks]
+        rows = self._db.execute(
+            f"SELECT rank, card FROM deck_items {_BY_RANK} WHERE deck = ? AND rank BETWEEN ? AND ?",
+            (deck, min(ranks), max(ranks)),
+        )
+        in_range = dict(rows.fetchall())
+        return [in_range[rank] for rank in ranks]
 
     def _rows_keyed(self, deck: str, key: str, hint: str, values: Sequence[str | int]) -> Iterator[sqlite3.Row]:
         """The deck's rows whose ``key`` column holds these values (as ``key``, ``item``, ``card``, ``data``).

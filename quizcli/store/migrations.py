@@ -216,6 +216,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             " THEN 1 ELSE 0 END FROM deck_items i WHERE i.deck = reviews.deck AND i.item = reviews.item)",
         ),
     ),
+    Migration(
+        number=10,
+        name="the rank index holds each markable item's card, so a whole-deck exam reads no row to draw one per card",
+        statements=(
+            "DROP INDEX deck_items_rank",
+            "CREATE INDEX deck_items_rank ON deck_items (deck, rank, card) WHERE rank IS NOT NULL",
+        ),
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -109,8 +109,27 @@ def print_deck(console: Console, deck: Deck) -> None:
         console.print(plain(deck.description))
     items = sum(1 for _ in deck.items())
     console.print(plain(f"{deck.name} · {plural(len(deck.cards), 'card')} · {plural(items, 'study item')}", "dim"))
+    if not console.is_terminal:  # a pipe or a file: plain text, since drawing a panel per card takes milliseconds
+        console.file.write("".join("\n".join(card_lines(card)) + "\n\n" for card in deck.cards))
+        return
     for card in deck.cards:
         console.print(card_panel(card))
+
+
+def card_lines(card: Card) -> list[str]:
+    """A card as plain lines, for ``quizcli show`` to a pipe: what its panel holds, without the frame and styles."""
+    shown = card.content.shown()
+    heading = " · ".join([card.id, str(card.kind), *([" ".join(card.tags)] if card.tags else [])])
+    prompt = "".join(f"[{span.text}]{span.note}" if span.answer else span.text for span in shown.spans)
+    lines = [f"── {heading}", prompt if shown.spans else shown.prompt]
+    if shown.back:
+        lines += ["─" * 20, shown.back]
+    lines += [*shown.notes, *(f" {'✓' if row.right else ' '} {row.label} {row.text}" for row in shown.rows)]
+    if shown.answer:
+        lines.append(f"Answer: {shown.answer}")
+    if card.explanation:
+        lines.append(f"Explanation: {card.explanation}")
+    return [inert(line) for line in lines]
 
 
 def card_panel(card: Card) -> Panel:
