@@ -19,6 +19,7 @@ from quizcli import backups, clock, paths, scheduler
 from quizcli.errors import QuizcliError
 from quizcli.store import SCHEMA_VERSION, Store
 from quizcli.store.health import Health, Salvaged, copy_database, examine
+from quizcli.store.snapshots import verify_copy
 
 
 class Report(NamedTuple):
@@ -121,11 +122,15 @@ def find_backup(choice: str) -> backups.Backup:
 def restore(backup: backups.Backup, path: Path | None = None) -> list[str]:
     """Put a backup in place of the database, the replaced one moved aside; returns what was done."""
     path = path or paths.progress_db()
-    health = examine(backup.path)
-    if health.problem is not None:
-        raise QuizcliError(f"the backup {backup.path} is damaged ({health.problem}); choose another")
+    problem = examine(backup.path).problem or verify_copy(backup.path)
+    if problem is not None:
+        raise QuizcliError(f"the backup {backup.path} is damaged ({problem}); choose another")
     incoming = _free_name(path, "restoring")
     copy_database(backup.path, incoming)
+    problem = verify_copy(incoming)
+    if problem is not None:
+        incoming.unlink(missing_ok=True)
+        raise QuizcliError(f"the copy of the backup {backup.path} is not sound ({problem}); nothing was replaced")
     moved = _move_aside(path, "before-restore") if path.exists() else None
     os.replace(incoming, path)
     return [f"restored the backup of {backup.day} ({backup.path})"] + (

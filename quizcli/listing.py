@@ -5,7 +5,7 @@ from typing import Any, NamedTuple
 
 from quizcli.catalog import fresh_entry, reindex
 from quizcli.decks import DeckFile
-from quizcli.store import Store, StoreError
+from quizcli.store import DamagedError, Store, StoreError
 from quizcli.text import inert
 
 
@@ -32,6 +32,8 @@ def summarize(deck_files: list[DeckFile]) -> list[DeckSummary]:
     progress database cannot be opened, so listing decks works even on a read-only data directory."""
     try:
         store = Store.open()
+    except DamagedError:
+        raise
     except StoreError:
         return [_parsed_summary(deck_file) for deck_file in deck_files]
     with store:

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,68 @@ def test_a_damaged_database_is_refused_untouched_with_a_pointer_to_doctor(
     assert path.read_bytes() == damaged
 
 
+def flip_a_leaf(path: Path, table: str) -> None:
+    """Flip 200 bytes at the start of a leaf page of ``table``, as a failing disk might."""
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        pages = [row[0] for row in db.execute("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,))]
+    data = bytearray(path.read_bytes())
+    start = page_size * (pages[len(pages) // 2] - 1)
+    data[start : start + 200] = bytes(byte ^ 0xA5 for byte in data[start : start + 200])
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def with_todays_backup(quizcli_home: Path) -> tuple[Path, Path]:
+    """A deck in the decks directory, 600 answers to it, and today's backup taken."""
+    from quizcli.scheduler import Rating
+
+    from test_store import T0, answer
+
+    decks = quizcli_home / "decks"
+    decks.mkdir(parents=True)
+    deck = decks / "flash.yaml"
+    deck.write_text(DECK, encoding="utf-8")
+    assert study(deck, *FLASH)[0] == 0  # today's backup
+    assert backups.list_backups()
+    path = quizcli_home / "progress.db"
+    with Store.open(path) as store:
+        for n in range(600):
+            answer(store, f"c{n % 60}", Rating.GOOD, T0 + timedelta(days=n), deck="flash")
+    return deck, path
+
+
+# Each command, and a table or index it reads (or, for a re-index, none: the check before its first write finds the damage).
+DAMAGE_SEEN_BY = {
+    "study": (["study", "flash", "--new", "100"], "reviews"),
+    "exam": (["exam", "flash"], "reviews"),
+    "stats": (["stats"], "reviews"),
+    "optimize": (["optimize"], "reviews"),
+    "check": (["check", "flash"], "reviews_by_item"),
+    "decks, re-indexing": (["decks"], "reviews"),
+}
+
+
+@pytest.mark.parametrize("command", DAMAGE_SEEN_BY)
+def test_every_command_refuses_a_damaged_database_in_one_line_and_never_writes_it(
+    with_todays_backup: tuple[Path, Path], command: str
+) -> None:
+    deck, path = with_todays_backup
+    arguments, table = DAMAGE_SEEN_BY[command]
+    flip_a_leaf(path, table)
+    if command.startswith("decks"):
+        deck.write_text(DECK.replace("Front 1'", "Front one'"), encoding="utf-8")
+    damaged = path.read_bytes()
+    result = runner.invoke(app, arguments, input="\n3\n" * 70 + "\n" * 200)
+    output = result.stdout + result.stderr
+    assert result.exit_code == 1 and "Traceback" not in output, output
+    [line] = [line for line in output.splitlines() if line.startswith("quizcli: error:")]
+    assert "is damaged" in line and "quizcli doctor" in line
+    assert path.read_bytes() == damaged
+    assert not path.with_name("progress.db-wal").exists() or path.with_name("progress.db-wal").stat().st_size == 0
+
+
 def test_a_database_from_a_newer_quizcli_is_refused_and_left_alone(deck: Path, quizcli_home: Path) -> None:
     path = fresh_database(quizcli_home, deck)
     with sqlite3.connect(path) as db:
@@ -132,7 +195,7 @@ def test_a_full_disk_fails_one_answer_cleanly(tmp_path: Path) -> None:
                 answer(store, f"item-{n}-{'x' * 200}", Rating.GOOD, __import__("test_store").T0)
                 saved += 1
         assert len(store.logged_items()) == saved > 0
-        assert store.quick_check() is None
+        assert store.full_check() is None
 
 
 def test_a_home_that_cannot_be_created_is_one_clear_line(
