@@ -30,7 +30,7 @@ from quizcli.text import inert
 
 KEEP = 7
 _NAME = re.compile(r"progress-(\d{4}-\d{2}-\d{2})\.db")
-_PARTIAL = re.compile(r"progress-\d{4}-\d{2}-\d{2}\.db\.\d+-\d+\.tmp")
+_PARTIAL = re.compile(r"progress-\d{4}-\d{2}-\d{2}\.db\.\d+-\d+\.tmp(-wal|-shm|-journal)?")
 _SHARED_PARTIAL = re.compile(r"progress-\d{4}-\d{2}-\d{2}\.db\.tmp")
 STALE_PARTIAL_S = 3600  # a temporary copy this old belongs to no live process: a kill or a full disk left it
 

@@ -215,3 +215,35 @@ def test_a_repair_that_lost_rows_points_to_the_newest_backup(tmp_path: Path) -> 
     assert lossy.lines()[-1] == "the backup of 2026-11-27 may hold what was lost: quizcli doctor --restore 2026-11-27"
     whole = Repair(tmp_path / "old", {"reviews": Salvaged(10, 0, True)}, 3, backup)
     assert "backup" not in whole.lines()[-1]
+
+
+def test_a_repair_keeps_every_column_of_every_table_the_schema_has(tmp_path: Path) -> None:
+    """Derived from the migrated schema, so a table or column a future migration adds cannot be forgotten."""
+    from quizcli.store.health import REBUILT_TABLES, SALVAGED_TABLES
+
+    with Store.open(tmp_path / "p.db") as store:
+        tables = [row["name"] for row in store._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        columns = {
+            table: tuple(row["name"] for row in store._db.execute(f"PRAGMA table_info({table})"))
+            for table in tables
+            if not table.startswith("sqlite_")
+        }
+    assert set(columns) == set(SALVAGED_TABLES) | set(REBUILT_TABLES)
+    assert {table: columns[table] for table in SALVAGED_TABLES} == {
+        table: kept.columns for table, kept in SALVAGED_TABLES.items()
+    }
+
+
+def test_salvage_probes_past_the_last_readable_row_only_so_far(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import closing
+
+    from quizcli.store.connection import open_read_only
+    from quizcli.store.health import _probe
+
+    monkeypatch.setattr("quizcli.store.health._PROBE_MISSES", 50)
+    build_log(tmp_path / "p.db", reviews=30)
+    with sqlite3.connect(tmp_path / "p.db") as db:
+        db.execute("UPDATE reviews SET id = 1000 WHERE id = 30")  # beyond 50 missing ids in a row
+    with closing(open_read_only(tmp_path / "p.db")) as db:
+        assert [row["id"] for row in _probe(db, "reviews", 10, None)] == list(range(11, 30))
+        assert [row["id"] for row in _probe(db, "reviews", 10, 2000)] == [*range(11, 30), 1000]

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from quizcli import backups
 from quizcli.cli import app
 from quizcli.store import SCHEMA_VERSION, Store, StoreError
+from quizcli.store.snapshots import verify_copy
 
 runner = CliRunner()
 FLASH = ["", "3"]  # reveal, Good
@@ -307,3 +308,81 @@ def test_a_deck_edited_during_a_session_changes_nothing_until_the_next_run(deck:
         assert [r[0] for r in db.execute("SELECT item FROM reviews ORDER BY id")] == ["c0", "c1", "c2"]
     status, output = study(deck, *FLASH)
     assert status == 0 and "New front" in output and "Front 0" not in output
+
+
+def test_a_full_disk_at_the_daily_backup_leaves_no_partial_copy_and_no_empty_backup(
+    deck: Path, tiny_fs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_quizcli(tiny_fs, deck, *FLASH).returncode == 0
+    fill(tiny_fs, 48 * 1024)  # room to open the database (its shared-memory file), not to copy it
+    assert (tiny_fs / "progress.db").stat().st_size > 64 * 1024
+    monkeypatch.setenv("QUIZCLI_NOW", "2026-11-29T10:00:00+00:00")  # a new day: a backup is due
+    result = run_quizcli(tiny_fs, deck, *FLASH)
+    assert "Traceback" not in result.stderr
+    assert "could not back up the progress database" in result.stderr
+    assert sorted(path.name for path in (tiny_fs / "backups").iterdir()) == ["progress-2026-11-28.db"]
+
+
+# ---- backups: verified before they are published and before they are restored ----------------
+
+
+def test_concurrent_backups_of_one_day_each_write_their_own_copy_and_publish_one(
+    deck: Path, quizcli_home: Path
+) -> None:
+    import threading
+
+    path = fresh_database(quizcli_home, deck)
+    day = backups.list_backups()[0].day + timedelta(days=1)
+    start = threading.Barrier(4)
+    published: list[object] = []
+
+    def back_up() -> None:
+        start.wait()
+        published.append(backups.daily_backup(path, day))
+
+    threads = [threading.Thread(target=back_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    target = quizcli_home / "backups" / f"progress-{day.isoformat()}.db"
+    assert target in published and set(published) <= {target, None}
+    assert verify_copy(target) is None
+    assert not list((quizcli_home / "backups").glob("*.tmp"))
+
+
+def test_an_empty_backup_is_never_listed_restored_or_kept_as_the_days_backup(deck: Path, quizcli_home: Path) -> None:
+    path = fresh_database(quizcli_home, deck)
+    day = backups.list_backups()[0].day + timedelta(days=1)
+    empty = quizcli_home / "backups" / f"progress-{day.isoformat()}.db"
+    empty.touch()  # what a race in an earlier quizcli could publish
+    assert [backup.day for backup in backups.list_backups()] == [day - timedelta(days=1)]
+    result = runner.invoke(app, ["doctor", "--restore", day.isoformat(), "--yes"])
+    assert result.exit_code == 1 and "no backup" in result.stderr
+    assert backups.daily_backup(path, day) == empty and verify_copy(empty) is None
+
+
+def test_a_backup_that_is_not_a_progress_database_is_refused_before_anything_is_replaced(
+    deck: Path, quizcli_home: Path
+) -> None:
+    path = fresh_database(quizcli_home, deck)
+    [backup] = backups.list_backups()
+    backup.path.unlink()
+    with sqlite3.connect(backup.path) as db:  # sound for SQLite, but holding nothing of quizcli's
+        db.execute("CREATE TABLE t (x)")
+    before = path.read_bytes()
+    result = runner.invoke(app, ["doctor", "--restore", backup.day.isoformat(), "--yes"])
+    assert result.exit_code == 1 and "not a progress database" in result.stderr and "choose another" in result.stderr
+    assert path.read_bytes() == before and not list(quizcli_home.glob("progress.db.before-restore-*"))
+
+
+def test_a_partial_copy_is_removed_only_once_no_live_process_can_be_writing_it(quizcli_home: Path) -> None:
+    directory = quizcli_home / "backups"
+    directory.mkdir(parents=True)
+    fresh, stale = directory / "progress-2026-11-28.db.123-456.tmp", directory / "progress-2026-11-27.db.7-8.tmp"
+    fresh.write_bytes(b"being written")
+    stale.write_bytes(b"")
+    old = fresh.stat().st_mtime - backups.STALE_PARTIAL_S - 60
+    os.utime(stale, (old, old))
+    backups.prune(directory)
+    assert fresh.exists() and not stale.exists()

@@ -34,7 +34,7 @@ def backup_file(source: Path, target: Path) -> None:
     """A consistent copy of ``source`` written to the new file ``target``, verified before it returns.
 
     The rows are counted in the same read transaction the online backup API copies, so the copy
-    must hold exactly those rows.  Raises `StoreError`, with ``target`` removed, when anything fails.
+    must hold exactly those rows.  Raises `StoreError`, with ``target`` and its side files removed, when anything fails.
     """
     try:
         with closing(open_read_only(source)) as db, closing(sqlite3.connect(target)) as copy:
@@ -42,13 +42,15 @@ def backup_file(source: Path, target: Path) -> None:
             counts = row_counts(db)
             db.backup(copy)
             db.execute("COMMIT")
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, as a backup should be
         problem = verify_copy(target, counts)
     except sqlite3.Error as exc:
         problem = reason(exc)
     except OSError as exc:
         problem = exc.strerror or str(exc)
     if problem is not None:
-        target.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
         raise StoreError(f"could not back up the progress database to {target}: {problem}")
 
 
