@@ -7,6 +7,7 @@ to 2 and Ctrl-C to 130.  Heavy modules (yaml, rich) are imported inside the
 commands so that ``--help`` and completion stay fast.
 """
 
+import errno
 import os
 import re
 import sys
@@ -52,12 +53,28 @@ class QuizcliGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full or failing output fails here, not in the interpreter's last flush
+            return result
         except QuizcliError as error:
             from quizcli.text import inert  # messages quote deck text and file names
 
             print(f"quizcli: error: {inert(str(error))}", file=sys.stderr)
             raise typer.Exit(error.exit_code) from None
+        except OSError as error:  # only writing the output gets here: quizcli's own file errors are QuizcliErrors
+            _silence_stdout()
+            if error.errno != errno.EPIPE:  # a reader that stopped reading (`| head`) needs no message
+                print(f"quizcli: error: could not write the output: {error.strerror or error}", file=sys.stderr)
+            raise typer.Exit(1) from None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush cannot fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test runner's capture)
+        pass
 
 
 # "\b" keeps click from rewrapping the paragraph that follows it.

@@ -83,7 +83,9 @@ def flip_a_leaf(path: Path, table: str) -> None:
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         page_size = db.execute("PRAGMA page_size").fetchone()[0]
-        pages = [row[0] for row in db.execute("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,))]
+        pages = [
+            row[0] for row in db.execute("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,))
+        ]
     data = bytearray(path.read_bytes())
     start = page_size * (pages[len(pages) // 2] - 1)
     data[start : start + 200] = bytes(byte ^ 0xA5 for byte in data[start : start + 200])
@@ -386,3 +388,24 @@ def test_a_partial_copy_is_removed_only_once_no_live_process_can_be_writing_it(q
     os.utime(stale, (old, old))
     backups.prune(directory)
     assert fresh.exists() and not stale.exists()
+
+
+FULL_OUTPUT_COMMANDS = [["show"], ["show", "--json"], ["check"], ["export", "--format", "gift"], ["study"], ["exam"],
+                        ["decks"], ["stats"], ["history"], ["schema"], ["doctor"]]  # fmt: skip
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", FULL_OUTPUT_COMMANDS, ids=" ".join)
+def test_a_full_standard_output_is_one_line_and_exit_1(quizcli_home: Path, command: list[str]) -> None:
+    import sys
+
+    quizcli = str(Path(sys.executable).with_name("quizcli"))
+    from conftest import REPO
+
+    mixed = REPO / "tests" / "fixtures" / "every-kind.yaml"  # an exam needs questions it can mark
+    deck_argument = [str(mixed)] if command[0] in {"show", "check", "export", "study", "exam"} else []
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([quizcli, command[0], *deck_argument, *command[1:]], input="\n3\n" * 3,
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == "quizcli: error: could not write the output: No space left on device\n"
