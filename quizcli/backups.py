@@ -155,6 +155,20 @@ class HealthCheck:
         return self._problem
 
 
+def _refuse_an_emptied_database(path: Path) -> None:
+    """An empty file where backups show there was a database is not a new start: say so, and offer the newest."""
+    try:
+        emptied = path.stat().st_size == 0
+    except OSError:
+        return
+    newest = next(iter(list_backups()), None) if emptied else None
+    if newest is not None:
+        raise DamagedError(
+            f"the progress database {path} is empty (0 bytes), but backups exist; put the newest back with "
+            f"'quizcli doctor --restore {newest.day.isoformat()}' (or delete the empty file to start afresh)"
+        )
+
+
 @contextmanager
 def open_for_session() -> Iterator[Store]:
     """The progress database for a study session or an exam, checked and backed up beside it.
@@ -163,6 +177,7 @@ def open_for_session() -> Iterator[Store]:
     that never writes waits for it as it closes, and still reports the damage, so the day's
     backup is never cut short and damage is never passed over in silence.
     """
+    _refuse_an_emptied_database(paths.progress_db())
     with Store.open() as store:
         check = HealthCheck(store.path, clock.now().astimezone().date())
         store.check_before_writing(check.result)

@@ -48,9 +48,12 @@ class Report(NamedTuple):
             return [f"status: written by a newer quizcli (schema {health.schema}; this one knows {SCHEMA_VERSION})",
                     "upgrade quizcli to use it; it is not damaged, and --repair will not touch it"]  # fmt: skip
         if health.problem is not None:
+            newest = [f"or put the newest backup back: quizcli doctor --restore {b.day.isoformat()}"
+                      for b in self.backups[:1]]  # fmt: skip
             return [
                 f"status: DAMAGED: {health.problem}",
                 "run 'quizcli doctor --repair' to salvage every readable review",
+                *newest,
             ]
         return [f"status: ok (SQLite integrity_check passed; schema {health.schema} of {SCHEMA_VERSION})"]
 

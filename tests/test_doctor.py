@@ -247,3 +247,44 @@ def test_salvage_probes_past_the_last_readable_row_only_so_far(tmp_path: Path, m
     with closing(open_read_only(tmp_path / "p.db")) as db:
         assert [row["id"] for row in _probe(db, "reviews", 10, None)] == list(range(11, 30))
         assert [row["id"] for row in _probe(db, "reviews", 10, 2000)] == [*range(11, 30), 1000]
+
+
+def test_repair_reads_past_a_damaged_header(quizcli_home: Path, long_log: Path) -> None:
+    """SQLite refuses a file without its 16-byte magic string; every page after it is still read."""
+    quizcli_home.mkdir(parents=True)
+    path = quizcli_home / "progress.db"
+    shutil.copyfile(long_log, path)
+    data = bytearray(path.read_bytes())
+    data[:16] = bytes(range(16))
+    path.write_bytes(bytes(data))
+    status, output = doctor("--repair")
+    assert status == 0 and "salvaged reviews: 3000 rows" in output, output
+    assert not list(quizcli_home.glob("*salvage*"))
+
+
+def test_a_schema_version_quizcli_never_writes_is_damage_that_doctor_reports_and_repairs(
+    quizcli_home: Path, tmp_path: Path
+) -> None:
+    study(tmp_path)
+    with sqlite3.connect(quizcli_home / "progress.db") as db:
+        db.execute("PRAGMA user_version = -5")
+    result = runner.invoke(app, ["study", str(tmp_path / "flash.yaml")], input="\n3\n")
+    assert result.exit_code == 1 and "schema version (-5)" in result.stderr and "quizcli doctor" in result.stderr
+    status, output = doctor()
+    assert status == 1 and "DAMAGED" in output and "--restore 2026-11-28" in output
+    status, output = doctor("--repair")
+    assert status == 0 and "salvaged reviews: 1 rows" in output
+    study(tmp_path)
+
+
+def test_an_emptied_database_with_backups_is_not_a_new_start(quizcli_home: Path, tmp_path: Path) -> None:
+    study(tmp_path)
+    (quizcli_home / "progress.db").write_bytes(b"")
+    for suffix in ("-wal", "-shm"):
+        (quizcli_home / f"progress.db{suffix}").unlink(missing_ok=True)
+    result = runner.invoke(app, ["study", str(tmp_path / "flash.yaml")], input="\n3\n")
+    assert result.exit_code == 1 and "is empty (0 bytes), but backups exist" in result.stderr
+    assert "quizcli doctor --restore 2026-11-28" in result.stderr
+    assert (quizcli_home / "progress.db").stat().st_size == 0
+    status, output = doctor()
+    assert status == 1 and "the file is empty" in output

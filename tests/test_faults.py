@@ -409,3 +409,22 @@ def test_a_full_standard_output_is_one_line_and_exit_1(quizcli_home: Path, comma
                                 stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 1
     assert result.stderr == "quizcli: error: could not write the output: No space left on device\n"
+
+
+def test_an_exam_result_that_cannot_be_saved_is_still_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk refuses the result (a read-only connection standing in for a full disk): the score is printed,
+    then one line says it was not saved."""
+    record = Store.record_exam
+
+    def refused(self: Store, exam: object) -> int:
+        self._db.execute("PRAGMA query_only = ON")
+        return record(self, exam)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "record_exam", refused)
+    answers = "".join(f"{letter}\n" for letter in "BBABBBBB")
+    result = runner.invoke(app, ["exam", "long-context", "--tag", "lesson-quiz", "--no-shuffle"], input=answers)
+    assert result.exit_code == 1 and "Score: 8/8 (100%)" in result.stdout
+    assert result.stderr == (
+        "quizcli: error: could not save the exam result: attempt to write a readonly database; "
+        "the result above was not saved\n"
+    )

@@ -188,6 +188,10 @@ class Connection:
 
     def _migrate(self) -> None:
         version = self.schema_version()
+        problem = migrations.schema_problem(self._db)
+        if problem is not None:
+            raise DamagedError(f"the progress database {self.path} is damaged ({problem}) and was left untouched; "
+                               + DOCTOR_HINT)  # fmt: skip
         if version > migrations.SCHEMA_VERSION:
             raise NewerSchemaError(
                 f"{self.path} was written by a newer quizcli (schema {version}, this one knows "

@@ -1,7 +1,9 @@
 """Checking, copying and salvaging a progress database for `quizcli.doctor` (never on the study path:
 a session's own check and backup are in `quizcli.store.snapshots`)."""
 
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import Any, NamedTuple
 from quizcli.clock import from_text
 from quizcli.scheduler import Settings
 from quizcli.store.connection import StoreError, open_read_only, reason
-from quizcli.store.migrations import SCHEMA_VERSION
+from quizcli.store.migrations import SCHEMA_VERSION, schema_problem
 
 
 class Health(NamedTuple):
@@ -81,7 +83,12 @@ def examine(path: Path) -> Health:
         except sqlite3.DatabaseError as exc:
             return Health(str(exc), None, {})
         problem = None if complaints == ["ok"] else " ".join(" ".join(complaints).split())
+        problem = problem or schema_problem(db) or _empty(path)
         return Health(problem, schema, {table: _count_rows(db, table) for table in SALVAGED_TABLES})
+
+
+def _empty(path: Path) -> str | None:
+    return "the file is empty (0 bytes)" if path.stat().st_size == 0 else None
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -94,9 +101,36 @@ def copy_database(source: Path, target: Path) -> None:
 
 
 def read_salvageable(damaged: Path) -> dict[str, tuple[list[sqlite3.Row], bool]]:
-    """Every readable row of a damaged database's own tables, and whether each table read to its end."""
-    with closing(open_read_only(damaged)) as source:
-        return {table: _read_rows(source, table) for table in SALVAGED_TABLES}
+    """Every readable row of a damaged database's own tables, and whether each table read to its end.
+
+    SQLite refuses a file whose first 16 bytes are not its magic string, though every page after
+    them may be sound: such a file is read through a copy with the magic string put back.
+    """
+    with open(damaged, "rb") as file:
+        header = file.read(len(_MAGIC))
+    if header == _MAGIC or len(header) < len(_MAGIC) or not _has_page_size(damaged):
+        with closing(open_read_only(damaged)) as source:
+            return {table: _read_rows(source, table) for table in SALVAGED_TABLES}
+    with tempfile.TemporaryDirectory(prefix="quizcli-salvage-") as scratch:
+        mended = Path(scratch) / damaged.name
+        for suffix in ("", "-wal"):  # the log keeps what was committed since the last checkpoint
+            if damaged.with_name(damaged.name + suffix).exists():
+                shutil.copyfile(damaged.with_name(damaged.name + suffix), mended.with_name(mended.name + suffix))
+        with open(mended, "r+b") as file:
+            file.write(_MAGIC)
+        return read_salvageable(mended)
+
+
+_MAGIC = b"SQLite format 3\x00"
+
+
+def _has_page_size(path: Path) -> bool:
+    """Whether the header's page size (bytes 16-17) is one SQLite writes: else the header is not SQLite's at all."""
+    with open(path, "rb") as file:
+        file.seek(16)
+        raw = int.from_bytes(file.read(2), "big")
+    size = 65536 if raw == 1 else raw
+    return size >= 512 and size & (size - 1) == 0
 
 
 def insert_salvaged(db: sqlite3.Connection, found: dict[str, tuple[list[sqlite3.Row], bool]]) -> dict[str, Salvaged]:
