@@ -374,7 +374,7 @@ def test_a_backup_that_is_not_a_progress_database_is_refused_before_anything_is_
         db.execute("CREATE TABLE t (x)")
     before = path.read_bytes()
     result = runner.invoke(app, ["doctor", "--restore", backup.day.isoformat(), "--yes"])
-    assert result.exit_code == 1 and "not a progress database" in result.stderr and "choose another" in result.stderr
+    assert result.exit_code == 1 and "schema version (0)" in result.stderr and "choose another" in result.stderr
     assert path.read_bytes() == before and not list(quizcli_home.glob("progress.db.before-restore-*"))
 
 
@@ -428,3 +428,13 @@ def test_an_exam_result_that_cannot_be_saved_is_still_shown(monkeypatch: pytest.
         "quizcli: error: could not save the exam result: attempt to write a readonly database; "
         "the result above was not saved\n"
     )
+
+
+def test_doctor_on_a_sound_database_in_a_read_only_home_says_ok(
+    deck: Path, tiny_fs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_quizcli(tiny_fs, deck, *FLASH).returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_fs)], check=True)
+    monkeypatch.setenv("QUIZCLI_HOME", str(tiny_fs))
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 0 and "status: ok" in result.stdout, result.stdout

@@ -255,9 +255,32 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     """A connection that can never write ``path``; rows read by name."""
     if not path.is_file():
         raise sqlite3.OperationalError(f"no database file at {path}")
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    if not _can_share(db) and not _has_log(path):
+        # A WAL database in a read-only directory: its shared-memory file cannot be made, and with no
+        # log to merge the file alone is the whole database, so it is read as an unchanging file.
+        db.close()
+        db = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
     db.row_factory = sqlite3.Row
     return db
+
+
+_CANNOT_SHARE = {8, 14}  # SQLITE_READONLY, SQLITE_CANTOPEN: no shared-memory file
+
+
+def _can_share(db: sqlite3.Connection) -> bool:
+    """False when a first read fails for want of the shared-memory file; other failures are the readers' to meet."""
+    try:
+        db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        return _sqlite_code(exc) not in _CANNOT_SHARE
+    return True
+
+
+def _has_log(path: Path) -> bool:
+    log = path.with_name(path.name + "-wal")
+    return log.exists() and log.stat().st_size > 0
 
 
 def reason(exc: BaseException) -> str:
