@@ -24,6 +24,9 @@ from quizcli.interop.formats import ExportFormat, ImportFormat
 if TYPE_CHECKING:
     from quizcli.cards import Deck
 
+MAX_CARDS = 1_000_000  # more than any deck holds (200,000 cards at most), and within what SQLite stores
+MAX_SEED = 2**63 - 1  # the largest integer SQLite stores: an exam's seed is saved with its result
+
 HELP_ORDER = (
     "study",
     "exam",
@@ -433,10 +436,12 @@ def _export_package(loaded: "Deck", output: Path | None, force: bool, with_progr
 def study_command(
     deck: DeckArg,
     new: Annotated[
-        int | None, typer.Option("--new", metavar="N", min=0, help="New cards today (default: 20, or config).")
+        int | None,
+        typer.Option("--new", metavar="N", min=0, max=MAX_CARDS, help="New cards today (default: 20, or config)."),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", metavar="N", min=0, help="Most reviews today (default: 200).")
+        int | None,
+        typer.Option("--limit", metavar="N", min=0, max=MAX_CARDS, help="Most reviews today (default: 200)."),
     ] = None,
     retention: Annotated[
         float | None, typer.Option("--retention", metavar="R", help="Desired retention, 0.70-0.99 (default: 0.90).")
@@ -446,7 +451,10 @@ def study_command(
     ] = None,
     cram: Annotated[bool, typer.Option("--cram", help="Practise every card; the schedule is not touched.")] = False,
     ahead: Annotated[bool, typer.Option("--ahead", help="Also review cards that are not due yet.")] = False,
-    seed: Annotated[int | None, typer.Option("--seed", metavar="SEED", help="Fix the order of choice options.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", metavar="SEED", min=0, max=MAX_SEED, help="Fix the order of choice options."),
+    ] = None,
     order: Annotated[
         str | None,
         typer.Option(
@@ -514,9 +522,12 @@ def unsuspend_command(
 # ---- exam and history ----
 
 
+MAX_TIME_LIMIT_MINUTES = 10_000  # about a week: beyond it a limit means nothing, and NaN or infinity nothing at all
+
+
 def _positive_minutes(value: float | None) -> float | None:
-    if value is not None and value <= 0:
-        raise typer.BadParameter("must be more than 0 minutes")
+    if value is not None and not 0 < value <= MAX_TIME_LIMIT_MINUTES:  # False for NaN too
+        raise typer.BadParameter(f"must be more than 0 and at most {MAX_TIME_LIMIT_MINUTES:,} minutes")
     return value
 
 
@@ -525,7 +536,9 @@ def exam_command(
     deck: DeckArg,
     count: Annotated[
         int | None,
-        typer.Option("--count", "-n", metavar="N", min=1, help="Ask N questions drawn at random (default: all)."),
+        typer.Option(
+            "--count", "-n", metavar="N", min=1, max=MAX_CARDS, help="Ask N questions drawn at random (default: all)."
+        ),
     ] = None,
     tag: Annotated[
         str | None,
@@ -535,7 +548,9 @@ def exam_command(
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option("--seed", metavar="SEED", min=0, help="Replay an exam: the same questions in the same order."),
+        typer.Option(
+            "--seed", metavar="SEED", min=0, max=MAX_SEED, help="Replay an exam: the same questions in the same order."
+        ),
     ] = None,
     shuffle: Annotated[
         bool | None,
