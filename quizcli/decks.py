@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from quizcli import paths
 from quizcli.errors import DeckNotFoundError, QuizcliError
+from quizcli.text import os_text
 
 DECK_SUFFIXES = (".yaml", ".yml")
 
@@ -32,7 +33,7 @@ def _deck_files(directory: Path, source: Source) -> list[DeckFile]:
     if not directory.is_dir():
         return []
     found = [p for p in directory.iterdir() if p.suffix in DECK_SUFFIXES and p.is_file()]
-    return [DeckFile(p.stem, p, source) for p in sorted(found)]
+    return [DeckFile(os_text(p.stem), p, source) for p in sorted(found)]
 
 
 def find_decks() -> list[DeckFile]:
@@ -56,10 +57,10 @@ def resolve_deck(name_or_path: str) -> DeckFile:
     if candidate.suffix in DECK_SUFFIXES or candidate.is_file():
         if not candidate.is_file():
             raise DeckNotFoundError(f"no deck file at {name_or_path}")
-        return DeckFile(candidate.stem, candidate, Source.PATH)
+        return DeckFile(os_text(candidate.stem), candidate, Source.PATH)
     known = find_decks()
     for deck in known:
-        if deck.name == name_or_path:
+        if deck.name in (name_or_path, os_text(name_or_path)):
             return deck
     raise DeckNotFoundError(_unknown_name_message(name_or_path, [d.name for d in known]))
 

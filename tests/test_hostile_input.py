@@ -184,3 +184,31 @@ def test_anchors_and_aliases_in_any_arrangement_give_a_deck_or_a_located_error(t
 @given(st.text(max_size=300), st.sampled_from(sorted(TARGETS)))
 def test_any_text_through_any_target(text: str, target: str) -> None:
     TARGETS[target](text)
+
+
+NOT_UTF8_COMMANDS = [["study"], ["exam"], ["check"], ["show", "--json"], ["decks"], ["check", "--all"], ["stats"]]
+
+
+@pytest.mark.parametrize("command", NOT_UTF8_COMMANDS, ids=" ".join)
+def test_a_file_name_that_is_not_utf8_is_handled_and_shown_escaped(
+    quizcli_home: Path, user_decks: Path, command: list[str]
+) -> None:
+    """``deck\\x9b.yaml``: the name as the OS gives it, stored as ``deck\\x9b`` and shown escaped."""
+    import os
+    import subprocess
+
+    source = (REPO / "tests" / "fixtures" / "every-kind.yaml").read_bytes()
+    path = os.path.join(os.fsencode(user_decks), b"deck\x9b.yaml")
+    with open(path, "wb") as file:
+        file.write(source)
+    quizcli = str(Path(sys.executable).with_name("quizcli"))
+    arguments = [a for a in command if a != "--all"]
+    deck = [path] if command[0] in {"study", "exam", "show"} or command == ["check"] else []
+    env = dict(os.environ, QUIZCLI_HOME=str(quizcli_home))
+    result = subprocess.run([quizcli, arguments[0], *deck, *arguments[1:]], input=b"\n3\n" * 8, env=env,
+                            capture_output=True, timeout=60)  # fmt: skip
+    output = (result.stdout + result.stderr).decode("utf-8")  # strict: every byte printed is UTF-8
+    assert result.returncode == 0, output
+    assert "Traceback" not in output
+    if command == ["decks"]:
+        assert "deck\\x9b" in output
