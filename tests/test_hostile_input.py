@@ -212,3 +212,61 @@ def test_a_file_name_that_is_not_utf8_is_handled_and_shown_escaped(
     assert "Traceback" not in output
     if command == ["decks"]:
         assert "deck\\x9b" in output
+
+
+def test_import_applies_the_deck_limits_and_says_how_to_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizcli.interop import files, importing
+
+    assert importing.MAX_IMPORTED_CARDS == parser.MAX_CARDS and files.MAX_SOURCE_BYTES == parser.MAX_FILE_BYTES
+    monkeypatch.setattr(importing, "MAX_IMPORTED_CARDS", 3)
+    source = tmp_path / "four.txt"
+    source.write_text("".join(f"Front {n}\tBack {n}\n" for n in range(4)), encoding="utf-8")
+    result = runner.invoke(app, ["import", "-f", "anki", str(source), "-o", str(tmp_path / "out.yaml")])
+    assert result.exit_code == 1 and "4 cards; a deck holds at most 3" in result.stderr and "split" in result.stderr
+    assert not (tmp_path / "out.yaml").exists()
+
+
+def test_an_oversize_import_source_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    from quizcli.interop.files import MAX_SOURCE_BYTES
+
+    source = tmp_path / "huge.txt"
+    with source.open("wb") as file:
+        file.truncate(MAX_SOURCE_BYTES * 40)  # sparse: 2.5 GiB that were never written
+    tracemalloc.start()
+    result = runner.invoke(app, ["import", "-f", "anki", str(source), "-o", str(tmp_path / "out.yaml")])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.exit_code == 1 and "larger than 64 MiB" in result.stderr and "split it" in result.stderr
+    assert peak < 2 * MAX_SOURCE_BYTES
+
+
+def test_json_import_locates_every_card_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each card's line number counts only the line breaks since the previous card's (it was quadratic)."""
+    import json
+    import re
+
+    from quizcli.interop import model
+    from quizcli.interop.json_deck import import_json
+
+    scanned: list[int] = []
+
+    class Counting:
+        def findall(self, text: str, start: int, end: int) -> list[str]:
+            scanned.append(end - start)
+            return re.findall(r"\r\n|\r|\n", text[start:end])
+
+    monkeypatch.setattr(model, "_LINE_BREAK", Counting())
+    text = json.dumps(
+        {"cards": [{"id": f"c{n}", "kind": "flashcard", "front": "F", "back": "B"} for n in range(2000)]}, indent=2
+    )
+    result = import_json(text)
+    assert len(result.cards) == 2000 and result.cards[-1].line == text.count("\n", 0, text.rindex('"c1999"')) + 1
+    assert sum(scanned) <= len(text)
+
+
+def test_a_json_number_of_100000_digits_is_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "big.json"
+    source.write_text('{"cards": [' + "1" * 100_000 + "]}", encoding="utf-8")
+    result = runner.invoke(app, ["import", "-f", "json", str(source), "-o", str(tmp_path / "out.yaml")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stderr.endswith("big.json:1: a number has more than 4,300 digits\n")
