@@ -56,13 +56,30 @@ def resolve_deck(name_or_path: str) -> DeckFile:
     candidate = Path(name_or_path).expanduser()
     if candidate.suffix in DECK_SUFFIXES or candidate.is_file():
         if not candidate.is_file():
-            raise DeckNotFoundError(f"no deck file at {name_or_path}")
+            raise DeckNotFoundError(_not_a_file(name_or_path, candidate))
         return DeckFile(os_text(candidate.stem), candidate, Source.PATH)
     known = find_decks()
     for deck in known:
         if deck.name in (name_or_path, os_text(name_or_path)):
             return deck
     raise DeckNotFoundError(_unknown_name_message(name_or_path, [d.name for d in known]))
+
+
+def _not_a_file(given: str, path: Path) -> str:
+    """What is at ``path`` instead of a deck file, in words."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return f"{given} is a symbolic link that leads to no file ({exc.strerror or exc})"
+        return f"no deck file at {given}"
+    if stat.S_ISDIR(mode):
+        return f"{given} is a directory, not a deck file; name a .yaml file in it"
+    if stat.S_ISFIFO(mode):
+        return f"{given} is a named pipe, not a deck file"
+    return f"{given} is not a regular file, so not a deck file"
 
 
 def _unknown_name_message(name: str, known: list[str]) -> str:
