@@ -94,9 +94,14 @@ def _unknown_name_message(name: str, known: list[str]) -> str:
     return message
 
 
+MAX_DECK_BYTES = 64 * 2**20  # the parser refuses a bigger file (error E100), so no more is ever read
+
+
 def read_deck_file(path: Path) -> bytes:
-    """A deck file's bytes; an unreadable file is a user error naming the file and why."""
+    """A deck file's bytes, at most one past `MAX_DECK_BYTES` (enough to know it is too big, whatever its
+    size: a file of gigabytes costs no more than the limit); an unreadable file is a user error naming it."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(MAX_DECK_BYTES + 1)
     except OSError as exc:
         raise QuizcliError(f"cannot read deck {path}: {exc.strerror or exc}") from exc

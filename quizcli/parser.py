@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from quizcli.cards import Card, Deck, derived_id, valid_id
-from quizcli.decks import read_deck_file
+from quizcli.decks import MAX_DECK_BYTES, read_deck_file
 from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.errors import DeckError
 from quizcli.kinds import all_kinds
@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 # Limits on what a deck file may make quizcli do (docs/reliability.md gives the measurements).
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = MAX_DECK_BYTES  # read no further by decks.read_deck_file
 MAX_DEPTH = 1000  # nesting levels; libyaml stops there by itself, and the alias scan below does too
 MAX_ALIASES = 10_000  # '*name' references in one file
 MAX_EXPANDED = MAX_FILE_BYTES  # characters plus nodes once every alias is expanded: no bigger than a file may be

@@ -270,3 +270,19 @@ def test_a_json_number_of_100000_digits_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "-f", "json", str(source), "-o", str(tmp_path / "out.yaml")])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert result.stderr.endswith("big.json:1: a number has more than 4,300 digits\n")
+
+
+def test_a_deck_of_gigabytes_is_refused_reading_no_more_than_the_limit(tmp_path: Path) -> None:
+    """``truncate -s 3G x.yaml; quizcli check x.yaml`` read all 3 GB (25 s) before the size check."""
+    from quizcli.decks import MAX_DECK_BYTES
+
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as file:
+        file.truncate(3 * 2**30)  # sparse: nothing written
+    tracemalloc.start()
+    result = runner.invoke(app, ["check", str(huge)])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.exit_code == 1 and "E100" in result.stdout + result.stderr
+    assert "file is larger than 64 MiB; split the deck" in result.stdout + result.stderr
+    assert MAX_DECK_BYTES == parser.MAX_FILE_BYTES and peak < 3 * MAX_DECK_BYTES
