@@ -1,4 +1,5 @@
-"""Extreme values at the boundary (issue 17, item 9): each is refused with the accepted range, never a traceback."""
+"""Extreme values and over-long names at the boundary: each refused in one line (with the accepted range), never a
+traceback."""
 
 from __future__ import annotations
 
@@ -58,3 +59,12 @@ def test_a_config_value_out_of_range_is_one_line_with_the_range(
     result = runner.invoke(app, ["study", MIXED], input="\n3\n")
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert result.stderr.startswith("quizcli: error: ") and accepted in result.stderr
+
+
+def test_over_long_names_are_one_line(tmp_path: Path, quizcli_home: Path) -> None:
+    long_name = "x" * 300
+    result = runner.invoke(app, ["export", MIXED, "-f", "json", "-o", str(tmp_path / f"{long_name}.json")])
+    assert result.exit_code == 1 and result.stderr.endswith(": File name too long\n")
+    result = runner.invoke(app, ["new", long_name])
+    assert result.exit_code == 1 and result.stderr.endswith(": File name too long\n")
+    assert not list(tmp_path.glob("x*"))
