@@ -261,10 +261,27 @@ def check_command(
         raise typer.Exit(1)
 
 
+def _a_tag(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise typer.BadParameter("needs a tag (tags are words without spaces)")
+    return value
+
+
+def _file_name(value: Path | None) -> Path | None:
+    if value is not None and str(value) in {"", "."}:  # typer turns an empty value into "."
+        raise typer.BadParameter("needs a file name")
+    return value
+
+
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file instead of standard output.", dir_okay=False, metavar="FILE"
+        "--output",
+        "-o",
+        help="Write to this file instead of standard output.",
+        dir_okay=False,
+        metavar="FILE",
+        callback=_file_name,
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
@@ -447,7 +464,10 @@ def study_command(
         float | None, typer.Option("--retention", metavar="R", help="Desired retention, 0.70-0.99 (default: 0.90).")
     ] = None,
     tag: Annotated[
-        str | None, typer.Option("--tag", metavar="TAG", help="Only cards with this tag.", autocompletion=_complete_tag)
+        str | None,
+        typer.Option(
+            "--tag", metavar="TAG", help="Only cards with this tag.", autocompletion=_complete_tag, callback=_a_tag
+        ),
     ] = None,
     cram: Annotated[bool, typer.Option("--cram", help="Practise every card; the schedule is not touched.")] = False,
     ahead: Annotated[bool, typer.Option("--ahead", help="Also review cards that are not due yet.")] = False,
@@ -543,7 +563,11 @@ def exam_command(
     tag: Annotated[
         str | None,
         typer.Option(
-            "--tag", metavar="TAG", help="Only questions from cards with this tag.", autocompletion=_complete_tag
+            "--tag",
+            metavar="TAG",
+            help="Only questions from cards with this tag.",
+            autocompletion=_complete_tag,
+            callback=_a_tag,
         ),
     ] = None,
     seed: Annotated[

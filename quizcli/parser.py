@@ -123,6 +123,12 @@ def _decode(raw: bytes, reporter: _Reporter) -> str | None:
     if len(raw) > MAX_FILE_BYTES:
         reporter.at(1, 1, "E100", f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split the deck")
         return None
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16, whose mark starts UTF-32's
+        try:
+            return raw.decode("utf-32")
+        except UnicodeDecodeError:
+            reporter.at(1, 1, "E100", "file starts with a UTF-32 mark but is not valid UTF-32")
+            return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from quizcli.cli import app
 from quizcli.parser import load_deck
 
-from conftest import LONG_CONTEXT, write_deck
+from conftest import LONG_CONTEXT, REPO, write_deck
 
 runner = CliRunner()
 
@@ -254,3 +254,19 @@ def test_a_deck_of_one_flashcard_is_named_in_the_singular(tmp_path: Path) -> Non
     assert (
         result.exit_code == 1 and "and its one card is a flashcard; study it with 'quizcli study one'" in result.stderr
     )
+
+
+def test_an_empty_output_name_or_tag_is_a_usage_error(tmp_path: Path) -> None:
+    deck = str(REPO / "tests" / "fixtures" / "every-kind.yaml")
+    result = run("export", deck, "-f", "json", "-o", "")
+    assert result.exit_code == 2 and "'--output' / '-o': needs a file name" in result.stderr
+    for command in ("exam", "study"):
+        result = run(command, deck, "--tag", "")
+        assert result.exit_code == 2 and "'--tag': needs a tag" in result.stderr
+
+
+def test_a_utf32_deck_is_read(tmp_path: Path) -> None:
+    deck = tmp_path / "wide.yaml"
+    deck.write_bytes("title: Wide\ncards:\n  - {id: a, front: Ä, back: B}\n".encode("utf-32"))
+    result = run("check", str(deck))
+    assert result.exit_code == 0 and "1 deck, 1 card, 0 errors" in result.stdout

@@ -374,7 +374,7 @@ def test_a_backup_that_is_not_a_progress_database_is_refused_before_anything_is_
         db.execute("CREATE TABLE t (x)")
     before = path.read_bytes()
     result = runner.invoke(app, ["doctor", "--restore", backup.day.isoformat(), "--yes"])
-    assert result.exit_code == 1 and "schema version (0)" in result.stderr and "choose another" in result.stderr
+    assert result.exit_code == 1 and "not a progress database" in result.stderr and "choose another" in result.stderr
     assert path.read_bytes() == before and not list(quizcli_home.glob("progress.db.before-restore-*"))
 
 

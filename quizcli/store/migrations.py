@@ -226,10 +226,15 @@ def schema_version(db: sqlite3.Connection) -> int:
 
 
 def schema_problem(db: sqlite3.Connection) -> str | None:
-    """Why the database's schema version cannot be one quizcli wrote, or None: below 0, or 0 with tables in it."""
+    """Why the database's schema version cannot be one quizcli wrote, or None: below 0, or 0 (nothing migrated)
+    with the first migration's tables already there, which migrating would trip over."""
     version = schema_version(db)
-    if version < 0 or version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-        return f"its schema version ({version}) is not one quizcli writes, yet it holds tables"
+    if (
+        version < 0
+        or version == 0
+        and db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'settings'").fetchone()[0]
+    ):
+        return f"its schema version ({version}) is not one quizcli writes, yet it holds quizcli's tables"
     return None
 
 
