@@ -62,42 +62,58 @@ class GuardedConnection(sqlite3.Connection):
 
 
 class _GuardedCursor(sqlite3.Cursor):
-    """Rows are read as they are stepped through, so damage can surface at any fetch."""
+    """Rows are read as they are stepped through, so damage can surface at any fetch.
+
+    Iteration goes through `fetchmany`, a chunk at a time, so a long result costs no Python call a row.
+    """
 
     connection: GuardedConnection
 
     def execute(self, sql: str, parameters: Any = (), /) -> Self:
-        with self._guard():
+        try:
             return super().execute(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            self._raise_damage(exc)
+            raise
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> Self:
-        with self._guard():
+        try:
             return super().executemany(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            self._raise_damage(exc)
+            raise
 
     def fetchone(self) -> Any:
-        with self._guard():
+        try:
             return super().fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._raise_damage(exc)
+            raise
 
     def fetchmany(self, size: int | None = 1) -> list[Any]:
-        with self._guard():
+        try:
             return super().fetchmany(size if size is not None else self.arraysize)
+        except sqlite3.DatabaseError as exc:
+            self._raise_damage(exc)
+            raise
 
     def fetchall(self) -> list[Any]:
-        with self._guard():
-            return super().fetchall()
-
-    def __next__(self) -> Any:
-        with self._guard():
-            return super().__next__()
-
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
         try:
-            yield
+            return super().fetchall()
         except sqlite3.DatabaseError as exc:
-            if _is_corrupt(exc):
-                raise self.connection.damaged(exc) from exc
+            self._raise_damage(exc)
             raise
+
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
+        while rows := self.fetchmany(_CHUNK):
+            yield from rows
+
+    def _raise_damage(self, exc: sqlite3.DatabaseError) -> None:
+        if _is_corrupt(exc):
+            raise self.connection.damaged(exc) from exc
+
+
+_CHUNK = 256
 
 
 class Connection:
