@@ -103,6 +103,9 @@ def with_todays_backup(quizcli_home: Path) -> tuple[Path, Path]:
     decks.mkdir(parents=True)
     deck = decks / "flash.yaml"
     deck.write_text(DECK, encoding="utf-8")
+    from conftest import REPO
+
+    (decks / "quiz.yaml").write_bytes((REPO / "tests" / "fixtures" / "every-kind.yaml").read_bytes())  # to examine
     assert study(deck, *FLASH)[0] == 0  # today's backup
     assert backups.list_backups()
     path = quizcli_home / "progress.db"
@@ -115,7 +118,7 @@ def with_todays_backup(quizcli_home: Path) -> tuple[Path, Path]:
 # Each command, and a table or index it reads (or, for a re-index, none: the check before its first write finds the damage).
 DAMAGE_SEEN_BY = {
     "study": (["study", "flash", "--new", "100"], "reviews"),
-    "exam": (["exam", "flash"], "reviews"),
+    "exam": (["exam", "quiz"], "reviews"),
     "stats": (["stats"], "reviews"),
     "optimize": (["optimize"], "reviews"),
     "check": (["check", "flash"], "reviews_by_item"),
