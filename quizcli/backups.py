@@ -1,16 +1,25 @@
-"""Daily backups of the progress database, taken when a study session or an exam opens it.
+"""The health check and daily backup of the progress database, run beside a study session or an exam.
 
-At most one a local day, as ``<data dir>/backups/progress-YYYY-MM-DD.db``, the last
-`KEEP` kept.  The copy is made with SQLite's online backup API (a consistent snapshot
-even while another session writes), into a ``.tmp`` file renamed into place, so a
-process killed mid-copy never leaves something that looks like a backup.  The
-database is checked with ``PRAGMA quick_check`` first: the daily backup is also the
-daily health check, and a damaged database is never copied over a good backup.
+Every session checks the database with ``PRAGMA quick_check``, and the first of each
+local day also copies it to ``<data dir>/backups/progress-YYYY-MM-DD.db`` (the last
+`KEEP` kept).  Both run on a thread of their own, on a connection of their own, while
+the session draws its first card; the session waits for them before its first write,
+so a damaged database is never written and a backup exists before the day's first
+answer.  The copy (SQLite's online backup API, a consistent snapshot even while
+another session writes) goes to a temporary file named for this process alone, is
+verified (``quick_check``, schema, the same row counts as the snapshot) and only then
+published under the day's name, atomically and never over another process's good
+backup.  A file that is not a sound backup is never published, never listed as one
+and never restored.
 """
 
 import os
 import re
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -21,6 +30,9 @@ from quizcli.text import inert
 
 KEEP = 7
 _NAME = re.compile(r"progress-(\d{4}-\d{2}-\d{2})\.db")
+_PARTIAL = re.compile(r"progress-\d{4}-\d{2}-\d{2}\.db\.\d+-\d+\.tmp(-wal|-shm|-journal)?")
+_SHARED_PARTIAL = re.compile(r"progress-\d{4}-\d{2}-\d{2}\.db\.tmp")
+STALE_PARTIAL_S = 3600  # a temporary copy this old belongs to no live process: a kill or a full disk left it
 
 
 class Backup(NamedTuple):
@@ -34,60 +46,146 @@ def backups_dir() -> Path:
 
 
 def list_backups(directory: Path | None = None) -> list[Backup]:
-    """The backups on disk, newest first."""
+    """The backups on disk, newest first (an empty file is not a backup)."""
     directory = directory or backups_dir()
     if not directory.is_dir():
         return []
     found = []
     for path in directory.iterdir():
         match = _NAME.fullmatch(path.name)
-        if match and path.is_file():
-            found.append(Backup(path, date.fromisoformat(match.group(1)), path.stat().st_size))
+        if match and path.is_file() and (size := path.stat().st_size) > 0:
+            found.append(Backup(path, date.fromisoformat(match.group(1)), size))
     return sorted(found, key=lambda backup: backup.day, reverse=True)
 
 
-def daily_backup(store: Store, today: date, directory: Path | None = None) -> Path | None:
-    """Check the database and copy it, unless today's backup exists; returns the new backup's path.
+def daily_backup(source: Path, today: date, directory: Path | None = None) -> Path | None:
+    """Copy the (checked) database unless today's backup exists; returns the new backup's path.
 
-    Raises `DamagedError` when the database fails the check, `StoreError` when the copy fails.
+    Raises `StoreError` when the copy cannot be made or does not verify; nothing is published then.
     """
     directory = directory or backups_dir()
     target = directory / f"progress-{today.isoformat()}.db"
-    if target.exists():
+    if _published(target):
         return None
-    problem = store.quick_check()
-    if problem is not None:
-        raise DamagedError(f"the progress database {store.path} is damaged ({problem}); {DOCTOR_HINT}")
-    partial = target.with_name(target.name + ".tmp")
+    from quizcli.store.snapshots import backup_file
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
-        store.backup_to(partial)
-        os.replace(partial, target)
     except OSError as exc:
         raise StoreError(f"could not back up the progress database to {target}: {exc.strerror or exc}") from exc
+    partial = directory / f"{target.name}.{os.getpid()}-{threading.get_ident()}.tmp"
+    try:
+        backup_file(source, partial)  # removes its file when it fails
+        _publish(partial, target)
+    except OSError as exc:
+        raise StoreError(f"could not back up the progress database to {target}: {exc.strerror or exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
     prune(directory)
     return target
 
 
+def _published(target: Path) -> bool:
+    try:
+        return target.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _publish(partial: Path, target: Path) -> None:
+    """Give the verified copy the day's name in one step, keeping a good backup another process published first."""
+    try:
+        os.link(partial, target)
+    except FileExistsError:
+        if not _published(target):  # an empty file left by an older quizcli
+            os.replace(partial, target)
+    except OSError:  # a file system without hard links
+        os.replace(partial, target)
+
+
 def prune(directory: Path) -> None:
-    """Delete all but the newest `KEEP` backups."""
+    """Delete all but the newest `KEEP` backups, empty files under a backup's name, and temporary
+    copies no live process is writing (older than `STALE_PARTIAL_S`, or of the one name every
+    process shared before each got its own)."""
     for old in list_backups(directory)[KEEP:]:
         old.path.unlink(missing_ok=True)
+    stale = time.time() - STALE_PARTIAL_S
+    for path in directory.iterdir():
+        try:
+            if (
+                _SHARED_PARTIAL.fullmatch(path.name)
+                or _PARTIAL.fullmatch(path.name)
+                and path.stat().st_mtime < stale
+                or _NAME.fullmatch(path.name)
+                and path.stat().st_size == 0
+            ):
+                path.unlink()
+        except OSError:
+            continue
 
 
-def open_for_session() -> Store:
-    """The progress database for a study session or an exam, backed up once a day.
+class HealthCheck:
+    """The session's health check and the day's backup, on a thread started when the database opens."""
 
-    A damaged database stops here, before the session starts; a backup that cannot be
-    written (a full disk, say) is only a warning, since the session itself may still save.
-    """
-    store = Store.open()
+    def __init__(self, source: Path, today: date) -> None:
+        self._source, self._today = source, today
+        self._problem: str | None = None
+        self._warning: str | None = None
+        self._thread = threading.Thread(target=self._run, name="quizcli-health-check")
+        self._thread.start()
+
+    def _run(self) -> None:
+        from quizcli.store.snapshots import quick_check_file
+
+        self._problem = quick_check_file(self._source)
+        if self._problem is not None:
+            return
+        try:
+            daily_backup(self._source, self._today)
+        except StoreError as error:
+            self._warning = str(error)
+
+    def result(self) -> str | None:
+        """Wait for the check; None when the database is sound.  A failed backup is only a warning,
+        printed once, since the session itself may still save."""
+        self._thread.join()
+        if self._warning is not None:
+            print(f"quizcli: warning: {inert(self._warning)}", file=sys.stderr)
+            self._warning = None
+        return self._problem
+
+
+def _refuse_an_emptied_database(path: Path) -> None:
+    """An empty file where backups show there was a database is not a new start: say so, and offer the newest."""
     try:
-        daily_backup(store, clock.now().astimezone().date())
-    except DamagedError:
-        store.close()
-        raise
-    except StoreError as error:
-        print(f"quizcli: warning: {inert(str(error))}", file=sys.stderr)
-    return store
+        emptied = path.stat().st_size == 0
+    except OSError:
+        return
+    newest = next(iter(list_backups()), None) if emptied else None
+    if newest is not None:
+        raise DamagedError(
+            f"the progress database {path} is empty (0 bytes), but backups exist; put the newest back with "
+            f"'quizcli doctor --restore {newest.day.isoformat()}' (or delete the empty file to start afresh)"
+        )
+
+
+@contextmanager
+def open_for_session() -> Iterator[Store]:
+    """The progress database for a study session or an exam, checked and backed up beside it.
+
+    The session's first write waits for the check (and refuses a damaged database); a session
+    that never writes waits for it as it closes, and still reports the damage, so the day's
+    backup is never cut short and damage is never passed over in silence.
+    """
+    _refuse_an_emptied_database(paths.progress_db())
+    with Store.open() as store:
+        check = HealthCheck(store.path, clock.now().astimezone().date())
+        store.check_before_writing(check.result)
+        try:
+            yield store
+        except BaseException:
+            check.result()
+            raise
+        problem = check.result()
+        if problem is not None:
+            raise DamagedError(f"the progress database {store.path} is damaged ({problem}); {DOCTOR_HINT}")

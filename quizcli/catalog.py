@@ -20,7 +20,7 @@ from quizcli.cards import PARSER_VERSION, Card
 from quizcli.decks import DeckFile, read_deck_file
 from quizcli.errors import DeckError, QuizcliError
 from quizcli.store import IndexEntry, Stamp, Store
-from quizcli.text import blake2b_hex, plural
+from quizcli.text import blake2b_hex, os_text, plural
 
 if TYPE_CHECKING:
     from quizcli.diagnostics import Diagnostic
@@ -182,7 +182,7 @@ def exam_source(store: Store, entry: IndexEntry) -> ExamSource:
 
 
 def _key(deck_file: DeckFile) -> str:
-    return str(deck_file.path.resolve())
+    return os_text(str(deck_file.path.resolve()))
 
 
 def stat_deck(deck_file: DeckFile) -> os.stat_result:

@@ -7,6 +7,7 @@ to 2 and Ctrl-C to 130.  Heavy modules (yaml, rich) are imported inside the
 commands so that ``--help`` and completion stay fast.
 """
 
+import errno
 import os
 import re
 import sys
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from quizcli.cards import Deck
     from quizcli.check import CheckReport
     from quizcli.decks import DeckFile
+
+MAX_CARDS = 1_000_000  # more than any deck holds (200,000 cards at most), and within what SQLite stores
+MAX_SEED = 2**63 - 1  # the largest integer SQLite stores: an exam's seed is saved with its result
 
 HELP_ORDER = (
     "study",
@@ -55,12 +59,28 @@ class QuizcliGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full or failing output fails here, not in the interpreter's last flush
+            return result
         except QuizcliError as error:
             from quizcli.text import inert  # messages quote deck text and file names
 
             print(f"quizcli: error: {inert(str(error))}", file=sys.stderr)
             raise typer.Exit(error.exit_code) from None
+        except OSError as error:  # only writing the output gets here: quizcli's own file errors are QuizcliErrors
+            _silence_stdout()
+            if error.errno != errno.EPIPE:  # a reader that stopped reading (`| head`) needs no message
+                print(f"quizcli: error: could not write the output: {error.strerror or error}", file=sys.stderr)
+            raise typer.Exit(1) from None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush cannot fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test runner's capture)
+        pass
 
 
 # "\b" keeps click from rewrapping the paragraph that follows it.
@@ -272,10 +292,27 @@ def _watch_decks(deck_files: "list[DeckFile]", strict: bool, as_json: bool) -> N
         raise typer.Exit(130) from None
 
 
+def _a_tag(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise typer.BadParameter("needs a tag (tags are words without spaces)")
+    return value
+
+
+def _file_name(value: Path | None) -> Path | None:
+    if value is not None and str(value) in {"", "."}:  # typer turns an empty value into "."
+        raise typer.BadParameter("needs a file name")
+    return value
+
+
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to this file instead of standard output.", dir_okay=False, metavar="FILE"
+        "--output",
+        "-o",
+        help="Write to this file instead of standard output.",
+        dir_okay=False,
+        metavar="FILE",
+        callback=_file_name,
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
@@ -501,20 +538,28 @@ def _export_package(loaded: "Deck", output: Path | None, force: bool, with_progr
 def study_command(
     deck: DeckArg,
     new: Annotated[
-        int | None, typer.Option("--new", metavar="N", min=0, help="New cards today (default: 20, or config).")
+        int | None,
+        typer.Option("--new", metavar="N", min=0, max=MAX_CARDS, help="New cards today (default: 20, or config)."),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", metavar="N", min=0, help="Most reviews today (default: 200).")
+        int | None,
+        typer.Option("--limit", metavar="N", min=0, max=MAX_CARDS, help="Most reviews today (default: 200)."),
     ] = None,
     retention: Annotated[
         float | None, typer.Option("--retention", metavar="R", help="Desired retention, 0.70-0.99 (default: 0.90).")
     ] = None,
     tag: Annotated[
-        str | None, typer.Option("--tag", metavar="TAG", help="Only cards with this tag.", autocompletion=_complete_tag)
+        str | None,
+        typer.Option(
+            "--tag", metavar="TAG", help="Only cards with this tag.", autocompletion=_complete_tag, callback=_a_tag
+        ),
     ] = None,
     cram: Annotated[bool, typer.Option("--cram", help="Practise every card; the schedule is not touched.")] = False,
     ahead: Annotated[bool, typer.Option("--ahead", help="Also review cards that are not due yet.")] = False,
-    seed: Annotated[int | None, typer.Option("--seed", metavar="SEED", help="Fix the order of choice options.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", metavar="SEED", min=0, max=MAX_SEED, help="Fix the order of choice options."),
+    ] = None,
     order: Annotated[
         str | None,
         typer.Option(
@@ -582,9 +627,12 @@ def unsuspend_command(
 # ---- exam and history ----
 
 
+MAX_TIME_LIMIT_MINUTES = 10_000  # about a week: beyond it a limit means nothing, and NaN or infinity nothing at all
+
+
 def _positive_minutes(value: float | None) -> float | None:
-    if value is not None and value <= 0:
-        raise typer.BadParameter("must be more than 0 minutes")
+    if value is not None and not 0 < value <= MAX_TIME_LIMIT_MINUTES:  # False for NaN too
+        raise typer.BadParameter(f"must be more than 0 and at most {MAX_TIME_LIMIT_MINUTES:,} minutes")
     return value
 
 
@@ -593,17 +641,25 @@ def exam_command(
     deck: DeckArg,
     count: Annotated[
         int | None,
-        typer.Option("--count", "-n", metavar="N", min=1, help="Ask N questions drawn at random (default: all)."),
+        typer.Option(
+            "--count", "-n", metavar="N", min=1, max=MAX_CARDS, help="Ask N questions drawn at random (default: all)."
+        ),
     ] = None,
     tag: Annotated[
         str | None,
         typer.Option(
-            "--tag", metavar="TAG", help="Only questions from cards with this tag.", autocompletion=_complete_tag
+            "--tag",
+            metavar="TAG",
+            help="Only questions from cards with this tag.",
+            autocompletion=_complete_tag,
+            callback=_a_tag,
         ),
     ] = None,
     seed: Annotated[
         int | None,
-        typer.Option("--seed", metavar="SEED", min=0, help="Replay an exam: the same questions in the same order."),
+        typer.Option(
+            "--seed", metavar="SEED", min=0, max=MAX_SEED, help="Replay an exam: the same questions in the same order."
+        ),
     ] = None,
     shuffle: Annotated[
         bool | None,

@@ -44,9 +44,18 @@ def parse_timestamp(text: str, what: str) -> datetime:
         raise QuizcliError(
             f"{what} must be an ISO-8601 timestamp like 2026-11-28T09:00:00+00:00, got {text!r}"
         ) from None
-    if value.tzinfo is None:
-        value = value.astimezone()
-    return value.astimezone(UTC)
+    try:
+        utc: datetime | None = (value if value.tzinfo is not None else value.astimezone()).astimezone(UTC)
+    except (ValueError, OverflowError):  # year 1 or 9999 moved to UTC leaves the calendar
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise QuizcliError(f"{what} must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}, got {text!r}")
+    return utc
+
+
+# Times quizcli accepts: a century of intervals either side stays within what datetime can hold.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def rollover_hour() -> int:

@@ -257,16 +257,24 @@ def steps(values: Any) -> tuple[int, ...]:
 def parse_duration(value: Any) -> int:
     """``"10m"``, ``"1h"``, ``"1d"``, ``"30s"`` or a number of seconds, as whole seconds."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    match = re.match(_DURATION, str(value))
-    if not match or float(match.group(1)) <= 0:
-        raise ValueError(f"a step must be a duration like '1m', '10m', '1h' or '1d', got {value!r}")
-    return round(float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+        seconds = value
+    else:
+        match = re.match(_DURATION, str(value))
+        if not match or float(match.group(1)) <= 0:
+            raise ValueError(f"a step must be a duration like '1m', '10m', '1h' or '1d', got {value!r}")
+        seconds = round(float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    if seconds > MAX_STEP_SECONDS:
+        raise ValueError(f"a step must be at most 365d (a learning step, not an interval), got {value!r}")
+    return seconds
+
+
+MAX_STEP_SECONDS = 365 * 86_400
+MAX_COUNT = 1_000_000  # more cards than any deck holds
 
 
 def _count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be a whole number, 0 or more, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise ValueError(f"{name} must be a whole number from 0 to {MAX_COUNT:,}, got {value!r}")
     return value
 
 

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from quizcli import paths
 from quizcli.errors import DeckNotFoundError, QuizcliError
+from quizcli.text import os_text
 
 DECK_SUFFIXES = (".yaml", ".yml")
 
@@ -32,7 +33,7 @@ def _deck_files(directory: Path, source: Source) -> list[DeckFile]:
     if not directory.is_dir():
         return []
     found = [p for p in directory.iterdir() if p.suffix in DECK_SUFFIXES and p.is_file()]
-    return [DeckFile(p.stem, p, source) for p in sorted(found)]
+    return [DeckFile(os_text(p.stem), p, source) for p in sorted(found)]
 
 
 def find_decks() -> list[DeckFile]:
@@ -55,13 +56,30 @@ def resolve_deck(name_or_path: str) -> DeckFile:
     candidate = Path(name_or_path).expanduser()
     if candidate.suffix in DECK_SUFFIXES or candidate.is_file():
         if not candidate.is_file():
-            raise DeckNotFoundError(f"no deck file at {name_or_path}")
-        return DeckFile(candidate.stem, candidate, Source.PATH)
+            raise DeckNotFoundError(_not_a_file(name_or_path, candidate))
+        return DeckFile(os_text(candidate.stem), candidate, Source.PATH)
     known = find_decks()
     for deck in known:
-        if deck.name == name_or_path:
+        if deck.name in (name_or_path, os_text(name_or_path)):
             return deck
     raise DeckNotFoundError(_unknown_name_message(name_or_path, [d.name for d in known]))
+
+
+def _not_a_file(given: str, path: Path) -> str:
+    """What is at ``path`` instead of a deck file, in words."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            return f"{given} is a symbolic link that leads to no file ({exc.strerror or exc})"
+        return f"no deck file at {given}"
+    if stat.S_ISDIR(mode):
+        return f"{given} is a directory, not a deck file; name a .yaml file in it"
+    if stat.S_ISFIFO(mode):
+        return f"{given} is a named pipe, not a deck file"
+    return f"{given} is not a regular file, so not a deck file"
 
 
 def _unknown_name_message(name: str, known: list[str]) -> str:
@@ -76,9 +94,14 @@ def _unknown_name_message(name: str, known: list[str]) -> str:
     return message
 
 
+MAX_DECK_BYTES = 64 * 2**20  # the parser refuses a bigger file (error E100), so no more is ever read
+
+
 def read_deck_file(path: Path) -> bytes:
-    """A deck file's bytes; an unreadable file is a user error naming the file and why."""
+    """A deck file's bytes, at most one past `MAX_DECK_BYTES` (enough to know it is too big, whatever its
+    size: a file of gigabytes costs no more than the limit); an unreadable file is a user error naming it."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(MAX_DECK_BYTES + 1)
     except OSError as exc:
         raise QuizcliError(f"cannot read deck {path}: {exc.strerror or exc}") from exc

@@ -19,6 +19,7 @@ from quizcli import backups, clock, paths, scheduler
 from quizcli.errors import QuizcliError
 from quizcli.store import SCHEMA_VERSION, Store
 from quizcli.store.health import Health, Salvaged, copy_database, examine
+from quizcli.store.snapshots import verify_copy
 
 
 class Report(NamedTuple):
@@ -47,9 +48,12 @@ class Report(NamedTuple):
             return [f"status: written by a newer quizcli (schema {health.schema}; this one knows {SCHEMA_VERSION})",
                     "upgrade quizcli to use it; it is not damaged, and --repair will not touch it"]  # fmt: skip
         if health.problem is not None:
+            newest = [f"or put the newest backup back: quizcli doctor --restore {b.day.isoformat()}"
+                      for b in self.backups[:1]]  # fmt: skip
             return [
                 f"status: DAMAGED: {health.problem}",
                 "run 'quizcli doctor --repair' to salvage every readable review",
+                *newest,
             ]
         return [f"status: ok (SQLite integrity_check passed; schema {health.schema} of {SCHEMA_VERSION})"]
 
@@ -121,11 +125,15 @@ def find_backup(choice: str) -> backups.Backup:
 def restore(backup: backups.Backup, path: Path | None = None) -> list[str]:
     """Put a backup in place of the database, the replaced one moved aside; returns what was done."""
     path = path or paths.progress_db()
-    health = examine(backup.path)
-    if health.problem is not None:
-        raise QuizcliError(f"the backup {backup.path} is damaged ({health.problem}); choose another")
+    problem = examine(backup.path).problem or verify_copy(backup.path)
+    if problem is not None:
+        raise QuizcliError(f"the backup {backup.path} is damaged ({problem}); choose another")
     incoming = _free_name(path, "restoring")
     copy_database(backup.path, incoming)
+    problem = verify_copy(incoming)
+    if problem is not None:
+        incoming.unlink(missing_ok=True)
+        raise QuizcliError(f"the copy of the backup {backup.path} is not sound ({problem}); nothing was replaced")
     moved = _move_aside(path, "before-restore") if path.exists() else None
     os.replace(incoming, path)
     return [f"restored the backup of {backup.day} ({backup.path})"] + (

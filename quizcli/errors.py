@@ -28,7 +28,7 @@ class DeckError(QuizcliError):
         self.diagnostics = diagnostics
         errors = [d for d in diagnostics if d.severity is Severity.ERROR]
         shown = "\n".join(str(d) for d in errors)
-        super().__init__(f"{len(errors)} problem(s) in deck:\n{shown}")
+        super().__init__(f"{len(errors)} {'problem' if len(errors) == 1 else 'problems'} in deck:\n{shown}")
 
 
 class DeckNotFoundError(QuizcliError):

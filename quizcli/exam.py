@@ -295,10 +295,12 @@ def nothing_to_mark(deck: str, cards: int) -> str:
         return f"'{deck}' has no cards, so there is nothing to examine"
     kinds = all_kinds()
     asked = [kind.name for kind in kinds if kind.auto_graded]
-    rated = " or ".join(f"{kind.label}s" for kind in kinds if not kind.auto_graded)
+    labels = [kind.label for kind in kinds if not kind.auto_graded]
+    cards_are = (f"its one card is a {' or '.join(labels)}" if cards == 1
+                 else f"its {plural(cards, 'card')} are {' or '.join(f'{label}s' for label in labels)}")  # fmt: skip
     return (
         f"'{deck}' has no question an exam can mark: exams ask {', '.join(asked[:-1])} and {asked[-1]} cards, "
-        f"and its {plural(cards, 'card')} are {rated}; study them with 'quizcli study {deck}'"
+        f"and {cards_are}; study {'it' if cards == 1 else 'them'} with 'quizcli study {deck}'"
     )
 
 

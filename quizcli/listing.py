@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from quizcli.catalog import fresh_entry, reindex
 from quizcli.decks import DeckFile, Source
-from quizcli.store import Store, StoreError
+from quizcli.store import DamagedError, Store, StoreError
 from quizcli.text import inert
 
 MIN_PATH = 20  # characters of a deck's path kept however narrow the terminal (the file name, at least)
@@ -36,6 +36,8 @@ def summarize(deck_files: list[DeckFile]) -> list[DeckSummary]:
     progress database cannot be opened, so listing decks works even on a read-only data directory."""
     try:
         store = Store.open()
+    except DamagedError:
+        raise
     except StoreError:
         return [_parsed_summary(deck_file) for deck_file in deck_files]
     with store:

@@ -22,7 +22,7 @@ from yaml.composer import Composer
 from yaml.resolver import Resolver
 
 from quizcli.cards import Card, Deck, derived_id, valid_id
-from quizcli.decks import read_deck_file
+from quizcli.decks import MAX_DECK_BYTES, read_deck_file
 from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.errors import DeckError
 from quizcli.kinds import all_kinds
@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 # Limits on what a deck file may make quizcli do (docs/reliability.md gives the measurements).
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = MAX_DECK_BYTES  # read no further by decks.read_deck_file
 MAX_DEPTH = 1000  # nesting levels; libyaml stops there by itself, and the alias scan below does too
 MAX_ALIASES = 10_000  # '*name' references in one file
 MAX_EXPANDED = MAX_FILE_BYTES  # characters plus nodes once every alias is expanded: no bigger than a file may be
@@ -265,6 +265,12 @@ def _decode(raw: bytes, reporter: _Reporter) -> str | None:
     if len(raw) > MAX_FILE_BYTES:
         reporter.at(1, 1, "E100", f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split the deck")
         return None
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16, whose mark starts UTF-32's
+        try:
+            return raw.decode("utf-32")
+        except UnicodeDecodeError:
+            reporter.at(1, 1, "E100", "file starts with a UTF-32 mark but is not valid UTF-32")
+            return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")

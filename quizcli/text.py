@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-# C0 and C1 controls (tab and newline excepted) and the bidirectional overrides and isolates.
-_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-# What JSON output must still escape besides what ``json`` escapes itself (C0): C1 controls and bidi marks.
+# C0 and C1 controls (tab and newline excepted), the bidirectional overrides and isolates, and lone surrogates.
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+# What JSON output must still escape besides what ``json`` escapes itself (C0): C1 controls, bidi marks, and
+# the lone surrogates that stand for a file name's bytes that are not UTF-8 (no stream could encode them).
 # Kept as text: `re` compiles it on first use, and only JSON output uses it.
-_JSON_UNSAFE = r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_JSON_UNSAFE = r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 
 
 def plural(count: int, noun: str) -> str:
@@ -39,6 +40,12 @@ def blake2b_hex(data: bytes, digest_size: int) -> str:
     except ImportError:  # a Python without CPython's module
         from hashlib import blake2b
     return blake2b(data, digest_size=digest_size).hexdigest()
+
+
+def os_text(name: str) -> str:
+    """A name from the OS (a file name, an argument) as storable text: bytes that are not UTF-8, which
+    Python keeps as lone surrogates, written as ``\\x9b``.  The same name always gives the same text."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def inert(text: str) -> str:

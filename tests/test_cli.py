@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from quizcli.cli import app
 from quizcli.parser import load_deck
 
-from conftest import LONG_CONTEXT, write_deck
+from conftest import LONG_CONTEXT, REPO, write_deck
 
 runner = CliRunner()
 
@@ -127,7 +127,7 @@ def test_broken_deck_in_show_lists_problems_on_stderr(tmp_path: Path) -> None:
     bad = write_deck(tmp_path, "bad", "cards:\n  - id: a\n    front: x\n")
     result = run("show", str(bad))
     assert result.exit_code == 1
-    assert "quizcli: error: 1 problem(s) in deck:" in result.stderr and f"{bad}:2:5" in result.stderr
+    assert "quizcli: error: 1 problem in deck:" in result.stderr and f"{bad}:2:5" in result.stderr
 
 
 def test_usage_error_exits_2() -> None:
@@ -249,3 +249,44 @@ def test_the_executable_runs_commands_with_the_collector_on(
         gc.set_threshold(*thresholds)
     assert seen == [True] and gc.isenabled()
     assert capsys.readouterr().out.startswith("No decks found.\nNo decks of your own yet;")
+
+
+def test_a_deck_path_that_is_not_a_file_says_what_it_is(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "folder.yaml").mkdir()
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    expected = {
+        "folder.yaml": "is a directory, not a deck file",
+        "pipe.yaml": "is a named pipe, not a deck file",
+        "loop.yaml": "is a symbolic link that leads to no file (Too many levels of symbolic links)",
+    }
+    for name, said in expected.items():
+        result = run("check", str(tmp_path / name))
+        assert result.exit_code == 1 and f"quizcli: error: {tmp_path / name} {said}" in result.stderr
+
+
+def test_a_deck_of_one_flashcard_is_named_in_the_singular(tmp_path: Path) -> None:
+    deck = tmp_path / "one.yaml"
+    deck.write_text("title: One\ncards:\n  - {id: a, front: F, back: B}\n", encoding="utf-8")
+    result = run("exam", str(deck))
+    assert (
+        result.exit_code == 1 and "and its one card is a flashcard; study it with 'quizcli study one'" in result.stderr
+    )
+
+
+def test_an_empty_output_name_or_tag_is_a_usage_error(tmp_path: Path) -> None:
+    deck = str(REPO / "tests" / "fixtures" / "every-kind.yaml")
+    result = run("export", deck, "-f", "json", "-o", "")
+    assert result.exit_code == 2 and "'--output' / '-o': needs a file name" in result.stderr
+    for command in ("exam", "study"):
+        result = run(command, deck, "--tag", "")
+        assert result.exit_code == 2 and "'--tag': needs a tag" in result.stderr
+
+
+def test_a_utf32_deck_is_read(tmp_path: Path) -> None:
+    deck = tmp_path / "wide.yaml"
+    deck.write_bytes("title: Wide\ncards:\n  - {id: a, front: Ä, back: B}\n".encode("utf-32"))
+    result = run("check", str(deck))
+    assert result.exit_code == 0 and "1 deck, 1 card, 0 errors" in result.stdout

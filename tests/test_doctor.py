@@ -147,15 +147,20 @@ def test_repair_keeps_every_readable_review_and_rebuilds_the_states(
 def test_repair_of_a_file_of_another_format_salvages_nothing_but_keeps_it(
     quizcli_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Salvage tries rowids one by one past a damaged stretch; in a file with no table at all every try
-    # fails, so a smaller stretch gives the same result without 100,000 failing queries per table.
-    monkeypatch.setattr("quizcli.store.health._PROBE_LIMIT", 1_000)
+    """Without a readable schema no rowid is probed (each try would fail): the repair costs no search."""
+    probed: list[str] = []
+
+    def probe(db: object, table: str, low: int, high: int | None) -> list[object]:
+        probed.append(table)
+        return []
+
+    monkeypatch.setattr("quizcli.store.health._probe", probe)
     quizcli_home.mkdir(parents=True)
     (quizcli_home / "progress.db").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(4096))
     status, output = doctor("--repair")
     assert status == 0 and "salvaged reviews: 0 rows" in output
     assert (quizcli_home / "progress.db.corrupt-20261128-100000").read_bytes().startswith(b"\x89PNG")
-    assert doctor()[0] == 0
+    assert doctor()[0] == 0 and probed == []
 
 
 def test_backups_are_daily_the_last_seven_kept(quizcli_home: Path, tmp_path: Path) -> None:
@@ -210,3 +215,76 @@ def test_a_repair_that_lost_rows_points_to_the_newest_backup(tmp_path: Path) -> 
     assert lossy.lines()[-1] == "the backup of 2026-11-27 may hold what was lost: quizcli doctor --restore 2026-11-27"
     whole = Repair(tmp_path / "old", {"reviews": Salvaged(10, 0, True)}, 3, backup)
     assert "backup" not in whole.lines()[-1]
+
+
+def test_a_repair_keeps_every_column_of_every_table_the_schema_has(tmp_path: Path) -> None:
+    """Derived from the migrated schema, so a table or column a future migration adds cannot be forgotten."""
+    from quizcli.store.health import REBUILT_TABLES, SALVAGED_TABLES
+
+    with Store.open(tmp_path / "p.db") as store:
+        tables = [row["name"] for row in store._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        columns = {
+            table: tuple(row["name"] for row in store._db.execute(f"PRAGMA table_info({table})"))
+            for table in tables
+            if not table.startswith("sqlite_")
+        }
+    assert set(columns) == set(SALVAGED_TABLES) | set(REBUILT_TABLES)
+    assert {table: columns[table] for table in SALVAGED_TABLES} == {
+        table: kept.columns for table, kept in SALVAGED_TABLES.items()
+    }
+
+
+def test_salvage_probes_past_the_last_readable_row_only_so_far(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import closing
+
+    from quizcli.store.connection import open_read_only
+    from quizcli.store.health import _probe
+
+    monkeypatch.setattr("quizcli.store.health._PROBE_MISSES", 50)
+    build_log(tmp_path / "p.db", reviews=30)
+    with sqlite3.connect(tmp_path / "p.db") as db:
+        db.execute("UPDATE reviews SET id = 1000 WHERE id = 30")  # beyond 50 missing ids in a row
+    with closing(open_read_only(tmp_path / "p.db")) as db:
+        assert [row["id"] for row in _probe(db, "reviews", 10, None)] == list(range(11, 30))
+        assert [row["id"] for row in _probe(db, "reviews", 10, 2000)] == [*range(11, 30), 1000]
+
+
+def test_repair_reads_past_a_damaged_header(quizcli_home: Path, long_log: Path) -> None:
+    """SQLite refuses a file without its 16-byte magic string; every page after it is still read."""
+    quizcli_home.mkdir(parents=True)
+    path = quizcli_home / "progress.db"
+    shutil.copyfile(long_log, path)
+    data = bytearray(path.read_bytes())
+    data[:16] = bytes(range(16))
+    path.write_bytes(bytes(data))
+    status, output = doctor("--repair")
+    assert status == 0 and "salvaged reviews: 3000 rows" in output, output
+    assert not list(quizcli_home.glob("*salvage*"))
+
+
+def test_a_schema_version_quizcli_never_writes_is_damage_that_doctor_reports_and_repairs(
+    quizcli_home: Path, tmp_path: Path
+) -> None:
+    study(tmp_path)
+    with sqlite3.connect(quizcli_home / "progress.db") as db:
+        db.execute("PRAGMA user_version = -5")
+    result = runner.invoke(app, ["study", str(tmp_path / "flash.yaml")], input="\n3\n")
+    assert result.exit_code == 1 and "schema version (-5)" in result.stderr and "quizcli doctor" in result.stderr
+    status, output = doctor()
+    assert status == 1 and "DAMAGED" in output and "--restore 2026-11-28" in output
+    status, output = doctor("--repair")
+    assert status == 0 and "salvaged reviews: 1 rows" in output
+    study(tmp_path)
+
+
+def test_an_emptied_database_with_backups_is_not_a_new_start(quizcli_home: Path, tmp_path: Path) -> None:
+    study(tmp_path)
+    (quizcli_home / "progress.db").write_bytes(b"")
+    for suffix in ("-wal", "-shm"):
+        (quizcli_home / f"progress.db{suffix}").unlink(missing_ok=True)
+    result = runner.invoke(app, ["study", str(tmp_path / "flash.yaml")], input="\n3\n")
+    assert result.exit_code == 1 and "is empty (0 bytes), but backups exist" in result.stderr
+    assert "quizcli doctor --restore 2026-11-28" in result.stderr
+    assert (quizcli_home / "progress.db").stat().st_size == 0
+    status, output = doctor()
+    assert status == 1 and "the file is empty" in output

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from quizcli import backups
 from quizcli.cli import app
 from quizcli.store import SCHEMA_VERSION, Store, StoreError
+from quizcli.store.snapshots import verify_copy
 
 runner = CliRunner()
 FLASH = ["", "3"]  # reveal, Good
@@ -76,6 +78,73 @@ def test_a_damaged_database_is_refused_untouched_with_a_pointer_to_doctor(
     assert path.read_bytes() == damaged
 
 
+def flip_a_leaf(path: Path, table: str) -> None:
+    """Flip 200 bytes at the start of a leaf page of ``table``, as a failing disk might."""
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        pages = [
+            row[0] for row in db.execute("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,))
+        ]
+    data = bytearray(path.read_bytes())
+    start = page_size * (pages[len(pages) // 2] - 1)
+    data[start : start + 200] = bytes(byte ^ 0xA5 for byte in data[start : start + 200])
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def with_todays_backup(quizcli_home: Path) -> tuple[Path, Path]:
+    """A deck in the decks directory, 600 answers to it, and today's backup taken."""
+    from quizcli.scheduler import Rating
+
+    from test_store import T0, answer
+
+    decks = quizcli_home / "decks"
+    decks.mkdir(parents=True)
+    deck = decks / "flash.yaml"
+    deck.write_text(DECK, encoding="utf-8")
+    from conftest import REPO
+
+    (decks / "quiz.yaml").write_bytes((REPO / "tests" / "fixtures" / "every-kind.yaml").read_bytes())  # to examine
+    assert study(deck, *FLASH)[0] == 0  # today's backup
+    assert backups.list_backups()
+    path = quizcli_home / "progress.db"
+    with Store.open(path) as store:
+        for n in range(600):
+            answer(store, f"c{n % 60}", Rating.GOOD, T0 + timedelta(days=n), deck="flash")
+    return deck, path
+
+
+# Each command, and a table or index it reads (or, for a re-index, none: the check before its first write finds the damage).
+DAMAGE_SEEN_BY = {
+    "study": (["study", "flash", "--new", "100"], "reviews"),
+    "exam": (["exam", "quiz"], "reviews"),
+    "stats": (["stats"], "reviews"),
+    "optimize": (["optimize"], "reviews"),
+    "check": (["check", "flash"], "reviews_by_item"),
+    "decks, re-indexing": (["decks"], "reviews"),
+}
+
+
+@pytest.mark.parametrize("command", DAMAGE_SEEN_BY)
+def test_every_command_refuses_a_damaged_database_in_one_line_and_never_writes_it(
+    with_todays_backup: tuple[Path, Path], command: str
+) -> None:
+    deck, path = with_todays_backup
+    arguments, table = DAMAGE_SEEN_BY[command]
+    flip_a_leaf(path, table)
+    if command.startswith("decks"):
+        deck.write_text(DECK.replace("Front 1'", "Front one'"), encoding="utf-8")
+    damaged = path.read_bytes()
+    result = runner.invoke(app, arguments, input="\n3\n" * 70 + "\n" * 200)
+    output = result.stdout + result.stderr
+    assert result.exit_code == 1 and "Traceback" not in output, output
+    [line] = [line for line in output.splitlines() if line.startswith("quizcli: error:")]
+    assert "is damaged" in line and "quizcli doctor" in line
+    assert path.read_bytes() == damaged
+    assert not path.with_name("progress.db-wal").exists() or path.with_name("progress.db-wal").stat().st_size == 0
+
+
 def test_a_database_from_a_newer_quizcli_is_refused_and_left_alone(deck: Path, quizcli_home: Path) -> None:
     path = fresh_database(quizcli_home, deck)
     with sqlite3.connect(path) as db:
@@ -132,7 +201,7 @@ def test_a_full_disk_fails_one_answer_cleanly(tmp_path: Path) -> None:
                 answer(store, f"item-{n}-{'x' * 200}", Rating.GOOD, __import__("test_store").T0)
                 saved += 1
         assert len(store.logged_items()) == saved > 0
-        assert store.quick_check() is None
+        assert store.full_check() is None
 
 
 def test_a_home_that_cannot_be_created_is_one_clear_line(
@@ -244,3 +313,131 @@ def test_a_deck_edited_during_a_session_changes_nothing_until_the_next_run(deck:
         assert [r[0] for r in db.execute("SELECT item FROM reviews ORDER BY id")] == ["c0", "c1", "c2"]
     status, output = study(deck, *FLASH)
     assert status == 0 and "New front" in output and "Front 0" not in output
+
+
+def test_a_full_disk_at_the_daily_backup_leaves_no_partial_copy_and_no_empty_backup(
+    deck: Path, tiny_fs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_quizcli(tiny_fs, deck, *FLASH).returncode == 0
+    fill(tiny_fs, 48 * 1024)  # room to open the database (its shared-memory file), not to copy it
+    assert (tiny_fs / "progress.db").stat().st_size > 64 * 1024
+    monkeypatch.setenv("QUIZCLI_NOW", "2026-11-29T10:00:00+00:00")  # a new day: a backup is due
+    result = run_quizcli(tiny_fs, deck, *FLASH)
+    assert "Traceback" not in result.stderr
+    assert "could not back up the progress database" in result.stderr
+    assert sorted(path.name for path in (tiny_fs / "backups").iterdir()) == ["progress-2026-11-28.db"]
+
+
+# ---- backups: verified before they are published and before they are restored ----------------
+
+
+def test_concurrent_backups_of_one_day_each_write_their_own_copy_and_publish_one(
+    deck: Path, quizcli_home: Path
+) -> None:
+    import threading
+
+    path = fresh_database(quizcli_home, deck)
+    day = backups.list_backups()[0].day + timedelta(days=1)
+    start = threading.Barrier(4)
+    published: list[object] = []
+
+    def back_up() -> None:
+        start.wait()
+        published.append(backups.daily_backup(path, day))
+
+    threads = [threading.Thread(target=back_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    target = quizcli_home / "backups" / f"progress-{day.isoformat()}.db"
+    assert target in published and set(published) <= {target, None}
+    assert verify_copy(target) is None
+    assert not list((quizcli_home / "backups").glob("*.tmp"))
+
+
+def test_an_empty_backup_is_never_listed_restored_or_kept_as_the_days_backup(deck: Path, quizcli_home: Path) -> None:
+    path = fresh_database(quizcli_home, deck)
+    day = backups.list_backups()[0].day + timedelta(days=1)
+    empty = quizcli_home / "backups" / f"progress-{day.isoformat()}.db"
+    empty.touch()  # what a race in an earlier quizcli could publish
+    assert [backup.day for backup in backups.list_backups()] == [day - timedelta(days=1)]
+    result = runner.invoke(app, ["doctor", "--restore", day.isoformat(), "--yes"])
+    assert result.exit_code == 1 and "no backup" in result.stderr
+    assert backups.daily_backup(path, day) == empty and verify_copy(empty) is None
+
+
+def test_a_backup_that_is_not_a_progress_database_is_refused_before_anything_is_replaced(
+    deck: Path, quizcli_home: Path
+) -> None:
+    path = fresh_database(quizcli_home, deck)
+    [backup] = backups.list_backups()
+    backup.path.unlink()
+    with sqlite3.connect(backup.path) as db:  # sound for SQLite, but holding nothing of quizcli's
+        db.execute("CREATE TABLE t (x)")
+    before = path.read_bytes()
+    result = runner.invoke(app, ["doctor", "--restore", backup.day.isoformat(), "--yes"])
+    assert result.exit_code == 1 and "not a progress database" in result.stderr and "choose another" in result.stderr
+    assert path.read_bytes() == before and not list(quizcli_home.glob("progress.db.before-restore-*"))
+
+
+def test_a_partial_copy_is_removed_only_once_no_live_process_can_be_writing_it(quizcli_home: Path) -> None:
+    directory = quizcli_home / "backups"
+    directory.mkdir(parents=True)
+    fresh, stale = directory / "progress-2026-11-28.db.123-456.tmp", directory / "progress-2026-11-27.db.7-8.tmp"
+    fresh.write_bytes(b"being written")
+    stale.write_bytes(b"")
+    old = fresh.stat().st_mtime - backups.STALE_PARTIAL_S - 60
+    os.utime(stale, (old, old))
+    backups.prune(directory)
+    assert fresh.exists() and not stale.exists()
+
+
+FULL_OUTPUT_COMMANDS = [["show"], ["show", "--json"], ["check"], ["export", "--format", "gift"], ["study"], ["exam"],
+                        ["decks"], ["stats"], ["history"], ["schema"], ["doctor"]]  # fmt: skip
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", FULL_OUTPUT_COMMANDS, ids=" ".join)
+def test_a_full_standard_output_is_one_line_and_exit_1(quizcli_home: Path, command: list[str]) -> None:
+    import sys
+
+    quizcli = str(Path(sys.executable).with_name("quizcli"))
+    from conftest import REPO
+
+    mixed = REPO / "tests" / "fixtures" / "every-kind.yaml"  # an exam needs questions it can mark
+    deck_argument = [str(mixed)] if command[0] in {"show", "check", "export", "study", "exam"} else []
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([quizcli, command[0], *deck_argument, *command[1:]], input="\n3\n" * 3,
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == "quizcli: error: could not write the output: No space left on device\n"
+
+
+def test_an_exam_result_that_cannot_be_saved_is_still_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk refuses the result (a read-only connection standing in for a full disk): the score is printed,
+    then one line says it was not saved."""
+    record = Store.record_exam
+
+    def refused(self: Store, exam: object) -> int:
+        self._db.execute("PRAGMA query_only = ON")
+        return record(self, exam)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "record_exam", refused)
+    answers = "".join(f"{letter}\n" for letter in "BBABBBBB")
+    result = runner.invoke(app, ["exam", "long-context", "--tag", "lesson-quiz", "--no-shuffle"], input=answers)
+    assert result.exit_code == 1 and "Score: 8/8 (100%)" in result.stdout
+    assert result.stderr == (
+        "quizcli: error: could not save the exam result: attempt to write a readonly database; "
+        "the result above was not saved\n"
+    )
+
+
+def test_doctor_on_a_sound_database_in_a_read_only_home_says_ok(
+    deck: Path, tiny_fs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_quizcli(tiny_fs, deck, *FLASH).returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_fs)], check=True)
+    monkeypatch.setenv("QUIZCLI_HOME", str(tiny_fs))
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 0 and "status: ok" in result.stdout, result.stdout

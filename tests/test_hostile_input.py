@@ -196,3 +196,105 @@ def test_anchors_and_aliases_in_any_arrangement_give_a_deck_or_a_located_error(t
 @given(st.text(max_size=300), st.sampled_from(sorted(TARGETS)))
 def test_any_text_through_any_target(text: str, target: str) -> None:
     TARGETS[target](text)
+
+
+NOT_UTF8_COMMANDS = [["study"], ["exam"], ["check"], ["show", "--json"], ["decks"], ["check", "--all"], ["stats"]]
+
+
+@pytest.mark.parametrize("command", NOT_UTF8_COMMANDS, ids=" ".join)
+def test_a_file_name_that_is_not_utf8_is_handled_and_shown_escaped(
+    quizcli_home: Path, user_decks: Path, command: list[str]
+) -> None:
+    """``deck\\x9b.yaml``: the name as the OS gives it, stored as ``deck\\x9b`` and shown escaped."""
+    import os
+    import subprocess
+
+    source = (REPO / "tests" / "fixtures" / "every-kind.yaml").read_bytes()
+    path = os.path.join(os.fsencode(user_decks), b"deck\x9b.yaml")
+    with open(path, "wb") as file:
+        file.write(source)
+    quizcli = str(Path(sys.executable).with_name("quizcli"))
+    arguments = [a for a in command if a != "--all"]
+    deck = [path] if command[0] in {"study", "exam", "show"} or command == ["check"] else []
+    env = dict(os.environ, QUIZCLI_HOME=str(quizcli_home))
+    result = subprocess.run([quizcli, arguments[0], *deck, *arguments[1:]], input=b"\n3\n" * 8, env=env,
+                            capture_output=True, timeout=60)  # fmt: skip
+    output = (result.stdout + result.stderr).decode("utf-8")  # strict: every byte printed is UTF-8
+    assert result.returncode == 0, output
+    assert "Traceback" not in output
+    if command == ["decks"]:
+        assert "deck\\x9b" in output
+
+
+def test_import_applies_the_deck_limits_and_says_how_to_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizcli.interop import files, importing
+
+    assert importing.MAX_IMPORTED_CARDS == parser.MAX_CARDS and files.MAX_SOURCE_BYTES == parser.MAX_FILE_BYTES
+    monkeypatch.setattr(importing, "MAX_IMPORTED_CARDS", 3)
+    source = tmp_path / "four.txt"
+    source.write_text("".join(f"Front {n}\tBack {n}\n" for n in range(4)), encoding="utf-8")
+    result = runner.invoke(app, ["import", "-f", "anki", str(source), "-o", str(tmp_path / "out.yaml")])
+    assert result.exit_code == 1 and "4 cards; a deck holds at most 3" in result.stderr and "split" in result.stderr
+    assert not (tmp_path / "out.yaml").exists()
+
+
+def test_an_oversize_import_source_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    from quizcli.interop.files import MAX_SOURCE_BYTES
+
+    source = tmp_path / "huge.txt"
+    with source.open("wb") as file:
+        file.truncate(MAX_SOURCE_BYTES * 40)  # sparse: 2.5 GiB that were never written
+    tracemalloc.start()
+    result = runner.invoke(app, ["import", "-f", "anki", str(source), "-o", str(tmp_path / "out.yaml")])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.exit_code == 1 and "larger than 64 MiB" in result.stderr and "split it" in result.stderr
+    assert peak < 2 * MAX_SOURCE_BYTES
+
+
+def test_json_import_locates_every_card_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each card's line number counts only the line breaks since the previous card's (it was quadratic)."""
+    import json
+    import re
+
+    from quizcli.interop import model
+    from quizcli.interop.json_deck import import_json
+
+    scanned: list[int] = []
+
+    class Counting:
+        def findall(self, text: str, start: int, end: int) -> list[str]:
+            scanned.append(end - start)
+            return re.findall(r"\r\n|\r|\n", text[start:end])
+
+    monkeypatch.setattr(model, "_LINE_BREAK", Counting())
+    text = json.dumps(
+        {"cards": [{"id": f"c{n}", "kind": "flashcard", "front": "F", "back": "B"} for n in range(2000)]}, indent=2
+    )
+    result = import_json(text)
+    assert len(result.cards) == 2000 and result.cards[-1].line == text.count("\n", 0, text.rindex('"c1999"')) + 1
+    assert sum(scanned) <= len(text)
+
+
+def test_a_json_number_of_100000_digits_is_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "big.json"
+    source.write_text('{"cards": [' + "1" * 100_000 + "]}", encoding="utf-8")
+    result = runner.invoke(app, ["import", "-f", "json", str(source), "-o", str(tmp_path / "out.yaml")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stderr.endswith("big.json:1: a number has more than 4,300 digits\n")
+
+
+def test_a_deck_of_gigabytes_is_refused_reading_no_more_than_the_limit(tmp_path: Path) -> None:
+    """``truncate -s 3G x.yaml; quizcli check x.yaml`` read all 3 GB (25 s) before the size check."""
+    from quizcli.decks import MAX_DECK_BYTES
+
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as file:
+        file.truncate(3 * 2**30)  # sparse: nothing written
+    tracemalloc.start()
+    result = runner.invoke(app, ["check", str(huge)])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.exit_code == 1 and "E100" in result.stdout + result.stderr
+    assert "file is larger than 64 MiB; split the deck" in result.stdout + result.stderr
+    assert MAX_DECK_BYTES == parser.MAX_FILE_BYTES and peak < 3 * MAX_DECK_BYTES

@@ -28,6 +28,7 @@ RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 MARKUP = "[bold red]loud[/] [link=http://x]link[/link]"
 TAG = HOSTILE.replace("\r", "")  # a tag holds no white space
 CODE_BLOCK = "```\ncode " + HOSTILE + "\n```"
+LINKS = "[click me](http://evil.example/) ![img](http://evil.example/i.png) [ref][r] <http://evil.example/auto>\n\n[r]: http://evil.example/ref"
 
 
 def q(text: str) -> str:
@@ -42,7 +43,7 @@ tags: [{q("deck" + TAG)}]
 cards:
   - id: flash
     front: {q("Front " + HOSTILE + " " + MARKUP + " **bold " + HOSTILE + "**")}
-    back: {q("Back " + HOSTILE)}
+    back: {q("Back " + HOSTILE + " " + LINKS)}
     explanation: {q("Why " + HOSTILE)}
   - id: choice
     question: {q("Pick " + HOSTILE)}
@@ -143,6 +144,12 @@ def test_in_a_terminal_only_quizclis_own_styling_escapes_appear(
         child.send("q")
     child.expect(pexpect.EOF)
     output = child.before or ""
-    own = re.sub(r"\x1b\[[0-9;]*m|\x1b\[2J|\x1b\[H|\x1b\[\?25[lh]|\x1b\]8;[^\x1b]*\x1b\\", "", output)
+    own = re.sub(r"\x1b\[[0-9;]*m|\x1b\[2J|\x1b\[H|\x1b\[\?25[lh]", "", output)
     assert "\x1b]0;" not in output and "\x9b" not in output and "\x07" not in output
+    assert "\x1b]8;" not in output  # no terminal hyperlink: neither the deck's own OSC 8 nor its Markdown links
     assert_inert(own.replace("\r\n", "\n"))
+    if command == ["show"]:  # every link's target in plain sight
+        shown = re.sub(r"\s+", " ", own.replace("│", " "))
+        for target in ("click me (http://evil.example/)", "img (http://evil.example/i.png)",
+                       "ref (http://evil.example/ref)", "(http://evil.example/auto)"):  # fmt: skip
+            assert target in shown, shown

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from quizcli import backups, catalog, clock, exam, ui
 from quizcli.decks import DECK_SUFFIXES, resolve_deck
-from quizcli.store import Store
+from quizcli.store import Store, StoreError
 from quizcli.text import dump_json, inert
 
 ABANDONED = 130
@@ -47,13 +47,19 @@ def take_exam(request: ExamRequest) -> int:
         from quizcli import history, marking  # after the sitting: nothing before the first question waits for it
 
         result = marking.mark(planned, sitting, started_at)
-        attempt = store.record_exam(marking.exam_record(result, kind=history.attempt_kind(planned)))
+        unsaved: StoreError | None = None
+        try:
+            attempt: int | None = store.record_exam(marking.exam_record(result, kind=history.attempt_kind(planned)))
+        except StoreError as error:  # the score is still shown: a finished exam is never lost to a late error
+            attempt, unsaved = None, error
     if request.as_json:
         sys.stdout.write(dump_json(result.to_dict() | {"attempt": attempt}))
     else:
         print_result(ui.make_console(), result)
     if notice and on_terminal:  # the exam's screens clear the terminal: said where it stays in view
         print(f"quizcli: {inert(notice)}", file=sys.stderr)
+    if unsaved is not None:
+        raise StoreError(f"{unsaved}; the result above was not saved")
     return 0
 
 

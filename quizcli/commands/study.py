@@ -14,7 +14,7 @@ from quizcli.config import NewOrder, load_config, one_of, retention
 from quizcli.decks import DeckFile, resolve_deck
 from quizcli.errors import QuizcliError
 from quizcli.session import Session, StudyOptions
-from quizcli.store import Holder, IndexEntry, Store, StoreError
+from quizcli.store import DamagedError, Holder, IndexEntry, Store, StoreError
 from quizcli.ui import Console
 from quizcli.ui.study import StudyScreen, left_out_text, print_nothing_due, print_summary
 
@@ -76,6 +76,8 @@ def claimed(store: Store, deck: IndexEntry, console: Console) -> Iterator[None]:
     claim: int | None = None
     try:
         claim, others = store.claim_deck(deck.name, me, stale)
+    except DamagedError:
+        raise
     except StoreError:  # only a warning hangs on it: a database that cannot be written fails at the first answer
         others = []
     if others:

@@ -6,13 +6,21 @@ from pathlib import Path
 
 from quizcli.errors import QuizcliError
 
+MAX_SOURCE_BYTES = 64 * 2**20  # a deck file's own limit (quizcli.parser): the deck written could not be bigger
+
 
 def read_source(path: Path) -> str:
     """A text file as UTF-8 (with or without a BOM) or BOM-marked UTF-16; anything else is a clear error."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_SOURCE_BYTES + 1)  # never more than the limit, whatever the file claims
     except OSError as exc:
         raise QuizcliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise QuizcliError(
+            f"{path} is larger than {MAX_SOURCE_BYTES // 2**20} MiB, the most a deck file may be; split it and "
+            "import each part"
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")

@@ -11,6 +11,8 @@ from quizcli.interop.model import ImportFormatError, ImportResult
 from quizcli.interop.yaml_writer import deck_yaml
 from quizcli.text import inert  # a YAML comment may hold no control character
 
+MAX_IMPORTED_CARDS = 200_000  # a deck's own limit (quizcli.parser.MAX_CARDS, tested equal)
+
 
 class Imported(NamedTuple):
     result: ImportResult
@@ -45,6 +47,11 @@ def import_text(
     try:
         chosen = format_name or named or detect_format(text)
         result = run_importer(text, chosen, flashcards)
+        if len(result.cards) > MAX_IMPORTED_CARDS:
+            raise ImportFormatError(
+                f"{len(result.cards):,} cards; a deck holds at most {MAX_IMPORTED_CARDS:,} "
+                "('quizcli check' refuses more): split the source and import each part"
+            )
     except ImportFormatError as error:
         raise error.located(source) from error
     how = "as given" if format_name else "from the file name" if named else "detected"

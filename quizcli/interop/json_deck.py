@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from quizcli.cards import Card, Deck, imported_id, valid_id
-from quizcli.interop.model import ImportFormatError, ImportResult, Skipped, build_result, line_of
+from quizcli.interop.model import ImportFormatError, ImportResult, LineCounter, Skipped, build_result
 from quizcli.kinds import all_kinds, kind_named
 from quizcli.kinds.base import BadCard, json_text, json_texts
 
@@ -22,14 +23,16 @@ def import_json(text: str) -> ImportResult:
         raise ImportFormatError(f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from exc
     except RecursionError as exc:
         raise ImportFormatError("JSON nested too deeply") from exc
+    except ValueError as exc:  # a number of more digits than Python converts (its guard against slow parsing)
+        raise ImportFormatError(f"a number has more than {sys.get_int_max_str_digits():,} digits") from exc
     if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
         raise ImportFormatError(
             "a JSON deck is an object with a 'cards' list, as 'quizcli export --format json' writes"
         )
     entries: list[Card | Skipped] = []
-    search_from = 0
+    search_from, lines = 0, LineCounter(text)
     for item in data["cards"]:
-        search_from, line = _locate(text, item, search_from)
+        search_from, line = _locate(text, item, search_from, lines)
         try:
             entries.append(_card(item, line))
         except BadCard as exc:
@@ -38,11 +41,11 @@ def import_json(text: str) -> ImportResult:
     return build_result("json", entries, title or "")
 
 
-def _locate(text: str, item: object, start: int) -> tuple[int, int]:
+def _locate(text: str, item: object, start: int, lines: LineCounter) -> tuple[int, int]:
     """Where a card's id appears in the text (after the previous card's), for its line number."""
     card_id = item.get("id") if isinstance(item, dict) else None
     found = text.find(json.dumps(card_id, ensure_ascii=False), start) if isinstance(card_id, str) else -1
-    return (found, line_of(text, found)) if found >= 0 else (start, line_of(text, start))
+    return (found, lines.line_of(found)) if found >= 0 else (start, lines.line_of(start))
 
 
 def _card(item: Any, line: int) -> Card:

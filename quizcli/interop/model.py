@@ -64,6 +64,21 @@ def line_of(text: str, offset: int) -> int:
     return len(_LINE_BREAK.findall(text, 0, offset)) + 1
 
 
+class LineCounter:
+    """`line_of` for offsets met in increasing order: each counts only the line breaks since the one before,
+    so locating every card of a file costs one pass, not one pass a card."""
+
+    def __init__(self, text: str) -> None:
+        self._text, self._offset, self._line = text, 0, 1
+
+    def line_of(self, offset: int) -> int:
+        if offset < self._offset:
+            return line_of(self._text, offset)
+        self._line += len(_LINE_BREAK.findall(self._text, self._offset, offset))
+        self._offset = offset
+        return self._line
+
+
 def build_result(format_name: str, entries: Iterable[Card | Skipped | Flagged], title: str = "") -> ImportResult:
     """Cards that `check` would reject become skipped items; repeated ids get ``-2``, ``-3``..."""
     cards: list[Card] = []

@@ -151,18 +151,6 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
 
     # ---- health and backups (see quizcli.doctor and quizcli.backups) ------------------------
 
-    def quick_check(self) -> str | None:
-        """None when SQLite's ``quick_check`` finds the file sound, else its first complaint."""
-        from quizcli.store import health
-
-        return health.quick_check(self._db)
-
-    def backup_to(self, target: Path) -> None:
-        """A consistent copy of the whole database (SQLite's online backup API), written to ``target``."""
-        from quizcli.store import health
-
-        health.backup(self._db, target)
-
     def salvage_from(self, damaged: Path) -> "dict[str, Salvaged]":
         """Copy every readable row of a damaged database's own tables into this (new, empty) one."""
         from quizcli.store import health

@@ -7,11 +7,11 @@ come back as `sqlite3.Row` and are read by column name.
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from quizcli import paths
 from quizcli.errors import QuizcliError
@@ -36,6 +36,86 @@ _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes
 _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
 
 
+class GuardedConnection(sqlite3.Connection):
+    """A connection that turns SQLite's report of damage, wherever it surfaces, into a `DamagedError`.
+
+    Once SQLite has reported damage the connection remembers it (``damage``), and
+    `Connection` refuses every later write: a damaged file is never written.
+    """
+
+    damage: str | None = None
+    where: Path = Path()
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        return self.cursor(_GuardedCursor).execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        return self.cursor(_GuardedCursor).executemany(sql, parameters)
+
+    def damaged(self, exc: sqlite3.Error) -> "DamagedError":
+        """Remember the damage, and the refusal to give the user."""
+        self.damage = self.damage or str(exc)
+        return DamagedError(
+            f"the progress database {self.where} is damaged ({self.damage}); nothing more was written to it; "
+            + DOCTOR_HINT
+        )
+
+
+class _GuardedCursor(sqlite3.Cursor):
+    """Rows are read as they are stepped through, so damage can surface at any fetch.
+
+    Iteration goes through `fetchmany`, a chunk at a time, so a long result costs no Python call a row.
+    """
+
+    connection: GuardedConnection
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Self:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            self._raise_damage(exc)
+            raise
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Self:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            self._raise_damage(exc)
+            raise
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._raise_damage(exc)
+            raise
+
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        try:
+            return super().fetchmany(size if size is not None else self.arraysize)
+        except sqlite3.DatabaseError as exc:
+            self._raise_damage(exc)
+            raise
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._raise_damage(exc)
+            raise
+
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
+        while rows := self.fetchmany(_CHUNK):
+            yield from rows
+
+    def _raise_damage(self, exc: sqlite3.DatabaseError) -> None:
+        if _is_corrupt(exc):
+            raise self.connection.damaged(exc) from exc
+
+
+_CHUNK = 256
+
+
 class Connection:
     """An open progress database.  Use as a context manager, or call `close`.
 
@@ -43,17 +123,32 @@ class Connection:
     `quizcli.store.Store`; they read through ``self._db`` and write through `_write`.
     """
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: GuardedConnection, path: Path) -> None:
         connection.row_factory = sqlite3.Row
+        connection.where = path
         self._db = connection
         self.path = path
+        self._before_first_write: Callable[[], str | None] | None = self.full_check
+
+    def full_check(self) -> str | None:
+        """None when SQLite's ``quick_check`` finds the whole file sound, else its first complaint."""
+        from quizcli.store.snapshots import quick_check
+
+        return quick_check(self._db)
+
+    def check_before_writing(self, check: Callable[[], str | None]) -> None:
+        """Run ``check`` (instead of `full_check`) before the first write; a complaint forbids every write.
+
+        A session starts the check in the background and passes a wait for its result.
+        """
+        self._before_first_write = check
 
     @classmethod
     def open(cls, path: Path | None = None) -> Self:
         path = path or paths.progress_db()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, factory=GuardedConnection)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the progress database {path}: {reason(exc)}") from exc
         store = cls(connection, path)
@@ -109,6 +204,10 @@ class Connection:
 
     def _migrate(self) -> None:
         version = self.schema_version()
+        problem = migrations.schema_problem(self._db)
+        if problem is not None:
+            raise DamagedError(f"the progress database {self.path} is damaged ({problem}) and was left untouched; "
+                               + DOCTOR_HINT)  # fmt: skip
         if version > migrations.SCHEMA_VERSION:
             raise NewerSchemaError(
                 f"{self.path} was written by a newer quizcli (schema {version}, this one knows "
@@ -125,8 +224,10 @@ class Connection:
         """One write transaction; any database failure becomes a `StoreError` saying what was not saved.
 
         ``durable=False`` commits without waiting for the disk (``synchronous=NORMAL`` for this
-        transaction): for rows a crash may lose harmlessly, so they cost no sync on the way to a card.
+        transaction): for rows a crash may lose harmlessly, so they cost no sync on the way to a card,
+        nor a wait for the check before the first write (damage already found still refuses them).
         """
+        self._refuse_if_damaged(wait=durable)
         if not durable:
             self._db.execute("PRAGMA synchronous = NORMAL")
         try:
@@ -134,6 +235,17 @@ class Connection:
         finally:
             if not durable:
                 self._db.execute("PRAGMA synchronous = FULL")
+
+    def _refuse_if_damaged(self, wait: bool) -> None:
+        """A durable write is allowed only on a database found sound: checked before the first, never after
+        damage.  ``wait=False`` skips the check still to come."""
+        if wait and self._before_first_write is not None:
+            check, self._before_first_write = self._before_first_write, None
+            problem = check()
+            if problem is not None:
+                raise self._db.damaged(sqlite3.DatabaseError(problem))
+        if self._db.damage is not None:
+            raise self._db.damaged(sqlite3.DatabaseError(self._db.damage))
 
     def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
         try:
@@ -159,9 +271,32 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     """A connection that can never write ``path``; rows read by name."""
     if not path.is_file():
         raise sqlite3.OperationalError(f"no database file at {path}")
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    if not _can_share(db) and not _has_log(path):
+        # A WAL database in a read-only directory: its shared-memory file cannot be made, and with no
+        # log to merge the file alone is the whole database, so it is read as an unchanging file.
+        db.close()
+        db = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
     db.row_factory = sqlite3.Row
     return db
+
+
+_CANNOT_SHARE = {8, 14}  # SQLITE_READONLY, SQLITE_CANTOPEN: no shared-memory file
+
+
+def _can_share(db: sqlite3.Connection) -> bool:
+    """False when a first read fails for want of the shared-memory file; other failures are the readers' to meet."""
+    try:
+        db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        return _sqlite_code(exc) not in _CANNOT_SHARE
+    return True
+
+
+def _has_log(path: Path) -> bool:
+    log = path.with_name(path.name + "-wal")
+    return log.exists() and log.stat().st_size > 0
 
 
 def reason(exc: BaseException) -> str:

@@ -233,6 +233,19 @@ def schema_version(db: sqlite3.Connection) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
+def schema_problem(db: sqlite3.Connection) -> str | None:
+    """Why the database's schema version cannot be one quizcli wrote, or None: below 0, or 0 (nothing migrated)
+    with the first migration's tables already there, which migrating would trip over."""
+    version = schema_version(db)
+    if (
+        version < 0
+        or version == 0
+        and db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'settings'").fetchone()[0]
+    ):
+        return f"its schema version ({version}) is not one quizcli writes, yet it holds quizcli's tables"
+    return None
+
+
 def migrate(db: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> None:
     """Apply every migration past the database's version, up to ``upto``, each in its own transaction."""
     for migration in MIGRATIONS[schema_version(db) : upto]:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from quizcli.clock import from_text, to_text
 from quizcli.scheduler import CardState, Rating, Review, Settings, State
-from quizcli.store.connection import Connection
+from quizcli.store.connection import Connection, GuardedConnection
 
 
 class Answer(NamedTuple):
@@ -43,7 +43,7 @@ STATE_COLUMNS = "state, due, step, stability, difficulty, last_review, reps, lap
 class ReviewLog(Connection):
     """Recording answers, undoing them, and reading each item's log and state."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: GuardedConnection, path: Path) -> None:
         super().__init__(connection, path)
         self._settings_ids: dict[Settings, int] = {}
 

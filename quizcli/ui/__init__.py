@@ -56,8 +56,13 @@ def markdown(text: str) -> RenderableType:
     if _BLOCK_MARKDOWN.search(safe):
         from rich.markdown import Markdown
 
-        return Markdown(safe)
+        return Markdown(_IMAGE.sub(r"\\!", safe), hyperlinks=False)
     return _inline(safe)
+
+
+# A deck's links are never terminal hyperlinks (whose visible text may name another target): Rich writes
+# them as "text (target)", and an image, which it would show by its name alone, becomes such a link.
+_IMAGE = re.compile(r"!(?=\[)")
 
 
 # Rich lays out some 30,000 lines a second: a card of a million lines (or of a megabyte of tabs)

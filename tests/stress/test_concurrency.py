@@ -5,7 +5,8 @@ Each answers as fast as it reads (a pipe in line mode, all answers written ahead
 queue is empty.  Then: every process exited 0, no output mentions a locked database, the log
 holds exactly the answers the processes reported, and replaying each item's log gives its
 stored state even where two processes answered the same card (the store re-bases an answer
-on the state another process saved meanwhile).
+on the state another process saved meanwhile).  Each race is also the first of a new day, so the
+processes race to take the day's backup too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pytest
 
 from quizcli.scheduler import item_seed, replay
 from quizcli.store import Store
+from quizcli.store.snapshots import verify_copy
 
 QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
 SEED = int(os.environ.get("QUIZCLI_STRESS_SEED") or random.SystemRandom().randrange(2**32))
@@ -59,8 +61,18 @@ def race(home: Path, decks: list[Path], rng: random.Random, day: int) -> tuple[i
         text = out.decode() + err.decode()
         assert child.returncode == 0, f"seed {SEED}: {text}"
         assert "locked" not in text and "Traceback" not in text, f"seed {SEED}: {text}"
+        assert "could not back up" not in text, f"seed {SEED}: {text}"
         reported += int(found.group(1)) if (found := STUDIED.search(text)) else 0
+    check_backup(home, day)
     return reported, log_rows(home) - before
+
+
+def check_backup(home: Path, day: int) -> None:
+    """Every race starts a new day: its processes all race to take the day's backup, and exactly one
+    sound copy is published, with no temporary copy left behind."""
+    backup = home / "backups" / f"progress-2026-12-{day + 1:02d}.db"
+    assert verify_copy(backup) is None, f"seed {SEED}, day {day}: {verify_copy(backup)}"
+    assert [path.name for path in (home / "backups").iterdir() if ".tmp" in path.name] == []
 
 
 def log_rows(home: Path) -> int:
