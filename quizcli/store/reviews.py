@@ -162,7 +162,13 @@ class ReviewLog(Connection):
         The reset is kept (``deck_resets``) so `quizcli sync` forgets the deck's earlier reviews on every device.
         """
         with self._write(f"the reset of {deck}") as db:
-            db.execute("INSERT OR IGNORE INTO deck_resets (deck, reset_at) VALUES (?, ?)", (deck, to_text(now())))
+            # Stamped no earlier than anything it forgets, so every device forgets the same reviews and flags.
+            db.execute(
+                "INSERT OR IGNORE INTO deck_resets (deck, reset_at) SELECT :deck, max(:now,"
+                " coalesce((SELECT max(reviewed_at) FROM reviews WHERE deck = :deck), ''),"
+                " coalesce((SELECT max(changed_at) FROM flags WHERE deck = :deck), ''))",
+                {"deck": deck, "now": to_text(now())},
+            )
             removed = db.execute("DELETE FROM reviews WHERE deck = ?", (deck,)).rowcount
             db.execute("DELETE FROM cards WHERE deck = ?", (deck,))
             db.execute("DELETE FROM flags WHERE deck = ?", (deck,))

@@ -120,14 +120,13 @@ def merge_and_send(
                     touched.add((record["deck"], record["item"]))
             elif kind == "reset":
                 added = _add_reset(db, record, device)
-                if added:
-                    touched |= _forget_before(db, record["deck"], record["at"])
             else:  # a kind a newer quizcli writes is skipped
                 added = kind in _ADDERS and _ADDERS[kind](db, record, device)
             counts[kind] += added
         db.execute(
             "INSERT OR IGNORE INTO sync_segments (name, records) VALUES (?, ?)", (segment.name, len(segment.records))
         )
+    touched |= _own_items(db, own_reviews) | _forget_before_resets(db)
     _replay(db, touched)
     outgoing = _outgoing(db, device, sync_time, own_reviews, own_exams)
     name = write_out(outgoing) if outgoing else None
@@ -195,13 +194,26 @@ def _add_reset(db: sqlite3.Connection, record: Record, device: str) -> bool:
     return cursor.rowcount > 0
 
 
-def _forget_before(db: sqlite3.Connection, deck: str, at: str) -> set[tuple[str, str]]:
-    """Apply a reset made at ``at``: forget the deck's reviews and flags from before it; returns the items to replay."""
-    items = {row["item"] for row in db.execute("SELECT DISTINCT item FROM reviews WHERE deck = ?", (deck,))}
-    db.execute("DELETE FROM reviews WHERE deck = ? AND reviewed_at <= ?", (deck, at))
-    db.execute("DELETE FROM flags WHERE deck = ? AND coalesce(changed_at, '') <= ?", (deck, at))
-    db.execute("DELETE FROM cards WHERE deck = ?", (deck,))
-    return {(deck, item) for item in items}
+def _own_items(db: sqlite3.Connection, reviews: list[int]) -> set[tuple[str, str]]:
+    """The items this device answered since its last sync: replayed too, in case another device's answers
+    (from a clock ahead of this one) came in before them."""
+    rows = db.execute(
+        "SELECT DISTINCT deck, item FROM reviews WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(reviews),)
+    )
+    return {(row["deck"], row["item"]) for row in rows}
+
+
+def _forget_before_resets(db: sqlite3.Connection) -> set[tuple[str, str]]:
+    """Forget every review and flag older than its deck's latest reset, wherever it came from; returns the
+    items whose log lost a review, to replay."""
+    forgotten: set[tuple[str, str]] = set()
+    for reset in db.execute("SELECT deck, max(reset_at) AS at FROM deck_resets GROUP BY deck").fetchall():
+        deck, at = reset["deck"], reset["at"]
+        rows = db.execute("SELECT DISTINCT item FROM reviews WHERE deck = ? AND reviewed_at <= ?", (deck, at))
+        forgotten |= {(deck, row["item"]) for row in rows}
+        db.execute("DELETE FROM reviews WHERE deck = ? AND reviewed_at <= ?", (deck, at))
+        db.execute("DELETE FROM flags WHERE deck = ? AND coalesce(changed_at, '') <= ?", (deck, at))
+    return forgotten
 
 
 def _wins(db: sqlite3.Connection, table: str, where: str, key: tuple[str, ...], record: Record, device: str) -> bool:
