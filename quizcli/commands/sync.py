@@ -81,7 +81,12 @@ def _choose_folder(given: Path | None, remember: bool) -> tuple[Path, list[str]]
 def _identity(store: Store, target: Path, join: bool, save: bool) -> Identity:
     """This device's identity, created on its first sync, checked against the folder's owner profile."""
     who = store.sync_identity()
-    owner = folder.read_owner(target)
+    try:
+        owner = folder.read_owner(target)
+    except folder.UnreadableOwner:
+        if who is None:
+            raise
+        owner = folder.Owner(profile=who.profile, owner=who.owner)  # checked at an earlier sync; left as it is
     if who is not None:
         if owner is not None and owner.profile != who.profile:
             raise QuizcliError(

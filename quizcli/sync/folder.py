@@ -25,6 +25,10 @@ DEVICES = "devices"
 SUFFIX = ".jsonl"
 
 
+class UnreadableOwner(QuizcliError):
+    """The owner file is there but does not parse: not delivered whole yet, or not quizcli's."""
+
+
 class Owner(NamedTuple):
     profile: str
     owner: str
@@ -46,7 +50,9 @@ def read_owner(folder: Path) -> Owner | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise QuizcliError(f"{path} is not a quizcli sync folder's owner file ({exc})") from None
+        raise UnreadableOwner(
+            f"cannot read {path} ({exc}): if the file-sync tool is still bringing it, sync again once it has"
+        ) from None
 
 
 def write_owner(folder: Path, owner: Owner) -> None:
