@@ -11,11 +11,12 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sync_devices import Device
 
-from conftest import examples
 from quizcli.scheduler import Rating
 from quizcli.sync import folder as sync_folder
-from sync_devices import Device
+
+from conftest import examples
 
 T0 = datetime.fromisoformat("2026-11-28T10:00:00+00:00")
 DECKS = ("d", "e")

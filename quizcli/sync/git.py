@@ -48,7 +48,9 @@ def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _explain(step: str, stderr: str) -> str:
-    said = stderr.strip().splitlines()[-1] if stderr.strip() else "no message"
+    lines = [line for line in stderr.strip().splitlines() if not line.startswith("hint:")]
+    said = next((line for line in reversed(lines) if line.startswith(("fatal:", "error:"))), lines[-1] if lines else "")
+    said = said or "no message"
     lowered = stderr.lower()
     if any(sign in lowered for sign in _DENIED):
         return f"git {step}: authentication failed (git said: {said}); check your key or credentials"
@@ -77,20 +79,17 @@ def pull(folder: Path) -> None:
     run(folder, "fetch", "--quiet")
     branch = _branch(folder)
     if run(folder, "ls-remote", "--heads", "origin", branch).stdout.strip():
-        run(folder, "pull", "--rebase", "--quiet", "origin", branch)
+        run(folder, *_committer(folder), "pull", "--rebase", "--quiet", "origin", branch)
 
 
 def commit(folder: Path, message: str) -> bool:
     """Commit the sync files that changed; False when there was nothing to commit."""
-    run(folder, "add", "--all", "--", "devices", "quizcli-sync.json")
+    present = [name for name in ("devices", "quizcli-sync.json") if (folder / name).exists()]
+    if present:
+        run(folder, "add", "--all", "--", *present)
     if run_status(folder, "diff", "--cached", "--quiet") == 0:
         return False
-    who = (
-        []
-        if _configured(folder, "user.email")
-        else ["-c", "user.name=quizcli", "-c", f"user.email=quizcli@{socket.gethostname()}"]
-    )
-    run(folder, *who, "commit", "--quiet", "-m", message)
+    run(folder, *_committer(folder), "commit", "--quiet", "-m", message)
     return True
 
 
@@ -115,8 +114,11 @@ def run_status(folder: Path, *args: str) -> int:
     ).returncode
 
 
-def _configured(folder: Path, key: str) -> bool:
-    return run_status(folder, "config", key) == 0
+def _committer(folder: Path) -> list[str]:
+    """Options naming a committer when git has none configured (commits and rebases need one)."""
+    if run_status(folder, "config", "user.email") == 0:
+        return []
+    return ["-c", "user.name=quizcli", "-c", f"user.email=quizcli@{socket.gethostname()}"]
 
 
 def _branch(folder: Path) -> str:
