@@ -18,7 +18,7 @@ from quizcli.errors import QuizcliError
 from quizcli.store import Store
 from quizcli.store.sync import Identity, Incoming
 from quizcli.sync import folder, segments
-from quizcli.text import plural
+from quizcli.text import blake2b_hex, plural
 
 if TYPE_CHECKING:
     from quizcli.store.sync import Merged, Record
@@ -51,11 +51,16 @@ def sync(given: Path | None, *, status: bool = False, use_git: bool = False, joi
         def write_out(records: list[Record]) -> str:
             return folder.write_segment(target, who.device, when, segments.encode(who.device, who.profile, records))
 
-        merged = store.sync(who.device, incoming, when, write_out)
+        merged = store.sync(who.device, incoming, when, write_out, _log_digest)
     if use_git:
         git.commit(target, f"quizcli sync from device {who.device}")
         git.push(target)
     return SyncReport(lines=notes + _report(target, merged, len(incoming)), warnings=warnings)
+
+
+def _log_digest(text: str) -> str:
+    """The digest an item's log is compared by (its review ids in replay order; see `quizcli.store.sync_states`)."""
+    return blake2b_hex(text.encode("utf-8"), 16)
 
 
 def _choose_folder(given: Path | None, remember: bool) -> tuple[Path, list[str]]:
@@ -103,9 +108,9 @@ def _identity(store: Store, target: Path, join: bool, save: bool) -> Identity:
         )
     else:
         who = Identity(device=secrets.token_hex(6), profile=owner.profile, owner=owner.owner)
-    if save:
-        if owner is None:
-            folder.write_owner(target, folder.Owner(profile=who.profile, owner=who.owner))
+    if save and owner is None:
+        folder.write_owner(target, folder.Owner(profile=who.profile, owner=who.owner))
+    if save and store.sync_identity() is None:
         store.save_sync_identity(who)
     return who
 
@@ -138,7 +143,7 @@ def _read_new(target: Path, applied: set[str], profile: str) -> tuple[list[Incom
 def _status(store: Store, target: Path, who: Identity, incoming: list[Incoming]) -> list[str]:
     pending = store.pending_sync()
     devices = {segment.name.split("/")[1] for segment in incoming}
-    records = sum(len(segment.records) for segment in incoming)
+    records = sum(record["t"] != "state" for segment in incoming for record in segment.records)  # states go along
     return [
         f"Sync folder: {target} ({who.owner}'s progress; this device is {who.device})",
         f"To bring in: {plural(len(incoming), 'segment file')} from {plural(len(devices), 'device')}"

@@ -204,10 +204,11 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
         incoming: "Iterable[Incoming]",
         when: "datetime",
         write_out: "Callable[[list[Record]], str | None]",
+        digest: "Callable[[str], str]",
     ) -> "Merged":
         """Merge other devices' segments and hand this device's new records to ``write_out``, in one transaction."""
         from quizcli.clock import to_text
         from quizcli.store import sync
 
         with self._write("the sync") as db:
-            return sync.merge_and_send(db, device, incoming, to_text(when), write_out)
+            return sync.merge_and_send(db, device, incoming, to_text(when), write_out, digest)

@@ -14,9 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from quizcli.clock import from_text
-from quizcli.scheduler import CardState, Rating, Review, Settings, item_seed, replay
-from quizcli.store.reviews import put_state
+from quizcli.store import sync_states
 
 Record = dict[str, Any]
 REVIEW_FIELDS = (
@@ -104,31 +102,34 @@ def merge_and_send(
     incoming: Iterable[Incoming],
     sync_time: str,
     write_out: Callable[[list[Record]], str | None],
+    digest: Callable[[str], str],
 ) -> Merged:
     """The whole sync, inside the caller's transaction (see the module's docstring)."""
     own_reviews, own_exams = _name_own(db, "reviews", device), _name_own(db, "exams", device)
     counts: dict[str, int] = defaultdict(int)
-    touched: set[tuple[str, str]] = set()
-    for segment in incoming:
-        if db.execute("SELECT 1 FROM sync_segments WHERE name = ?", (segment.name,)).fetchone():
-            continue
-        for record in sorted(segment.records, key=lambda r: r["t"] != "reset"):  # resets first: they filter reviews
-            kind = record["t"]
-            if kind == "review":
-                added = _add_review(db, record)
-                if added:
-                    touched.add((record["deck"], record["item"]))
-            elif kind == "reset":
-                added = _add_reset(db, record, device)
-            else:  # a kind a newer quizcli writes is skipped
-                added = kind in _ADDERS and _ADDERS[kind](db, record, device)
-            counts[kind] += added
-        db.execute(
-            "INSERT OR IGNORE INTO sync_segments (name, records) VALUES (?, ?)", (segment.name, len(segment.records))
-        )
-    touched |= _own_items(db, own_reviews) | _forget_before_resets(db)
-    _replay(db, touched)
+    fresh = [segment for segment in incoming if segment.name not in applied_segments(db)]
+    records = [record for segment in fresh for record in segment.records]
+    for record in records:
+        if record["t"] == "reset":  # resets first: they filter the reviews and flags
+            counts["reset"] += _add_reset(db, record, device)
+    touched = _add_reviews(db, [record for record in records if record["t"] == "review"])
+    counts["review"] = len(touched)
+    shipped: dict[tuple[str, str], Record] = {}
+    for record in records:
+        kind = record["t"]
+        if kind == "state":
+            shipped[(record["deck"], record["item"])] = record
+        elif kind in _ADDERS:  # a kind a newer quizcli writes is skipped
+            counts[kind] += _ADDERS[kind](db, record, device)
+    db.executemany(
+        "INSERT OR IGNORE INTO sync_segments (name, records) VALUES (?, ?)",
+        [(segment.name, len(segment.records)) for segment in fresh],
+    )
+    items = {(deck, item) for deck, item, _ in touched}
+    items |= sync_states.interleaved(db, device, own_reviews) | _forget_before_resets(db)
+    sync_states.rebuild(db, items, shipped, digest)
     outgoing = _outgoing(db, device, sync_time, own_reviews, own_exams)
+    outgoing += sync_states.state_records(db, own_reviews, digest)
     name = write_out(outgoing) if outgoing else None
     if name is not None:
         db.execute("INSERT OR IGNORE INTO sync_segments (name, records) VALUES (?, ?)", (name, len(outgoing)))
@@ -140,9 +141,9 @@ def merge_and_send(
         resets_in=counts["reset"],
         fits_in=counts["fit"],
         exams_in=counts["exam"],
-        items_replayed=len(touched),
+        items_replayed=len(items),
         reviews_out=sent["review"],
-        events_out=len(outgoing) - sent["review"] - sent["exam"],
+        events_out=sum(1 for r in outgoing if r["t"] in ("flag", "reset", "fit")),
         exams_out=sent["exam"],
         segment=name,
     )
@@ -171,19 +172,44 @@ def _name_own(db: sqlite3.Connection, table: str, device: str) -> list[int]:
     return ids
 
 
-def _add_review(db: sqlite3.Connection, record: Record) -> bool:
-    """Insert a review not known yet and not older than its deck's latest reset; True when it was new."""
-    reset = db.execute("SELECT max(reset_at) AS at FROM deck_resets WHERE deck = ?", (record["deck"],)).fetchone()
-    if reset["at"] is not None and record["reviewed_at"] <= reset["at"]:
-        return False
-    db.execute("INSERT OR IGNORE INTO settings (json) VALUES (?)", (record["settings"],))
-    settings = db.execute("SELECT id FROM settings WHERE json = ?", (record["settings"],)).fetchone()["id"]
-    cursor = db.execute(
-        f"INSERT OR IGNORE INTO reviews (uid, settings_id, {', '.join(REVIEW_FIELDS)})"
+def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str, str, str]]:
+    """Insert the reviews not known yet and not older than their deck's latest reset; returns the
+    (deck, item, uid) of those inserted."""
+    known = {
+        row["uid"]
+        for row in db.execute(
+            "SELECT uid FROM reviews WHERE uid IN (SELECT value FROM json_each(?))",
+            (json.dumps([record["uid"] for record in records]),),
+        )
+    }
+    resets = {
+        row["deck"]: row["at"] for row in db.execute("SELECT deck, max(reset_at) AS at FROM deck_resets GROUP BY deck")
+    }
+    settings: dict[str, int] = {}
+    rows, added = [], set()
+    for record in records:
+        uid, deck = record["uid"], record["deck"]
+        if uid in known or record["reviewed_at"] <= resets.get(deck, ""):
+            continue
+        known.add(uid)
+        if record["settings"] not in settings:
+            db.execute("INSERT OR IGNORE INTO settings (json) VALUES (?)", (record["settings"],))
+            found = db.execute("SELECT id FROM settings WHERE json = ?", (record["settings"],)).fetchone()
+            settings[record["settings"]] = found["id"]
+        rows.append(
+            {
+                **{field: record[field] for field in REVIEW_FIELDS},
+                "uid": uid,
+                "settings_id": settings[record["settings"]],
+            }
+        )
+        added.add((deck, record["item"], uid))
+    db.executemany(
+        f"INSERT INTO reviews (uid, settings_id, {', '.join(REVIEW_FIELDS)})"
         f" VALUES (:uid, :settings_id, {', '.join(':' + f for f in REVIEW_FIELDS)})",
-        {**{field: record.get(field) for field in REVIEW_FIELDS}, "uid": record["uid"], "settings_id": settings},
+        rows,
     )
-    return cursor.rowcount > 0
+    return added
 
 
 def _add_reset(db: sqlite3.Connection, record: Record, device: str) -> bool:
@@ -192,15 +218,6 @@ def _add_reset(db: sqlite3.Connection, record: Record, device: str) -> bool:
         (record["deck"], record["at"], "" if record["device"] == device else record["device"]),
     )
     return cursor.rowcount > 0
-
-
-def _own_items(db: sqlite3.Connection, reviews: list[int]) -> set[tuple[str, str]]:
-    """The items this device answered since its last sync: replayed too, in case another device's answers
-    (from a clock ahead of this one) came in before them."""
-    rows = db.execute(
-        "SELECT DISTINCT deck, item FROM reviews WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(reviews),)
-    )
-    return {(row["deck"], row["item"]) for row in rows}
 
 
 def _forget_before_resets(db: sqlite3.Connection) -> set[tuple[str, str]]:
@@ -284,39 +301,6 @@ _ADDERS: dict[str, Callable[[sqlite3.Connection, Record, str], bool]] = {
 
 def _columns(db: sqlite3.Connection, table: str) -> set[str]:
     return {row["name"] for row in db.execute(f"PRAGMA table_info({table})")} - {"id", "uid"}
-
-
-def _replay(db: sqlite3.Connection, items: set[tuple[str, str]]) -> None:
-    """Rebuild the state of each item from its whole log, in time order (then by review id: device, local order)."""
-    if not items:
-        return
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS sync_touched (deck TEXT, item TEXT, PRIMARY KEY (deck, item))")
-    db.execute("DELETE FROM temp.sync_touched")
-    db.executemany("INSERT INTO temp.sync_touched VALUES (?, ?)", sorted(items))
-    settings: dict[int, Settings] = {}
-    logs: dict[tuple[str, str], list[Review]] = {key: [] for key in items}
-    rows = db.execute(
-        "SELECT r.deck, r.item, r.rating, r.reviewed_at, r.due_shift, r.settings_id, s.json FROM temp.sync_touched t"
-        " JOIN reviews r ON r.deck = t.deck AND r.item = t.item AND r.kind = 'review'"
-        " JOIN settings s ON s.id = r.settings_id ORDER BY r.deck, r.item, r.reviewed_at, r.uid"
-    )
-    for row in rows:
-        if row["settings_id"] not in settings:
-            settings[row["settings_id"]] = Settings.from_json(row["json"])
-        logs[(row["deck"], row["item"])].append(
-            Review(
-                rating=Rating(row["rating"]),
-                when=from_text(row["reviewed_at"]),
-                settings=settings[row["settings_id"]],
-                due_shift=row["due_shift"],
-            )
-        )
-    for (deck, item), log in logs.items():
-        state: CardState | None = replay(log, item_seed(deck, item))
-        if state is None:
-            db.execute("DELETE FROM cards WHERE deck = ? AND item = ?", (deck, item))
-        else:
-            put_state(db, deck, item, state)
 
 
 def _outgoing(

@@ -56,6 +56,17 @@ _FIELDS: dict[str, dict[str, tuple[type, ...] | str]] = {
         "device": _TEXT,
     },
     "exam": {"uid": _TEXT, "exam": (dict,), "answers": (list,)},
+    "state": {"deck": _TEXT, "item": _TEXT, "log": _TEXT, "state": (dict,)},
+}
+_STATE_FIELDS: dict[str, tuple[type, ...] | str] = {
+    "state": (int,),
+    "due": "time",
+    "step": (int, type(None)),
+    "stability": _MAYBE_NUMBER,
+    "difficulty": _MAYBE_NUMBER,
+    "last_review": (str, type(None)),
+    "reps": (int,),
+    "lapses": (int,),
 }
 
 
@@ -75,11 +86,14 @@ def decode(text: str, profile: str) -> list[Record]:
     lines = text.splitlines()
     if not text.endswith("\n") or len(lines) < 2:
         raise HalfWritten("half-written (it stops before its last line)")
-    try:
-        parsed = [json.loads(line) for line in lines]
-    except ValueError as exc:
-        raise HalfWritten(f"a line does not parse ({exc})") from None
-    header, records, end = parsed[0], parsed[1:-1], parsed[-1]
+    try:  # one parse of the whole file; line by line only to say which line is broken
+        parsed: list[Any] = json.loads("[" + ",".join(lines) + "]")
+        if len(parsed) != len(lines):
+            raise ValueError("a line holds more than one value")
+    except ValueError:
+        parsed = [_line(number, line) for number, line in enumerate(lines, start=1)]
+    header, end = parsed[0], parsed[-1]
+    records: list[Record] = parsed[1:-1]
     if not isinstance(header, dict) or header.get("quizcli_sync") != FORMAT:
         raise HalfWritten("not a quizcli sync segment of this format")
     if header.get("profile") != profile:
@@ -93,21 +107,41 @@ def decode(text: str, profile: str) -> list[Record]:
     return records
 
 
+def _line(number: int, line: str) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError as exc:
+        raise HalfWritten(f"line {number} does not parse ({exc})") from None
+
+
 def _problem(record: object) -> str | None:
     """What is wrong with one record, or None; a kind this version does not know is left for the merge to skip."""
     if not isinstance(record, dict) or not isinstance(record.get("t"), str):
         return "not a record"
-    for field, expected in _FIELDS.get(record["t"], {}).items():
+    problem = _fields_problem(record, _FIELDS.get(record["t"], {}))
+    if problem is None and record["t"] == "state":
+        state = record["state"]
+        problem = _fields_problem(state, _STATE_FIELDS)
+        last = state.get("last_review")
+        if problem is None and (state["state"] not in (0, 1, 2, 3) or not (last is None or _is_timestamp(last))):
+            problem = "a state is out of range"
+    if (
+        problem is None
+        and record["t"] == "review"
+        and (record["rating"] not in (1, 2, 3, 4) or record["kind"] not in ("review", "practice"))
+    ):
+        problem = "a review's rating or kind is out of range"
+    return problem
+
+
+def _fields_problem(record: dict[str, Any], fields: dict[str, tuple[type, ...] | str]) -> str | None:
+    for field, expected in fields.items():
         value = record.get(field, ...)
         if isinstance(expected, str):  # "time"
             if not _is_timestamp(value):
                 return f"{field} is not a timestamp with an offset"
         elif not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
             return f"{field} is missing or of the wrong type"
-    if record["t"] == "review" and (
-        record["rating"] not in (1, 2, 3, 4) or record["kind"] not in ("review", "practice")
-    ):
-        return "a review's rating or kind is out of range"
     return None
 
 
