@@ -334,3 +334,18 @@ def test_the_command_prints_the_report_and_warnings(shared: Path) -> None:
     assert result.exit_code == 0
     assert "quizcli: warning: skipped devices/other/x.jsonl: half-written" in result.stderr
     assert "To bring in: 0 segment files" in result.stdout
+
+
+# ---- the remembered folder ------------------------------------------------------------------------------------
+
+
+def test_the_folder_is_added_to_a_config_file_and_the_rest_kept(tmp_path: Path) -> None:
+    from quizcli import config
+
+    path = tmp_path / "config.toml"
+    path.write_text("[study]\nnew_per_day = 5\n\n[sync]\n# where my progress travels\n", encoding="utf-8")
+    config.remember_sync_folder(tmp_path / 'my "sync" folder', path)
+    assert config.sync_folder(path) == tmp_path / 'my "sync" folder'
+    assert config.load_config(None, path).new_per_day == 5
+    text = path.read_text(encoding="utf-8")
+    assert text.count("[sync]") == 1 and "# where my progress travels" in text
