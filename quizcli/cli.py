@@ -45,6 +45,7 @@ HELP_ORDER = (
     "schema",
     "reset",
     "unsuspend",
+    "sync",
     "doctor",
     "help",
 )
@@ -787,6 +788,34 @@ def optimize_command(
         forget(deck, as_json)
     else:
         optimize(deck, as_json)
+
+
+@app.command("sync", cls=QuizcliCommand, short_help="Sync progress with your other devices through a folder.")
+def sync_command(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="The sync folder (remembered after the first use).", metavar="[FOLDER]"),
+    ] = None,
+    status: Annotated[bool, typer.Option("--status", help="Only say what would come in and go out.")] = False,
+    use_git: Annotated[
+        bool, typer.Option("--git", help="The folder is a git clone: pull, then commit and push the new files.")
+    ] = False,
+    join: Annotated[
+        bool, typer.Option("--join", help="Join a folder whose owner has another user name (the same person).")
+    ] = False,
+) -> None:
+    """Merge your progress with your other devices' through a folder that git, Syncthing or Dropbox carries.
+
+    Each device writes only its own files there; reviews from the others are added (never twice),
+    their cards' schedules replayed, and flag changes merged by time (see 'quizcli help sync').
+    Example: quizcli sync ~/Sync/quizcli
+    """
+    from quizcli.commands.sync import sync
+
+    report = sync(folder, status=status, use_git=use_git, join=join)
+    for warning in report.warnings:
+        print(f"quizcli: warning: {warning}", file=sys.stderr)
+    _print_lines(report.lines)
 
 
 @app.command("doctor", cls=QuizcliCommand, short_help="Check, repair or restore the progress database.")

@@ -24,6 +24,7 @@ Loading the config puts ``next_day_starts_at`` in force for the process (`quizcl
 the study day is one for every deck, so limits, due reviews, burying and ``stats`` all count the same days.
 """
 
+import json
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -123,6 +124,49 @@ def load_config(deck: str | None, path: Path | None = None) -> StudyConfig:
     for _, table in tables:
         config = _with_values(config, table)
     return config
+
+
+def sync_folder(path: Path | None = None) -> Path | None:
+    """The folder ``quizcli sync`` uses when none is given: ``folder`` in the config file's ``[sync]`` table."""
+    path = path or paths.config_file()
+    if not path.is_file():
+        return None
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    folder = _table(data, "sync", path).get("folder")
+    if folder is not None and not isinstance(folder, str):
+        raise ConfigError(f"{path}: [sync] folder must be a string (a path)")
+    return None if folder is None else Path(folder).expanduser()
+
+
+def remember_sync_folder(folder: Path, path: Path | None = None) -> None:
+    """Add ``[sync] folder = ...`` to the config file (created if need be), leaving the rest of it as it was.
+
+    Only called when the file has no sync folder yet; a JSON string is a valid TOML basic string.
+    """
+    path = path or paths.config_file()
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if text and not text.endswith("\n"):
+            text += "\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table = "" if re.search(r"(?m)^\s*\[\s*sync\s*\]", text) else "[sync]\n"
+        if table:
+            text += f"\n{table}folder = {json.dumps(str(folder), ensure_ascii=False)}\n"
+        else:  # an existing [sync] table without a folder: the key goes right under its header
+            text = re.sub(
+                r"(?m)^(\s*\[\s*sync\s*\][^\n]*\n)",
+                lambda m: f"{m[1]}folder = {json.dumps(str(folder))}\n",
+                text,
+                count=1,
+            )
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot remember the sync folder in {path}: {exc.strerror or exc}") from exc
 
 
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -245,8 +246,30 @@ def test_salvage_probes_past_the_last_readable_row_only_so_far(tmp_path: Path, m
     with sqlite3.connect(tmp_path / "p.db") as db:
         db.execute("UPDATE reviews SET id = 1000 WHERE id = 30")  # beyond 50 missing ids in a row
     with closing(open_read_only(tmp_path / "p.db")) as db:
-        assert [row["id"] for row in _probe(db, "reviews", 10, None)] == list(range(11, 30))
-        assert [row["id"] for row in _probe(db, "reviews", 10, 2000)] == [*range(11, 30), 1000]
+        assert [row["id"] for row in _probe(db, "reviews", ("id",), 10, None)] == list(range(11, 30))
+        assert [row["id"] for row in _probe(db, "reviews", ("id",), 10, 2000)] == [*range(11, 30), 1000]
+
+
+def test_salvage_of_an_older_schema_reads_the_columns_it_has_and_the_new_ones_take_their_defaults(
+    tmp_path: Path,
+) -> None:
+    from quizcli.store.health import _insert_rows, read_salvageable
+
+    old = tmp_path / "v5.db"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "progress-v5.db", old)
+    with closing(sqlite3.connect(old)) as db:
+        logged = db.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    salvaged = read_salvageable(old)
+    reviews, complete = salvaged["reviews"]
+    assert complete and len(reviews) == logged > 0 and "uid" not in reviews[0].keys()
+    assert salvaged["sync_identity"] == ([], True)  # a table migration 11 added: nothing to read
+    with Store.open(tmp_path / "new.db") as store:
+        assert _insert_rows(store._db, "settings", salvaged["settings"][0]) > 0
+        assert _insert_rows(store._db, "reviews", reviews) == logged
+        assert (
+            store._db.execute("SELECT count(*) FROM reviews WHERE uid IS NULL AND due_shift = 0").fetchone()[0]
+            == logged
+        )
 
 
 def test_repair_reads_past_a_damaged_header(quizcli_home: Path, long_log: Path) -> None:

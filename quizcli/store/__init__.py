@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from quizcli.store.fits import Fit
     from quizcli.store.health import Salvaged
     from quizcli.store.statistics import CalibrationRow, CardRow, DayActivity, Tally
+    from quizcli.store.sync import Identity, Incoming, Merged, Record
 
 __all__ = [
     "DOCTOR_HINT",
@@ -158,3 +159,44 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
         found = health.read_salvageable(damaged)
         with self._write("the salvaged rows") as db:
             return health.insert_salvaged(db, found)
+
+    # ---- sync between devices (see quizcli.commands.sync) ----------------------------------
+
+    def sync_identity(self) -> "Identity | None":
+        """This device's sync id and profile; None before its first sync."""
+        from quizcli.store import sync
+
+        return sync.identity(self._db)
+
+    def save_sync_identity(self, who: "Identity") -> None:
+        from quizcli.store import sync
+
+        with self._write("this device's sync identity") as db:
+            sync.save_identity(db, who)
+
+    def applied_segments(self) -> set[str]:
+        """The sync folder's segment files already merged or written here."""
+        from quizcli.store import sync
+
+        return sync.applied_segments(self._db)
+
+    def pending_sync(self) -> dict[str, int]:
+        """How many reviews, events and exams of this device the next sync sends."""
+        from quizcli.store import sync
+
+        return sync.pending_counts(self._db)
+
+    def sync(
+        self,
+        device: str,
+        incoming: "Iterable[Incoming]",
+        when: "datetime",
+        write_out: "Callable[[list[Record]], str | None]",
+        digest: "Callable[[str], str]",
+    ) -> "Merged":
+        """Merge other devices' segments and hand this device's new records to ``write_out``, in one transaction."""
+        from quizcli.clock import to_text
+        from quizcli.store import sync
+
+        with self._write("the sync") as db:
+            return sync.merge_and_send(db, device, incoming, to_text(when), write_out, digest)

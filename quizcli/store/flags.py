@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlite3 import Row
 from typing import NamedTuple
 
-from quizcli.clock import from_text, to_text
+from quizcli.clock import from_text, now, to_text
 from quizcli.store.connection import Connection
 
 
@@ -21,12 +21,13 @@ class FlagTable(Connection):
     def set_flags_of(self, deck: str, items: Iterable[str], flags: Flags) -> None:
         """The same flags for several items, in one transaction (one wait for the disk)."""
         buried = None if flags.buried_until is None else to_text(flags.buried_until)
+        changed = to_text(now())  # stamped for `quizcli sync`, where the latest change of a flag wins
         with self._write("the card flag") as db:
             db.executemany(
-                "INSERT INTO flags (deck, item, suspended, buried_until) VALUES (?, ?, ?, ?)"
+                "INSERT INTO flags (deck, item, suspended, buried_until, changed_at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (deck, item) DO UPDATE SET suspended = excluded.suspended,"
-                " buried_until = excluded.buried_until",
-                [(deck, item, int(flags.suspended), buried) for item in items],
+                " buried_until = excluded.buried_until, changed_at = excluded.changed_at, device = NULL, sent = 0",
+                [(deck, item, int(flags.suspended), buried, changed) for item in items],
             )
 
     def flags(self, deck: str) -> dict[str, Flags]:

@@ -48,15 +48,19 @@ SALVAGED_TABLES: dict[str, Table] = {
     "settings": Table(keys=("id",), columns=("id", "json")),
     "reviews": Table(keys=("id",), columns=("id", "deck", "item", "reviewed_at", "rating", "kind", "state_before",
                                             "elapsed_days", "retrievability", "duration_ms", "settings_id",
-                                            "scheduled_days", "due_shift", "guessable")),
-    "flags": Table(keys=("deck", "item"), columns=("deck", "item", "suspended", "buried_until")),
+                                            "scheduled_days", "due_shift", "guessable", "uid")),
+    "flags": Table(keys=("deck", "item"), columns=("deck", "item", "suspended", "buried_until", "changed_at",
+                                                   "device", "sent")),
     "exams": Table(keys=("id",), columns=("id", "deck", "started_at", "finished_at", "duration_ms", "score", "total",
                                           "percent", "pass_mark", "passed", "seed", "tag", "shuffled",
-                                          "time_limit_s", "timed_out", "kind")),
+                                          "time_limit_s", "timed_out", "kind", "uid")),
     "exam_answers": Table(keys=("exam", "number"), columns=("exam", "number", "item", "kind", "given", "expected",
                                                             "correct", "almost", "flagged")),
     "fitted_parameters": Table(keys=("deck",), columns=("deck", "parameters", "reviews", "loss_before",
-                                                        "loss_after", "fitted_at")),
+                                                        "loss_after", "fitted_at", "device", "sent")),
+    "deck_resets": Table(keys=("deck", "reset_at", "device"), columns=("deck", "reset_at", "device", "sent")),
+    "sync_identity": Table(keys=("one",), columns=("one", "device", "profile", "owner")),
+    "sync_segments": Table(keys=("name",), columns=("name", "records")),
 }  # fmt: skip
 # Not salvaged, with why: a new table goes in one list or the other (tests/test_doctor.py checks both against
 # the schema, column by column).
@@ -157,21 +161,36 @@ def _read_rows(db: sqlite3.Connection, table: str) -> tuple[list[sqlite3.Row], b
     each rowid in the gap between, one by one, so only the rows on damaged pages are lost.
     """
     keys = SALVAGED_TABLES[table].keys
-    forward, complete = _scan(db, table, descending=False)
+    columns = _columns_in(db, table)
+    if not columns:
+        return [], True  # a table of a later schema version than the damaged file's
+    forward, complete = _scan(db, table, columns, descending=False)
     if complete:
         return forward, True
-    backward, _ = _scan(db, table, descending=True)
+    backward, _ = _scan(db, table, columns, descending=True)
     rows = {_key(table, row): row for row in forward + backward}
     if keys == ("id",) and _has_schema(db):
         low = forward[-1]["id"] if forward else 0
         high = backward[-1]["id"] if backward else None
-        rows.update((_key(table, row), row) for row in _probe(db, table, low, high))
+        rows.update((_key(table, row), row) for row in _probe(db, table, columns, low, high))
     return [rows[key] for key in sorted(rows)], False
 
 
-def _scan(db: sqlite3.Connection, table: str, descending: bool) -> tuple[list[sqlite3.Row], bool]:
+def _columns_in(db: sqlite3.Connection, table: str) -> tuple[str, ...]:
+    """The salvaged columns the damaged file's table has: an older schema lacks those later migrations added
+    (they take their defaults).  Every column when the schema cannot be read: the scans then show what can be."""
+    try:
+        present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+    except sqlite3.DatabaseError:
+        return SALVAGED_TABLES[table].columns
+    return tuple(column for column in SALVAGED_TABLES[table].columns if column in present)
+
+
+def _scan(
+    db: sqlite3.Connection, table: str, columns: tuple[str, ...], descending: bool
+) -> tuple[list[sqlite3.Row], bool]:
     """Rows in key order (or reversed) until the first unreadable one; True when the end was reached."""
-    keys, columns = SALVAGED_TABLES[table]
+    keys = SALVAGED_TABLES[table].keys
     order = ", ".join(f"{key} DESC" if descending else key for key in keys)
     after = f"WHERE ({', '.join(keys)}) {'<' if descending else '>'} ({', '.join('?' * len(keys))})"
     rows: list[sqlite3.Row] = []
@@ -199,14 +218,16 @@ def _has_schema(db: sqlite3.Connection) -> bool:
     return True
 
 
-def _probe(db: sqlite3.Connection, table: str, low: int, high: int | None) -> Iterator[sqlite3.Row]:
+def _probe(
+    db: sqlite3.Connection, table: str, columns: tuple[str, ...], low: int, high: int | None
+) -> Iterator[sqlite3.Row]:
     """The readable rows with ids between ``low`` and ``high``, tried one by one; with no known ``high``,
     until `_PROBE_MISSES` ids in a row gave nothing."""
-    columns = ", ".join(SALVAGED_TABLES[table].columns)
+    listed = ", ".join(columns)
     rowid, last_found = low + 1, low
     while rowid < high if high is not None else rowid - last_found <= _PROBE_MISSES:
         try:
-            row = db.execute(f"SELECT {columns} FROM {table} WHERE id = ?", (rowid,)).fetchone()
+            row = db.execute(f"SELECT {listed} FROM {table} WHERE id = ?", (rowid,)).fetchone()
         except sqlite3.DatabaseError:
             row = None
         if row is not None:
@@ -216,8 +237,10 @@ def _probe(db: sqlite3.Connection, table: str, low: int, high: int | None) -> It
 
 
 def _insert_rows(db: sqlite3.Connection, table: str, rows: list[sqlite3.Row]) -> int:
-    """Insert the rows that still make sense (valid values, foreign keys present); returns how many."""
-    columns = SALVAGED_TABLES[table].columns
+    """Insert the rows that still make sense (valid values, foreign keys present); returns how many.
+
+    The rows hold the columns the damaged file had; the others take their defaults."""
+    columns = tuple(rows[0].keys()) if rows else ()
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + column for column in columns)})"
     saved = 0
     for row in rows:

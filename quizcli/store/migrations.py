@@ -224,6 +224,41 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX deck_items_rank ON deck_items (deck, rank, card) WHERE rank IS NOT NULL",
         ),
     ),
+    Migration(
+        number=11,
+        name="sync between devices: review and exam ids unique everywhere, stamped flags, resets, this device's id",
+        statements=(
+            # NULL until `quizcli sync` sends the row out: it is then named '<device>:<local id>'.
+            "ALTER TABLE reviews ADD COLUMN uid TEXT",
+            "CREATE UNIQUE INDEX reviews_uid ON reviews (uid) WHERE uid IS NOT NULL",
+            "CREATE INDEX reviews_unsent ON reviews (id) WHERE uid IS NULL",
+            "ALTER TABLE exams ADD COLUMN uid TEXT",
+            "CREATE UNIQUE INDEX exams_uid ON exams (uid) WHERE uid IS NOT NULL",
+            # Each flag row is a last-writer-wins register: when it was set, by which device (NULL: this one),
+            # and whether this device's change has been sent.
+            "ALTER TABLE flags ADD COLUMN changed_at TEXT",
+            "ALTER TABLE flags ADD COLUMN device TEXT",
+            "ALTER TABLE flags ADD COLUMN sent INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE fitted_parameters ADD COLUMN device TEXT",
+            "ALTER TABLE fitted_parameters ADD COLUMN sent INTEGER NOT NULL DEFAULT 0",
+            # A reset forgets every review of the deck made before it, on any device, even one synced later.
+            """CREATE TABLE deck_resets (
+                deck TEXT NOT NULL,
+                reset_at TEXT NOT NULL,
+                device TEXT NOT NULL DEFAULT '',  -- '' for this device
+                sent INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (deck, reset_at, device)
+            ) WITHOUT ROWID""",
+            """CREATE TABLE sync_identity (
+                one INTEGER PRIMARY KEY CHECK (one = 1),
+                device TEXT NOT NULL,
+                profile TEXT NOT NULL,
+                owner TEXT NOT NULL
+            )""",
+            # The segment files already merged (by the folder's relative path), so a sync reads only new ones.
+            "CREATE TABLE sync_segments (name TEXT PRIMARY KEY, records INTEGER NOT NULL) WITHOUT ROWID",
+        ),
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

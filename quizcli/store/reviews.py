@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from quizcli.clock import from_text, to_text
+from quizcli.clock import from_text, now, to_text
 from quizcli.scheduler import CardState, Rating, Review, Settings, State
 from quizcli.store.connection import Connection, GuardedConnection
 
@@ -157,8 +157,18 @@ class ReviewLog(Connection):
         return {row["item"] for row in rows}
 
     def reset(self, deck: str) -> int:
-        """Forget a deck's progress; returns how many logged answers were removed."""
+        """Forget a deck's progress; returns how many logged answers were removed.
+
+        The reset is kept (``deck_resets``) so `quizcli sync` forgets the deck's earlier reviews on every device.
+        """
         with self._write(f"the reset of {deck}") as db:
+            # Stamped no earlier than anything it forgets, so every device forgets the same reviews and flags.
+            db.execute(
+                "INSERT OR IGNORE INTO deck_resets (deck, reset_at) SELECT :deck, max(:now,"
+                " coalesce((SELECT max(reviewed_at) FROM reviews WHERE deck = :deck), ''),"
+                " coalesce((SELECT max(changed_at) FROM flags WHERE deck = :deck), ''))",
+                {"deck": deck, "now": to_text(now())},
+            )
             removed = db.execute("DELETE FROM reviews WHERE deck = ?", (deck,)).rowcount
             db.execute("DELETE FROM cards WHERE deck = ?", (deck,))
             db.execute("DELETE FROM flags WHERE deck = ?", (deck,))
