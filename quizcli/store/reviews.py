@@ -6,10 +6,10 @@ item's current state, derived from the log and rebuildable from it.
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from quizcli.clock import from_text, now, to_text
 from quizcli.scheduler import CardState, Rating, Review, Settings, State
@@ -230,8 +230,9 @@ def put_state(db: sqlite3.Connection, deck: str, item: str, s: CardState) -> Non
     )
 
 
-def state_from_row(row: sqlite3.Row) -> CardState:
-    """The card state in a row holding the `STATE_COLUMNS` (of ``cards``, or aliased from it)."""
+def state_from_row(row: sqlite3.Row | Mapping[str, Any]) -> CardState:
+    """The card state in a row holding the `STATE_COLUMNS` (of ``cards``, or aliased from it), or in a record
+    of the same names (a state another device sent)."""
     last = row["last_review"]
     return CardState(
         state=State(row["state"]),

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from quizcli.clock import from_text, to_text
-from quizcli.scheduler import CardState, Rating, Review, Settings, State, item_seed, replay
+from quizcli.scheduler import Rating, Review, Settings, item_seed, replay
 from quizcli.store.reviews import STATE_COLUMNS, put_state, state_from_row
 
 Record = dict[str, Any]
@@ -43,7 +43,7 @@ def rebuild(db: sqlite3.Connection, items: set[Key], shipped: dict[Key, Record],
         found.add(key)
         sent = shipped.get(key)
         if sent is not None and sent["log"] == digest("\n".join(row["uid"] for row in rows)):
-            put_state(db, *key, _state(sent["state"]))
+            put_state(db, *key, state_from_row(sent["state"]))
             continue
         log = []
         for row in rows:
@@ -116,17 +116,3 @@ def _logs(db: sqlite3.Connection, items: set[Key]) -> Iterator[tuple[Key, list[s
         log.append(row)
     if key is not None:
         yield key, log
-
-
-def _state(data: Record) -> CardState:
-    last = data["last_review"]
-    return CardState(
-        state=State(data["state"]),
-        due=from_text(data["due"]),
-        step=data["step"],
-        stability=data["stability"],
-        difficulty=data["difficulty"],
-        last_review=None if last is None else from_text(last),
-        reps=data["reps"],
-        lapses=data["lapses"],
-    )
