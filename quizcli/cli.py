@@ -446,6 +446,9 @@ def import_command(
     if with_progress:
         raise typer.BadParameter("--with-progress is for Anki packages (.apkg, .colpkg) only")
     imported = import_text(read_source(file), str(file), format_name, schema.schema_reference(), flashcards)
+    if not imported.result.cards:  # a deck of no card is no deck: say why, write nothing
+        ui.print_import_report(ui.make_console(stderr=True), str(file), imported, None)
+        raise QuizcliError(f"nothing to import from {file}: no question could be read; no deck was written")
     if output is not None:
         write_new(output, imported.yaml, force)
     else:

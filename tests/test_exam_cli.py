@@ -262,3 +262,8 @@ def test_when_an_exam_is_shuffled(shuffle: bool | None, seed: int | None, intera
 
     request = ExamRequest(deck="long-context", seed=seed, shuffle=shuffle)
     assert shuffles(request, interactive=interactive) is expected
+
+
+def test_history_of_a_deck_named_in_bytes_that_are_not_utf8_is_empty_not_a_crash() -> None:
+    result = CliRunner().invoke(app, ["history", "deck\udc9b", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["attempts"] == []

@@ -207,3 +207,11 @@ def test_check_strict_reports_lints_and_exits_1(tmp_path: Path) -> None:
     assert f"{deck}:2:1: warning: card has no id" in strict.stdout and "[Q101]" in strict.stdout
     assert "[Q104]" in strict.stdout and "[Q105]" in strict.stdout
     assert json.loads(run("check", str(deck), "--strict", "--json").stdout)["strict"] is True
+
+
+def test_a_file_nothing_can_be_read_from_writes_no_deck(tmp_path: Path) -> None:
+    source = tmp_path / "notes.txt"
+    source.write_text("just a line\nand another\n", encoding="utf-8")
+    result = run("import", str(source), "--format", "aiken", "-o", str(tmp_path / "deck.yaml"))
+    assert result.exit_code == 1 and "no question could be read; no deck was written" in result.stderr
+    assert "skipped" in result.stderr and not (tmp_path / "deck.yaml").exists()

@@ -349,3 +349,11 @@ def test_the_folder_is_added_to_a_config_file_and_the_rest_kept(tmp_path: Path) 
     assert config.load_config(None, path).new_per_day == 5
     text = path.read_text(encoding="utf-8")
     assert text.count("[sync]") == 1 and "# where my progress travels" in text
+
+
+def test_a_clock_that_cannot_be_read_refuses_the_sync_before_the_folder_is_touched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUIZCLI_NOW", "garbage")
+    result = CliRunner().invoke(app, ["sync", str(tmp_path / "folder"), "--join"])
+    assert result.exit_code == 1 and "QUIZCLI_NOW" in result.stderr and not (tmp_path / "folder").exists()

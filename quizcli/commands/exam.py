@@ -7,7 +7,7 @@ from typing import NamedTuple
 from quizcli import backups, catalog, clock, exam, ui
 from quizcli.decks import DECK_SUFFIXES, resolve_deck
 from quizcli.store import Store, StoreError
-from quizcli.text import dump_json, inert
+from quizcli.text import dump_json, inert, os_text
 
 ABANDONED = 130
 
@@ -91,7 +91,7 @@ def shuffles(request: ExamRequest, interactive: bool) -> bool:
 
 def show_history(deck: str | None, as_json: bool) -> None:
     """Past attempts, oldest first, and each deck's best and latest score."""
-    name = Path(deck).stem if deck is not None and deck.endswith(DECK_SUFFIXES) else deck
+    name = None if deck is None else os_text(Path(deck).stem if deck.endswith(DECK_SUFFIXES) else deck)
     with Store.open() as store:
         attempts = store.exam_attempts(name)
     from quizcli import history

@@ -33,6 +33,7 @@ class SyncReport(NamedTuple):
 
 def sync(given: Path | None, *, status: bool = False, use_git: bool = False, join: bool = False) -> SyncReport:
     """Sync with ``given`` (else the remembered folder); only count what would move with ``status``."""
+    when = clock.now()  # a clock that cannot be read refuses the sync before anything is written
     target, notes = _choose_folder(given, remember=not status)
     if use_git:
         from quizcli.sync import git
@@ -46,7 +47,6 @@ def sync(given: Path | None, *, status: bool = False, use_git: bool = False, joi
         incoming, warnings = _read_new(target, store.applied_segments(), who.profile)
         if status:
             return SyncReport(lines=notes + _status(store, target, who, incoming), warnings=warnings)
-        when = clock.now()
 
         def write_out(records: list[Record]) -> str:
             return folder.write_segment(target, who.device, when, segments.encode(who.device, who.profile, records))

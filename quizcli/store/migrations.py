@@ -271,12 +271,12 @@ def schema_version(db: sqlite3.Connection) -> int:
 def schema_problem(db: sqlite3.Connection) -> str | None:
     """Why the database's schema version cannot be one quizcli wrote, or None: below 0, or 0 (nothing migrated)
     with the first migration's tables already there, which migrating would trip over."""
-    version = schema_version(db)
-    if (
-        version < 0
-        or version == 0
-        and db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'settings'").fetchone()[0]
-    ):
+    # One statement, so one snapshot: read apart, another process's first migration could commit in between.
+    version, tables = db.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version),"
+        " (SELECT count(*) FROM sqlite_master WHERE name = 'settings')"
+    ).fetchone()
+    if version < 0 or version == 0 and tables:
         return f"its schema version ({version}) is not one quizcli writes, yet it holds quizcli's tables"
     return None
 

@@ -47,11 +47,14 @@ def commands() -> dict[str, Any]:
     return {name: command for name, command in group.commands.items() if name != "help"}
 
 
+RUN_UNTIL_INTERRUPTED = {"watch"}  # options that by design never end on their own (check --watch)
+
+
 def value_for(param: Any, rng: random.Random, decks: list[str]) -> list[str]:
     """Zero or more command-line words for one parameter."""
     if param.param_type_name == "argument":
         return [rng.choice(decks + TEXTS)] if param.required or rng.random() < 0.5 else []
-    if rng.random() < 0.5:
+    if rng.random() < 0.5 or param.name in RUN_UNTIL_INTERRUPTED:
         return []
     name = rng.choice(param.opts + param.secondary_opts)
     if param.is_flag or param.count:
