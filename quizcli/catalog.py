@@ -158,7 +158,7 @@ def _counted(cards: Iterable[Card], counts: list[int]) -> Iterator[Card]:
     """``cards`` as they come, counted into ``counts`` (cards, items) on the way."""
     for card in cards:
         counts[0] += 1
-        counts[1] += sum(1 for _ in card.items())
+        counts[1] += len(card.kind.variants(card.content))
         yield card
 
 

@@ -199,9 +199,10 @@ class Session:
 
         siblings = self._sibling_states(item)
         taken = self._taken_days(siblings, now)
+        chance = guessable(make_question(item))  # once: a rebased answer drafts again
 
         def draft(before: CardState | None) -> Answer:
-            return self._draft(item, rating, now, before or scheduler.new_card(now), duration_ms, taken)
+            return self._draft(item, rating, now, before or scheduler.new_card(now), duration_ms, taken, chance)
 
         review_id, saved = self.store.record_review(draft(self._state(item)), draft)
         before, after = saved.before, saved.after
@@ -240,15 +241,16 @@ class Session:
             state = states.get(sibling.id)
             if sibling.id == item.id or sibling.id in learning:
                 continue
+            entry, queue = queued.get(sibling.id, (sibling, None))
             if state is None or state.state is State.NEW:
                 wanted = config.bury_new_siblings
             else:
-                ahead = queued.get(sibling.id, (sibling, None))[1] is self.reviews  # queued before its day: --ahead
+                ahead = queue is self.reviews  # queued before its day: --ahead
                 due = state.due < tomorrow or ahead
                 wanted = config.bury_review_siblings and state.state is State.REVIEW and due
                 wanted = wanted and not spare_reviews and not late_review(state, today)
             if wanted:
-                buried.append(queued.get(sibling.id, (sibling, None)))
+                buried.append((entry, queue))
         buried = self._not_flagged(buried, tomorrow)
         if not buried:
             return
@@ -294,7 +296,14 @@ class Session:
         }
 
     def _draft(
-        self, item: Item, rating: Rating, now: datetime, before: CardState, duration_ms: int | None, taken: set[date]
+        self,
+        item: Item,
+        rating: Rating,
+        now: datetime,
+        before: CardState,
+        duration_ms: int | None,
+        taken: set[date],
+        chance: bool,
     ) -> Answer:
         settings = self.options.config.settings
         after = None if self.options.cram else scheduler.review(before, rating, now, settings, self._seed(item))
@@ -316,7 +325,7 @@ class Session:
             retrievability=odds,
             duration_ms=duration_ms,
             due_shift=shift,
-            guessable=guessable(make_question(item)),
+            guessable=chance,
         )
 
     def _place(self, item: Item, after: CardState | None, rating: Rating) -> None:

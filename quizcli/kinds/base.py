@@ -248,7 +248,6 @@ class Kind:
     ``back``; ``question``; ``cloze``), the first naming it in messages; among the kinds
     of a family, the first in the registry that ``recognises`` the card's fields reads it (by default,
     any card of its family: the family's last kind).
-    ``content`` is the kind's content record class (``card.kind`` looks the kind up by it), and
     ``variants`` gives the items a card expands into, by variant ("" for the card itself; item
     ids follow from them): one item unless the kind says otherwise.  ``needs_answer`` says a card
     was imported without an answer key (a lesson's quiz: the author fills it in) and ``lints`` gives
@@ -257,7 +256,6 @@ class Kind:
     """
 
     __slots__ = (
-        "content",
         "name",
         "label",
         "starts",
@@ -274,7 +272,6 @@ class Kind:
     def __init__(
         self,
         *,
-        content: type,
         name: str,
         label: str = "",
         starts: tuple[str, ...],
@@ -287,7 +284,7 @@ class Kind:
         needs_answer: "Callable[[Any], bool]" = lambda content: False,
         lints: "Callable[[Any, Card], list[tuple[str, str]]]" = lambda content, card: [],
     ) -> None:
-        self.content, self.variants = content, variants
+        self.variants = variants
         self.needs_answer, self.lints = needs_answer, lints
         self.name, self.label, self.starts, self.keys = name, label or f"{name} card", starts, keys
         self.recognises, self.read, self.from_json = recognises, read, from_json

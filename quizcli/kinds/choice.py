@@ -276,7 +276,6 @@ def _from_json(data: dict[str, Any]) -> Choice:
 
 
 KIND = Kind(
-    content=Choice,
     name="choice",
     starts=("question",),
     keys=("question", "choices", "answer", "shuffle"),

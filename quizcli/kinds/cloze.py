@@ -209,7 +209,6 @@ def _from_json(data: dict[str, Any]) -> Cloze:
 
 
 KIND = Kind(
-    content=Cloze,
     name="cloze",
     starts=("cloze",),
     keys=("cloze",),

@@ -83,7 +83,6 @@ def _from_json(data: dict[str, Any]) -> Flashcard:
 
 
 KIND = Kind(
-    content=Flashcard,
     name="flashcard",
     label="flashcard",
     starts=("front", "back"),

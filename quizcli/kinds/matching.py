@@ -198,7 +198,6 @@ def _from_json(data: dict[str, Any]) -> Matching:
 
 
 KIND = Kind(
-    content=Matching,
     name="matching",
     starts=("question",),
     keys=("question", "pairs"),

@@ -145,7 +145,6 @@ def _from_json(data: dict[str, Any]) -> Ordering:
 
 
 KIND = Kind(
-    content=Ordering,
     name="ordering",
     starts=("question",),
     keys=("question", "order"),

@@ -92,7 +92,6 @@ def _from_json(data: dict[str, Any]) -> TrueFalse:
 
 
 KIND = Kind(
-    content=TrueFalse,
     name="true-false",
     starts=("question",),
     keys=("question", "answer"),

@@ -140,7 +140,6 @@ def _from_json(data: dict[str, Any]) -> Typed:
 
 
 KIND = Kind(
-    content=Typed,
     name="typed",
     starts=("question",),
     keys=("question", "answer", "accept", "tolerance"),
