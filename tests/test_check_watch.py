@@ -56,7 +56,9 @@ def test_the_command_runs_until_ctrl_c_and_exits_130(tmp_path: Path, quizcli_hom
     lines = [process.stdout.readline() for _ in range(3)]
     assert lines[0].startswith("-- checked at ") and "watching for changes" in lines[0]
     assert f"{path}:3:5: error: unknown key 'frnt'" in lines[1] and "1 error" in lines[2]
-    path.write_text(GOOD + "\n")
+    saved = path.with_name("mine.yaml.new")
+    saved.write_text(GOOD + "\n")
+    os.replace(saved, path)  # saved whole, as an editor does: a poll never sees it half written
     line = process.stdout.readline()  # the save is seen at the next poll
     while line and "checked at" not in line:
         line = process.stdout.readline()
