@@ -1,7 +1,8 @@
 """The health check and daily backup of the progress database, run beside a study session or an exam.
 
-Every session checks the database with ``PRAGMA quick_check``, and the first of each
-local day also copies it to ``<data dir>/backups/progress-YYYY-MM-DD.db`` (the last
+A session checks the database with ``PRAGMA quick_check`` unless it finds the file as a
+sound session left it (`quizcli.store.last_sound`); the first of each local day always
+checks it, and copies it to ``<data dir>/backups/progress-YYYY-MM-DD.db`` (the last
 `KEEP` kept).  Both run on a thread of their own, on a connection of their own, while
 the session draws its first card; the session waits for them before its first write,
 so a damaged database is never written and a backup exists before the day's first
@@ -64,7 +65,7 @@ def daily_backup(source: Path, today: date, directory: Path | None = None) -> Pa
     Raises `StoreError` when the copy cannot be made or does not verify; nothing is published then.
     """
     directory = directory or backups_dir()
-    target = directory / f"progress-{today.isoformat()}.db"
+    target = backup_path(today, directory)
     if _published(target):
         return None
     from quizcli.store.snapshots import backup_file
@@ -83,6 +84,10 @@ def daily_backup(source: Path, today: date, directory: Path | None = None) -> Pa
         partial.unlink(missing_ok=True)
     prune(directory)
     return target
+
+
+def backup_path(day: date, directory: Path | None = None) -> Path:
+    return (directory or backups_dir()) / f"progress-{day.isoformat()}.db"
 
 
 def _published(target: Path) -> bool:
@@ -173,19 +178,22 @@ def _refuse_an_emptied_database(path: Path) -> None:
 def open_for_session() -> Iterator[Store]:
     """The progress database for a study session or an exam, checked and backed up beside it.
 
-    The session's first write waits for the check (and refuses a damaged database); a session
-    that never writes waits for it as it closes, and still reports the damage, so the day's
-    backup is never cut short and damage is never passed over in silence.
+    The check runs unless the file is as a sound session left it (`quizcli.store.last_sound`),
+    and always with the day's backup.  The session's first write waits for it (and refuses a
+    damaged database); a session that never writes waits for it as it closes, and still
+    reports the damage, so the day's backup is never cut short and damage is never passed
+    over in silence.
     """
     _refuse_an_emptied_database(paths.progress_db())
     with Store.open() as store:
-        check = HealthCheck(store.path, clock.now().astimezone().date())
-        store.check_before_writing(check.result)
+        today = clock.now().astimezone().date()
+        if not (store.known_sound and _published(backup_path(today))):
+            store.check_before_writing(HealthCheck(store.path, today).result)
         try:
             yield store
         except BaseException:
-            check.result()
+            store.settle_check()
             raise
-        problem = check.result()
+        problem = store.settle_check()
         if problem is not None:
             raise DamagedError(f"the progress database {store.path} is damaged ({problem}); {DOCTOR_HINT}")

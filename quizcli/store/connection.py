@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from quizcli import paths
 from quizcli.errors import QuizcliError
-from quizcli.store import migrations
+from quizcli.store import last_sound, migrations
 
 
 class StoreError(QuizcliError):
@@ -129,6 +129,9 @@ class Connection:
         self._db = connection
         self.path = path
         self._before_first_write: Callable[[], str | None] | None = self.full_check
+        self.known_sound = False  # the file was found sound (checked, or as a sound process left it)
+        self._alone = True  # no other writer met: see `_note_other_writers`
+        self._left: last_sound.Fingerprint = ()  # the file as this process's last write left it
 
     def full_check(self) -> str | None:
         """None when SQLite's ``quick_check`` finds the whole file sound, else its first complaint."""
@@ -143,6 +146,16 @@ class Connection:
         """
         self._before_first_write = check
 
+    def settle_check(self) -> str | None:
+        """Run the check still to come, if any: None when the file is sound, else the damage found."""
+        if self._before_first_write is not None:
+            check, self._before_first_write = self._before_first_write, None
+            problem = check()
+            if problem is not None:
+                self._db.damaged(sqlite3.DatabaseError(problem))
+            self.known_sound = problem is None
+        return self._db.damage
+
     @classmethod
     def open(cls, path: Path | None = None) -> Self:
         path = path or paths.progress_db()
@@ -151,9 +164,11 @@ class Connection:
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, factory=GuardedConnection)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the progress database {path}: {reason(exc)}") from exc
+        known_sound = last_sound.is_known_sound(path)
         store = cls(connection, path)
         try:
             store._prepare()
+            store._trust(known_sound)
         except sqlite3.Error as exc:
             connection.close()
             raise _open_error(path, exc) from exc
@@ -162,8 +177,25 @@ class Connection:
             raise
         return store
 
+    def _trust(self, known_sound: bool) -> None:
+        """Skip the check before the first write on a file as a sound process left it (`last_sound`)."""
+        self._left = last_sound.fingerprint(self.path)  # after migrating: this process's own writes
+        if known_sound:
+            self._before_first_write, self.known_sound = None, True
+
     def close(self) -> None:
+        self._note_other_writers()
+        sound = self.known_sound and self._alone and self._db.damage is None
         self._db.close()
+        if sound:
+            last_sound.record_sound(self.path)
+        elif self._db.damage is not None:
+            last_sound.forget_sound(self.path)
+
+    def _note_other_writers(self) -> None:
+        """A file changed since this process last wrote it had another writer, whose soundness is not ours to vouch."""
+        if last_sound.fingerprint(self.path) != self._left:
+            self._alone = False
 
     def __enter__(self) -> Self:
         return self
@@ -239,15 +271,13 @@ class Connection:
     def _refuse_if_damaged(self, wait: bool) -> None:
         """A durable write is allowed only on a database found sound: checked before the first, never after
         damage.  ``wait=False`` skips the check still to come."""
-        if wait and self._before_first_write is not None:
-            check, self._before_first_write = self._before_first_write, None
-            problem = check()
-            if problem is not None:
-                raise self._db.damaged(sqlite3.DatabaseError(problem))
+        if wait:
+            self.settle_check()
         if self._db.damage is not None:
             raise self._db.damaged(sqlite3.DatabaseError(self._db.damage))
 
     def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
+        self._note_other_writers()
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -255,6 +285,7 @@ class Connection:
         try:
             yield self._db
             self._db.execute("COMMIT")
+            self._left = last_sound.fingerprint(self.path)
         except sqlite3.Error as exc:
             self._rollback()
             raise StoreError(f"could not save {what}: {reason(exc)}") from exc
