@@ -76,6 +76,16 @@ class Device:
                 "flags": [tuple(row) for row in flags],
             }
 
+    def states_unlike_their_log(self) -> list[tuple[str, str]]:
+        """The items whose stored state is not the replay of `item_log` (what undo and ``doctor --repair`` replay)."""
+        with self.store() as store:
+            return [
+                (deck, item)
+                for deck, item in store.logged_items()
+                if scheduler.replay(store.item_log(deck, item), scheduler.item_seed(deck, item))
+                != store.state(deck, item)
+            ]
+
     def replayed_union(self) -> list[tuple[Any, ...]]:
         """Each item's state replayed from its log in time order (ties by review id), as card rows."""
         with self.store() as store:

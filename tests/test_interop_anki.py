@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from quizcli.cards import imported_id
-from quizcli.interop.anki import NO_SEPARATOR, import_anki
+from quizcli.interop.anki import NO_SEPARATOR, guid_id, import_anki
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import Cloze
 from quizcli.kinds.flashcard import Flashcard
@@ -21,9 +20,11 @@ def test_headers_name_the_guid_notetype_and_tags_columns() -> None:
     assert basic.tags == ("europe", "capitals") and basic.line == 8
 
 
-def test_a_guid_that_is_not_a_valid_id_gets_a_stable_derived_one() -> None:
+def test_a_guid_that_is_not_a_valid_id_gets_the_id_a_package_of_the_note_gets() -> None:
+    """A text export and a package of the same notes give the same ids, so progress follows either."""
     cards = by_id(import_anki(fixture("headers.anki.txt")))
-    reversed_card = cards[imported_id("c;7Dq+|x%2")]
+    reversed_card = cards[guid_id("c;7Dq+|x%2")]  # the package importer's id for this GUID
+    assert reversed_card.id.startswith("anki-")
     assert reversed_card.content == Flashcard(front="de", back="Germany", reverse=True)
 
 

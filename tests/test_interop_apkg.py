@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from quizcli.cli import app
 from quizcli.errors import QuizcliError
+from quizcli.interop.anki import guid_id
 from quizcli.interop.anki_proto import ProtobufError, fields, media_names, notetype_config, package_version
 from quizcli.interop.apkg import Limits, open_package
-from quizcli.interop.apkg_notes import guid_id
 
 from apkg_synthetic import write_collection, write_package
 from conftest import examples

@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from quizcli.cli import app
+from quizcli.interop.anki import guid_id
 from quizcli.interop.apkg import open_package
-from quizcli.interop.apkg_notes import Media, collection_cards, deck_title, guid_id
+from quizcli.interop.apkg_notes import Media, collection_cards, deck_title
 from quizcli.kinds.cloze import Cloze
 from quizcli.kinds.flashcard import Flashcard
 from quizcli.kinds.typed import Typed

@@ -118,6 +118,7 @@ def test_any_order_of_syncs_converges_to_the_replay_of_the_union(
         progress = [device.progress() for device in world.devices]
         assert all(each == progress[0] for each in progress[1:])
         assert progress[0]["cards"] == world.devices[0].replayed_union()
+        assert all(device.states_unlike_their_log() == [] for device in world.devices)
         for n in range(count):  # syncing again changes nothing
             assert world.sync(n)[-2:] == ["In: nothing new.", "Out: nothing new."]
         assert [device.progress() for device in world.devices] == progress

@@ -24,7 +24,7 @@ from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import Cloze
 from quizcli.kinds.flashcard import Flashcard
 from quizcli.kinds.typed import Typed
-from quizcli.text import option_key
+from quizcli.text import blake2b_hex, option_key
 
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 HEADER = re.compile(r"#([a-z ]+):(.*)", re.IGNORECASE)
@@ -204,7 +204,7 @@ def _note(row: Record, headers: Headers) -> Card:
     fields = [_field(row.fields[i], headers.html) for i in _content_columns(row, headers, set(special))]
     fields += [""] * (2 - len(fields))
     notetype = (values.get("notetype") or headers.notetype).lower()
-    tags = _tags(headers.tags + tuple(values.get("tags", "").split()) + _deck_tag(values.get("deck", "")))
+    tags = _tags(headers.tags + tuple(values.get("tags", "").split()) + (deck_tag(values.get("deck", "")),))
     card_id = _card_id(values.get("guid", ""), fields[0])
     explanation = _field(values.get("explanation", ""), headers.html)
     cloze_at = next((i for i, f in enumerate(fields) if CLOZE_NOTE.search(f)), None) if not notetype else None
@@ -251,7 +251,7 @@ def _choice_note(row: Record, headers: Headers) -> Card | Skipped:
     index = _answer_index(answer, choices)
     if index is None:
         return Skipped(row.line, f"answer {answer or '(nothing)'!r} is not one of the options")
-    tags = _tags(headers.tags + tuple(value.get("tags", "").split()) + _deck_tag(value.get("deck", "")))
+    tags = _tags(headers.tags + tuple(value.get("tags", "").split()) + (deck_tag(value.get("deck", "")),))
     content = Choice(question=value.get("front", ""), choices=choices, correct=(index,))
     card_id = _card_id(value.get("guid", ""), content.question)
     return Card(id=card_id, content=content, explanation=value.get("explanation", ""), tags=tags, line=row.line)
@@ -277,14 +277,21 @@ def _field(value: str, html: bool | None) -> str:
 
 
 def _card_id(guid: str, first_field: str) -> str:
-    """The guid when it is a valid id (as quizcli's own exports are), else an id derived from it or the text."""
-    if valid_id(guid):
-        return guid
-    return imported_id(guid or first_field)
+    """The note's GUID as `guid_id` makes it (as a package of the same notes does), else an id derived from the text."""
+    return guid_id(guid) if guid else imported_id(first_field)
 
 
-def _deck_tag(deck: str) -> tuple[str, ...]:
-    return (re.sub(r"\s+", "-", deck),) if deck else ()
+def guid_id(guid: str) -> str:
+    """A card id from a note's GUID: itself when it is a valid id (quizcli's own exports), else a stable hash of it.
+
+    GUIDs are case-sensitive base-91 text, so the hash is taken of the exact GUID; a text export
+    and a package of the same notes give the same ids, and so share their progress."""
+    return guid if valid_id(guid) else f"anki-{blake2b_hex(guid.encode(), 6)}"
+
+
+def deck_tag(deck: str) -> str:
+    """The tag an imported card gets from its Anki deck's name ("" for none)."""
+    return re.sub(r"\s+", "-", deck.strip())
 
 
 def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:

@@ -22,14 +22,14 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from quizcli.cards import Card, valid_id
+from quizcli.cards import Card
+from quizcli.interop.anki import deck_tag, guid_id
 from quizcli.interop.anki_collection import Collection, Note, NoteType
 from quizcli.interop.html_text import html_to_markdown
 from quizcli.interop.model import ImportResult, Skipped, build_result
 from quizcli.kinds.cloze import Cloze
 from quizcli.kinds.flashcard import Flashcard
 from quizcli.kinds.typed import Typed
-from quizcli.text import blake2b_hex
 
 STOCK_BASIC, STOCK_REVERSED, STOCK_OPTIONAL_REVERSED, STOCK_TYPING, STOCK_CLOZE, STOCK_OCCLUSION = range(1, 7)
 _BY_NAME = {
@@ -64,13 +64,6 @@ class Notes(NamedTuple):
     other_types: dict[str, int]  # note type name -> notes imported from their first two fields
 
 
-def guid_id(guid: str) -> str:
-    """A card id from a note's GUID: itself when it is a valid id (quizcli's own exports), else a stable hash of it.
-
-    GUIDs are case-sensitive base-91 text, so the hash is taken of the exact GUID."""
-    return guid if valid_id(guid) else f"anki-{blake2b_hex(guid.encode(), 6)}"
-
-
 def stock_kind(notetype: NoteType) -> int:
     """Which of Anki's own note types this is, by its name (ignoring the ``-a1b2c`` or ``+`` Anki adds to a copy),
     then by its kind (cloze) or a ``{{type:...}}`` template; 0 for any other (a custom one, or a stock one renamed)."""
@@ -99,7 +92,7 @@ def collection_cards(collection: Collection, media: Media, title: str) -> Notes:
             continue
         fields = [_markdown(value, media) for value in note.fields]
         deck = collection.decks.get(first_deck.get(note.id, 0), "") if tag_decks else ""
-        tags = tuple(dict.fromkeys([*note.tags, *([_deck_tag(deck)] if deck else [])]))
+        tags = tuple(dict.fromkeys([*note.tags, *([deck_tag(deck)] if deck else [])]))
         entry = _note_card(note, notetype, fields, position)
         if isinstance(entry, Card):
             entry = entry._replace(tags=tags)
@@ -187,10 +180,6 @@ def _markdown(field: str, media: Media) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _deck_tag(deck: str) -> str:
-    return re.sub(r"\s+", "-", deck.strip())
 
 
 def counted(names: Iterable[tuple[str, int]]) -> str:

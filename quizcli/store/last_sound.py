@@ -39,8 +39,8 @@ def record_path(database: Path) -> Path:
 def is_known_sound(database: Path) -> bool:
     """Whether the file is exactly as a process that knew it sound left it."""
     try:
-        recorded = record_path(database).read_text(encoding="ascii")
-    except (OSError, ValueError):
+        recorded = record_path(database).read_bytes()
+    except OSError:
         return False
     return recorded == _line(fingerprint(database))
 
@@ -50,7 +50,7 @@ def record_sound(database: Path) -> None:
     record = record_path(database)
     partial = record.with_name(f"{record.name}.{os.getpid()}.tmp")
     try:
-        partial.write_text(_line(fingerprint(database)), encoding="ascii")
+        partial.write_bytes(_line(fingerprint(database)))
         os.replace(partial, record)
     except OSError:
         partial.unlink(missing_ok=True)
@@ -64,5 +64,5 @@ def forget_sound(database: Path) -> None:
         return
 
 
-def _line(print_: Fingerprint) -> str:
-    return " ".join(map(str, print_)) + "\n"
+def _line(print_: Fingerprint) -> bytes:
+    return (" ".join(map(str, print_)) + "\n").encode()

@@ -38,6 +38,9 @@ class Answer(NamedTuple):
 
 Rebase = Callable[[CardState | None], Answer]
 STATE_COLUMNS = "state, due, step, stability, difficulty, last_review, reps, lapses"
+# The one order a log is replayed in, on every device: by time, ties by the review's sync id, then by its local id
+# (a review gets its sync id at its first sync, so two devices that synced replay alike).
+REPLAY_ORDER = "r.reviewed_at, r.uid, r.id"
 
 
 class ReviewLog(Connection):
@@ -97,10 +100,10 @@ class ReviewLog(Connection):
                 put_state(db, deck, item, restored)
 
     def item_log(self, deck: str, item: str) -> list[Review]:
-        """The item's scheduling reviews in order (practice answers excluded)."""
+        """The item's scheduling reviews in replay order (practice answers excluded)."""
         rows = self._db.execute(
             "SELECT r.rating, r.reviewed_at, r.due_shift, s.json FROM reviews r JOIN settings s ON s.id = r.settings_id"
-            " WHERE r.deck = ? AND r.item = ? AND r.kind = 'review' ORDER BY r.id",
+            f" WHERE r.deck = ? AND r.item = ? AND r.kind = 'review' ORDER BY {REPLAY_ORDER}",
             (deck, item),
         )
         return [
@@ -199,11 +202,14 @@ class ReviewLog(Connection):
 
     def _settings_id(self, db: sqlite3.Connection, settings: Settings) -> int:
         if settings not in self._settings_ids:
-            text = settings.to_json()
-            db.execute("INSERT OR IGNORE INTO settings (json) VALUES (?)", (text,))
-            row = db.execute("SELECT id FROM settings WHERE json = ?", (text,)).fetchone()
-            self._settings_ids[settings] = int(row["id"])
+            self._settings_ids[settings] = settings_row(db, settings.to_json())
         return self._settings_ids[settings]
+
+
+def settings_row(db: sqlite3.Connection, settings_json: str) -> int:
+    """The id of the settings row holding ``settings_json``, added when no review used those settings yet."""
+    db.execute("INSERT OR IGNORE INTO settings (json) VALUES (?)", (settings_json,))
+    return int(db.execute("SELECT id FROM settings WHERE json = ?", (settings_json,)).fetchone()["id"])
 
 
 def get_state(db: sqlite3.Connection, deck: str, item: str) -> CardState | None:

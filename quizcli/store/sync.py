@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from quizcli.store import sync_states
+from quizcli.store.reviews import settings_row
 
 Record = dict[str, Any]
 REVIEW_FIELDS = (
@@ -193,9 +194,7 @@ def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str
             continue
         known.add(uid)
         if record["settings"] not in settings:
-            db.execute("INSERT OR IGNORE INTO settings (json) VALUES (?)", (record["settings"],))
-            found = db.execute("SELECT id FROM settings WHERE json = ?", (record["settings"],)).fetchone()
-            settings[record["settings"]] = found["id"]
+            settings[record["settings"]] = settings_row(db, record["settings"])
         rows.append(
             {
                 **{field: record[field] for field in REVIEW_FIELDS},

@@ -4,7 +4,7 @@ A device sends, with its new reviews, each of their items' state and a digest of
 item's log as it saw it (the review ids in replay order).  A receiver whose log of the
 item is the same (the same digest) takes that state as it is: it is what the replay
 would give, so a device coming back after months need not replay every answer again.
-Any other item is replayed from its log, in time order, ties by review id.
+Any other item is replayed from its log, in `REPLAY_ORDER`.
 """
 
 import json
@@ -14,7 +14,7 @@ from typing import Any
 
 from quizcli.clock import from_text, to_text
 from quizcli.scheduler import Rating, Review, Settings, item_seed, replay
-from quizcli.store.reviews import STATE_COLUMNS, put_state, state_from_row
+from quizcli.store.reviews import REPLAY_ORDER, STATE_COLUMNS, put_state, state_from_row
 
 Record = dict[str, Any]
 Key = tuple[str, str]
@@ -95,7 +95,7 @@ def state_records(db: sqlite3.Connection, own: list[int], digest: Callable[[str]
 
 
 def _logs(db: sqlite3.Connection, items: set[Key]) -> Iterator[tuple[Key, list[sqlite3.Row]]]:
-    """Each item's scheduling reviews in replay order: by time, then by review id."""
+    """Each item's scheduling reviews in `REPLAY_ORDER`."""
     if not items:
         return
     db.execute("CREATE TEMP TABLE IF NOT EXISTS sync_items (deck TEXT, item TEXT, PRIMARY KEY (deck, item))")
@@ -104,7 +104,7 @@ def _logs(db: sqlite3.Connection, items: set[Key]) -> Iterator[tuple[Key, list[s
     rows = db.execute(
         "SELECT r.deck, r.item, r.uid, r.rating, r.reviewed_at, r.due_shift, r.settings_id, s.json"
         " FROM temp.sync_items t JOIN reviews r ON r.deck = t.deck AND r.item = t.item AND r.kind = 'review'"
-        " JOIN settings s ON s.id = r.settings_id ORDER BY r.deck, r.item, r.reviewed_at, r.uid"
+        f" JOIN settings s ON s.id = r.settings_id ORDER BY r.deck, r.item, {REPLAY_ORDER}"
     )
     key: Key | None = None
     log: list[sqlite3.Row] = []
