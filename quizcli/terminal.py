@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Protocol, TextIO
 
 ENTER, BACKSPACE, ESCAPE = "enter", "backspace", "escape"
@@ -257,14 +258,14 @@ if sys.platform != "win32":  # termios, tty and select on a terminal: Linux, mac
 
     def _wait_for_input(fd: int, timeout: float | None) -> None:
         """Return when ``fd`` has input, raise `TimeoutError` when ``timeout`` seconds pass first (None: never);
-        a signal (Ctrl-C) raises from its handler here instead.
+        a Ctrl-C that `cbreak` kept raises `KeyboardInterrupt` here instead.
 
-        A blocking ``os.read`` cannot be trusted with that: Python runs a signal's handler between two
-        bytecodes, so a signal landing after the last of them but before the read starts leaves the
-        process asleep in the read until the next key press, and that Ctrl-C seems lost.  Waiting in
-        ``select`` on the terminal and on the pipe Python writes to on every signal (see `cbreak`) has
-        no such gap: a signal from any moment wakes the wait, and its handler runs as soon as
-        ``select`` returns, before the loop goes round.
+        A blocking ``os.read`` cannot be trusted with that: a signal landing after the last check
+        but before the read starts leaves the process asleep in the read until the next key press,
+        and that Ctrl-C seems lost.  Waiting in ``select`` on the terminal and on the pipe Python
+        writes to on every signal (see `_posix_cbreak`) has no such gap: a signal from any moment
+        wakes the wait, its handler has run when ``select`` returns, and the Ctrl-C it kept is
+        raised before a key is returned or the loop goes round.
         """
         wakeup = _wakeup_pipe()[0]
         ends = None if timeout is None else time.monotonic() + timeout
@@ -272,12 +273,13 @@ if sys.platform != "win32":  # termios, tty and select on a terminal: Linux, mac
         while True:
             left = None if ends is None else max(0.0, ends - time.monotonic())
             ready = select.select([fd, wakeup], [], [], left)[0]
+            if wakeup in ready:
+                _drain(wakeup)
+            raise_dropped_interrupt()
             if fd in ready:
                 return
             if not ready:
                 raise TimeoutError
-            _drain(wakeup)
-            raise_dropped_interrupt()
 
     def _drain(fd: int) -> None:
         """Empty the wake-up pipe: its bytes only said that a signal came, and its handler has run."""
@@ -358,19 +360,22 @@ class WindowsKeyInput:
 
 @contextmanager
 def cbreak(fd: int | None = None) -> Iterator[None]:
-    """Keys arrive one at a time without echo; signals (Ctrl-C) still work; restored on exit.
+    """Keys arrive one at a time without echo; Ctrl-C is raised at the next wait for a key; restored on exit.
 
-    A program started from a non-interactive shell's background job inherits
-    SIGINT ignored, and Python then never raises KeyboardInterrupt; on the
-    terminal's own screen Ctrl-C must always end the session, so it is
-    restored here for as long as keys are read.  The Windows console needs no
-    mode: ``msvcrt`` reads single keys without echo as it is.
+    Python's own handler raises KeyboardInterrupt wherever the program is when Ctrl-C comes,
+    and there it can be lost: library code that is catching another exception at that moment
+    (rich, parsing a version string while it measures a character, catches ``ValueError``)
+    ends up swallowing it, and the wait for the next key then never ends.  While keys are
+    read, Ctrl-C is kept instead (`_keep_interrupt`) and raised by the wait for a key, which
+    a signal always wakes, so no Ctrl-C is lost and none lands half-way through drawing a
+    screen or saving an answer.  This also gives Ctrl-C back to a program started from a
+    non-interactive shell's background job, which inherits SIGINT ignored.  The Windows
+    console needs no mode: ``msvcrt`` reads single keys without echo as it is.
     """
     raise_dropped_interrupt()
     interrupt = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, _keep_interrupt)
     try:
-        if interrupt == signal.SIG_IGN:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
         if sys.platform == "win32":
             yield
         else:
@@ -378,6 +383,12 @@ def cbreak(fd: int | None = None) -> Iterator[None]:
                 yield
     finally:
         signal.signal(signal.SIGINT, interrupt)
+        _dropped_interrupts.clear()  # a Ctrl-C after the last key read: the screens are done, nothing to stop
+
+
+def _keep_interrupt(signum: int, frame: FrameType | None) -> None:
+    """`cbreak`'s SIGINT handler: keep the Ctrl-C for the next wait for a key to raise."""
+    _dropped_interrupts.append(True)
 
 
 def open_input() -> Input:
@@ -416,7 +427,7 @@ def utf8_off_the_console() -> None:
             stream.reconfigure(encoding="utf-8")
 
 
-_dropped_interrupts: list[bool] = []  # one entry per Ctrl-C dropped and not yet raised again
+_dropped_interrupts: list[bool] = []  # one entry per Ctrl-C kept or dropped, not yet raised
 
 
 def keep_dropped_interrupts(unraisable: sys.UnraisableHookArgs) -> None:

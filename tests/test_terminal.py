@@ -1,9 +1,10 @@
-"""Key input: a Ctrl-C that Python drops (raised inside a finalizer) is raised again at the next wait for a key."""
+"""Key input: Ctrl-C while keys are read is raised at the next wait for a key, never lost; escape sequences; timeouts."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import weakref
 from collections.abc import Iterator
@@ -118,3 +119,27 @@ def test_piped_lines_can_be_waited_for_with_a_timeout(pipe: tuple[int, int]) -> 
             lines.line("answer: ", timeout=10)
         with pytest.raises(EOFError):
             lines.key()
+
+
+def test_a_ctrl_c_while_a_screen_is_drawn_is_raised_by_the_next_wait_and_never_lost() -> None:
+    """Python's own handler raises KeyboardInterrupt wherever Ctrl-C lands, and library code catching another
+    exception there can swallow it (rich, parsing a version string as it measures a character, catches
+    ``ValueError``); the exam then waited for a key forever.  Under `cbreak` Ctrl-C is kept for the wait."""
+    leader, follower = os.openpty()
+    try:
+        with terminal.cbreak(follower):
+            swallowed = False
+            try:  # a library at work: it swallows what is raised inside it
+                os.kill(os.getpid(), signal.SIGINT)
+                int("latest")
+            except (ValueError, KeyboardInterrupt):
+                swallowed = True
+            assert swallowed  # the library saw only its own ValueError, and went on drawing
+            with pytest.raises(KeyboardInterrupt):
+                terminal.KeyInput(follower).key(timeout=5)
+            os.write(leader, b"a")
+            assert terminal.KeyInput(follower).key(timeout=5) == "a"  # raised once only
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
