@@ -88,23 +88,9 @@ class DeckIndex(Connection):
         row = self._db.execute("SELECT * FROM deck_index WHERE deck = ?", (deck,)).fetchone()
         if row is None:
             return None
-        stamp = Stamp(
-            path=row["path"],
-            size=row["size"],
-            mtime_ns=row["mtime_ns"],
-            parser=row["parser"],
-            digest=row["digest"],
-            indexed_ns=row["indexed_ns"],
-        )
-        return IndexEntry(
-            name=deck,
-            stamp=stamp,
-            title=row["title"],
-            description=row["description"],
-            cards=row["cards"],
-            items=row["items"],
-            errors=row["errors"],
-        )
+        stamp = Stamp(**{field: row[field] for field in Stamp._fields})  # the columns bear the fields' names
+        shown = {field: row[field] for field in IndexEntry._fields if field not in ("name", "stamp")}
+        return IndexEntry(name=deck, stamp=stamp, **shown)
 
     def replace_index(
         self, name: str, cards: Iterable[Card], summary: Callable[[], IndexEntry | None]
