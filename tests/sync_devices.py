@@ -51,6 +51,15 @@ class Device:
                 Answer(deck=deck, item=item, rating=rating, when=when, before=before, after=after, settings=SETTINGS)
             )
 
+    def undo(self, deck: str, item: str) -> None:
+        """Take back the item's last answer, as a study session's undo does."""
+        with self.store() as store:
+            last = store._db.execute(
+                "SELECT id FROM reviews WHERE deck = ? AND item = ? ORDER BY id DESC LIMIT 1", (deck, item)
+            ).fetchone()["id"]
+            restored = scheduler.replay(store.item_log(deck, item)[:-1], scheduler.item_seed(deck, item))
+            store.undo(last, deck, item, restored)
+
     def suspend(self, deck: str, item: str, suspended: bool, when: datetime) -> None:
         with self.current(when), self.store() as store:
             store.set_flags(deck, item, Flags(suspended=suspended))

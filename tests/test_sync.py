@@ -125,6 +125,37 @@ def test_reviews_move_both_ways_and_cards_are_replayed(laptop: Device, desktop: 
     assert len(laptop.progress()["reviews"]) == 2
 
 
+def test_an_answer_undone_after_it_was_sent_is_undone_everywhere_and_never_comes_back(
+    laptop: Device, desktop: Device, shared: Path
+) -> None:
+    laptop.answer("d", "a", Rating.GOOD, at(0))
+    laptop.answer("d", "a", Rating.AGAIN, at(1))
+    laptop.sync(shared, at(2))
+    desktop.sync(shared, at(3))  # the desktop has both answers
+    laptop.undo("d", "a")
+    out = laptop.sync(shared, at(4))
+    assert out.lines[-1].startswith("Out: 1 event in devices/")
+    came = desktop.sync(shared, at(5))
+    assert came.lines[-2] == "In: 1 undone review from 1 segment file; 1 card rescheduled."
+    for device in (laptop, desktop):
+        assert [row[-1] for row in device.progress()["reviews"]] == [int(Rating.GOOD)]
+        assert device.states_unlike_their_log() == []
+    assert laptop.progress() == desktop.progress()
+    desktop.sync(shared, at(6))
+    laptop.sync(shared, at(7))
+    first = min((shared / "devices").rglob("*.jsonl"), key=lambda path: path.name)  # the laptop's first segment
+    relay = shared / "devices" / "relay"
+    relay.mkdir()
+    (relay / first.name).write_bytes(first.read_bytes())  # the undone answer arrives again by another route
+    for device in (laptop, desktop):
+        assert device.sync(shared, at(8)).lines[-2] == "In: nothing new."
+        with device.store() as store:  # read, and nothing taken from it
+            relayed = "SELECT count(*) FROM sync_segments WHERE name LIKE 'devices/relay/%'"
+            assert store._db.execute(relayed).fetchone()[0] == 1
+    assert laptop.progress() == desktop.progress()
+    assert [row[-1] for row in laptop.progress()["reviews"]] == [int(Rating.GOOD)]
+
+
 def test_status_shows_what_would_move_and_writes_nothing(laptop: Device, desktop: Device, shared: Path) -> None:
     laptop.answer("d", "a", Rating.GOOD, at(0))
     laptop.sync(shared, at(1))
@@ -136,7 +167,7 @@ def test_status_shows_what_would_move_and_writes_nothing(laptop: Device, desktop
     before = laptop.progress()
     lines = laptop.sync(None, at(7), status=True).lines
     assert lines[1] == "To bring in: 1 segment file from 1 device (1 record)"
-    assert lines[2] == "To send: 1 review, 1 flag or setting event, 0 exams"
+    assert lines[2] == "To send: 1 review, 1 flag, setting or undo event, 0 exams"
     assert laptop.progress() == before
 
 

@@ -148,7 +148,7 @@ def _status(store: Store, target: Path, who: Identity, incoming: list[Incoming])
         f"Sync folder: {target} ({who.owner}'s progress; this device is {who.device})",
         f"To bring in: {plural(len(incoming), 'segment file')} from {plural(len(devices), 'device')}"
         f" ({plural(records, 'record')})",
-        f"To send: {plural(pending['reviews'], 'review')}, {plural(pending['events'], 'flag or setting event')},"
+        f"To send: {plural(pending['reviews'], 'review')}, {plural(pending['events'], 'flag, setting or undo event')},"
         f" {plural(pending['exams'], 'exam')}",
     ]
 
@@ -163,6 +163,7 @@ def _report(target: Path, merged: Merged, segments_in: int) -> list[str]:
             (merged.resets_in, "reset"),
             (merged.fits_in, "fitted parameter set"),
             (merged.exams_in, "exam"),
+            (merged.undos_in, "undone review"),
         )
         if count
     ]

@@ -61,6 +61,7 @@ SALVAGED_TABLES: dict[str, Table] = {
     "deck_resets": Table(keys=("deck", "reset_at", "device"), columns=("deck", "reset_at", "device", "sent")),
     "sync_identity": Table(keys=("one",), columns=("one", "device", "profile", "owner")),
     "sync_segments": Table(keys=("name",), columns=("name", "records")),
+    "undone_reviews": Table(keys=("uid",), columns=("uid", "deck", "item", "sent")),
 }  # fmt: skip
 # Not salvaged, with why: a new table goes in one list or the other (tests/test_doctor.py checks both against
 # the schema, column by column).

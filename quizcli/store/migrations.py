@@ -259,6 +259,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE TABLE sync_segments (name TEXT PRIMARY KEY, records INTEGER NOT NULL) WITHOUT ROWID",
         ),
     ),
+    Migration(
+        number=12,
+        name="undone answers that other devices have: sent as undos, and never taken back in",
+        statements=(
+            """CREATE TABLE undone_reviews (
+                uid TEXT PRIMARY KEY,
+                deck TEXT NOT NULL,
+                item TEXT NOT NULL,
+                sent INTEGER NOT NULL DEFAULT 0  -- 1 once sent, or when it came from another device
+            ) WITHOUT ROWID""",
+        ),
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -93,6 +93,12 @@ class ReviewLog(Connection):
     def undo(self, review_id: int, deck: str, item: str, restored: CardState | None) -> None:
         """Remove a logged answer and put back the state the log now implies (None: the item is new again)."""
         with self._write("the undo") as db:
+            # A review with a sync id has gone out to the other devices: they are told to undo it too.
+            db.execute(
+                "INSERT OR IGNORE INTO undone_reviews (uid, deck, item) SELECT uid, deck, item FROM reviews"
+                " WHERE id = ? AND uid IS NOT NULL",
+                (review_id,),
+            )
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             if restored is None:
                 db.execute("DELETE FROM cards WHERE deck = ? AND item = ?", (deck, item))

@@ -57,6 +57,7 @@ class Merged(NamedTuple):
     resets_in: int
     fits_in: int
     exams_in: int
+    undos_in: int
     items_replayed: int
     reviews_out: int
     events_out: int
@@ -91,6 +92,7 @@ def pending_counts(db: sqlite3.Connection) -> dict[str, int]:
                 "flags WHERE sent = 0 AND device IS NULL",
                 "deck_resets WHERE sent = 0",
                 "fitted_parameters WHERE sent = 0 AND device IS NULL",
+                "undone_reviews WHERE sent = 0",
             )
         ),
         "exams": db.execute(one + "exams WHERE uid IS NULL").fetchone()["n"],
@@ -113,8 +115,10 @@ def merge_and_send(
     for record in records:
         if record["t"] == "reset":  # resets first: they filter the reviews and flags
             counts["reset"] += _add_reset(db, record, device)
-    touched = _add_reviews(db, [record for record in records if record["t"] == "review"])
-    counts["review"] = len(touched)
+    undone = _add_undos(db, [record for record in records if record["t"] == "undo"])  # before the reviews they undo
+    added = _add_reviews(db, [record for record in records if record["t"] == "review"])
+    counts["undo"], counts["review"] = len(undone), len(added)
+    touched = added | undone
     shipped: dict[tuple[str, str], Record] = {}
     for record in records:
         kind = record["t"]
@@ -142,9 +146,10 @@ def merge_and_send(
         resets_in=counts["reset"],
         fits_in=counts["fit"],
         exams_in=counts["exam"],
+        undos_in=counts["undo"],
         items_replayed=len(items),
         reviews_out=sent["review"],
-        events_out=sum(1 for r in outgoing if r["t"] in ("flag", "reset", "fit")),
+        events_out=sum(1 for r in outgoing if r["t"] in ("flag", "reset", "fit", "undo")),
         exams_out=sent["exam"],
         segment=name,
     )
@@ -173,14 +178,29 @@ def _name_own(db: sqlite3.Connection, table: str, device: str) -> list[int]:
     return ids
 
 
+def _add_undos(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str, str, str]]:
+    """Remember each review another device undid, and remove it here; returns the (deck, item, uid) removed."""
+    removed = set()
+    for record in records:
+        db.execute(
+            "INSERT OR IGNORE INTO undone_reviews (uid, deck, item, sent) VALUES (?, ?, ?, 1)",
+            (record["uid"], record["deck"], record["item"]),
+        )
+        if db.execute("DELETE FROM reviews WHERE uid = ?", (record["uid"],)).rowcount:
+            removed.add((record["deck"], record["item"], record["uid"]))
+    return removed
+
+
 def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str, str, str]]:
-    """Insert the reviews not known yet and not older than their deck's latest reset; returns the
+    """Insert the reviews not known yet, not undone and not older than their deck's latest reset; returns the
     (deck, item, uid) of those inserted."""
+    uids = json.dumps([record["uid"] for record in records])
     known = {
         row["uid"]
         for row in db.execute(
-            "SELECT uid FROM reviews WHERE uid IN (SELECT value FROM json_each(?))",
-            (json.dumps([record["uid"] for record in records]),),
+            "SELECT uid FROM reviews WHERE uid IN (SELECT value FROM json_each(:uids))"
+            " UNION SELECT uid FROM undone_reviews WHERE uid IN (SELECT value FROM json_each(:uids))",
+            {"uids": uids},
         )
     }
     resets = {
@@ -320,6 +340,10 @@ def _outgoing(
         for row in rows
     ]
     records += [
+        {"t": "undo", "uid": row["uid"], "deck": row["deck"], "item": row["item"]}
+        for row in db.execute("SELECT uid, deck, item FROM undone_reviews WHERE sent = 0")
+    ]
+    records += [
         {
             "t": "flag",
             "deck": row["deck"],
@@ -358,3 +382,4 @@ def _mark_sent(db: sqlite3.Connection) -> None:
     db.execute("UPDATE flags SET sent = 1 WHERE sent = 0")
     db.execute("UPDATE deck_resets SET sent = 1 WHERE sent = 0")
     db.execute("UPDATE fitted_parameters SET sent = 1 WHERE sent = 0")
+    db.execute("UPDATE undone_reviews SET sent = 1 WHERE sent = 0")
