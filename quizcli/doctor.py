@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from quizcli import backups, clock, paths, scheduler
 from quizcli.errors import QuizcliError
-from quizcli.store import SCHEMA_VERSION, Store
+from quizcli.store import SCHEMA_VERSION, Store, last_sound
 from quizcli.store.health import Health, Salvaged, copy_database, examine
 from quizcli.store.snapshots import verify_copy
 
@@ -102,6 +102,7 @@ def repair(path: Path | None = None) -> Repair:
         store.put_states(states)
     moved = _move_aside(path, "corrupt")
     os.replace(fresh, path)
+    last_sound.forget_sound(fresh)  # the record the repair's store left under the name it was built under
     return Repair(moved_to=moved, tables=tables, states=len(states), newest_backup=next(iter(report.backups), None))
 
 

@@ -352,8 +352,8 @@ class Session:
             return None
         last = self.results.pop()
         item = last.item
-        log = self.store.item_log(self.deck.name, item.id)
-        restored = scheduler.replay(log[:-1] if last.after is not None else log, self._seed(item))
+        log = self.store.item_log(self.deck.name, item.id, without=last.review_id)
+        restored = scheduler.replay(log, self._seed(item))
         self.store.undo(last.review_id, self.deck.name, item.id, restored)
         buried = self._buried_with.pop(last.review_id, [])
         cleared = [sibling.id for sibling, _ in buried]  # unburied, and the leech unsuspended

@@ -57,7 +57,7 @@ class Device:
             last = store._db.execute(
                 "SELECT id FROM reviews WHERE deck = ? AND item = ? ORDER BY id DESC LIMIT 1", (deck, item)
             ).fetchone()["id"]
-            restored = scheduler.replay(store.item_log(deck, item)[:-1], scheduler.item_seed(deck, item))
+            restored = scheduler.replay(store.item_log(deck, item, without=last), scheduler.item_seed(deck, item))
             store.undo(last, deck, item, restored)
 
     def suspend(self, deck: str, item: str, suspended: bool, when: datetime) -> None:

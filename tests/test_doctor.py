@@ -132,6 +132,7 @@ def test_repair_keeps_every_readable_review_and_rebuilds_the_states(
     status, output = doctor("--repair")
     assert status == 0, output
     assert "moved the damaged database to" in output and (quizcli_home / "progress.db.corrupt-20261128-100000").exists()
+    assert not [name.name for name in quizcli_home.glob("*repairing*")]  # nothing left under the working name
     with sqlite3.connect(path) as db:
         salvaged = {row[0]: row for row in db.execute("SELECT * FROM reviews")}
         states = {row[0]: row[1:] for row in db.execute("SELECT item, * FROM cards")}

@@ -147,6 +147,26 @@ def test_nothing_due_until_time_passes(deck: DeckFile, store: Store) -> None:
     assert start(deck, store, clock).next() is not None
 
 
+def test_undo_takes_back_this_answer_when_another_devices_later_answer_follows_it_in_time(
+    deck: DeckFile, store: Store
+) -> None:
+    """A review synced from a device whose clock runs ahead sorts after this answer in the log's replay order:
+    undo removes this session's answer, not the one that sorts last."""
+    session = start(deck, store, Clock(T0))
+    item = session.next()
+    assert item is not None
+    ahead = T0 + timedelta(hours=3)  # the other device's clock
+    other = scheduler.review(scheduler.new_card(ahead), Rating.EASY, ahead, Settings(), f"every-kind/{item.id}")
+    before = scheduler.new_card(ahead)
+    store.record(Answer(deck="every-kind", item=item.id, rating=Rating.EASY, when=ahead, before=before,
+                        after=other, settings=Settings()))  # fmt: skip
+    session.answer(item, Rating.AGAIN, False)
+    assert [review.rating for review in store.item_log("every-kind", item.id)] == [Rating.AGAIN, Rating.EASY]
+    session.undo()
+    assert [review.rating for review in store.item_log("every-kind", item.id)] == [Rating.EASY]
+    assert store.state("every-kind", item.id) == replay(store.item_log("every-kind", item.id), f"every-kind/{item.id}")
+
+
 def test_ahead_offers_reviews_that_are_not_due(deck: DeckFile, store: Store) -> None:
     clock = Clock(T0)
     drain(start(deck, store, clock, new_limit=2))

@@ -105,12 +105,13 @@ class ReviewLog(Connection):
             else:
                 put_state(db, deck, item, restored)
 
-    def item_log(self, deck: str, item: str) -> list[Review]:
-        """The item's scheduling reviews in replay order (practice answers excluded)."""
+    def item_log(self, deck: str, item: str, without: int | None = None) -> list[Review]:
+        """The item's scheduling reviews in replay order (practice answers excluded), but for review ``without``
+        (an answer about to be undone, wherever another device's answers put it in that order)."""
         rows = self._db.execute(
             "SELECT r.rating, r.reviewed_at, r.due_shift, s.json FROM reviews r JOIN settings s ON s.id = r.settings_id"
-            f" WHERE r.deck = ? AND r.item = ? AND r.kind = 'review' ORDER BY {REPLAY_ORDER}",
-            (deck, item),
+            f" WHERE r.deck = ? AND r.item = ? AND r.kind = 'review' AND r.id IS NOT ? ORDER BY {REPLAY_ORDER}",
+            (deck, item, without),
         )
         return [
             Review(
