@@ -82,7 +82,7 @@ def daily_backup(source: Path, today: date, directory: Path | None = None) -> Pa
         raise StoreError(f"could not back up the progress database to {target}: {exc.strerror or exc}") from exc
     finally:
         partial.unlink(missing_ok=True)
-    prune(directory)
+    prune(directory, keep=target)
     return target
 
 
@@ -108,12 +108,18 @@ def _publish(partial: Path, target: Path) -> None:
         os.replace(partial, target)
 
 
-def prune(directory: Path) -> None:
-    """Delete all but the newest `KEEP` backups, empty files under a backup's name, and temporary
+def prune(directory: Path, keep: Path | None = None) -> None:
+    """Delete all but the `KEEP` backups taken last, empty files under a backup's name, and temporary
     copies no live process is writing (older than `STALE_PARTIAL_S`, or of the one name every
-    process shared before each got its own)."""
-    for old in list_backups(directory)[KEEP:]:
-        old.path.unlink(missing_ok=True)
+    process shared before each got its own).
+
+    Backups are ranked by when they were written, not by the day in their name, which is the
+    clock's: after a session run with the clock years ahead, today's backup would rank oldest,
+    be deleted as soon as it was taken, and be taken again by every session of the day.
+    ``keep`` (the backup just published) is never deleted."""
+    for old in sorted(list_backups(directory), key=_written, reverse=True)[KEEP:]:
+        if old.path != keep:
+            old.path.unlink(missing_ok=True)
     stale = time.time() - STALE_PARTIAL_S
     for path in directory.iterdir():
         try:
@@ -127,6 +133,13 @@ def prune(directory: Path) -> None:
                 path.unlink()
         except OSError:
             continue
+
+
+def _written(backup: Backup) -> tuple[int, date]:
+    try:
+        return backup.path.stat().st_mtime_ns, backup.day
+    except OSError:
+        return 0, backup.day
 
 
 class HealthCheck:

@@ -173,6 +173,18 @@ def test_backups_are_daily_the_last_seven_kept(quizcli_home: Path, tmp_path: Pat
     assert days == [10, 9, 8, 7, 6, 5, 4]
 
 
+def test_backups_named_by_a_clock_years_ahead_never_push_out_todays(quizcli_home: Path, tmp_path: Path) -> None:
+    for day in range(1, 8):
+        study(tmp_path, now=f"2030-01-{day:02d}T10:00:00+00:00")  # the clock was wrong for a week
+    study(tmp_path, now="2026-12-10T10:00:00+00:00")
+    today = quizcli_home / "backups" / "progress-2026-12-10.db"
+    taken = today.stat().st_mtime_ns
+    study(tmp_path, now="2026-12-10T11:00:00+00:00")  # the day's second session takes no second backup
+    assert today.stat().st_mtime_ns == taken
+    days = [backup.day.isoformat() for backup in backups.list_backups()]
+    assert len(days) == 7 and "2026-12-10" in days and "2030-01-01" not in days  # the first written went first
+
+
 def test_a_partial_backup_left_by_a_killed_process_is_never_listed(quizcli_home: Path, tmp_path: Path) -> None:
     (quizcli_home / "backups").mkdir(parents=True)
     (quizcli_home / "backups" / "progress-2026-11-28.db.tmp").write_bytes(b"half a copy")
