@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -104,6 +105,15 @@ def test_first_sync_remembers_the_folder_and_writes_the_owner(laptop: Device, sh
         "In: nothing new.",
         "Out: nothing new.",
     ]
+
+
+def test_a_folder_whose_name_is_not_utf8_syncs_and_is_not_remembered(laptop: Device, tmp_path: Path) -> None:
+    folder = tmp_path / os.fsdecode(b"shared\x9b")
+    laptop.answer("d", "a", Rating.GOOD, at(0))
+    report = laptop.sync(folder, at(1))
+    assert report.lines[0].startswith("Not remembered: the folder's name is not UTF-8 text")
+    assert report.lines[-1].startswith("Out: 1 review in devices/")
+    assert not (laptop.home / "config.toml").exists()
 
 
 def test_without_a_folder_it_says_how_to_give_one(laptop: Device) -> None:

@@ -63,7 +63,10 @@ class World:
         into = self.folders[target] / name
         into.parent.mkdir(parents=True, exist_ok=True)
         text = (self.folders[source] / name).read_text(encoding="utf-8")
-        into.write_text(text[: len(text) // 2] if how == "half" else text, encoding="utf-8")
+        text = text[: len(text) // 2] if how == "half" else text
+        if into.exists() and len(into.read_text(encoding="utf-8")) > len(text):
+            return  # a segment is written once: a shorter copy is a part of it, and no sync tool puts it over the whole
+        into.write_text(text, encoding="utf-8")
         if how == "twice" and name.suffix == sync_folder.SUFFIX:
             shutil.copy(into, into.with_name(f"again-{into.name}"))
 

@@ -76,11 +76,23 @@ def _choose_folder(given: Path | None, remember: bool) -> tuple[Path, list[str]]
     except OSError as exc:
         raise QuizcliError(f"cannot use {target} as the sync folder: {exc.strerror or exc}") from None
     if remembered is None and remember:
+        if not _is_text(str(target)):
+            return target, [f"Not remembered: the folder's name is not UTF-8 text, which {paths.config_file().name}"
+                            " cannot hold; give the folder each time."]  # fmt: skip
         config.remember_sync_folder(target)
         return target, [f"Remembered {target} as the sync folder (in {paths.config_file()})."]
     if remembered is not None and remembered.resolve() != target:
         return target, [f"(The config file keeps {remembered} as the usual sync folder.)"]
     return target, []
+
+
+def _is_text(name: str) -> bool:
+    """False for a file name with bytes that are not UTF-8 (Python holds them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _identity(store: Store, target: Path, join: bool, save: bool) -> Identity:
