@@ -25,7 +25,7 @@ from conftest import REPO
 
 QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
 SEED = int(os.environ.get("QUIZCLI_STRESS_SEED") or random.SystemRandom().randrange(2**32))
-RUNS = 100
+RUNS = 80
 
 pytestmark = [
     pytest.mark.stress,

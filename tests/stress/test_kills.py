@@ -256,8 +256,8 @@ def test_killing_study_sessions_through_a_pipe_loses_nothing(tmp_path: Path) -> 
                        capture_output=True, check=True)  # fmt: skip
         STUDY_SECONDS[home] = time.monotonic() - started
 
-    tally = campaign(120, kill_study_by_pipe, tmp_path, prepare=first_session)
-    assert tally.kills >= 114 and tally.answers_seen > 300
+    tally = campaign(100, kill_study_by_pipe, tmp_path, prepare=first_session)
+    assert tally.kills >= 95 and tally.answers_seen > 250
 
 
 def test_killing_study_sessions_in_a_terminal_loses_nothing(tmp_path: Path) -> None:
@@ -274,5 +274,5 @@ def test_killing_exams_saves_each_one_whole_or_not_at_all(tmp_path: Path) -> Non
                        capture_output=True, check=True)  # fmt: skip
         EXAM_SECONDS[home] = time.monotonic() - started
 
-    tally = campaign(100, kill_exam, tmp_path, prepare=first_exam)
-    assert tally.kills >= 40 and tally.answers_seen >= 100 // UNCUT_EVERY
+    tally = campaign(80, kill_exam, tmp_path, prepare=first_exam)
+    assert tally.kills >= 32 and tally.answers_seen >= 80 // UNCUT_EVERY
