@@ -254,16 +254,13 @@ def indexing_progress(console: Console, deck: str, enabled: bool) -> Iterator[Ca
     if not enabled:
         yield None
         return
-    with ExitStack() as stack:
-        bar: list[tuple[Progress, TaskID]] = []
+    with _bar_at_first_report(console) as show:
 
         def advance(done: int, total: int) -> None:
-            if not bar:
-                progress = stack.enter_context(_index_progress_bar(console))
-                bar.append((progress, progress.add_task(f"reading {inert(deck)}", total=None)))
-            if total:
-                label = f"indexing {inert(deck)}" if done < total else f"saving the index of {inert(deck)}"
-                bar[0][0].update(bar[0][1], description=label, completed=done, total=total)
+            if not total:
+                show(f"reading {inert(deck)}", done, None)
+            else:
+                show(f"indexing {inert(deck)}" if done < total else f"saving the index of {inert(deck)}", done, total)
 
         yield advance
 
@@ -271,18 +268,28 @@ def indexing_progress(console: Console, deck: str, enabled: bool) -> Iterator[Ca
 @contextmanager
 def task_progress(console: Console, description: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar for a long task, shown from its first report (done, total) on a terminal only."""
+    with _bar_at_first_report(console) as show:
+
+        def advance(done: int, total: int) -> None:
+            if console.is_terminal:
+                show(inert(description), done, total)
+
+        yield advance
+
+
+@contextmanager
+def _bar_at_first_report(console: Console) -> Iterator[Callable[[str, int, int | None], None]]:
+    """A progress bar drawn from its first report on: (description, done, total, None while unknown)."""
     with ExitStack() as stack:
         bar: list[tuple[Progress, TaskID]] = []
 
-        def advance(done: int, total: int) -> None:
-            if not console.is_terminal:
-                return
+        def show(description: str, done: int, total: int | None) -> None:
             if not bar:
                 progress = stack.enter_context(_index_progress_bar(console))
-                bar.append((progress, progress.add_task(inert(description), total=total)))
-            bar[0][0].update(bar[0][1], completed=done, total=total)
+                bar.append((progress, progress.add_task(description, total=total)))
+            bar[0][0].update(bar[0][1], description=description, completed=done, total=total)
 
-        yield advance
+        yield show
 
 
 def _index_progress_bar(console: Console) -> Progress:
