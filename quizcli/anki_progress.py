@@ -69,9 +69,6 @@ class Replay:
                 duration_ms=max(0, row.duration_ms),
             )
 
-    def final_states(self) -> dict[str, CardState]:
-        return self.states
-
 
 def card_flags(collection: Collection, items: dict[int, str], now: datetime) -> dict[str, Flags]:
     """Suspended and buried Anki cards as quizcli flags on their items."""

@@ -58,10 +58,10 @@ def _line(lines: list[str], place: Place) -> str:
 
 
 def _quoted(value: str) -> str:
-    """``value`` as a double-quoted YAML string, or single-quoted when it holds double quotes."""
-    if '"' in value and "'" not in value:
-        return f"'{value}'"
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``value`` as a YAML string: single-quoted when it holds double quotes (easier to read), else double-quoted."""
+    from quizcli.interop.yaml_writer import quoted
+
+    return f"'{value}'" if '"' in value and "'" not in value else quoted(value)
 
 
 def _with_quoted_value(line: str) -> str:

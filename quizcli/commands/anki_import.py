@@ -111,7 +111,7 @@ def _import_progress(
         settings = load_config(deck).settings._replace(parameters=store.fitted_parameters(deck))
         replay = Replay(collection, items, deck, settings)
         logged = store.replace_progress(
-            deck, sorted(set(items.values())), replay.answers(report), replay.final_states, flags, write_files
+            deck, sorted(set(items.values())), replay.answers(report), lambda: replay.states, flags, write_files
         )
     suspended = sum(flag.suspended for flag in flags.values())
     return (

@@ -36,7 +36,7 @@ def take_exam(request: ExamRequest) -> int:
         on_terminal = sys.stdin.isatty()
         if notice and not on_terminal:
             print(f"quizcli: {inert(notice)}", file=sys.stderr)
-        planned = exam.plan_exam(catalog.exam_source(store, entry), _options(request, store, entry.name))
+        planned = exam.plan_exam(catalog.exam_source(store, entry), _options(request, store, entry.name, on_terminal))
         if request.size is not None and len(planned.questions) < request.size:
             print(f"quizcli: {exam.short_draw(planned, request.size)}", file=sys.stderr)
         started_at = clock.now()
@@ -63,14 +63,14 @@ def take_exam(request: ExamRequest) -> int:
     return 0
 
 
-def _options(request: ExamRequest, store: Store, deck: str) -> exam.ExamOptions:
+def _options(request: ExamRequest, store: Store, deck: str, on_terminal: bool) -> exam.ExamOptions:
     only = exam.retry_pool(deck, store.last_exam_misses(deck)) if request.retry_wrong else None
     minutes = request.time_limit_minutes
     return exam.ExamOptions(
         seed=exam.new_seed() if request.seed is None else request.seed,
         tag=request.tag,
         size=request.size,
-        shuffle=shuffles(request, interactive=sys.stdin.isatty()),
+        shuffle=shuffles(request, interactive=on_terminal),
         pass_mark=request.pass_mark,
         time_limit=None if minutes is None else minutes * 60,
         only=only,
