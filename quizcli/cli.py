@@ -466,8 +466,9 @@ def _import_package(
 
     console = ui.make_console(stderr=True)
     with ui.task_progress(console, f"importing the reviews of {file.name}") as on_review:
-        done = import_package(file, output, force, with_progress, schema.schema_reference(), on_review)
-    imported = done.imported._replace(how="as given" if format_name else "from the file name")
+        how = "as given" if format_name else "from the file name"
+        done = import_package(file, output, force, with_progress, schema.schema_reference(), how, on_review)
+    imported = done.imported
     if output is None:
         _write_out(imported.yaml)
     report_console = ui.make_console(stderr=output is None)

@@ -19,8 +19,7 @@ from quizcli.errors import QuizcliError
 from quizcli.interop.apkg import DEFAULT_LIMITS, Limits, open_package, remove_folder
 from quizcli.interop.apkg_notes import Media, collection_cards, counted, deck_title
 from quizcli.interop.files import refuse_existing, write_new
-from quizcli.interop.importing import Imported
-from quizcli.interop.yaml_writer import deck_yaml
+from quizcli.interop.importing import Imported, imported_deck
 from quizcli.text import inert, plural
 
 if TYPE_CHECKING:
@@ -40,6 +39,7 @@ def import_package(
     force: bool,
     with_progress: bool,
     schema_ref: str,
+    how: str,
     on_review: ProgressCallback | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> PackageImport:
@@ -53,13 +53,9 @@ def import_package(
         folder = f"{output.stem}.media" if output is not None else ""
         media = Media(names=frozenset(m.name for m in package.media), folder=folder)
         notes = collection_cards(collection, media, deck_title(collection, path.stem))
-        header = [
-            f"yaml-language-server: $schema={schema_ref}",
-            f"Imported by quizcli from {inert(path.name)} (apkg); 'source line N' comments give the note's place"
-            " in the package (notes in the order they were created).",
-        ]
-        text = deck_yaml(notes.result.cards, notes.result.title, header)
-        imported = Imported(result=notes.result, how="as given", yaml=text)
+        imported = imported_deck(notes.result, notes.result.title, how, schema_ref,
+                                 f"{inert(path.name)} (apkg); 'source line N' comments give the note's place"
+                                 " in the package (notes in the order they were created).")  # fmt: skip
         lines = []
         if notes.other_types:
             lines.append(
@@ -77,7 +73,7 @@ def import_package(
             if package.media:
                 written.append(media_folder)
                 package.copy_media(media_folder)
-            write_new(output, text, force)
+            write_new(output, imported.yaml, force)
 
         try:
             if with_progress:

@@ -56,9 +56,11 @@ def import_text(
         raise error.located(source) from error
     how = "as given" if format_name else "from the file name" if named else "detected"
     path = PurePath(source)
-    header = [
-        f"yaml-language-server: $schema={schema_ref}",
-        f"Imported by quizcli from {inert(path.name)} ({chosen}); 'source line' comments point into that file.",
-    ]
-    title = result.title or path.stem
+    return imported_deck(result, result.title or path.stem, how, schema_ref,
+                         f"{inert(path.name)} ({chosen}); 'source line' comments point into that file.")  # fmt: skip
+
+
+def imported_deck(result: ImportResult, title: str, how: str, schema_ref: str, source: str) -> Imported:
+    """The imported cards as a deck file, headed by its schema and where it was imported from (``source``)."""
+    header = [f"yaml-language-server: $schema={schema_ref}", f"Imported by quizcli from {source}"]
     return Imported(result=result, how=how, yaml=deck_yaml(result.cards, title, header))
