@@ -146,15 +146,19 @@ def test_migration_3_keeps_older_reviews_and_logs_each_answered_cards_interval(t
 def test_opening_waits_for_another_process_holding_the_database(tmp_path: Path) -> None:
     """Two sessions started together: the second waits while the first sets the database up, never 'locked'."""
     import threading
-    import time
 
     path = tmp_path / "progress.db"
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("CREATE TABLE t (x)")
     holder.execute("BEGIN EXCLUSIVE")
-    threading.Timer(0.4, lambda: holder.execute("COMMIT")).start()
-    started = time.monotonic()
+    releasing = threading.Event()
+
+    def release() -> None:
+        releasing.set()  # before the COMMIT: an open that waited for the lock finds it set, whatever the scheduling
+        holder.execute("COMMIT")
+
+    threading.Timer(0.4, release).start()
     with Store.open(path) as store:
+        assert releasing.is_set()  # it opened only once the other process let go
         assert store.schema_version() == SCHEMA_VERSION
-    assert time.monotonic() - started >= 0.3
     holder.close()

@@ -275,4 +275,6 @@ def test_killing_exams_saves_each_one_whole_or_not_at_all(tmp_path: Path) -> Non
         EXAM_SECONDS[home] = time.monotonic() - started
 
     tally = campaign(80, kill_exam, tmp_path, prepare=first_exam)
-    assert tally.kills >= 32 and tally.answers_seen >= 80 // UNCUT_EVERY
+    # How many runs the kill catches before the end depends on the machine's speed from one run to the next: a
+    # campaign only has to have killed some, and seen some exams through (every `UNCUT_EVERY`th one).
+    assert tally.kills > 0 and tally.answers_seen >= 80 // UNCUT_EVERY
