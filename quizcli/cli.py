@@ -278,7 +278,7 @@ def _print_check(report: "CheckReport", as_json: bool) -> None:
 
 def _watch_decks(deck_files: "list[DeckFile]", strict: bool, as_json: bool) -> NoReturn:
     """Check and re-check on every save; Ctrl-C ends it (status 130, as for any interrupted command)."""
-    from quizcli import clock
+    from quizcli import clock, terminal
     from quizcli.check import watch
 
     def show(report: "CheckReport") -> None:
@@ -288,7 +288,8 @@ def _watch_decks(deck_files: "list[DeckFile]", strict: bool, as_json: bool) -> N
         sys.stdout.flush()
 
     try:
-        watch(deck_files, strict, show)
+        with terminal.interruptible():
+            watch(deck_files, strict, show)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
 

@@ -21,7 +21,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from types import FrameType
 from typing import Protocol, TextIO
 
@@ -373,17 +373,34 @@ def cbreak(fd: int | None = None) -> Iterator[None]:
     console needs no mode: ``msvcrt`` reads single keys without echo as it is.
     """
     raise_dropped_interrupt()
-    interrupt = signal.getsignal(signal.SIGINT)
-    signal.signal(signal.SIGINT, _keep_interrupt)
     try:
-        if sys.platform == "win32":
-            yield
-        else:
-            with _posix_cbreak(sys.stdin.fileno() if fd is None else fd):
+        with _sigint_handler(_keep_interrupt):
+            if sys.platform == "win32":
                 yield
+            else:
+                with _posix_cbreak(sys.stdin.fileno() if fd is None else fd):
+                    yield
     finally:
-        signal.signal(signal.SIGINT, interrupt)
         _dropped_interrupts.clear()  # a Ctrl-C after the last key read: the screens are done, nothing to stop
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt inside the block, even in a program started from a non-interactive
+    shell's background job, which inherits SIGINT ignored (for a command that runs until Ctrl-C)."""
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    with _sigint_handler(signal.default_int_handler) if ignored else nullcontext():
+        yield
+
+
+@contextmanager
+def _sigint_handler(handler: Callable[[int, FrameType | None], object]) -> Iterator[None]:
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _keep_interrupt(signum: int, frame: FrameType | None) -> None:

@@ -43,11 +43,17 @@ def test_a_save_is_checked_again_and_an_unchanged_deck_is_not(tmp_path: Path) ->
     assert [report.error_count for report in reports] == [0, 1, 0]  # the missing moment is waited out
 
 
+# As a shell starts it, and as a non-interactive shell starts a background job: with SIGINT ignored.
+IGNORING_CTRL_C = "import runpy, signal; signal.signal(signal.SIGINT, signal.SIG_IGN); runpy.run_module('quizcli', run_name='__main__')"  # noqa: E501
+LAUNCHERS = {"plain": ["-m", "quizcli"], "background job": ["-c", IGNORING_CTRL_C]}
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is how a POSIX terminal sends Ctrl-C")
-def test_the_command_runs_until_ctrl_c_and_exits_130(tmp_path: Path, quizcli_home: Path) -> None:
+@pytest.mark.parametrize("launcher", LAUNCHERS)
+def test_the_command_runs_until_ctrl_c_and_exits_130(tmp_path: Path, quizcli_home: Path, launcher: str) -> None:
     path = write_deck(tmp_path, "mine", BAD)
     process = subprocess.Popen(
-        [sys.executable, "-m", "quizcli", "check", "--watch", str(path)],
+        [sys.executable, *LAUNCHERS[launcher], "check", "--watch", str(path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
