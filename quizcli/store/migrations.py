@@ -19,9 +19,9 @@ class Migration(NamedTuple):
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
-        number=1,
-        name="the review log, derived card states, suspend and bury flags",
-        statements=(
+        1,
+        "the review log, derived card states, suspend and bury flags",
+        (
             "CREATE TABLE settings (id INTEGER PRIMARY KEY, json TEXT NOT NULL UNIQUE)",
             """CREATE TABLE reviews (
                 id INTEGER PRIMARY KEY,
@@ -62,9 +62,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        number=2,
-        name="exam attempts and their marked questions (never touching the schedule)",
-        statements=(
+        2,
+        "exam attempts and their marked questions (never touching the schedule)",
+        (
             """CREATE TABLE exams (
                 id INTEGER PRIMARY KEY,
                 deck TEXT NOT NULL,
@@ -98,9 +98,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        number=3,
-        name="the deck index, so an unchanged deck file is never parsed again",
-        statements=(
+        3,
+        "the deck index, so an unchanged deck file is never parsed again",
+        (
             """CREATE TABLE deck_index (
                 deck TEXT PRIMARY KEY,
                 path TEXT NOT NULL,
@@ -142,9 +142,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        number=4,
-        name="each review's scheduled interval (young or mature, for stats); FSRS parameters fitted to the log",
-        statements=(
+        4,
+        "each review's scheduled interval (young or mature, for stats); FSRS parameters fitted to the log",
+        (
             "ALTER TABLE reviews ADD COLUMN scheduled_days REAL",
             """CREATE TABLE fitted_parameters (
                 deck TEXT NOT NULL PRIMARY KEY,  -- '' for every deck without its own
@@ -157,9 +157,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        number=5,
-        name="each markable item's rank, its place (from 0) among its deck's markable items; NULL for flashcards",
-        statements=(
+        5,
+        "each markable item's rank, its place (from 0) among its deck's markable items; NULL for flashcards",
+        (
             "ALTER TABLE deck_items ADD COLUMN rank INTEGER",
             # Decks indexed before now are ranked here rather than parsed again.  The ranks go through a
             # keyed table so the update is one lookup per item on any SQLite with window functions (3.25).
@@ -175,9 +175,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        number=6,
-        name="the study sessions running on each deck, so a second one on the same deck warns",
-        statements=(
+        6,
+        "the study sessions running on each deck, so a second one on the same deck warns",
+        (
             """CREATE TABLE live_sessions (
                 id INTEGER PRIMARY KEY,
                 deck TEXT NOT NULL,
@@ -189,14 +189,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        number=7,
-        name="each review's due-date shift off a sibling's due day, so the log replays to the dispersed state",
-        statements=("ALTER TABLE reviews ADD COLUMN due_shift INTEGER NOT NULL DEFAULT 0",),
+        7,
+        "each review's due-date shift off a sibling's due day, so the log replays to the dispersed state",
+        ("ALTER TABLE reviews ADD COLUMN due_shift INTEGER NOT NULL DEFAULT 0",),
     ),
     Migration(
-        number=8,
-        name="each exam's kind (full, subset, tag, retry), so history compares like with like",
-        statements=(
+        8,
+        "each exam's kind (full, subset, tag, retry), so history compares like with like",
+        (
             "ALTER TABLE exams ADD COLUMN kind TEXT NOT NULL DEFAULT 'full'",
             # Earlier exams did not say: one with a tag was a tag exam, and one with fewer questions than the
             # deck's largest untagged exam was a part of the deck (a --count or a --retry-wrong).
@@ -206,9 +206,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        number=9,
-        name="whether each answer could have been a lucky guess (single-answer choice, true/false), for fits and stats",
-        statements=(
+        9,
+        "whether each answer could have been a lucky guess (single-answer choice, true/false), for fits and stats",
+        (
             "ALTER TABLE reviews ADD COLUMN guessable INTEGER",  # 1 or 0; NULL: not known (the item is gone)
             # Earlier answers are taken to be of the kind their item has in the deck index now.
             "UPDATE reviews SET guessable = (SELECT CASE WHEN json_extract(i.data, '$.kind') = 'true-false' THEN 1"
@@ -217,17 +217,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        number=10,
-        name="the rank index holds each markable item's card, so a whole-deck exam reads no row to draw one per card",
-        statements=(
+        10,
+        "the rank index holds each markable item's card, so a whole-deck exam reads no row to draw one per card",
+        (
             "DROP INDEX deck_items_rank",
             "CREATE INDEX deck_items_rank ON deck_items (deck, rank, card) WHERE rank IS NOT NULL",
         ),
     ),
     Migration(
-        number=11,
-        name="sync between devices: review and exam ids unique everywhere, stamped flags, resets, this device's id",
-        statements=(
+        11,
+        "sync between devices: review and exam ids unique everywhere, stamped flags, resets, this device's id",
+        (
             # NULL until `quizcli sync` sends the row out: it is then named '<device>:<local id>'.
             "ALTER TABLE reviews ADD COLUMN uid TEXT",
             "CREATE UNIQUE INDEX reviews_uid ON reviews (uid) WHERE uid IS NOT NULL",
@@ -260,9 +260,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        number=12,
-        name="undone answers that other devices have: sent as undos, and never taken back in",
-        statements=(
+        12,
+        "undone answers that other devices have: sent as undos, and never taken back in",
+        (
             """CREATE TABLE undone_reviews (
                 uid TEXT PRIMARY KEY,
                 deck TEXT NOT NULL,
