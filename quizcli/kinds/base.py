@@ -244,8 +244,9 @@ class Kind:
     """A question kind: its name (as JSON and the store write it), how messages call it (``<name> card``
     unless ``label`` says otherwise), and its readers.
 
-    ``starts`` are the keys that make a card one of this kind's family (``front`` or
-    ``back``; ``question``; ``cloze``), the first naming it in messages; among the kinds
+    ``keys`` are the deck keys it reads.  ``starts`` are the keys that make a card one of this
+    kind's family (``front`` or ``back``; ``question``; ``cloze``: by default the first of its
+    ``keys``), the first naming it in messages; among the kinds
     of a family, the first in the registry that ``recognises`` the card's fields reads it (by default,
     any card of its family: the family's last kind).
     ``variants`` gives the items a card expands into, by variant ("" for the card itself; item
@@ -274,8 +275,8 @@ class Kind:
         *,
         name: str,
         label: str = "",
-        starts: tuple[str, ...],
         keys: tuple[str, ...],
+        starts: tuple[str, ...] = (),
         recognises: "Callable[[DeckFields], bool]" = lambda fields: True,
         read: "Callable[[DeckFields], CardContent | None]",
         from_json: "Callable[[dict[str, Any]], CardContent]",
@@ -286,7 +287,7 @@ class Kind:
     ) -> None:
         self.variants = variants
         self.needs_answer, self.lints = needs_answer, lints
-        self.name, self.label, self.starts, self.keys = name, label or f"{name} card", starts, keys
+        self.name, self.label, self.starts, self.keys = name, label or f"{name} card", starts or keys[:1], keys
         self.recognises, self.read, self.from_json = recognises, read, from_json
         self.auto_graded = auto_graded
 

@@ -277,7 +277,6 @@ def _from_json(data: dict[str, Any]) -> Choice:
 
 KIND = Kind(
     name="choice",
-    starts=("question",),
     keys=("question", "choices", "answer", "shuffle"),
     recognises=lambda fields: "choices" in fields,
     read=_read,

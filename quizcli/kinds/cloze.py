@@ -210,7 +210,6 @@ def _from_json(data: dict[str, Any]) -> Cloze:
 
 KIND = Kind(
     name="cloze",
-    starts=("cloze",),
     keys=("cloze",),
     read=_read,
     from_json=_from_json,

@@ -199,7 +199,6 @@ def _from_json(data: dict[str, Any]) -> Matching:
 
 KIND = Kind(
     name="matching",
-    starts=("question",),
     keys=("question", "pairs"),
     recognises=lambda fields: "pairs" in fields,
     read=_read,

@@ -146,7 +146,6 @@ def _from_json(data: dict[str, Any]) -> Ordering:
 
 KIND = Kind(
     name="ordering",
-    starts=("question",),
     keys=("question", "order"),
     recognises=lambda fields: "order" in fields,
     read=_read,

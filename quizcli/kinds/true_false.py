@@ -93,7 +93,6 @@ def _from_json(data: dict[str, Any]) -> TrueFalse:
 
 KIND = Kind(
     name="true-false",
-    starts=("question",),
     keys=("question", "answer"),
     recognises=_recognises,
     read=_read,

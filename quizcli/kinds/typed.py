@@ -141,7 +141,6 @@ def _from_json(data: dict[str, Any]) -> Typed:
 
 KIND = Kind(
     name="typed",
-    starts=("question",),
     keys=("question", "answer", "accept", "tolerance"),
     read=_read,
     from_json=_from_json,
