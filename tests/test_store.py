@@ -162,3 +162,19 @@ def test_opening_waits_for_another_process_holding_the_database(tmp_path: Path) 
         assert releasing.is_set()  # it opened only once the other process let go
         assert store.schema_version() == SCHEMA_VERSION
     holder.close()
+
+
+def test_a_write_that_need_not_last_leaves_every_answer_after_it_waiting_for_the_disk(tmp_path: Path) -> None:
+    """The deck claim commits without a sync; the connection's own settings come back for the answers."""
+    from quizcli.store import Holder
+
+    path = tmp_path / "progress.db"
+    with Store.open(path) as store:
+        me = Holder(host="here", pid=1, started=T0)
+        store.claim_deck("d", me, stale=lambda holder: False)
+        assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert store._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        answer(store, "a", Rating.GOOD, T0)
+        with Store.open(path) as other:
+            _, others = other.claim_deck("d", me, stale=lambda holder: False)
+    assert others == [me]

@@ -32,6 +32,7 @@ class NewerSchemaError(StoreError):
 
 DOCTOR_HINT = "run 'quizcli doctor' to check it and 'quizcli doctor --repair' to salvage it"
 BUSY_TIMEOUT_S = 30
+AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
 
@@ -255,17 +256,23 @@ class Connection:
     def _write(self, what: str, durable: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction; any database failure becomes a `StoreError` saying what was not saved.
 
-        ``durable=False`` commits without waiting for the disk (``synchronous=NORMAL`` for this
-        transaction): for rows a crash may lose harmlessly, so they cost no sync on the way to a card,
-        nor a wait for the check before the first write (damage already found still refuses them).
+        ``durable=False`` commits without waiting for the disk: for rows a crash may lose harmlessly,
+        so they cost no sync on the way to a card, nor a wait for the check before the first write
+        (damage already found still refuses them).  ``synchronous=NORMAL`` would still sync the WAL
+        and its directory when the transaction is the first in a new WAL (each process's first write
+        after the last one closed the file), so it runs with ``synchronous=OFF``, and with automatic
+        checkpoints held off, since a checkpoint that does not sync could leave the file damaged after
+        a power cut.  The next durable commit syncs the WAL, this transaction's frames included.
         """
         self._refuse_if_damaged(wait=durable)
         if not durable:
-            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.execute("PRAGMA wal_autocheckpoint = 0")
         try:
             yield from self._transaction(what)
         finally:
             if not durable:
+                self._db.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
                 self._db.execute("PRAGMA synchronous = FULL")
 
     def _refuse_if_damaged(self, wait: bool) -> None:
