@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from quizcli.store.connection import DOCTOR_HINT, DamagedError, NewerSchemaError, StoreError
 from quizcli.store.deck_index import DeckIndex, IndexEntry, Stamp, Unparsed, indexed_tags
 from quizcli.store.flags import Flags, FlagTable
-from quizcli.store.migrations import SCHEMA_VERSION
 from quizcli.store.presence import Holder, Presence
 from quizcli.store.reviews import Answer, Rebase, ReviewLog
+from quizcli.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping

@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from quizcli import paths
 from quizcli.errors import QuizcliError
-from quizcli.store import last_sound, migrations
+from quizcli.store import last_sound, schema
 
 
 class StoreError(QuizcliError):
@@ -237,20 +237,23 @@ class Connection:
 
     def _migrate(self) -> None:
         version = self.schema_version()
-        problem = migrations.schema_problem(self._db)
+        problem = schema.schema_problem(self._db)
         if problem is not None:
             raise DamagedError(f"the progress database {self.path} is damaged ({problem}) and was left untouched; "
                                + DOCTOR_HINT)  # fmt: skip
-        if version > migrations.SCHEMA_VERSION:
+        if version > schema.SCHEMA_VERSION:
             raise NewerSchemaError(
                 f"{self.path} was written by a newer quizcli (schema {version}, this one knows "
-                f"{migrations.SCHEMA_VERSION}); upgrade quizcli (it was left untouched; "
+                f"{schema.SCHEMA_VERSION}); upgrade quizcli (it was left untouched; "
                 "'quizcli doctor' lists the backups)"
             )
-        migrations.migrate(self._db)
+        if version < schema.SCHEMA_VERSION:
+            from quizcli.store import migrations
+
+            migrations.migrate(self._db)
 
     def schema_version(self) -> int:
-        return migrations.schema_version(self._db)
+        return schema.schema_version(self._db)
 
     @contextmanager
     def _write(self, what: str, durable: bool = True) -> Iterator[sqlite3.Connection]:

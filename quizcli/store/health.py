@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from quizcli.clock import from_text
 from quizcli.scheduler import Settings
 from quizcli.store.connection import StoreError, open_read_only, reason
-from quizcli.store.migrations import SCHEMA_VERSION, schema_problem
+from quizcli.store.schema import SCHEMA_VERSION, schema_problem
 
 
 class Health(NamedTuple):

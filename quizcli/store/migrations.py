@@ -1,12 +1,15 @@
 """The schema, as numbered, append-only migrations applied on open, each in its own transaction.
 
-A new version appends one `Migration` here; none is ever edited once released, so
-a database written by any earlier quizcli is brought up to date step by step.
-``PRAGMA user_version`` holds the number of the last migration applied.
+A new version appends one `Migration` here, and raises `quizcli.store.schema.SCHEMA_VERSION`
+to its number; none is ever edited once released, so a database written by any earlier
+quizcli is brought up to date step by step.  ``PRAGMA user_version`` holds the number of
+the last migration applied.  Only a database that is behind imports this module.
 """
 
 import sqlite3
 from typing import NamedTuple
+
+from quizcli.store.schema import SCHEMA_VERSION, schema_version
 
 
 class Migration(NamedTuple):
@@ -272,25 +275,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
 )
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def schema_version(db: sqlite3.Connection) -> int:
-    """``PRAGMA user_version``: the number of the last migration applied (on any connection, whatever its rows)."""
-    return int(db.execute("PRAGMA user_version").fetchone()[0])
-
-
-def schema_problem(db: sqlite3.Connection) -> str | None:
-    """Why the database's schema version cannot be one quizcli wrote, or None: below 0, or 0 (nothing migrated)
-    with the first migration's tables already there, which migrating would trip over."""
-    # One statement, so one snapshot: read apart, another process's first migration could commit in between.
-    version, tables = db.execute(
-        "SELECT (SELECT user_version FROM pragma_user_version),"
-        " (SELECT count(*) FROM sqlite_master WHERE name = 'settings')"
-    ).fetchone()
-    if version < 0 or version == 0 and tables:
-        return f"its schema version ({version}) is not one quizcli writes, yet it holds quizcli's tables"
-    return None
+if len(MIGRATIONS) != SCHEMA_VERSION:
+    raise AssertionError(
+        f"quizcli.store.schema.SCHEMA_VERSION is {SCHEMA_VERSION}, but there are {len(MIGRATIONS)} migrations"
+    )
 
 
 def migrate(db: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> None:

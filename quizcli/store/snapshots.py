@@ -9,7 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 from quizcli.store.connection import StoreError, open_read_only, reason
-from quizcli.store.migrations import SCHEMA_VERSION
+from quizcli.store.schema import SCHEMA_VERSION
 
 
 def quick_check(db: sqlite3.Connection) -> str | None:
