@@ -2,7 +2,7 @@
 
 Screens ask an `Input` for a key or a line and never care which kind they
 have.  `KeyInput` reads one key at a time from a POSIX terminal (Linux, macOS)
-in cbreak mode, waiting in ``select``; `WindowsKeyInput` reads them from the
+in cbreak mode, waiting in ``select``; `quizcli.windows_keys` reads them from the
 Windows console through ``msvcrt``, polling it; both name the keys alike
 (``"enter"``, ``"up"``, ``"pagedown"``...).  `LineInput` reads a line per
 answer from a pipe or file, so sessions can be scripted and tested.  Every
@@ -31,7 +31,6 @@ HOME, END, PAGE_UP, PAGE_DOWN, INSERT, DELETE = "home", "end", "pageup", "pagedo
 UNKNOWN = "unknown"  # a function key or another sequence quizcli gives no meaning to
 
 ESCAPE_WAIT = 0.05  # how long after ESC the rest of an arrow key's sequence may take to arrive
-WINDOWS_POLL = 0.02  # how often the Windows console is asked whether a key is waiting
 
 
 class Input(Protocol):
@@ -47,7 +46,7 @@ class Input(Protocol):
         """A line of text typed by the user, without its newline; `TimeoutError` as for `key`."""
 
 
-def _named(char: str) -> str:
+def named_key(char: str) -> str:
     """The key one character stands for; Ctrl-C raises `KeyboardInterrupt`, Ctrl-D (Ctrl-Z on Windows) `EOFError`."""
     if char in ("\r", "\n"):
         return ENTER
@@ -167,10 +166,10 @@ if sys.platform != "win32":  # termios, tty and select on a terminal: Linux, mac
 
         def key(self, timeout: float | None = None) -> str:
             if self._pushed_back:
-                return _named(self._pushed_back.pop())
+                return named_key(self._pushed_back.pop())
             _wait_for_input(self._fd, timeout)
             char = self._read_char()
-            return self._escape_sequence() if char == "\x1b" else _named(char)
+            return self._escape_sequence() if char == "\x1b" else named_key(char)
 
         def line(self, prompt: str, timeout: float | None = None) -> str:
             with _cooked(self._fd):
@@ -290,71 +289,6 @@ if sys.platform != "win32":  # termios, tty and select on a terminal: Linux, mac
             pass
 
 
-# ---- keys on the Windows console -------------------------------------------------------------
-
-
-class ConsoleKeys(Protocol):
-    """What quizcli uses of Windows' ``msvcrt``: whether a key is waiting, and the next one, unechoed."""
-
-    def kbhit(self) -> bool: ...
-
-    def getwch(self) -> str: ...
-
-
-# The second half of an arrow, editing or function key, which the console sends as '\x00' or '\xe0' then a code.
-_WINDOWS_KEYS = {"H": UP, "P": DOWN, "K": LEFT, "M": RIGHT, "G": HOME, "O": END,
-                 "I": PAGE_UP, "Q": PAGE_DOWN, "R": INSERT, "S": DELETE}  # fmt: skip
-
-
-class WindowsKeyInput:
-    """Single key presses from the Windows console (``msvcrt``, or a stand-in with the same two functions).
-
-    The console cannot be waited on with a timeout, so the wait asks it every `WINDOWS_POLL`
-    seconds whether a key is waiting, sleeping in between; Ctrl-C reaches Python as a
-    signal, which cuts that sleep short and raises `KeyboardInterrupt`.
-    """
-
-    interactive = True
-
-    def __init__(
-        self,
-        console: ConsoleKeys,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._console, self._sleep, self._clock = console, sleep, clock
-
-    def key(self, timeout: float | None = None) -> str:
-        self._wait(timeout)
-        char = self._console.getwch()
-        # '\xe0' is also 'à': a key's prefix only when its code is already waiting behind it.
-        if char == "\x00" or (char == "\xe0" and self._console.kbhit()):
-            return _WINDOWS_KEYS.get(self._console.getwch(), UNKNOWN)
-        return _named(char)
-
-    def line(self, prompt: str, timeout: float | None = None) -> str:
-        """A line with the console's own editing; the timeout only runs until the first key of it."""
-        sys.stderr.write(prompt)
-        sys.stderr.flush()
-        self._wait(timeout)
-        return input()
-
-    def discard_typeahead(self) -> None:
-        while self._console.kbhit():
-            self._console.getwch()
-
-    def _wait(self, timeout: float | None) -> None:
-        """Return when a key is waiting; `TimeoutError` once ``timeout`` seconds have passed without one."""
-        ends = None if timeout is None else self._clock() + timeout
-        raise_dropped_interrupt()
-        while not self._console.kbhit():
-            left = WINDOWS_POLL if ends is None else ends - self._clock()
-            if left <= 0:
-                raise TimeoutError
-            self._sleep(min(left, WINDOWS_POLL))
-            raise_dropped_interrupt()
-
-
 # ---- choosing the input, and what happens around it -------------------------------------------
 
 
@@ -415,6 +349,8 @@ def open_input() -> Input:
     if sys.platform == "win32":
         import msvcrt
 
+        from quizcli.windows_keys import WindowsKeyInput
+
         return WindowsKeyInput(msvcrt)
     else:
         return KeyInput()
@@ -424,6 +360,8 @@ def discard_typeahead(fd: int | None = None) -> None:
     """Drop keys typed but not yet read, so a half-typed answer cut off by a time limit never reaches the shell."""
     if sys.platform == "win32":
         import msvcrt
+
+        from quizcli.windows_keys import WindowsKeyInput
 
         WindowsKeyInput(msvcrt).discard_typeahead()
     else:

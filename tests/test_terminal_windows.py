@@ -17,8 +17,9 @@ from test_exam import mixed
 
 from quizcli import terminal
 from quizcli.exam import Ending, ExamOptions, plan_exam
-from quizcli.terminal import BACKSPACE, ENTER, ESCAPE, WindowsKeyInput
+from quizcli.terminal import BACKSPACE, ENTER, ESCAPE
 from quizcli.ui.exam import take_exam
+from quizcli.windows_keys import WINDOWS_POLL, WindowsKeyInput
 
 
 class FakeConsole:
@@ -106,14 +107,14 @@ def test_no_key_within_the_timeout_raises_timeout_error() -> None:
     keys = WindowsKeyInput(console, sleep=console.sleep, clock=console.clock)
     with pytest.raises(TimeoutError):
         keys.key(timeout=1.5)
-    assert console.now == pytest.approx(1.5) and console.sleeps >= 1 / terminal.WINDOWS_POLL
+    assert console.now == pytest.approx(1.5) and console.sleeps >= 1 / WINDOWS_POLL
 
 
 def test_a_key_typed_during_the_wait_is_returned_when_it_comes() -> None:
     console = FakeConsole([(0.5, "b")])
     keys = WindowsKeyInput(console, sleep=console.sleep, clock=console.clock)
     assert keys.key(timeout=2) == "b"
-    assert 0.5 <= console.now < 0.5 + 2 * terminal.WINDOWS_POLL
+    assert 0.5 <= console.now < 0.5 + 2 * WINDOWS_POLL
     with pytest.raises(TimeoutError):
         keys.key(timeout=0)
 
