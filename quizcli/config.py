@@ -176,11 +176,13 @@ def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
     return value
 
 
-class _Source(NamedTuple):
-    """The config file's path and text, to point at the line of a setting."""
+class _Source:
+    """The config file's path and text, to point at the line of a setting (a plain class: never compared)."""
 
-    path: Path
-    text: str
+    __slots__ = ("path", "text")
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text = path, text
 
     def at(self, table: str, key: str) -> str:
         """``path:line:column`` of ``key = ...`` in ``[table]`` (just the path when it is not written that way)."""

@@ -116,27 +116,27 @@ def _scheduler(settings: Settings) -> "fsrs.Scheduler":
     return fsrs.Scheduler(**options)
 
 
-class _Fsrs(NamedTuple):
-    """py-fsrs's card class and its ratings and states beside quizcli's, looked up once (a replay reviews a lot)."""
+class _Fsrs:
+    """py-fsrs's card class and its ratings and states beside quizcli's, looked up once (a replay reviews a lot).
 
-    card: "type[fsrs.Card]"
-    learning: "fsrs.State"
-    ratings: "dict[Rating, fsrs.Rating]"
-    states: "dict[fsrs.State, State]"
-    fsrs_states: "dict[State, fsrs.State]"
+    A plain class, not a record: one is made, on the first review, and never compared.
+    """
+
+    __slots__ = ("card", "learning", "ratings", "states", "fsrs_states")
+
+    def __init__(self) -> None:
+        import fsrs
+
+        self.card = fsrs.Card
+        self.learning = fsrs.State.Learning
+        self.ratings = {rating: fsrs.Rating(int(rating)) for rating in Rating}
+        self.states = {state: State(int(state)) for state in fsrs.State}
+        self.fsrs_states = {State(int(state)): state for state in fsrs.State}
 
 
 @cache
 def _fsrs() -> _Fsrs:
-    import fsrs
-
-    return _Fsrs(
-        card=fsrs.Card,
-        learning=fsrs.State.Learning,
-        ratings={rating: fsrs.Rating(int(rating)) for rating in Rating},
-        states={state: State(int(state)) for state in fsrs.State},
-        fsrs_states={State(int(state)): state for state in fsrs.State},
-    )
+    return _Fsrs()
 
 
 def _to_fsrs(state: CardState) -> "fsrs.Card":
