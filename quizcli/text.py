@@ -53,7 +53,11 @@ def inert(text: str) -> str:
 
     Deck text, file names and messages quoting them pass through here before reaching a
     terminal, so a deck cannot move the cursor, retitle the window or reorder a line.
+    Text with nothing to show (printable, once its tabs and newlines are set aside) is returned
+    as it is without compiling the pattern, whose many ranges take long to compile at start-up.
     """
+    if text.replace("\t", " ").replace("\n", " ").isprintable():  # no character of _CONTROL is printable
+        return text
     return re.sub(_CONTROL, lambda m: _caret(m.group()), text)
 
 

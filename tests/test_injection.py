@@ -16,9 +16,14 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from quizcli.cli import app
+from quizcli.text import _CONTROL, _caret, inert
+
+from conftest import examples
 
 runner = CliRunner()
 ESC = "\x1b"
@@ -153,3 +158,16 @@ def test_in_a_terminal_only_quizclis_own_styling_escapes_appear(
         for target in ("click me (http://evil.example/)", "img (http://evil.example/i.png)",
                        "ref (http://evil.example/ref)", "(http://evil.example/auto)"):  # fmt: skip
             assert target in shown, shown
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(max_codepoint=0x2FFF, exclude_categories=())
+        | st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, exclude_categories=()),
+        max_size=40,
+    )
+)
+def test_text_with_nothing_to_show_is_returned_as_it_is_and_any_other_is_made_visible(text: str) -> None:
+    """`inert`'s shortcut for printable text gives what the pattern alone gives, for any text."""
+    assert inert(text) == re.sub(_CONTROL, lambda m: _caret(m.group()), text)
