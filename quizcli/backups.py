@@ -30,9 +30,10 @@ from quizcli.store import DOCTOR_HINT, DamagedError, Store, StoreError
 from quizcli.text import inert
 
 KEEP = 7
-_NAME = re.compile(r"progress-(\d{4}-\d{2}-\d{2})\.db")
-_PARTIAL = re.compile(r"progress-\d{4}-\d{2}-\d{2}\.db\.\d+-\d+\.tmp(-wal|-shm|-journal)?")
-_SHARED_PARTIAL = re.compile(r"progress-\d{4}-\d{2}-\d{2}\.db\.tmp")
+# Kept as text (start-up rule 8): a session lists and prunes backups only on the day's first run.
+_NAME = r"progress-(\d{4}-\d{2}-\d{2})\.db"
+_PARTIAL = r"progress-\d{4}-\d{2}-\d{2}\.db\.\d+-\d+\.tmp(-wal|-shm|-journal)?"
+_SHARED_PARTIAL = r"progress-\d{4}-\d{2}-\d{2}\.db\.tmp"
 STALE_PARTIAL_S = 3600  # a temporary copy this old belongs to no live process: a kill or a full disk left it
 
 
@@ -53,7 +54,7 @@ def list_backups(directory: Path | None = None) -> list[Backup]:
         return []
     found = []
     for path in directory.iterdir():
-        match = _NAME.fullmatch(path.name)
+        match = re.fullmatch(_NAME, path.name)
         if match and path.is_file() and (size := path.stat().st_size) > 0:
             found.append(Backup(path, date.fromisoformat(match.group(1)), size))
     return sorted(found, key=lambda backup: backup.day, reverse=True)
@@ -124,10 +125,10 @@ def prune(directory: Path, keep: Path | None = None) -> None:
     for path in directory.iterdir():
         try:
             if (
-                _SHARED_PARTIAL.fullmatch(path.name)
-                or _PARTIAL.fullmatch(path.name)
+                re.fullmatch(_SHARED_PARTIAL, path.name)
+                or re.fullmatch(_PARTIAL, path.name)
                 and path.stat().st_mtime < stale
-                or _NAME.fullmatch(path.name)
+                or re.fullmatch(_NAME, path.name)
                 and path.stat().st_size == 0
             ):
                 path.unlink()
