@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # Patterns as text: `re` compiles (and caches) each on first use, so start-up pays only for those it uses.
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 # Bump when parsing rules or the Card record change: every deck index is then rebuilt.
-PARSER_VERSION = 4  # 4: decks with broken cards index their valid cards
+PARSER_VERSION = 5  # 4: decks with broken cards index their valid cards; 5: and keep their errors
 
 
 class Card(NamedTuple):

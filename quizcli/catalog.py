@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from quizcli.cards import PARSER_VERSION, Card
 from quizcli.decks import DeckFile, read_deck_file
 from quizcli.errors import DeckError, QuizcliError
-from quizcli.store import IndexEntry, Stamp, Store
+from quizcli.store import BrokenCard, IndexEntry, Stamp, Store
 from quizcli.text import blake2b_hex, os_text, plural
 
 if TYPE_CHECKING:
@@ -45,22 +45,29 @@ def open_valid_cards(
 ) -> tuple[IndexEntry, list[Diagnostic]]:
     """The deck's index entry (its valid cards) and the errors of the cards left out, for a session to go on with.
 
-    A deck with no valid card, or one that is not YAML at all, raises `DeckError`.  The
-    index keeps the count of errors, not their text, so a deck indexed with errors is
-    read again here for the messages, until it is fixed.
+    A deck with no valid card, or one that is not YAML at all, raises `DeckError` with
+    every problem, read again from the file.  The index keeps the errors of the cards it
+    left out, so an unchanged deck with broken cards is not parsed again to name them.
     """
     entry, parsed = fresh_entry(store, deck_file), None
     if entry is None:
         entry, parsed = _reindex(store, deck_file, on_card)
     if not entry.errors:
         return entry, []
-    if parsed is None:
+    if not entry.cards:
         from quizcli.parser import read_deck
 
-        parsed = read_deck(deck_file.path, deck_file.name)
-    if not entry.cards:
-        raise DeckError(parsed.diagnostics)
-    return entry, parsed.errors
+        raise DeckError((parsed or read_deck(deck_file.path, deck_file.name)).diagnostics)
+    if parsed is not None:
+        return entry, parsed.errors
+    return entry, [_diagnostic(deck_file, broken) for broken in store.broken_cards(deck_file.name)]
+
+
+def _diagnostic(deck_file: DeckFile, broken: BrokenCard) -> Diagnostic:
+    from quizcli.diagnostics import Diagnostic, Severity
+
+    return Diagnostic(path=str(deck_file.path), line=broken.line, column=broken.column, severity=Severity.ERROR,
+                      code=broken.code, message=broken.message)  # fmt: skip
 
 
 def left_out_notice(deck: str, broken: list[Diagnostic]) -> str:
@@ -150,7 +157,8 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
         items=sum(1 for _ in deck.items()),
         errors=len(result.errors),
     )
-    store.replace_index(name, deck.cards, lambda: parsed)  # the valid cards, even when others have errors
+    broken = [BrokenCard(line=d.line, column=d.column, code=d.code, message=d.message) for d in result.errors]
+    store.replace_index(name, deck.cards, lambda: parsed, broken)  # the valid cards, even when others have errors
     return parsed, result
 
 

@@ -36,6 +36,24 @@ def test_the_valid_cards_are_indexed_and_the_errors_kept_for_the_message(store: 
         catalog.open_deck(store, deck)
 
 
+def test_an_unchanged_deck_with_broken_cards_names_them_from_the_index_without_parsing_it(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizcli import parser
+
+    deck = DeckFile("mine", write_deck(tmp_path, "mine", BROKEN), Source.PATH)
+    _, first = catalog.open_valid_cards(store, deck)
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the deck was parsed again")
+
+    for name in ("read_deck", "parse_bytes", "card_stream"):
+        monkeypatch.setattr(parser, name, no_parse)
+    entry, again = catalog.open_valid_cards(store, deck)
+    assert again == first and len(first) == 1 and entry.errors == 1
+    assert catalog.left_out_notice("mine", again) == catalog.left_out_notice("mine", first)
+
+
 def test_a_deck_with_no_valid_card_still_refuses(store: Store, tmp_path: Path) -> None:
     deck = DeckFile("mine", write_deck(tmp_path, "mine", "cards:\n  - id: a\n    front: x\n"), Source.PATH)
     with pytest.raises(DeckError):

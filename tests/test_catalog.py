@@ -229,7 +229,7 @@ def test_an_index_written_by_the_previous_parser_version_is_rebuilt_once(
     catalog.open_deck(store, deck)
     positional = ["a", "flashcard", "v", "y", [], [], False, True, None, [], None, False, "", [], [], True, 3]
     with sqlite3.connect(tmp_path / "progress.db") as db:
-        db.execute("UPDATE deck_items SET data = ?", (json.dumps(positional),))
+        db.execute("UPDATE deck_cards SET data = ?", (json.dumps(positional),))
         db.execute("UPDATE deck_index SET parser = 1")
     catalog.open_deck(store, deck)
     catalog.open_deck(store, deck)

@@ -18,11 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from quizcli import parser
+from quizcli import catalog, parser
 from quizcli.cli import app
+from quizcli.decks import DeckFile, Source
+from quizcli.kinds.cloze import MAX_DELETIONS, Cloze
 from quizcli.parser import MAX_ALIASES, parse_bytes, parse_deck
+from quizcli.store import Store
 
-from conftest import REPO
+from conftest import REPO, write_deck
 
 sys.path.insert(0, str(REPO / "fuzz"))
 from targets import ADVERSARIAL_PATTERNS, TARGETS  # noqa: E402
@@ -98,6 +101,27 @@ def test_a_deck_over_the_card_limit_is_refused_with_the_way_out_when_it_is_opene
     result = CliRunner().invoke(app, ["study", str(deck)])
     assert result.exit_code == 1
     assert "E100" in result.output and "51 cards: a deck holds at most 50; split it" in result.output
+
+
+def test_a_cloze_card_at_the_deletion_limit_is_fine_and_one_more_deletion_is_refused() -> None:
+    text = " ".join(f"{{{{w{n}}}}}" for n in range(MAX_DELETIONS))
+    assert errors_of(f"cards:\n- cloze: '{text}'\n") == []
+    assert errors_of(f"cards:\n- cloze: '{text} {{{{one more}}}}'\n") == [
+        f"E109 cloze text has {MAX_DELETIONS + 1} deletions; a card holds at most {MAX_DELETIONS}: split it into cards"
+    ]
+
+
+def test_a_cloze_cards_content_is_stored_once_however_many_items_it_makes(tmp_path: Path, store: Store) -> None:
+    """Each of a cloze card's items held a copy of the whole card: the index grew with the square of its deletions."""
+    text = " ".join(f"{{{{word number {n}}}}}" for n in range(MAX_DELETIONS))
+    deck = DeckFile("cloze", write_deck(tmp_path, "cloze", f"cards:\n- id: big\n  cloze: '{text}'\n"), Source.PATH)
+    entry = catalog.open_deck(store, deck)
+    assert entry.items == MAX_DELETIONS
+    stored = store._db.execute("SELECT count(*), sum(length(data)) FROM deck_cards").fetchone()
+    assert stored[0] == 1 and len(text) < stored[1] < 2 * len(text)
+    items = store.items_by_rank("cloze", [0, MAX_DELETIONS - 1])
+    assert [item.id for item in items] == ["big:c1", f"big:c{MAX_DELETIONS}"]
+    assert items[0].card.content == items[1].card.content == Cloze(text=text)
 
 
 def test_a_file_over_the_size_limit_is_refused_unread(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -53,6 +53,9 @@ ROWS: dict[int, list[tuple[str, dict[str, object]]]] = {
 }  # fmt: skip
 
 
+DECK_INDEX = {"deck_index", "deck_items"}
+
+
 def schema(db: sqlite3.Connection) -> dict[str, object]:
     """Every table's columns and every index and trigger, by name (the SQL's spacing aside)."""
     objects = db.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
@@ -99,11 +102,18 @@ def test_every_earlier_version_migrates_to_the_latest_and_keeps_its_rows(tmp_pat
     assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert schema(old) == schema(fresh)
     for table, row in written:
+        if table in DECK_INDEX:  # emptied by migration 13, and rebuilt from the deck files as each is next used
+            assert old.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+            continue
         keys = " AND ".join(f"{key} IS :{key}" for key in row)
         assert old.execute(f"SELECT count(*) FROM {table} WHERE {keys}", row).fetchone()[0] == 1, (table, row)
     if 3 <= version < 5:  # migration 5 ranked the markable items indexed before it
-        ranks = old.execute("SELECT item, rank FROM deck_items ORDER BY position").fetchall()
-        assert [(row["item"], row["rank"]) for row in ranks] == [("a", None), ("b", 0)]
+        old_database(tmp_path / "ranked.db", version)
+        ranked = sqlite3.connect(tmp_path / "ranked.db", isolation_level=None)
+        migrate(ranked, upto=5)
+        ranks = ranked.execute("SELECT item, rank FROM deck_items ORDER BY position").fetchall()
+        ranked.close()
+        assert ranks == [("a", None), ("b", 0)]
     if 1 <= version < 4:  # a review logged before migration 4 has no scheduled interval
         assert old.execute("SELECT scheduled_days FROM reviews").fetchone()[0] is None
     if 1 <= version < 9:  # migration 9 took an earlier answer's guessability from its item in the deck index

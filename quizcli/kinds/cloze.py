@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 # Patterns as text: `re` compiles (and caches) each on first use, so start-up pays only for those it uses.
 CLOZE_PATTERN = r"\{\{(.*?)\}\}"
 _CLOZE_NUMBER = r"(?i)c(\d+)::"
+# Each question shows the whole text with one deletion hidden, so a card's screens grow with the square of its
+# deletions: far more than any card needs, and few enough that the squares stay small.
+MAX_DELETIONS = 500
 
 
 class Cloze(NamedTuple):
@@ -193,7 +196,12 @@ def _read(fields: "DeckFields") -> Cloze | None:
     if text is None or value is None:
         return None
     deletions = cloze_deletions(text)
-    if not deletions:
+    if len(deletions) > MAX_DELETIONS:
+        value.error(
+            "E109",
+            f"cloze text has {len(deletions)} deletions; a card holds at most {MAX_DELETIONS}: split it into cards",
+        )
+    elif not deletions:
         value.error("E109", "cloze text has no {{...}} deletion, e.g. 'The {{middle}} is lost'")
     elif any(not d.answer for d in deletions):
         value.error("E109", "cloze deletion is empty: write the hidden text inside {{...}}")

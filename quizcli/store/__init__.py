@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizcli.store.connection import DOCTOR_HINT, DamagedError, NewerSchemaError, StoreError
-from quizcli.store.deck_index import DeckIndex, IndexEntry, Stamp, Unparsed, indexed_tags
+from quizcli.store.deck_index import BrokenCard, DeckIndex, IndexEntry, Stamp, Unparsed, indexed_tags
 from quizcli.store.flags import Flags, FlagTable
 from quizcli.store.presence import Holder, Presence
 from quizcli.store.reviews import Answer, Rebase, ReviewLog
@@ -32,6 +32,7 @@ __all__ = [
     "DOCTOR_HINT",
     "SCHEMA_VERSION",
     "Answer",
+    "BrokenCard",
     "DamagedError",
     "Flags",
     "Holder",

@@ -1,8 +1,8 @@
 """The deck index: each deck file's stamp and summary, and its items, so an unchanged deck is never parsed again.
 
-Each card is kept as ``card.to_record()`` (JSON the store does not look into) and
-rebuilt with ``Card.from_record``; the study queues and the exam draws read items
-from here.
+Each card is kept once, in ``deck_cards``, as ``card.to_record()`` (JSON the store does
+not look into), rebuilt with ``Card.from_record``; each of its items is a row of
+``deck_items``.  The study queues and the exam draws read items from here.
 """
 
 import itertools
@@ -60,6 +60,18 @@ _AVAILABLE = (
     f" AND (f.suspended = 1 OR f.buried_until > :now)) AND (:tag IS NULL OR {_TAGGED})"
 )
 _BY_RANK = "INDEXED BY deck_items_rank"
+# An item's card, as JSON: read beside the item (``i``), one lookup of its card's row.
+_DATA = "(SELECT k.data FROM deck_cards k WHERE k.deck = i.deck AND k.card = i.card) AS data"
+_ITEM = f"i.item, i.card, {_DATA}"  # what `_item` reads
+
+
+class BrokenCard(NamedTuple):
+    """An error of a card left out of the index, where its deck file has it."""
+
+    line: int
+    column: int
+    code: str
+    message: str
 
 
 class _Unfinished(Exception):
@@ -93,19 +105,25 @@ class DeckIndex(Connection):
         return IndexEntry(name=deck, stamp=stamp, **shown)
 
     def replace_index(
-        self, name: str, cards: Iterable[Card], summary: Callable[[], IndexEntry | None]
+        self,
+        name: str,
+        cards: Iterable[Card],
+        summary: Callable[[], IndexEntry | None],
+        broken: Sequence[BrokenCard] = (),
     ) -> IndexEntry | None:
         """Swap a deck's index for ``cards`` in one transaction; after a big one, shrink the WAL back.
 
         ``cards`` may be a stream, written as it comes: the deck's ``summary`` (its entry) is asked for once
         they are all written, and None from it undoes the write (the stream stopped short), returning None.
+        ``broken`` are the errors of the cards left out, kept so that an unchanged deck need not be parsed
+        again to name them.
         SQLite checkpoints the WAL by itself past its auto-checkpoint size but keeps the file at its
         largest, so a big deck's index would leave a WAL as big behind.  A small deck's write never
         gets there, and truncating after it would only cost two more syncs.
         """
         try:
             with self._write(f"the index of {name}") as db:
-                entry = self._write_index(db, name, cards, summary)
+                entry = self._write_index(db, name, cards, summary, broken)
         except _Unfinished:
             return None
         if entry.items > BULK_ITEMS:
@@ -114,15 +132,24 @@ class DeckIndex(Connection):
 
     @staticmethod
     def _write_index(
-        db: sqlite3.Connection, name: str, cards: Iterable[Card], summary: Callable[[], IndexEntry | None]
+        db: sqlite3.Connection,
+        name: str,
+        cards: Iterable[Card],
+        summary: Callable[[], IndexEntry | None],
+        broken: Sequence[BrokenCard],
     ) -> IndexEntry:
         db.execute("DELETE FROM deck_items WHERE deck = ?", (name,))
+        db.execute("DELETE FROM deck_cards WHERE deck = ?", (name,))
         rows = index_rows(name, cards)
         while batch := list(itertools.islice(rows, WRITE_BATCH)):  # a stream's parse and writes take turns
             db.executemany(
-                "INSERT INTO deck_items (deck, item, card, position, graded, tags, data, rank)"
-                " VALUES (:deck, :item, :card, :position, :graded, :tags, :data, :rank)",
-                batch,
+                "INSERT INTO deck_cards (deck, card, data) VALUES (:deck, :card, :data)",
+                [card_row for card_row, _ in batch],
+            )
+            db.executemany(
+                "INSERT INTO deck_items (deck, item, card, position, graded, tags, rank)"
+                " VALUES (:deck, :item, :card, :position, :graded, :tags, :rank)",
+                [item_row for _, item_rows in batch for item_row in item_rows],
             )
         entry = summary()
         if entry is None:
@@ -133,8 +160,8 @@ class DeckIndex(Connection):
         )
         db.execute(
             "INSERT OR REPLACE INTO deck_index (deck, path, size, mtime_ns, parser, digest, indexed_ns, title,"
-            " description, cards, items, errors) VALUES (:deck, :path, :size, :mtime_ns, :parser, :digest,"
-            " :indexed_ns, :title, :description, :cards, :items, :errors)",
+            " description, cards, items, errors, broken) VALUES (:deck, :path, :size, :mtime_ns, :parser, :digest,"
+            " :indexed_ns, :title, :description, :cards, :items, :errors, :broken)",
             {
                 "deck": name,
                 **entry.stamp._asdict(),
@@ -143,9 +170,18 @@ class DeckIndex(Connection):
                 "cards": entry.cards,
                 "items": entry.items,
                 "errors": entry.errors,
+                "broken": json.dumps([list(error) for error in broken], ensure_ascii=False),
             },  # fmt: skip
         )
         return entry
+
+    def broken_cards(self, deck: str) -> list[BrokenCard]:
+        """The errors of the deck's cards left out when it was indexed, in line order."""
+        row = self._db.execute("SELECT broken FROM deck_index WHERE deck = ?", (deck,)).fetchone()
+        errors = [] if row is None else json.loads(row["broken"])
+        return [
+            BrokenCard(line=line, column=column, code=code, message=message) for line, column, code, message in errors
+        ]
 
     def restamp_index(self, deck: str, indexed_ns: int) -> None:
         """Record that the deck file's content was found unchanged at ``indexed_ns``."""
@@ -163,7 +199,7 @@ class DeckIndex(Connection):
     def new_items(self, deck: str, now: datetime, limit: int, tag: str | None) -> list[Unparsed]:
         """Unseen, available items in deck order, as the index holds them now; each card is parsed when shown."""
         rows = self._db.execute(
-            f"SELECT i.item, i.card, i.tags, i.data FROM deck_items i INDEXED BY deck_items_new"
+            f"SELECT i.item, i.card, i.tags, {_DATA} FROM deck_items i INDEXED BY deck_items_new"
             f" WHERE i.deck = :deck AND i.seen = 0 AND {_AVAILABLE} ORDER BY i.position LIMIT :limit",
             {"deck": deck, "now": to_text(now), "tag": tag, "limit": limit},
         )
@@ -180,7 +216,7 @@ class DeckIndex(Connection):
         wanted = ", ".join(str(int(state)) for state in states)
         due = "" if due_by is None else " AND c.due <= :due"
         rows = self._db.execute(
-            f"SELECT i.item, i.card, i.data, {_STATE_COLUMNS_OF_C} FROM cards c INDEXED BY cards_queue"
+            f"SELECT {_ITEM}, {_STATE_COLUMNS_OF_C} FROM cards c INDEXED BY cards_queue"
             " CROSS JOIN deck_items i ON i.deck = c.deck AND i.item = c.item"  # cards first: CROSS fixes the order
             f" WHERE c.deck = :deck{due} AND c.state IN ({wanted}) AND {_AVAILABLE}"
             " ORDER BY c.due, i.position LIMIT :limit",
@@ -192,8 +228,7 @@ class DeckIndex(Connection):
     def available_items(self, deck: str, now: datetime, tag: str | None) -> list[Item]:
         """Every item not suspended or buried, in deck order (cram)."""
         rows = self._db.execute(
-            f"SELECT i.item, i.card, i.data FROM deck_items i WHERE i.deck = :deck AND {_AVAILABLE}"
-            " ORDER BY i.position",
+            f"SELECT {_ITEM} FROM deck_items i WHERE i.deck = :deck AND {_AVAILABLE} ORDER BY i.position",
             {"deck": deck, "now": to_text(now), "tag": tag},
         )
         return [_item(row) for row in rows]
@@ -228,12 +263,12 @@ class DeckIndex(Connection):
 
     def items_by_id(self, deck: str, ids: list[str]) -> list[Item]:
         """The indexed items with these ids, in the order asked."""
-        found = {row["key"]: _item(row) for row in self._rows_keyed(deck, "item", "", ids)}
+        found = {row["key"]: _item(row) for row in self._rows_keyed(deck, "item", "", ids, _ITEM)}
         return [found[value] for value in ids]
 
     def items_by_rank(self, deck: str, ranks: list[int]) -> list[Item]:
         """The markable items at these ranks (places from 0 among them, in deck order), in the order asked."""
-        found = {row["key"]: _item(row) for row in self._rows_keyed(deck, "rank", _BY_RANK, ranks)}
+        found = {row["key"]: _item(row) for row in self._rows_keyed(deck, "rank", _BY_RANK, ranks, _ITEM)}
         return [found[value] for value in ranks]
 
     def cards_by_rank(self, deck: str, ranks: list[int]) -> list[str]:
@@ -243,7 +278,7 @@ class DeckIndex(Connection):
         up a few hundred at a time.
         """
         if len(ranks) <= RANGE_READ:
-            found = {row["key"]: row["card"] for row in self._rows_keyed(deck, "rank", _BY_RANK, ranks)}
+            found = {row["key"]: row["card"] for row in self._rows_keyed(deck, "rank", _BY_RANK, ranks, "i.card")}
             return [found[value] for value in ranks]
         rows = self._db.execute(
             f"SELECT rank, card FROM deck_items {_BY_RANK} WHERE deck = ? AND rank BETWEEN ? AND ?",
@@ -252,8 +287,10 @@ class DeckIndex(Connection):
         in_range = dict(rows.fetchall())
         return [in_range[rank] for rank in ranks]
 
-    def _rows_keyed(self, deck: str, key: str, hint: str, values: Sequence[str | int]) -> Iterator[sqlite3.Row]:
-        """The deck's rows whose ``key`` column holds these values (as ``key``, ``item``, ``card``, ``data``).
+    def _rows_keyed(
+        self, deck: str, key: str, hint: str, values: Sequence[str | int], columns: str
+    ) -> Iterator[sqlite3.Row]:
+        """The deck's rows (``columns`` of ``deck_items i``) whose ``key`` column holds these values, as ``key``.
 
         Without statistics SQLite would rather scan the deck's primary key than look ranks
         up, hence the ``hint`` (an ``INDEXED BY`` clause).
@@ -262,23 +299,26 @@ class DeckIndex(Connection):
             chunk = values[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             yield from self._db.execute(
-                f"SELECT {key} AS key, item, card, data FROM deck_items {hint} WHERE deck = ? AND {key} IN ({marks})",
+                f"SELECT i.{key} AS key, {columns} FROM deck_items i {hint} WHERE i.deck = ? AND i.{key} IN ({marks})",
                 (deck, *chunk),
             )
 
 
-def index_rows(deck: str, cards: Iterable[Card]) -> Iterator[dict[str, Any]]:
-    """The rows of ``deck_items``: position counts every item, rank only the markable ones (None for the rest)."""
+def index_rows(deck: str, cards: Iterable[Card]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each card's row of ``deck_cards`` and its rows of ``deck_items``: position counts every item, rank only the
+    markable ones (None for the rest)."""
     position = rank = 0
     for card in cards:
-        data = json.dumps(card.to_record(), ensure_ascii=False, separators=(",", ":"))
         tags = " ".join(card.tags)  # tags never hold white space (the parser refuses it)
         graded = card.kind.auto_graded
+        items = []
         for item in card.items():
-            yield {"deck": deck, "item": item.id, "card": card.id, "position": position, "graded": int(graded),
-                   "tags": tags, "data": data, "rank": rank if graded else None}  # fmt: skip
+            items.append({"deck": deck, "item": item.id, "card": card.id, "position": position,
+                          "graded": int(graded), "tags": tags, "rank": rank if graded else None})  # fmt: skip
             position += 1
             rank += graded
+        data = json.dumps(card.to_record(), ensure_ascii=False, separators=(",", ":"))
+        yield {"deck": deck, "card": card.id, "data": data}, items
 
 
 def _item(row: sqlite3.Row) -> Item:

@@ -274,6 +274,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
+    Migration(
+        13,
+        "each card's content once (deck_cards), not once per item; the errors of a deck's broken cards kept",
+        (
+            # The index is derived from the deck files: it is emptied here and rebuilt as each deck is next used.
+            # A cloze card's items each held a copy of the whole card, which grew with the square of its deletions.
+            "DROP TABLE deck_items",
+            "DELETE FROM deck_index",
+            "ALTER TABLE deck_index ADD COLUMN broken TEXT NOT NULL DEFAULT '[]'",  # JSON [[line, column, code, text]]
+            # As migrations 3 and 5 made it, without the card's JSON (now in deck_cards).
+            "CREATE TABLE deck_items (deck TEXT NOT NULL, item TEXT NOT NULL, card TEXT NOT NULL,"
+            " position INTEGER NOT NULL, graded INTEGER NOT NULL, tags TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0,"
+            " rank INTEGER, PRIMARY KEY (deck, item)) WITHOUT ROWID",
+            "CREATE INDEX deck_items_order ON deck_items (deck, position, graded, item, tags)",
+            "CREATE INDEX deck_items_new ON deck_items (deck, seen, position)",
+            "CREATE INDEX deck_items_rank ON deck_items (deck, rank, card) WHERE rank IS NOT NULL",
+            "CREATE TABLE deck_cards (deck TEXT NOT NULL, card TEXT NOT NULL, data TEXT NOT NULL,"
+            " PRIMARY KEY (deck, card)) WITHOUT ROWID",
+        ),
+    ),
 )
 if len(MIGRATIONS) != SCHEMA_VERSION:
     raise AssertionError(
