@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -18,6 +19,8 @@ from quizcli import backups
 from quizcli.cli import app
 from quizcli.store import SCHEMA_VERSION, Store, StoreError
 from quizcli.store.snapshots import verify_copy
+
+from conftest import FIXED_NOW
 
 runner = CliRunner()
 FLASH = ["", "3"]  # reveal, Good
@@ -441,3 +444,16 @@ def test_doctor_on_a_sound_database_in_a_read_only_home_says_ok(
     monkeypatch.setenv("QUIZCLI_HOME", str(tiny_fs))
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 0 and "status: ok" in result.stdout, result.stdout
+
+
+def test_stats_and_history_read_a_read_only_home_and_never_write_it(
+    deck: Path, tiny_fs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_quizcli(tiny_fs, deck, *FLASH).returncode == 0
+    monkeypatch.setenv("QUIZCLI_HOME", str(tiny_fs))
+    monkeypatch.setenv("QUIZCLI_NOW", FIXED_NOW)
+    writable = [runner.invoke(app, [command, "--json"]) for command in ("stats", "history")]
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_fs)], check=True)
+    read_only = [runner.invoke(app, [command, "--json"]) for command in ("stats", "history")]
+    assert [(r.exit_code, r.stdout) for r in read_only] == [(0, r.stdout) for r in writable]
+    assert json.loads(read_only[0].stdout)["cards"]["decks"][0]["learning"] == 1

@@ -178,3 +178,32 @@ def test_a_write_that_need_not_last_leaves_every_answer_after_it_waiting_for_the
         with Store.open(path) as other:
             _, others = other.claim_deck("d", me, stale=lambda holder: False)
     assert others == [me]
+
+
+def test_a_database_that_cannot_be_written_is_read_as_it_is_and_never_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older schema is migrated in a copy in memory; no database at all reads as an empty one."""
+    from quizcli.store import connection
+    from quizcli.store.migrations import migrate
+
+    path = tmp_path / "progress.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    migrate(old, upto=2)
+    old.execute("INSERT INTO settings (id, json) VALUES (1, '{}')")
+    old.execute(
+        "INSERT INTO reviews (deck, item, reviewed_at, rating, kind, state_before, settings_id)"
+        " VALUES ('d', 'a', '2026-11-01T09:00:00.000000+00:00', 3, 'review', 0, 1)"
+    )
+    old.close()
+    before = path.read_bytes()
+    monkeypatch.setattr(connection, "can_write", lambda path: False)
+    with Store.open_to_read(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert [row["item"] for row in store._db.execute("SELECT item FROM reviews")] == ["a"]
+        with pytest.raises(StoreError):
+            answer(store, "b", Rating.GOOD, T0)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.db"]
+    with Store.open_to_read(tmp_path / "none.db") as empty:
+        assert empty.exam_attempts(None) == [] and not (tmp_path / "none.db").exists()

@@ -92,7 +92,7 @@ def shuffles(request: ExamRequest, interactive: bool) -> bool:
 def show_history(deck: str | None, as_json: bool) -> None:
     """Past attempts, oldest first, and each deck's best and latest score."""
     name = None if deck is None else os_text(Path(deck).stem if deck.endswith(DECK_SUFFIXES) else deck)
-    with Store.open() as store:
+    with Store.open_to_read() as store:
         attempts = store.exam_attempts(name)
     from quizcli import history
 

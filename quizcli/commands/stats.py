@@ -18,7 +18,7 @@ Decks = dict[str, stats.DeckItems | None]
 def show_stats(deck: str | None, days: int, as_json: bool) -> None:
     """Statistics of one deck, or of every deck quizcli knows (files and progress) when ``deck`` is None."""
     now = clock.now()
-    with Store.open() as store:
+    with Store.open_to_read() as store:
         decks = _named_deck(deck, store) if deck is not None else _every_deck(store)
         name = next(iter(decks)) if deck is not None else None
         result = stats.compute(gather(store, name, decks, now, days))

@@ -5,10 +5,11 @@ next card is shown, so a killed process loses at most the card on screen.  Rows
 come back as `sqlite3.Row` and are read by column name.
 """
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -178,6 +179,25 @@ class Connection:
             raise
         return store
 
+    @classmethod
+    def open_to_read(cls, path: Path | None = None) -> Self:
+        """The database for a command that only reads (stats, history): as `open` gives it where it can be
+        written; otherwise (a read-only home, a copy on a read-only medium) read-only, and never written.
+
+        Read-only, a database behind this quizcli's schema is copied into memory and migrated there, and
+        no database at all reads as an empty one.  Writing through it fails as on a full disk.
+        """
+        path = path or paths.progress_db()
+        if can_write(path):
+            return cls.open(path)
+        try:
+            connection = _readable_copy(path)
+        except sqlite3.Error as exc:
+            raise _open_error(path, exc) from exc
+        store = cls(connection, path)
+        store._before_first_write = None  # nothing to check before a write that cannot happen
+        return store
+
     def _trust(self, known_sound: bool) -> None:
         """Skip the check before the first write on a file as a sound process left it (`last_sound`)."""
         self._left = last_sound.fingerprint(self.path)  # after migrating: this process's own writes
@@ -308,19 +328,58 @@ class Connection:
             self._db.execute("ROLLBACK")
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
+def open_read_only(path: Path, factory: type[sqlite3.Connection] = sqlite3.Connection) -> sqlite3.Connection:
     """A connection that can never write ``path``; rows read by name."""
     if not path.is_file():
         raise sqlite3.OperationalError(f"no database file at {path}")
     uri = path.resolve().as_uri()
-    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, factory=factory)
     if not _can_share(db) and not _has_log(path):
         # A WAL database in a read-only directory: its shared-memory file cannot be made, and with no
         # log to merge the file alone is the whole database, so it is read as an unchanging file.
         db.close()
-        db = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+        db = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, factory=factory)
     db.row_factory = sqlite3.Row
     return db
+
+
+def can_write(path: Path) -> bool:
+    """Whether the database at ``path`` (or the directory it would be made in) can be written by this process:
+    not on a read-only file system, nor denied by permissions."""
+    directory = next((parent for parent in (path.parent, *path.parent.parents) if parent.exists()), path.parent)
+    return os.access(directory, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _readable_copy(path: Path) -> GuardedConnection:
+    """A read-only connection to ``path``, or to a copy in memory migrated to this quizcli's schema."""
+    if not path.is_file():
+        return _in_memory(None)
+    db = open_read_only(path, factory=GuardedConnection)
+    assert isinstance(db, GuardedConnection)
+    version = schema.schema_version(db)
+    if version > schema.SCHEMA_VERSION:
+        db.close()
+        raise NewerSchemaError(
+            f"{path} was written by a newer quizcli (schema {version}, this one knows {schema.SCHEMA_VERSION}); "
+            "upgrade quizcli"
+        )
+    if version == schema.SCHEMA_VERSION:
+        return db
+    with closing(db):
+        return _in_memory(db)
+
+
+def _in_memory(source: sqlite3.Connection | None) -> GuardedConnection:
+    """An in-memory database holding ``source`` (or nothing), migrated to this quizcli's schema."""
+    from quizcli.store import migrations
+
+    memory = sqlite3.connect(":memory:", isolation_level=None, factory=GuardedConnection)
+    if source is not None:
+        source.backup(memory)
+    migrations.migrate(memory)
+    memory.execute("PRAGMA query_only = ON")  # as read-only as the file it copies
+    memory.row_factory = sqlite3.Row
+    return memory
 
 
 _CANNOT_SHARE = {8, 14}  # SQLITE_READONLY, SQLITE_CANTOPEN: no shared-memory file
