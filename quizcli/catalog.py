@@ -182,6 +182,7 @@ def exam_source(store: Store, entry: IndexEntry) -> ExamSource:
         title=entry.title,
         cards=entry.cards,
         markable=store.graded_count(name),
+        markable_cards=store.markable_cards(name),
         refs=refs,
         load=lambda ids: store.items_by_id(name, ids),
         load_ranked=lambda ranks: store.items_by_rank(name, ranks),

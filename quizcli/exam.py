@@ -67,6 +67,7 @@ class ExamSource(NamedTuple):
     title: str
     cards: int
     markable: int  # how many markable items there are
+    markable_cards: int  # how many cards they come from: fewer than ``markable`` when a card has several
     refs: Callable[[], Sequence[ItemRef]]  # every markable item, in rank order
     load: Callable[[list[str]], list[Item]]  # items by id, in the order asked
     load_ranked: Callable[[list[int]], list[Item]]  # markable items by rank, in the order asked
@@ -88,6 +89,7 @@ def source_of(deck: Deck) -> ExamSource:
         title=deck.title,
         cards=len(deck.cards),
         markable=len(items),
+        markable_cards=len({item.card.id for item in items}),
         refs=lambda: refs,
         load=lambda ids: [by_id[i] for i in ids],
         load_ranked=lambda ranks: [items[r] for r in ranks],
@@ -181,6 +183,7 @@ class _Pool(NamedTuple):
     size: int
     load: Callable[[list[int]], list[Item]]
     cards_at: Callable[[list[int]], list[str]]
+    siblings: bool  # whether two of its items may share a card
 
 
 def _pool_of(source: ExamSource, options: ExamOptions) -> _Pool:
@@ -192,12 +195,14 @@ def _pool_of(source: ExamSource, options: ExamOptions) -> _Pool:
     """
     if options.tag is None and options.only is None:
         _require_markable(source)
-        return _Pool(size=source.markable, load=source.load_ranked, cards_at=source.cards_ranked)
+        return _Pool(size=source.markable, load=source.load_ranked, cards_at=source.cards_ranked,
+                     siblings=source.markable_cards < source.markable)  # fmt: skip
     refs = exam_pool(source, options)
     return _Pool(
         size=len(refs),
         load=lambda places: source.load([refs[i].id for i in places]),
         cards_at=lambda places: [refs[i].card_id for i in places],
+        siblings=source.markable_cards < source.markable,
     )
 
 
@@ -205,7 +210,7 @@ def _draw(pool: _Pool, options: ExamOptions, rng: random.Random) -> list[int]:
     """The places drawn, in pool order: a sample of ``size`` (or all), then, unless ``all_items``, one per card."""
     wanted = pool.size if options.size is None else min(options.size, pool.size)
     places = rng.sample(range(pool.size), wanted) if wanted < pool.size else list(range(pool.size))
-    if not options.all_items:
+    if pool.siblings and not options.all_items:  # without siblings, every draw has one item per card already
         places = _one_per_card(pool, places, wanted, rng, options.shuffle)
     return sorted(places)
 

@@ -72,6 +72,26 @@ def test_items_are_loaded_by_rank_in_the_order_asked(store: Store, big: DeckFile
     assert store.cards_by_rank("big", wanted) == [ids[rank].split(":")[0] for rank in wanted]  # one range read
 
 
+def test_a_deck_whose_cards_each_have_one_markable_item_is_drawn_without_reading_card_ids(
+    store: Store, tmp_path: Path
+) -> None:
+    """An exam asks one item per card; with no card holding two, no draw can break that, so none is checked."""
+    without_clozes = "".join(f"  - {{id: q{n}, question: 'statement {n}', answer: true}}\n" for n in range(50))
+    deck = DeckFile("single", write_deck(tmp_path, "single", "cards:\n" + without_clozes), Source.PATH)
+    source, asked = exam_source(store, deck), []
+
+    def cards_ranked(ranks: list[int]) -> list[str]:
+        asked.extend(ranks)
+        return store.cards_by_rank("single", ranks)
+
+    assert (source.markable, source.markable_cards) == (50, 50)
+    for options in (ExamOptions(seed=3), ExamOptions(seed=3, size=20), ExamOptions(seed=3, tag=None, shuffle=True)):
+        exam = plan_exam(source._replace(cards_ranked=cards_ranked), options)
+        assert list(exam.questions) == list(plan_exam(source, options).questions) and not asked
+    sibling = exam_source(store, DeckFile("big", write_deck(tmp_path, "big", generated(8)), Source.PATH))
+    assert (sibling.markable, sibling.markable_cards) == (8, 6)  # two two-deletion clozes
+
+
 def test_a_whole_deck_exam_loads_only_the_questions_shown(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

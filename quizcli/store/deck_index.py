@@ -141,7 +141,9 @@ class DeckIndex(Connection):
         db.execute("DELETE FROM deck_items WHERE deck = ?", (name,))
         db.execute("DELETE FROM deck_cards WHERE deck = ?", (name,))
         rows = index_rows(name, cards)
+        markable_cards = 0
         while batch := list(itertools.islice(rows, WRITE_BATCH)):  # a stream's parse and writes take turns
+            markable_cards += sum(any(row["graded"] for row in item_rows) for _, item_rows in batch)
             db.executemany(
                 "INSERT INTO deck_cards (deck, card, data) VALUES (:deck, :card, :data)",
                 [card_row for card_row, _ in batch],
@@ -160,8 +162,8 @@ class DeckIndex(Connection):
         )
         db.execute(
             "INSERT OR REPLACE INTO deck_index (deck, path, size, mtime_ns, parser, digest, indexed_ns, title,"
-            " description, cards, items, errors, broken) VALUES (:deck, :path, :size, :mtime_ns, :parser, :digest,"
-            " :indexed_ns, :title, :description, :cards, :items, :errors, :broken)",
+            " description, cards, items, errors, broken, markable_cards) VALUES (:deck, :path, :size, :mtime_ns,"
+            " :parser, :digest, :indexed_ns, :title, :description, :cards, :items, :errors, :broken, :markable_cards)",
             {
                 "deck": name,
                 **entry.stamp._asdict(),
@@ -171,6 +173,7 @@ class DeckIndex(Connection):
                 "items": entry.items,
                 "errors": entry.errors,
                 "broken": json.dumps([list(error) for error in broken], ensure_ascii=False),
+                "markable_cards": markable_cards,
             },  # fmt: skip
         )
         return entry
@@ -260,6 +263,11 @@ class DeckIndex(Connection):
             (deck,),
         ).fetchone()
         return 0 if row["top"] is None else int(row["top"]) + 1
+
+    def markable_cards(self, deck: str) -> int:
+        """How many of the deck's cards have a markable item: as many as the items when no card has two."""
+        row = self._db.execute("SELECT markable_cards FROM deck_index WHERE deck = ?", (deck,)).fetchone()
+        return 0 if row is None else int(row["markable_cards"])
 
     def items_by_id(self, deck: str, ids: list[str]) -> list[Item]:
         """The indexed items with these ids, in the order asked."""

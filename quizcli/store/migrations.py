@@ -276,13 +276,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         13,
-        "each card's content once (deck_cards), not once per item; the errors of a deck's broken cards kept",
+        "each card's content once (deck_cards), not once per item; a deck's broken cards' errors and markable cards",
         (
             # The index is derived from the deck files: it is emptied here and rebuilt as each deck is next used.
             # A cloze card's items each held a copy of the whole card, which grew with the square of its deletions.
             "DROP TABLE deck_items",
             "DELETE FROM deck_index",
             "ALTER TABLE deck_index ADD COLUMN broken TEXT NOT NULL DEFAULT '[]'",  # JSON [[line, column, code, text]]
+            # How many cards the markable items come from: fewer than them when a card has several (an exam asks one).
+            "ALTER TABLE deck_index ADD COLUMN markable_cards INTEGER NOT NULL DEFAULT 0",
             # As migrations 3 and 5 made it, without the card's JSON (now in deck_cards).
             "CREATE TABLE deck_items (deck TEXT NOT NULL, item TEXT NOT NULL, card TEXT NOT NULL,"
             " position INTEGER NOT NULL, graded INTEGER NOT NULL, tags TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0,"
