@@ -23,7 +23,7 @@ from quizcli.stats import (
 )
 from quizcli.store import Answer, Store
 from quizcli.store.statistics import CardRow
-from quizcli.ui.stats import bar, duration, gauge, sparkline
+from quizcli.ui.stats import Columns, bar, duration, gauge, sparkline
 
 TODAY = date(2026, 11, 28)
 
@@ -144,3 +144,23 @@ def test_a_100k_review_log_is_summed_in_sql(tmp_path: Path) -> None:
         result = compute(gather(store, "big", {"big": None}, now, 84))
     assert result.decks[0].counts.young == 3000 and len(result.weak.leeches) == 600
     assert result.time.all_time.answers == 100_000 and result.activity.current_streak == 348
+
+
+def test_a_table_is_laid_out_in_columns_and_its_first_column_cut_to_fit_the_screen() -> None:
+    from rich.console import Console
+
+    table = Columns(("deck", "new", "total"), right=("new", "total"))
+    table.add_row("a-deck-with-a-long-name", "3", "120")
+    table.add_row("b", "10", "7")
+
+    def shown(width: int) -> list[str]:
+        console = Console(width=width, record=True, color_system=None)
+        console.print(table)
+        return console.export_text().splitlines()
+
+    assert shown(80) == [
+        "deck                     new  total",
+        "a-deck-with-a-long-name    3    120",
+        "b                         10      7",
+    ]
+    assert shown(20) == ["deck      new  total", "a-deck-…    3    120", "b          10      7"]

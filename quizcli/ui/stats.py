@@ -7,12 +7,11 @@ every bar has its number beside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType
 from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
 from quizcli.fitting import MIN_REVIEWS, Evaluation, FitReport
@@ -62,12 +61,51 @@ def _heading(title: str) -> Rule:
     return Rule(plain(title, "bold"), align="left", style="dim")
 
 
-def _table(*columns: str, right: Iterable[str] = ()) -> Table:
-    table = Table(show_edge=False, pad_edge=False, header_style="bold", box=None)
-    aligned = set(right)
-    for column in columns:
-        table.add_column(column, justify="right" if column in aligned else "left", overflow="fold")
-    return table
+def _table(*columns: str, right: Iterable[str] = ()) -> Columns:
+    return Columns(columns, right)
+
+
+class Columns:
+    """A borderless table of one-line cells laid out by hand: columns two spaces apart, the ``right`` ones (numbers)
+    right-aligned, and the first column cut with ``…`` when the table is wider than the screen.
+
+    Rich's own Table measures and wraps every cell, which cost the statistics screen most of its time.
+    """
+
+    def __init__(self, columns: Sequence[str], right: Iterable[str]) -> None:
+        aligned = set(right)
+        self._header = [Text(column, style="bold") for column in columns]
+        self._right = [column in aligned for column in columns]
+        self._rows: list[list[Text]] = []
+
+    def add_row(self, *cells: str | Text) -> None:
+        self._rows.append([cell if isinstance(cell, Text) else Text(cell) for cell in cells])
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        rows = [self._header, *self._rows]
+        widths = [max(row[column].cell_len for row in rows) for column in range(len(self._header))]
+        excess = sum(widths) + 2 * (len(widths) - 1) - options.max_width
+        if excess > 0:
+            widths[0] = max(1, widths[0] - excess)
+        for row in rows:
+            yield self._line(row, widths)
+
+    def _line(self, row: list[Text], widths: list[int]) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        last = len(row) - 1
+        for column, (cell, width) in enumerate(zip(row, widths, strict=True)):
+            if cell.cell_len > width:
+                cell = cell.copy()
+                cell.truncate(width, overflow="ellipsis")
+            pad = " " * (width - cell.cell_len)
+            if column:
+                line.append("  ")
+            if self._right[column]:
+                line.append(pad)
+            line.append_text(cell)
+            if not self._right[column] and column < last:
+                line.append(pad)
+        return line
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -233,7 +271,7 @@ def _calibration(stats: Stats, width: int) -> list[RenderableType]:
     return [*found, Text("█ actual recall   ┃ predicted", style="dim")]
 
 
-def _calibration_table(calibration: Calibration) -> Table:
+def _calibration_table(calibration: Calibration) -> Columns:
     table = _table("predicted", "answers", "mean", "actual", "", right=("answers", "mean", "actual"))
     for b in calibration.bins:
         table.add_row(f"{b.low * 100:.0f}-{b.high * 100:.0f}%", str(b.answers), percent(b.predicted),
