@@ -201,6 +201,44 @@ def test_a_boolean_looking_typed_answer_is_written_quoted_so_check_has_nothing_t
     assert '    answer: "yes"\n' in deck.read_text() and read_deck(deck).diagnostics == []
 
 
+KIND_PROMPT = f"Kind ({', '.join(kind.name for kind in all_kinds())}) [flashcard]"
+
+
+def test_piped_answers_are_echoed_after_their_prompts_one_a_line(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    lines = ["matching", "Match the capitals", "Paris -> France", "Rome", "Rome -> Italy", "", "", "geo", "", "n"]
+    result = add(deck, lines=lines)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{KIND_PROMPT}: matching",
+        "Question: Match the capitals",
+        "Pair 1 (item -> match; empty line ends): Paris -> France",
+        "Pair 2 (item -> match; empty line ends): Rome",
+        "Write a pair as item -> match, e.g. Paris -> France (an item cannot hold '->' here).",
+        "Pair 2 (item -> match; empty line ends): Rome -> Italy",
+        "Pair 3 (item -> match; empty line ends):",
+        "Explanation (optional):",
+        "Tags (optional; separated by spaces): geo",
+        "Id [match-the-capitals]:",
+        f"Added 'match-the-capitals' to {deck} (line 8).",
+        "Add another? [y/N]: n",
+    ]
+    [_, card] = read_deck(deck).deck.cards
+    assert card.content.pairs == (("Paris", "France"), ("Rome", "Italy"))  # type: ignore[attr-defined]
+    assert card.tags == ("geo",)
+
+
+def test_piped_input_that_ends_leaves_no_line_open(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    result = add(deck, lines=["ordering", "Count up", "one"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout
+        == f"{KIND_PROMPT}: ordering\nQuestion: Count up\nItem 1 (in the right order; empty line ends): one\n"
+    )
+    assert deck.read_text() == DECK
+
+
 def test_an_ordering_card_is_asked_for_item_by_item_until_it_has_two(tmp_path: Path) -> None:
     deck = write_deck(tmp_path, "mine", DECK)
     lines = ["ordering", "Count up", "one", "", "one", "two", "three", "", "", "", "", "n"]

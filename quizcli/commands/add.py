@@ -1,6 +1,8 @@
 """``quizcli add``: prompt for a card (or take it from options), check it as ``quizcli check`` would, append it.
 
-What a card is asked for comes from its kind (`quizcli.kinds.authoring`).
+What a card is asked for comes from its kind (`quizcli.kinds.authoring`).  On a terminal each
+prompt waits on its line for the answer; when the answers are piped, each prompt is printed with
+the answer it read, a line each, as a study session in line mode prints a typed answer.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def add(request: AddRequest) -> int:
     if request.answers:
         _add_given(deck_file, kind or kind_given(request.answers), request)
         return 0
-    prompter = Prompter()
+    prompter = Prompter(on_terminal=sys.stdin.isatty())
     try:
         while True:
             _ask_and_add(deck_file, kind, prompter)
@@ -171,20 +173,28 @@ def _write(deck_file: DeckFile, added: Added) -> None:
 
 
 class Prompter:
-    """Asks for one answer at a time, after its prompt."""
+    """Asks for one answer at a time: on a terminal after its prompt, from a pipe with the prompt and answer echoed."""
+
+    def __init__(self, on_terminal: bool) -> None:
+        self.on_terminal = on_terminal
 
     def ask(self, prompt: str) -> str:
         try:
-            return input(f"{prompt}: ")
+            if self.on_terminal:
+                return input(f"{prompt}: ")
+            answer = input()
         except EOFError:
             raise EndOfInput from None
+        self.say(f"{prompt}: {answer}".rstrip())
+        return answer
 
     def say(self, text: str) -> None:
         print(inert(text))
 
     def end_line(self) -> None:
-        """End the line a prompt left open."""
-        print()
+        """End the line a prompt left open on a terminal (piped, every prompt ended its own)."""
+        if self.on_terminal:
+            print()
 
     def ask_field(self, ask: Ask) -> Answer:
         return self._text(ask) if ask.form is Form.TEXT else self._entries(ask)
