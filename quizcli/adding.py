@@ -16,20 +16,19 @@ from typing import NamedTuple
 from quizcli.cards import Card
 from quizcli.diagnostics import Diagnostic
 from quizcli.errors import QuizcliError
-from quizcli.interop.yaml_writer import quoted, scalar
+from quizcli.interop.yaml_writer import quoted, scalar, written_fields
 from quizcli.kinds import all_kinds
-from quizcli.kinds.authoring import Answers, Ask, Form, Written, entries, flow, text
+from quizcli.kinds.authoring import Answers, Ask, Form, entries, flow, text
 from quizcli.kinds.base import Kind
-from quizcli.kinds.output import FlowList
+from quizcli.kinds.output import FlowList, Plain, YamlField, YamlValue
 from quizcli.parser import ParseResult, parse_deck
+from quizcli.text import plain_number
 
 ID_WORDS = 6  # words of the prompt a generated id keeps
 _CARDS_KEY = re.compile(r"^cards:[ \t]*(?P<flow>\[\s*\])?[ \t]*(?:#.*)?$")
 _TOP_LEVEL = re.compile(r"^[^\s#-]")
 _YAML_WORDS = {"yes", "no", "y", "n", "on", "off", "true", "false", "null", "nan", "inf"}
 _ITEM = re.compile(r"^(?P<indent>[ ]*)- ")
-
-Field = tuple[str, Written]  # a key and its value as the deck holds it
 
 # What every card is asked for after its kind's fields (the keys every card may have).
 COMMON = (
@@ -104,7 +103,7 @@ def problems(kind: Kind, answers: Answers) -> list[str]:
     return [problem for problem in found if problem]
 
 
-def card_fields(kind: Kind, answers: Answers) -> list[Field]:
+def card_fields(kind: Kind, answers: Answers) -> list[YamlField]:
     """The deck keys of a card of ``kind`` from the answers to its prompts (or its command-line options).
 
     A field not given is left out (``check`` names a missing one), and so is an optional one left empty.
@@ -133,14 +132,14 @@ def readable_id(prompt: str, taken: set[str]) -> str:
     return candidate
 
 
-def card_text(card_id: str, fields: Sequence[Field], indent: str, newline: str) -> str:
+def card_text(card_id: str, fields: Sequence[YamlField], indent: str, newline: str) -> str:
     """The card as deck lines: ``- id:`` at ``indent``, its keys lined up under it."""
     keys = indent + "  "
     lines = [f"{indent}- id: {card_id}", *(f"{keys}{key}:{_value(value, keys)}" for key, value in fields)]
     return newline.join("\n".join(lines).split("\n")) + newline
 
 
-def _value(value: Written, keys: str) -> str:
+def _value(value: YamlValue, keys: str) -> str:
     """A field's value as it follows ``key:``, its key indented by ``keys``: a block list's entries on lines below."""
     if isinstance(value, bool):
         return " true" if value else " false"
@@ -148,6 +147,10 @@ def _value(value: Written, keys: str) -> str:
         return f" {_plain(value) or scalar(value, keys)}"
     if isinstance(value, FlowList):
         return f" {_flow(value)}"
+    if isinstance(value, Plain):
+        return f" {value.text}"
+    if isinstance(value, float):
+        return f" {plain_number(value)}"
     return "".join(
         f"\n{keys}  - {_flow(entry) if isinstance(entry, FlowList) else _plain(entry) or quoted(entry)}"
         for entry in value.values
@@ -167,22 +170,16 @@ def _plain(text: str, flow: bool = False) -> str:
     return text
 
 
-def add_card(text: str, path: str, name: str, card_id: str, fields: Sequence[Field]) -> Added:
+def add_card(text: str, path: str, name: str, card_id: str, fields: Sequence[YamlField]) -> Added:
     """``text`` with the card appended to its ``cards:`` list, and that text parsed."""
     return _append(text, path, name, card_id, lambda indent, newline: card_text(card_id, fields, indent, newline))
 
 
 def add_cards(text: str, path: str, name: str, cards: Sequence[Card]) -> Added:
-    """``text`` with whole cards (given on stdin) appended, each written as ``quizcli import`` writes cards."""
-    from quizcli.interop.yaml_writer import card_lines
+    """``text`` with whole cards (given on stdin) appended, written as a card asked for is."""
 
     def written(indent: str, newline: str) -> str:
-        lines = [
-            f"{indent}{line[2:]}" if line else line
-            for card in cards
-            for line in "\n".join(card_lines(card)).split("\n")
-        ]
-        return newline.join(lines) + newline
+        return "".join(card_text(card.id, written_fields(card), indent, newline) for card in cards)
 
     return _append(text, path, name, "', '".join(card.id for card in cards), written)  # shown quoted: 'a', 'b'
 

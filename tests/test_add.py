@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from quizcli.adding import add_card, card_fields
+from quizcli.adding import add_card, add_cards, card_fields
 from quizcli.cards import Card, normalise_prompt
 from quizcli.cli import app
 from quizcli.kinds import all_kinds
@@ -392,3 +392,31 @@ def test_the_card_add_writes_reads_back_as_the_card_given(card: Card, explanatio
     [_, new] = added.result.deck.cards
     assert (new.content, new.explanation, new.tags) == (card.content, card.explanation, card.tags)
     assert parse_deck(added.text, "mine.yaml", "mine").deck.cards == added.result.deck.cards
+
+
+def without_shuffling(card: Card) -> Card:
+    return card._replace(content=card.content._replace(shuffle=False)) if isinstance(card.content, Choice) else card
+
+
+given_cards = st.one_of(
+    flashcards(),
+    flashcards_and_typed(),
+    choice_cards(no_arrow),
+    choice_cards().map(without_shuffling),
+    matching_cards(no_arrow),
+    ordering_cards(no_arrow),
+    true_false_cards(),
+    typed_cards(),
+    cloze_cards(numbered=True),
+)
+
+
+@SETTINGS
+@given(cards=st.lists(given_cards, min_size=1, max_size=3), explanation=st.one_of(st.just(""), no_arrow))
+def test_cards_given_on_stdin_are_written_to_read_back_as_given(cards: list[Card], explanation: str) -> None:
+    cards = [card._replace(id=f"card-{n}", explanation=explanation, tags=("t",)) for n, card in enumerate(cards)]
+    added = add_cards(DECK, "mine.yaml", "mine", cards)
+    assert added.result.diagnostics == []
+    assert [(c.id, c.content, c.explanation, c.tags) for c in added.result.deck.cards[1:]] == [
+        (c.id, c.content, c.explanation, c.tags) for c in cards
+    ]

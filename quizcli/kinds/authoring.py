@@ -12,11 +12,10 @@ from enum import Enum
 from typing import NamedTuple
 
 from quizcli.kinds.base import LETTERS
-from quizcli.kinds.output import BlockList, FlowList
+from quizcli.kinds.output import BlockList, FlowList, YamlValue
 
 Answer = str | list[str]  # a field as given: one text, or a list's entries
 Answers = Mapping[str, Answer]  # the fields given so far, by deck key
-Written = str | bool | FlowList | BlockList  # a field as the deck file holds it
 
 
 class Form(Enum):
@@ -52,7 +51,7 @@ class Ask(NamedTuple):
     optional: bool = False
     problem: Callable[[Answers], str] = nothing_wrong
     entry_problem: Callable[[str], str] = entry_fine
-    written: Callable[[Answer], Written] | None = None
+    written: Callable[[Answer], YamlValue] | None = None
 
     def prompt(self, entry: int | None = None) -> str:
         """The words asking for the field, or for its ``entry``-th entry (from 0) when it is a list."""
@@ -63,7 +62,7 @@ class Ask(NamedTuple):
             notes.append("empty line ends")
         return f"{label} ({'; '.join(notes)})" if notes else label
 
-    def value(self, answer: Answer) -> Written:
+    def value(self, answer: Answer) -> YamlValue:
         if self.written is not None:
             return self.written(answer)
         return text(answer) if self.form is Form.TEXT else BlockList(tuple(entries(answer)))
