@@ -16,17 +16,31 @@ from typing import NamedTuple
 from quizcli.cards import Card
 from quizcli.diagnostics import Diagnostic
 from quizcli.errors import QuizcliError
-from quizcli.interop.yaml_writer import quoted, scalar
+from quizcli.interop.yaml_writer import quoted, scalar, written_fields
+from quizcli.kinds import all_kinds
+from quizcli.kinds.authoring import Answers, Ask, Form, entries, flow, text
+from quizcli.kinds.base import Kind
+from quizcli.kinds.output import FlowList, Plain, YamlField, YamlValue
 from quizcli.parser import ParseResult, parse_deck
+from quizcli.text import plain_number
 
-KINDS = ("flashcard", "choice", "true-false", "typed", "cloze")
 ID_WORDS = 6  # words of the prompt a generated id keeps
 _CARDS_KEY = re.compile(r"^cards:[ \t]*(?P<flow>\[\s*\])?[ \t]*(?:#.*)?$")
 _TOP_LEVEL = re.compile(r"^[^\s#-]")
 _YAML_WORDS = {"yes", "no", "y", "n", "on", "off", "true", "false", "null", "nan", "inf"}
 _ITEM = re.compile(r"^(?P<indent>[ ]*)- ")
 
-Field = tuple[str, str | bool | Sequence[str]]  # a key and its value: text, true/false, or a list of texts
+# What every card is asked for after its kind's fields (the keys every card may have).
+COMMON = (
+    Ask(key="explanation", label="Explanation", optional=True),
+    Ask(
+        key="tags",
+        label="Tags",
+        how="separated by spaces",
+        optional=True,
+        written=lambda tags: flow(text(tags).split()),
+    ),
+)
 
 
 class Added(NamedTuple):
@@ -43,41 +57,67 @@ class Added(NamedTuple):
         return [d for d in self.result.diagnostics if self.line <= d.line < self.end]
 
 
-def card_fields(kind: str, answers: dict[str, str | list[str]]) -> list[Field]:
-    """The deck keys of a card of ``kind`` from the answers to its prompts (or its command-line options)."""
-    text = {key: value for key, value in answers.items() if isinstance(value, str) and value.strip()}
-    lists = {key: [v for v in value if v.strip()] for key, value in answers.items() if isinstance(value, list)}
-    fields: list[Field] = []
-    match kind:
-        case "flashcard":
-            fields += [("front", text.get("front", "")), ("back", text.get("back", ""))]
-        case "choice":
-            letters = text.get("answer", "").upper().replace(",", " ").split()
-            answer: str | list[str] = letters[0] if len(letters) == 1 else letters
-            fields += [
-                ("question", text.get("question", "")),
-                ("choices", lists.get("choices", [])),
-                ("answer", answer),
-            ]
-        case "true-false":
-            fields += [("question", text.get("question", "")), ("answer", _truth(text.get("answer", "")))]
-        case "typed":
-            fields += [("question", text.get("question", "")), ("answer", text.get("answer", ""))]
-            fields += [("accept", lists["accept"])] if lists.get("accept") else []
-        case "cloze":
-            fields += [("cloze", text.get("cloze", ""))]
-        case _:
-            raise QuizcliError(f"unknown card kind '{kind}'; one of: {', '.join(KINDS)}")
-    if text.get("explanation"):
-        fields.append(("explanation", text["explanation"]))
-    if lists.get("tags"):
-        fields.append(("tags", lists["tags"]))
-    return fields
+def kind_names() -> list[str]:
+    return [kind.name for kind in all_kinds()]
 
 
-def _truth(answer: str) -> bool | str:
-    word = answer.strip().lower()
-    return {"true": True, "t": True, "false": False, "f": False}.get(word, answer)
+def kind_called(name: str) -> Kind:
+    """The kind ``--kind`` (or the answer to "Kind") names."""
+    kind = next((kind for kind in all_kinds() if kind.name == name), None)
+    if kind is None:
+        raise QuizcliError(f"unknown card kind '{name}'; one of: {', '.join(kind_names())}")
+    return kind
+
+
+def asks(kind: Kind) -> tuple[Ask, ...]:
+    """What a new card of ``kind`` is asked for, in order: its kind's fields, then those every card may have."""
+    return (*kind.asks(), *COMMON)
+
+
+def kind_given(answers: Answers) -> Kind:
+    """The kind of card the given fields make, as a deck's keys decide.
+
+    The first kind, in the order a deck's cards are tried, that asks for every field given, is
+    given each field it needs and finds nothing wrong with them (``answer: true`` is a true/false
+    card, ``answer: yes`` a typed one); failing that, the last that asks for them all, whose
+    problems are then reported.
+    """
+    given = set(answers) - {ask.key for ask in COMMON}
+    fitting = [kind for kind in all_kinds() if given <= {ask.key for ask in kind.asks()}]
+    if not fitting:
+        raise QuizcliError(f"no kind of card has all of {', '.join(sorted(given))}: see 'quizcli help deck-format'")
+    for kind in fitting:
+        needed = {ask.key for ask in kind.asks() if not ask.optional}
+        if needed <= given and not problems(kind, answers):
+            return kind
+    return fitting[-1]
+
+
+def problems(kind: Kind, answers: Answers) -> list[str]:
+    """What is wrong with the given fields of a card of ``kind``, said as ``add`` says it while asking."""
+    found = []
+    for ask in asks(kind):
+        if ask.key in answers:
+            found += [ask.entry_problem(entry) for entry in entries(answers[ask.key]) if ask.form is not Form.TEXT]
+            found.append(ask.problem(answers))
+    return [problem for problem in found if problem]
+
+
+def card_fields(kind: Kind, answers: Answers) -> list[YamlField]:
+    """The deck keys of a card of ``kind`` from the answers to its prompts (or its command-line options).
+
+    A field not given is left out (``check`` names a missing one), and so is an optional one left empty.
+    """
+    asked = asks(kind)
+    strays = sorted(set(answers) - {ask.key for ask in asked})
+    if strays:
+        fields = ", ".join(ask.key for ask in asked)
+        raise QuizcliError(f"a {kind.label} has no {', '.join(strays)} (its fields: {fields})")
+    return [
+        (ask.key, ask.value(answers[ask.key]))
+        for ask in asked
+        if ask.key in answers and not (ask.optional and not entries(answers[ask.key]))
+    ]
 
 
 def readable_id(prompt: str, taken: set[str]) -> str:
@@ -92,20 +132,33 @@ def readable_id(prompt: str, taken: set[str]) -> str:
     return candidate
 
 
-def card_text(card_id: str, fields: Sequence[Field], indent: str, newline: str) -> str:
+def card_text(card_id: str, fields: Sequence[YamlField], indent: str, newline: str) -> str:
     """The card as deck lines: ``- id:`` at ``indent``, its keys lined up under it."""
     keys = indent + "  "
-    lines = [f"{indent}- id: {card_id}"]
-    for key, value in fields:
-        if isinstance(value, bool):
-            lines.append(f"{keys}{key}: {'true' if value else 'false'}")
-        elif isinstance(value, str):
-            lines.append(f"{keys}{key}: {_plain(value) or scalar(value, keys)}")
-        elif key == "choices":
-            lines.append(f"{keys}{key}:" + "".join(f"\n{keys}  - {_plain(c) or quoted(c)}" for c in value))
-        else:
-            lines.append(f"{keys}{key}: [{', '.join(_plain(v, flow=True) or quoted(v) for v in value)}]")
+    lines = [f"{indent}- id: {card_id}", *(f"{keys}{key}:{_value(value, keys)}" for key, value in fields)]
     return newline.join("\n".join(lines).split("\n")) + newline
+
+
+def _value(value: YamlValue, keys: str) -> str:
+    """A field's value as it follows ``key:``, its key indented by ``keys``: a block list's entries on lines below."""
+    if isinstance(value, bool):
+        return " true" if value else " false"
+    if isinstance(value, str):
+        return f" {_plain(value) or scalar(value, keys)}"
+    if isinstance(value, FlowList):
+        return f" {_flow(value)}"
+    if isinstance(value, Plain):
+        return f" {value.text}"
+    if isinstance(value, float):
+        return f" {plain_number(value)}"
+    return "".join(
+        f"\n{keys}  - {_flow(entry) if isinstance(entry, FlowList) else _plain(entry) or quoted(entry)}"
+        for entry in value.values
+    )
+
+
+def _flow(values: FlowList) -> str:
+    return f"[{', '.join(_plain(v, flow=True) or quoted(v) for v in values.values)}]"
 
 
 def _plain(text: str, flow: bool = False) -> str:
@@ -117,22 +170,16 @@ def _plain(text: str, flow: bool = False) -> str:
     return text
 
 
-def add_card(text: str, path: str, name: str, card_id: str, fields: Sequence[Field]) -> Added:
+def add_card(text: str, path: str, name: str, card_id: str, fields: Sequence[YamlField]) -> Added:
     """``text`` with the card appended to its ``cards:`` list, and that text parsed."""
     return _append(text, path, name, card_id, lambda indent, newline: card_text(card_id, fields, indent, newline))
 
 
 def add_cards(text: str, path: str, name: str, cards: Sequence[Card]) -> Added:
-    """``text`` with whole cards (given on stdin) appended, each written as ``quizcli import`` writes cards."""
-    from quizcli.interop.yaml_writer import card_lines
+    """``text`` with whole cards (given on stdin) appended, written as a card asked for is."""
 
     def written(indent: str, newline: str) -> str:
-        lines = [
-            f"{indent}{line[2:]}" if line else line
-            for card in cards
-            for line in "\n".join(card_lines(card)).split("\n")
-        ]
-        return newline.join(lines) + newline
+        return "".join(card_text(card.id, written_fields(card), indent, newline) for card in cards)
 
     return _append(text, path, name, "', '".join(card.id for card in cards), written)  # shown quoted: 'a', 'b'
 

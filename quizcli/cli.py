@@ -348,7 +348,10 @@ def new_command(
 def add_command(
     deck: Annotated[str, typer.Argument(help="Deck name or path.", metavar="DECK", autocompletion=_complete_deck)],
     kind: Annotated[
-        str | None, typer.Option("--kind", help="flashcard, choice, true-false, typed or cloze.", metavar="KIND")
+        str | None,
+        typer.Option(
+            "--kind", help="flashcard, choice, matching, ordering, true-false, typed or cloze.", metavar="KIND"
+        ),
     ] = None,
     front: Annotated[str | None, typer.Option("--front", help="A flashcard's front.", metavar="TEXT")] = None,
     back: Annotated[str | None, typer.Option("--back", help="A flashcard's back.", metavar="TEXT")] = None,
@@ -363,6 +366,14 @@ def add_command(
     accept: Annotated[
         list[str] | None,
         typer.Option("--accept", help="Another typed answer that counts (repeatable).", metavar="TEXT"),
+    ] = None,
+    pair: Annotated[
+        list[str] | None,
+        typer.Option("--pair", help="A matching pair, 'item -> match' (repeat it, in order).", metavar="PAIR"),
+    ] = None,
+    order: Annotated[
+        list[str] | None,
+        typer.Option("--order", help="An item to put in order (repeat it, in the right order).", metavar="TEXT"),
     ] = None,
     cloze: Annotated[
         str | None, typer.Option("--cloze", help="Cloze text, each hidden part in double braces.", metavar="TEXT")
@@ -388,7 +399,8 @@ def add_command(
 
     given = {"front": front, "back": back, "question": question, "answer": answer, "cloze": cloze}
     answers: dict[str, str | list[str]] = {key: value for key, value in given.items() if value is not None}
-    answers |= {key: values for key, values in (("choices", choice), ("accept", accept)) if values}
+    listed = (("choices", choice), ("accept", accept), ("pairs", pair), ("order", order))
+    answers |= {key: values for key, values in listed if values}
     if answers and explanation is not None:
         answers["explanation"] = explanation
     if answers and tag:

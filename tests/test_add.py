@@ -4,14 +4,37 @@ appended to the deck with every other byte of the file kept."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from quizcli.adding import add_card, add_cards, card_fields
+from quizcli.cards import Card, normalise_prompt
 from quizcli.cli import app
-from quizcli.parser import read_deck
+from quizcli.kinds import all_kinds
+from quizcli.kinds.authoring import Answer
+from quizcli.kinds.choice import Choice
+from quizcli.kinds.flashcard import Flashcard
+from quizcli.kinds.typed import Typed
+from quizcli.parser import parse_deck, read_deck
 
 from conftest import write_deck
+from test_interop_properties import (
+    SETTINGS,
+    SPECIAL,
+    choice_cards,
+    cloze_cards,
+    distinct,
+    flashcards,
+    matching_cards,
+    ordering_cards,
+    text,
+    true_false_cards,
+    typed_cards,
+)
 
 runner = CliRunner()
 DECK = (
@@ -176,3 +199,224 @@ def test_a_boolean_looking_typed_answer_is_written_quoted_so_check_has_nothing_t
     result = add(deck, "--question", "Is it", "--answer", "yes", "--kind", "typed")
     assert result.exit_code == 0 and "Added 'is-it'" in result.stdout and result.stderr == ""
     assert '    answer: "yes"\n' in deck.read_text() and read_deck(deck).diagnostics == []
+
+
+KIND_PROMPT = f"Kind ({', '.join(kind.name for kind in all_kinds())}) [flashcard]"
+
+
+def test_piped_answers_are_echoed_after_their_prompts_one_a_line(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    lines = ["matching", "Match the capitals", "Paris -> France", "Rome", "Rome -> Italy", "", "", "geo", "", "n"]
+    result = add(deck, lines=lines)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{KIND_PROMPT}: matching",
+        "Question: Match the capitals",
+        "Pair 1 (item -> match; empty line ends): Paris -> France",
+        "Pair 2 (item -> match; empty line ends): Rome",
+        "Write a pair as item -> match, e.g. Paris -> France (an item cannot hold '->' here).",
+        "Pair 2 (item -> match; empty line ends): Rome -> Italy",
+        "Pair 3 (item -> match; empty line ends):",
+        "Explanation (optional):",
+        "Tags (optional; separated by spaces): geo",
+        "Id [match-the-capitals]:",
+        f"Added 'match-the-capitals' to {deck} (line 8).",
+        "Add another? [y/N]: n",
+    ]
+    [_, card] = read_deck(deck).deck.cards
+    assert card.content.pairs == (("Paris", "France"), ("Rome", "Italy"))  # type: ignore[attr-defined]
+    assert card.tags == ("geo",)
+
+
+def test_piped_input_that_ends_leaves_no_line_open(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    result = add(deck, lines=["ordering", "Count up", "one"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout
+        == f"{KIND_PROMPT}: ordering\nQuestion: Count up\nItem 1 (in the right order; empty line ends): one\n"
+    )
+    assert deck.read_text() == DECK
+
+
+def test_an_ordering_card_is_asked_for_item_by_item_until_it_has_two(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    lines = ["ordering", "Count up", "one", "", "one", "two", "three", "", "", "", "", "n"]
+    result = add(deck, lines=lines)
+    assert result.exit_code == 0, result.output
+    assert "An ordering card needs at least 2 items." in result.stdout
+    assert deck.read_text().endswith(
+        "  - id: count-up\n    question: Count up\n    order:\n      - one\n      - two\n      - three\n\n# the end\n"
+    )
+    assert read_deck(deck).diagnostics == []
+
+
+def test_matching_and_ordering_cards_from_options(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    pairs = ["--pair", "Paris -> France", "--pair", "Rome->Italy, of course"]
+    assert add(deck, "--question", "Capitals?", *pairs, "--id", "capitals").exit_code == 0
+    assert add(deck, "--question", "Steps?", "--order", "Plan: first", "--order", "Do").exit_code == 0
+    text = deck.read_text()
+    assert '    pairs:\n      - [Paris, France]\n      - [Rome, "Italy, of course"]\n' in text
+    assert '    order:\n      - "Plan: first"\n      - Do\n' in text
+    cards = read_deck(deck).deck.cards
+    assert [(c.id, c.kind.name) for c in cards] == [("a", "flashcard"), ("capitals", "matching"), ("steps", "ordering")]
+
+
+def test_what_is_wrong_with_options_is_said_as_when_asked_and_nothing_is_written(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    no_arrow = add(deck, "--question", "Capitals?", "--pair", "Paris France", "--pair", "Rome -> Italy")
+    assert no_arrow.exit_code == 1
+    assert "Write a pair as item -> match" in no_arrow.stderr and "card not added" in no_arrow.stderr
+    one_item = add(deck, "--question", "Steps?", "--order", "Do")
+    assert one_item.exit_code == 1 and "An ordering card needs at least 2 items." in one_item.stderr
+    not_a_truth = add(deck, "--kind", "true-false", "--question", "Is it?", "--answer", "maybe")
+    assert not_a_truth.exit_code == 1 and "Answer true or false." in not_a_truth.stderr
+    out_of_range = add(deck, "--question", "Which?", "--choice", "x", "--choice", "y", "--answer", "C")
+    assert out_of_range.exit_code == 1 and "C is not a choice: the card has 2 choices (A-B)." in out_of_range.stderr
+    assert deck.read_text() == DECK
+
+
+def test_options_of_two_kinds_or_of_another_kind_are_refused(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    mixed = add(deck, "--front", "x", "--order", "a", "--order", "b")
+    assert mixed.exit_code == 1 and "no kind of card has all of front, order" in mixed.stderr
+    foreign = add(deck, "--kind", "flashcard", "--front", "x", "--back", "y", "--choice", "z")
+    assert foreign.exit_code == 1
+    assert "a flashcard has no choices (its fields: front, back, explanation, tags)" in foreign.stderr
+    assert deck.read_text() == DECK
+
+
+@pytest.mark.parametrize(
+    ("options", "kind"),
+    [
+        (["--question", "Q", "--answer", "true"], "true-false"),
+        (["--question", "Q", "--answer", "yes"], "typed"),
+        (["--question", "Q", "--answer", "x", "--accept", "y"], "typed"),
+        (["--question", "Q", "--choice", "x", "--choice", "y", "--answer", "a b"], "choice"),
+        (["--question", "Q", "--pair", "x -> y", "--pair", "z -> w"], "matching"),
+        (["--question", "Q", "--order", "x", "--order", "y"], "ordering"),
+        (["--cloze", "A {{gap}}"], "cloze"),
+    ],
+)
+def test_the_options_given_decide_the_kind_as_a_decks_keys_do(tmp_path: Path, options: list[str], kind: str) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    result = add(deck, *options)
+    assert result.exit_code == 0, result.output
+    assert read_deck(deck).deck.cards[-1].kind.name == kind
+
+
+def test_matching_and_ordering_cards_from_stdin(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    given = (
+        '[{"question": "Pair up", "pairs": [["a, b", "c"], ["d", "e: f"]]}, {"question": "Sort", "order": ["z", "y"]}]'
+    )
+    result = runner.invoke(app, ["add", str(deck), "--stdin"], input=given)
+    assert result.exit_code == 0, result.output
+    cards = read_deck(deck).deck.cards
+    assert cards[1].content.pairs == (("a, b", "c"), ("d", "e: f"))  # type: ignore[attr-defined]
+    assert cards[2].content.items == ("z", "y")  # type: ignore[attr-defined]
+
+
+def test_every_kind_says_what_add_asks_it_for_and_the_help_names_it() -> None:
+    help_text = " ".join(runner.invoke(app, ["add", "--help"]).stdout.split())
+    for kind in all_kinds():
+        asked = kind.asks()
+        assert asked and {ask.key for ask in asked} <= set(kind.keys), kind
+        assert kind.name in help_text
+
+
+# ---- what add writes reads back as the card it was given ---------------------------------------------------------
+
+
+def answers_for(card: Card) -> dict[str, Answer]:
+    """What ``add`` is given for ``card``, from its JSON form: true/false as the word, a pair as ``item -> match``."""
+    data = card.content.to_json()
+    answers = {ask.key: typed_in(data[ask.key]) for ask in card.kind.asks()}
+    return answers | {"explanation": card.explanation, "tags": list(card.tags)}
+
+
+def typed_in(value: Any) -> Answer:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    return [f"{entry[0]} -> {entry[1]}" if isinstance(entry, list) else entry for entry in value]
+
+
+def one_right_option_is_single_answer(card: Card) -> bool:
+    """``add`` takes letters: one letter is a single-answer card, so a select-all card has two or more."""
+    return not isinstance(card.content, Choice) or not card.content.multiple or len(card.content.correct) > 1
+
+
+# Text YAML would read as something else unless quoted: booleans, null, numbers, indicators, a key.
+YAML_LOOKALIKES = ["yes", "No", "on", "OFF", "y", "n", "true", "False", "null", "Null", "~", "nan", ".inf", "3.10",
+                   "0x1F", "1e3", "- x", "? x", "x: y", "x #y", "'x'", '"x"', "*x", "&x", "!x", "%x", "@x", "`x`",
+                   "{x}", "[x]", ">x", "|x", "x:", "x, y"]  # fmt: skip
+any_text = st.text(st.characters(codec="utf-8"), min_size=1, max_size=30).map(str.strip).filter(normalise_prompt)
+no_arrow = st.one_of(text(SPECIAL), any_text, st.sampled_from(YAML_LOOKALIKES)).filter(lambda t: "->" not in t)
+
+
+@st.composite
+def flashcards_and_typed(draw: st.DrawFn) -> Card:
+    """Fronts, backs and typed answers of any text, YAML look-alikes among them (``answer: "yes"`` stays typed)."""
+    if draw(st.booleans()):
+        return Card(id="", content=Flashcard(front=draw(no_arrow), back=draw(no_arrow)))
+    answers = draw(st.lists(no_arrow, min_size=1, max_size=3).filter(distinct))
+    return Card(id="", content=Typed(question=draw(no_arrow), answer=answers[0], accept=tuple(answers[1:])))
+
+
+added_cards = st.one_of(
+    flashcards().map(lambda card: card._replace(content=card.content._replace(reverse=False))),  # type: ignore[attr-defined]
+    flashcards_and_typed(),
+    choice_cards(no_arrow).filter(one_right_option_is_single_answer),
+    matching_cards(no_arrow),
+    ordering_cards(no_arrow),
+    true_false_cards(),
+    typed_cards(tolerance=False),
+    cloze_cards(),
+)
+
+
+@SETTINGS
+@given(
+    card=added_cards,
+    explanation=st.one_of(st.just(""), text(SPECIAL)),
+    tags=st.lists(st.from_regex(r"[a-z][a-z0-9_-]{0,6}", fullmatch=True), max_size=3, unique=True),
+)
+def test_the_card_add_writes_reads_back_as_the_card_given(card: Card, explanation: str, tags: list[str]) -> None:
+    card = card._replace(explanation=explanation, tags=tuple(tags))
+    added = add_card(DECK, "mine.yaml", "mine", "new", card_fields(card.kind, answers_for(card)))
+    assert added.text.startswith(DECK.split("\n\n# the end")[0]) and added.text.endswith("\n\n# the end\n")
+    assert added.result.diagnostics == []
+    [_, new] = added.result.deck.cards
+    assert (new.content, new.explanation, new.tags) == (card.content, card.explanation, card.tags)
+    assert parse_deck(added.text, "mine.yaml", "mine").deck.cards == added.result.deck.cards
+
+
+def without_shuffling(card: Card) -> Card:
+    return card._replace(content=card.content._replace(shuffle=False)) if isinstance(card.content, Choice) else card
+
+
+given_cards = st.one_of(
+    flashcards(),
+    flashcards_and_typed(),
+    choice_cards(no_arrow),
+    choice_cards().map(without_shuffling),
+    matching_cards(no_arrow),
+    ordering_cards(no_arrow),
+    true_false_cards(),
+    typed_cards(),
+    cloze_cards(numbered=True),
+)
+
+
+@SETTINGS
+@given(cards=st.lists(given_cards, min_size=1, max_size=3), explanation=st.one_of(st.just(""), no_arrow))
+def test_cards_given_on_stdin_are_written_to_read_back_as_given(cards: list[Card], explanation: str) -> None:
+    cards = [card._replace(id=f"card-{n}", explanation=explanation, tags=("t",)) for n, card in enumerate(cards)]
+    added = add_cards(DECK, "mine.yaml", "mine", cards)
+    assert added.result.diagnostics == []
+    assert [(c.id, c.content, c.explanation, c.tags) for c in added.result.deck.cards[1:]] == [
+        (c.id, c.content, c.explanation, c.tags) for c in cards
+    ]

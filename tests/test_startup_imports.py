@@ -73,6 +73,7 @@ DENIED = {
     "quizcli.schema": "quizcli schema and quizcli new",
     "quizcli.starter": "quizcli new",
     "quizcli.interop.*": "import and export (only quizcli.interop.formats is on the path)",
+    "quizcli.kinds.authoring": "what quizcli add asks a new card for",
     "quizcli.listing": "quizcli decks",
     "quizcli.doctor": "quizcli doctor",
     "quizcli.stats": "quizcli stats",

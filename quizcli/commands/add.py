@@ -1,30 +1,39 @@
-"""``quizcli add``: prompt for a card (or take it from options), check it as ``quizcli check`` would, append it."""
+"""``quizcli add``: prompt for a card (or take it from options), check it as ``quizcli check`` would, append it.
+
+What a card is asked for comes from its kind (`quizcli.kinds.authoring`).  On a terminal each
+prompt waits on its line for the answer; when the answers are piped, each prompt is printed with
+the answer it read, a line each, as a study session in line mode prints a typed answer.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from quizcli.adding import KINDS, Added, add_card, add_cards, card_fields, readable_id
+from quizcli.adding import (
+    Added,
+    add_card,
+    add_cards,
+    asks,
+    card_fields,
+    kind_called,
+    kind_given,
+    kind_names,
+    problems,
+    readable_id,
+)
 from quizcli.decks import DeckFile, read_deck_file, resolve_deck
-from quizcli.diagnostics import Severity
+from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.errors import QuizcliError
-from quizcli.kinds.base import LETTERS
+from quizcli.kinds.authoring import Answer, Ask, Form
+from quizcli.kinds.base import LETTERS, Kind
 from quizcli.parser import ParseResult, parse_bytes, parse_cards
 from quizcli.text import inert
 
-# What each kind asks for, in order: (key, prompt); the keys in LISTS are asked one line per item.
-PROMPTS = {
-    "flashcard": (("front", "Front"), ("back", "Back")),
-    "choice": (("question", "Question"), ("choices", "Choice"), ("answer", "Right choice letter(s), e.g. B or A C")),
-    "true-false": (("question", "Statement"), ("answer", "True or false")),
-    "typed": (("question", "Question"), ("answer", "Answer"), ("accept", "Also accepted")),
-    "cloze": (("cloze", "Text with {{deletions}}"),),
-}
-LISTS = ("choices", "accept")
 INTERRUPTED = 130
 
 
@@ -33,7 +42,7 @@ class AddRequest(NamedTuple):
 
     deck: str
     kind: str | None = None
-    answers: dict[str, str | list[str]] = {}
+    answers: dict[str, Answer] = {}
     card_id: str | None = None
     from_stdin: bool = False
 
@@ -45,37 +54,39 @@ class EndOfInput(Exception):
 def add(request: AddRequest) -> int:
     """Add one card from the options, or cards as asked for until the user stops; returns the exit status."""
     deck_file = resolve_deck(request.deck)
-    if request.kind is not None and request.kind not in KINDS:
-        raise QuizcliError(f"unknown card kind '{request.kind}'; one of: {', '.join(KINDS)}")
+    kind = None if request.kind is None else kind_called(request.kind)
     if request.from_stdin:
         _add_from_stdin(deck_file, sys.stdin.read())
         return 0
     if request.answers:
-        kind = request.kind or _kind_of(request.answers)
-        added = _check(deck_file, kind, request.answers, request.card_id)
-        for problem in added.problems():
-            print(inert(str(problem)), file=sys.stderr)
-        if any(d.severity is Severity.ERROR for d in added.problems()):
-            raise QuizcliError("card not added: fix the problems above")
-        _write(deck_file, added)
+        _add_given(deck_file, kind or kind_given(request.answers), request)
         return 0
+    prompter = Prompter(on_terminal=sys.stdin.isatty())
     try:
         while True:
-            _ask_and_add(deck_file, request.kind)
-            if _ask("Add another? [y/N]").strip().lower() not in ("y", "yes"):
+            _ask_and_add(deck_file, kind, prompter)
+            if prompter.ask("Add another? [y/N]").strip().lower() not in ("y", "yes"):
                 return 0
     except EndOfInput:
-        print()
+        prompter.end_line()
         return 0
     except KeyboardInterrupt:  # the cards added so far are in the file; the one being asked for is dropped
-        print()
+        prompter.end_line()
         return INTERRUPTED
+
+
+def _add_given(deck_file: DeckFile, kind: Kind, request: AddRequest) -> None:
+    """The card the options give: checked as it would be while asked for, then as ``check`` checks it."""
+    _report(problems(kind, request.answers), "card not added")
+    added = _check(deck_file, kind, request.answers, request.card_id)
+    _report(added.problems(), "card not added")
+    _write(deck_file, added)
 
 
 def _add_from_stdin(deck_file: DeckFile, text: str) -> None:
     """Cards as YAML or JSON, as a deck writes them: all added, or none when any has an error."""
     given = parse_cards(text, "<stdin>")
-    problems = [d for d in given.diagnostics if d.code != "W201"]  # a card without an id gets a readable one here
+    found = [d for d in given.diagnostics if d.code != "W201"]  # a card without an id gets a readable one here
     if not given.errors and given.deck.cards:
         raw = read_deck_file(deck_file.path)
         taken = {card.id for card in _parsed_deck(raw, deck_file).deck.cards}
@@ -85,12 +96,17 @@ def _add_from_stdin(deck_file: DeckFile, text: str) -> None:
             taken.add(card_id)
             cards.append(card._replace(id=card_id, explicit_id=True))
         added = add_cards(_utf8(raw, deck_file), str(deck_file.path), deck_file.name, cards)
-        problems = added.problems()
-    for problem in problems:
-        print(inert(str(problem)), file=sys.stderr)
-    if given.errors or not given.deck.cards or any(d.severity is Severity.ERROR for d in problems):
-        raise QuizcliError("no card added: fix the problems above")
+        found = added.problems()
+    _report(found, "no card added", failed=bool(given.errors) or not given.deck.cards)
     _write(deck_file, added)
+
+
+def _report(found: Sequence[Diagnostic | str], refusal: str, failed: bool = False) -> None:
+    """Print the problems on stderr; stop with ``refusal`` when any is an error (a problem said in words is one)."""
+    for problem in found:
+        print(inert(str(problem)), file=sys.stderr)
+    if failed or any(isinstance(problem, str) or problem.severity is Severity.ERROR for problem in found):
+        raise QuizcliError(f"{refusal}: fix the problems above")
 
 
 def _parsed_deck(raw: bytes, deck_file: DeckFile) -> ParseResult:
@@ -108,43 +124,28 @@ def _utf8(raw: bytes, deck_file: DeckFile) -> str:
         raise QuizcliError(f"{deck_file.path} is not UTF-8 text; quizcli add writes only to UTF-8 decks") from None
 
 
-def _kind_of(answers: dict[str, str | list[str]]) -> str:
-    """The kind the given options make: as in a deck, the keys decide."""
-    if "front" in answers:
-        return "flashcard"
-    if "cloze" in answers:
-        return "cloze"
-    if "choices" in answers:
-        return "choice"
-    answer = answers.get("answer", "")
-    return "true-false" if isinstance(answer, str) and answer.strip().lower() in ("true", "false") else "typed"
-
-
-def _ask_and_add(deck_file: DeckFile, kind: str | None) -> None:
+def _ask_and_add(deck_file: DeckFile, kind: Kind | None, prompter: Prompter) -> None:
     """Ask for one card until it has no error, then add it."""
-    chosen = kind or _ask_kind()
+    chosen = kind or prompter.ask_kind()
     while True:
-        answers: dict[str, str | list[str]] = {}
-        for key, label in PROMPTS[chosen]:
-            answers[key] = _ask_field(key, label)
-            while mistake := _field_problem(chosen, key, answers):
-                print(mistake)
-                answers[key] = _ask_field(key, label)
-        answers["explanation"] = _ask("Explanation (optional)")
-        answers["tags"] = _ask("Tags (optional, separated by spaces)").split()
-        added = _check(deck_file, chosen, answers, None)
-        suggested = added.card_id
-        card_id = _ask(f"Id [{suggested}]").strip() or suggested
+        answers: dict[str, Answer] = {}
+        for ask in asks(chosen):
+            answers[ask.key] = prompter.ask_field(ask)
+            while mistake := ask.problem(answers):
+                prompter.say(mistake)
+                answers[ask.key] = prompter.ask_field(ask)
+        suggested = _check(deck_file, chosen, answers, None).card_id
+        card_id = prompter.ask(f"Id [{suggested}]").strip() or suggested
         added = _check(deck_file, chosen, answers, card_id)
         for problem in added.problems():
-            print(inert(str(problem)))
+            prompter.say(str(problem))
         if not any(d.severity is Severity.ERROR for d in added.problems()):
             _write(deck_file, added)
             return
-        print("Not added; enter the card again.")
+        prompter.say("Not added; enter the card again.")
 
 
-def _check(deck_file: DeckFile, kind: str, answers: dict[str, str | list[str]], card_id: str | None) -> Added:
+def _check(deck_file: DeckFile, kind: Kind, answers: dict[str, Answer], card_id: str | None) -> Added:
     """The deck with the card added, parsed: its problems are the new card's, as ``quizcli check`` reports them."""
     raw = read_deck_file(deck_file.path)
     before = _parsed_deck(raw, deck_file)
@@ -171,50 +172,51 @@ def _write(deck_file: DeckFile, added: Added) -> None:
     print(f"Added '{inert(added.card_id)}' to {inert(str(path))} (line {added.line}).")
 
 
-def _ask(prompt: str) -> str:
-    try:
-        return input(f"{prompt}: ")
-    except EOFError:
-        raise EndOfInput from None
+class Prompter:
+    """Asks for one answer at a time: on a terminal after its prompt, from a pipe with the prompt and answer echoed."""
 
+    def __init__(self, on_terminal: bool) -> None:
+        self.on_terminal = on_terminal
 
-def _field_problem(kind: str, key: str, answers: dict[str, str | list[str]]) -> str:
-    """What is wrong with the field just given, said at once rather than once the card is complete."""
-    value = answers[key]
-    if key == "choices" and len(value) < 2:
-        return "A choice card needs at least 2 choices."
-    if kind == "choice" and key == "answer" and isinstance(value, str):
-        count = len(answers["choices"])
-        wrong = [letter for letter in value.upper().replace(",", " ").split() if letter not in LETTERS[:count]]
-        if wrong:
-            return f"{', '.join(wrong)} is not a choice: the card has {count} choices (A-{LETTERS[count - 1]})."
-    if kind == "true-false" and key == "answer" and str(value).strip().lower() not in ("true", "false"):
-        return "Answer true or false."
-    return ""
+    def ask(self, prompt: str) -> str:
+        try:
+            if self.on_terminal:
+                return input(f"{prompt}: ")
+            answer = input()
+        except EOFError:
+            raise EndOfInput from None
+        self.say(f"{prompt}: {answer}".rstrip())
+        return answer
 
+    def say(self, text: str) -> None:
+        print(inert(text))
 
-def _ask_field(key: str, label: str) -> str | list[str]:
-    return _ask_list(label, lettered=key == "choices") if key in LISTS else _ask_text(label)
+    def end_line(self) -> None:
+        """End the line a prompt left open on a terminal (piped, every prompt ended its own)."""
+        if self.on_terminal:
+            print()
 
+    def ask_field(self, ask: Ask) -> Answer:
+        return self._text(ask) if ask.form is Form.TEXT else self._entries(ask)
 
-def _ask_text(label: str) -> str:
-    """A required text: asked again while empty."""
-    while not (answer := _ask(label)).strip():
-        print(f"{label} cannot be empty.")
-    return answer.strip()
+    def _text(self, ask: Ask) -> str:
+        """One text, asked again while empty unless it may be."""
+        while not (answer := self.ask(ask.prompt()).strip()) and not ask.optional:
+            self.say(f"{ask.label} cannot be empty.")
+        return answer
 
+    def _entries(self, ask: Ask) -> list[str]:
+        """Entries one a line (lettered or numbered as the kind says), each checked as given; an empty line ends."""
+        entries: list[str] = []
+        while len(entries) < len(LETTERS) and (entry := self.ask(ask.prompt(len(entries))).strip()):
+            if mistake := ask.entry_problem(entry):
+                self.say(mistake)
+            else:
+                entries.append(entry)
+        return entries
 
-def _ask_list(label: str, lettered: bool) -> list[str]:
-    """Items one per line (choices lettered as the deck letters them), an empty line ending the list."""
-    items: list[str] = []
-    while item := _ask(f"{label} {LETTERS[len(items)] if lettered else len(items) + 1} (empty line ends)").strip():
-        items.append(item)
-        if len(items) == len(LETTERS):
-            break
-    return items
-
-
-def _ask_kind() -> str:
-    while (kind := _ask(f"Kind ({', '.join(KINDS)}) [flashcard]").strip().lower() or "flashcard") not in KINDS:
-        print(f"Not a kind: {kind!r}.")
-    return kind
+    def ask_kind(self) -> Kind:
+        names = kind_names()
+        while (name := self.ask(f"Kind ({', '.join(names)}) [{names[0]}]").strip().lower() or names[0]) not in names:
+            self.say(f"Not a kind: {name!r}.")
+        return kind_called(name)

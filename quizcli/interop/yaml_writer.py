@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from quizcli.cards import Card
-from quizcli.kinds.output import BlockList, FlowList, Plain, YamlValue
+from quizcli.kinds.output import BlockList, FlowList, Plain, YamlField, YamlValue
 from quizcli.text import plain_number
 
 _NOT_RAW = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
@@ -64,14 +64,16 @@ def deck_yaml(cards: Sequence[Card], title: str, header: Sequence[str] = ()) -> 
     return "\n".join(lines) + "\n"
 
 
+def written_fields(card: Card) -> list[YamlField]:
+    """The card's fields after its id, as values: its kind's, then its explanation, tags and lint-ignore codes."""
+    fields = card.content.yaml_fields()
+    fields += [("explanation", card.explanation)] if card.explanation else []
+    fields += [("tags", FlowList(card.tags))] if card.tags else []
+    return fields + ([("lint-ignore", FlowList(card.lint_ignore))] if card.lint_ignore else [])
+
+
 def card_lines(card: Card) -> list[str]:
-    fields = [("id", card.id)] + [(key, _written(value)) for key, value in card.content.yaml_fields()]
-    if card.explanation:
-        fields.append(("explanation", scalar(card.explanation, "    ")))
-    if card.tags:
-        fields.append(("tags", flow_list(card.tags)))
-    if card.lint_ignore:
-        fields.append(("lint-ignore", flow_list(card.lint_ignore)))
+    fields = [("id", card.id)] + [(key, _written(value)) for key, value in written_fields(card)]
     first, *rest = fields
     return [f"  - {first[0]}: {first[1]}"] + [f"    {key}:{_spaced(value)}" for key, value in rest]
 

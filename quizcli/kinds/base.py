@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from quizcli.cards import Card, Item
+    from quizcli.kinds.authoring import Ask
     from quizcli.kinds.output import AikenQuestion, AnkiNotes, GiftQuestion, Refused, Shown, YamlField
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -253,6 +254,7 @@ class Kind:
     ids follow from them): one item unless the kind says otherwise.  ``needs_answer`` says a card
     was imported without an answer key (a lesson's quiz: the author fills it in) and ``lints`` gives
     the ``check --strict`` findings particular to the kind, as (code, message); by default neither.
+    ``asks`` gives the fields ``quizcli add`` asks a new card of the kind for (`quizcli.kinds.authoring`).
     A plain class, not a record: one of each is made at start-up and never compared.
     """
 
@@ -268,6 +270,7 @@ class Kind:
         "variants",
         "needs_answer",
         "lints",
+        "asks",
     )
 
     def __init__(
@@ -284,8 +287,9 @@ class Kind:
         variants: "Callable[[Any], tuple[str, ...]]" = lambda content: ("",),
         needs_answer: "Callable[[Any], bool]" = lambda content: False,
         lints: "Callable[[Any, Card], list[tuple[str, str]]]" = lambda content, card: [],
+        asks: "Callable[[], tuple[Ask, ...]]",
     ) -> None:
-        self.variants = variants
+        self.variants, self.asks = variants, asks
         self.needs_answer, self.lints = needs_answer, lints
         self.name, self.label, self.starts, self.keys = name, label or f"{name} card", starts or keys[:1], keys
         self.recognises, self.read, self.from_json = recognises, read, from_json

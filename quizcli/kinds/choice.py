@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     import random
 
     from quizcli.cards import Card, Item
+    from quizcli.kinds.authoring import Answer, Answers, Ask
     from quizcli.kinds.base import DeckFields, GiftText, Value
     from quizcli.kinds.output import (
         AikenQuestion,
         AnkiNotes,
+        FlowList,
         GiftQuestion,
         Refused,
         Shown,
@@ -275,6 +277,43 @@ def _from_json(data: dict[str, Any]) -> Choice:
     )
 
 
+def _asks() -> "tuple[Ask, ...]":
+    from quizcli.kinds.authoring import Ask, Form, at_least
+
+    few = at_least("choices", 2, "A choice card needs at least 2 choices.")
+    return (
+        Ask("question", "Question"),
+        Ask(key="choices", label="Choice", form=Form.LETTERED, problem=few),
+        Ask(key="answer", label="Right choice letter(s)", how="e.g. B or A C", problem=_not_a_choice, written=_letters),
+    )
+
+
+def _given_letters(answer: "Answer") -> list[str]:
+    """``B``, ``a c`` or ``A, C`` as the letters ``B``; ``A``, ``C``."""
+    from quizcli.kinds.authoring import text
+
+    return text(answer).upper().replace(",", " ").split()
+
+
+def _letters(answer: "Answer") -> "str | FlowList":
+    """One letter as ``answer: B``; several (select all that apply) as ``answer: [A, C]``."""
+    from quizcli.kinds.output import FlowList
+
+    letters = _given_letters(answer)
+    return letters[0] if len(letters) == 1 else FlowList(tuple(letters))
+
+
+def _not_a_choice(answers: "Answers") -> str:
+    """Letters past the choices given (once they are: without them, check names what is missing)."""
+    from quizcli.kinds.authoring import entries
+
+    count = len(entries(answers.get("choices", [])))
+    wrong = [letter for letter in _given_letters(answers["answer"]) if letter not in LETTERS[:count]]
+    if not count or not wrong:
+        return ""
+    return f"{', '.join(wrong)} is not a choice: the card has {plural(count, 'choice')} (A-{LETTERS[count - 1]})."
+
+
 KIND = Kind(
     name="choice",
     keys=("question", "choices", "answer", "shuffle"),
@@ -283,4 +322,5 @@ KIND = Kind(
     from_json=_from_json,
     needs_answer=Choice.needs_answer,
     lints=Choice.lints,
+    asks=_asks,
 )

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import random
 
     from quizcli.cards import Card, Item
+    from quizcli.kinds.authoring import Ask
     from quizcli.kinds.base import DeckFields, GiftText
     from quizcli.kinds.output import AikenQuestion, AnkiNotes, GiftQuestion, Refused, Shown, YamlField
 
@@ -216,10 +217,17 @@ def _from_json(data: dict[str, Any]) -> Cloze:
     return Cloze(text=json_text(data, "cloze"))
 
 
+def _asks() -> "tuple[Ask, ...]":
+    from quizcli.kinds.authoring import Ask
+
+    return (Ask("cloze", "Text with {{deletions}}"),)
+
+
 KIND = Kind(
     name="cloze",
     keys=("cloze",),
     read=_read,
     from_json=_from_json,
     variants=Cloze.variants,
+    asks=_asks,
 )

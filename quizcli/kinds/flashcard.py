@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     import random
 
     from quizcli.cards import Card, Item
+    from quizcli.kinds.authoring import Ask
     from quizcli.kinds.base import DeckFields, GiftText
     from quizcli.kinds.output import AikenQuestion, AnkiNotes, GiftQuestion, Refused, Shown, YamlField
 
@@ -82,6 +83,12 @@ def _from_json(data: dict[str, Any]) -> Flashcard:
     return Flashcard(front=json_text(data, "front"), back=json_text(data, "back"), reverse=data.get("reverse") is True)
 
 
+def _asks() -> "tuple[Ask, ...]":
+    from quizcli.kinds.authoring import Ask
+
+    return Ask("front", "Front"), Ask("back", "Back")
+
+
 KIND = Kind(
     name="flashcard",
     label="flashcard",
@@ -91,4 +98,5 @@ KIND = Kind(
     from_json=_from_json,
     auto_graded=False,
     variants=Flashcard.variants,
+    asks=_asks,
 )

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     import random
 
     from quizcli.cards import Card, Item
+    from quizcli.kinds.authoring import Answer, Ask
     from quizcli.kinds.base import DeckFields, GiftText, Value
-    from quizcli.kinds.output import AikenQuestion, AnkiNotes, GiftQuestion, Refused, Shown, YamlField
+    from quizcli.kinds.output import AikenQuestion, AnkiNotes, BlockList, GiftQuestion, Refused, Shown, YamlField
 
 HOW = "the letter for each number, e.g. 1C 2A 3B (or C A B)"
 _NUMBERED = r"(\d+)\s*[-:=>.)]*\s*([A-Za-z])(?![A-Za-z])"  # 1C, 1-c, 1: C, 1) c; compiled on first use
@@ -197,10 +198,45 @@ def _from_json(data: dict[str, Any]) -> Matching:
     return Matching(question=json_text(data, "question"), pairs=tuple((left, right) for left, right in pairs))
 
 
+ARROW = "->"  # between an item and its match, as GIFT writes a pair, when `quizcli add` is given one
+
+
+def _asks() -> "tuple[Ask, ...]":
+    from quizcli.kinds.authoring import Ask, Form, at_least
+
+    pairs = Ask(
+        key="pairs",
+        label="Pair",
+        form=Form.NUMBERED,
+        how=f"item {ARROW} match",
+        problem=at_least("pairs", 2, "A matching card needs at least 2 pairs."),
+        entry_problem=_not_a_pair,
+        written=_written_pairs,
+    )
+    return Ask("question", "Question"), pairs
+
+
+def _not_a_pair(entry: str) -> str:
+    left, arrow, right = entry.partition(ARROW)
+    if arrow and left.strip() and right.strip():
+        return ""
+    return f"Write a pair as item {ARROW} match, e.g. Paris {ARROW} France (an item cannot hold '{ARROW}' here)."
+
+
+def _written_pairs(answer: "Answer") -> "BlockList":
+    """``item -> match`` entries as ``- [item, match]``; one without its arrow as a list of one, for check to name."""
+    from quizcli.kinds.authoring import entries
+    from quizcli.kinds.output import BlockList, FlowList
+
+    sides = [entry.partition(ARROW)[::2] for entry in entries(answer)]
+    return BlockList(tuple(FlowList(tuple(side.strip() for side in pair if side.strip())) for pair in sides))
+
+
 KIND = Kind(
     name="matching",
     keys=("question", "pairs"),
     recognises=lambda fields: "pairs" in fields,
     read=_read,
     from_json=_from_json,
+    asks=_asks,
 )

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import random
 
     from quizcli.cards import Card, Item
+    from quizcli.kinds.authoring import Ask
     from quizcli.kinds.base import DeckFields, GiftText
     from quizcli.kinds.output import AikenQuestion, AnkiNotes, GiftQuestion, Refused, Shown, YamlField
 
@@ -144,10 +145,19 @@ def _from_json(data: dict[str, Any]) -> Ordering:
     return Ordering(question=json_text(data, "question"), items=json_texts(data, "order"))
 
 
+def _asks() -> "tuple[Ask, ...]":
+    from quizcli.kinds.authoring import Ask, Form, at_least
+
+    few = at_least("order", 2, "An ordering card needs at least 2 items.")
+    items = Ask(key="order", label="Item", form=Form.NUMBERED, how="in the right order", problem=few)
+    return Ask("question", "Question"), items
+
+
 KIND = Kind(
     name="ordering",
     keys=("question", "order"),
     recognises=lambda fields: "order" in fields,
     read=_read,
     from_json=_from_json,
+    asks=_asks,
 )

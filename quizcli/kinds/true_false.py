@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     import random
 
     from quizcli.cards import Card, Item
+    from quizcli.kinds.authoring import Answer, Answers, Ask
     from quizcli.kinds.base import DeckFields, GiftText
     from quizcli.kinds.output import AikenQuestion, AnkiNotes, GiftQuestion, Refused, Shown, YamlField
 
@@ -91,10 +92,29 @@ def _from_json(data: dict[str, Any]) -> TrueFalse:
     return TrueFalse(statement=json_text(data, "question"), truth=data["answer"])
 
 
+def _asks() -> "tuple[Ask, ...]":
+    from quizcli.kinds.authoring import Ask
+
+    truth = Ask(key="answer", label="True or false", problem=_not_a_truth, written=_truth)
+    return Ask("question", "Statement"), truth
+
+
+def _truth(answer: "Answer") -> bool | str:
+    """``true`` or ``false`` (in any case) as true/false; anything else as typed, for ``check`` to explain."""
+    from quizcli.kinds.authoring import text
+
+    return {"true": True, "false": False}.get(text(answer).strip().lower(), text(answer))
+
+
+def _not_a_truth(answers: "Answers") -> str:
+    return "" if isinstance(_truth(answers["answer"]), bool) else "Answer true or false."
+
+
 KIND = Kind(
     name="true-false",
     keys=("question", "answer"),
     recognises=_recognises,
     read=_read,
     from_json=_from_json,
+    asks=_asks,
 )

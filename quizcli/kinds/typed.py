@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     import random
 
     from quizcli.cards import Card, Item
+    from quizcli.kinds.authoring import Ask
     from quizcli.kinds.base import DeckFields, GiftText
     from quizcli.kinds.output import AikenQuestion, AnkiNotes, GiftQuestion, Refused, Shown, YamlField
 
@@ -139,9 +140,17 @@ def _from_json(data: dict[str, Any]) -> Typed:
     )
 
 
+def _asks() -> "tuple[Ask, ...]":
+    from quizcli.kinds.authoring import Ask, Form, flow
+
+    also = Ask(key="accept", label="Also accepted", form=Form.NUMBERED, optional=True, written=flow)
+    return Ask("question", "Question"), Ask("answer", "Answer"), also
+
+
 KIND = Kind(
     name="typed",
     keys=("question", "answer", "accept", "tolerance"),
     read=_read,
     from_json=_from_json,
+    asks=_asks,
 )
