@@ -7,7 +7,6 @@ to 2 and Ctrl-C to 130.  Heavy modules (yaml, rich) are imported inside the
 commands so that ``--help`` and completion stay fast.
 """
 
-import errno
 import os
 import re
 import sys
@@ -18,7 +17,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from quizcli import __version__
-from quizcli.errors import QuizcliError
+from quizcli.errors import QuizcliError, report_error, report_output_error
+from quizcli.fast_path import MAX_CARDS, MAX_SEED, MAX_TIME_LIMIT_MINUTES
 from quizcli.interop.formats import ExportFormat, ImportFormat
 
 if TYPE_CHECKING:
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from quizcli.check import CheckReport
     from quizcli.decks import DeckFile
 
-MAX_CARDS = 1_000_000  # more than any deck holds (200,000 cards at most), and within what SQLite stores
-MAX_SEED = 2**63 - 1  # the largest integer SQLite stores: an exam's seed is saved with its result
 
 HELP_ORDER = (
     "study",
@@ -64,24 +62,9 @@ class QuizcliGroup(TyperGroup):
             sys.stdout.flush()  # a full or failing output fails here, not in the interpreter's last flush
             return result
         except QuizcliError as error:
-            from quizcli.text import inert  # messages quote deck text and file names
-
-            print(f"quizcli: error: {inert(str(error))}", file=sys.stderr)
-            raise typer.Exit(error.exit_code) from None
+            raise typer.Exit(report_error(error)) from None
         except OSError as error:  # only writing the output gets here: quizcli's own file errors are QuizcliErrors
-            _silence_stdout()
-            if error.errno != errno.EPIPE:  # a reader that stopped reading (`| head`) needs no message
-                print(f"quizcli: error: could not write the output: {error.strerror or error}", file=sys.stderr)
-            raise typer.Exit(1) from None
-
-
-def _silence_stdout() -> None:
-    """Point standard output at the null device, so the interpreter's last flush cannot fail again."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-    except (OSError, ValueError):  # not a real file (a test runner's capture)
-        pass
+            raise typer.Exit(report_output_error(error)) from None
 
 
 # "\b" keeps click from rewrapping the paragraph that follows it.
@@ -643,9 +626,6 @@ def unsuspend_command(
 
 
 # ---- exam and history ----
-
-
-MAX_TIME_LIMIT_MINUTES = 10_000  # about a week: beyond it a limit means nothing, and NaN or infinity nothing at all
 
 
 def _positive_minutes(value: float | None) -> float | None:

@@ -28,10 +28,8 @@ FIRST_SCREEN = REPO / "tests" / "first_screen.py"
 STUDY_PATH = (
     "quizcli",
     "quizcli.__main__",
-    "quizcli.cli",
+    "quizcli.fast_path",  # the command line, read without typer
     "quizcli.errors",
-    "quizcli.interop",
-    "quizcli.interop.formats",  # the --format choices in the import and export commands' signatures
     "quizcli.commands",
     "quizcli.commands.study",
     "quizcli.paths",
@@ -59,12 +57,14 @@ EXAM_PATH = (
     "quizcli.exam",
     "quizcli.ui.exam",
 )
-# Outside libraries the path may load, by top-level name: typer and what it imports, Rich, py-fsrs.
-THIRD_PARTY = {"typer", "click", "shellingham", "annotated_doc", "typing_extensions", "colorama", "rich", "fsrs"}
+# Outside libraries the path may load, by top-level name: Rich and what it imports, py-fsrs.
+THIRD_PARTY = {"typing_extensions", "colorama", "rich", "fsrs"}
 
 # Never on the path, whatever the patterns above allow (a name listed exactly above still is): what each is
 # for, so the failure says why.  A top-level name covers its submodules.
 DENIED = {
+    "typer": "a usual study or exam command line is read by quizcli.fast_path",
+    "quizcli.cli": "the typer app: quizcli.fast_path reads a usual study or exam command line",
     "yaml": "parses deck files; an unchanged deck is read from the index",
     "quizcli.parser": "parses deck files; quizcli.catalog imports it only when a deck changed",
     "quizcli.diagnostics": "deck errors; loaded with the parser",
@@ -72,7 +72,7 @@ DENIED = {
     "quizcli.lint": "quizcli check --strict",
     "quizcli.schema": "quizcli schema and quizcli new",
     "quizcli.starter": "quizcli new",
-    "quizcli.interop.*": "import and export (only quizcli.interop.formats is on the path)",
+    "quizcli.interop.*": "import and export",
     "quizcli.kinds.authoring": "what quizcli add asks a new card for",
     "quizcli.listing": "quizcli decks",
     "quizcli.doctor": "quizcli doctor",
