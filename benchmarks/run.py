@@ -154,6 +154,48 @@ def per_answer(home: Path, deck: Path, answers: int) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
+def flashcards(count: int) -> str:
+    """A deck of flashcards only, so that every answer on a terminal is the same two keys."""
+    cards = "".join(f"  - {{id: f{n}, front: 'Front {n}?', back: 'Back {n}.'}}\n" for n in range(count))
+    return f"title: Flashcards\ncards:\n{cards}"
+
+
+def per_answer_on_a_terminal(env: dict[str, str], deck: Path, answers: int) -> tuple[float, float]:
+    """On a pty at 80x24, from the rating key sent to the next card on screen (median, p95 in ms).
+
+    Each card is revealed (Space), then rated Good (3) with no delay; the time runs from the rating until
+    the next card's key line is drawn, so it holds the answer's durable commit and the next card's draw.
+    """
+    child = pexpect.spawn(QUIZCLI, ["study", str(deck), "--new", str(answers + 1)], env=env, dimensions=(24, 80),
+                          encoding="utf-8", timeout=120)  # fmt: skip
+    child.delaybeforesend = None
+    child.expect("show answer")
+    times = []
+    for _ in range(answers):
+        child.send(" ")
+        child.expect("3 Good")
+        started = time.perf_counter()
+        child.send("3")
+        child.expect("show answer")
+        times.append((time.perf_counter() - started) * 1000)
+    child.sendintr()
+    child.expect(pexpect.EOF, timeout=30)
+    child.close()
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def terminal_answer_rows(env: dict[str, str], root: Path, big_cards: int) -> list[Row]:
+    rows = []
+    for count in (100, big_cards):
+        deck = root / f"flashcards-{count}.yaml"
+        deck.write_text(flashcards(count), encoding="utf-8")
+        first_screen(env, ["study", str(deck)], FIRST_SCREEN)  # indexed once, as a deck in use is
+        median, p95 = per_answer_on_a_terminal(env, deck, min(count - 1, 200))
+        rows.append(Row(f"per answer on a terminal, {count:,} cards, p95", p95, "ms", 5.0, f"median {median:.2f} ms"))
+    return rows
+
+
 def prepare(root: Path, big_cards: int) -> dict[str, Path]:
     data = root / "data"  # XDG_DATA_HOME: quizcli keeps its database and the user's decks in data/quizcli
     decks = data / "quizcli" / "decks"
@@ -190,6 +232,7 @@ def measure(runs: int, big_runs: int, big_cards: int) -> list[Row]:
         median, p95 = per_answer(files["home"], files["big"], 300)
         rows.append(Row("per answer, median (in-process)", median, "ms", 1.5))
         rows.append(Row("per answer, p95 (in-process)", p95, "ms", 4.0))
+        rows += terminal_answer_rows(env, files["root"], big_cards)
         peak: list[float] = []
         first_screen(env, ["study", str(files["big"])], FIRST_SCREEN, peak)
         rows.append(Row(f"peak memory, study {big_cards:,} cards", peak[0], "MB", 80))

@@ -231,16 +231,17 @@ class StudyScreen:
     # ---- drawing -------------------------------------------------------------------------
 
     def _draw(self, question: Question, extra: list[RenderableType], footer: str = "") -> None:
-        if self.keys.interactive:
-            self.console.clear()
-        else:
-            self.console.print(Rule(style="dim"))
-        self.console.print(self._header())
-        self._show_held()
-        body: list[RenderableType] = [self._prompt(question), *extra]
-        self.console.print(Panel(Group(*body), title=plain(_label(question)), title_align="left"))
-        if footer:
-            self.console.print(Text(footer, style="dim"))
+        with self.console:  # the whole screen in one write: no half-drawn card, and one system call
+            if self.keys.interactive:
+                self.console.clear()
+            else:
+                self.console.print(Rule(style="dim"))
+            self.console.print(self._header())
+            self._show_held()
+            body: list[RenderableType] = [self._prompt(question), *extra]
+            self.console.print(Panel(Group(*body), title=plain(_label(question)), title_align="left"))
+            if footer:
+                self.console.print(Text(footer, style="dim"))
 
     def _header(self) -> Text:
         if self.session.options.cram:
