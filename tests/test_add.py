@@ -228,15 +228,24 @@ def test_piped_answers_are_echoed_after_their_prompts_one_a_line(tmp_path: Path)
     assert card.tags == ("geo",)
 
 
-def test_piped_input_that_ends_leaves_no_line_open(tmp_path: Path) -> None:
+def test_piped_input_that_ends_inside_a_card_says_the_card_was_not_added(tmp_path: Path) -> None:
     deck = write_deck(tmp_path, "mine", DECK)
     result = add(deck, lines=["ordering", "Count up", "one"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert (
         result.stdout
         == f"{KIND_PROMPT}: ordering\nQuestion: Count up\nItem 1 (in the right order; empty line ends): one\n"
     )
+    assert result.stderr == "quizcli: error: the input ended before the card was complete; it was not added\n"
     assert deck.read_text() == DECK
+
+
+def test_piped_input_that_ends_between_cards_ends_quietly(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, "mine", DECK)
+    result = add(deck, lines=["flashcard", "Capital of Peru?", "Lima", "", "", "", "y"])
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    assert result.stdout.endswith("Add another? [y/N]: y\n")
+    assert "Capital of Peru?" in deck.read_text()
 
 
 def test_an_ordering_card_is_asked_for_item_by_item_until_it_has_two(tmp_path: Path) -> None:

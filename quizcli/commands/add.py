@@ -64,7 +64,14 @@ def add(request: AddRequest) -> int:
     prompter = Prompter(on_terminal=sys.stdin.isatty())
     try:
         while True:
-            _ask_and_add(deck_file, kind, prompter)
+            begun = prompter.answers
+            try:
+                _ask_and_add(deck_file, kind, prompter)
+            except EndOfInput:
+                if prompter.answers == begun:  # the input ended before a new card began: nothing is lost
+                    raise
+                prompter.end_line()
+                raise QuizcliError("the input ended before the card was complete; it was not added") from None
             if prompter.ask("Add another? [y/N]").strip().lower() not in ("y", "yes"):
                 return 0
     except EndOfInput:
@@ -177,15 +184,16 @@ class Prompter:
 
     def __init__(self, on_terminal: bool) -> None:
         self.on_terminal = on_terminal
+        self.answers = 0  # how many answers were read
 
     def ask(self, prompt: str) -> str:
         try:
-            if self.on_terminal:
-                return input(f"{prompt}: ")
-            answer = input()
+            answer = input(f"{prompt}: " if self.on_terminal else "")
         except EOFError:
             raise EndOfInput from None
-        self.say(f"{prompt}: {answer}".rstrip())
+        self.answers += 1
+        if not self.on_terminal:
+            self.say(f"{prompt}: {answer}".rstrip())
         return answer
 
     def say(self, text: str) -> None:
