@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from quizcli.cards import PARSER_VERSION, Card
+from quizcli.cards import PARSER_VERSION, Card, Deck
 from quizcli.decks import DeckFile, read_deck_file
 from quizcli.errors import DeckError, QuizcliError
 from quizcli.store import BrokenCard, IndexEntry, Stamp, Store
@@ -68,6 +68,15 @@ def _diagnostic(deck_file: DeckFile, broken: BrokenCard) -> Diagnostic:
 
     return Diagnostic(path=str(deck_file.path), line=broken.line, column=broken.column, severity=Severity.ERROR,
                       code=broken.code, message=broken.message)  # fmt: skip
+
+
+def indexed_deck(store: Store, deck_file: DeckFile) -> Deck:
+    """The whole deck as the index holds it (re-indexed first when the file changed), without parsing an unchanged
+    file: what ``quizcli show`` prints.  A deck with errors raises `DeckError`."""
+    entry = open_deck(store, deck_file)
+    cards = tuple(store.indexed_cards(entry.name))
+    return Deck(name=entry.name, path=str(deck_file.path), title=entry.title, description=entry.description,
+                tags=entry.tags, cards=cards)  # fmt: skip
 
 
 def left_out_notice(deck: str, broken: list[Diagnostic]) -> str:
@@ -137,7 +146,7 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
                 return None
             cards, items = counts
             return IndexEntry(name=name, stamp=stamp, title=stream.title, description=stream.description,
-                              cards=cards, items=items, errors=0)  # fmt: skip
+                              cards=cards, items=items, errors=0, tags=stream.tags)  # fmt: skip
 
         entry = store.replace_index(name, _counted(stream.cards(on_card), counts), streamed)
         if entry is not None:
@@ -156,6 +165,7 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
         cards=len(deck.cards),
         items=sum(1 for _ in deck.items()),
         errors=len(result.errors),
+        tags=deck.tags,
     )
     broken = [BrokenCard(line=d.line, column=d.column, code=d.code, message=d.message) for d in result.errors]
     store.replace_index(name, deck.cards, lambda: parsed, broken)  # the valid cards, even when others have errors

@@ -200,11 +200,9 @@ def show_command(deck: DeckArg, as_json: JsonOpt = False) -> None:
 
     Example: quizcli show long-context
     """
-    from quizcli.decks import resolve_deck
-    from quizcli.parser import load_deck
+    from quizcli.commands.show import shown_deck
 
-    deck_file = resolve_deck(deck)
-    loaded = load_deck(deck_file.path, deck_file.name)
+    loaded = shown_deck(deck)
     if as_json:
         _print_json(loaded.to_dict())
         return

@@ -132,6 +132,7 @@ class CardStream:
     def __init__(self, raw: bytes, path: str, name: str) -> None:
         self.raw, self.path, self.name = raw, path, name
         self.title, self.description = name, ""
+        self.tags: tuple[str, ...] = ()
         self.complete = False
 
     def cards(self, on_card: ProgressCallback | None = None) -> Iterator[Card]:
@@ -187,7 +188,8 @@ class CardStream:
         _reject_unknown(fields, DECK_KEYS, rep, "deck")
         self.title = _optional_text(fields, "title", rep) or self.name
         self.description = _optional_text(fields, "description", rep) or ""
-        return _tags(fields, rep)
+        self.tags = _tags(fields, rep)
+        return self.tags
 
 
 CHUNK_CARDS = 500  # cards composed at a time by libyaml: few enough to keep memory flat, enough to keep it fast

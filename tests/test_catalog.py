@@ -306,3 +306,26 @@ def test_a_deck_streams_into_its_index_one_card_at_a_time(monkeypatch: pytest.Mo
 def test_a_deck_that_cannot_stream_says_so(reason: str) -> None:
     stream = parser.card_stream(WHOLE_ONLY[reason].encode(), "mine.yaml", "mine")
     assert stream is None or (list(stream.cards()) is not None and not stream.complete)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        LONG_CONTEXT.read_text(encoding="utf-8"),
+        "title: T\ndescription: D\ntags: [one, two]\ncards:\n- {front: a, back: b}\n",
+    ],
+)
+def test_show_prints_an_unchanged_deck_from_the_index_as_the_parse_gives_it(
+    tmp_path: Path, parses: list[str], text: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from quizcli.cli import app
+
+    path = write_deck(tmp_path, "shown", text)
+    age(path)
+    expected = parser.read_deck(path, "shown").deck.to_dict()
+    for _ in range(2):  # indexed as it is first shown, then read from the index
+        shown = CliRunner().invoke(app, ["show", str(path), "--json"])
+        assert json.loads(shown.stdout) == expected
+    assert len(parses) == 2  # the parse above, and the index

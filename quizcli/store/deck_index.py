@@ -49,6 +49,7 @@ class IndexEntry(NamedTuple):
     cards: int
     items: int
     errors: int
+    tags: tuple[str, ...] = ()  # the deck's own (each card holds them too)
 
 
 _STATE_COLUMNS_OF_C = ", ".join(f"c.{column}" for column in STATE_COLUMNS.split(", "))
@@ -101,8 +102,8 @@ class DeckIndex(Connection):
         if row is None:
             return None
         stamp = Stamp(**{field: row[field] for field in Stamp._fields})  # the columns bear the fields' names
-        shown = {field: row[field] for field in IndexEntry._fields if field not in ("name", "stamp")}
-        return IndexEntry(name=deck, stamp=stamp, **shown)
+        shown = {field: row[field] for field in IndexEntry._fields if field not in ("name", "stamp", "tags")}
+        return IndexEntry(name=deck, stamp=stamp, tags=tuple(row["tags"].split()), **shown)
 
     def replace_index(
         self,
@@ -145,7 +146,7 @@ class DeckIndex(Connection):
         while batch := list(itertools.islice(rows, WRITE_BATCH)):  # a stream's parse and writes take turns
             markable_cards += sum(any(row["graded"] for row in item_rows) for _, item_rows in batch)
             db.executemany(
-                "INSERT INTO deck_cards (deck, card, data) VALUES (:deck, :card, :data)",
+                "INSERT INTO deck_cards (deck, card, position, data) VALUES (:deck, :card, :position, :data)",
                 [card_row for card_row, _ in batch],
             )
             db.executemany(
@@ -162,8 +163,9 @@ class DeckIndex(Connection):
         )
         db.execute(
             "INSERT OR REPLACE INTO deck_index (deck, path, size, mtime_ns, parser, digest, indexed_ns, title,"
-            " description, cards, items, errors, broken, markable_cards) VALUES (:deck, :path, :size, :mtime_ns,"
-            " :parser, :digest, :indexed_ns, :title, :description, :cards, :items, :errors, :broken, :markable_cards)",
+            " description, cards, items, errors, broken, markable_cards, tags) VALUES (:deck, :path, :size, :mtime_ns,"
+            " :parser, :digest, :indexed_ns, :title, :description, :cards, :items, :errors, :broken, :markable_cards,"
+            " :tags)",
             {
                 "deck": name,
                 **entry.stamp._asdict(),
@@ -174,6 +176,7 @@ class DeckIndex(Connection):
                 "errors": entry.errors,
                 "broken": json.dumps([list(error) for error in broken], ensure_ascii=False),
                 "markable_cards": markable_cards,
+                "tags": " ".join(entry.tags),
             },  # fmt: skip
         )
         return entry
@@ -264,6 +267,11 @@ class DeckIndex(Connection):
         ).fetchone()
         return 0 if row["top"] is None else int(row["top"]) + 1
 
+    def indexed_cards(self, deck: str) -> list[Card]:
+        """Every valid card of the deck, in deck order, as the index holds it."""
+        rows = self._db.execute("SELECT data FROM deck_cards WHERE deck = ? ORDER BY position", (deck,))
+        return [Card.from_record(json.loads(row["data"])) for row in rows]
+
     def markable_cards(self, deck: str) -> int:
         """How many of the deck's cards have a markable item: as many as the items when no card has two."""
         row = self._db.execute("SELECT markable_cards FROM deck_index WHERE deck = ?", (deck,)).fetchone()
@@ -316,7 +324,7 @@ def index_rows(deck: str, cards: Iterable[Card]) -> Iterator[tuple[dict[str, Any
     """Each card's row of ``deck_cards`` and its rows of ``deck_items``: position counts every item, rank only the
     markable ones (None for the rest)."""
     position = rank = 0
-    for card in cards:
+    for place, card in enumerate(cards):
         tags = " ".join(card.tags)  # tags never hold white space (the parser refuses it)
         graded = card.kind.auto_graded
         items = []
@@ -326,7 +334,7 @@ def index_rows(deck: str, cards: Iterable[Card]) -> Iterator[tuple[dict[str, Any
             position += 1
             rank += graded
         data = json.dumps(card.to_record(), ensure_ascii=False, separators=(",", ":"))
-        yield {"deck": deck, "card": card.id, "data": data}, items
+        yield {"deck": deck, "card": card.id, "position": place, "data": data}, items
 
 
 def _item(row: sqlite3.Row) -> Item:

@@ -285,6 +285,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE deck_index ADD COLUMN broken TEXT NOT NULL DEFAULT '[]'",  # JSON [[line, column, code, text]]
             # How many cards the markable items come from: fewer than them when a card has several (an exam asks one).
             "ALTER TABLE deck_index ADD COLUMN markable_cards INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE deck_index ADD COLUMN tags TEXT NOT NULL DEFAULT ''",  # the deck's own, space-separated
             # As migrations 3 and 5 made it, without the card's JSON (now in deck_cards).
             "CREATE TABLE deck_items (deck TEXT NOT NULL, item TEXT NOT NULL, card TEXT NOT NULL,"
             " position INTEGER NOT NULL, graded INTEGER NOT NULL, tags TEXT NOT NULL, seen INTEGER NOT NULL DEFAULT 0,"
@@ -292,8 +293,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX deck_items_order ON deck_items (deck, position, graded, item, tags)",
             "CREATE INDEX deck_items_new ON deck_items (deck, seen, position)",
             "CREATE INDEX deck_items_rank ON deck_items (deck, rank, card) WHERE rank IS NOT NULL",
-            "CREATE TABLE deck_cards (deck TEXT NOT NULL, card TEXT NOT NULL, data TEXT NOT NULL,"
-            " PRIMARY KEY (deck, card)) WITHOUT ROWID",
+            "CREATE TABLE deck_cards (deck TEXT NOT NULL, card TEXT NOT NULL, position INTEGER NOT NULL,"
+            " data TEXT NOT NULL, PRIMARY KEY (deck, card)) WITHOUT ROWID",
         ),
     ),
 )
