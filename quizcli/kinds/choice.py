@@ -282,7 +282,7 @@ def _asks() -> "tuple[Ask, ...]":
 
     few = at_least("choices", 2, "A choice card needs at least 2 choices.")
     return (
-        Ask("question", "Question"),
+        Ask(key="question", label="Question"),
         Ask(key="choices", label="Choice", form=Form.LETTERED, problem=few),
         Ask(key="answer", label="Right choice letter(s)", how="e.g. B or A C", problem=_not_a_choice, written=_letters),
     )

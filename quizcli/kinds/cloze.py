@@ -220,7 +220,7 @@ def _from_json(data: dict[str, Any]) -> Cloze:
 def _asks() -> "tuple[Ask, ...]":
     from quizcli.kinds.authoring import Ask
 
-    return (Ask("cloze", "Text with {{deletions}}"),)
+    return (Ask(key="cloze", label="Text with {{deletions}}"),)
 
 
 KIND = Kind(

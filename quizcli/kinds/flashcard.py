@@ -86,7 +86,7 @@ def _from_json(data: dict[str, Any]) -> Flashcard:
 def _asks() -> "tuple[Ask, ...]":
     from quizcli.kinds.authoring import Ask
 
-    return Ask("front", "Front"), Ask("back", "Back")
+    return Ask(key="front", label="Front"), Ask(key="back", label="Back")
 
 
 KIND = Kind(

@@ -213,7 +213,7 @@ def _asks() -> "tuple[Ask, ...]":
         entry_problem=_not_a_pair,
         written=_written_pairs,
     )
-    return Ask("question", "Question"), pairs
+    return Ask(key="question", label="Question"), pairs
 
 
 def _not_a_pair(entry: str) -> str:

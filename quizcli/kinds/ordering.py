@@ -150,7 +150,7 @@ def _asks() -> "tuple[Ask, ...]":
 
     few = at_least("order", 2, "An ordering card needs at least 2 items.")
     items = Ask(key="order", label="Item", form=Form.NUMBERED, how="in the right order", problem=few)
-    return Ask("question", "Question"), items
+    return Ask(key="question", label="Question"), items
 
 
 KIND = Kind(

@@ -96,7 +96,7 @@ def _asks() -> "tuple[Ask, ...]":
     from quizcli.kinds.authoring import Ask
 
     truth = Ask(key="answer", label="True or false", problem=_not_a_truth, written=_truth)
-    return Ask("question", "Statement"), truth
+    return Ask(key="question", label="Statement"), truth
 
 
 def _truth(answer: "Answer") -> bool | str:

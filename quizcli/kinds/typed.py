@@ -144,7 +144,7 @@ def _asks() -> "tuple[Ask, ...]":
     from quizcli.kinds.authoring import Ask, Form, flow
 
     also = Ask(key="accept", label="Also accepted", form=Form.NUMBERED, optional=True, written=flow)
-    return Ask("question", "Question"), Ask("answer", "Answer"), also
+    return Ask(key="question", label="Question"), Ask(key="answer", label="Answer"), also
 
 
 KIND = Kind(
