@@ -251,8 +251,8 @@ def test_a_repair_keeps_every_column_of_every_table_the_schema_has(tmp_path: Pat
 def test_salvage_probes_past_the_last_readable_row_only_so_far(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from contextlib import closing
 
-    from quizcli.store.connection import open_read_only
     from quizcli.store.health import _probe
+    from quizcli.store.read_only import open_read_only
 
     monkeypatch.setattr("quizcli.store.health._PROBE_MISSES", 50)
     build_log(tmp_path / "p.db", reviews=30)

@@ -184,7 +184,7 @@ def test_a_database_that_cannot_be_written_is_read_as_it_is_and_never_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An older schema is migrated in a copy in memory; no database at all reads as an empty one."""
-    from quizcli.store import connection
+    from quizcli.store import read_only
     from quizcli.store.migrations import migrate
 
     path = tmp_path / "progress.db"
@@ -197,7 +197,7 @@ def test_a_database_that_cannot_be_written_is_read_as_it_is_and_never_written(
     )
     old.close()
     before = path.read_bytes()
-    monkeypatch.setattr(connection, "can_write", lambda path: False)
+    monkeypatch.setattr(read_only, "can_write", lambda path: False)
     with Store.open_to_read(path) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert [row["item"] for row in store._db.execute("SELECT item FROM reviews")] == ["a"]

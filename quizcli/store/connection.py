@@ -5,11 +5,10 @@ next card is shown, so a killed process loses at most the card on screen.  Rows
 come back as `sqlite3.Row` and are read by column name.
 """
 
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -187,11 +186,13 @@ class Connection:
         Read-only, a database behind this quizcli's schema is copied into memory and migrated there, and
         no database at all reads as an empty one.  Writing through it fails as on a full disk.
         """
+        from quizcli.store import read_only
+
         path = path or paths.progress_db()
-        if can_write(path):
+        if read_only.can_write(path):
             return cls.open(path)
         try:
-            connection = _readable_copy(path)
+            connection = read_only.readable_copy(path)
         except sqlite3.Error as exc:
             raise _open_error(path, exc) from exc
         store = cls(connection, path)
@@ -239,7 +240,7 @@ class Connection:
                 self._migrate()
                 return
             except sqlite3.OperationalError as exc:
-                if _sqlite_code(exc) not in _BUSY or time.monotonic() > deadline:
+                if sqlite_code(exc) not in _BUSY or time.monotonic() > deadline:
                     raise
                 self._rollback()
                 time.sleep(0.02)
@@ -328,77 +329,6 @@ class Connection:
             self._db.execute("ROLLBACK")
 
 
-def open_read_only(path: Path, factory: type[sqlite3.Connection] = sqlite3.Connection) -> sqlite3.Connection:
-    """A connection that can never write ``path``; rows read by name."""
-    if not path.is_file():
-        raise sqlite3.OperationalError(f"no database file at {path}")
-    uri = path.resolve().as_uri()
-    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, factory=factory)
-    if not _can_share(db) and not _has_log(path):
-        # A WAL database in a read-only directory: its shared-memory file cannot be made, and with no
-        # log to merge the file alone is the whole database, so it is read as an unchanging file.
-        db.close()
-        db = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, factory=factory)
-    db.row_factory = sqlite3.Row
-    return db
-
-
-def can_write(path: Path) -> bool:
-    """Whether the database at ``path`` (or the directory it would be made in) can be written by this process:
-    not on a read-only file system, nor denied by permissions."""
-    directory = next((parent for parent in (path.parent, *path.parent.parents) if parent.exists()), path.parent)
-    return os.access(directory, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
-
-
-def _readable_copy(path: Path) -> GuardedConnection:
-    """A read-only connection to ``path``, or to a copy in memory migrated to this quizcli's schema."""
-    if not path.is_file():
-        return _in_memory(None)
-    db = open_read_only(path, factory=GuardedConnection)
-    assert isinstance(db, GuardedConnection)
-    version = schema.schema_version(db)
-    if version > schema.SCHEMA_VERSION:
-        db.close()
-        raise NewerSchemaError(
-            f"{path} was written by a newer quizcli (schema {version}, this one knows {schema.SCHEMA_VERSION}); "
-            "upgrade quizcli"
-        )
-    if version == schema.SCHEMA_VERSION:
-        return db
-    with closing(db):
-        return _in_memory(db)
-
-
-def _in_memory(source: sqlite3.Connection | None) -> GuardedConnection:
-    """An in-memory database holding ``source`` (or nothing), migrated to this quizcli's schema."""
-    from quizcli.store import migrations
-
-    memory = sqlite3.connect(":memory:", isolation_level=None, factory=GuardedConnection)
-    if source is not None:
-        source.backup(memory)
-    migrations.migrate(memory)
-    memory.execute("PRAGMA query_only = ON")  # as read-only as the file it copies
-    memory.row_factory = sqlite3.Row
-    return memory
-
-
-_CANNOT_SHARE = {8, 14}  # SQLITE_READONLY, SQLITE_CANTOPEN: no shared-memory file
-
-
-def _can_share(db: sqlite3.Connection) -> bool:
-    """False when a first read fails for want of the shared-memory file; other failures are the readers' to meet."""
-    try:
-        db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-    except sqlite3.Error as exc:
-        return _sqlite_code(exc) not in _CANNOT_SHARE
-    return True
-
-
-def _has_log(path: Path) -> bool:
-    log = path.with_name(path.name + "-wal")
-    return log.exists() and log.stat().st_size > 0
-
-
 def reason(exc: BaseException) -> str:
     """What went wrong, in words for the user; a damaged file also says how to repair it."""
     if isinstance(exc, OSError) and exc.strerror:
@@ -408,12 +338,12 @@ def reason(exc: BaseException) -> str:
     return str(exc)
 
 
-def _sqlite_code(exc: sqlite3.Error) -> int:
+def sqlite_code(exc: sqlite3.Error) -> int:
     return int(getattr(exc, "sqlite_errorcode", 0)) & 0xFF  # the primary code of an extended one
 
 
 def _is_corrupt(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.DatabaseError) and _sqlite_code(exc) in _CORRUPT_CODES
+    return isinstance(exc, sqlite3.DatabaseError) and sqlite_code(exc) in _CORRUPT_CODES
 
 
 def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:

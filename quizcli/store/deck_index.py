@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from quizcli.cards import Card, Item, ItemRef
 from quizcli.clock import to_text
 from quizcli.scheduler import CardState, State
-from quizcli.store.connection import Connection, open_read_only
+from quizcli.store.connection import Connection
 from quizcli.store.reviews import STATE_COLUMNS, state_from_row
 
 RANGE_READ = 500  # card ids asked for by more ranks than this are read as one range of ranks
@@ -357,6 +357,8 @@ def indexed_tags(path: Path, deck: str) -> list[str]:
     Completion must never create, migrate or lock the database, nor fail: any error reads as no tags.
     """
     try:
+        from quizcli.store.read_only import open_read_only
+
         db = open_read_only(path)
     except sqlite3.Error:
         return []
