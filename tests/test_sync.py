@@ -54,6 +54,12 @@ def test_a_segment_reads_back_as_written() -> None:
     assert segments.decode(segments.encode("a", "p", records), "p") == records
 
 
+@pytest.mark.parametrize("name", ["line\u2028separator", "paragraph\u2029separator", "next\x85line", "file\x1cseparator"])
+def test_a_name_with_a_line_break_json_leaves_in_its_string_reads_back(name: str) -> None:
+    records = [{"t": "reset", "deck": name, "at": "2026-11-28T10:00:00.000000+00:00", "device": "a"}]
+    assert segments.decode(segments.encode("a", "p", records), "p") == records
+
+
 @pytest.mark.parametrize(
     ("cut", "problem"),
     [

@@ -83,7 +83,7 @@ def encode(device: str, profile: str, records: list[Record]) -> str:
 
 def decode(text: str, profile: str) -> list[Record]:
     """The records of a complete segment of ``profile``; `HalfWritten` for anything else."""
-    lines = text.splitlines()
+    lines = text.split("\n")[:-1]  # at "\n" only: JSON leaves other line breaks (U+2028...) raw in its strings
     if not text.endswith("\n") or len(lines) < 2:
         raise HalfWritten("half-written (it stops before its last line)")
     try:  # one parse of the whole file; line by line only to say which line is broken
