@@ -7,8 +7,11 @@ import os
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sync_devices import Device
 from typer.testing import CliRunner
 
@@ -19,6 +22,8 @@ from quizcli.store.exams import AnswerRecord, ExamRecord
 from quizcli.store.fits import Fit
 from quizcli.sync import folder as sync_folder
 from quizcli.sync import segments
+
+from conftest import examples
 
 T0 = datetime.fromisoformat("2026-11-28T10:00:00+00:00")
 
@@ -54,7 +59,9 @@ def test_a_segment_reads_back_as_written() -> None:
     assert segments.decode(segments.encode("a", "p", records), "p") == records
 
 
-@pytest.mark.parametrize("name", ["line\u2028separator", "paragraph\u2029separator", "next\x85line", "file\x1cseparator"])
+@pytest.mark.parametrize(
+    "name", ["line\u2028separator", "paragraph\u2029separator", "next\x85line", "file\x1cseparator"]
+)
 def test_a_name_with_a_line_break_json_leaves_in_its_string_reads_back(name: str) -> None:
     records = [{"t": "reset", "deck": name, "at": "2026-11-28T10:00:00.000000+00:00", "device": "a"}]
     assert segments.decode(segments.encode("a", "p", records), "p") == records
@@ -84,6 +91,54 @@ def test_a_damaged_or_partial_segment_is_refused_whole(cut: object, problem: str
     text = segments.encode("a", "p", [review])
     with pytest.raises(segments.HalfWritten, match=problem):
         segments.decode(cut(text), "p")  # type: ignore[operator]
+
+
+SOUND_RECORDS: list[dict[str, Any]] = [
+    {
+        "t": "review", "uid": "a:1", "deck": "d", "item": "x", "reviewed_at": "2026-11-28T10:00:00.000000+00:00",
+        "rating": 3, "kind": "review", "state_before": 0, "settings": "{}", "elapsed_days": None,
+        "retrievability": 0.5, "duration_ms": None, "scheduled_days": 1, "due_shift": 0, "guessable": 0,
+    },
+    {
+        "t": "state", "deck": "d", "item": "x", "log": "ab",
+        "state": {"state": 2, "due": "2026-11-29T10:00:00+00:00", "step": None, "stability": 1.5, "difficulty": 5,
+                  "last_review": "2026-11-28T10:00:00+00:00", "reps": 1, "lapses": 0},
+    },
+    {"t": "flag", "deck": "d", "item": "x", "suspended": True, "buried_until": None, "at": "2026-11-28T10:00:00Z",
+     "device": "a"},
+    {"t": "fit", "deck": "", "parameters": [0.4], "reviews": 512, "loss_before": 0.3, "loss_after": 0.2,
+     "at": "2026-11-28T10:00:00+01:00", "device": "a"},
+    {"t": "undo", "uid": "a:1", "deck": "d", "item": "x"},
+    {"t": "hologram"},
+]  # fmt: skip
+# Values a field may be given instead of its own: of another type, out of range, a time without an offset...
+NEAR_MISSES: list[Any] = [None, True, 0, 4, 5, -1, 1.5, "", "x", "reviewx", "2026-11-28T10:00:00", [], {}]
+
+
+def variants(record: dict[str, Any]) -> list[Any]:
+    """The record with each field (and each field of its state) removed or given each of `NEAR_MISSES` in turn."""
+    found: list[Any] = [record, *NEAR_MISSES]
+    for field in [*record, "t"]:
+        found.append({key: value for key, value in record.items() if key != field})
+        found += [{**record, field: value} for value in NEAR_MISSES]
+    if record["t"] == "state":
+        found += [{**record, "state": state} for state in variants({**record["state"], "t": "-"})]
+    return found
+
+
+VARIANTS = [variant for record in SOUND_RECORDS for variant in variants(record)]
+
+
+def test_the_quick_check_of_a_segment_agrees_with_the_check_of_each_record() -> None:
+    verdicts = [(segments._all_sound([record]), segments._problem(record) is None) for record in VARIANTS]
+    assert [quick for quick, slow in verdicts] == [slow for quick, slow in verdicts]
+    assert {slow for _, slow in verdicts} == {True, False}
+
+
+@given(st.lists(st.sampled_from(VARIANTS), min_size=1, max_size=8))
+@settings(max_examples=examples(300))
+def test_the_quick_check_agrees_over_a_whole_segment(records: list[Any]) -> None:
+    assert segments._all_sound(records) is all(segments._problem(record) is None for record in records)
 
 
 def test_a_record_of_a_kind_from_a_newer_quizcli_is_skipped(laptop: Device, desktop: Device, shared: Path) -> None:

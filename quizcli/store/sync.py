@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from quizcli.store import sync_states
@@ -32,6 +33,7 @@ REVIEW_FIELDS = (
     "due_shift",
     "guessable",
 )
+_review_values = itemgetter("uid", *REVIEW_FIELDS)  # a review record's columns, in the order inserted
 
 
 class Identity(NamedTuple):
@@ -116,9 +118,9 @@ def merge_and_send(
         if record["t"] == "reset":  # resets first: they filter the reviews and flags
             counts["reset"] += _add_reset(db, record, device)
     undone = _add_undos(db, [record for record in records if record["t"] == "undo"])  # before the reviews they undo
-    added = _add_reviews(db, [record for record in records if record["t"] == "review"])
-    counts["undo"], counts["review"] = len(undone), len(added)
-    touched = added | undone
+    counts["review"], items = _add_reviews(db, [record for record in records if record["t"] == "review"])
+    counts["undo"] = len(undone)
+    items |= {(deck, item) for deck, item, _ in undone}
     shipped: dict[tuple[str, str], Record] = {}
     for record in records:
         kind = record["t"]
@@ -130,7 +132,6 @@ def merge_and_send(
         "INSERT OR IGNORE INTO sync_segments (name, records) VALUES (?, ?)",
         [(segment.name, len(segment.records)) for segment in fresh],
     )
-    items = {(deck, item) for deck, item, _ in touched}
     items |= sync_states.interleaved(db, device, own_reviews) | _forget_before_resets(db)
     sync_states.rebuild(db, items, shipped, digest)
     outgoing = _outgoing(db, device, sync_time, own_reviews, own_exams)
@@ -191,9 +192,9 @@ def _add_undos(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str, 
     return removed
 
 
-def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str, str, str]]:
-    """Insert the reviews not known yet, not undone and not older than their deck's latest reset; returns the
-    (deck, item, uid) of those inserted."""
+def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> tuple[int, set[tuple[str, str]]]:
+    """Insert the reviews not known yet, not undone and not older than their deck's latest reset; returns how
+    many were inserted, and their (deck, item)."""
     uids = json.dumps([record["uid"] for record in records])
     known = {
         row["uid"]
@@ -207,7 +208,7 @@ def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str
         row["deck"]: row["at"] for row in db.execute("SELECT deck, max(reset_at) AS at FROM deck_resets GROUP BY deck")
     }
     settings: dict[str, int] = {}
-    rows, added = [], set()
+    rows, items = [], set()
     for record in records:
         uid, deck = record["uid"], record["deck"]
         if uid in known or record["reviewed_at"] <= resets.get(deck, ""):
@@ -215,20 +216,14 @@ def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str
         known.add(uid)
         if record["settings"] not in settings:
             settings[record["settings"]] = settings_row(db, record["settings"])
-        rows.append(
-            {
-                **{field: record[field] for field in REVIEW_FIELDS},
-                "uid": uid,
-                "settings_id": settings[record["settings"]],
-            }
-        )
-        added.add((deck, record["item"], uid))
+        rows.append((*_review_values(record), settings[record["settings"]]))
+        items.add((deck, record["item"]))
     db.executemany(
-        f"INSERT INTO reviews (uid, settings_id, {', '.join(REVIEW_FIELDS)})"
-        f" VALUES (:uid, :settings_id, {', '.join(':' + f for f in REVIEW_FIELDS)})",
+        f"INSERT INTO reviews (uid, {', '.join(REVIEW_FIELDS)}, settings_id)"
+        f" VALUES ({', '.join('?' * (len(REVIEW_FIELDS) + 2))})",
         rows,
     )
-    return added
+    return len(rows), items
 
 
 def _add_reset(db: sqlite3.Connection, record: Record, device: str) -> bool:
