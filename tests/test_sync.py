@@ -152,6 +152,21 @@ def test_a_record_of_a_kind_from_a_newer_quizcli_is_skipped(laptop: Device, desk
     assert desktop.sync(shared, at(2)).lines[-2] == "In: nothing new."
 
 
+def test_an_undo_record_without_its_fields_is_refused_with_its_segment(
+    laptop: Device, desktop: Device, shared: Path
+) -> None:
+    desktop.sync(shared, at(0))
+    laptop.sync(shared, at(0))
+    with laptop.store() as store:
+        device = store.sync_identity()
+        assert device is not None
+    text = segments.encode(device.device, device.profile, [{"t": "undo", "deck": "d", "item": "x"}])
+    sync_folder.write_segment(shared, device.device, at(1), text)
+    report = desktop.sync(shared, at(2))
+    assert report.lines[-2] == "In: nothing new."
+    assert len(report.warnings) == 1 and "line 2: uid is missing or of the wrong type" in report.warnings[0]
+
+
 # ---- one sync after another -----------------------------------------------------------------------------------
 
 

@@ -57,6 +57,7 @@ _FIELDS: dict[str, dict[str, tuple[type, ...] | str]] = {
         "device": _TEXT,
     },
     "exam": {"uid": _TEXT, "exam": (dict,), "answers": (list,)},
+    "undo": {"uid": _TEXT, "deck": _TEXT, "item": _TEXT},
     "state": {"deck": _TEXT, "item": _TEXT, "log": _TEXT, "state": (dict,)},
 }
 _STATE_FIELDS: dict[str, tuple[type, ...] | str] = {
