@@ -379,6 +379,54 @@ def test_exams_and_fitted_parameters_are_synced(laptop: Device, desktop: Device,
         assert store.last_exam_misses("d") == []
 
 
+def test_a_forgotten_fit_is_forgotten_on_every_device(laptop: Device, desktop: Device, shared: Path) -> None:
+    mine, everyone = (0.5,) * 21, (0.25,) * 21
+    laptop.fit("d", mine, at(0))
+    laptop.fit(None, everyone, at(0))
+    laptop.sync(shared, at(1))
+    desktop.sync(shared, at(2))
+    assert laptop.forget_fit("d", at(3))
+    laptop.sync(None, at(4))
+    assert desktop.sync(None, at(5)).lines[-2] == "In: 1 forgotten fit from 1 segment file."
+    with desktop.store() as store:
+        assert store.fitted_parameters("d") == everyone  # the fit for every deck, as on the laptop
+    assert desktop.forget_fit(None, at(6)) and not desktop.forget_fit(None, at(7))
+    desktop.sync(None, at(8))
+    laptop.sync(None, at(9))
+    with laptop.store() as store:
+        assert store.fitted_parameters("d") == store.fitted_parameters(None) == ()
+    assert laptop.progress() == desktop.progress()
+
+
+def test_a_fit_forgotten_by_a_clock_behind_the_one_that_fitted_it_stays_forgotten(
+    laptop: Device, desktop: Device, shared: Path
+) -> None:
+    desktop.fit("d", (0.5,) * 21, at(600))  # the desktop's clock runs ten hours ahead
+    desktop.sync(shared, at(600))
+    laptop.sync(shared, at(1))
+    assert laptop.forget_fit("d", at(2))
+    laptop.sync(None, at(3))
+    desktop.sync(None, at(604))
+    for device in (laptop, desktop):
+        with device.store() as store:
+            assert store.fitted_parameters("d") == ()
+    assert laptop.progress() == desktop.progress()
+
+
+def test_a_fit_made_after_one_was_forgotten_wins(laptop: Device, desktop: Device, shared: Path) -> None:
+    laptop.fit("d", (0.5,) * 21, at(0))
+    laptop.sync(shared, at(1))
+    desktop.sync(shared, at(2))
+    laptop.forget_fit("d", at(3))
+    desktop.fit("d", (0.75,) * 21, at(4))
+    for device, minutes in ((laptop, 5), (desktop, 6), (laptop, 7)):
+        device.sync(None, at(minutes))
+    for device in (laptop, desktop):
+        with device.store() as store:
+            assert store.fitted_parameters("d") == (0.75,) * 21
+    assert laptop.progress() == desktop.progress()
+
+
 def test_a_half_written_segment_is_skipped_then_taken_next_time(laptop: Device, desktop: Device, shared: Path) -> None:
     laptop.answer("d", "a", Rating.GOOD, at(0))
     laptop.sync(shared, at(1))

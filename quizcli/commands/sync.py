@@ -174,6 +174,7 @@ def _report(target: Path, merged: Merged, segments_in: int) -> list[str]:
             (merged.flags_in, "flag change"),
             (merged.resets_in, "reset"),
             (merged.fits_in, "fitted parameter set"),
+            (merged.fits_forgotten_in, "forgotten fit"),
             (merged.exams_in, "exam"),
             (merged.undos_in, "undone review"),
         )

@@ -144,7 +144,8 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
             fits.save_fit(db, deck, fit)
 
     def forget_fit(self, deck: str | None) -> bool:
-        """Drop the fit kept for ``deck`` (None: the one for every deck); False when there was none."""
+        """Forget the fit kept for ``deck`` (None: the one for every deck), here and, through ``quizcli sync``, on the
+        other devices; False when there was none."""
         from quizcli.store import fits
 
         with self._write("forgetting the fitted parameters") as db:

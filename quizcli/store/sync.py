@@ -58,6 +58,7 @@ class Merged(NamedTuple):
     flags_in: int
     resets_in: int
     fits_in: int
+    fits_forgotten_in: int
     exams_in: int
     undos_in: int
     items_replayed: int
@@ -127,7 +128,8 @@ def merge_and_send(
         if kind == "state":
             shipped[(record["deck"], record["item"])] = record
         elif kind in _ADDERS:  # a kind a newer quizcli writes is skipped
-            counts[kind] += _ADDERS[kind](db, record, device)
+            counted = "forgotten fit" if kind == "fit" and not record["parameters"] else kind
+            counts[counted] += _ADDERS[kind](db, record, device)
     db.executemany(
         "INSERT OR IGNORE INTO sync_segments (name, records) VALUES (?, ?)",
         [(segment.name, len(segment.records)) for segment in fresh],
@@ -146,6 +148,7 @@ def merge_and_send(
         flags_in=counts["flag"],
         resets_in=counts["reset"],
         fits_in=counts["fit"],
+        fits_forgotten_in=counts["forgotten fit"],
         exams_in=counts["exam"],
         undos_in=counts["undo"],
         items_replayed=len(items),
