@@ -31,6 +31,7 @@ class NewerSchemaError(StoreError):
 
 
 DOCTOR_HINT = "run 'quizcli doctor' to check it and 'quizcli doctor --repair' to salvage it"
+_LAST_WRITTEN: dict[Path, last_sound.Fingerprint] = {}  # each database as this process's last commit left it
 BUSY_TIMEOUT_S = 30
 AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
@@ -132,7 +133,7 @@ class Connection:
         self._before_first_write: Callable[[], str | None] | None = self.full_check
         self.known_sound = False  # the file was found sound (checked, or as a sound process left it)
         self._alone = True  # no other writer met: see `_note_other_writers`
-        self._left: last_sound.Fingerprint = ()  # the file as this process's last write left it
+        self._left: last_sound.Fingerprint = ()  # the file as this connection's last write left it
 
     def full_check(self) -> str | None:
         """None when SQLite's ``quick_check`` finds the whole file sound, else its first complaint."""
@@ -194,8 +195,12 @@ class Connection:
             last_sound.forget_sound(self.path)
 
     def _note_other_writers(self) -> None:
-        """A file changed since this process last wrote it had another writer, whose soundness is not ours to vouch."""
-        if last_sound.fingerprint(self.path) != self._left:
+        """A file changed since this process last wrote it had another writer, whose soundness is not ours to vouch.
+
+        Another connection of this process (a sync beside a study session) is no other writer: it wrote through
+        SQLite too, and checked the file before its first write.
+        """
+        if last_sound.fingerprint(self.path) not in (self._left, _LAST_WRITTEN.get(self.path)):
             self._alone = False
 
     def __enter__(self) -> Self:
@@ -295,7 +300,7 @@ class Connection:
         try:
             yield self._db
             self._db.execute("COMMIT")
-            self._left = last_sound.fingerprint(self.path)
+            self._left = _LAST_WRITTEN[self.path] = last_sound.fingerprint(self.path)
         except sqlite3.Error as exc:
             self._rollback()
             raise StoreError(f"could not save {what}: {reason(exc)}") from exc
