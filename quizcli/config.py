@@ -16,6 +16,10 @@ new_order = "spread"       # or "authored": new items in deck order
 max_answer_time = "60s"    # an answer that took longer is logged as taking this long
 next_day_starts_at = 4     # the local hour (0-23) the study day begins at; [study] only, for every deck
 
+[sync]                     # written by the first `quizcli sync FOLDER` (and `--git`)
+folder = "~/Sync/quizcli"
+git = false
+
 [decks.long-context]      # overrides for one deck
 new_per_day = 10
 ```
@@ -128,19 +132,31 @@ def load_config(deck: str | None, path: Path | None = None) -> StudyConfig:
 
 def sync_folder(path: Path | None = None) -> Path | None:
     """The folder ``quizcli sync`` uses when none is given: ``folder`` in the config file's ``[sync]`` table."""
+    folder = _sync_table(path).get("folder")
+    if folder is not None and not isinstance(folder, str):
+        raise ConfigError(f"{path or paths.config_file()}: [sync] folder must be a string (a path)")
+    return None if folder is None else Path(folder).expanduser()
+
+
+def sync_with_git(path: Path | None = None) -> bool:
+    """Whether ``quizcli sync`` runs git on the sync folder without being given ``--git``: ``[sync] git``."""
+    git = _sync_table(path).get("git", False)
+    if not isinstance(git, bool):
+        raise ConfigError(f"{path or paths.config_file()}: [sync] git must be true or false")
+    return git
+
+
+def _sync_table(path: Path | None) -> dict[str, Any]:
     path = path or paths.config_file()
     if not path.is_file():
-        return None
+        return {}
     import tomllib
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    folder = _table(data, "sync", path).get("folder")
-    if folder is not None and not isinstance(folder, str):
-        raise ConfigError(f"{path}: [sync] folder must be a string (a path)")
-    return None if folder is None else Path(folder).expanduser()
+    return _table(data, "sync", path)
 
 
 def remember_sync_folder(folder: Path, path: Path | None = None) -> None:
@@ -148,25 +164,29 @@ def remember_sync_folder(folder: Path, path: Path | None = None) -> None:
 
     Only called when the file has no sync folder yet; a JSON string is a valid TOML basic string.
     """
+    _remember_in_sync_table(f"folder = {json.dumps(str(folder), ensure_ascii=False)}", "the sync folder", path)
+
+
+def remember_sync_with_git(path: Path | None = None) -> None:
+    """Add ``[sync] git = true`` to the config file; only called when its ``[sync]`` table has no ``git`` yet."""
+    _remember_in_sync_table("git = true", "that the sync folder is synced with git", path)
+
+
+def _remember_in_sync_table(setting: str, what: str, path: Path | None) -> None:
+    """Add the line ``setting`` to the config file's ``[sync]`` table (made if need be), the rest left as it was."""
     path = path or paths.config_file()
     try:
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         if text and not text.endswith("\n"):
             text += "\n"
         path.parent.mkdir(parents=True, exist_ok=True)
-        table = "" if re.search(r"(?m)^\s*\[\s*sync\s*\]", text) else "[sync]\n"
-        if table:
-            text += f"\n{table}folder = {json.dumps(str(folder), ensure_ascii=False)}\n"
-        else:  # an existing [sync] table without a folder: the key goes right under its header
-            text = re.sub(
-                r"(?m)^(\s*\[\s*sync\s*\][^\n]*\n)",
-                lambda m: f"{m[1]}folder = {json.dumps(str(folder))}\n",
-                text,
-                count=1,
-            )
+        if re.search(r"(?m)^\s*\[\s*sync\s*\]", text):  # the key goes right under the table's header
+            text = re.sub(r"(?m)^(\s*\[\s*sync\s*\][^\n]*\n)", lambda m: f"{m[1]}{setting}\n", text, count=1)
+        else:
+            text += f"\n[sync]\n{setting}\n"
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot remember the sync folder in {path}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"cannot remember {what} in {path}: {exc.strerror or exc}") from exc
 
 
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:

@@ -192,6 +192,14 @@ def test_a_folder_whose_name_is_not_utf8_syncs_and_is_not_remembered(laptop: Dev
     assert not (laptop.home / "config.toml").exists()
 
 
+def test_a_remembered_folder_that_is_gone_is_refused_and_not_made_again(laptop: Device, shared: Path) -> None:
+    laptop.sync(shared, at(0))
+    shutil.rmtree(shared)  # a share not mounted looks the same
+    with pytest.raises(QuizcliError, match="the sync folder .* is not there"):
+        laptop.sync(None, at(1))
+    assert not shared.exists()
+
+
 def test_without_a_folder_it_says_how_to_give_one(laptop: Device) -> None:
     with pytest.raises(QuizcliError, match="quizcli sync FOLDER"):
         laptop.sync(None, at(0))
