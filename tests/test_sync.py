@@ -212,6 +212,7 @@ def test_reviews_move_both_ways_and_cards_are_replayed(laptop: Device, desktop: 
     assert out.lines[-1].startswith("Out: 1 review in devices/")
     both = desktop.sync(shared, at(3))
     assert both.lines[-2] == "In: 1 review from 1 segment file; 1 card rescheduled."
+    assert both.changed == {("d", "a")}  # what a study session beside the sync takes in
     assert both.lines[-1].startswith("Out: 1 review in devices/")
     assert laptop.sync(shared, at(4)).lines[-2].startswith("In: 1 review")
     assert laptop.progress() == desktop.progress()
@@ -345,8 +346,9 @@ def test_flags_merge_by_the_latest_change(laptop: Device, desktop: Device, share
     laptop.suspend("d", "a", True, at(10))
     desktop.suspend("d", "a", False, at(5))  # earlier: loses wherever it meets the laptop's
     desktop.suspend("d", "b", True, at(20))
-    for device in (laptop, desktop, laptop):
-        device.sync(shared, at(30))
+    laptop.sync(shared, at(30))
+    assert desktop.sync(shared, at(30)).changed == {("d", "a")}  # the laptop's later change won
+    assert laptop.sync(shared, at(30)).changed == {("d", "b")}
     assert laptop.progress()["flags"] == desktop.progress()["flags"] == [("d", "a", 1, None), ("d", "b", 1, None)]
 
 

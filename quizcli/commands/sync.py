@@ -25,10 +25,12 @@ if TYPE_CHECKING:
 
 
 class SyncReport(NamedTuple):
-    """What to print: the report, and the warnings (half-written segments skipped until the next sync)."""
+    """What to print: the report, and the warnings (half-written segments skipped until the next sync); and the
+    (deck, item) of each item whose state or flags the sync changed here."""
 
     lines: list[str]
     warnings: list[str]
+    changed: frozenset[tuple[str, str]] = frozenset()
 
 
 def sync(given: Path | None, *, status: bool = False, use_git: bool = False, join: bool = False) -> SyncReport:
@@ -58,7 +60,7 @@ def sync(given: Path | None, *, status: bool = False, use_git: bool = False, joi
     if use_git:
         git.commit(target, f"quizcli sync from device {who.device}")
         git.push(target)
-    return SyncReport(lines=notes + _report(target, merged, len(incoming)), warnings=warnings)
+    return SyncReport(lines=notes + _report(target, merged, len(incoming)), warnings=warnings, changed=merged.changed)
 
 
 def _log_digest(text: str) -> str:

@@ -66,6 +66,7 @@ class Merged(NamedTuple):
     events_out: int
     exams_out: int
     segment: str | None
+    changed: frozenset[tuple[str, str]] = frozenset()  # (deck, item) of each item whose state or flags changed
 
 
 def identity(db: sqlite3.Connection) -> Identity | None:
@@ -123,13 +124,17 @@ def merge_and_send(
     counts["undo"] = len(undone)
     items |= {(deck, item) for deck, item, _ in undone}
     shipped: dict[tuple[str, str], Record] = {}
+    flagged: set[tuple[str, str]] = set()
     for record in records:
         kind = record["t"]
         if kind == "state":
             shipped[(record["deck"], record["item"])] = record
         elif kind in _ADDERS:  # a kind a newer quizcli writes is skipped
             counted = "forgotten fit" if kind == "fit" and not record["parameters"] else kind
-            counts[counted] += _ADDERS[kind](db, record, device)
+            added = _ADDERS[kind](db, record, device)
+            counts[counted] += added
+            if added and kind == "flag":
+                flagged.add((record["deck"], record["item"]))
     db.executemany(
         "INSERT OR IGNORE INTO sync_segments (name, records) VALUES (?, ?)",
         [(segment.name, len(segment.records)) for segment in fresh],
@@ -156,6 +161,7 @@ def merge_and_send(
         events_out=sum(1 for r in outgoing if r["t"] in ("flag", "reset", "fit", "undo")),
         exams_out=sent["exam"],
         segment=name,
+        changed=frozenset(items | flagged),
     )
 
 
