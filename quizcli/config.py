@@ -15,6 +15,7 @@ bury_review_siblings = true
 new_order = "spread"       # or "authored": new items in deck order
 max_answer_time = "60s"    # an answer that took longer is logged as taking this long
 next_day_starts_at = 4     # the local hour (0-23) the study day begins at; [study] only, for every deck
+sync = "off"               # or "auto": sync with the sync folder as a session starts and after it ends
 
 [sync]                     # written by the first `quizcli sync FOLDER` (and `--git`)
 folder = "~/Sync/quizcli"
@@ -53,7 +54,9 @@ KEYS = (
     "bury_review_siblings",
     "new_order",
     "max_answer_time",
+    "sync",
 )
+SYNC_MODES = ("off", "auto")
 ROLLOVER_KEY = "next_day_starts_at"  # Anki's "Next day starts at"; only in [study]: one study day for every deck
 
 
@@ -92,6 +95,7 @@ class StudyConfig(NamedTuple):
     bury_review_siblings: bool = True
     new_order: NewOrder = NewOrder.SPREAD
     max_answer_seconds: int = 60
+    auto_sync: bool = False  # ``sync = "auto"``: a session syncs as it starts and after it ends
 
 
 class ConfigError(QuizcliError):
@@ -273,6 +277,7 @@ def _with_values(config: StudyConfig, table: dict[str, Any]) -> StudyConfig:
         max_answer_seconds=(
             _answer_time(table["max_answer_time"]) if "max_answer_time" in table else config.max_answer_seconds
         ),
+        auto_sync=_sync_mode(table["sync"]) if "sync" in table else config.auto_sync,
     )
 
 
@@ -293,6 +298,13 @@ def _answer_time(value: Any) -> int:
         return parse_duration(value)
     except ValueError:
         raise ValueError(f"max_answer_time must be a duration like '60s' or '2m', got {value!r}") from None
+
+
+def _sync_mode(value: Any) -> bool:
+    """Whether ``sync = value`` asks a session to sync by itself."""
+    if not isinstance(value, str) or value not in SYNC_MODES:
+        raise ValueError(f'sync must be "off" or "auto", got {value!r}')
+    return value == "auto"
 
 
 def _flag(value: Any, name: str) -> bool:

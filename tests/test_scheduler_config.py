@@ -137,6 +137,8 @@ def test_config_layers(tmp_path: Path) -> None:
         ('[study]\nlearning_steps = ["soon"]\n', "a step must be a duration"),
         ("[study\n", "config.toml"),
         ("study = 3\n", "'study' must be a table"),
+        ('[study]\nsync = "always"\n', r"config.toml:2:1: \[study\]: sync must be \"off\" or \"auto\", got 'always'"),
+        ("[decks.d]\nsync = true\n", r"\[decks.d\]: sync must be \"off\" or \"auto\", got True"),
     ],
 )
 def test_config_errors_name_the_file_and_problem(tmp_path: Path, text: str, message: str) -> None:
@@ -144,6 +146,13 @@ def test_config_errors_name_the_file_and_problem(tmp_path: Path, text: str, mess
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_config("d", path)
+
+
+def test_sync_auto_is_a_study_setting_a_deck_may_turn_off(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[study]\nsync = "auto"\n[decks.offline]\nsync = "off"\n')
+    assert load_config("any", path).auto_sync and not load_config("offline", path).auto_sync
+    assert not load_config("any", tmp_path / "missing.toml").auto_sync
 
 
 def test_the_sync_table_keeps_the_folder_and_whether_git_runs(tmp_path: Path) -> None:
