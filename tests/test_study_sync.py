@@ -22,6 +22,7 @@ from pathlib import Path
 import pexpect
 import pytest
 from sync_devices import Device
+from test_study_tty import QUIZCLI, finish
 from typer.testing import CliRunner
 
 from quizcli import terminal
@@ -230,7 +231,6 @@ def test_a_sync_failing_as_the_session_starts_is_told_after_the_summary_and_the_
 
 # ---- in a terminal, with a git remote that hangs ---------------------------------------------------------------
 
-QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
 needs_git_and_script = pytest.mark.skipif(
     shutil.which("git") is None or not Path(QUIZCLI).exists() or sys.platform == "win32",
     reason="needs git, a POSIX shell and the installed quizcli script",
@@ -249,51 +249,46 @@ exit 255
 """
 
 
-class Hanging:
+class HangingRemote:
+    """A home whose config syncs a git clone as a session starts (``--git`` remembered), and whose remote is
+    reached through an ssh that hangs until `release`."""
+
     def __init__(self, root: Path) -> None:
-        self.log, self.release = root / "ssh.log", root / "release"
-        self.script = root / "hanging-ssh"
-        self.script.write_text(HANGING_SSH.format(log=self.log, release=self.release), encoding="utf-8")
-        self.script.chmod(0o755)
+        self.home, self.log, self.release = root / "home", root / "ssh.log", root / "release"
+        script = root / "hanging-ssh"
+        script.write_text(HANGING_SSH.format(log=self.log, release=self.release), encoding="utf-8")
+        script.chmod(0o755)
+        self.env = dict(os.environ, QUIZCLI_HOME=str(self.home), QUIZCLI_NOW=FIXED_NOW, NO_COLOR="1", TERM="xterm",
+                        COLUMNS="100", GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=str(root / "gitconfig"))  # fmt: skip
+        (root / "gitconfig").write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+        bare, clone = root / "progress.git", root / "clone"
+        for args in (["init", "--quiet", "--bare", str(bare)], ["clone", "--quiet", str(bare), str(clone)]):
+            subprocess.run(["git", *args], check=True, env=self.env, capture_output=True)
+        subprocess.run([QUIZCLI, "sync", str(clone), "--git"], check=True, env=self.env, capture_output=True)
+        with (self.home / "config.toml").open("a", encoding="utf-8") as config:
+            config.write('\n[study]\nsync = "auto"\n')
+        remote = ["git", "-C", str(clone), "remote", "set-url", "origin", "ssh://example.invalid/progress.git"]
+        subprocess.run(remote, check=True, env=self.env)
+        self.env["GIT_SSH_COMMAND"] = str(script)
+
+    def study(self, deck: Path) -> pexpect.spawn[str]:
+        child = pexpect.spawn(QUIZCLI, ["study", str(deck)], env=self.env, dimensions=(24, 100), encoding="utf-8",
+                              timeout=20)  # fmt: skip
+        self.screen = child.logfile_read = io.StringIO()
+        return child
 
     def said(self, what: str) -> bool:
         return self.log.exists() and what in self.log.read_text(encoding="utf-8").splitlines()
 
-    def reached(self) -> bool:
-        return self.said("connecting")
-
-    def stopped(self) -> bool:
-        return self.said("stopped")
+    def logged(self) -> list[str]:
+        return [row[0] for row in sqlite3.connect(self.home / "progress.db").execute("SELECT item FROM reviews")]
 
 
 @pytest.fixture
-def hanging_remote(tmp_path: Path) -> Iterator[tuple[Path, Hanging, dict[str, str]]]:
-    """A home whose config syncs a git clone, with ``--git`` remembered, and whose remote now hangs."""
-    home, bare, clone = tmp_path / "home", tmp_path / "progress.git", tmp_path / "clone"
-    env = dict(os.environ, QUIZCLI_HOME=str(home), QUIZCLI_NOW=FIXED_NOW, NO_COLOR="1", TERM="xterm",
-               COLUMNS="100", GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=str(tmp_path / "gitconfig"))  # fmt: skip
-    (tmp_path / "gitconfig").write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
-    for args in (["init", "--quiet", "--bare", str(bare)], ["clone", "--quiet", str(bare), str(clone)]):
-        subprocess.run(["git", *args], check=True, env=env, capture_output=True)
-    subprocess.run([QUIZCLI, "sync", str(clone), "--git"], check=True, env=env, capture_output=True)
-    with (home / "config.toml").open("a", encoding="utf-8") as config:
-        config.write('\n[study]\nsync = "auto"\n')
-    subprocess.run(["git", "-C", str(clone), "remote", "set-url", "origin", "ssh://example.invalid/progress.git"],
-                   check=True, env=env)  # fmt: skip
-    hanging = Hanging(tmp_path)
-    env["GIT_SSH_COMMAND"] = str(hanging.script)
-    yield home, hanging, env
-    hanging.release.touch()  # lets any script still waiting end
-
-
-def spawn(env: dict[str, str], deck: Path) -> pexpect.spawn[str]:
-    return pexpect.spawn(QUIZCLI, ["study", str(deck)], env=env, dimensions=(24, 100), encoding="utf-8", timeout=20)
-
-
-def finish(child: pexpect.spawn[str]) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    return int(child.exitstatus if child.exitstatus is not None else 128 + (child.signalstatus or 0))
+def hanging(tmp_path: Path) -> Iterator[HangingRemote]:
+    remote = HangingRemote(tmp_path)
+    yield remote
+    remote.release.touch()  # lets any ssh still waiting end
 
 
 def wait_until(condition: Callable[[], bool]) -> None:
@@ -306,63 +301,57 @@ def wait_until(condition: Callable[[], bool]) -> None:
     raise AssertionError(f"it never happened: {condition}")
 
 
-@needs_git_and_script
-def test_a_hanging_remote_holds_neither_the_first_card_nor_ctrl_c(
-    hanging_remote: tuple[Path, Hanging, dict[str, str]], deck: Path
-) -> None:
-    home, hanging, env = hanging_remote
-    child = spawn(env, deck)
-    child.expect("Front 0")  # on screen while the remote has not answered: it never does until let go
-    wait_until(hanging.reached)
-    assert hanging.said("without a terminal")  # it could not have asked for anything over the cards
-    child.send(" ")
-    child.expect("Back 0")
-    child.send("4")
-    child.expect("Front 1")
-    child.sendintr()
-    child.expect("Session over")
-    child.expect("Not synced after the session \\(interrupted\\): this session's answers are kept here")
-    assert finish(child) == 130  # though the remote still hangs...
-    assert not hanging.release.exists()
-    wait_until(hanging.stopped)  # ...and the session ended it
-    assert [row[0] for row in sqlite3.connect(home / "progress.db").execute("SELECT item FROM reviews")] == ["c0"]
-
-
-@needs_git_and_script
-def test_after_the_session_a_hanging_remote_is_waited_for_then_told_once(
-    hanging_remote: tuple[Path, Hanging, dict[str, str]], deck: Path
-) -> None:
-    home, hanging, env = hanging_remote
-    child = spawn(env, deck)
-    child.logfile_read = io.StringIO()
-    for n in range(4):
+def answer_easy(child: pexpect.spawn[str], *cards: int) -> None:
+    for n in cards:
         child.expect(f"Front {n}")
         child.send(" ")
         child.expect(f"Back {n}")
         child.send("4")
+
+
+def assert_left_while_hanging(child: pexpect.spawn[str], hanging: HangingRemote) -> None:
+    """The session ended after Ctrl-C (130) though the remote still hangs, and ended the ssh it had started."""
+    assert finish(child) == 130
+    assert not hanging.release.exists()
+    wait_until(lambda: hanging.said("stopped"))
+
+
+@needs_git_and_script
+def test_a_hanging_remote_holds_neither_the_first_card_nor_ctrl_c(hanging: HangingRemote, deck: Path) -> None:
+    child = hanging.study(deck)
+    answer_easy(child, 0)  # shown and answered while the remote does not answer: it never does until let go
+    wait_until(lambda: hanging.said("connecting"))
+    assert hanging.said("without a terminal")  # it could not have asked for anything over the cards
+    child.expect("Front 1")
+    child.sendintr()
+    child.expect("Session over")
+    child.expect("Not synced after the session \\(interrupted\\): this session's answers are kept here")
+    assert_left_while_hanging(child, hanging)
+    assert hanging.logged() == ["c0"]
+
+
+@needs_git_and_script
+def test_after_the_session_a_hanging_remote_is_waited_for_then_told_once(hanging: HangingRemote, deck: Path) -> None:
+    child = hanging.study(deck)
+    answer_easy(child, 0, 1, 2, 3)
     child.expect("Session over")
     child.expect("Waiting for the sync started with the session \\(Ctrl-C leaves it\\)")
-    wait_until(hanging.reached)
+    wait_until(lambda: hanging.said("connecting"))
     hanging.release.touch()
     child.expect("quizcli: warning: not synced: git fetch: the remote is unreachable")
     child.expect("this session's answers are kept here and go out with the next sync")
     assert finish(child) == 0
-    assert child.logfile_read.getvalue().count("quizcli: warning") == 1  # told once, though both syncs failed alike
-    assert len(sqlite3.connect(home / "progress.db").execute("SELECT item FROM reviews").fetchall()) == 4
+    assert hanging.screen.getvalue().count("quizcli: warning") == 1  # told once, though both syncs failed alike
+    assert len(hanging.logged()) == 4
 
 
 @needs_git_and_script
-def test_ctrl_c_leaves_the_wait_for_a_hanging_remote(
-    hanging_remote: tuple[Path, Hanging, dict[str, str]], deck: Path
-) -> None:
-    _, hanging, env = hanging_remote
-    child = spawn(env, deck)
+def test_ctrl_c_leaves_the_wait_for_a_hanging_remote(hanging: HangingRemote, deck: Path) -> None:
+    child = hanging.study(deck)
     child.expect("Front 0")
     child.send("q")
     child.expect("Waiting for the sync started with the session")
-    wait_until(hanging.reached)
+    wait_until(lambda: hanging.said("connecting"))
     child.sendintr()
     child.expect("Sync cut short \\(Ctrl-C\\): this session's answers are kept here")
-    assert finish(child) == 130
-    assert not hanging.release.exists()  # though the remote still hangs...
-    wait_until(hanging.stopped)  # ...and the session ended it
+    assert_left_while_hanging(child, hanging)
