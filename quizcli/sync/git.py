@@ -72,7 +72,7 @@ def _git(command: list[str]) -> subprocess.CompletedProcess[str]:
             raise
         finally:
             _detached.discard(process)
-    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+    return subprocess.CompletedProcess(args=command, returncode=process.returncode, stdout=stdout, stderr=stderr)
 
 
 def stop_detached() -> None:
