@@ -15,6 +15,11 @@ bury_review_siblings = true
 new_order = "spread"       # or "authored": new items in deck order
 max_answer_time = "60s"    # an answer that took longer is logged as taking this long
 next_day_starts_at = 4     # the local hour (0-23) the study day begins at; [study] only, for every deck
+sync = "off"               # or "auto": sync with the sync folder as a session starts and after it ends
+
+[sync]                     # written by the first `quizcli sync FOLDER` (and `--git`)
+folder = "~/Sync/quizcli"
+git = false
 
 [decks.long-context]      # overrides for one deck
 new_per_day = 10
@@ -49,7 +54,9 @@ KEYS = (
     "bury_review_siblings",
     "new_order",
     "max_answer_time",
+    "sync",
 )
+SYNC_MODES = ("off", "auto")
 ROLLOVER_KEY = "next_day_starts_at"  # Anki's "Next day starts at"; only in [study]: one study day for every deck
 
 
@@ -88,6 +95,7 @@ class StudyConfig(NamedTuple):
     bury_review_siblings: bool = True
     new_order: NewOrder = NewOrder.SPREAD
     max_answer_seconds: int = 60
+    auto_sync: bool = False  # ``sync = "auto"``: a session syncs as it starts and after it ends
 
 
 class ConfigError(QuizcliError):
@@ -128,19 +136,31 @@ def load_config(deck: str | None, path: Path | None = None) -> StudyConfig:
 
 def sync_folder(path: Path | None = None) -> Path | None:
     """The folder ``quizcli sync`` uses when none is given: ``folder`` in the config file's ``[sync]`` table."""
+    folder = _sync_table(path).get("folder")
+    if folder is not None and not isinstance(folder, str):
+        raise ConfigError(f"{path or paths.config_file()}: [sync] folder must be a string (a path)")
+    return None if folder is None else Path(folder).expanduser()
+
+
+def sync_with_git(path: Path | None = None) -> bool:
+    """Whether ``quizcli sync`` runs git on the sync folder without being given ``--git``: ``[sync] git``."""
+    git = _sync_table(path).get("git", False)
+    if not isinstance(git, bool):
+        raise ConfigError(f"{path or paths.config_file()}: [sync] git must be true or false")
+    return git
+
+
+def _sync_table(path: Path | None) -> dict[str, Any]:
     path = path or paths.config_file()
     if not path.is_file():
-        return None
+        return {}
     import tomllib
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    folder = _table(data, "sync", path).get("folder")
-    if folder is not None and not isinstance(folder, str):
-        raise ConfigError(f"{path}: [sync] folder must be a string (a path)")
-    return None if folder is None else Path(folder).expanduser()
+    return _table(data, "sync", path)
 
 
 def remember_sync_folder(folder: Path, path: Path | None = None) -> None:
@@ -148,25 +168,29 @@ def remember_sync_folder(folder: Path, path: Path | None = None) -> None:
 
     Only called when the file has no sync folder yet; a JSON string is a valid TOML basic string.
     """
+    _remember_in_sync_table(f"folder = {json.dumps(str(folder), ensure_ascii=False)}", "the sync folder", path)
+
+
+def remember_sync_with_git(path: Path | None = None) -> None:
+    """Add ``[sync] git = true`` to the config file; only called when its ``[sync]`` table has no ``git`` yet."""
+    _remember_in_sync_table("git = true", "that the sync folder is synced with git", path)
+
+
+def _remember_in_sync_table(setting: str, what: str, path: Path | None) -> None:
+    """Add the line ``setting`` to the config file's ``[sync]`` table (made if need be), the rest left as it was."""
     path = path or paths.config_file()
     try:
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         if text and not text.endswith("\n"):
             text += "\n"
         path.parent.mkdir(parents=True, exist_ok=True)
-        table = "" if re.search(r"(?m)^\s*\[\s*sync\s*\]", text) else "[sync]\n"
-        if table:
-            text += f"\n{table}folder = {json.dumps(str(folder), ensure_ascii=False)}\n"
-        else:  # an existing [sync] table without a folder: the key goes right under its header
-            text = re.sub(
-                r"(?m)^(\s*\[\s*sync\s*\][^\n]*\n)",
-                lambda m: f"{m[1]}folder = {json.dumps(str(folder))}\n",
-                text,
-                count=1,
-            )
+        if re.search(r"(?m)^\s*\[\s*sync\s*\]", text):  # the key goes right under the table's header
+            text = re.sub(r"(?m)^(\s*\[\s*sync\s*\][^\n]*\n)", lambda m: f"{m[1]}{setting}\n", text, count=1)
+        else:
+            text += f"\n[sync]\n{setting}\n"
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot remember the sync folder in {path}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"cannot remember {what} in {path}: {exc.strerror or exc}") from exc
 
 
 def _table(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -253,6 +277,7 @@ def _with_values(config: StudyConfig, table: dict[str, Any]) -> StudyConfig:
         max_answer_seconds=(
             _answer_time(table["max_answer_time"]) if "max_answer_time" in table else config.max_answer_seconds
         ),
+        auto_sync=_sync_mode(table["sync"]) if "sync" in table else config.auto_sync,
     )
 
 
@@ -273,6 +298,13 @@ def _answer_time(value: Any) -> int:
         return parse_duration(value)
     except ValueError:
         raise ValueError(f"max_answer_time must be a duration like '60s' or '2m', got {value!r}") from None
+
+
+def _sync_mode(value: Any) -> bool:
+    """Whether ``sync = value`` asks a session to sync by itself."""
+    if not isinstance(value, str) or value not in SYNC_MODES:
+        raise ValueError(f'sync must be "off" or "auto", got {value!r}')
+    return value == "auto"
 
 
 def _flag(value: Any, name: str) -> bool:

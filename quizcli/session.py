@@ -100,8 +100,18 @@ class Summary(NamedTuple):
 class Session:
     """One sitting over an indexed deck; queues come from the store, so start-up does not grow with the deck."""
 
-    def __init__(self, deck: IndexEntry, store: Store, options: StudyOptions, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        deck: IndexEntry,
+        store: Store,
+        options: StudyOptions,
+        clock: Callable[[], datetime],
+        changed_elsewhere: Callable[[], Collection[str]] | None = None,
+    ) -> None:
+        """``changed_elsewhere`` gives the items another writer (a sync beside the session) changed since it was
+        last asked; the session takes them in before choosing each item (see `take_in`)."""
         self.deck, self.store, self.options, self.clock = deck, store, options, clock
+        self.changed_elsewhere = changed_elsewhere
         self.started = clock()
         self.results: list[Result] = []
         self.states: dict[str, CardState] = {}
@@ -147,6 +157,8 @@ class Session:
 
     def next(self) -> Item | None:
         """The next item to show, or None when the session is over."""
+        if self.changed_elsewhere is not None:
+            self.take_in(self.changed_elsewhere())
         if self._pending:
             return self._pending.pop()
         now = self.clock()
@@ -165,6 +177,38 @@ class Session:
                 item = queue[place] = entry if isinstance(entry, Item) else entry.parsed()
                 return item
         return None
+
+    def take_in(self, items: Collection[str]) -> None:
+        """Take in what another writer (a sync with another device) changed of ``items`` since they were queued.
+
+        A queued item answered, reset, suspended or buried elsewhere leaves a queue it no longer belongs in (it
+        is never moved to another: the next session finds it there), and one that stays is scheduled from its
+        stored state.  Cram schedules nothing and keeps its pass.
+        """
+        queued = {
+            entry.id: queue for queue in (self.learning, self.reviews, self.new) for entry in queue if entry.id in items
+        }
+        if not queued or self.options.cram:
+            return
+        states = self.store.states_of(self.deck.name, list(queued))
+        flags = self.store.flags_of(self.deck.name, list(queued))
+        now = self.clock()
+        horizon = None if self.options.ahead else next_day_start(self.started)
+        for item, queue in queued.items():
+            state, flag = states.get(item), flags.get(item, Flags())
+            hidden = flag.suspended or (flag.buried_until is not None and flag.buried_until > now)
+            if queue is self.new:
+                stays = state is None
+            elif queue is self.reviews:
+                stays = state is not None and state.state is State.REVIEW and (horizon is None or state.due <= horizon)
+            else:
+                stays = state is not None and state.state in _LEARNING
+            if hidden or not stays:
+                queue[:] = [entry for entry in queue if entry.id != item]
+                self.states.pop(item, None)
+            elif state is not None:
+                self.states[item] = state
+        self.learning.sort(key=self._due)
 
     def counts(self) -> Counts:
         return Counts(len(self.new), len(self.learning), len(self.reviews))

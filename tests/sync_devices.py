@@ -14,6 +14,7 @@ from quizcli.clock import to_text
 from quizcli.commands.sync import SyncReport, sync
 from quizcli.scheduler import Rating, Settings
 from quizcli.store import Answer, Flags, Store
+from quizcli.store.fits import Fit
 
 SETTINGS = Settings()
 
@@ -68,21 +69,38 @@ class Device:
         with self.current(when), self.store() as store:
             store.reset(deck)
 
+    def fit(self, deck: str | None, parameters: tuple[float, ...], when: datetime) -> None:
+        """Keep fitted parameters as ``quizcli optimize`` does when a fit predicts better."""
+        with self.store() as store:
+            store.save_fit(
+                deck, Fit(parameters=parameters, reviews=600, loss_before=0.4, loss_after=0.3, fitted_at=when)
+            )
+
+    def forget_fit(self, deck: str | None, when: datetime) -> bool:
+        """``quizcli optimize --reset``."""
+        with self.current(when), self.store() as store:
+            return store.forget_fit(deck)
+
     def sync(self, folder: Path | None, when: datetime, **options: Any) -> SyncReport:
         with self.current(when):
             return sync(folder, **options)
 
     def progress(self) -> dict[str, Any]:
-        """Everything a sync must make equal: the review log (by id everywhere), card states and flags."""
+        """Everything a sync must make equal: the review log (by id everywhere), card states, flags and fits."""
         with self.store() as store:
             db = store._db
             reviews = db.execute("SELECT uid, deck, item, reviewed_at, rating FROM reviews ORDER BY uid").fetchall()
             cards = db.execute("SELECT * FROM cards ORDER BY deck, item").fetchall()
             flags = db.execute("SELECT deck, item, suspended, buried_until FROM flags ORDER BY deck, item").fetchall()
+            fits = db.execute(
+                "SELECT deck, parameters, reviews, loss_before, loss_after, fitted_at FROM fitted_parameters"
+                " ORDER BY deck"
+            ).fetchall()
             return {
                 "reviews": [tuple(row) for row in reviews],
                 "cards": [tuple(row) for row in cards],
                 "flags": [tuple(row) for row in flags],
+                "fits": [tuple(row) for row in fits],
             }
 
     def states_unlike_their_log(self) -> list[tuple[str, str]]:

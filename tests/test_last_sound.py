@@ -110,8 +110,22 @@ def test_a_session_that_met_another_writer_vouches_for_nothing(deck: Path, quizc
     assert study(deck, *FLASH)[0] == 0
     with Store.open(path) as first:
         assert first.known_sound
-        study(deck, *FLASH)  # another session writes while the first is open
+        other = [sys.executable, "-m", "quizcli", "study", str(deck), "--new", "100"]
+        subprocess.run(other, input="\n".join(FLASH) + "\n", text=True, capture_output=True, check=True, timeout=60)
+        answer(first, "c1", Rating.GOOD, T0)  # written after the other process, which it does not vouch for
     assert not last_sound.is_known_sound(path)
+
+
+def test_another_connection_of_the_same_process_is_no_other_writer(deck: Path, quizcli_home: Path) -> None:
+    """A sync on a thread beside a study session writes through a connection of its own."""
+    path = quizcli_home / "progress.db"
+    assert study(deck, *FLASH)[0] == 0
+    with Store.open(path) as session:
+        answer(session, "c1", Rating.GOOD, T0)
+        with Store.open(path) as beside:
+            answer(beside, "c2", Rating.GOOD, T0)
+        answer(session, "c3", Rating.GOOD, T0)
+    assert last_sound.is_known_sound(path)
 
 
 @pytest.mark.parametrize(

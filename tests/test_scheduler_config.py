@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from quizcli.clock import day_start, now, parse_timestamp
-from quizcli.config import ConfigError, load_config, parse_duration
+from quizcli.config import (
+    ConfigError,
+    load_config,
+    parse_duration,
+    remember_sync_folder,
+    remember_sync_with_git,
+    sync_folder,
+    sync_with_git,
+)
 from quizcli.errors import QuizcliError
 from quizcli.scheduler import (
     Rating,
@@ -129,6 +137,8 @@ def test_config_layers(tmp_path: Path) -> None:
         ('[study]\nlearning_steps = ["soon"]\n', "a step must be a duration"),
         ("[study\n", "config.toml"),
         ("study = 3\n", "'study' must be a table"),
+        ('[study]\nsync = "always"\n', r"config.toml:2:1: \[study\]: sync must be \"off\" or \"auto\", got 'always'"),
+        ("[decks.d]\nsync = true\n", r"\[decks.d\]: sync must be \"off\" or \"auto\", got True"),
     ],
 )
 def test_config_errors_name_the_file_and_problem(tmp_path: Path, text: str, message: str) -> None:
@@ -136,6 +146,26 @@ def test_config_errors_name_the_file_and_problem(tmp_path: Path, text: str, mess
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_config("d", path)
+
+
+def test_sync_auto_is_a_study_setting_a_deck_may_turn_off(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[study]\nsync = "auto"\n[decks.offline]\nsync = "off"\n')
+    assert load_config("any", path).auto_sync and not load_config("offline", path).auto_sync
+    assert not load_config("any", tmp_path / "missing.toml").auto_sync
+
+
+def test_the_sync_table_keeps_the_folder_and_whether_git_runs(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[study]\nnew_per_day = 5\n")
+    assert (sync_folder(path), sync_with_git(path)) == (None, False)
+    remember_sync_folder(tmp_path / "Sync", path)
+    remember_sync_with_git(path)
+    assert (sync_folder(path), sync_with_git(path)) == (tmp_path / "Sync", True)
+    assert load_config("d", path).new_per_day == 5
+    path.write_text('[sync]\ngit = "yes"\n')
+    with pytest.raises(ConfigError, match=r"\[sync\] git must be true or false"):
+        sync_with_git(path)
 
 
 def test_parse_duration() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -48,7 +49,13 @@ def deck() -> DeckFile:
 AS_WRITTEN = {"new_order": NewOrder.AUTHORED, "bury_new_siblings": False, "bury_review_siblings": False}
 
 
-def start(deck: DeckFile, store: Store, clock: Clock, **options: object) -> Session:
+def start(
+    deck: DeckFile,
+    store: Store,
+    clock: Clock,
+    changed_elsewhere: Callable[[], Collection[str]] | None = None,
+    **options: object,
+) -> Session:
     """A session on the deck as `quizcli study` opens it: through the index.
 
     New items come as written and siblings are not buried, unless ``options`` say so
@@ -58,7 +65,8 @@ def start(deck: DeckFile, store: Store, clock: Clock, **options: object) -> Sess
     configured = {name: value for name, value in chosen.items() if name in StudyConfig._fields}
     run = {name: value for name, value in chosen.items() if name not in configured}
     config = StudyConfig(**configured)  # type: ignore[arg-type]
-    return Session(open_deck(store, deck), store, StudyOptions(config=config, **run), clock)  # type: ignore[arg-type]
+    options_ = StudyOptions(config=config, **run)  # type: ignore[arg-type]
+    return Session(open_deck(store, deck), store, options_, clock, changed_elsewhere)
 
 
 def drain(session: Session, rating: Rating = Rating.GOOD, limit: int = 100) -> list[str]:
@@ -165,6 +173,83 @@ def test_undo_takes_back_this_answer_when_another_devices_later_answer_follows_i
     session.undo()
     assert [review.rating for review in store.item_log("every-kind", item.id)] == [Rating.EASY]
     assert store.state("every-kind", item.id) == replay(store.item_log("every-kind", item.id), f"every-kind/{item.id}")
+
+
+def answered_elsewhere(store: Store, item: str, rating: Rating, when: datetime) -> None:
+    """Another device's answer, as a sync merges it: through a connection of its own, from the stored state."""
+    with Store.open(store.path) as other:
+        before = other.state("every-kind", item) or scheduler.new_card(when)
+        after = scheduler.review(before, rating, when, Settings(), f"every-kind/{item}")
+        other.record(Answer(deck="every-kind", item=item, rating=rating, when=when, before=before, after=after,
+                            settings=Settings()))  # fmt: skip
+
+
+class Changes:
+    """What a sync beside the session changed, handed over once when the session next asks."""
+
+    def __init__(self) -> None:
+        self.waiting: set[str] = set()
+
+    def __call__(self) -> set[str]:
+        handed, self.waiting = self.waiting, set()
+        return handed
+
+
+def test_items_answered_or_suspended_elsewhere_leave_the_queues_they_no_longer_belong_in(
+    deck: DeckFile, store: Store
+) -> None:
+    clock = Clock(T0)
+    drain(start(deck, store, clock, new_limit=4), Rating.EASY)  # flash, flash:reverse, choice, multi
+    clock.advance(days=400)
+    changes = Changes()
+    session = start(deck, store, clock, changes, new_limit=2)  # the four reviews, then truth and typed
+    assert session.counts() == (2, 0, 4)
+    answered_elsewhere(store, "flash", Rating.EASY, clock.now)  # due again in months
+    answered_elsewhere(store, "truth", Rating.AGAIN, clock.now)  # no longer new
+    with Store.open(store.path) as other:
+        other.set_flags("every-kind", "choice", Flags(suspended=True))
+    answered_elsewhere(store, "multi", Rating.GOOD, clock.now - timedelta(days=390))  # still due today
+    changes.waiting = {"flash", "truth", "choice", "multi", "not-queued"}
+    assert set(drain(session)) == {"flash:reverse", "multi", "typed"}
+
+
+def test_a_learning_item_graduated_elsewhere_leaves_the_learning_queue(deck: DeckFile, store: Store) -> None:
+    clock, changes = Clock(T0), Changes()
+    session = start(deck, store, clock, changes, new_limit=1)
+    item = session.next()
+    assert item is not None
+    session.answer(item, Rating.AGAIN, False)
+    assert session.counts().learning == 1
+    answered_elsewhere(store, item.id, Rating.EASY, clock.now)
+    changes.waiting = {item.id}
+    assert session.next() is None and session.counts().learning == 0
+
+
+def test_an_answer_to_an_item_a_sync_changed_meanwhile_is_recomputed_from_the_stored_state(
+    deck: DeckFile, store: Store
+) -> None:
+    clock = Clock(T0)
+    drain(start(deck, store, clock, new_limit=1), Rating.EASY)
+    clock.advance(days=400)
+    session = start(deck, store, clock, new_limit=0)
+    item = session.next()
+    assert item is not None
+    answered_elsewhere(store, item.id, Rating.AGAIN, clock.now - timedelta(hours=1))  # merged while it is on screen
+    merged = store.state("every-kind", item.id)
+    result = session.answer(item, Rating.GOOD, True)
+    assert result.before == merged
+    log = store.item_log("every-kind", item.id)
+    assert [review.rating for review in log] == [Rating.EASY, Rating.AGAIN, Rating.GOOD]
+    assert store.state("every-kind", item.id) == result.after == replay(log, f"every-kind/{item.id}")
+
+
+def test_cram_keeps_its_pass_whatever_changed_elsewhere(deck: DeckFile, store: Store) -> None:
+    changes = Changes()
+    session = start(deck, store, Clock(T0), changes, cram=True)
+    before = session.counts()
+    answered_elsewhere(store, "flash", Rating.EASY, T0)
+    changes.waiting = {"flash"}
+    assert session.next() is not None and session.counts() == before
 
 
 def test_ahead_offers_reviews_that_are_not_due(deck: DeckFile, store: Store) -> None:

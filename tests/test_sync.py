@@ -7,8 +7,11 @@ import os
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sync_devices import Device
 from typer.testing import CliRunner
 
@@ -19,6 +22,8 @@ from quizcli.store.exams import AnswerRecord, ExamRecord
 from quizcli.store.fits import Fit
 from quizcli.sync import folder as sync_folder
 from quizcli.sync import segments
+
+from conftest import examples
 
 T0 = datetime.fromisoformat("2026-11-28T10:00:00+00:00")
 
@@ -55,6 +60,14 @@ def test_a_segment_reads_back_as_written() -> None:
 
 
 @pytest.mark.parametrize(
+    "name", ["line\u2028separator", "paragraph\u2029separator", "next\x85line", "file\x1cseparator"]
+)
+def test_a_name_with_a_line_break_json_leaves_in_its_string_reads_back(name: str) -> None:
+    records = [{"t": "reset", "deck": name, "at": "2026-11-28T10:00:00.000000+00:00", "device": "a"}]
+    assert segments.decode(segments.encode("a", "p", records), "p") == records
+
+
+@pytest.mark.parametrize(
     ("cut", "problem"),
     [
         (lambda text: text[: len(text) // 2], "half-written"),
@@ -80,6 +93,54 @@ def test_a_damaged_or_partial_segment_is_refused_whole(cut: object, problem: str
         segments.decode(cut(text), "p")  # type: ignore[operator]
 
 
+SOUND_RECORDS: list[dict[str, Any]] = [
+    {
+        "t": "review", "uid": "a:1", "deck": "d", "item": "x", "reviewed_at": "2026-11-28T10:00:00.000000+00:00",
+        "rating": 3, "kind": "review", "state_before": 0, "settings": "{}", "elapsed_days": None,
+        "retrievability": 0.5, "duration_ms": None, "scheduled_days": 1, "due_shift": 0, "guessable": 0,
+    },
+    {
+        "t": "state", "deck": "d", "item": "x", "log": "ab",
+        "state": {"state": 2, "due": "2026-11-29T10:00:00+00:00", "step": None, "stability": 1.5, "difficulty": 5,
+                  "last_review": "2026-11-28T10:00:00+00:00", "reps": 1, "lapses": 0},
+    },
+    {"t": "flag", "deck": "d", "item": "x", "suspended": True, "buried_until": None, "at": "2026-11-28T10:00:00Z",
+     "device": "a"},
+    {"t": "fit", "deck": "", "parameters": [0.4], "reviews": 512, "loss_before": 0.3, "loss_after": 0.2,
+     "at": "2026-11-28T10:00:00+01:00", "device": "a"},
+    {"t": "undo", "uid": "a:1", "deck": "d", "item": "x"},
+    {"t": "hologram"},
+]  # fmt: skip
+# Values a field may be given instead of its own: of another type, out of range, a time without an offset...
+NEAR_MISSES: list[Any] = [None, True, 0, 4, 5, -1, 1.5, "", "x", "reviewx", "2026-11-28T10:00:00", [], {}]
+
+
+def variants(record: dict[str, Any]) -> list[Any]:
+    """The record with each field (and each field of its state) removed or given each of `NEAR_MISSES` in turn."""
+    found: list[Any] = [record, *NEAR_MISSES]
+    for field in [*record, "t"]:
+        found.append({key: value for key, value in record.items() if key != field})
+        found += [{**record, field: value} for value in NEAR_MISSES]
+    if record["t"] == "state":
+        found += [{**record, "state": state} for state in variants({**record["state"], "t": "-"})]
+    return found
+
+
+VARIANTS = [variant for record in SOUND_RECORDS for variant in variants(record)]
+
+
+def test_the_quick_check_of_a_segment_agrees_with_the_check_of_each_record() -> None:
+    verdicts = [(segments._all_sound([record]), segments._problem(record) is None) for record in VARIANTS]
+    assert [quick for quick, slow in verdicts] == [slow for quick, slow in verdicts]
+    assert {slow for _, slow in verdicts} == {True, False}
+
+
+@given(st.lists(st.sampled_from(VARIANTS), min_size=1, max_size=8))
+@settings(max_examples=examples(300))
+def test_the_quick_check_agrees_over_a_whole_segment(records: list[Any]) -> None:
+    assert segments._all_sound(records) is all(segments._problem(record) is None for record in records)
+
+
 def test_a_record_of_a_kind_from_a_newer_quizcli_is_skipped(laptop: Device, desktop: Device, shared: Path) -> None:
     desktop.sync(shared, at(0))
     laptop.sync(shared, at(0))
@@ -89,6 +150,21 @@ def test_a_record_of_a_kind_from_a_newer_quizcli_is_skipped(laptop: Device, desk
         text = segments.encode(device.device, device.profile, [{"t": "hologram", "x": 1}])
     sync_folder.write_segment(shared, device.device, at(1), text)
     assert desktop.sync(shared, at(2)).lines[-2] == "In: nothing new."
+
+
+def test_an_undo_record_without_its_fields_is_refused_with_its_segment(
+    laptop: Device, desktop: Device, shared: Path
+) -> None:
+    desktop.sync(shared, at(0))
+    laptop.sync(shared, at(0))
+    with laptop.store() as store:
+        device = store.sync_identity()
+        assert device is not None
+    text = segments.encode(device.device, device.profile, [{"t": "undo", "deck": "d", "item": "x"}])
+    sync_folder.write_segment(shared, device.device, at(1), text)
+    report = desktop.sync(shared, at(2))
+    assert report.lines[-2] == "In: nothing new."
+    assert len(report.warnings) == 1 and "line 2: uid is missing or of the wrong type" in report.warnings[0]
 
 
 # ---- one sync after another -----------------------------------------------------------------------------------
@@ -116,6 +192,14 @@ def test_a_folder_whose_name_is_not_utf8_syncs_and_is_not_remembered(laptop: Dev
     assert not (laptop.home / "config.toml").exists()
 
 
+def test_a_remembered_folder_that_is_gone_is_refused_and_not_made_again(laptop: Device, shared: Path) -> None:
+    laptop.sync(shared, at(0))
+    shutil.rmtree(shared)  # a share not mounted looks the same
+    with pytest.raises(QuizcliError, match="the sync folder .* is not there"):
+        laptop.sync(None, at(1))
+    assert not shared.exists()
+
+
 def test_without_a_folder_it_says_how_to_give_one(laptop: Device) -> None:
     with pytest.raises(QuizcliError, match="quizcli sync FOLDER"):
         laptop.sync(None, at(0))
@@ -128,6 +212,7 @@ def test_reviews_move_both_ways_and_cards_are_replayed(laptop: Device, desktop: 
     assert out.lines[-1].startswith("Out: 1 review in devices/")
     both = desktop.sync(shared, at(3))
     assert both.lines[-2] == "In: 1 review from 1 segment file; 1 card rescheduled."
+    assert both.changed == {("d", "a")}  # what a study session beside the sync takes in
     assert both.lines[-1].startswith("Out: 1 review in devices/")
     assert laptop.sync(shared, at(4)).lines[-2].startswith("In: 1 review")
     assert laptop.progress() == desktop.progress()
@@ -261,8 +346,9 @@ def test_flags_merge_by_the_latest_change(laptop: Device, desktop: Device, share
     laptop.suspend("d", "a", True, at(10))
     desktop.suspend("d", "a", False, at(5))  # earlier: loses wherever it meets the laptop's
     desktop.suspend("d", "b", True, at(20))
-    for device in (laptop, desktop, laptop):
-        device.sync(shared, at(30))
+    laptop.sync(shared, at(30))
+    assert desktop.sync(shared, at(30)).changed == {("d", "a")}  # the laptop's later change won
+    assert laptop.sync(shared, at(30)).changed == {("d", "b")}
     assert laptop.progress()["flags"] == desktop.progress()["flags"] == [("d", "a", 1, None), ("d", "b", 1, None)]
 
 
@@ -301,6 +387,54 @@ def test_exams_and_fitted_parameters_are_synced(laptop: Device, desktop: Device,
         assert [(a.score, a.total) for a in attempts] == [(1, 1)]
         assert store.fitted_parameters("d") == (0.5,) * 21
         assert store.last_exam_misses("d") == []
+
+
+def test_a_forgotten_fit_is_forgotten_on_every_device(laptop: Device, desktop: Device, shared: Path) -> None:
+    mine, everyone = (0.5,) * 21, (0.25,) * 21
+    laptop.fit("d", mine, at(0))
+    laptop.fit(None, everyone, at(0))
+    laptop.sync(shared, at(1))
+    desktop.sync(shared, at(2))
+    assert laptop.forget_fit("d", at(3))
+    laptop.sync(None, at(4))
+    assert desktop.sync(None, at(5)).lines[-2] == "In: 1 forgotten fit from 1 segment file."
+    with desktop.store() as store:
+        assert store.fitted_parameters("d") == everyone  # the fit for every deck, as on the laptop
+    assert desktop.forget_fit(None, at(6)) and not desktop.forget_fit(None, at(7))
+    desktop.sync(None, at(8))
+    laptop.sync(None, at(9))
+    with laptop.store() as store:
+        assert store.fitted_parameters("d") == store.fitted_parameters(None) == ()
+    assert laptop.progress() == desktop.progress()
+
+
+def test_a_fit_forgotten_by_a_clock_behind_the_one_that_fitted_it_stays_forgotten(
+    laptop: Device, desktop: Device, shared: Path
+) -> None:
+    desktop.fit("d", (0.5,) * 21, at(600))  # the desktop's clock runs ten hours ahead
+    desktop.sync(shared, at(600))
+    laptop.sync(shared, at(1))
+    assert laptop.forget_fit("d", at(2))
+    laptop.sync(None, at(3))
+    desktop.sync(None, at(604))
+    for device in (laptop, desktop):
+        with device.store() as store:
+            assert store.fitted_parameters("d") == ()
+    assert laptop.progress() == desktop.progress()
+
+
+def test_a_fit_made_after_one_was_forgotten_wins(laptop: Device, desktop: Device, shared: Path) -> None:
+    laptop.fit("d", (0.5,) * 21, at(0))
+    laptop.sync(shared, at(1))
+    desktop.sync(shared, at(2))
+    laptop.forget_fit("d", at(3))
+    desktop.fit("d", (0.75,) * 21, at(4))
+    for device, minutes in ((laptop, 5), (desktop, 6), (laptop, 7)):
+        device.sync(None, at(minutes))
+    for device in (laptop, desktop):
+        with device.store() as store:
+            assert store.fitted_parameters("d") == (0.75,) * 21
+    assert laptop.progress() == desktop.progress()
 
 
 def test_a_half_written_segment_is_skipped_then_taken_next_time(laptop: Device, desktop: Device, shared: Path) -> None:

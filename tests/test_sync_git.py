@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sync_devices import Device
 
+from quizcli import config
 from quizcli.errors import QuizcliError
 from quizcli.scheduler import Rating
 from quizcli.sync import git
@@ -90,9 +91,21 @@ def test_a_push_that_lost_a_race_pulls_and_pushes_again(
     assert len(laptop.progress()["reviews"]) == 2
 
 
+def test_git_is_remembered_with_the_folder(remote: Path, tmp_path: Path) -> None:
+    laptop = Device(tmp_path / "laptop")
+    report = laptop.sync(clone(remote, tmp_path / "l-clone"), at(0), use_git=True)
+    assert report.lines[1].startswith("Remembered that it is synced with git")
+    laptop.answer("d", "a", Rating.GOOD, at(1))
+    assert laptop.sync(None, at(2)).lines[-1].startswith("Out: 1 review")  # no --git: committed and pushed
+    assert "devices/" in run_git("--git-dir", remote, "log", "--name-only", "main")
+    assert laptop.sync(None, at(3), use_git=True).lines[0] == f"Synced with {tmp_path / 'l-clone'}."
+
+
 def test_a_folder_that_is_not_a_repository_is_refused(tmp_path: Path) -> None:
+    home = Device(tmp_path / "home")
     with pytest.raises(QuizcliError, match="is not a git repository"):
-        Device(tmp_path / "home").sync(tmp_path / "plain", at(0), use_git=True)
+        home.sync(tmp_path / "plain", at(0), use_git=True)
+    assert not config.sync_with_git(home.home / "config.toml")
 
 
 def test_missing_git_is_said_plainly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

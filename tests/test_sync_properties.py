@@ -1,5 +1,6 @@
-"""Any order of syncs converges: two or three devices studying, flagging and resetting, each with its own copy of
-the sync folder (as Syncthing keeps one per device), files delivered late, twice, or half at first."""
+"""Any order of syncs converges: two or three devices studying, flagging, resetting, fitting and forgetting fits,
+each with its own copy of the sync folder (as Syncthing keeps one per device), files delivered late, twice, or half
+at first."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ answer = st.tuples(
 )
 flag = st.tuples(st.just("flag"), st.integers(0, 2), st.sampled_from(DECKS), st.integers(0, 3), st.booleans())
 reset = st.tuples(st.just("reset"), st.integers(0, 2), st.sampled_from(DECKS))
+fit = st.tuples(st.just("fit"), st.integers(0, 2), st.sampled_from([DECKS[0], None]), st.integers(1, 9))
+forget_fit = st.tuples(st.just("forget fit"), st.integers(0, 2), st.sampled_from([DECKS[0], None]))
 sync = st.tuples(st.just("sync"), st.integers(0, 2))
 deliver = st.tuples(
     st.just("deliver"),
@@ -36,7 +39,7 @@ deliver = st.tuples(
 )
 step = st.tuples(
     st.integers(1, 600),  # minutes since the step before
-    st.one_of(answer, answer, flag, reset, sync, sync, deliver, deliver),
+    st.one_of(answer, answer, flag, reset, fit, forget_fit, forget_fit, sync, sync, deliver, deliver),
 )
 
 
@@ -86,6 +89,10 @@ class World:
             device.suspend(action[2], f"i{action[3]}", action[4], when)
         elif kind == "reset":
             device.reset(action[2], when)
+        elif kind == "fit":
+            device.fit(action[2], (action[3] / 10,) * 21, when)
+        elif kind == "forget fit":
+            device.forget_fit(action[2], when)
         elif kind == "sync":
             self.sync(n)
         else:

@@ -19,6 +19,7 @@ from quizcli.ui import Console
 from quizcli.ui.study import StudyScreen, left_out_text, print_nothing_due, print_summary
 
 if TYPE_CHECKING:
+    from quizcli.commands.study_sync import StartSync
     from quizcli.diagnostics import Diagnostic
 
 INTERRUPTED = 130
@@ -41,31 +42,56 @@ class StudyRequest(NamedTuple):
 
 
 def study(request: StudyRequest) -> int:
-    """Run a study session; returns the exit status (130 after Ctrl-C)."""
+    """Run a study session; returns the exit status (130 after Ctrl-C).
+
+    With ``sync = "auto"`` a sync runs beside the session from its start and again after its summary
+    (`quizcli.commands.study_sync`); otherwise nothing of sync is loaded.
+    """
     deck_file = resolve_deck(request.deck)
     console = ui.make_console()
     with backups.open_for_session() as store:
         deck, broken = open_with_progress(store, deck_file, console)
-        session = Session(deck, store, study_options(deck, store, request), clock.now)
-        notice = catalog.left_out_notice(deck.name, broken) if broken else ""
-        if session.next() is None:
-            if notice:
-                console.print(left_out_text(notice))
-            print_nothing_due(console, deck.title, session.next_due(), clock.now())
-            return 0
-        with claimed(store, deck, console):
-            keys = terminal.open_input()
-            screen = StudyScreen(session, console, keys, random.Random(request.seed))
-            if notice:
-                screen.announce(notice)
-            started, status = time.monotonic(), 0
-            try:
-                with terminal.cbreak() if keys.interactive else nullcontext():
-                    screen.run()
-            except KeyboardInterrupt:
-                console.print()
-                status = INTERRUPTED
-            print_summary(console, session.summary(time.monotonic() - started), clock.now())
+        options = study_options(deck, store, request)
+        beside = sync_beside(deck.name) if options.config.auto_sync else None
+        session = Session(deck, store, options, clock.now, None if beside is None else beside.changed_items)
+        status = run_session(session, store, deck, broken, console, request.seed)
+    if beside is not None:
+        from quizcli.commands.study_sync import after_session
+
+        return after_session(beside, console, interrupted=status == INTERRUPTED) or status
+    return status
+
+
+def sync_beside(deck: str) -> "StartSync":
+    """The sync with the remembered folder, started on a thread of its own as the session starts."""
+    from quizcli.commands.study_sync import StartSync
+
+    return StartSync(deck)
+
+
+def run_session(
+    session: Session, store: Store, deck: IndexEntry, broken: "list[Diagnostic]", console: Console, seed: int | None
+) -> int:
+    """The session on screen, then its summary (or that nothing is due); returns 130 after Ctrl-C, else 0."""
+    notice = catalog.left_out_notice(deck.name, broken) if broken else ""
+    if session.next() is None:
+        if notice:
+            console.print(left_out_text(notice))
+        print_nothing_due(console, deck.title, session.next_due(), clock.now())
+        return 0
+    with claimed(store, deck, console):
+        keys = terminal.open_input()
+        screen = StudyScreen(session, console, keys, random.Random(seed))
+        if notice:
+            screen.announce(notice)
+        started, status = time.monotonic(), 0
+        try:
+            with terminal.cbreak() if keys.interactive else nullcontext():
+                screen.run()
+        except KeyboardInterrupt:
+            console.print()
+            status = INTERRUPTED
+        print_summary(console, session.summary(time.monotonic() - started), clock.now())
     return status
 
 

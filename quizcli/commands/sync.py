@@ -25,21 +25,26 @@ if TYPE_CHECKING:
 
 
 class SyncReport(NamedTuple):
-    """What to print: the report, and the warnings (half-written segments skipped until the next sync)."""
+    """What to print: the report, and the warnings (half-written segments skipped until the next sync); and the
+    (deck, item) of each item whose state or flags the sync changed here."""
 
     lines: list[str]
     warnings: list[str]
+    changed: frozenset[tuple[str, str]] = frozenset()
 
 
 def sync(given: Path | None, *, status: bool = False, use_git: bool = False, join: bool = False) -> SyncReport:
     """Sync with ``given`` (else the remembered folder); only count what would move with ``status``."""
     when = clock.now()  # a clock that cannot be read refuses the sync before anything is written
-    target, notes = _choose_folder(given, remember=not status)
+    target, remembered, notes = _choose_folder(given, remember=not status)
+    use_git = use_git or (remembered and config.sync_with_git())  # --git once is enough for the remembered folder
     if use_git:
         from quizcli.sync import git
 
         if not git.is_repository(target):
             raise QuizcliError(f"{target} is not a git repository; clone the repository there, or sync without --git")
+        if remembered and not status:
+            notes += _remember_git()
         if not status:
             git.pull(target)
     with Store.open() as store:
@@ -55,7 +60,7 @@ def sync(given: Path | None, *, status: bool = False, use_git: bool = False, joi
     if use_git:
         git.commit(target, f"quizcli sync from device {who.device}")
         git.push(target)
-    return SyncReport(lines=notes + _report(target, merged, len(incoming)), warnings=warnings)
+    return SyncReport(lines=notes + _report(target, merged, len(incoming)), warnings=warnings, changed=merged.changed)
 
 
 def _log_digest(text: str) -> str:
@@ -63,13 +68,19 @@ def _log_digest(text: str) -> str:
     return blake2b_hex(text.encode("utf-8"), 16)
 
 
-def _choose_folder(given: Path | None, remember: bool) -> tuple[Path, list[str]]:
-    """The folder to sync with, and a note when the config file learnt it or keeps another one."""
+def _choose_folder(given: Path | None, remember: bool) -> tuple[Path, bool, list[str]]:
+    """The folder to sync with, whether it is the one the config file keeps, and a note for what the config file
+    learnt or keeps."""
     remembered = config.sync_folder()
     if given is None:
         if remembered is None:
             raise QuizcliError("no sync folder yet: give one, 'quizcli sync FOLDER' (it is remembered for next time)")
-        return remembered, []
+        if not remembered.is_dir():  # never made again where it was: an unmounted share would get a folder of its own
+            raise QuizcliError(
+                f"the sync folder {remembered} is not there (a share not mounted, a disk not plugged in?);"
+                " if it moved, give its new place: 'quizcli sync FOLDER'"
+            )
+        return remembered, True, []
     target = given.expanduser().resolve()
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -77,13 +88,22 @@ def _choose_folder(given: Path | None, remember: bool) -> tuple[Path, list[str]]
         raise QuizcliError(f"cannot use {target} as the sync folder: {exc.strerror or exc}") from None
     if remembered is None and remember:
         if not _is_text(str(target)):
-            return target, [f"Not remembered: the folder's name is not UTF-8 text, which {paths.config_file().name}"
-                            " cannot hold; give the folder each time."]  # fmt: skip
+            note = (f"Not remembered: the folder's name is not UTF-8 text, which {paths.config_file().name} cannot"
+                    " hold; give the folder each time.")  # fmt: skip
+            return target, False, [note]
         config.remember_sync_folder(target)
-        return target, [f"Remembered {target} as the sync folder (in {paths.config_file()})."]
+        return target, True, [f"Remembered {target} as the sync folder (in {paths.config_file()})."]
     if remembered is not None and remembered.resolve() != target:
-        return target, [f"(The config file keeps {remembered} as the usual sync folder.)"]
-    return target, []
+        return target, False, [f"(The config file keeps {remembered} as the usual sync folder.)"]
+    return target, remembered is not None, []
+
+
+def _remember_git() -> list[str]:
+    """Note in the config file that the sync folder is a git clone, unless it says so already."""
+    if config.sync_with_git():
+        return []
+    config.remember_sync_with_git()
+    return ["Remembered that it is synced with git: 'quizcli sync' (and a study session's sync) run git by itself."]
 
 
 def _is_text(name: str) -> bool:
@@ -174,6 +194,7 @@ def _report(target: Path, merged: Merged, segments_in: int) -> list[str]:
             (merged.flags_in, "flag change"),
             (merged.resets_in, "reset"),
             (merged.fits_in, "fitted parameter set"),
+            (merged.fits_forgotten_in, "forgotten fit"),
             (merged.exams_in, "exam"),
             (merged.undos_in, "undone review"),
         )

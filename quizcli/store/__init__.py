@@ -10,7 +10,7 @@ use them, so ``quizcli study`` never loads them.  Each module owns its row types
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizcli.store.connection import DOCTOR_HINT, DamagedError, NewerSchemaError, StoreError
+from quizcli.store.connection import DOCTOR_HINT, DamagedError, NewerSchemaError, StoreError, bulk_page_cache
 from quizcli.store.deck_index import BrokenCard, DeckIndex, IndexEntry, Stamp, Unparsed, indexed_tags
 from quizcli.store.flags import Flags, FlagTable
 from quizcli.store.presence import Holder, Presence
@@ -145,7 +145,8 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
             fits.save_fit(db, deck, fit)
 
     def forget_fit(self, deck: str | None) -> bool:
-        """Drop the fit kept for ``deck`` (None: the one for every deck); False when there was none."""
+        """Forget the fit kept for ``deck`` (None: the one for every deck), here and, through ``quizcli sync``, on the
+        other devices; False when there was none."""
         from quizcli.store import fits
 
         with self._write("forgetting the fitted parameters") as db:
@@ -199,5 +200,5 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
         from quizcli.clock import to_text
         from quizcli.store import sync
 
-        with self._write("the sync") as db:
+        with self._write("the sync") as db, bulk_page_cache(db):
             return sync.merge_and_send(db, device, incoming, to_text(when), write_out, digest)

@@ -31,6 +31,7 @@ class NewerSchemaError(StoreError):
 
 
 DOCTOR_HINT = "run 'quizcli doctor' to check it and 'quizcli doctor --repair' to salvage it"
+_LAST_WRITTEN: dict[Path, last_sound.Fingerprint] = {}  # each database as this process's last commit left it
 BUSY_TIMEOUT_S = 30
 AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
@@ -132,7 +133,7 @@ class Connection:
         self._before_first_write: Callable[[], str | None] | None = self.full_check
         self.known_sound = False  # the file was found sound (checked, or as a sound process left it)
         self._alone = True  # no other writer met: see `_note_other_writers`
-        self._left: last_sound.Fingerprint = ()  # the file as this process's last write left it
+        self._left: last_sound.Fingerprint = ()  # the file as this connection's last write left it
 
     def full_check(self) -> str | None:
         """None when SQLite's ``quick_check`` finds the whole file sound, else its first complaint."""
@@ -215,8 +216,12 @@ class Connection:
             last_sound.forget_sound(self.path)
 
     def _note_other_writers(self) -> None:
-        """A file changed since this process last wrote it had another writer, whose soundness is not ours to vouch."""
-        if last_sound.fingerprint(self.path) != self._left:
+        """A file changed since this process last wrote it had another writer, whose soundness is not ours to vouch.
+
+        Another connection of this process (a sync beside a study session) is no other writer: it wrote through
+        SQLite too, and checked the file before its first write.
+        """
+        if last_sound.fingerprint(self.path) not in (self._left, _LAST_WRITTEN.get(self.path)):
             self._alone = False
 
     def __enter__(self) -> Self:
@@ -316,7 +321,7 @@ class Connection:
         try:
             yield self._db
             self._db.execute("COMMIT")
-            self._left = last_sound.fingerprint(self.path)
+            self._left = _LAST_WRITTEN[self.path] = last_sound.fingerprint(self.path)
         except sqlite3.Error as exc:
             self._rollback()
             raise StoreError(f"could not save {what}: {reason(exc)}") from exc
@@ -327,6 +332,23 @@ class Connection:
     def _rollback(self) -> None:
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
+
+
+# The page cache while many rows are written in one transaction (an imported or synced log): its rows and index
+# pages then stay in memory until the commit instead of being spilled to the write-ahead log and read back;
+# SQLite takes what it needs up to this.
+BULK_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def bulk_page_cache(db: sqlite3.Connection) -> Iterator[None]:
+    """SQLite's page cache raised to `BULK_CACHE_KIB` for the block, then set back."""
+    previous = int(db.execute("PRAGMA cache_size").fetchone()[0])
+    db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {previous}")
 
 
 def reason(exc: BaseException) -> str:

@@ -6,11 +6,12 @@ so this module stays off the study path.
 
 import json
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from quizcli.clock import from_text, to_text
+from quizcli.clock import from_text, now, to_text
 from quizcli.scheduler import Rating
+from quizcli.store.reviews import FORGOTTEN
 
 
 class Fit(NamedTuple):
@@ -75,5 +76,22 @@ def save_fit(db: sqlite3.Connection, deck: str | None, fit: Fit) -> None:
 
 
 def forget_fit(db: sqlite3.Connection, deck: str | None) -> bool:
-    """Drop the fit kept for ``deck`` (None: the one for every deck); False when there was none."""
-    return bool(db.execute("DELETE FROM fitted_parameters WHERE deck = ?", (deck or "",)).rowcount)
+    """Forget the fit kept for ``deck`` (None: the one for every deck); False when there was none.
+
+    Its row is kept as a tombstone, with no parameters (which `quizcli.store.reviews.ReviewLog.fitted_parameters`
+    skips), for ``quizcli sync`` to forget the fit on every device as the latest change to the deck's fit.  It is
+    stamped after the fit it forgets, even when this device's clock is behind the one that fitted it, so that fit
+    never wins over it on a device that still has it.
+    """
+    row = db.execute(
+        "SELECT fitted_at FROM fitted_parameters WHERE deck = ? AND parameters != ?", (deck or "", FORGOTTEN)
+    ).fetchone()
+    if row is None:
+        return False
+    at = max(now(), from_text(row["fitted_at"]) + timedelta(microseconds=1))
+    db.execute(
+        "UPDATE fitted_parameters SET parameters = ?, reviews = 0, loss_before = 0, loss_after = 0, fitted_at = ?,"
+        " device = NULL, sent = 0 WHERE deck = ?",
+        (FORGOTTEN, to_text(at), deck or ""),
+    )
+    return True

@@ -6,16 +6,12 @@ the same package again gives the same progress instead of doubling the log.
 
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 
 from quizcli.clock import to_text
 from quizcli.scheduler import CardState, Settings
+from quizcli.store.connection import bulk_page_cache
 from quizcli.store.flags import Flags
 from quizcli.store.reviews import Answer, put_state
-
-# The page cache while a log is imported: a big log's rows and index pages then stay in memory until the commit
-# instead of being spilled to the write-ahead log as they are inserted; SQLite takes what it needs up to this.
-IMPORT_CACHE_KIB = 64 * 1024
 
 
 def replace_progress(
@@ -29,7 +25,7 @@ def replace_progress(
 ) -> int:
     """Forget ``items``' progress, insert ``answers`` (read as they come), then ``states()`` (known once they
     are all read) and ``flags``; returns how many answers were inserted.  The page cache is enlarged meanwhile."""
-    with _page_cache(db, IMPORT_CACHE_KIB):
+    with bulk_page_cache(db):
         keys = [(deck, item) for item in items]
         for table in ("reviews", "cards", "flags"):
             db.executemany(f"DELETE FROM {table} WHERE deck = ? AND item = ?", keys)
@@ -72,17 +68,6 @@ def replace_progress(
             ],
         )
         return written[0]
-
-
-@contextmanager
-def _page_cache(db: sqlite3.Connection, kib: int) -> Iterator[None]:
-    """SQLite's page cache raised to ``kib`` KiB for the block, then set back."""
-    previous = int(db.execute("PRAGMA cache_size").fetchone()[0])
-    db.execute(f"PRAGMA cache_size = {-kib}")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA cache_size = {previous}")
 
 
 def logged_reviews(db: sqlite3.Connection, deck: str) -> list[tuple[str, str, int, int, int | None]]:

@@ -2,8 +2,9 @@
 
 A process that knew the file sound (its ``quick_check`` passed, or it found the file as
 the last such process left it) and was the only writer of it from opening to closing
-records, once closed, what the file system says of the database and its WAL: the file's
-identity, size and modification time.  The next process that finds exactly
+(through any of its connections: a session's, and a sync's beside it) records, once
+closed, what the file system says of the database and its WAL: the file's identity,
+size and modification time.  The next process that finds exactly
 these knows that nothing but SQLite, through a sound quizcli session, has written the file
 since it was last checked, and skips the check before its first write.  Anything else
 changes them: another program writing the file, a copy put in its place, a process killed

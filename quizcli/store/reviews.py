@@ -41,6 +41,7 @@ STATE_COLUMNS = "state, due, step, stability, difficulty, last_review, reps, lap
 # The one order a log is replayed in, on every device: by time, ties by the review's sync id, then by its local id
 # (a review gets its sync id at its first sync, so two devices that synced replay alike).
 REPLAY_ORDER = "r.reviewed_at, r.uid, r.id"
+FORGOTTEN = "[]"  # the parameters of a fit forgotten with ``quizcli optimize --reset`` (see `quizcli.store.fits`)
 
 
 class ReviewLog(Connection):
@@ -199,11 +200,12 @@ class ReviewLog(Connection):
     def fitted_parameters(self, deck: str | None) -> tuple[float, ...]:
         """The deck's fitted FSRS parameters, else those fitted for every deck, else () for py-fsrs's defaults.
 
-        Read by every session; `quizcli.store.fits` writes them.
+        Read by every session; `quizcli.store.fits` writes them, and a fit it forgot is skipped.
         """
         row = self._db.execute(
-            "SELECT parameters FROM fitted_parameters WHERE deck IN (?, '') ORDER BY deck = '' LIMIT 1",
-            (deck or "",),
+            "SELECT parameters FROM fitted_parameters WHERE deck IN (?, '') AND parameters != ?"
+            " ORDER BY deck = '' LIMIT 1",
+            (deck or "", FORGOTTEN),
         ).fetchone()
         return () if row is None else tuple(json.loads(row["parameters"]))
 

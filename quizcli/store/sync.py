@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from quizcli.store import sync_states
@@ -32,6 +33,7 @@ REVIEW_FIELDS = (
     "due_shift",
     "guessable",
 )
+_review_values = itemgetter("uid", *REVIEW_FIELDS)  # a review record's columns, in the order inserted
 
 
 class Identity(NamedTuple):
@@ -56,6 +58,7 @@ class Merged(NamedTuple):
     flags_in: int
     resets_in: int
     fits_in: int
+    fits_forgotten_in: int
     exams_in: int
     undos_in: int
     items_replayed: int
@@ -63,6 +66,7 @@ class Merged(NamedTuple):
     events_out: int
     exams_out: int
     segment: str | None
+    changed: frozenset[tuple[str, str]] = frozenset()  # (deck, item) of each item whose state or flags changed
 
 
 def identity(db: sqlite3.Connection) -> Identity | None:
@@ -116,21 +120,25 @@ def merge_and_send(
         if record["t"] == "reset":  # resets first: they filter the reviews and flags
             counts["reset"] += _add_reset(db, record, device)
     undone = _add_undos(db, [record for record in records if record["t"] == "undo"])  # before the reviews they undo
-    added = _add_reviews(db, [record for record in records if record["t"] == "review"])
-    counts["undo"], counts["review"] = len(undone), len(added)
-    touched = added | undone
+    counts["review"], items = _add_reviews(db, [record for record in records if record["t"] == "review"])
+    counts["undo"] = len(undone)
+    items |= {(deck, item) for deck, item, _ in undone}
     shipped: dict[tuple[str, str], Record] = {}
+    flagged: set[tuple[str, str]] = set()
     for record in records:
         kind = record["t"]
         if kind == "state":
             shipped[(record["deck"], record["item"])] = record
         elif kind in _ADDERS:  # a kind a newer quizcli writes is skipped
-            counts[kind] += _ADDERS[kind](db, record, device)
+            counted = "forgotten fit" if kind == "fit" and not record["parameters"] else kind
+            added = _ADDERS[kind](db, record, device)
+            counts[counted] += added
+            if added and kind == "flag":
+                flagged.add((record["deck"], record["item"]))
     db.executemany(
         "INSERT OR IGNORE INTO sync_segments (name, records) VALUES (?, ?)",
         [(segment.name, len(segment.records)) for segment in fresh],
     )
-    items = {(deck, item) for deck, item, _ in touched}
     items |= sync_states.interleaved(db, device, own_reviews) | _forget_before_resets(db)
     sync_states.rebuild(db, items, shipped, digest)
     outgoing = _outgoing(db, device, sync_time, own_reviews, own_exams)
@@ -145,6 +153,7 @@ def merge_and_send(
         flags_in=counts["flag"],
         resets_in=counts["reset"],
         fits_in=counts["fit"],
+        fits_forgotten_in=counts["forgotten fit"],
         exams_in=counts["exam"],
         undos_in=counts["undo"],
         items_replayed=len(items),
@@ -152,6 +161,7 @@ def merge_and_send(
         events_out=sum(1 for r in outgoing if r["t"] in ("flag", "reset", "fit", "undo")),
         exams_out=sent["exam"],
         segment=name,
+        changed=frozenset(items | flagged),
     )
 
 
@@ -191,9 +201,9 @@ def _add_undos(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str, 
     return removed
 
 
-def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str, str, str]]:
-    """Insert the reviews not known yet, not undone and not older than their deck's latest reset; returns the
-    (deck, item, uid) of those inserted."""
+def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> tuple[int, set[tuple[str, str]]]:
+    """Insert the reviews not known yet, not undone and not older than their deck's latest reset; returns how
+    many were inserted, and their (deck, item)."""
     uids = json.dumps([record["uid"] for record in records])
     known = {
         row["uid"]
@@ -207,7 +217,7 @@ def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str
         row["deck"]: row["at"] for row in db.execute("SELECT deck, max(reset_at) AS at FROM deck_resets GROUP BY deck")
     }
     settings: dict[str, int] = {}
-    rows, added = [], set()
+    rows, items = [], set()
     for record in records:
         uid, deck = record["uid"], record["deck"]
         if uid in known or record["reviewed_at"] <= resets.get(deck, ""):
@@ -215,20 +225,14 @@ def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str
         known.add(uid)
         if record["settings"] not in settings:
             settings[record["settings"]] = settings_row(db, record["settings"])
-        rows.append(
-            {
-                **{field: record[field] for field in REVIEW_FIELDS},
-                "uid": uid,
-                "settings_id": settings[record["settings"]],
-            }
-        )
-        added.add((deck, record["item"], uid))
+        rows.append((*_review_values(record), settings[record["settings"]]))
+        items.add((deck, record["item"]))
     db.executemany(
-        f"INSERT INTO reviews (uid, settings_id, {', '.join(REVIEW_FIELDS)})"
-        f" VALUES (:uid, :settings_id, {', '.join(':' + f for f in REVIEW_FIELDS)})",
+        f"INSERT INTO reviews (uid, {', '.join(REVIEW_FIELDS)}, settings_id)"
+        f" VALUES ({', '.join('?' * (len(REVIEW_FIELDS) + 2))})",
         rows,
     )
-    return added
+    return len(rows), items
 
 
 def _add_reset(db: sqlite3.Connection, record: Record, device: str) -> bool:

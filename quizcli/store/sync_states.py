@@ -48,7 +48,7 @@ def rebuild(db: sqlite3.Connection, items: set[Key], shipped: dict[Key, Record],
         log = []
         for row in rows:
             if row["settings_id"] not in settings:
-                settings[row["settings_id"]] = Settings.from_json(row["json"])
+                settings[row["settings_id"]] = _settings(db, row["settings_id"])
             log.append(
                 Review(
                     rating=Rating(row["rating"]),
@@ -94,6 +94,10 @@ def state_records(db: sqlite3.Connection, own: list[int], digest: Callable[[str]
     return records
 
 
+def _settings(db: sqlite3.Connection, settings_id: int) -> Settings:
+    return Settings.from_json(db.execute("SELECT json FROM settings WHERE id = ?", (settings_id,)).fetchone()["json"])
+
+
 def _logs(db: sqlite3.Connection, items: set[Key]) -> Iterator[tuple[Key, list[sqlite3.Row]]]:
     """Each item's scheduling reviews in `REPLAY_ORDER`."""
     if not items:
@@ -102,10 +106,10 @@ def _logs(db: sqlite3.Connection, items: set[Key]) -> Iterator[tuple[Key, list[s
     db.execute("DELETE FROM temp.sync_items")
     db.executemany("INSERT INTO temp.sync_items VALUES (?, ?)", sorted(items))
     rows = db.execute(
-        "SELECT r.deck, r.item, r.uid, r.rating, r.reviewed_at, r.due_shift, r.settings_id, s.json"
+        "SELECT r.deck, r.item, r.uid, r.rating, r.reviewed_at, r.due_shift, r.settings_id"
         " FROM temp.sync_items t JOIN reviews r ON r.deck = t.deck AND r.item = t.item AND r.kind = 'review'"
-        f" JOIN settings s ON s.id = r.settings_id ORDER BY r.deck, r.item, {REPLAY_ORDER}"
-    )
+        f" ORDER BY r.deck, r.item, {REPLAY_ORDER}"
+    )  # each row's settings are read once per settings row (`_settings`): they are the same for most reviews
     key: Key | None = None
     log: list[sqlite3.Row] = []
     for row in rows:

@@ -4,12 +4,20 @@ The system ``git`` is run as a program (no git library): nothing of it loads unl
 is given.  It never asks for a password (``GIT_TERMINAL_PROMPT=0``) and never force-pushes:
 each device adds only files of its own, so a pull never conflicts and a push that lost a
 race is pulled again and pushed once more.
+
+git run off the main thread (the sync beside a study session) runs in a session of its own,
+without the terminal: ssh cannot ask for a passphrase or about a host key over the cards, nor
+read the keys meant for them (it fails instead, and the failure is told after the session).
+Ctrl-C does not reach it there, so the session ends it with `stop_detached`.
 """
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import threading
+from contextlib import suppress
 from pathlib import Path
 
 from quizcli.errors import QuizcliError
@@ -35,16 +43,47 @@ def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     program = shutil.which("git")
     if program is None:
         raise GitError("--git needs the git program, which was not found on PATH; install git or sync without --git")
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
-        result = subprocess.run(
-            [program, "-C", str(folder), *args], capture_output=True, text=True, env=env, timeout=TIMEOUT_S, check=False
-        )
+        result = _git([program, "-C", str(folder), *args])
     except subprocess.TimeoutExpired:
         raise GitError(f"'git {args[0]}' took over {TIMEOUT_S} s; is the remote reachable?") from None
     if result.returncode != 0:
         raise GitError(_explain(args[0], result.stderr), result.stderr)
     return result
+
+
+_detached: set[subprocess.Popen[str]] = set()  # git runs started off the main thread, still running
+
+
+def _git(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run git without input, its output captured; off the main thread, in a session of its own."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    detached = threading.current_thread() is not threading.main_thread()
+    with subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=detached,
+    ) as process:  # fmt: skip
+        if detached:
+            _detached.add(process)
+        try:
+            stdout, stderr = process.communicate(timeout=TIMEOUT_S)
+        except BaseException:  # a timeout, or Ctrl-C on the main thread
+            process.kill()
+            raise
+        finally:
+            _detached.discard(process)
+    return subprocess.CompletedProcess(args=command, returncode=process.returncode, stdout=stdout, stderr=stderr)
+
+
+def stop_detached() -> None:
+    """End the git runs started off the main thread, with what they started (ssh): Ctrl-C does not reach them.
+    git removes its lock files as it ends."""
+    for process in list(_detached):
+        with suppress(OSError):
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGTERM)
+            else:
+                process.terminate()
 
 
 def _explain(step: str, stderr: str) -> str:
@@ -109,9 +148,7 @@ def push(folder: Path) -> None:
 
 def run_status(folder: Path, *args: str) -> int:
     program = shutil.which("git") or "git"
-    return subprocess.run(
-        [program, "-C", str(folder), *args], capture_output=True, check=False, timeout=TIMEOUT_S
-    ).returncode
+    return _git([program, "-C", str(folder), *args]).returncode
 
 
 def _committer(folder: Path) -> list[str]:

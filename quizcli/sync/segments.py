@@ -9,6 +9,7 @@ checked here, field by field, so merging never meets a malformed one.
 
 import json
 from datetime import datetime
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from quizcli.errors import QuizcliError
@@ -56,6 +57,7 @@ _FIELDS: dict[str, dict[str, tuple[type, ...] | str]] = {
         "device": _TEXT,
     },
     "exam": {"uid": _TEXT, "exam": (dict,), "answers": (list,)},
+    "undo": {"uid": _TEXT, "deck": _TEXT, "item": _TEXT},
     "state": {"deck": _TEXT, "item": _TEXT, "log": _TEXT, "state": (dict,)},
 }
 _STATE_FIELDS: dict[str, tuple[type, ...] | str] = {
@@ -83,15 +85,15 @@ def encode(device: str, profile: str, records: list[Record]) -> str:
 
 def decode(text: str, profile: str) -> list[Record]:
     """The records of a complete segment of ``profile``; `HalfWritten` for anything else."""
-    lines = text.splitlines()
-    if not text.endswith("\n") or len(lines) < 2:
+    lines = text.count("\n")  # at "\n" only: JSON leaves other line breaks (U+2028...) raw in its strings
+    if not text.endswith("\n") or lines < 2:
         raise HalfWritten("half-written (it stops before its last line)")
     try:  # one parse of the whole file; line by line only to say which line is broken
-        parsed: list[Any] = json.loads("[" + ",".join(lines) + "]")
-        if len(parsed) != len(lines):
+        parsed: list[Any] = json.loads("[" + text[:-1].replace("\n", ",") + "]")
+        if len(parsed) != lines:
             raise ValueError("a line holds more than one value")
     except ValueError:
-        parsed = [_line(number, line) for number, line in enumerate(lines, start=1)]
+        parsed = [_line(number, line) for number, line in enumerate(text.split("\n")[:-1], start=1)]
     header, end = parsed[0], parsed[-1]
     records: list[Record] = parsed[1:-1]
     if not isinstance(header, dict) or header.get("quizcli_sync") != FORMAT:
@@ -100,11 +102,69 @@ def decode(text: str, profile: str) -> list[Record]:
         raise HalfWritten("written for another profile (another person's progress)")
     if end != {"end": len(records)} or header.get("records") != len(records):
         raise HalfWritten("half-written (its record count does not match)")
-    for number, record in enumerate(records, start=2):
-        problem = _problem(record)
-        if problem:
-            raise HalfWritten(f"line {number}: {problem}")
+    if not _all_sound(records):  # then record by record, for the first one that is not and what is wrong with it
+        for number, record in enumerate(records, start=2):
+            problem = _problem(record)
+            if problem:
+                raise HalfWritten(f"line {number}: {problem}")
     return records
+
+
+def _all_sound(records: list[Any]) -> bool:
+    """Whether `_problem` finds nothing in any record, checked a field at a time over all records of a kind.
+
+    The records come from `json.loads`, whose values are of exactly its types, so a value is of an
+    expected type when its type is one of them (a bool is then never taken for an int).
+    """
+    if not set(map(type, records)) <= {dict}:
+        return False
+    try:
+        names = list(map(itemgetter("t"), records))
+    except KeyError:
+        return False
+    if not set(map(type, names)) <= {str}:
+        return False
+    kinds: dict[str, list[Record]] = {}
+    for name, record in zip(names, records, strict=True):
+        kinds.setdefault(name, []).append(record)
+    if not all(_all_fields_sound(group, _FIELDS.get(kind, {})) for kind, group in kinds.items()):
+        return False
+    reviews, states = kinds.get("review", []), [record["state"] for record in kinds.get("state", [])]
+    return (
+        _values(reviews, "rating") <= {1, 2, 3, 4}  # ints by now: the fields were checked
+        and _values(reviews, "kind") <= {"review", "practice"}
+        and _all_fields_sound(states, _STATE_FIELDS)
+        and _values(states, "state") <= {0, 1, 2, 3}
+        and _all_timestamps([state["last_review"] for state in states if state["last_review"] is not None])
+    )
+
+
+def _all_fields_sound(records: list[Record], fields: dict[str, tuple[type, ...] | str]) -> bool:
+    for field, expected in fields.items():
+        try:
+            values = list(map(itemgetter(field), records))
+        except KeyError:
+            return False
+        if isinstance(expected, str):  # "time"
+            if not _all_timestamps(values):
+                return False
+        elif not set(map(type, values)) <= set(expected):
+            return False
+    return True
+
+
+def _values(records: list[Record], field: str) -> set[Any]:
+    return set(map(itemgetter(field), records))
+
+
+def _all_timestamps(values: list[Any]) -> bool:
+    """`_is_timestamp` of every value."""
+    if not set(map(type, values)) <= {str}:
+        return False
+    try:
+        return None not in map(attrgetter("tzinfo"), map(datetime.fromisoformat, values))
+    except ValueError:
+        return False
 
 
 def _line(number: int, line: str) -> Any:
