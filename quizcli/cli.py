@@ -18,7 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from quizcli import __version__
 from quizcli.errors import QuizcliError, report_error, report_output_error
-from quizcli.fast_path import MAX_CARDS, MAX_SEED, MAX_TIME_LIMIT_MINUTES
+from quizcli.fast_path import MAX_CARDS, MAX_SEED, MAX_STATS_DAYS, MAX_TIME_LIMIT_MINUTES, STATS_DAYS
 from quizcli.interop.formats import ExportFormat, ImportFormat
 
 if TYPE_CHECKING:
@@ -745,10 +745,10 @@ def stats_command(
             "--days",
             metavar="N",
             min=1,
-            max=3660,
-            help="Look back N days for the heatmap, calibration and time (default: 84, 12 weeks).",
+            max=MAX_STATS_DAYS,
+            help=f"Look back N days for the heatmap, calibration and time (default: {STATS_DAYS}, 12 weeks).",
         ),
-    ] = 84,
+    ] = STATS_DAYS,
     as_json: JsonOpt = False,
 ) -> None:
     """Show progress: card counts, reviews per day, forecast, retention, calibration, weak cards, exams, time.

@@ -1,12 +1,13 @@
-"""``quizcli study`` and ``quizcli exam`` started without typer, for the command lines typer reads the same way.
+"""``quizcli study``, ``exam`` and ``stats`` started without typer, for the command lines typer reads the same way.
 
 typer and click are a quarter of the instructions to a study session's first card, spent on
 reading a deck name and a few options.  `command_for` reads the usual command lines itself: the
-command, its deck, and options it knows, each at most once, written ``--name value``, with values
-plainly in range.  Any other command line (help, completion, ``--name=value``, a misspelt or
-repeated option, a value typer would have to convert or refuse) gets None and goes to typer, whose
-messages and exit statuses stay the reference.  ``tests/test_fast_path.py`` checks that typer reads
-every command line this accepts into the same request, and `quizcli.cli` takes its limits from here.
+command, its deck (which ``stats`` may leave out), and options it knows, each at most once, written
+``--name value``, with values plainly in range.  Any other command line (help, completion,
+``--name=value``, a misspelt or repeated option, a value typer would have to convert or refuse)
+gets None and goes to typer, whose messages and exit statuses stay the reference.
+``tests/test_fast_path.py`` checks that typer reads every command line this accepts into the same
+request, and `quizcli.cli` takes its limits and defaults from here.
 """
 
 from collections.abc import Callable, Mapping
@@ -17,6 +18,8 @@ from quizcli.errors import report_failures
 MAX_CARDS = 1_000_000  # more than any deck holds (200,000 cards at most), and within what SQLite stores
 MAX_SEED = 2**63 - 1  # the largest integer SQLite stores: an exam's seed is saved with its result
 MAX_TIME_LIMIT_MINUTES = 10_000  # about a week: beyond it a limit means nothing, and NaN or infinity nothing at all
+STATS_DAYS = 84  # twelve weeks: the default window of ``quizcli stats``
+MAX_STATS_DAYS = 3660
 
 Value = Callable[[str], Any]  # an option's value as typer would give it, or None when typer should read it
 
@@ -70,16 +73,18 @@ _EXAM: Mapping[str, tuple[str, Value]] = {
     "--time-limit": ("time_limit_minutes", _decimal(0, MAX_TIME_LIMIT_MINUTES)),
     "--pass-mark": ("pass_mark", _whole(0, 100)),
 }
-_FLAGS = {"study": ("--cram", "--ahead"),
+_STATS: Mapping[str, tuple[str, Value]] = {"--days": ("days", _whole(1, MAX_STATS_DAYS))}
+_VALUED = {"study": _STUDY, "exam": _EXAM, "stats": _STATS}
+_FLAGS = {"study": ("--cram", "--ahead"), "stats": ("--json",),
           "exam": ("--shuffle", "--no-shuffle", "--retry-wrong", "--all-items", "--json")}  # fmt: skip
 
 
 def fields_for(args: list[str]) -> tuple[str, dict[str, Any]] | None:
-    """The command and its request's fields (``deck`` and the options given) when ARGS are a study or exam
-    command line this module reads as typer would; None otherwise."""
-    if len(args) < 2 or args[0] not in _FLAGS:
+    """The command and its request's fields (``deck`` and the options given) when ARGS are a study, exam or
+    stats command line this module reads as typer would; None otherwise."""
+    if not args or args[0] not in _FLAGS:
         return None
-    command, valued = args[0], _STUDY if args[0] == "study" else _EXAM
+    command, valued = args[0], _VALUED[args[0]]
     fields: dict[str, Any] = {}
     rest = iter(args[1:])
     value: Any
@@ -97,7 +102,7 @@ def fields_for(args: list[str]) -> tuple[str, dict[str, Any]] | None:
         if value is None or field in fields:
             return None
         fields[field] = value
-    return (command, fields) if "deck" in fields else None
+    return (command, fields) if "deck" in fields or command == "stats" else None
 
 
 def command_for(args: list[str]) -> Callable[[], int] | None:
@@ -111,7 +116,17 @@ def command_for(args: list[str]) -> Callable[[], int] | None:
 
         study_request = StudyRequest(**fields)
         return lambda: report_failures(lambda: study(study_request))
-    from quizcli.commands.exam import ExamRequest, take_exam
+    if command == "exam":
+        from quizcli.commands.exam import ExamRequest, take_exam
 
-    exam_request = ExamRequest(**fields)
-    return lambda: report_failures(lambda: take_exam(exam_request))
+        exam_request = ExamRequest(**fields)
+        return lambda: report_failures(lambda: take_exam(exam_request))
+    from quizcli.commands.stats import show_stats
+
+    shown = (fields.get("deck"), fields.get("days", STATS_DAYS), fields.get("as_json", False))
+
+    def stats() -> int:
+        show_stats(*shown)
+        return 0
+
+    return lambda: report_failures(stats)

@@ -16,16 +16,17 @@ from typer.testing import CliRunner
 from quizcli import fast_path
 from quizcli.cli import app
 from quizcli.commands import exam as exam_command
+from quizcli.commands import stats as stats_command
 from quizcli.commands import study as study_command
 
 from conftest import examples
 
 runner = CliRunner()
-OPTIONS = ["--new", "--limit", "--retention", "--tag", "--seed", "--order", "--cram", "--ahead", "--count", "-n",
+OPTIONS = ["--days", "--new", "--limit", "--retention", "--tag", "--seed", "--order", "--cram", "--ahead", "--count", "-n",
            "--time-limit", "--pass-mark", "--shuffle", "--no-shuffle", "--retry-wrong", "--all-items", "--json"]  # fmt: skip
 VALUES = ["0", "1", "5", "05", "20", "100", "101", "0.9", ".5", "10.", "1e3", "nan", "inf", "-1", "+5", "1_0", "",
           " ", "x", "lesson-quiz", "spread", "1000000", "1000001", "10000", "10001", str(2**63 - 1), str(2**63),
-          "\u0663"]  # fmt: skip
+          "3660", "3661", "\u0663"]  # fmt: skip
 OTHERS = ["long-context", "deck.yaml", "-d", "--help", "-h", "--version", "--new=5", "--tag=x", "--", "--nope"]
 
 
@@ -37,14 +38,20 @@ def typer_request(args: list[str]) -> Any:
         seen.append(request)
         return 0
 
+    def keep_stats(deck: str | None, days: int, as_json: bool) -> None:
+        seen.append((deck, days, as_json))
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(study_command, "study", keep)
         patch.setattr(exam_command, "take_exam", keep)
+        patch.setattr(stats_command, "show_stats", keep_stats)
         result = runner.invoke(app, args)
     return seen[0] if result.exit_code == 0 and seen else None
 
 
 def request_of(command: str, fields: dict[str, Any]) -> Any:
+    if command == "stats":
+        return (fields.get("deck"), fields.get("days", fast_path.STATS_DAYS), fields.get("as_json", False))
     return (study_command.StudyRequest if command == "study" else exam_command.ExamRequest)(**fields)
 
 
@@ -54,7 +61,8 @@ def command_lines() -> st.SearchStrategy[list[str]]:
     pairs = st.lists(st.tuples(st.sampled_from(OPTIONS), st.sampled_from(VALUES)), max_size=4)
     usual = st.builds(lambda pairs, at: [token for pair in pairs for token in pair][:at] + ["long-context"]
                       + [token for pair in pairs for token in pair][at:], pairs, st.integers(0, 8))  # fmt: skip
-    return st.tuples(st.sampled_from(["study", "exam"]), st.one_of(anything, usual)).map(lambda c: [c[0], *c[1]])
+    commands = st.sampled_from(["study", "exam", "stats"])
+    return st.tuples(commands, st.one_of(anything, usual)).map(lambda c: [c[0], *c[1]])
 
 
 @settings(max_examples=examples(500), deadline=None)
@@ -76,6 +84,9 @@ def test_every_command_line_the_fast_path_reads_typer_reads_into_the_same_reques
         ["exam", "long-context", "-n", "5", "--no-shuffle", "--json"],
         ["exam", "long-context", "--tag", "lesson-quiz", "--time-limit", "10", "--pass-mark", "80", "--seed", "3"],
         ["exam", "long-context", "--retry-wrong", "--all-items", "--shuffle"],
+        ["stats"],
+        ["stats", "long-context", "--days", "30"],
+        ["stats", "--json"],
     ],
 )
 def test_the_usual_command_lines_take_the_fast_path(args: list[str]) -> None:
@@ -98,6 +109,8 @@ def test_the_usual_command_lines_take_the_fast_path(args: list[str]) -> None:
         ["exam", "long-context", "--shuffle", "--no-shuffle"],
         ["exam", "long-context", "--pass-mark", "101"],
         ["decks"],
+        ["stats", "--days", "0"],
+        ["stats", "one", "two"],
     ],
 )
 def test_anything_else_is_left_to_typer(args: list[str]) -> None:
