@@ -83,12 +83,7 @@ def test_a_name_with_a_line_break_json_leaves_in_its_string_reads_back(name: str
     ],
 )
 def test_a_damaged_or_partial_segment_is_refused_whole(cut: object, problem: str) -> None:
-    review = {
-        "t": "review", "uid": "a:1", "deck": "d", "item": "x", "reviewed_at": "2026-11-28T10:00:00.000000+00:00",
-        "rating": 3, "kind": "review", "state_before": 0, "settings": "{}", "elapsed_days": None,
-        "retrievability": None, "duration_ms": None, "scheduled_days": None, "due_shift": 0, "guessable": 0,
-    }  # fmt: skip
-    text = segments.encode("a", "p", [review])
+    text = segments.encode("a", "p", [SOUND_RECORDS[0]])  # a review
     with pytest.raises(segments.HalfWritten, match=problem):
         segments.decode(cut(text), "p")  # type: ignore[operator]
 
