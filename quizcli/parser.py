@@ -594,6 +594,9 @@ class _CardFields:
     def value(self, key: str) -> Value | None:
         return _NodeValue(self.fields[key][1], self.rep) if key in self.fields else None
 
+    def marker(self, key: str) -> Value:
+        return _NodeValue(self.fields[key][1], self.rep)
+
     def required_text(self, key: str) -> str | None:
         if key not in self.fields and key in self.misspelled:
             return None

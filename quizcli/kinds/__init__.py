@@ -1,7 +1,8 @@
 """The question kinds, one module each, and their registry.
 
-Adding a kind: write its module (a content record satisfying `CardContent`
-and its `Kind` as the module's ``KIND``), add its name to `_MODULES` below, and
+Adding a kind: write its module (a content record satisfying `CardContent`,
+whose class reads it as `ContentType` says, and its `Kind` as the module's
+``KIND``), add its name to `_MODULES` below, and
 describe it in ``deck.schema.json`` and docs/deck-format.md.  mypy checks the
 content has every method of `CardContent`; the screens dispatch on
 `Answering`, not on kinds.

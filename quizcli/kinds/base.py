@@ -188,6 +188,10 @@ if TYPE_CHECKING:
 
         def value(self, key: str) -> Value | None: ...
 
+        def marker(self, key: str) -> Value:
+            """The value under the key that marks the card as its kind (`has`): there is one."""
+            ...
+
         def required_text(self, key: str) -> str | None:
             """The text under ``key``; a missing, empty or non-text value is reported and gives None."""
             ...
@@ -240,6 +244,21 @@ if TYPE_CHECKING:
 
         def gift(self, card: Card, gift: GiftText) -> list[GiftQuestion | Refused]: ...
 
+    class ContentType(Protocol):
+        """What a content record's class answers: how a card of the kind is read and authored."""
+
+        def read(self, fields: DeckFields) -> CardContent | None:
+            """The content of a deck file's card, or None after reporting its problems on ``fields``."""
+            ...
+
+        def from_json(self, data: dict[str, Any]) -> CardContent:
+            """The content of the normalised JSON form (the deck index's too); `BadCard` when it is not one."""
+            ...
+
+        def asks(self) -> tuple[Ask, ...]:
+            """The fields ``quizcli add`` asks a new card of the kind for (`quizcli.kinds.authoring`)."""
+            ...
+
 
 class Kind:
     """A question kind: its name (as JSON and the store write it), how messages call it (``<name> card``
@@ -254,7 +273,8 @@ class Kind:
     ids follow from them): one item unless the kind says otherwise.  ``needs_answer`` says a card
     was imported without an answer key (a lesson's quiz: the author fills it in) and ``lints`` gives
     the ``check --strict`` findings particular to the kind, as (code, message); by default neither.
-    ``asks`` gives the fields ``quizcli add`` asks a new card of the kind for (`quizcli.kinds.authoring`).
+    ``content`` is the class of the kind's content records, which reads them from a deck file and from
+    JSON and says what ``quizcli add`` asks for (`ContentType`); the kind hands these on as its own.
     A plain class, not a record: one of each is made at start-up and never compared.
     """
 
@@ -281,18 +301,17 @@ class Kind:
         keys: tuple[str, ...],
         starts: tuple[str, ...] = (),
         recognises: "Callable[[DeckFields], bool]" = lambda fields: True,
-        read: "Callable[[DeckFields], CardContent | None]",
-        from_json: "Callable[[dict[str, Any]], CardContent]",
+        content: "ContentType",
         auto_graded: bool = True,
         variants: "Callable[[Any], tuple[str, ...]]" = lambda content: ("",),
         needs_answer: "Callable[[Any], bool]" = lambda content: False,
         lints: "Callable[[Any, Card], list[tuple[str, str]]]" = lambda content, card: [],
-        asks: "Callable[[], tuple[Ask, ...]]",
     ) -> None:
-        self.variants, self.asks = variants, asks
+        self.read, self.from_json, self.asks = content.read, content.from_json, content.asks
+        self.variants = variants
         self.needs_answer, self.lints = needs_answer, lints
         self.name, self.label, self.starts, self.keys = name, label or f"{name} card", starts or keys[:1], keys
-        self.recognises, self.read, self.from_json = recognises, read, from_json
+        self.recognises = recognises
         self.auto_graded = auto_graded
 
     def __str__(self) -> str:
@@ -300,6 +319,11 @@ class Kind:
 
     def __repr__(self) -> str:
         return f"Kind({self.name!r})"
+
+
+def has(key: str) -> "Callable[[DeckFields], bool]":
+    """How a kind marked by a key of its own (``choices``, ``pairs``, ``order``) ``recognises`` its cards."""
+    return lambda fields: key in fields
 
 
 def json_text(data: dict[str, Any], key: str, default: str | None = None) -> str:

@@ -12,6 +12,7 @@ from quizcli.kinds.base import (
     Question,
     Verdict,
     empty_problem,
+    has,
     json_text,
     json_texts,
 )
@@ -46,6 +47,59 @@ class Choice(NamedTuple):
     correct: tuple[int, ...]
     multiple: bool = False
     shuffle: bool = True
+
+    @staticmethod
+    def read(fields: "DeckFields") -> "Choice | None":
+        question = fields.required_text("question")
+        choices_value = fields.marker("choices")
+        choices = fields.text_list("choices")
+        shuffle = fields.optional_bool("shuffle")
+        if choices is None:
+            return None
+        if len(choices) < 2:
+            choices_value.error("E106", f"a choice card needs at least 2 choices, found {len(choices)}")
+        elif len(choices) > len(LETTERS):
+            choices_value.error("E106", f"a choice card has at most {len(LETTERS)} choices, found {len(choices)}")
+        _report_duplicate_choices(choices, choices_value)
+        answer = _answer(fields, len(choices))
+        if question is None or answer is None:
+            return None
+        correct, multiple = answer
+        return Choice(
+            question=question, choices=choices, correct=correct, multiple=multiple, shuffle=shuffle is not False
+        )
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> "Choice":
+        choices = json_texts(data, "choices")
+        answer = data.get("answer")
+        letters = answer if isinstance(answer, list) else [answer]
+        if not letters or not all(isinstance(x, str) and x in LETTERS[: len(choices)] for x in letters):
+            raise BadCard(f"answer {answer!r} is not a letter (or list of letters) of the {len(choices)} choices")
+        return Choice(
+            question=json_text(data, "question"),
+            choices=choices,
+            correct=tuple(sorted({LETTERS.index(str(x)) for x in letters})),
+            multiple=isinstance(answer, list),
+            shuffle=data.get("shuffle") is not False,
+        )
+
+    @staticmethod
+    def asks() -> "tuple[Ask, ...]":
+        from quizcli.kinds.authoring import Ask, Form, at_least
+
+        few = at_least("choices", 2, "A choice card needs at least 2 choices.")
+        return (
+            Ask(key="question", label="Question"),
+            Ask(key="choices", label="Choice", form=Form.LETTERED, problem=few),
+            Ask(
+                key="answer",
+                label="Right choice letter(s)",
+                how="e.g. B or A C",
+                problem=_not_a_choice,
+                written=_letters,
+            ),
+        )
 
     @property
     def prompt(self) -> str:
@@ -197,26 +251,6 @@ def _word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
-def _read(fields: "DeckFields") -> Choice | None:
-    question = fields.required_text("question")
-    choices_value = fields.value("choices")
-    assert choices_value is not None  # recognised by its choices
-    choices = fields.text_list("choices")
-    shuffle = fields.optional_bool("shuffle")
-    if choices is None:
-        return None
-    if len(choices) < 2:
-        choices_value.error("E106", f"a choice card needs at least 2 choices, found {len(choices)}")
-    elif len(choices) > len(LETTERS):
-        choices_value.error("E106", f"a choice card has at most {len(LETTERS)} choices, found {len(choices)}")
-    _report_duplicate_choices(choices, choices_value)
-    answer = _answer(fields, len(choices))
-    if question is None or answer is None:
-        return None
-    correct, multiple = answer
-    return Choice(question=question, choices=choices, correct=correct, multiple=multiple, shuffle=shuffle is not False)
-
-
 def _report_duplicate_choices(choices: tuple[str, ...], value: "Value") -> None:
     items = value.items() or []
     for index, earlier in repeats(choices):
@@ -262,32 +296,6 @@ def _letter_index(value: "Value", count: int) -> int | None:
     return index
 
 
-def _from_json(data: dict[str, Any]) -> Choice:
-    choices = json_texts(data, "choices")
-    answer = data.get("answer")
-    letters = answer if isinstance(answer, list) else [answer]
-    if not letters or not all(isinstance(x, str) and x in LETTERS[: len(choices)] for x in letters):
-        raise BadCard(f"answer {answer!r} is not a letter (or list of letters) of the {len(choices)} choices")
-    return Choice(
-        question=json_text(data, "question"),
-        choices=choices,
-        correct=tuple(sorted({LETTERS.index(str(x)) for x in letters})),
-        multiple=isinstance(answer, list),
-        shuffle=data.get("shuffle") is not False,
-    )
-
-
-def _asks() -> "tuple[Ask, ...]":
-    from quizcli.kinds.authoring import Ask, Form, at_least
-
-    few = at_least("choices", 2, "A choice card needs at least 2 choices.")
-    return (
-        Ask(key="question", label="Question"),
-        Ask(key="choices", label="Choice", form=Form.LETTERED, problem=few),
-        Ask(key="answer", label="Right choice letter(s)", how="e.g. B or A C", problem=_not_a_choice, written=_letters),
-    )
-
-
 def _given_letters(answer: "Answer") -> list[str]:
     """``B``, ``a c`` or ``A, C`` as the letters ``B``; ``A``, ``C``."""
     from quizcli.kinds.authoring import text
@@ -317,10 +325,8 @@ def _not_a_choice(answers: "Answers") -> str:
 KIND = Kind(
     name="choice",
     keys=("question", "choices", "answer", "shuffle"),
-    recognises=lambda fields: "choices" in fields,
-    read=_read,
-    from_json=_from_json,
+    recognises=has("choices"),
     needs_answer=Choice.needs_answer,
     lints=Choice.lints,
-    asks=_asks,
+    content=Choice,
 )

@@ -25,6 +25,38 @@ MAX_DELETIONS = 500
 class Cloze(NamedTuple):
     text: str
 
+    @staticmethod
+    def read(fields: "DeckFields") -> "Cloze | None":
+        text = fields.required_text("cloze")
+        value = fields.value("cloze")
+        if text is None or value is None:
+            return None
+        deletions = cloze_deletions(text)
+        if len(deletions) > MAX_DELETIONS:
+            value.error(
+                "E109",
+                f"cloze text has {len(deletions)} deletions; a card holds at most {MAX_DELETIONS}: split it into cards",
+            )
+        elif not deletions:
+            value.error("E109", "cloze text has no {{...}} deletion, e.g. 'The {{middle}} is lost'")
+        elif any(not d.answer for d in deletions):
+            value.error("E109", "cloze deletion is empty: write the hidden text inside {{...}}")
+        elif "{{" in (leftover := outside_deletions(text, deletions)) or "}}" in leftover:
+            value.error("E109", "cloze text has an unbalanced '{{' or '}}'")
+        else:
+            return Cloze(text=text)
+        return None
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> "Cloze":
+        return Cloze(text=json_text(data, "cloze"))
+
+    @staticmethod
+    def asks() -> "tuple[Ask, ...]":
+        from quizcli.kinds.authoring import Ask
+
+        return (Ask(key="cloze", label="Text with {{deletions}}"),)
+
     @property
     def prompt(self) -> str:
         return self.text
@@ -191,43 +223,4 @@ def anki_cloze(text: str) -> str:
     return "".join(parts) + text[last:]
 
 
-def _read(fields: "DeckFields") -> Cloze | None:
-    text = fields.required_text("cloze")
-    value = fields.value("cloze")
-    if text is None or value is None:
-        return None
-    deletions = cloze_deletions(text)
-    if len(deletions) > MAX_DELETIONS:
-        value.error(
-            "E109",
-            f"cloze text has {len(deletions)} deletions; a card holds at most {MAX_DELETIONS}: split it into cards",
-        )
-    elif not deletions:
-        value.error("E109", "cloze text has no {{...}} deletion, e.g. 'The {{middle}} is lost'")
-    elif any(not d.answer for d in deletions):
-        value.error("E109", "cloze deletion is empty: write the hidden text inside {{...}}")
-    elif "{{" in (leftover := outside_deletions(text, deletions)) or "}}" in leftover:
-        value.error("E109", "cloze text has an unbalanced '{{' or '}}'")
-    else:
-        return Cloze(text=text)
-    return None
-
-
-def _from_json(data: dict[str, Any]) -> Cloze:
-    return Cloze(text=json_text(data, "cloze"))
-
-
-def _asks() -> "tuple[Ask, ...]":
-    from quizcli.kinds.authoring import Ask
-
-    return (Ask(key="cloze", label="Text with {{deletions}}"),)
-
-
-KIND = Kind(
-    name="cloze",
-    keys=("cloze",),
-    read=_read,
-    from_json=_from_json,
-    variants=Cloze.variants,
-    asks=_asks,
-)
+KIND = Kind(name="cloze", keys=("cloze",), variants=Cloze.variants, content=Cloze)

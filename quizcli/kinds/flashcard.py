@@ -18,6 +18,26 @@ class Flashcard(NamedTuple):
     back: str
     reverse: bool = False
 
+    @staticmethod
+    def read(fields: "DeckFields") -> "Flashcard | None":
+        front, back = fields.required_text("front"), fields.required_text("back")
+        reverse = fields.optional_bool("reverse")
+        if front is None or back is None:
+            return None
+        return Flashcard(front=front, back=back, reverse=bool(reverse))
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> "Flashcard":
+        return Flashcard(
+            front=json_text(data, "front"), back=json_text(data, "back"), reverse=data.get("reverse") is True
+        )
+
+    @staticmethod
+    def asks() -> "tuple[Ask, ...]":
+        from quizcli.kinds.authoring import Ask
+
+        return Ask(key="front", label="Front"), Ask(key="back", label="Back")
+
     @property
     def prompt(self) -> str:
         return self.front
@@ -71,32 +91,12 @@ class Flashcard(NamedTuple):
         return [Refused("flashcard: GIFT has no self-rated question (export it to Anki instead)")]
 
 
-def _read(fields: "DeckFields") -> Flashcard | None:
-    front, back = fields.required_text("front"), fields.required_text("back")
-    reverse = fields.optional_bool("reverse")
-    if front is None or back is None:
-        return None
-    return Flashcard(front=front, back=back, reverse=bool(reverse))
-
-
-def _from_json(data: dict[str, Any]) -> Flashcard:
-    return Flashcard(front=json_text(data, "front"), back=json_text(data, "back"), reverse=data.get("reverse") is True)
-
-
-def _asks() -> "tuple[Ask, ...]":
-    from quizcli.kinds.authoring import Ask
-
-    return Ask(key="front", label="Front"), Ask(key="back", label="Back")
-
-
 KIND = Kind(
     name="flashcard",
     label="flashcard",
     starts=("front", "back"),
     keys=("front", "back", "reverse"),
-    read=_read,
-    from_json=_from_json,
     auto_graded=False,
     variants=Flashcard.variants,
-    asks=_asks,
+    content=Flashcard,
 )

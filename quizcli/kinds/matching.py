@@ -9,7 +9,7 @@ whole set right or wrong; an exam gives a share of the mark per right pair.
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from quizcli.kinds.base import LETTERS, Answering, BadCard, Kind, Question, Verdict, empty_problem, json_text
+from quizcli.kinds.base import LETTERS, Answering, BadCard, Kind, Question, Verdict, empty_problem, has, json_text
 from quizcli.text import repeats
 
 if TYPE_CHECKING:
@@ -29,6 +29,39 @@ class Matching(NamedTuple):
 
     question: str
     pairs: tuple[tuple[str, str], ...]
+
+    @staticmethod
+    def read(fields: "DeckFields") -> "Matching | None":
+        question = fields.required_text("question")
+        value = fields.marker("pairs")
+        pairs = _pairs(value)
+        if question is None or pairs is None:
+            return None
+        return Matching(question=question, pairs=pairs)
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> "Matching":
+        pairs = data.get("pairs")
+        if not isinstance(pairs, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(side, str) for side in pair) for pair in pairs
+        ):
+            raise BadCard("'pairs' must be a list of [item, match] pairs of text")
+        return Matching(question=json_text(data, "question"), pairs=tuple((left, right) for left, right in pairs))
+
+    @staticmethod
+    def asks() -> "tuple[Ask, ...]":
+        from quizcli.kinds.authoring import Ask, Form, at_least
+
+        pairs = Ask(
+            key="pairs",
+            label="Pair",
+            form=Form.NUMBERED,
+            how=f"item {ARROW} match",
+            problem=at_least("pairs", 2, "A matching card needs at least 2 pairs."),
+            entry_problem=_not_a_pair,
+            written=_written_pairs,
+        )
+        return Ask(key="question", label="Question"), pairs
 
     @property
     def prompt(self) -> str:
@@ -139,16 +172,6 @@ def _pairs_problem(pairs: tuple[tuple[str, str], ...]) -> str | None:
     return None
 
 
-def _read(fields: "DeckFields") -> Matching | None:
-    question = fields.required_text("question")
-    value = fields.value("pairs")
-    assert value is not None  # recognised by its pairs
-    pairs = _pairs(value)
-    if question is None or pairs is None:
-        return None
-    return Matching(question=question, pairs=pairs)
-
-
 def _pairs(value: "Value") -> tuple[tuple[str, str], ...] | None:
     """``pairs:`` as a list of ``[item, match]``, each problem reported where it is."""
     listed = value.items()
@@ -189,31 +212,7 @@ def _distinct(pairs: tuple[tuple[str, str], ...], listed: "list[Value]") -> bool
     return ok
 
 
-def _from_json(data: dict[str, Any]) -> Matching:
-    pairs = data.get("pairs")
-    if not isinstance(pairs, list) or not all(
-        isinstance(pair, list) and len(pair) == 2 and all(isinstance(side, str) for side in pair) for pair in pairs
-    ):
-        raise BadCard("'pairs' must be a list of [item, match] pairs of text")
-    return Matching(question=json_text(data, "question"), pairs=tuple((left, right) for left, right in pairs))
-
-
 ARROW = "->"  # between an item and its match, as GIFT writes a pair, when `quizcli add` is given one
-
-
-def _asks() -> "tuple[Ask, ...]":
-    from quizcli.kinds.authoring import Ask, Form, at_least
-
-    pairs = Ask(
-        key="pairs",
-        label="Pair",
-        form=Form.NUMBERED,
-        how=f"item {ARROW} match",
-        problem=at_least("pairs", 2, "A matching card needs at least 2 pairs."),
-        entry_problem=_not_a_pair,
-        written=_written_pairs,
-    )
-    return Ask(key="question", label="Question"), pairs
 
 
 def _not_a_pair(entry: str) -> str:
@@ -232,11 +231,4 @@ def _written_pairs(answer: "Answer") -> "BlockList":
     return BlockList(tuple(FlowList(tuple(side.strip() for side in pair if side.strip())) for pair in sides))
 
 
-KIND = Kind(
-    name="matching",
-    keys=("question", "pairs"),
-    recognises=lambda fields: "pairs" in fields,
-    read=_read,
-    from_json=_from_json,
-    asks=_asks,
-)
+KIND = Kind(name="matching", keys=("question", "pairs"), recognises=has("pairs"), content=Matching)

@@ -8,7 +8,7 @@ right or wrong; an exam gives a share of the mark per item in its right place.
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from quizcli.kinds.base import LETTERS, Answering, Kind, Question, Verdict, empty_problem, json_text, json_texts
+from quizcli.kinds.base import LETTERS, Answering, Kind, Question, Verdict, empty_problem, has, json_text, json_texts
 from quizcli.text import repeats
 
 if TYPE_CHECKING:
@@ -28,6 +28,34 @@ class Ordering(NamedTuple):
 
     question: str
     items: tuple[str, ...]
+
+    @staticmethod
+    def read(fields: "DeckFields") -> "Ordering | None":
+        question = fields.required_text("question")
+        value = fields.marker("order")
+        items = fields.text_list("order")
+        if items is None:
+            return None
+        if not 2 <= len(items) <= len(LETTERS):
+            value.error("E106", f"an ordering card needs 2 to {len(LETTERS)} items, found {len(items)}")
+            return None
+        listed = value.items() or []
+        for index, earlier in repeats(items):
+            listed[index].error("E108", f"item {index + 1} repeats item {earlier + 1}")
+            return None
+        return None if question is None else Ordering(question=question, items=items)
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> "Ordering":
+        return Ordering(question=json_text(data, "question"), items=json_texts(data, "order"))
+
+    @staticmethod
+    def asks() -> "tuple[Ask, ...]":
+        from quizcli.kinds.authoring import Ask, Form, at_least
+
+        few = at_least("order", 2, "An ordering card needs at least 2 items.")
+        items = Ask(key="order", label="Item", form=Form.NUMBERED, how="in the right order", problem=few)
+        return Ask(key="question", label="Question"), items
 
     @property
     def prompt(self) -> str:
@@ -124,40 +152,4 @@ def _letters(shown: list[int]) -> str:
     return " ".join(LETTERS[position] for position in shown)
 
 
-def _read(fields: "DeckFields") -> Ordering | None:
-    question = fields.required_text("question")
-    value = fields.value("order")
-    assert value is not None  # recognised by its order
-    items = fields.text_list("order")
-    if items is None:
-        return None
-    if not 2 <= len(items) <= len(LETTERS):
-        value.error("E106", f"an ordering card needs 2 to {len(LETTERS)} items, found {len(items)}")
-        return None
-    listed = value.items() or []
-    for index, earlier in repeats(items):
-        listed[index].error("E108", f"item {index + 1} repeats item {earlier + 1}")
-        return None
-    return None if question is None else Ordering(question=question, items=items)
-
-
-def _from_json(data: dict[str, Any]) -> Ordering:
-    return Ordering(question=json_text(data, "question"), items=json_texts(data, "order"))
-
-
-def _asks() -> "tuple[Ask, ...]":
-    from quizcli.kinds.authoring import Ask, Form, at_least
-
-    few = at_least("order", 2, "An ordering card needs at least 2 items.")
-    items = Ask(key="order", label="Item", form=Form.NUMBERED, how="in the right order", problem=few)
-    return Ask(key="question", label="Question"), items
-
-
-KIND = Kind(
-    name="ordering",
-    keys=("question", "order"),
-    recognises=lambda fields: "order" in fields,
-    read=_read,
-    from_json=_from_json,
-    asks=_asks,
-)
+KIND = Kind(name="ordering", keys=("question", "order"), recognises=has("order"), content=Ordering)

@@ -18,6 +18,28 @@ class TrueFalse(NamedTuple):
     statement: str
     truth: bool
 
+    @staticmethod
+    def read(fields: "DeckFields") -> "TrueFalse | None":
+        statement = fields.required_text("question")
+        answer = fields.value("answer")
+        truth = None if answer is None else answer.boolean()
+        if statement is None or truth is None:
+            return None
+        return TrueFalse(statement=statement, truth=truth)
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> "TrueFalse":
+        if not isinstance(data.get("answer"), bool):
+            raise BadCard("a true-false card's answer is true or false")
+        return TrueFalse(statement=json_text(data, "question"), truth=data["answer"])
+
+    @staticmethod
+    def asks() -> "tuple[Ask, ...]":
+        from quizcli.kinds.authoring import Ask
+
+        truth = Ask(key="answer", label="True or false", problem=_not_a_truth, written=_truth)
+        return Ask(key="question", label="Statement"), truth
+
     @property
     def prompt(self) -> str:
         return self.statement
@@ -77,28 +99,6 @@ def _recognises(fields: "DeckFields") -> bool:
     return answer is not None and answer.boolean() is not None
 
 
-def _read(fields: "DeckFields") -> TrueFalse | None:
-    statement = fields.required_text("question")
-    answer = fields.value("answer")
-    truth = None if answer is None else answer.boolean()
-    if statement is None or truth is None:
-        return None
-    return TrueFalse(statement=statement, truth=truth)
-
-
-def _from_json(data: dict[str, Any]) -> TrueFalse:
-    if not isinstance(data.get("answer"), bool):
-        raise BadCard("a true-false card's answer is true or false")
-    return TrueFalse(statement=json_text(data, "question"), truth=data["answer"])
-
-
-def _asks() -> "tuple[Ask, ...]":
-    from quizcli.kinds.authoring import Ask
-
-    truth = Ask(key="answer", label="True or false", problem=_not_a_truth, written=_truth)
-    return Ask(key="question", label="Statement"), truth
-
-
 def _truth(answer: "Answer") -> bool | str:
     """``true`` or ``false`` (in any case) as true/false; anything else as typed, for ``check`` to explain."""
     from quizcli.kinds.authoring import text
@@ -110,11 +110,4 @@ def _not_a_truth(answers: "Answers") -> str:
     return "" if isinstance(_truth(answers["answer"]), bool) else "Answer true or false."
 
 
-KIND = Kind(
-    name="true-false",
-    keys=("question", "answer"),
-    recognises=_recognises,
-    read=_read,
-    from_json=_from_json,
-    asks=_asks,
-)
+KIND = Kind(name="true-false", keys=("question", "answer"), recognises=_recognises, content=TrueFalse)

@@ -24,6 +24,41 @@ class Typed(NamedTuple):
     accept: tuple[str, ...] = ()
     tolerance: float | None = None
 
+    @staticmethod
+    def read(fields: "DeckFields") -> "Typed | None":
+        question = fields.required_text("question")
+        answer_value = fields.value("answer")
+        if answer_value is None or answer_value.is_null():
+            fields.error("E113", "needs an answer: add 'answer:' (text for a typed card, true/false for a statement)")
+            return None
+        if question is None:
+            return None
+        answer = fields.required_text("answer")
+        accept = fields.text_list("accept") if "accept" in fields else ()
+        tolerance = _tolerance(fields, answer)
+        if answer is None or accept is None:
+            return None
+        return Typed(question=question, answer=answer, accept=accept, tolerance=tolerance)
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> "Typed":
+        tolerance = data.get("tolerance")
+        if tolerance is not None and (not isinstance(tolerance, int | float) or isinstance(tolerance, bool)):
+            raise BadCard("'tolerance' must be a number")
+        return Typed(
+            question=json_text(data, "question"),
+            answer=json_text(data, "answer"),
+            accept=json_texts(data, "accept"),
+            tolerance=tolerance,
+        )
+
+    @staticmethod
+    def asks() -> "tuple[Ask, ...]":
+        from quizcli.kinds.authoring import Ask, Form, flow
+
+        also = Ask(key="accept", label="Also accepted", form=Form.NUMBERED, optional=True, written=flow)
+        return Ask(key="question", label="Question"), Ask(key="answer", label="Answer"), also
+
     @property
     def prompt(self) -> str:
         return self.question
@@ -88,22 +123,6 @@ class Typed(NamedTuple):
         return [GiftQuestion(card.id, f"{gift.text(self.question)}{{{answers}{gift.feedback(card)}\n}}")]
 
 
-def _read(fields: "DeckFields") -> Typed | None:
-    question = fields.required_text("question")
-    answer_value = fields.value("answer")
-    if answer_value is None or answer_value.is_null():
-        fields.error("E113", "needs an answer: add 'answer:' (text for a typed card, true/false for a statement)")
-        return None
-    if question is None:
-        return None
-    answer = fields.required_text("answer")
-    accept = fields.text_list("accept") if "accept" in fields else ()
-    tolerance = _tolerance(fields, answer)
-    if answer is None or accept is None:
-        return None
-    return Typed(question=question, answer=answer, accept=accept, tolerance=tolerance)
-
-
 def _tolerance(fields: "DeckFields", answer: str | None) -> float | None:
     """``tolerance: 0.01`` on a card with a numeric answer (a wrong one is reported, dropping the card)."""
     value = fields.value("tolerance")
@@ -128,29 +147,4 @@ def _number(text: str | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def _from_json(data: dict[str, Any]) -> Typed:
-    tolerance = data.get("tolerance")
-    if tolerance is not None and (not isinstance(tolerance, int | float) or isinstance(tolerance, bool)):
-        raise BadCard("'tolerance' must be a number")
-    return Typed(
-        question=json_text(data, "question"),
-        answer=json_text(data, "answer"),
-        accept=json_texts(data, "accept"),
-        tolerance=tolerance,
-    )
-
-
-def _asks() -> "tuple[Ask, ...]":
-    from quizcli.kinds.authoring import Ask, Form, flow
-
-    also = Ask(key="accept", label="Also accepted", form=Form.NUMBERED, optional=True, written=flow)
-    return Ask(key="question", label="Question"), Ask(key="answer", label="Answer"), also
-
-
-KIND = Kind(
-    name="typed",
-    keys=("question", "answer", "accept", "tolerance"),
-    read=_read,
-    from_json=_from_json,
-    asks=_asks,
-)
+KIND = Kind(name="typed", keys=("question", "answer", "accept", "tolerance"), content=Typed)
