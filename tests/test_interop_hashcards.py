@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from quizcli.cards import imported_id
-from quizcli.interop.hashcards import NO_CARDS, import_hashcards
+from quizcli.interop.hashcards import _CLOZE_TOKEN, NO_CARDS, _cloze, import_hashcards
 from quizcli.interop.model import ImportFormatError
 from quizcli.kinds.cloze import Cloze
 from quizcli.kinds.flashcard import Flashcard
@@ -87,3 +89,24 @@ def test_each_bracketed_deletion_is_a_numbered_cloze(parts: list[tuple[str, str]
     result = import_hashcards("C: " + " ".join(f"{before} [{answer}]" for before, answer in plain) + "\n")
     expected = " ".join(f"{before} {{{{c{n}::{answer}}}}}" for n, (before, answer) in enumerate(plain, start=1))
     assert [c.content for c in result.cards] == [Cloze(text=expected.strip())]
+
+
+def test_an_answer_of_many_lines_is_one_card_holding_every_line() -> None:
+    lines = [f"line {n}" for n in range(20_000)]
+    result = import_hashcards("Q: What follows?\nA: " + "\n".join(lines) + "\nC: The [end].\n")
+    first, second = result.cards
+    assert first.content == Flashcard(front="What follows?", back="\n".join(lines))
+    assert first.line == 1 and second.line == 20_002
+
+
+@given(st.text(alphabet="[]!\\ab\n", max_size=60))
+def test_a_cloze_text_reads_as_one_pass_of_the_token_pattern_over_the_whole_text(text: str) -> None:
+    """The tail past the last ']' is read on its own (so it is not scanned again from every '[' in it), to the
+    same result as the pattern over the whole text."""
+    numbers = iter(range(1, len(text) + 1))
+
+    def token(match: re.Match[str]) -> str:
+        return match.group(1) or match.group(2) or f"{{{{c{next(numbers)}::{match.group(3)}}}}}"
+
+    whole = _CLOZE_TOKEN.sub(token, text)
+    assert _cloze(text) == (Cloze(text=whole) if "{{c1::" in whole else None)

@@ -13,7 +13,7 @@ Problems are reported in hashcards' words, with their lines.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from quizcli.cards import Card, imported_id
 from quizcli.interop.model import ImportFormatError, ImportResult, Skipped, build_result, source_lines
@@ -26,13 +26,15 @@ _CLOZE_TOKEN = re.compile(r"\\([\[\]])|(!\[[^\]]*\])|\[([^\]]*)\]")
 NO_CARDS = "no hashcards cards here (lines starting 'Q:' and 'A:', or 'C:'); give --format if it is another format"
 
 
-class _OpenCard(NamedTuple):
-    """The card being read: ``Q``, ``A`` or ``C``, the line it started on, its question and its text so far."""
+@dataclass(slots=True)
+class _OpenCard:
+    """The card being read: ``Q``, ``A`` or ``C``, the line it started on, its question and its text so far
+    (a list it grows line by line, so a card of many lines is read in time linear in them)."""
 
     tag: str
     line: int
     question: str
-    lines: tuple[str, ...]
+    lines: list[str]
 
 
 def import_hashcards(text: str) -> ImportResult:
@@ -48,7 +50,7 @@ def import_hashcards(text: str) -> ImportResult:
             card = _start(card, tag, number, line[2:].strip()) if tag else None
             stray = False
         elif card is not None:
-            card = card._replace(lines=(*card.lines, line))
+            card.lines.append(line)
         elif line.strip() and not stray:
             entries.append(Skipped(number, "text that is not part of a card (a missing 'Q:' or 'C:'?)"))
             stray = True
@@ -75,10 +77,10 @@ def _front_matter(lines: list[str]) -> tuple[str, int]:
 def _start(card: _OpenCard | None, tag: str, number: int, rest: str) -> _OpenCard | None:
     """The card a ``Q:``, ``A:`` or ``C:`` line opens (an ``A:`` carries on the open question)."""
     if tag == "A:" and card is not None and card.tag == "Q":
-        return _OpenCard(tag="A", line=card.line, question=_text(card.lines), lines=(rest,))
+        return _OpenCard(tag="A", line=card.line, question=_text(card.lines), lines=[rest])
     if tag == "A:":
         return None  # reported by _finish
-    return _OpenCard(tag=tag[0], line=number, question="", lines=(rest,))
+    return _OpenCard(tag=tag[0], line=number, question="", lines=[rest])
 
 
 def _finish(card: _OpenCard | None, number: int, next_tag: str) -> list[Card | Skipped]:
@@ -100,7 +102,7 @@ def _finish(card: _OpenCard | None, number: int, next_tag: str) -> list[Card | S
     return [Card(id=imported_id(written), content=cloze, line=card.line), *problems]
 
 
-def _text(lines: tuple[str, ...]) -> str:
+def _text(lines: list[str]) -> str:
     return "\n".join(lines).strip()
 
 
@@ -115,5 +117,8 @@ def _cloze(text: str) -> Cloze | None:
         count += 1
         return f"{{{{c{count}::{match.group(3)}}}}}"
 
-    converted = _CLOZE_TOKEN.sub(replace, text)
+    # Past the last "]" no deletion or image can close, and only escaped "\\[" are left to read: searching
+    # that tail for tokens would scan it again from every "[" in it.
+    end = text.rfind("]") + 1
+    converted = _CLOZE_TOKEN.sub(replace, text[:end]) + text[end:].replace("\\[", "[")
     return Cloze(text=converted) if count else None
