@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 from quizcli.interop.anki import NO_SEPARATOR, guid_id, import_anki
 from quizcli.kinds.choice import Choice
 from quizcli.kinds.cloze import Cloze
@@ -139,3 +141,15 @@ def test_cloze_markup_in_any_field_makes_a_cloze_card() -> None:
     assert [(c.content, c.explanation) for c in second_field.cards] == [
         (Cloze(text="The {{c1::Rhine}} ends in Rotterdam"), "Rivers\n\nDutch")
     ]
+
+
+def test_a_field_longer_than_csvs_own_limit_is_read_whole_and_the_limit_is_put_back() -> None:
+    long = "x" * 200_000
+    limit = csv.field_size_limit()
+    [card] = import_anki(f'"{long}"\tback\n').cards
+    assert card.content == Flashcard(front=long, back="back")
+    assert csv.field_size_limit() == limit
+
+
+def test_a_megabyte_of_quotes_is_one_unclosed_field_not_a_crash() -> None:
+    assert skipped(import_anki('"' * 1_000_001)) == [(1, "a quoted field opened on line 1 is never closed")]

@@ -189,13 +189,19 @@ def records(text: str, separator: str, first_line: int = 1) -> Iterator[Record |
     """Each note's fields with the lines it spans, read by `csv` (quoted fields may hold separators and line breaks)."""
     lines = _Lines(text, first_line)
     reader = csv.reader(lines, delimiter=separator or "\t", quotechar='"', doublequote=True, strict=False)
-    for fields in reader:
-        if "".join(lines.record_text).count('"') % 2 and lines.record_text[0].lstrip().startswith(('"', separator)):
-            yield Skipped(lines.record_start, f"a quoted field opened on line {lines.record_start} is never closed")
-            return
-        if fields:
-            yield Record(line=lines.record_start, last_line=lines.number, fields=tuple(fields))
-        lines.between_notes = True
+    # No field is longer than the text; csv's own limit (128 KiB) would refuse a long field as an error.
+    limit = csv.field_size_limit(max(csv.field_size_limit(), len(text)))
+    try:
+        for fields in reader:
+            opened = lines.record_text[0].lstrip().startswith(('"', separator))
+            if "".join(lines.record_text).count('"') % 2 and opened:
+                yield Skipped(lines.record_start, f"a quoted field opened on line {lines.record_start} is never closed")
+                return
+            if fields:
+                yield Record(line=lines.record_start, last_line=lines.number, fields=tuple(fields))
+            lines.between_notes = True
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _note(row: Record, headers: Headers) -> Card:
