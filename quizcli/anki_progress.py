@@ -61,11 +61,11 @@ class Replay:
             yield Answer(
                 deck=self.deck,
                 item=item,
+                settings=self.settings,
                 rating=rating,
                 when=when,
                 before=before,
                 after=after,
-                settings=self.settings,
                 duration_ms=max(0, row.duration_ms),
             )
 

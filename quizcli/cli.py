@@ -127,13 +127,23 @@ def _complete_tag(ctx: typer.Context, incomplete: str) -> list[str]:
     return [tag for tag in indexed_tags(paths.progress_db(), name) if tag.startswith(incomplete)]
 
 
+def _flag(*names: str, help: str) -> Any:
+    """An on/off option, off unless given."""
+    return typer.Option(*names, help=help)
+
+
+def _text(name: str, help: str) -> Any:
+    """An option that takes a text (or, repeated, several): a card's field for ``add``."""
+    return typer.Option(name, help=help, metavar="TEXT")
+
+
 DeckArg = Annotated[
     str,
     typer.Argument(
         help="Deck name (see 'quizcli decks') or path to a .yaml file.", metavar="DECK", autocompletion=_complete_deck
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead.")]
+JsonOpt = Annotated[bool, _flag("--json", help="Print machine-readable JSON instead.")]
 
 
 def _optional_deck(help_text: str) -> Any:
@@ -223,11 +233,9 @@ def check_command(
     ] = None,
     as_json: JsonOpt = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Add authoring lints (Q1xx codes) and exit 1 on any warning.")
+        bool, _flag("--strict", help="Add authoring lints (Q1xx codes) and exit 1 on any warning.")
     ] = False,
-    watch: Annotated[
-        bool, typer.Option("--watch", help="Check again each time a deck is saved, until Ctrl-C.")
-    ] = False,
+    watch: Annotated[bool, _flag("--watch", help="Check again each time a deck is saved, until Ctrl-C.")] = False,
 ) -> None:
     """Report every problem in the given decks with path:line:column; exit 1 if any is an error.
 
@@ -298,7 +306,7 @@ OutputOpt = Annotated[
         callback=_file_name,
     ),
 ]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
+ForceOpt = Annotated[bool, _flag("--force", help="Overwrite the output file if it exists.")]
 
 
 @app.command("new", cls=QuizcliCommand, short_help="Write a commented starter deck to edit.")
@@ -308,7 +316,7 @@ def new_command(
         Path | None,
         typer.Option("--dir", help="Write it here instead of your decks directory.", file_okay=False, metavar="DIR"),
     ] = None,
-    edit: Annotated[bool, typer.Option("--edit", help="Open it in $VISUAL or $EDITOR.")] = False,
+    edit: Annotated[bool, _flag("--edit", help="Open it in $VISUAL or $EDITOR.")] = False,
     force: ForceOpt = False,
 ) -> None:
     """Write a commented starter deck with a card of each common kind, ready to edit.
@@ -334,40 +342,29 @@ def add_command(
             "--kind", help="flashcard, choice, matching, ordering, true-false, typed or cloze.", metavar="KIND"
         ),
     ] = None,
-    front: Annotated[str | None, typer.Option("--front", help="A flashcard's front.", metavar="TEXT")] = None,
-    back: Annotated[str | None, typer.Option("--back", help="A flashcard's back.", metavar="TEXT")] = None,
-    question: Annotated[str | None, typer.Option("--question", help="The question.", metavar="TEXT")] = None,
-    choice: Annotated[
-        list[str] | None, typer.Option("--choice", help="A choice (repeat it, in order).", metavar="TEXT")
-    ] = None,
-    answer: Annotated[
-        str | None,
-        typer.Option("--answer", help="Choice letter(s), true/false, or the typed answer.", metavar="TEXT"),
-    ] = None,
+    front: Annotated[str | None, _text("--front", help="A flashcard's front.")] = None,
+    back: Annotated[str | None, _text("--back", help="A flashcard's back.")] = None,
+    question: Annotated[str | None, _text("--question", help="The question.")] = None,
+    choice: Annotated[list[str] | None, _text("--choice", help="A choice (repeat it, in order).")] = None,
+    answer: Annotated[str | None, _text("--answer", help="Choice letter(s), true/false, or the typed answer.")] = None,
     accept: Annotated[
-        list[str] | None,
-        typer.Option("--accept", help="Another typed answer that counts (repeatable).", metavar="TEXT"),
+        list[str] | None, _text("--accept", help="Another typed answer that counts (repeatable).")
     ] = None,
     pair: Annotated[
         list[str] | None,
         typer.Option("--pair", help="A matching pair, 'item -> match' (repeat it, in order).", metavar="PAIR"),
     ] = None,
     order: Annotated[
-        list[str] | None,
-        typer.Option("--order", help="An item to put in order (repeat it, in the right order).", metavar="TEXT"),
+        list[str] | None, _text("--order", help="An item to put in order (repeat it, in the right order).")
     ] = None,
-    cloze: Annotated[
-        str | None, typer.Option("--cloze", help="Cloze text, each hidden part in double braces.", metavar="TEXT")
-    ] = None,
-    explanation: Annotated[
-        str | None, typer.Option("--explanation", help="Shown after answering.", metavar="TEXT")
-    ] = None,
+    cloze: Annotated[str | None, _text("--cloze", help="Cloze text, each hidden part in double braces.")] = None,
+    explanation: Annotated[str | None, _text("--explanation", help="Shown after answering.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).", metavar="TAG")] = None,
     card_id: Annotated[
         str | None, typer.Option("--id", help="The card's id (default: from its first words).", metavar="ID")
     ] = None,
     from_stdin: Annotated[
-        bool, typer.Option("--stdin", help="Read cards as YAML or JSON (as a deck writes them) from standard input.")
+        bool, _flag("--stdin", help="Read cards as YAML or JSON (as a deck writes them) from standard input.")
     ] = False,
 ) -> None:
     """Add a card to the end of a deck's cards, keeping the rest of the file as it is.
@@ -393,7 +390,7 @@ def add_command(
 
 @app.command("schema", cls=QuizcliCommand, short_help="Print the deck format's JSON Schema.")
 def schema_command(
-    path: Annotated[bool, typer.Option("--path", help="Print where the schema file is instead.")] = False,
+    path: Annotated[bool, _flag("--path", help="Print where the schema file is instead.")] = False,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of the deck format, for editors and validators.
 
@@ -415,11 +412,11 @@ def import_command(
     ] = None,
     output: OutputOpt = None,
     flashcards: Annotated[
-        bool, typer.Option("--flashcards", help="Lesson text: also make a flashcard of each short titled section.")
+        bool, _flag("--flashcards", help="Lesson text: also make a flashcard of each short titled section.")
     ] = False,
     force: ForceOpt = False,
     with_progress: Annotated[
-        bool, typer.Option("--with-progress", help="Anki packages: also import the review history (needs -o).")
+        bool, _flag("--with-progress", help="Anki packages: also import the review history (needs -o).")
     ] = False,
 ) -> None:
     """Import Moodle Aiken or GIFT questions, Anki notes or packages, hashcards, lesson text or JSON as a deck.
@@ -480,7 +477,7 @@ def export_command(
     output: OutputOpt = None,
     force: ForceOpt = False,
     with_progress: Annotated[
-        bool, typer.Option("--with-progress", help="Anki packages: also write each card's schedule and reviews.")
+        bool, _flag("--with-progress", help="Anki packages: also write each card's schedule and reviews.")
     ] = False,
 ) -> None:
     """Export a deck as Anki text or package (apkg, needs -o), Aiken, GIFT or JSON; exits 1 when a card is left out.
@@ -553,8 +550,8 @@ def study_command(
             "--tag", metavar="TAG", help="Only cards with this tag.", autocompletion=_complete_tag, callback=_a_tag
         ),
     ] = None,
-    cram: Annotated[bool, typer.Option("--cram", help="Practise every card; the schedule is not touched.")] = False,
-    ahead: Annotated[bool, typer.Option("--ahead", help="Also review cards that are not due yet.")] = False,
+    cram: Annotated[bool, _flag("--cram", help="Practise every card; the schedule is not touched.")] = False,
+    ahead: Annotated[bool, _flag("--ahead", help="Also review cards that are not due yet.")] = False,
     seed: Annotated[
         int | None,
         typer.Option("--seed", metavar="SEED", min=0, max=MAX_SEED, help="Fix the order of choice options."),
@@ -587,7 +584,7 @@ def study_command(
 @app.command("reset", cls=QuizcliCommand, short_help="Forget a deck's study progress.")
 def reset_command(
     deck: DeckArg,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[bool, _flag("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Forget all study progress of a deck (its review history and schedule).
 
@@ -612,7 +609,7 @@ def unsuspend_command(
         list[str] | None,
         typer.Argument(help="Card ids to bring back (as listed); none: list them.", metavar="[ITEM]..."),
     ] = None,
-    every: Annotated[bool, typer.Option("--all", help="Unsuspend every suspended card of the deck.")] = False,
+    every: Annotated[bool, _flag("--all", help="Unsuspend every suspended card of the deck.")] = False,
 ) -> None:
     """List a deck's suspended cards (suspended with 's' or as leeches), or bring some back into study.
 
@@ -678,7 +675,7 @@ def exam_command(
         int, typer.Option("--pass-mark", metavar="PERCENT", min=0, max=100, help="Percent needed to pass.")
     ] = 70,
     retry_wrong: Annotated[
-        bool, typer.Option("--retry-wrong", help="Only the questions missed in the last exam on this deck.")
+        bool, _flag("--retry-wrong", help="Only the questions missed in the last exam on this deck.")
     ] = False,
     all_items: Annotated[
         bool,
@@ -687,7 +684,7 @@ def exam_command(
         ),
     ] = False,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the result as one JSON object (the questions go to stderr).")
+        bool, _flag("--json", help="Print the result as one JSON object (the questions go to stderr).")
     ] = False,
 ) -> None:
     """Take an exam: the deck's choice, true/false, typed and cloze questions, marked at the end.
@@ -766,7 +763,7 @@ def optimize_command(
         str | None,
         _optional_deck("Fit to this deck's reviews, for this deck; all decks' when omitted, for every deck."),
     ] = None,
-    reset: Annotated[bool, typer.Option("--reset", help="Forget the fitted parameters instead.")] = False,
+    reset: Annotated[bool, _flag("--reset", help="Forget the fitted parameters instead.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Fit FSRS's parameters to your own reviews (needs: pip install 'quizcli[optimizer]').
@@ -791,12 +788,12 @@ def sync_command(
         Path | None,
         typer.Argument(help="The sync folder (remembered after the first use).", metavar="[FOLDER]"),
     ] = None,
-    status: Annotated[bool, typer.Option("--status", help="Only say what would come in and go out.")] = False,
+    status: Annotated[bool, _flag("--status", help="Only say what would come in and go out.")] = False,
     use_git: Annotated[
-        bool, typer.Option("--git", help="The folder is a git clone: pull, then commit and push the new files.")
+        bool, _flag("--git", help="The folder is a git clone: pull, then commit and push the new files.")
     ] = False,
     join: Annotated[
-        bool, typer.Option("--join", help="Join a folder whose owner has another user name (the same person).")
+        bool, _flag("--join", help="Join a folder whose owner has another user name (the same person).")
     ] = False,
 ) -> None:
     """Merge your progress with your other devices' through a folder that git, Syncthing or Dropbox carries.
@@ -816,12 +813,12 @@ def sync_command(
 @app.command("doctor", cls=QuizcliCommand, short_help="Check, repair or restore the progress database.")
 def doctor_command(
     repair: Annotated[
-        bool, typer.Option("--repair", help="Salvage a damaged database into a fresh one (the old one is kept).")
+        bool, _flag("--repair", help="Salvage a damaged database into a fresh one (the old one is kept).")
     ] = False,
     restore: Annotated[
         str | None, typer.Option("--restore", metavar="DATE", help="Restore the backup of this date (YYYY-MM-DD).")
     ] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before restoring.")] = False,
+    yes: Annotated[bool, _flag("--yes", "-y", help="Do not ask before restoring.")] = False,
 ) -> None:
     """Check the progress database, list its daily backups, salvage it or restore a backup.
 
