@@ -28,6 +28,7 @@ and what each key does at each stage of an item (`key_action`).
 """
 
 import random
+from bisect import bisect_right, insort_right
 from collections.abc import Callable, Collection
 from datetime import date, datetime, timedelta
 from enum import Enum, StrEnum
@@ -40,7 +41,7 @@ from quizcli.config import GuessableRating, LeechAction, NewOrder, StudyConfig
 from quizcli.grading import Verdict, make_question
 from quizcli.kinds.base import Answering, Question
 from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, State
-from quizcli.store import Answer, Flags, IndexEntry, Store, Unparsed
+from quizcli.store import Answer, Flags, IndexEntry, Store, Sync, Unparsed
 
 LEARN_AHEAD = timedelta(minutes=20)
 SPREAD_WINDOW = 50  # how far ahead `spread` looks for the next new item
@@ -142,7 +143,7 @@ class Session:
         reviews = self.store.scheduled_items(name, (State.REVIEW,), now, horizon,
                                              max(0, options.review_limit - reviews_done), tag)  # fmt: skip
         self.states = {item.id: state for item, state in learning + reviews}
-        self.learning = [item for item, _ in learning]
+        self.learning = sorted((item for item, _ in learning), key=self._due)  # kept in due order: see `next`
         self.reviews = [item for item, _ in reviews]
         new = self.store.new_items(name, now, max(0, options.new_limit - new_done), tag)
         self.new = list(spread(new) if options.config.new_order is NewOrder.SPREAD else new)
@@ -162,8 +163,8 @@ class Session:
         if self._pending:
             return self._pending.pop()
         now = self.clock()
-        due_learning = [i for i in self.learning if self._due(i) <= now]
-        learn_ahead = [i for i in self.learning if self._due(i) <= now + LEARN_AHEAD]
+        learn_ahead = self.learning[: bisect_right(self.learning, now + LEARN_AHEAD, key=self._due)]
+        due_learning = learn_ahead[: bisect_right(learn_ahead, now, key=self._due)]
         for allow_siblings in (False, True):
             for queue in (due_learning, self.reviews, self.new, learn_ahead):
                 item = self._first(queue, allow_siblings)
@@ -231,8 +232,13 @@ class Session:
         chance = in_review and guessable(question)
         return suggested_rating(verdict, guessable=chance, policy=self.options.config.guessable_rating)
 
+    def settle(self) -> None:
+        """Put the answers given so far on the disk: run before reading the key that follows one."""
+        self.store.settle_writes()
+
     def answer(self, item: Item, rating: Rating, correct: bool, duration_ms: int | None = None) -> Result:
-        """Record the answer durably, then move the item to where it belongs next.
+        """Record the answer (on the disk at `settle`; a killed process keeps it), then move the item to where it
+        belongs next.
 
         Another session may have answered the item meanwhile: the store then has the answer
         recomputed from the state it holds, so the log always replays to the stored state.
@@ -248,7 +254,8 @@ class Session:
         def draft(before: CardState | None) -> Answer:
             return self._draft(item, rating, now, before or scheduler.new_card(now), duration_ms, taken, chance)
 
-        review_id, saved = self.store.record_review(draft(self._state(item)), draft)
+        # On the disk before the next key is read (`settle`), not before the next card is drawn.
+        review_id, saved = self.store.record_review(draft(self._state(item)), draft, Sync.BEFORE_NEXT_KEY)
         before, after = saved.before, saved.after
         self._remove(item)
         self._place(item, after, rating)
@@ -275,15 +282,19 @@ class Session:
         back, nor does a card whose review was answered late today hold its other reviews back: one of
         them would be late either way, so both are shown today (see `late_review`).
         """
+        siblings = [sibling for sibling in item.card.items() if sibling.id != item.id]
+        if not siblings:
+            return
         config, today = self.options.config, study_day(now)
         tomorrow = next_day_start(now)
         spare_reviews = item.card.id in self._late_cards
-        queued = {entry.id: (entry, queue) for queue in (self.new, self.reviews) for entry in queue}
-        learning = {entry.id for entry in self.learning}
+        ids = {sibling.id for sibling in siblings}
+        queued = {entry.id: (entry, queue) for queue in (self.new, self.reviews) for entry in queue if entry.id in ids}
+        learning = {entry.id for entry in self.learning if entry.id in ids}
         buried: list[tuple[Queued, list[Queued] | None]] = []
-        for sibling in item.card.items():
+        for sibling in siblings:
             state = states.get(sibling.id)
-            if sibling.id == item.id or sibling.id in learning:
+            if sibling.id in learning:
                 continue
             entry, queue = queued.get(sibling.id, (sibling, None))
             if state is None or state.state is State.NEW:
@@ -379,8 +390,7 @@ class Session:
             return
         self.states[item.id] = after
         if after.state in _LEARNING:
-            self.learning.append(item)
-            self.learning.sort(key=self._due)
+            insort_right(self.learning, item, key=self._due)
 
     def _remove(self, item: Item) -> None:
         """Take the item out of its queue.  It is held once at most, and near the front (items are shown from
@@ -424,8 +434,7 @@ class Session:
         elif state.state is State.REVIEW:
             self.reviews.insert(0, item)
         else:
-            self.learning.append(item)
-            self.learning.sort(key=self._due)
+            insort_right(self.learning, item, key=self._due)
 
     def suspend(self, item: Item) -> None:
         self.store.set_flags(self.deck.name, item.id, Flags(suspended=True))

@@ -46,6 +46,21 @@ class Input(Protocol):
         """A line of text typed by the user, without its newline; `TimeoutError` as for `key`."""
 
 
+class SettledInput:
+    """Keys and lines read only after ``settle()`` has run: what was written for the last one is on the disk."""
+
+    def __init__(self, keys: Input, settle: Callable[[], None]) -> None:
+        self.keys, self.settle, self.interactive = keys, settle, keys.interactive
+
+    def key(self, timeout: float | None = None) -> str:
+        self.settle()
+        return self.keys.key(timeout)
+
+    def line(self, prompt: str, timeout: float | None = None) -> str:
+        self.settle()
+        return self.keys.line(prompt, timeout)
+
+
 def named_key(char: str) -> str:
     """The key one character stands for; Ctrl-C raises `KeyboardInterrupt`, Ctrl-D (Ctrl-Z on Windows) `EOFError`."""
     if char in ("\r", "\n"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from quizcli.scheduler import CardState, Rating, Settings, State, new_card, replay, review
-from quizcli.store import SCHEMA_VERSION, Answer, Flags, Store, StoreError
+from quizcli.store import SCHEMA_VERSION, Answer, Flags, Store, StoreError, Sync
 from quizcli.store.migrations import MIGRATIONS
 from quizcli.store.statistics import Tally
 
@@ -207,3 +209,49 @@ def test_a_database_that_cannot_be_written_is_read_as_it_is_and_never_written(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.db"]
     with Store.open_to_read(tmp_path / "none.db") as empty:
         assert empty.exam_attempts(None) == [] and not (tmp_path / "none.db").exists()
+
+
+def wal_syncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files quizcli itself syncs from now on (SQLite's own syncs are not Python calls)."""
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(Path(os.readlink(f"/proc/self/fd/{fd}")).name)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return synced
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names a file descriptor's file through /proc")
+def test_an_answer_committed_to_be_synced_before_the_next_key_is_synced_once_when_settled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "progress.db"
+    with Store.open(path) as store:
+        answer(store, "a", Rating.GOOD, T0)  # the store's first write, synced at commit
+        synced = wal_syncs(monkeypatch)
+        before = new_card(T0)
+        later = Answer("d", "b", Rating.GOOD, T0, before, review(before, Rating.GOOD, T0, SETTINGS, "d/b"), SETTINGS)
+        store.record_review(later, sync=Sync.BEFORE_NEXT_KEY)
+        assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again for what follows
+        with Store.open(path) as other:  # committed: another connection reads it at once
+            assert other.state("d", "b") == later.after
+        assert synced == []
+        store.settle_writes()
+        store.settle_writes()
+        assert synced == ["progress.db-wal"]
+        store.record_review(later._replace(item="c"), sync=Sync.BEFORE_NEXT_KEY)
+    assert synced == ["progress.db-wal", "progress.db-wal"]  # closing the store settles what is left
+
+
+def test_a_settled_input_settles_before_every_key_and_line_it_reads() -> None:
+    from quizcli.terminal import LineInput, SettledInput
+
+    events: list[str] = []
+    keys = SettledInput(LineInput(io.StringIO("3\nsome text\n")), lambda: events.append("settled"))
+    events.append(keys.key())
+    events.append(keys.line("> "))
+    assert events == ["settled", "3", "settled", "some text"]
+    assert keys.interactive is False

@@ -80,7 +80,7 @@ def run_session(
         print_nothing_due(console, deck.title, session.next_due(), clock.now())
         return 0
     with claimed(store, deck, console):
-        keys = terminal.open_input()
+        keys = terminal.SettledInput(terminal.open_input(), session.settle)
         screen = StudyScreen(session, console, keys, random.Random(seed))
         if notice:
             screen.announce(notice)

@@ -10,9 +10,10 @@ use them, so ``quizcli study`` never loads them.  Each module owns its row types
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizcli.store.connection import DOCTOR_HINT, DamagedError, NewerSchemaError, StoreError, bulk_page_cache
+from quizcli.store.connection import Sync, bulk_page_cache
 from quizcli.store.deck_index import BrokenCard, DeckIndex, IndexEntry, Stamp, Unparsed, indexed_tags
 from quizcli.store.flags import Flags, FlagTable
+from quizcli.store.guarded import DOCTOR_HINT, DamagedError, NewerSchemaError, StoreError
 from quizcli.store.presence import Holder, Presence
 from quizcli.store.reviews import Answer, Rebase, ReviewLog
 from quizcli.store.schema import SCHEMA_VERSION
@@ -42,6 +43,7 @@ __all__ = [
     "Stamp",
     "Store",
     "StoreError",
+    "Sync",
     "Unparsed",
     "indexed_tags",
 ]

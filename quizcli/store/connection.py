@@ -1,121 +1,51 @@
 """Opening the progress database: pragmas, migrations, retries through "database is locked", the errors.
 
-Every answer is one transaction, committed (WAL, ``synchronous=FULL``) before the
-next card is shown, so a killed process loses at most the card on screen.  Rows
-come back as `sqlite3.Row` and are read by column name.
+Every answer is one transaction, committed (WAL) before the next card is shown, so
+a killed process loses at most the card on screen; a study session's answers reach
+the disk before the next key is read (`Sync`).  Rows come back as `sqlite3.Row` and
+are read by column name.
 """
 
+import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from quizcli import paths
-from quizcli.errors import QuizcliError
 from quizcli.store import last_sound, schema
+from quizcli.store.guarded import (
+    DOCTOR_HINT,
+    DamagedError,
+    GuardedConnection,
+    NewerSchemaError,
+    StoreError,
+    is_corrupt,
+    reason,
+    sqlite_code,
+)
 
 
-class StoreError(QuizcliError):
-    """The progress database could not be opened, read or written."""
+class Sync(Enum):
+    """When a write transaction reaches the disk (its ``synchronous`` setting)."""
+
+    AT_COMMIT = "FULL"  # the commit waits for the disk
+    # At commit the transaction is in the operating system's hands, so a killed process loses nothing of it;
+    # on the disk at `Connection.settle_writes`, which the caller runs before it reads the next key (and
+    # `close` runs): an answer's next card is drawn without waiting for the disk.
+    BEFORE_NEXT_KEY = "NORMAL"
+    # Rows a crash may lose harmlessly: on the disk with the next transaction that waits for it.
+    WITH_THE_NEXT = "OFF"
 
 
-class DamagedError(StoreError):
-    """The progress database file is not a sound SQLite database; it is left untouched."""
-
-
-class NewerSchemaError(StoreError):
-    """The progress database was written by a newer quizcli."""
-
-
-DOCTOR_HINT = "run 'quizcli doctor' to check it and 'quizcli doctor --repair' to salvage it"
 _LAST_WRITTEN: dict[Path, last_sound.Fingerprint] = {}  # each database as this process's last commit left it
 BUSY_TIMEOUT_S = 30
 AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
-_CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 _BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
-
-
-class GuardedConnection(sqlite3.Connection):
-    """A connection that turns SQLite's report of damage, wherever it surfaces, into a `DamagedError`.
-
-    Once SQLite has reported damage the connection remembers it (``damage``), and
-    `Connection` refuses every later write: a damaged file is never written.
-    """
-
-    damage: str | None = None
-    where: Path = Path()
-
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        return self.cursor(_GuardedCursor).execute(sql, parameters)
-
-    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
-        return self.cursor(_GuardedCursor).executemany(sql, parameters)
-
-    def damaged(self, exc: sqlite3.Error) -> "DamagedError":
-        """Remember the damage, and the refusal to give the user."""
-        self.damage = self.damage or str(exc)
-        return DamagedError(
-            f"the progress database {self.where} is damaged ({self.damage}); nothing more was written to it; "
-            + DOCTOR_HINT
-        )
-
-
-class _GuardedCursor(sqlite3.Cursor):
-    """Rows are read as they are stepped through, so damage can surface at any fetch.
-
-    Iteration goes through `fetchmany`, a chunk at a time, so a long result costs no Python call a row.
-    """
-
-    connection: GuardedConnection
-
-    def execute(self, sql: str, parameters: Any = (), /) -> Self:
-        try:
-            return super().execute(sql, parameters)
-        except sqlite3.DatabaseError as exc:
-            self._raise_damage(exc)
-            raise
-
-    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Self:
-        try:
-            return super().executemany(sql, parameters)
-        except sqlite3.DatabaseError as exc:
-            self._raise_damage(exc)
-            raise
-
-    def fetchone(self) -> Any:
-        try:
-            return super().fetchone()
-        except sqlite3.DatabaseError as exc:
-            self._raise_damage(exc)
-            raise
-
-    def fetchmany(self, size: int | None = 1) -> list[Any]:
-        try:
-            return super().fetchmany(size if size is not None else self.arraysize)
-        except sqlite3.DatabaseError as exc:
-            self._raise_damage(exc)
-            raise
-
-    def fetchall(self) -> list[Any]:
-        try:
-            return super().fetchall()
-        except sqlite3.DatabaseError as exc:
-            self._raise_damage(exc)
-            raise
-
-    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
-        while rows := self.fetchmany(_CHUNK):
-            yield from rows
-
-    def _raise_damage(self, exc: sqlite3.DatabaseError) -> None:
-        if _is_corrupt(exc):
-            raise self.connection.damaged(exc) from exc
-
-
-_CHUNK = 256
 
 
 class Connection:
@@ -134,6 +64,7 @@ class Connection:
         self.known_sound = False  # the file was found sound (checked, or as a sound process left it)
         self._alone = True  # no other writer met: see `_note_other_writers`
         self._left: last_sound.Fingerprint = ()  # the file as this connection's last write left it
+        self._unsettled = False  # a commit made with Sync.BEFORE_NEXT_KEY is not known to be on the disk yet
 
     def full_check(self) -> str | None:
         """None when SQLite's ``quick_check`` finds the whole file sound, else its first complaint."""
@@ -206,7 +137,31 @@ class Connection:
         if known_sound:
             self._before_first_write, self.known_sound = None, True
 
+    def settle_writes(self) -> None:
+        """Put the commits made with `Sync.BEFORE_NEXT_KEY` on the disk: one sync of the write-ahead log.
+
+        A log another process has checkpointed and removed meanwhile was synced into the database first.
+        """
+        if not self._unsettled:
+            return
+        try:
+            log = os.open(self.path.with_name(self.path.name + "-wal"), os.O_RDWR)
+        except FileNotFoundError:
+            log = None
+        except OSError as exc:
+            raise StoreError(f"could not save the last answer: {exc.strerror or exc}") from exc
+        try:
+            if log is not None:
+                os.fsync(log)
+        except OSError as exc:
+            raise StoreError(f"could not save the last answer: {exc.strerror or exc}") from exc
+        finally:
+            if log is not None:
+                os.close(log)
+        self._unsettled = False
+
     def close(self) -> None:
+        self.settle_writes()
         self._note_other_writers()
         sound = self.known_sound and self._alone and self._db.damage is None
         self._db.close()
@@ -282,26 +237,28 @@ class Connection:
         return schema.schema_version(self._db)
 
     @contextmanager
-    def _write(self, what: str, durable: bool = True) -> Iterator[sqlite3.Connection]:
+    def _write(self, what: str, sync: Sync = Sync.AT_COMMIT) -> Iterator[sqlite3.Connection]:
         """One write transaction; any database failure becomes a `StoreError` saying what was not saved.
 
-        ``durable=False`` commits without waiting for the disk: for rows a crash may lose harmlessly,
-        so they cost no sync on the way to a card, nor a wait for the check before the first write
-        (damage already found still refuses them).  ``synchronous=NORMAL`` would still sync the WAL
-        and its directory when the transaction is the first in a new WAL (each process's first write
-        after the last one closed the file), so it runs with ``synchronous=OFF``, and with automatic
-        checkpoints held off, since a checkpoint that does not sync could leave the file damaged after
-        a power cut.  The next durable commit syncs the WAL, this transaction's frames included.
+        `Sync.WITH_THE_NEXT` is for rows a crash may lose harmlessly: they cost no sync on the way to a
+        card, nor a wait for the check before the first write (damage already found still refuses them).
+        ``synchronous=NORMAL`` would still sync the WAL and its directory when the transaction is the
+        first in a new WAL (each process's first write after the last one closed the file), so it runs
+        with ``synchronous=OFF``, and with automatic checkpoints held off, since a checkpoint that does
+        not sync could leave the file damaged after a power cut.
         """
-        self._refuse_if_damaged(wait=durable)
-        if not durable:
-            self._db.execute("PRAGMA synchronous = OFF")
+        self._refuse_if_damaged(wait=sync is not Sync.WITH_THE_NEXT)
+        if sync is not Sync.AT_COMMIT:
+            self._db.execute(f"PRAGMA synchronous = {sync.value}")
+        if sync is Sync.WITH_THE_NEXT:
             self._db.execute("PRAGMA wal_autocheckpoint = 0")
         try:
             yield from self._transaction(what)
+            self._unsettled = self._unsettled or sync is Sync.BEFORE_NEXT_KEY
         finally:
-            if not durable:
+            if sync is Sync.WITH_THE_NEXT:
                 self._db.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
+            if sync is not Sync.AT_COMMIT:
                 self._db.execute("PRAGMA synchronous = FULL")
 
     def _refuse_if_damaged(self, wait: bool) -> None:
@@ -351,24 +308,7 @@ def bulk_page_cache(db: sqlite3.Connection) -> Iterator[None]:
         db.execute(f"PRAGMA cache_size = {previous}")
 
 
-def reason(exc: BaseException) -> str:
-    """What went wrong, in words for the user; a damaged file also says how to repair it."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    if _is_corrupt(exc):
-        return f"{exc}; {DOCTOR_HINT}"
-    return str(exc)
-
-
-def sqlite_code(exc: sqlite3.Error) -> int:
-    return int(getattr(exc, "sqlite_errorcode", 0)) & 0xFF  # the primary code of an extended one
-
-
-def _is_corrupt(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.DatabaseError) and sqlite_code(exc) in _CORRUPT_CODES
-
-
 def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
-    if _is_corrupt(exc):
+    if is_corrupt(exc):
         return DamagedError(f"the progress database {path} is damaged ({exc}) and was left untouched; {DOCTOR_HINT}")
     return StoreError(f"cannot use the progress database {path}: {reason(exc)}")

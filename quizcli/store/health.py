@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from quizcli.clock import from_text
 from quizcli.scheduler import Settings
-from quizcli.store.connection import StoreError, reason
+from quizcli.store.guarded import StoreError, reason
 from quizcli.store.read_only import open_read_only
 from quizcli.store.schema import SCHEMA_VERSION, schema_problem
 

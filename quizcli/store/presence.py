@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from quizcli.clock import from_text, to_text
-from quizcli.store.connection import Connection
+from quizcli.store.connection import Connection, Sync
 
 
 class Holder(NamedTuple):
@@ -25,7 +25,7 @@ class Holder(NamedTuple):
 class Presence(Connection):
     def claim_deck(self, deck: str, me: Holder, stale: Callable[[Holder], bool]) -> tuple[int, list[Holder]]:
         """Record ``me`` as studying ``deck``; returns the claim's id and the other live sessions on it."""
-        with self._write("the session's claim on the deck", durable=False) as db:
+        with self._write("the session's claim on the deck", Sync.WITH_THE_NEXT) as db:
             rows = db.execute("SELECT id, host, pid, started_at FROM live_sessions WHERE deck = ?", (deck,))
             holders = {
                 row["id"]: Holder(host=row["host"], pid=row["pid"], started=from_text(row["started_at"]))
@@ -41,5 +41,5 @@ class Presence(Connection):
         return int(cursor.lastrowid or 0), others
 
     def release_deck(self, claim: int) -> None:
-        with self._write("the end of the session's claim on the deck", durable=False) as db:
+        with self._write("the end of the session's claim on the deck", Sync.WITH_THE_NEXT) as db:
             db.execute("DELETE FROM live_sessions WHERE id = ?", (claim,))

@@ -7,7 +7,7 @@ from contextlib import closing
 from pathlib import Path
 
 from quizcli.store import schema
-from quizcli.store.connection import GuardedConnection, NewerSchemaError, sqlite_code
+from quizcli.store.guarded import GuardedConnection, NewerSchemaError, sqlite_code
 
 
 def open_read_only(path: Path, factory: type[sqlite3.Connection] = sqlite3.Connection) -> sqlite3.Connection:

@@ -13,7 +13,8 @@ from typing import Any, NamedTuple
 
 from quizcli.clock import from_text, now, to_text
 from quizcli.scheduler import CardState, Rating, Review, Settings, State
-from quizcli.store.connection import Connection, GuardedConnection
+from quizcli.store.connection import Connection, Sync
+from quizcli.store.guarded import GuardedConnection
 
 
 class Answer(NamedTuple):
@@ -55,11 +56,13 @@ class ReviewLog(Connection):
         """Append an answer to the log and, for a review, update the item's state, atomically."""
         return self.record_review(answer)[0]
 
-    def record_review(self, answer: Answer, rebase: Rebase | None = None) -> tuple[int, Answer]:
+    def record_review(
+        self, answer: Answer, rebase: Rebase | None = None, sync: Sync = Sync.AT_COMMIT
+    ) -> tuple[int, Answer]:
         """`record`, but when another process changed the item's state since ``answer.before`` was read,
         ``rebase(current state)`` recomputes the answer inside the same transaction, so the log always
         replays to the stored state.  Returns the review id and the answer as saved."""
-        with self._write("the last answer") as db:
+        with self._write("the last answer", sync) as db:
             if rebase is not None and answer.after is not None:
                 current = get_state(db, answer.deck, answer.item)
                 if current != answer.before and not (current is None and answer.before.state is State.NEW):

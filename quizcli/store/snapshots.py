@@ -8,7 +8,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from quizcli.store.connection import StoreError, reason
+from quizcli.store.guarded import StoreError, reason
 from quizcli.store.read_only import open_read_only
 from quizcli.store.schema import SCHEMA_VERSION
 
