@@ -33,6 +33,8 @@ import pexpect
 
 sys.path.insert(0, str(Path(__file__).parent))
 from make_deck import make_deck  # noqa: E402
+from sync import T0 as LOG_START  # noqa: E402
+from sync import fill  # noqa: E402
 
 QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
 FIRST_SCREEN = r"show answer|to answer|Your answer|t true"
@@ -101,6 +103,13 @@ def first_screen(env: dict[str, str], args: list[str], marker: str, peak: list[f
         child.expect(pexpect.EOF, timeout=30)
     child.close()
     return elapsed
+
+
+def piped_command(env: dict[str, str], *args: str) -> float:
+    """Seconds for a command whose output is read from a pipe, as a script reads it."""
+    started = time.perf_counter()
+    subprocess.run([QUIZCLI, *args], env=env, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -228,6 +237,7 @@ def measure(runs: int, big_runs: int, big_cards: int) -> list[Row]:
         env = user_env(files["root"])
         rows = startup_rows(env, files, runs, big_cards)
         rows += whole_deck_rows(env, files, runs, big_cards)
+        rows += shown_rows(env, files["root"], runs)
         rows += edited_rows(env, files, runs, big_runs, big_cards)
         rows.append(reindex_memory_row(env, files, big_cards))
         median, p95 = per_answer(files["home"], files["big"], 300)
@@ -289,10 +299,28 @@ def whole_deck_rows(env: dict[str, str], files: dict[str, Path], runs: int, big_
     link.symlink_to(files["big"])
     try:
         timed_command(env, "stats")
-        what = f"stats, a {big_cards:,}-card deck among the decks"
-        rows.append(startup_row(what, runs, lambda: timed_command(env, "stats"), 10))
+        among = f"a {big_cards:,}-card deck among the decks"
+        for command in ("stats", "history", "decks"):
+            rows.append(startup_row(f"{command}, {among}", runs, functools.partial(timed_command, env, command), 10))
+        piped_command(env, "show", "big", "--json")
+        show = median_of(3, lambda: piped_command(env, "show", "big", "--json"))
+        rows.append(Row(f"show --json, {big_cards:,} cards, to a pipe", show, "s", float("inf")))
     finally:
         link.unlink()
+    return rows
+
+
+def shown_rows(env: dict[str, str], root: Path, runs: int) -> list[Row]:
+    """``show`` of a 10,000-card deck to a pipe, and ``stats`` over a log of 100,000 reviews (a home of its own)."""
+    deck = root / "shown.yaml"
+    deck.write_text(make_deck(10_000), encoding="utf-8")
+    piped_command(env, "show", str(deck))  # indexed once: the runs below find it unchanged
+    rows = [Row("show 10,000 cards to a pipe", median_of(3, lambda: piped_command(env, "show", str(deck))), "s", 1.0)]
+    reviewed = user_env(root / "reviewed")
+    fill(root / "reviewed" / "data" / "quizcli" / "progress.db", 100_000)
+    at = reviewed | {"QUIZCLI_NOW": (LOG_START + timedelta(days=100)).isoformat()}  # the log's last days in view
+    timed_command(at, "stats")
+    rows.append(startup_row("stats, 100,000 reviews", runs, functools.partial(timed_command, at, "stats"), 10))
     return rows
 
 

@@ -304,3 +304,24 @@ def test_stats_read_the_deck_index_not_the_deck_files(history: Path, monkeypatch
         monkeypatch.setattr(quizcli.parser, name, refuse)
     assert stats_json() == first
     assert stats_json("bio")["cards"]["decks"] == [first["cards"]["decks"][0]]
+
+
+def test_the_screen_lists_the_ten_leeches_with_most_lapses_and_counts_the_rest(history: Path, user_decks: Path) -> None:
+    import sqlite3
+
+    cards = "".join(f"  - {{id: z{n:02d}, front: 'Front {n}', back: 'Back {n}'}}\n" for n in range(12))
+    (user_decks / "lapsed.yaml").write_text(f"title: Lapsed\ncards:\n{cards}", encoding="utf-8")
+    with sqlite3.connect(history / "progress.db") as db:
+        db.executemany(
+            "INSERT INTO cards VALUES ('lapsed', ?, 2, '2026-12-05T10:00:00.000000+00:00', NULL, 3.0, 8.0,"
+            " '2026-11-20T10:00:00.000000+00:00', 20, ?)",
+            ((f"z{n:02d}", 10 + n) for n in range(12)),
+        )
+    shown = words(screen())
+    start = shown.index("leech deck lapses")
+    assert shown[start - 1] == "Leeches: 14 cards forgotten 8 times or more"
+    assert shown[start + 1 : start + 12] == [
+        *(f"z{n:02d} lapsed {10 + n}" for n in range(11, 1, -1)),
+        "... and 4 more ('quizcli stats --json' lists every one)",
+    ]
+    assert len(stats_json()["weak_cards"]["leeches"]) == 14

@@ -17,6 +17,7 @@ from rich.text import Text
 from quizcli.fitting import MIN_REVIEWS, Evaluation, FitReport
 from quizcli.scheduler import LEECH_LAPSES, MATURE_DAYS, format_interval
 from quizcli.stats import (
+    WEAK_CARDS,
     Activity,
     Calibration,
     CardCounts,
@@ -295,9 +296,12 @@ def _weak(stats: Stats, width: int) -> list[RenderableType]:
     found: list[RenderableType] = [_heading("Weak cards")]
     if weak.leeches:
         table = _table("leech", "deck", "lapses", "", right=("lapses",))
-        for card in weak.leeches:
+        for card in weak.leeches[:WEAK_CARDS]:
             table.add_row(plain(card.item), plain(card.deck), str(card.lapses), "suspended" if card.suspended else "")
         found += [plain(f"Leeches: {plural(len(weak.leeches), 'card')} forgotten {LEECH_LAPSES} times or more"), table]
+        if len(weak.leeches) > WEAK_CARDS:
+            more = len(weak.leeches) - WEAK_CARDS
+            found.append(plain(f"... and {more} more ('quizcli stats --json' lists every one)"))
     else:
         found.append(plain(f"No leeches: no card has been forgotten {LEECH_LAPSES} times."))
     if weak.lowest_retrievability:
