@@ -723,7 +723,7 @@ def history_command(
 
     Example: quizcli history long-context
     """
-    from quizcli.commands.exam import show_history
+    from quizcli.commands.history import show_history
 
     show_history(deck, as_json)
 

@@ -1,8 +1,8 @@
-"""``quizcli study``, ``exam`` and ``stats`` started without typer, for the command lines typer reads the same way.
+"""``quizcli study``, ``exam``, ``stats`` and ``history`` without typer, for the command lines typer reads alike.
 
 typer and click are a quarter of the instructions to a study session's first card, spent on
 reading a deck name and a few options.  `command_for` reads the usual command lines itself: the
-command, its deck (which ``stats`` may leave out), and options it knows, each at most once, written
+command, its deck (which ``stats`` and ``history`` may leave out), and options it knows, each at most once, written
 ``--name value``, with values plainly in range.  Any other command line (help, completion,
 ``--name=value``, a misspelt or repeated option, a value typer would have to convert or refuse)
 gets None and goes to typer, whose messages and exit statuses stay the reference.
@@ -74,14 +74,19 @@ _EXAM: Mapping[str, tuple[str, Value]] = {
     "--pass-mark": ("pass_mark", _whole(0, 100)),
 }
 _STATS: Mapping[str, tuple[str, Value]] = {"--days": ("days", _whole(1, MAX_STATS_DAYS))}
-_VALUED = {"study": _STUDY, "exam": _EXAM, "stats": _STATS}
-_FLAGS = {"study": ("--cram", "--ahead"), "stats": ("--json",),
+_VALUED: Mapping[str, Mapping[str, tuple[str, Value]]] = {
+    "study": _STUDY,
+    "exam": _EXAM,
+    "stats": _STATS,
+    "history": {},
+}
+_FLAGS = {"study": ("--cram", "--ahead"), "stats": ("--json",), "history": ("--json",),
           "exam": ("--shuffle", "--no-shuffle", "--retry-wrong", "--all-items", "--json")}  # fmt: skip
 
 
 def fields_for(args: list[str]) -> tuple[str, dict[str, Any]] | None:
-    """The command and its request's fields (``deck`` and the options given) when ARGS are a study, exam or
-    stats command line this module reads as typer would; None otherwise."""
+    """The command and its request's fields (``deck`` and the options given) when ARGS are a study, exam,
+    stats or history command line this module reads as typer would; None otherwise."""
     if not args or args[0] not in _FLAGS:
         return None
     command, valued = args[0], _VALUED[args[0]]
@@ -102,7 +107,7 @@ def fields_for(args: list[str]) -> tuple[str, dict[str, Any]] | None:
         if value is None or field in fields:
             return None
         fields[field] = value
-    return (command, fields) if "deck" in fields or command == "stats" else None
+    return (command, fields) if "deck" in fields or command in ("stats", "history") else None
 
 
 def command_for(args: list[str]) -> Callable[[], int] | None:
@@ -111,16 +116,25 @@ def command_for(args: list[str]) -> Callable[[], int] | None:
     if found is None:
         return None
     command, fields = found
-    if command == "study":
-        from quizcli.commands.study import StudyRequest, study
+    run = _RUNNERS[command](fields)
+    return lambda: report_failures(run)
 
-        study_request = StudyRequest(**fields)
-        return lambda: report_failures(lambda: study(study_request))
-    if command == "exam":
-        from quizcli.commands.exam import ExamRequest, take_exam
 
-        exam_request = ExamRequest(**fields)
-        return lambda: report_failures(lambda: take_exam(exam_request))
+def _study(fields: dict[str, Any]) -> Callable[[], int]:
+    from quizcli.commands.study import StudyRequest, study
+
+    request = StudyRequest(**fields)
+    return lambda: study(request)
+
+
+def _exam(fields: dict[str, Any]) -> Callable[[], int]:
+    from quizcli.commands.exam import ExamRequest, take_exam
+
+    request = ExamRequest(**fields)
+    return lambda: take_exam(request)
+
+
+def _stats(fields: dict[str, Any]) -> Callable[[], int]:
     from quizcli.commands.stats import show_stats
 
     shown = (fields.get("deck"), fields.get("days", STATS_DAYS), fields.get("as_json", False))
@@ -129,4 +143,24 @@ def command_for(args: list[str]) -> Callable[[], int] | None:
         show_stats(*shown)
         return 0
 
-    return lambda: report_failures(stats)
+    return stats
+
+
+def _history(fields: dict[str, Any]) -> Callable[[], int]:
+    from quizcli.commands.history import show_history
+
+    asked = (fields.get("deck"), fields.get("as_json", False))
+
+    def history() -> int:
+        show_history(*asked)
+        return 0
+
+    return history
+
+
+_RUNNERS: Mapping[str, Callable[[dict[str, Any]], Callable[[], int]]] = {
+    "study": _study,
+    "exam": _exam,
+    "stats": _stats,
+    "history": _history,
+}

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from quizcli import fast_path
 from quizcli.cli import app
 from quizcli.commands import exam as exam_command
+from quizcli.commands import history as history_command
 from quizcli.commands import stats as stats_command
 from quizcli.commands import study as study_command
 
@@ -41,10 +42,14 @@ def typer_request(args: list[str]) -> Any:
     def keep_stats(deck: str | None, days: int, as_json: bool) -> None:
         seen.append((deck, days, as_json))
 
+    def keep_history(deck: str | None, as_json: bool) -> None:
+        seen.append((deck, as_json))
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(study_command, "study", keep)
         patch.setattr(exam_command, "take_exam", keep)
         patch.setattr(stats_command, "show_stats", keep_stats)
+        patch.setattr(history_command, "show_history", keep_history)
         result = runner.invoke(app, args)
     return seen[0] if result.exit_code == 0 and seen else None
 
@@ -52,6 +57,8 @@ def typer_request(args: list[str]) -> Any:
 def request_of(command: str, fields: dict[str, Any]) -> Any:
     if command == "stats":
         return (fields.get("deck"), fields.get("days", fast_path.STATS_DAYS), fields.get("as_json", False))
+    if command == "history":
+        return (fields.get("deck"), fields.get("as_json", False))
     return (study_command.StudyRequest if command == "study" else exam_command.ExamRequest)(**fields)
 
 
@@ -61,7 +68,7 @@ def command_lines() -> st.SearchStrategy[list[str]]:
     pairs = st.lists(st.tuples(st.sampled_from(OPTIONS), st.sampled_from(VALUES)), max_size=4)
     usual = st.builds(lambda pairs, at: [token for pair in pairs for token in pair][:at] + ["long-context"]
                       + [token for pair in pairs for token in pair][at:], pairs, st.integers(0, 8))  # fmt: skip
-    commands = st.sampled_from(["study", "exam", "stats"])
+    commands = st.sampled_from(["study", "exam", "stats", "history"])
     return st.tuples(commands, st.one_of(anything, usual)).map(lambda c: [c[0], *c[1]])
 
 
@@ -87,6 +94,8 @@ def test_every_command_line_the_fast_path_reads_typer_reads_into_the_same_reques
         ["stats"],
         ["stats", "long-context", "--days", "30"],
         ["stats", "--json"],
+        ["history"],
+        ["history", "long-context", "--json"],
     ],
 )
 def test_the_usual_command_lines_take_the_fast_path(args: list[str]) -> None:
@@ -111,6 +120,8 @@ def test_the_usual_command_lines_take_the_fast_path(args: list[str]) -> None:
         ["decks"],
         ["stats", "--days", "0"],
         ["stats", "one", "two"],
+        ["history", "--days", "5"],
+        ["history", "one", "two"],
     ],
 )
 def test_anything_else_is_left_to_typer(args: list[str]) -> None:

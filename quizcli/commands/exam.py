@@ -1,13 +1,12 @@
-"""``quizcli exam`` and ``quizcli history``: set an exam, sit it, mark it, keep the result."""
+"""``quizcli exam``: set an exam, sit it, mark it, keep the result."""
 
 import sys
-from pathlib import Path
 from typing import NamedTuple
 
 from quizcli import backups, catalog, clock, exam, ui
-from quizcli.decks import DECK_SUFFIXES, resolve_deck
+from quizcli.decks import resolve_deck
 from quizcli.store import Store, StoreError
-from quizcli.text import dump_json, inert, os_text
+from quizcli.text import dump_json, inert
 
 ABANDONED = 130
 
@@ -87,21 +86,3 @@ def shuffles(request: ExamRequest, interactive: bool) -> bool:
     if request.shuffle is not None:
         return request.shuffle
     return interactive or request.seed is not None
-
-
-def show_history(deck: str | None, as_json: bool) -> None:
-    """Past attempts, oldest first, and each deck's best and latest score."""
-    name = None if deck is None else os_text(Path(deck).stem if deck.endswith(DECK_SUFFIXES) else deck)
-    with Store.open_to_read() as store:
-        attempts = store.exam_attempts(name)
-    from quizcli import history
-
-    records = history.deck_records(attempts)
-    if as_json:
-        sys.stdout.write(
-            dump_json({"attempts": [a.to_dict() for a in attempts], "decks": [r.to_dict() for r in records]})
-        )
-        return
-    from quizcli.ui.exam import print_history
-
-    print_history(ui.make_console(), attempts, records)
