@@ -138,26 +138,13 @@ class Connection:
             self._before_first_write, self.known_sound = None, True
 
     def settle_writes(self) -> None:
-        """Put the commits made with `Sync.BEFORE_NEXT_KEY` on the disk: one sync of the write-ahead log.
-
-        A log another process has checkpointed and removed meanwhile was synced into the database first.
-        """
+        """Put the commits made with `Sync.BEFORE_NEXT_KEY` on the disk: one sync of the write-ahead log."""
         if not self._unsettled:
             return
         try:
-            log = os.open(self.path.with_name(self.path.name + "-wal"), os.O_RDWR)
-        except FileNotFoundError:
-            log = None
+            _sync_file(self.path.with_name(self.path.name + "-wal"))
         except OSError as exc:
-            raise StoreError(f"could not save the last answer: {exc.strerror or exc}") from exc
-        try:
-            if log is not None:
-                os.fsync(log)
-        except OSError as exc:
-            raise StoreError(f"could not save the last answer: {exc.strerror or exc}") from exc
-        finally:
-            if log is not None:
-                os.close(log)
+            raise StoreError(f"could not save the last answer: {reason(exc)}") from exc
         self._unsettled = False
 
     def close(self) -> None:
@@ -295,6 +282,19 @@ class Connection:
 # pages then stay in memory until the commit instead of being spilled to the write-ahead log and read back;
 # SQLite takes what it needs up to this.
 BULK_CACHE_KIB = 64 * 1024
+
+
+def _sync_file(path: Path) -> None:
+    """Sync a file to the disk; one that is gone (a log another process checkpointed and removed, having synced it
+    into the database first) has nothing left to sync."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextmanager
