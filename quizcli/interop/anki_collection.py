@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from quizcli.errors import QuizcliError
 from quizcli.interop.anki_proto import notetype_config, template_question
+from quizcli.text import blake2b_hex
 
 OLDEST_SCHEMA = 11
 NEWEST_SCHEMA = 18
@@ -241,14 +242,9 @@ class NewCard(NamedTuple):
 
 
 class NewNote(NamedTuple):
-    """A note to write: its id, GUID, note type, fields, tags, checksum and cards."""
+    """A note to write, and its cards."""
 
-    id: int
-    guid: str
-    notetype: int
-    fields: tuple[str, ...]
-    tags: tuple[str, ...]
-    checksum: int
+    note: Note
     cards: tuple[NewCard, ...]
 
 
@@ -289,14 +285,14 @@ def write_collection(
             "INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')",
             [
                 (n.id, n.guid, n.notetype, created, f" {' '.join(n.tags)} " if n.tags else "",
-                 FIELD_SEPARATOR.join(n.fields), n.fields[0], n.checksum)
-                for n in notes
+                 FIELD_SEPARATOR.join(n.fields), n.fields[0], int(blake2b_hex(n.fields[0].encode(), 4), 16))
+                for n in (new.note for new in notes)
             ],
         )  # fmt: skip
         connection.executemany(
             "INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
             [
-                (c.id, n.id, deck, c.ordinal, created, c.schedule.type, c.schedule.queue, c.schedule.due,
+                (c.id, n.note.id, deck, c.ordinal, created, c.schedule.type, c.schedule.queue, c.schedule.due,
                  c.schedule.ivl, c.schedule.factor, c.schedule.reps, c.schedule.lapses, c.schedule.left,
                  c.schedule.data)
                 for n in notes

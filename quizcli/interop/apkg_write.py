@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from quizcli.cards import Card, Deck
-from quizcli.interop.anki_collection import NewCard, NewNote, NewReview, Schedule, write_collection
+from quizcli.interop.anki_collection import NewCard, NewNote, NewReview, Note, Schedule, write_collection
 from quizcli.interop.model import Exported, Left
 from quizcli.kinds.cloze import cloze_numbers
-from quizcli.text import blake2b_hex
 
 DECK_ID = 1_700_000_000_001
 _CSS = ".card { font-family: arial; font-size: 20px; text-align: center; color: black; background-color: white; }"
@@ -99,18 +98,9 @@ def export_apkg(deck: Deck, output: Path, created: int, progress: Scheduling | N
                     schedule = progress.schedule(item, len(notes) + 1)
                     card_ids[item] = note_id * 100 + ordinal
                 cards.append(NewCard(id=note_id * 100 + ordinal, ordinal=ordinal, schedule=schedule))
-            notes.append(
-                NewNote(
-                    id=note_id,
-                    guid=card.id + note.guid,
-                    notetype=notetype.id,
-                    fields=fields,
-                    tags=card.tags,
-                    checksum=int(blake2b_hex(fields[0].encode(), 4), 16),
-                    cards=tuple(cards)
-                    or (NewCard(id=note_id * 100, ordinal=0, schedule=Schedule(due=len(notes) + 1)),),
-                )
-            )
+            anki_note = Note(id=note_id, guid=card.id + note.guid, notetype=notetype.id, tags=card.tags, fields=fields)
+            first = NewCard(id=note_id * 100, ordinal=0, schedule=Schedule(due=len(notes) + 1))
+            notes.append(NewNote(note=anki_note, cards=tuple(cards) or (first,)))
         if written.lost:
             noted.append(Left(card.id, written.lost))
         elif card.kind.name in ("choice", "true-false"):
