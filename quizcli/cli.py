@@ -132,6 +132,11 @@ def _flag(*names: str, help: str) -> Any:
     return typer.Option(*names, help=help)
 
 
+def _cards(name: str, help: str) -> Any:
+    """An option that takes how many cards a day (0 for none)."""
+    return typer.Option(name, metavar="N", min=0, max=MAX_CARDS, help=help)
+
+
 def _text(name: str, help: str) -> Any:
     """An option that takes a text (or, repeated, several): a card's field for ``add``."""
     return typer.Option(name, help=help, metavar="TEXT")
@@ -533,14 +538,8 @@ def _export_package(loaded: "Deck", output: Path | None, force: bool, with_progr
 @app.command("study", cls=QuizcliCommand, short_help="Study a deck with spaced repetition.")
 def study_command(
     deck: DeckArg,
-    new: Annotated[
-        int | None,
-        typer.Option("--new", metavar="N", min=0, max=MAX_CARDS, help="New cards today (default: 20, or config)."),
-    ] = None,
-    limit: Annotated[
-        int | None,
-        typer.Option("--limit", metavar="N", min=0, max=MAX_CARDS, help="Most reviews today (default: 200)."),
-    ] = None,
+    new: Annotated[int | None, _cards("--new", help="New cards today (default: 20, or config).")] = None,
+    limit: Annotated[int | None, _cards("--limit", help="Most reviews today (default: 200).")] = None,
     retention: Annotated[
         float | None, typer.Option("--retention", metavar="R", help="Desired retention, 0.70-0.99 (default: 0.90).")
     ] = None,
