@@ -142,14 +142,14 @@ def _all_sound(records: list[Any]) -> bool:
 
 def _all_fields_sound(records: list[Record], fields: dict[str, tuple[type, ...] | str]) -> bool:
     for field, expected in fields.items():
+        values = map(itemgetter(field), records)  # only a timestamp's values are kept, to be parsed
         try:
-            values = list(map(itemgetter(field), records))
-        except KeyError:
-            return False
-        if isinstance(expected, str):  # "time"
-            if not _all_timestamps(values):
+            if isinstance(expected, str):  # "time"
+                if not _all_timestamps(list(values)):
+                    return False
+            elif not set(map(type, values)) <= set(expected):
                 return False
-        elif not set(map(type, values)) <= set(expected):
+        except KeyError:
             return False
     return True
 
