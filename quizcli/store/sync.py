@@ -204,35 +204,47 @@ def _add_undos(db: sqlite3.Connection, records: list[Record]) -> set[tuple[str, 
 def _add_reviews(db: sqlite3.Connection, records: list[Record]) -> tuple[int, set[tuple[str, str]]]:
     """Insert the reviews not known yet, not undone and not older than their deck's latest reset; returns how
     many were inserted, and their (deck, item)."""
-    uids = json.dumps([record["uid"] for record in records])
-    known = {
-        row["uid"]
-        for row in db.execute(
-            "SELECT uid FROM reviews WHERE uid IN (SELECT value FROM json_each(:uids))"
-            " UNION SELECT uid FROM undone_reviews WHERE uid IN (SELECT value FROM json_each(:uids))",
-            {"uids": uids},
-        )
-    }
-    resets = {
-        row["deck"]: row["at"] for row in db.execute("SELECT deck, max(reset_at) AS at FROM deck_resets GROUP BY deck")
-    }
-    settings: dict[str, int] = {}
-    rows, items = [], set()
-    for record in records:
-        uid, deck = record["uid"], record["deck"]
-        if uid in known or record["reviewed_at"] <= resets.get(deck, ""):
-            continue
-        known.add(uid)
-        if record["settings"] not in settings:
-            settings[record["settings"]] = settings_row(db, record["settings"])
-        rows.append((*_review_values(record), settings[record["settings"]]))
-        items.add((deck, record["item"]))
+    new = _new_reviews(records, _known(db, records), _latest_resets(db))
+    _insert_reviews(db, new)
+    return len(new), {(record["deck"], record["item"]) for record in new}
+
+
+def _insert_reviews(db: sqlite3.Connection, records: list[Record]) -> None:
+    """Insert the review records, each row made as it is inserted: no list of them for the collector to walk."""
+    settings = {text: settings_row(db, text) for text in {record["settings"] for record in records}}
     db.executemany(
         f"INSERT INTO reviews (uid, {', '.join(REVIEW_FIELDS)}, settings_id)"
         f" VALUES ({', '.join('?' * (len(REVIEW_FIELDS) + 2))})",
-        rows,
+        ((*_review_values(record), settings[record["settings"]]) for record in records),
     )
-    return len(rows), items
+
+
+def _known(db: sqlite3.Connection, records: list[Record]) -> set[str]:
+    """The ids among the review records' that are in the log or were undone."""
+    rows = db.execute(
+        "SELECT value AS uid FROM json_each(?) WHERE EXISTS (SELECT 1 FROM reviews WHERE uid = value)"
+        " OR EXISTS (SELECT 1 FROM undone_reviews WHERE uid = value)",
+        (json.dumps(list(map(itemgetter("uid"), records))),),
+    )
+    return {row["uid"] for row in rows}
+
+
+def _latest_resets(db: sqlite3.Connection) -> dict[str, str]:
+    """When each deck that was reset was last reset."""
+    rows = db.execute("SELECT deck, max(reset_at) AS at FROM deck_resets GROUP BY deck")
+    return {row["deck"]: row["at"] for row in rows}
+
+
+def _new_reviews(records: list[Record], known: set[str], resets: dict[str, str]) -> list[Record]:
+    """The review records whose id is not ``known`` (nor given by an earlier record: ``known`` learns it) and
+    that are younger than their deck's latest reset."""
+    new = []
+    for record in records:
+        uid = record["uid"]
+        if uid not in known and record["reviewed_at"] > resets.get(record["deck"], ""):
+            known.add(uid)
+            new.append(record)
+    return new
 
 
 def _add_reset(db: sqlite3.Connection, record: Record, device: str) -> bool:
@@ -247,8 +259,7 @@ def _forget_before_resets(db: sqlite3.Connection) -> set[tuple[str, str]]:
     """Forget every review and flag older than its deck's latest reset, wherever it came from; returns the
     items whose log lost a review, to replay."""
     forgotten: set[tuple[str, str]] = set()
-    for reset in db.execute("SELECT deck, max(reset_at) AS at FROM deck_resets GROUP BY deck").fetchall():
-        deck, at = reset["deck"], reset["at"]
+    for deck, at in _latest_resets(db).items():
         rows = db.execute("SELECT DISTINCT item FROM reviews WHERE deck = ? AND reviewed_at <= ?", (deck, at))
         forgotten |= {(deck, row["item"]) for row in rows}
         db.execute("DELETE FROM reviews WHERE deck = ? AND reviewed_at <= ?", (deck, at))

@@ -9,7 +9,9 @@ Any other item is replayed from its log, in `REPLAY_ORDER`.
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from quizcli.clock import from_text, to_text
@@ -37,14 +39,13 @@ def interleaved(db: sqlite3.Connection, device: str, own: list[int]) -> set[Key]
 
 def rebuild(db: sqlite3.Connection, items: set[Key], shipped: dict[Key, Record], digest: Callable[[str], str]) -> None:
     """Put each item's state: the shipped one when its log digest matches, else the replay of its log."""
+    taken = {key for key, uids in _uid_logs(db, items & shipped.keys()) if shipped[key]["log"] == digest(uids)}
+    for key in sorted(taken):
+        put_state(db, *key, state_from_row(shipped[key]["state"]))
     settings: dict[int, Settings] = {}
-    found: set[Key] = set()
-    for key, rows in _logs(db, items):
+    found = set(taken)
+    for key, rows in _logs(db, items - taken):
         found.add(key)
-        sent = shipped.get(key)
-        if sent is not None and sent["log"] == digest("\n".join(row["uid"] for row in rows)):
-            put_state(db, *key, state_from_row(sent["state"]))
-            continue
         log = []
         for row in rows:
             if row["settings_id"] not in settings:
@@ -73,7 +74,7 @@ def state_records(db: sqlite3.Connection, own: list[int], digest: Callable[[str]
         )
     }
     records = []
-    for key, rows in _logs(db, mine):
+    for key, uids in _uid_logs(db, mine):
         row = db.execute(f"SELECT {STATE_COLUMNS} FROM cards WHERE deck = ? AND item = ?", key).fetchone()
         if row is not None:
             state = state_from_row(row)
@@ -82,7 +83,7 @@ def state_records(db: sqlite3.Connection, own: list[int], digest: Callable[[str]
                     "t": "state",
                     "deck": key[0],
                     "item": key[1],
-                    "log": digest("\n".join(r["uid"] for r in rows)),
+                    "log": digest(uids),
                     "state": {
                         **state._asdict(),
                         "state": int(state.state),
@@ -98,25 +99,29 @@ def _settings(db: sqlite3.Connection, settings_id: int) -> Settings:
     return Settings.from_json(db.execute("SELECT json FROM settings WHERE id = ?", (settings_id,)).fetchone()["json"])
 
 
+def _uid_logs(db: sqlite3.Connection, items: set[Key]) -> Iterator[tuple[Key, str]]:
+    """Each item's scheduling reviews' ids in `REPLAY_ORDER`, a line each: the text its log's digest is taken of."""
+    for key, rows in groupby(_log_rows(db, items, "r.uid"), key=itemgetter("deck", "item")):
+        yield key, "\n".join(map(itemgetter("uid"), rows))
+
+
 def _logs(db: sqlite3.Connection, items: set[Key]) -> Iterator[tuple[Key, list[sqlite3.Row]]]:
-    """Each item's scheduling reviews in `REPLAY_ORDER`."""
+    """Each item's scheduling reviews in `REPLAY_ORDER`, with what its replay reads (the id of each review's settings:
+    `_settings` reads each settings row once, since most reviews share one)."""
+    columns = "r.rating, r.reviewed_at, r.due_shift, r.settings_id"
+    for key, rows in groupby(_log_rows(db, items, columns), key=itemgetter("deck", "item")):
+        yield key, list(rows)
+
+
+def _log_rows(db: sqlite3.Connection, items: set[Key], columns: str) -> Iterable[sqlite3.Row]:
+    """The deck, item and ``columns`` of the items' scheduling reviews, item by item, each in `REPLAY_ORDER`."""
     if not items:
-        return
+        return ()
     db.execute("CREATE TEMP TABLE IF NOT EXISTS sync_items (deck TEXT, item TEXT, PRIMARY KEY (deck, item))")
     db.execute("DELETE FROM temp.sync_items")
     db.executemany("INSERT INTO temp.sync_items VALUES (?, ?)", sorted(items))
-    rows = db.execute(
-        "SELECT r.deck, r.item, r.uid, r.rating, r.reviewed_at, r.due_shift, r.settings_id"
+    return db.execute(
+        f"SELECT r.deck, r.item, {columns}"
         " FROM temp.sync_items t JOIN reviews r ON r.deck = t.deck AND r.item = t.item AND r.kind = 'review'"
         f" ORDER BY r.deck, r.item, {REPLAY_ORDER}"
-    )  # each row's settings are read once per settings row (`_settings`): they are the same for most reviews
-    key: Key | None = None
-    log: list[sqlite3.Row] = []
-    for row in rows:
-        if (row["deck"], row["item"]) != key:
-            if key is not None:
-                yield key, log
-            key, log = (row["deck"], row["item"]), []
-        log.append(row)
-    if key is not None:
-        yield key, log
+    )
