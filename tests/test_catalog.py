@@ -46,7 +46,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return None
         cards = stream.cards
 
-        def read_through(on_card: parser.ProgressCallback | None = None) -> Iterator[Card]:
+        def read_through(on_card: parser.ProgressCallback | None = None) -> Iterator[parser.Sourced]:
             yield from cards(on_card)
             if stream.complete:  # a stream stopped short (at an error) is then parsed whole, and counted so
                 seen.append(path)
@@ -205,8 +205,8 @@ def test_a_big_index_write_leaves_no_wal_behind_and_a_small_one_skips_the_extra_
     wal = tmp_path / "progress.db-wal"
     catalog.reindex(store, deck)  # 2 items: SQLite's own checkpointing is enough
     assert wal.stat().st_size > 0
-    monkeypatch.setattr("quizcli.store.deck_index.BULK_ITEMS", 1)
-    deck.path.write_text(DECK.format(title="Two", front="x"))
+    monkeypatch.setattr("quizcli.store.index_write.BULK_ITEMS", 1)
+    deck.path.write_text(DECK.format(title="Two", front="w"))  # card a written again: its two rows, out and in
     catalog.reindex(store, deck)
     assert wal.stat().st_size == 0
     entry = store.index_entry("mine")
@@ -296,8 +296,9 @@ def test_a_deck_streams_into_its_index_one_card_at_a_time(monkeypatch: pytest.Mo
     stream = parser.card_stream(LONG_CONTEXT.read_bytes(), str(LONG_CONTEXT), "long-context")
     assert stream is not None
     handed_on = []
-    for card in stream.cards():
-        handed_on.append(card.id)
+    for entry in stream.cards():
+        assert entry.card is not None and entry.sources != [None] and entry.lines == [entry.card.line]
+        handed_on.append(entry.card.id)
         assert len(parsed) == len(handed_on)  # each card is handed on as soon as it is parsed
     assert stream.complete and stream.title == "Long-Context Attention Issues" and len(handed_on) == 30
 
@@ -329,3 +330,4 @@ def test_show_prints_an_unchanged_deck_from_the_index_as_the_parse_gives_it(
         shown = CliRunner().invoke(app, ["show", str(path), "--json"])
         assert json.loads(shown.stdout) == expected
     assert len(parses) == 2  # the parse above, and the index
+
