@@ -331,3 +331,19 @@ def test_show_prints_an_unchanged_deck_from_the_index_as_the_parse_gives_it(
         assert json.loads(shown.stdout) == expected
     assert len(parses) == 2  # the parse above, and the index
 
+
+def test_a_reindex_shows_its_progress_bar_once_it_has_lasted_a_moment() -> None:
+    """On the clock given: a re-index done sooner (most cards unchanged) shows nothing, a longer one its bar."""
+    import io
+
+    from rich.console import Console
+
+    from quizcli import ui
+
+    for lasted in (ui.BAR_AFTER_S / 2, ui.BAR_AFTER_S):
+        out, clock = io.StringIO(), iter([0.0, 0.0, lasted])  # started, first report, second report
+        with ui.indexing_progress(Console(file=out, force_terminal=True, width=80), "big", True, clock.__next__) as on:
+            assert on is not None
+            on(0, 0)
+            on(500, 1000)
+        assert ("indexing big" in out.getvalue()) is (lasted >= ui.BAR_AFTER_S)
