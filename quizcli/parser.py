@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
@@ -250,15 +251,15 @@ def _entries(
     not be part of a list).  So a text the index holds parsed was an entry's whole text then, as it is now.
     """
     starts = _entry_starts(raw, line, column)
-    ends = [*starts[1:], len(raw)]
+    ends = starts[1:] + array("q", [len(raw)])
     sources = blake2b_digests(raw, zip(starts, ends, strict=True), SOURCE_BYTES)
-    lines = list(accumulate(map(raw.count, repeat(b"\n"), starts, ends), initial=line))  # each entry's, from 0
+    lines = array("q", accumulate(map(raw.count, repeat(b"\n"), starts, ends), initial=line + 1))  # from 1
     known = [source in reusable for source in sources]
     done = 0
     while done < len(starts):
         if known[done]:
             end = _index(known, False, done)
-            yield Sourced(None, sources[done:end], [start + 1 for start in lines[done:end]])
+            yield Sourced(None, sources[done:end], lines[done:end])
         else:
             end = min(_index(known, True, done), done + CHUNK_CARDS)
             yield from _composed(raw, starts[done], ends[end - 1], lines[done:end], sources[done:end], parse)
@@ -275,13 +276,13 @@ def _index(values: list[bool], value: bool, start: int) -> int:
         return len(values)
 
 
-def _entry_starts(raw: bytes, line: int, column: int) -> list[int]:
+def _entry_starts(raw: bytes, line: int, column: int) -> array[int]:
     """Where each entry of the block list whose '-' is at ``line`` and ``column`` starts (its line's start)."""
     start = 0
     for _ in range(line):
         start = raw.index(b"\n", start) + 1
     dash = b"\n" + b" " * column + b"-"  # at a line's start, then a space or a line break
-    starts, found = [], raw.find(dash, start - 1) if start else -1
+    starts, found = array("q"), raw.find(dash, start - 1) if start else -1
     while found != -1:
         after = found + len(dash)
         if after < len(raw) and raw[after] in b" \t\r\n":
@@ -293,18 +294,18 @@ def _entry_starts(raw: bytes, line: int, column: int) -> list[int]:
 
 
 def _composed(
-    raw: bytes, begin: int, end: int, lines: list[int], sources: list[bytes], parse: Callable[[yaml.Node], Card]
+    raw: bytes, begin: int, end: int, lines: array[int], sources: list[bytes], parse: Callable[[yaml.Node], Card]
 ) -> Iterator[Sourced]:
-    """The cards of the consecutive entries from ``begin`` to ``end``, starting on ``lines`` (from 0), their text
-    composed by libyaml at once, and each card's line set back to the file's."""
+    """The cards of the consecutive entries from ``begin`` to ``end``, starting on ``lines``, their text composed
+    by libyaml at once, and each card's line set back to the file's."""
     root = yaml.compose(raw[begin:end], Loader=_Loader)
     if not isinstance(root, yaml.SequenceNode) or len(root.value) != len(sources):
         raise _Unstreamable
     for node, line, source in zip(root.value, lines, sources, strict=True):
         shown = node.start_mark
-        node.start_mark = yaml.Mark(shown.name, shown.index, shown.line + lines[0], shown.column, None, 0)
+        node.start_mark = yaml.Mark(shown.name, shown.index, shown.line + lines[0] - 1, shown.column, None, 0)
         card = parse(node)
-        yield Sourced(card, [source if card.line == line + 1 else None], [card.line])
+        yield Sourced(card, [source if card.line == line else None], [card.line])
 
 
 class _StreamLoader(_CParser, Composer, Resolver):

@@ -11,10 +11,15 @@ deck read and written whole: reading it row by row from ``deck_cards`` would cos
 update of a deck in which one card changed.
 """
 
+from __future__ import annotations  # for array[int], not subscriptable at run time before Python 3.12
+
+import functools
 import json
 import sqlite3
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import accumulate, count
+from itertools import accumulate
 from typing import Any, NamedTuple, Protocol
 
 from quizcli.cards import PARSER_VERSION, SOURCE_BYTES, Card
@@ -68,9 +73,13 @@ class _Cards(NamedTuple):
 
     ids: list[str]
     sources: list[bytes]
-    lines: list[int]
-    items: list[int]
-    graded: list[int]  # 1: its items are ranked (markable), 0: not
+    lines: array[int]
+    items: array[int]
+    graded: bytearray  # 1: its items are ranked (markable), 0: not
+
+
+def _no_cards() -> _Cards:
+    return _Cards([], [], array("q"), array("q"), bytearray())
 
 
 def replace_index(
@@ -86,8 +95,8 @@ def update_index(db: sqlite3.Connection, name: str, cards: Streamed, summary: Su
     """Bring the deck's index to the streamed cards ``cards(reusable, tags)`` makes: those whose text has a digest
     in ``reusable`` (the indexed cards, parsed under the deck tags ``tags``) come unparsed and keep their rows.
     The entry, and the items written."""
-    entry = db.execute("SELECT parser, cards, tags FROM deck_index WHERE deck = ?", (name,)).fetchone()
-    indexed = None if entry is None else _indexed(db, name, entry["cards"])
+    entry = db.execute("SELECT parser, cards, items, tags FROM deck_index WHERE deck = ?", (name,)).fetchone()
+    indexed = None if entry is None else _indexed(db, name, entry["cards"], entry["items"])
     if indexed is None:
         indexed = _wiped(db, name)
     writer = _Writer(db, name, indexed)
@@ -96,7 +105,8 @@ def update_index(db: sqlite3.Connection, name: str, cards: Streamed, summary: Su
     if entry is None or entry["parser"] != PARSER_VERSION:
         reusable.clear()  # parsed by other rules
     writer.write(cards(reusable, () if entry is None else tuple(entry["tags"].split())))
-    writer.delete([card for card, met in zip(indexed.ids, writer.met, strict=True) if not met])
+    del reusable
+    writer.delete([place for place, met in enumerate(writer.met) if not met])
     return _finish(writer, summary, ())
 
 
@@ -106,8 +116,9 @@ class _Parsed(NamedTuple):
     lines: tuple[int]
 
 
-def _indexed(db: sqlite3.Connection, name: str, indexed: int) -> _Cards | None:
-    """The deck's indexed cards in order; None when ``deck_sources`` does not describe the ``indexed`` cards."""
+def _indexed(db: sqlite3.Connection, name: str, indexed: int, items: int) -> _Cards | None:
+    """The deck's indexed cards in order; None when ``deck_sources`` does not describe the ``indexed`` cards and
+    their ``items``."""
     row = db.execute("SELECT cards, sources, lines, items, graded FROM deck_sources WHERE deck = ?", (name,)).fetchone()
     if row is None:
         return None
@@ -115,39 +126,58 @@ def _indexed(db: sqlite3.Connection, name: str, indexed: int) -> _Cards | None:
     cards = _Cards(
         ids=row["cards"].split("\n") if row["cards"] else [],
         sources=[blob[start : start + SOURCE_BYTES] for start in range(0, len(blob), SOURCE_BYTES)],
-        lines=json.loads(row["lines"]),
-        items=json.loads(row["items"]),
-        graded=list(row["graded"]),
+        lines=_unpacked(row["lines"]),
+        items=_unpacked(row["items"]),
+        graded=bytearray(row["graded"]),
     )
-    return cards if all(len(column) == indexed for column in cards) else None
+    return cards if all(len(column) == indexed for column in cards) and sum(cards.items) == items else None
+
+
+def _packed(numbers: array[int]) -> bytes:
+    """Integers as ``deck_sources`` keeps them: 8 bytes each, little-endian, whatever the machine."""
+    if sys.byteorder == "big":
+        numbers = array("q", numbers)
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
+def _unpacked(blob: bytes) -> array[int]:
+    numbers = array("q", blob)
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return numbers
 
 
 def _wiped(db: sqlite3.Connection, name: str) -> _Cards:
     """No card indexed: the deck's rows deleted, all at once."""
     db.execute("DELETE FROM deck_items WHERE deck = ?", (name,))
     db.execute("DELETE FROM deck_cards WHERE deck = ?", (name,))
-    return _Cards([], [], [], [], [])
+    return _no_cards()
 
 
 _Rows = tuple[dict[str, Any], list[dict[str, Any]]]  # a card's row of deck_cards, and its rows of deck_items
-_Move = tuple[str, int, int, int, int]  # card, its new place and line, and its items' shifts of place and rank
+_Move = tuple[str, int, int, int, int, int]  # card, new place and line, its items' shifts of place and rank, items
 
 
 class _Writer:
     """The cards' rows, written a batch at a time as the cards come: a parsed card's rows are inserted (once the
     rows of the indexed card of the same id are deleted), a reused card's rows are moved if its place changed;
-    the deck's cards in order are gathered for ``deck_sources``."""
+    the deck's cards in order are gathered for ``deck_sources``.  Indexed cards are known by their places."""
 
     def __init__(self, db: sqlite3.Connection, name: str, indexed: _Cards) -> None:
         self.db, self.name, self.indexed = db, name, indexed
-        self.first_item = list(accumulate(indexed.items, initial=0))  # where each indexed card's items start
-        self.first_rank = list(accumulate(map(int.__mul__, indexed.items, indexed.graded), initial=0))
-        self.place = dict(zip(indexed.ids, count(), strict=False))
-        self.by_source = dict(zip(indexed.sources, count(), strict=False))
-        self.by_source.pop(NO_SOURCE, None)
+        self.first_item = array("q", accumulate(indexed.items, initial=0))  # where each indexed card's items start
+        self.first_rank = array("q", accumulate(map(int.__mul__, indexed.items, indexed.graded), initial=0))
         self.met = bytearray(len(indexed.ids))  # 1: the indexed card at that place was met again or replaced
-        self.cards = _Cards([], [], [], [], [])  # the deck's cards as written
+        self.cards = _no_cards()  # the deck's cards as written
         self.items = self.ranks = self.written = 0  # items and ranks given; item rows inserted, moved or deleted
+
+    @functools.cached_property
+    def by_source(self) -> dict[bytes, int]:
+        """The place of each indexed card of a reusable text, by its digest: asked for only by cards that moved."""
+        places = dict(zip(self.indexed.sources, range(len(self.indexed.ids)), strict=True))
+        places.pop(NO_SOURCE, None)
+        return places
 
     def write(self, entries: Iterable[Sourced]) -> None:
         parsed: list[_Rows] = []
@@ -162,7 +192,7 @@ class _Writer:
                 parsed, moved = [], []
         self._flush(parsed, moved)
 
-    def _reused(self, sources: Sequence[bytes], lines: Sequence[int], moved: list[_Move]) -> None:
+    def _reused(self, sources: list[bytes], lines: array[int], moved: list[_Move]) -> None:
         """Consecutive cards kept by their texts: in place when they are the indexed cards at this place, on the
         same lines, with their items where they were (the usual edit leaves most cards so); else moved."""
         start, end = len(self.cards.ids), len(self.cards.ids) + len(sources)
@@ -184,7 +214,7 @@ class _Writer:
             card, items, graded = indexed.ids[place], indexed.items[place], indexed.graded[place]
             by, ranks = self.items - self.first_item[place], self.ranks - self.first_rank[place] if graded else 0
             if place != len(self.cards.ids) or line != indexed.lines[place] or by or ranks:
-                moved.append((card, len(self.cards.ids), line, by, ranks))
+                moved.append((card, len(self.cards.ids), line, by, ranks, items))
             self._add(card, source, line, items, graded)
 
     def _parsed(self, card: Card, source: bytes | None) -> _Rows:
@@ -193,41 +223,56 @@ class _Writer:
         return card_row, item_rows
 
     def _add(self, card: str, source: bytes, line: int, items: int, graded: int) -> None:
-        for column, value in zip(self.cards, (card, source, line, items, graded), strict=True):
-            column.append(value)  # type: ignore[attr-defined]
+        self.cards.ids.append(card)
+        self.cards.sources.append(source)
+        self.cards.lines.append(line)
+        self.cards.items.append(items)
+        self.cards.graded.append(graded)
         self.items += items
         self.ranks += items * graded
 
     def _flush(self, parsed: list[_Rows], moved: list[_Move]) -> None:
-        replaced = [row["card"] for row, _ in parsed if row["card"] in self.place]
-        for card in replaced:
-            self.met[self.place[card]] = 1
-        self.delete(replaced)
+        if self.indexed.ids:
+            self.delete(self._places([row["card"] for row, _ in parsed]))  # replaced
         self._move(moved)
         self.db.executemany(_INSERT_CARD, [card_row for card_row, _ in parsed])
         item_rows = [item_row for _, rows in parsed for item_row in rows]
         self.db.executemany(_INSERT_ITEM, item_rows)
         self.written += len(item_rows)
 
-    def delete(self, cards: list[str]) -> None:
-        """Delete the rows of these indexed cards (replaced, or gone from the file)."""
-        keys = [{"deck": self.name, "card": card} for card in cards]
+    def _places(self, cards: list[str]) -> list[int]:
+        """The places of those of these cards the index held (read from deck_cards: no id is looked up in memory)."""
+        places = []
+        for start in range(0, len(cards), 500):  # SQLite limits the number of bound parameters
+            chunk = cards[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT position FROM deck_cards WHERE deck = ? AND card IN ({', '.join('?' * len(chunk))})",
+                (self.name, *chunk),
+            )
+            places += [row["position"] for row in rows]
+        return places
+
+    def delete(self, places: list[int]) -> None:
+        """Delete the rows of the indexed cards at these places (replaced, or gone from the file)."""
+        keys = [{"deck": self.name, "card": self.indexed.ids[place]} for place in places]
         self.db.executemany("DELETE FROM deck_cards WHERE deck = :deck AND card = :card", keys)
         self.db.executemany(f"DELETE FROM deck_items WHERE {_ITEMS_OF}", keys)
-        self.written += sum(self.indexed.items[self.place[card]] for card in cards)
+        for place in places:
+            self.met[place] = 1
+            self.written += self.indexed.items[place]
 
     def _move(self, moved: list[_Move]) -> None:
         """Move reused cards' rows: each card's place and line, and its items' places and ranks by its shifts."""
         keys = [{"deck": self.name, "card": card, "position": position, "line": line, "by": by, "ranks": ranks}
-                for card, position, line, by, ranks in moved]  # fmt: skip
+                for card, position, line, by, ranks, _ in moved]  # fmt: skip
         self.db.executemany(
             "UPDATE deck_cards SET position = :position, line = :line WHERE deck = :deck AND card = :card", keys
         )
-        shifted = [key for key, (_, _, _, by, ranks) in zip(keys, moved, strict=True) if by or ranks]
+        shifted = [key for key, (_, _, _, by, ranks, _) in zip(keys, moved, strict=True) if by or ranks]
         self.db.executemany(
             f"UPDATE deck_items SET position = position + :by, rank = rank + :ranks WHERE {_ITEMS_OF}", shifted
         )
-        self.written += sum(self.indexed.items[self.place[card]] for card, _, _, by, ranks in moved if by or ranks)
+        self.written += sum(items for _, _, _, by, ranks, items in moved if by or ranks)
 
 
 def _finish(writer: _Writer, summary: Summary, broken: Sequence[BrokenCard]) -> tuple[IndexEntry, int]:
@@ -240,7 +285,7 @@ def _finish(writer: _Writer, summary: Summary, broken: Sequence[BrokenCard]) -> 
         raise Unfinished
     writer.db.execute(
         "INSERT OR REPLACE INTO deck_sources (deck, cards, sources, lines, items, graded) VALUES (?, ?, ?, ?, ?, ?)",
-        (writer.name, "\n".join(cards.ids), b"".join(cards.sources), json.dumps(cards.lines), json.dumps(cards.items),
+        (writer.name, "\n".join(cards.ids), b"".join(cards.sources), _packed(cards.lines), _packed(cards.items),
          bytes(cards.graded)),
     )  # fmt: skip
     writer.db.execute(

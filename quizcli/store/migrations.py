@@ -311,7 +311,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             " data TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (deck, card)) WITHOUT ROWID",
             # Each indexed deck's cards in order, read and written whole (see store/index_write.py): their ids
             # (one a line), the digests of their texts (16 bytes each; zeros: not to be reused), their lines and
-            # item counts (JSON lists), and whether their items are ranked (a byte each).
+            # item counts (8-byte little-endian integers), and whether their items are ranked (a byte each).
             "CREATE TABLE deck_sources (deck TEXT PRIMARY KEY, cards TEXT NOT NULL, sources BLOB NOT NULL,"
             " lines TEXT NOT NULL, items TEXT NOT NULL, graded BLOB NOT NULL)",
         ),
