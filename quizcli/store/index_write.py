@@ -38,8 +38,9 @@ _INSERT_ITEM = (
     " VALUES (:deck, :item, :card, :position, :graded, :tags, :rank,"
     " EXISTS (SELECT 1 FROM cards c WHERE c.deck = :deck AND c.item = :item))"
 )
-# A card's items: its id alone, or its id and ':variant' (card ids hold no colon).
-_ITEMS_OF = "deck = :deck AND (item = :card OR item > :card || ':' AND item < :card || ';')"
+# A card's items: its id alone, and its id and ':variant' (card ids hold no colon); apart, as each is one search
+# of the primary key, where their OR would scan the deck's items.
+_ITEMS_OF = ("deck = :deck AND item = :card", "deck = :deck AND item > :card || ':' AND item < :card || ';'")
 
 
 class Sourced(Protocol):
@@ -88,7 +89,7 @@ def replace_index(
     """Swap the deck's index for ``cards``, none of them reusable by its text: the entry, and the items written."""
     writer = _Writer(db, name, _wiped(db, name))
     writer.write(_Parsed(card, (None,), (card.line,)) for card in cards)
-    return _finish(writer, summary, broken)
+    return _finish(writer, _summed(writer, summary), broken)
 
 
 def update_index(db: sqlite3.Connection, name: str, cards: Streamed, summary: Summary) -> tuple[IndexEntry, int]:
@@ -106,8 +107,9 @@ def update_index(db: sqlite3.Connection, name: str, cards: Streamed, summary: Su
         reusable.clear()  # parsed by other rules
     writer.write(cards(reusable, () if entry is None else tuple(entry["tags"].split())))
     del reusable
+    summed = _summed(writer, summary)
     writer.delete([place for place, met in enumerate(writer.met) if not met])
-    return _finish(writer, summary, ())
+    return _finish(writer, summed, ())
 
 
 class _Parsed(NamedTuple):
@@ -256,7 +258,8 @@ class _Writer:
         """Delete the rows of the indexed cards at these places (replaced, or gone from the file)."""
         keys = [{"deck": self.name, "card": self.indexed.ids[place]} for place in places]
         self.db.executemany("DELETE FROM deck_cards WHERE deck = :deck AND card = :card", keys)
-        self.db.executemany(f"DELETE FROM deck_items WHERE {_ITEMS_OF}", keys)
+        for items_of in _ITEMS_OF:
+            self.db.executemany(f"DELETE FROM deck_items WHERE {items_of}", keys)
         for place in places:
             self.met[place] = 1
             self.written += self.indexed.items[place]
@@ -269,20 +272,25 @@ class _Writer:
             "UPDATE deck_cards SET position = :position, line = :line WHERE deck = :deck AND card = :card", keys
         )
         shifted = [key for key, (_, _, _, by, ranks, _) in zip(keys, moved, strict=True) if by or ranks]
-        self.db.executemany(
-            f"UPDATE deck_items SET position = position + :by, rank = rank + :ranks WHERE {_ITEMS_OF}", shifted
-        )
+        for items_of in _ITEMS_OF:
+            self.db.executemany(
+                f"UPDATE deck_items SET position = position + :by, rank = rank + :ranks WHERE {items_of}", shifted
+            )
         self.written += sum(items for _, _, _, by, ranks, items in moved if by or ranks)
 
 
-def _finish(writer: _Writer, summary: Summary, broken: Sequence[BrokenCard]) -> tuple[IndexEntry, int]:
-    """The deck's entry and its cards in order written, once its cards are: the stream's summary, or `Unfinished`
-    when it stopped short."""
-    cards = writer.cards
-    markable = sum(1 for items, graded in zip(cards.items, cards.graded, strict=True) if items and graded)
-    entry = summary(len(cards.ids), writer.items)
+def _summed(writer: _Writer, summary: Summary) -> IndexEntry:
+    """The deck's entry once its cards are written; `Unfinished` when the stream stopped short."""
+    entry = summary(len(writer.cards.ids), writer.items)
     if entry is None:
         raise Unfinished
+    return entry
+
+
+def _finish(writer: _Writer, entry: IndexEntry, broken: Sequence[BrokenCard]) -> tuple[IndexEntry, int]:
+    """The deck's entry and its cards in order written, once its cards are; the entry, and the items written."""
+    cards = writer.cards
+    markable = sum(1 for items, graded in zip(cards.items, cards.graded, strict=True) if items and graded)
     writer.db.execute(
         "INSERT OR REPLACE INTO deck_sources (deck, cards, sources, lines, items, graded) VALUES (?, ?, ?, ?, ?, ?)",
         (writer.name, "\n".join(cards.ids), b"".join(cards.sources), _packed(cards.lines), _packed(cards.items),
