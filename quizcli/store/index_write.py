@@ -7,8 +7,8 @@ line or first item changed.  Only the cards whose text changed are written again
 
 What an update needs of the index as it stands, each card's id, source, line, item count and
 whether its items are ranked, in deck order, is kept beside it in ``deck_sources``, one row a
-deck read and written whole: reading it row by row from ``deck_cards`` would cost more than the
-update of a deck in which one card changed.
+deck read and written whole: read row by row from ``deck_cards``, it would cost much of an
+update in which one card changed.
 """
 
 from __future__ import annotations  # for array[int], not subscriptable at run time before Python 3.12
@@ -106,13 +106,15 @@ def update_index(db: sqlite3.Connection, name: str, cards: Streamed, summary: Su
     if entry is None or entry["parser"] != PARSER_VERSION:
         reusable.clear()  # parsed by other rules
     writer.write(cards(reusable, () if entry is None else tuple(entry["tags"].split())))
-    del reusable
+    del reusable  # not needed past the stream
     summed = _summed(writer, summary)
     writer.delete([place for place, met in enumerate(writer.met) if not met])
     return _finish(writer, summed, ())
 
 
 class _Parsed(NamedTuple):
+    """A card of a deck parsed whole, as the stream's `Sourced` would hand it on, with no source to be known by."""
+
     card: Card | None
     sources: tuple[bytes | None]
     lines: tuple[int]
