@@ -230,6 +230,7 @@ class _CardParse:
         return card
 
 
+_OTHER_BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # NEL, LS and PS in UTF-8
 CHUNK_CARDS = 500  # cards composed at a time by libyaml: few enough to keep memory flat, enough to keep it fast
 
 
@@ -334,9 +335,18 @@ def _has_error(rep: _Reporter) -> bool:
 
 def card_stream(raw: bytes, path: str, name: str) -> CardStream | None:
     """The deck's cards as a `CardStream`; None when it cannot stream (see there), so it must be parsed whole."""
-    if b"&" in raw or raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _decode(raw, _Reporter(path)) is None:
+    if b"&" in raw or raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _other_line_breaks(raw):
+        return None
+    if _decode(raw, _Reporter(path)) is None:
         return None
     return CardStream(raw, path, name)  # libyaml reads UTF-8 bytes as they are: no decoded copy is kept
+
+
+def _other_line_breaks(raw: bytes) -> bool:
+    """Whether libyaml would count a line break other than '\\n' (and '\\r\\n'): a lone '\\r', or NEL, LS or PS in
+    UTF-8.  A stream counts its cards' lines by '\\n' alone, so the cards after one would not be on libyaml's lines."""
+    lone_return = b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")
+    return lone_return or any(mark in raw for mark in _OTHER_BREAKS)
 
 
 def load_deck(path: Path, name: str | None = None) -> Deck:

@@ -255,6 +255,9 @@ WHOLE_ONLY = {
     "a syntax error": "cards:\n  - {id: a, front: x, back: y}\n  - [unclosed\n",
     "no cards": "title: Empty\ncards: []\n",
     "two documents": "cards:\n  - {id: a, front: x, back: y}\n---\ncards: []\n",
+    # libyaml counts these as line breaks, and the stream counts lines by '\n' alone.
+    "a line separator in a text": 'cards:\n  - {id: a, front: "x\u2028y", back: y}\n  - {id: b, front: x, back: y}\n',
+    "a lone carriage return in a text": 'cards:\n  - {id: a, front: "x\ry", back: y}\n  - {id: b, front: x, back: y}\n',
 }
 
 
@@ -347,3 +350,18 @@ def test_a_reindex_shows_its_progress_bar_once_it_has_lasted_a_moment() -> None:
             on(0, 0)
             on(500, 1000)
         assert ("indexing big" in out.getvalue()) is (lasted >= ui.BAR_AFTER_S)
+
+
+@pytest.mark.parametrize("line_break", ["\u2028", "\x85", "\u2029", "\r"])
+def test_cards_after_a_line_break_libyaml_counts_keep_their_lines_after_an_edit(
+    store: Store, deck: DeckFile, line_break: str
+) -> None:
+    """A text may hold a line break that is not '\\n'; the cards after it are on the lines the whole parse says."""
+    text = (
+        f'title: One\ncards:\n  - {{id: a, front: "x{line_break}y", back: y}}\n  - id: b\n    front: x\n    back: y\n'
+    )
+    for title in ("One", "Two"):  # indexed, then re-indexed after an edit that leaves the cards as they were
+        deck.path.write_text(text.replace("One", title), encoding="utf-8")
+        catalog.reindex(store, deck)
+        parsed = parser.read_deck(deck.path, "mine").deck.cards
+        assert [card.line for card in store.indexed_cards("mine")] == [card.line for card in parsed] == [3, 5]
