@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 # Bump when parsing rules or the Card record change: every deck index is then rebuilt.
 PARSER_VERSION = 5  # 4: decks with broken cards index their valid cards; 5: and keep their errors
+SOURCE_BYTES = 16  # a card's source: the digest of its text in the deck file, by which the index knows it again
 
 
 class Card(NamedTuple):

@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from quizcli.cards import PARSER_VERSION, Card, Deck
+from quizcli.cards import PARSER_VERSION, Deck
 from quizcli.decks import DeckFile, read_deck_file
 from quizcli.errors import DeckError, QuizcliError
 from quizcli.store import BrokenCard, IndexEntry, Stamp, Store
@@ -25,7 +25,7 @@ from quizcli.text import blake2b_hex, os_text, plural
 if TYPE_CHECKING:
     from quizcli.diagnostics import Diagnostic
     from quizcli.exam import ExamSource
-    from quizcli.parser import ParseResult
+    from quizcli.parser import CardStream, ParseResult, Sourced
 
 RACY_WINDOW_NS = 2_000_000_000
 MAX_NAMED_ERRORS = 10  # a session names this many of a deck's errors at its start; check lists them all
@@ -139,19 +139,8 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
     name = deck_file.name
     stream = card_stream(raw, str(deck_file.path), name)
     if stream is not None:
-        counts = [0, 0]  # cards, items
-
-        def streamed() -> IndexEntry | None:
-            if not stream.complete:
-                return None
-            cards, items = counts
-            return IndexEntry(name=name, stamp=stamp, title=stream.title, description=stream.description,
-                              cards=cards, items=items, errors=0, tags=stream.tags)  # fmt: skip
-
-        entry = store.replace_index(name, _counted(stream.cards(on_card), counts), streamed)
+        entry = _streamed(store, name, stamp, stream, on_card)
         if entry is not None:
-            if on_card is not None:
-                on_card(entry.cards, entry.cards)
             return entry, None
     result = parse_bytes(raw, str(deck_file.path), name, on_card)
     deck = result.deck
@@ -172,12 +161,24 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
     return parsed, result
 
 
-def _counted(cards: Iterable[Card], counts: list[int]) -> Iterator[Card]:
-    """``cards`` as they come, counted into ``counts`` (cards, items) on the way."""
-    for card in cards:
-        counts[0] += 1
-        counts[1] += len(card.kind.variants(card.content))
-        yield card
+def _streamed(store: Store, name: str, stamp: Stamp, stream: CardStream, on_card: Progress | None) -> IndexEntry | None:
+    """The deck streamed into its index, parsing only the cards whose text the index does not hold (under the same
+    deck tags); None when the stream stopped short, so the deck must be parsed whole."""
+
+    def cards(reusable: Mapping[bytes, str], tags: tuple[str, ...]) -> Iterator[Sourced]:
+        stream.reusing(reusable, tags)
+        return stream.cards(on_card)
+
+    def summary(cards: int, items: int) -> IndexEntry | None:
+        if not stream.complete:
+            return None
+        return IndexEntry(name=name, stamp=stamp, title=stream.title, description=stream.description,
+                          cards=cards, items=items, errors=0, tags=stream.tags)  # fmt: skip
+
+    entry = store.update_index(name, cards, summary)
+    if entry is not None and on_card is not None:
+        on_card(entry.cards, entry.cards)
+    return entry
 
 
 def exam_source(store: Store, entry: IndexEntry) -> ExamSource:

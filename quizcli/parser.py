@@ -11,22 +11,24 @@ from __future__ import annotations
 
 import difflib
 import gc
-import re
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 from yaml.composer import Composer
 from yaml.resolver import Resolver
 
-from quizcli.cards import Card, Deck, derived_id, valid_id
+from quizcli.cards import SOURCE_BYTES, Card, Deck, derived_id, valid_id
 from quizcli.decks import MAX_DECK_BYTES, read_deck_file
 from quizcli.diagnostics import Diagnostic, Severity
 from quizcli.errors import DeckError
 from quizcli.kinds import all_kinds
 from quizcli.kinds.base import Kind, short
+from quizcli.text import blake2b_digests
 
 if TYPE_CHECKING:
     from quizcli.kinds.base import CardContent, Value
@@ -119,9 +121,24 @@ def parse_bytes(raw: bytes, path: str, name: str, on_card: ProgressCallback | No
     return parse_deck(text, path, name, on_card)
 
 
+class Sourced(NamedTuple):
+    """Consecutive cards of a streamed deck file, with the digests of their texts in the file (each from the line of
+    its '-' to the next card's), by which the deck index knows them again once the file is edited, and their lines.
+
+    Either one card parsed (``card``; its source None when its first key is not on the line of its '-', so that
+    its line is not its text's), or a run of cards whose texts the index holds parsed already (``card`` None; see
+    `CardStream.reusing`).
+    """
+
+    card: Card | None
+    sources: Sequence[bytes | None]
+    lines: Sequence[int]
+
+
 class CardStream:
     """A deck's cards parsed a chunk at a time, without the whole file's node tree: re-indexing streams them into
-    the index, holding the nodes of a few hundred cards at a time instead of the whole tree.
+    the index, holding the nodes of a few hundred cards at a time instead of the whole tree, and parsing only the
+    cards whose text the index does not hold already.
 
     Only a clean deck of the usual shape streams: a mapping whose last key is 'cards', no anchors, one document.
     Anything else (an error, a duplicate id, keys after 'cards', too many cards) stops the stream with ``complete``
@@ -134,8 +151,15 @@ class CardStream:
         self.title, self.description = name, ""
         self.tags: tuple[str, ...] = ()
         self.complete = False
+        self.reusable: Mapping[bytes, str] = {}
+        self.reusable_tags: tuple[str, ...] = ()
 
-    def cards(self, on_card: ProgressCallback | None = None) -> Iterator[Card]:
+    def reusing(self, reusable: Mapping[bytes, str], tags: tuple[str, ...]) -> None:
+        """Hand on unparsed each card whose text has a digest in ``reusable`` (digest -> card id), as long as the
+        deck's own tags, which every card holds, are still ``tags``: a card's parse depends on its text alone."""
+        self.reusable, self.reusable_tags = reusable, tags
+
+    def cards(self, on_card: ProgressCallback | None = None) -> Iterator[Sourced]:
         """Every card in file order; ``complete`` says afterwards whether the whole deck was read this way."""
         loader = _StreamLoader(self.raw)
         collecting = gc.isenabled()
@@ -149,7 +173,7 @@ class CardStream:
             if collecting:
                 gc.enable()
 
-    def _cards(self, loader: _StreamLoader, rep: _Reporter, on_card: ProgressCallback | None) -> Iterator[Card]:
+    def _cards(self, loader: _StreamLoader, rep: _Reporter, on_card: ProgressCallback | None) -> Iterator[Sourced]:
         for event in (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.MappingStartEvent):
             if not loader.check_event(event):
                 return
@@ -170,16 +194,16 @@ class CardStream:
         mark = sequence.start_mark  # type: ignore[union-attr]
         if mark is None:
             return
+        reusable = self.reusable if tags == self.reusable_tags else {}
         seen: set[str] = set()
-        for nodes, end in _card_chunks(self.raw, mark.line, mark.column):
-            for node in nodes:
-                card = _card(node, rep, tags)
-                if card is None or card.id in seen or len(seen) == MAX_CARDS or _has_error(rep):
-                    return
-                seen.add(card.id)
-                yield card
-            if on_card is not None:
-                on_card(end, len(self.raw))
+        for entry in _entries(self.raw, mark.line, mark.column, reusable, _CardParse(rep, tags), on_card):
+            card = entry.card
+            ids = [card.id] if card is not None else [reusable[source] for source in entry.sources]  # type: ignore[index]
+            before = len(seen)
+            seen.update(ids)
+            if len(seen) != before + len(ids) or len(seen) > MAX_CARDS:
+                return  # a duplicate id, or too many cards
+            yield entry
         self.complete = bool(seen)
 
     def _header(self, root: yaml.Node, rep: _Reporter) -> tuple[str, ...]:
@@ -192,36 +216,97 @@ class CardStream:
         return self.tags
 
 
+class _CardParse:
+    """A streamed card's node to its card; a card with an error stops the stream (the whole parse reports it)."""
+
+    def __init__(self, rep: _Reporter, deck_tags: tuple[str, ...]) -> None:
+        self.rep, self.deck_tags = rep, deck_tags
+
+    def __call__(self, node: yaml.Node) -> Card:
+        card = _card(node, self.rep, self.deck_tags)
+        if card is None or _has_error(self.rep):
+            raise _Unstreamable
+        self.rep.diagnostics.clear()  # its warnings: a stream keeps none, and need not look through them again
+        return card
+
+
+_OTHER_BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")  # NEL, LS and PS in UTF-8
 CHUNK_CARDS = 500  # cards composed at a time by libyaml: few enough to keep memory flat, enough to keep it fast
 
 
-def _card_chunks(raw: bytes, line: int, column: int) -> Iterator[tuple[list[yaml.Node], int]]:
-    """The nodes of a block list's entries, starting at ``line`` and ``column``, a chunk of entries at a time, with
-    the offset each chunk ends at; each chunk is composed by libyaml from its own slice of the file.
+def _entries(
+    raw: bytes,
+    line: int,
+    column: int,
+    reusable: Mapping[bytes, str],
+    parse: Callable[[yaml.Node], Card],
+    on_card: ProgressCallback | None,
+) -> Iterator[Sourced]:
+    """The entries of the block list whose '-' is at ``line`` and ``column``, each with its text's digest: a run of
+    those whose digest is in ``reusable`` at a time, unparsed; the others parsed, libyaml composing the text of a
+    chunk of consecutive entries at a time.
 
     An entry starts on a line that holds its '-' at the list's column, since everything inside an entry is
-    indented further.  A quoted or bracketed text can break that rule, but then its slice is cut mid-text and
-    fails to compose, which stops the stream; so does anything after the list (it would not be part of a list).
-    Each entry's line is set back to its place in the file.
+    indented further.  A quoted or bracketed text can break that rule, but then a chunk is cut mid-text and fails
+    to compose, or composes into fewer entries, which stops the stream; so does anything after the list (it would
+    not be part of a list).  So a text the index holds parsed was an entry's whole text then, as it is now.
     """
-    entries = re.compile(rb"^" + b" " * column + rb"-(?=[ \t\r\n])", re.MULTILINE)
+    starts = _entry_starts(raw, line, column)
+    ends = starts[1:] + array("q", [len(raw)])
+    sources = blake2b_digests(raw, zip(starts, ends, strict=True), SOURCE_BYTES)
+    lines = array("q", accumulate(map(raw.count, repeat(b"\n"), starts, ends), initial=line + 1))  # from 1
+    known = [source in reusable for source in sources]
+    done = 0
+    while done < len(starts):
+        if known[done]:
+            end = _index(known, False, done)
+            yield Sourced(None, sources[done:end], lines[done:end])
+        else:
+            end = min(_index(known, True, done), done + CHUNK_CARDS)
+            yield from _composed(raw, starts[done], ends[end - 1], lines[done:end], sources[done:end], parse)
+        done = end
+        if on_card is not None:
+            on_card(ends[done - 1], len(raw))
+
+
+def _index(values: list[bool], value: bool, start: int) -> int:
+    """Where ``value`` is next in ``values`` from ``start`` on; their length when it is not."""
+    try:
+        return values.index(value, start)
+    except ValueError:
+        return len(values)
+
+
+def _entry_starts(raw: bytes, line: int, column: int) -> array[int]:
+    """Where each entry of the block list whose '-' is at ``line`` and ``column`` starts (its line's start)."""
     start = 0
     for _ in range(line):
         start = raw.index(b"\n", start) + 1
-    starts = [found.start() for found in entries.finditer(raw, start)]
+    dash = b"\n" + b" " * column + b"-"  # at a line's start, then a space or a line break
+    starts, found = array("q"), raw.find(dash, start - 1) if start else -1
+    while found != -1:
+        after = found + len(dash)
+        if after < len(raw) and raw[after] in b" \t\r\n":
+            starts.append(found + 1)
+        found = raw.find(dash, after)
     if not starts or starts[0] != start:
         raise _Unstreamable
-    for first in range(0, len(starts), CHUNK_CARDS):
-        begin = starts[first]
-        end = starts[first + CHUNK_CARDS] if first + CHUNK_CARDS < len(starts) else len(raw)
-        root = yaml.compose(raw[begin:end], Loader=_Loader)
-        if not isinstance(root, yaml.SequenceNode) or len(root.value) != len(starts[first : first + CHUNK_CARDS]):
-            raise _Unstreamable
-        for node in root.value:
-            shown = node.start_mark
-            node.start_mark = yaml.Mark(shown.name, shown.index, shown.line + line, shown.column, None, 0)
-        yield root.value, end
-        line += raw.count(b"\n", begin, end)
+    return starts
+
+
+def _composed(
+    raw: bytes, begin: int, end: int, lines: array[int], sources: list[bytes], parse: Callable[[yaml.Node], Card]
+) -> Iterator[Sourced]:
+    """The cards of the consecutive entries from ``begin`` to ``end``, starting on ``lines``, their text composed
+    by libyaml at once, and each card's line set back to the file's."""
+    root = yaml.compose(raw[begin:end], Loader=_Loader)
+    if not isinstance(root, yaml.SequenceNode) or len(root.value) != len(sources):
+        raise _Unstreamable
+    for node, line, source in zip(root.value, lines, sources, strict=True):
+        shown = node.start_mark
+        node.start_mark = yaml.Mark(shown.name, shown.index, shown.line + lines[0] - 1, shown.column, None, 0)
+        card = parse(node)
+        yield Sourced(card, [source if card.line == line else None], [card.line])
 
 
 class _StreamLoader(_CParser, Composer, Resolver):
@@ -250,9 +335,18 @@ def _has_error(rep: _Reporter) -> bool:
 
 def card_stream(raw: bytes, path: str, name: str) -> CardStream | None:
     """The deck's cards as a `CardStream`; None when it cannot stream (see there), so it must be parsed whole."""
-    if b"&" in raw or raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _decode(raw, _Reporter(path)) is None:
+    if b"&" in raw or raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _other_line_breaks(raw):
+        return None
+    if _decode(raw, _Reporter(path)) is None:
         return None
     return CardStream(raw, path, name)  # libyaml reads UTF-8 bytes as they are: no decoded copy is kept
+
+
+def _other_line_breaks(raw: bytes) -> bool:
+    """Whether libyaml would count a line break other than '\\n' (and '\\r\\n'): a lone '\\r', or NEL, LS or PS in
+    UTF-8.  A stream counts its cards' lines by '\\n' alone, so the cards after one would not be on libyaml's lines."""
+    lone_return = b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")
+    return lone_return or any(mark in raw for mark in _OTHER_BREAKS)
 
 
 def load_deck(path: Path, name: str | None = None) -> Deck:

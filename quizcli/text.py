@@ -61,6 +61,15 @@ def blake2b_hex(data: bytes, digest_size: int) -> str:
     return blake2b(data, digest_size=digest_size).hexdigest()
 
 
+def blake2b_digests(data: bytes, spans: Iterable[tuple[int, int]], digest_size: int) -> list[bytes]:
+    """The BLAKE2b digest of each span (begin, end) of ``data``, from CPython's ``_blake2`` as above."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # a Python without CPython's module
+        from hashlib import blake2b
+    return [blake2b(data[begin:end], digest_size=digest_size).digest() for begin, end in spans]
+
+
 def os_text(name: str) -> str:
     """A name from the OS (a file name, an argument) as storable text: bytes that are not UTF-8, which
     Python keeps as lone surrogates, written as ``\\x9b``.  The same name always gives the same text."""

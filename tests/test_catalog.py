@@ -46,7 +46,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return None
         cards = stream.cards
 
-        def read_through(on_card: parser.ProgressCallback | None = None) -> Iterator[Card]:
+        def read_through(on_card: parser.ProgressCallback | None = None) -> Iterator[parser.Sourced]:
             yield from cards(on_card)
             if stream.complete:  # a stream stopped short (at an error) is then parsed whole, and counted so
                 seen.append(path)
@@ -205,8 +205,8 @@ def test_a_big_index_write_leaves_no_wal_behind_and_a_small_one_skips_the_extra_
     wal = tmp_path / "progress.db-wal"
     catalog.reindex(store, deck)  # 2 items: SQLite's own checkpointing is enough
     assert wal.stat().st_size > 0
-    monkeypatch.setattr("quizcli.store.deck_index.BULK_ITEMS", 1)
-    deck.path.write_text(DECK.format(title="Two", front="x"))
+    monkeypatch.setattr("quizcli.store.index_write.BULK_ITEMS", 1)
+    deck.path.write_text(DECK.format(title="Two", front="w"))  # card a written again: its two rows, out and in
     catalog.reindex(store, deck)
     assert wal.stat().st_size == 0
     entry = store.index_entry("mine")
@@ -255,6 +255,9 @@ WHOLE_ONLY = {
     "a syntax error": "cards:\n  - {id: a, front: x, back: y}\n  - [unclosed\n",
     "no cards": "title: Empty\ncards: []\n",
     "two documents": "cards:\n  - {id: a, front: x, back: y}\n---\ncards: []\n",
+    # libyaml counts these as line breaks, and the stream counts lines by '\n' alone.
+    "a line separator in a text": 'cards:\n  - {id: a, front: "x\u2028y", back: y}\n  - {id: b, front: x, back: y}\n',
+    "a lone carriage return in a text": 'cards:\n  - {id: a, front: "x\ry", back: y}\n  - {id: b, front: x, back: y}\n',
 }
 
 
@@ -296,8 +299,9 @@ def test_a_deck_streams_into_its_index_one_card_at_a_time(monkeypatch: pytest.Mo
     stream = parser.card_stream(LONG_CONTEXT.read_bytes(), str(LONG_CONTEXT), "long-context")
     assert stream is not None
     handed_on = []
-    for card in stream.cards():
-        handed_on.append(card.id)
+    for entry in stream.cards():
+        assert entry.card is not None and entry.sources != [None] and entry.lines == [entry.card.line]
+        handed_on.append(entry.card.id)
         assert len(parsed) == len(handed_on)  # each card is handed on as soon as it is parsed
     assert stream.complete and stream.title == "Long-Context Attention Issues" and len(handed_on) == 30
 
@@ -329,3 +333,35 @@ def test_show_prints_an_unchanged_deck_from_the_index_as_the_parse_gives_it(
         shown = CliRunner().invoke(app, ["show", str(path), "--json"])
         assert json.loads(shown.stdout) == expected
     assert len(parses) == 2  # the parse above, and the index
+
+
+def test_a_reindex_shows_its_progress_bar_once_it_has_lasted_a_moment() -> None:
+    """On the clock given: a re-index done sooner (most cards unchanged) shows nothing, a longer one its bar."""
+    import io
+
+    from rich.console import Console
+
+    from quizcli import ui
+
+    for lasted in (ui.BAR_AFTER_S / 2, ui.BAR_AFTER_S):
+        out, clock = io.StringIO(), iter([0.0, 0.0, lasted])  # started, first report, second report
+        with ui.indexing_progress(Console(file=out, force_terminal=True, width=80), "big", True, clock.__next__) as on:
+            assert on is not None
+            on(0, 0)
+            on(500, 1000)
+        assert ("indexing big" in out.getvalue()) is (lasted >= ui.BAR_AFTER_S)
+
+
+@pytest.mark.parametrize("line_break", ["\u2028", "\x85", "\u2029", "\r"])
+def test_cards_after_a_line_break_libyaml_counts_keep_their_lines_after_an_edit(
+    store: Store, deck: DeckFile, line_break: str
+) -> None:
+    """A text may hold a line break that is not '\\n'; the cards after it are on the lines the whole parse says."""
+    text = (
+        f'title: One\ncards:\n  - {{id: a, front: "x{line_break}y", back: y}}\n  - id: b\n    front: x\n    back: y\n'
+    )
+    for title in ("One", "Two"):  # indexed, then re-indexed after an edit that leaves the cards as they were
+        deck.path.write_text(text.replace("One", title), encoding="utf-8")
+        catalog.reindex(store, deck)
+        parsed = parser.read_deck(deck.path, "mine").deck.cards
+        assert [card.line for card in store.indexed_cards("mine")] == [card.line for card in parsed] == [3, 5]

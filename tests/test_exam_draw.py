@@ -16,7 +16,7 @@ from quizcli.decks import DeckFile, Source
 from quizcli.exam import DrawnQuestions, Exam, ExamError, ExamOptions, ExamSource, exam_pool, plan_exam
 from quizcli.parser import load_deck
 from quizcli.store import IndexEntry, Stamp, Store
-from quizcli.store.deck_index import index_rows
+from quizcli.store.index_write import index_rows
 from quizcli.store.migrations import MIGRATIONS, migrate
 
 from conftest import LONG_CONTEXT, LONG_CONTEXT_SNAPSHOT, write_deck

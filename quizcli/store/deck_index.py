@@ -1,17 +1,17 @@
 """The deck index: each deck file's stamp and summary, and its items, so an unchanged deck is never parsed again.
 
 Each card is kept once, in ``deck_cards``, as ``card.to_record()`` (JSON the store does
-not look into), rebuilt with ``Card.from_record``; each of its items is a row of
-``deck_items``.  The study queues and the exam draws read items from here.
+not look into) but for its line, a column beside it; it is rebuilt with ``Card.from_record``.
+Each of its items is a row of ``deck_items``.  The study queues and the exam draws read
+items from here; `quizcli.store.index_write` writes them when a deck is re-indexed.
 """
 
-import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from quizcli.cards import Card, Item, ItemRef
 from quizcli.clock import to_text
@@ -19,9 +19,10 @@ from quizcli.scheduler import CardState, State
 from quizcli.store.connection import Connection
 from quizcli.store.reviews import STATE_COLUMNS, state_from_row
 
+if TYPE_CHECKING:
+    from quizcli.store.index_write import Streamed, Summary
+
 RANGE_READ = 500  # card ids asked for by more ranks than this are read as one range of ranks
-WRITE_BATCH = 1_000  # index rows made, then written, at a time
-BULK_ITEMS = 5_000  # an index write of more items leaves megabytes of WAL: truncate it afterwards
 
 
 class Stamp(NamedTuple):
@@ -61,8 +62,11 @@ _AVAILABLE = (
     f" AND (f.suspended = 1 OR f.buried_until > :now)) AND (:tag IS NULL OR {_TAGGED})"
 )
 _BY_RANK = "INDEXED BY deck_items_rank"
-# An item's card, as JSON: read beside the item (``i``), one lookup of its card's row.
-_DATA = "(SELECT k.data FROM deck_cards k WHERE k.deck = i.deck AND k.card = i.card) AS data"
+# An item's card, as JSON, and its line in the deck file: read beside the item (``i``) from its card's row.
+_DATA = (
+    "(SELECT k.data FROM deck_cards k WHERE k.deck = i.deck AND k.card = i.card) AS data,"
+    " (SELECT k.line FROM deck_cards k WHERE k.deck = i.deck AND k.card = i.card) AS line"
+)
 _ITEM = f"i.item, i.card, {_DATA}"  # what `_item` reads
 
 
@@ -75,10 +79,6 @@ class BrokenCard(NamedTuple):
     message: str
 
 
-class _Unfinished(Exception):
-    """A streamed index write whose stream stopped short: its transaction is rolled back."""
-
-
 class Unparsed(NamedTuple):
     """An item as a row of the deck index held it, its card not parsed yet: a session's new items wait so,
     and only those shown are parsed (`parsed`), each as the deck stood when the session began."""
@@ -87,13 +87,14 @@ class Unparsed(NamedTuple):
     card_id: str
     tag_text: str
     data: str
+    line: int = 0
 
     @property
     def tags(self) -> tuple[str, ...]:
         return tuple(self.tag_text.split())
 
     def parsed(self) -> Item:
-        return _parsed(self.id, self.card_id, self.data)
+        return _parsed(self.id, self.card_id, self.data, self.line)
 
 
 class DeckIndex(Connection):
@@ -109,76 +110,44 @@ class DeckIndex(Connection):
         self,
         name: str,
         cards: Iterable[Card],
-        summary: Callable[[], IndexEntry | None],
+        summary: Callable[[], IndexEntry],
         broken: Sequence[BrokenCard] = (),
-    ) -> IndexEntry | None:
-        """Swap a deck's index for ``cards`` in one transaction; after a big one, shrink the WAL back.
+    ) -> IndexEntry:
+        """Swap a deck's index for ``cards`` (a whole parse's valid cards; the deck's entry is ``summary()``) in one
+        transaction.  ``broken`` are the errors of the cards left out, kept so that an unchanged deck need not be
+        parsed again to name them."""
+        from quizcli.store import index_write
 
-        ``cards`` may be a stream, written as it comes: the deck's ``summary`` (its entry) is asked for once
-        they are all written, and None from it undoes the write (the stream stopped short), returning None.
-        ``broken`` are the errors of the cards left out, kept so that an unchanged deck need not be parsed
-        again to name them.
-        SQLite checkpoints the WAL by itself past its auto-checkpoint size but keeps the file at its
-        largest, so a big deck's index would leave a WAL as big behind.  A small deck's write never
-        gets there, and truncating after it would only cost two more syncs.
-        """
+        with self._write(f"the index of {name}") as db:
+            entry, written = index_write.replace_index(db, name, cards, lambda _cards, _items: summary(), broken)
+        return self._after_index_write(entry, written)
+
+    def update_index(self, name: str, cards: "Streamed", summary: "Summary") -> IndexEntry | None:
+        """Bring a deck's index to a stream of its cards in one transaction: ``cards(reusable, tags)`` makes the
+        stream, in which a card whose source digest is in ``reusable`` (parsed under the deck tags ``tags``) comes
+        unparsed and keeps its rows (see `quizcli.store.index_write`).  ``summary(cards, items)`` is asked for the
+        deck's entry once they are all written, and None from it undoes the write (the stream stopped short),
+        returning None."""
+        from quizcli.store import index_write
+
         try:
             with self._write(f"the index of {name}") as db:
-                entry = self._write_index(db, name, cards, summary, broken)
-        except _Unfinished:
+                entry, written = index_write.update_index(db, name, cards, summary)
+        except index_write.Unfinished:
             return None
-        if entry.items > BULK_ITEMS:
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return entry
+        return self._after_index_write(entry, written)
 
-    @staticmethod
-    def _write_index(
-        db: sqlite3.Connection,
-        name: str,
-        cards: Iterable[Card],
-        summary: Callable[[], IndexEntry | None],
-        broken: Sequence[BrokenCard],
-    ) -> IndexEntry:
-        db.execute("DELETE FROM deck_items WHERE deck = ?", (name,))
-        db.execute("DELETE FROM deck_cards WHERE deck = ?", (name,))
-        rows = index_rows(name, cards)
-        markable_cards = 0
-        while batch := list(itertools.islice(rows, WRITE_BATCH)):  # a stream's parse and writes take turns
-            markable_cards += sum(any(row["graded"] for row in item_rows) for _, item_rows in batch)
-            db.executemany(
-                "INSERT INTO deck_cards (deck, card, position, data) VALUES (:deck, :card, :position, :data)",
-                [card_row for card_row, _ in batch],
-            )
-            db.executemany(
-                "INSERT INTO deck_items (deck, item, card, position, graded, tags, rank)"
-                " VALUES (:deck, :item, :card, :position, :graded, :tags, :rank)",
-                [item_row for _, item_rows in batch for item_row in item_rows],
-            )
-        entry = summary()
-        if entry is None:
-            raise _Unfinished
-        db.execute(
-            "UPDATE deck_items SET seen = 1 WHERE deck = :deck AND item IN (SELECT item FROM cards WHERE deck = :deck)",
-            {"deck": name},
-        )
-        db.execute(
-            "INSERT OR REPLACE INTO deck_index (deck, path, size, mtime_ns, parser, digest, indexed_ns, title,"
-            " description, cards, items, errors, broken, markable_cards, tags) VALUES (:deck, :path, :size, :mtime_ns,"
-            " :parser, :digest, :indexed_ns, :title, :description, :cards, :items, :errors, :broken, :markable_cards,"
-            " :tags)",
-            {
-                "deck": name,
-                **entry.stamp._asdict(),
-                "title": entry.title,
-                "description": entry.description,
-                "cards": entry.cards,
-                "items": entry.items,
-                "errors": entry.errors,
-                "broken": json.dumps([list(error) for error in broken], ensure_ascii=False),
-                "markable_cards": markable_cards,
-                "tags": " ".join(entry.tags),
-            },  # fmt: skip
-        )
+    def _after_index_write(self, entry: IndexEntry, written: int) -> IndexEntry:
+        """After a big write, shrink the WAL back.
+
+        SQLite checkpoints the WAL by itself past its auto-checkpoint size but keeps the file at its
+        largest, so a big deck's index would leave a WAL as big behind.  A small write never gets
+        there, and truncating after it would only cost two more syncs.
+        """
+        from quizcli.store.index_write import BULK_ITEMS
+
+        if written > BULK_ITEMS:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return entry
 
     def broken_cards(self, deck: str) -> list[BrokenCard]:
@@ -209,7 +178,8 @@ class DeckIndex(Connection):
             f" WHERE i.deck = :deck AND i.seen = 0 AND {_AVAILABLE} ORDER BY i.position LIMIT :limit",
             {"deck": deck, "now": to_text(now), "tag": tag, "limit": limit},
         )
-        return [Unparsed(id=row["item"], card_id=row["card"], tag_text=row["tags"], data=row["data"]) for row in rows]
+        return [Unparsed(id=row["item"], card_id=row["card"], tag_text=row["tags"], data=row["data"], line=row["line"])
+                for row in rows]  # fmt: skip
 
     def scheduled_items(
         self, deck: str, states: tuple[State, ...], now: datetime, due_by: datetime | None, limit: int, tag: str | None
@@ -269,8 +239,8 @@ class DeckIndex(Connection):
 
     def indexed_cards(self, deck: str) -> list[Card]:
         """Every valid card of the deck, in deck order, as the index holds it."""
-        rows = self._db.execute("SELECT data FROM deck_cards WHERE deck = ? ORDER BY position", (deck,))
-        return [Card.from_record(json.loads(row["data"])) for row in rows]
+        rows = self._db.execute("SELECT data, line FROM deck_cards WHERE deck = ? ORDER BY position", (deck,))
+        return [_card(row["data"], row["line"]) for row in rows]
 
     def markable_cards(self, deck: str) -> int:
         """How many of the deck's cards have a markable item: as many as the items when no card has two."""
@@ -320,30 +290,20 @@ class DeckIndex(Connection):
             )
 
 
-def index_rows(deck: str, cards: Iterable[Card]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Each card's row of ``deck_cards`` and its rows of ``deck_items``: position counts every item, rank only the
-    markable ones (None for the rest)."""
-    position = rank = 0
-    for place, card in enumerate(cards):
-        tags = " ".join(card.tags)  # tags never hold white space (the parser refuses it)
-        graded = card.kind.auto_graded
-        items = []
-        for item in card.items():
-            items.append({"deck": deck, "item": item.id, "card": card.id, "position": position,
-                          "graded": int(graded), "tags": tags, "rank": rank if graded else None})  # fmt: skip
-            position += 1
-            rank += graded
-        data = json.dumps(card.to_record(), ensure_ascii=False, separators=(",", ":"))
-        yield {"deck": deck, "card": card.id, "position": place, "data": data}, items
-
-
 def _item(row: sqlite3.Row) -> Item:
     """The item in a row of ``deck_items`` (its ``item``, ``card`` and ``data`` columns)."""
-    return _parsed(row["item"], row["card"], row["data"])
+    return _parsed(row["item"], row["card"], row["data"], row["line"])
 
 
-def _parsed(item: str, card: str, data: str) -> Item:
-    return Item(Card.from_record(json.loads(data)), item[len(card) + 1 :])
+def _parsed(item: str, card: str, data: str, line: int) -> Item:
+    return Item(_card(data, line), item[len(card) + 1 :])
+
+
+def _card(data: str, line: int) -> Card:
+    """A card from its row of ``deck_cards``: its JSON, and its line kept beside it."""
+    record = json.loads(data)
+    record["line"] = line
+    return Card.from_record(record)
 
 
 def _deck_tags(db: sqlite3.Connection, deck: str) -> list[str]:

@@ -71,6 +71,7 @@ REBUILT_TABLES = {
     "deck_index": "rebuilt from the deck files on the next run",
     "deck_items": "rebuilt from the deck files on the next run",
     "deck_cards": "rebuilt from the deck files on the next run",
+    "deck_sources": "rebuilt from the deck files on the next run",
     "live_sessions": "claims of running sessions, remade by the next session",
 }
 _PROBE_MISSES = 10_000  # rowids tried one by one past the last readable row, when the end is unknown

@@ -297,6 +297,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             " data TEXT NOT NULL, PRIMARY KEY (deck, card)) WITHOUT ROWID",
         ),
     ),
+    Migration(
+        14,
+        "each indexed card's line beside its JSON, and each deck's cards in order with the digests of their texts,"
+        " so an edited deck parses only the cards that changed",
+        (
+            # Emptied as by migration 13: a card's line leaves its JSON for a column of its own, so a card that
+            # an edit above it moved keeps its JSON.
+            "DELETE FROM deck_index",
+            "DELETE FROM deck_items",
+            "DROP TABLE deck_cards",
+            "CREATE TABLE deck_cards (deck TEXT NOT NULL, card TEXT NOT NULL, position INTEGER NOT NULL,"
+            " data TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (deck, card)) WITHOUT ROWID",
+            # Each indexed deck's cards in order, read and written whole (see store/index_write.py): their ids
+            # (one a line), the digests of their texts (16 bytes each; zeros: not to be reused), their lines and
+            # item counts (8-byte little-endian integers), and whether their items are ranked (a byte each).
+            "CREATE TABLE deck_sources (deck TEXT PRIMARY KEY, cards TEXT NOT NULL, sources BLOB NOT NULL,"
+            " lines TEXT NOT NULL, items TEXT NOT NULL, graded BLOB NOT NULL)",
+        ),
+    ),
 )
 if len(MIGRATIONS) != SCHEMA_VERSION:
     raise AssertionError(

@@ -8,6 +8,7 @@ deck cannot move the cursor, retitle the window or hide text.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -45,6 +46,7 @@ _INLINE_MARKDOWN = re.compile(
     r"|(?P<b>\*\*|(?<!\w)__)(?P<bold>\S(?:.{0,100}?\S)?)(?P=b)"
     r"|(?P<i>\*|(?<!\w)_)(?P<italic>\S(?:.{0,100}?\S)?)(?P=i)(?!\w)"
 )  # spans of at most 100 characters: an unbounded one makes a line of unclosed '**' take quadratic time
+BAR_AFTER_S = 0.3  # a deck re-indexed faster than this shows no progress bar: it would only flash
 _INLINE_STYLES = {"code": "bold cyan", "bold": "bold", "italic": "italic"}
 
 
@@ -246,17 +248,24 @@ def _first_line(text: str, limit: int = 60) -> str:
 
 
 @contextmanager
-def indexing_progress(console: Console, deck: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+def indexing_progress(
+    console: Console, deck: str, enabled: bool, clock: Callable[[], float] = time.monotonic
+) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar while a big deck is parsed and indexed; the callback takes (cards done, cards in all).
 
-    The bar appears at the first report, so a deck found unchanged in the index shows nothing
-    and costs nothing more than the check itself."""
+    The bar appears at the first report made once the work has gone on for `BAR_AFTER_S`, so a
+    deck found unchanged in the index, or re-indexed in a moment (most of its cards unchanged),
+    shows nothing and costs nothing more than the work itself: the bar's module is not even
+    imported."""
     if not enabled:
         yield None
         return
+    started = clock()
     with _bar_at_first_report(console) as show:
 
         def advance(done: int, total: int) -> None:
+            if clock() - started < BAR_AFTER_S:
+                return
             if not total:
                 show(f"reading {inert(deck)}", done, None)
             else:
