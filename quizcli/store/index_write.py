@@ -80,7 +80,7 @@ class _Cards(NamedTuple):
 
 
 def _no_cards() -> _Cards:
-    return _Cards([], [], array("q"), array("q"), bytearray())
+    return _Cards(ids=[], sources=[], lines=array("q"), items=array("q"), graded=bytearray())
 
 
 def replace_index(
