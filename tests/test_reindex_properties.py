@@ -9,6 +9,7 @@ database writes from the same file, and the errors named must be the same.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -172,19 +173,33 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(scope="module")
+def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database as a first run creates it, made once: each example's databases are copies of it (migrating an
+    empty file takes most of an example's time otherwise)."""
+    path = tmp_path_factory.mktemp("empty") / "progress.db"
+    Store.open(path).close()
+    return path
+
+
+def fresh(empty: Path, path: Path) -> Store:
+    shutil.copyfile(empty, path)
+    return Store.open(path)
+
+
 @settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), deck=decks())
 def test_an_index_kept_up_with_edits_is_the_index_a_new_database_writes(
-    small_chunks: None, data: st.DataObject, deck: DeckSpec
+    small_chunks: None, empty_database: Path, data: st.DataObject, deck: DeckSpec
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         deck_file = DeckFile("deck", root / "deck.yaml", Source.PATH)
         deck_file.path.write_text(deck_text(deck), encoding="utf-8")
-        with studied(Store.open(root / "kept.db")) as kept:
+        with studied(fresh(empty_database, root / "kept.db")) as kept:
             indexed(kept, deck_file)
             for step in range(data.draw(st.integers(1, 4), label="edits")):
                 deck = data.draw(edits(deck), label=f"edit {step}")
                 deck_file.path.write_text(deck_text(deck), encoding="utf-8")
-                with studied(Store.open(root / f"new-{step}.db")) as new:
+                with studied(fresh(empty_database, root / f"new-{step}.db")) as new:
                     assert indexed(kept, deck_file) == indexed(new, deck_file), deck_text(deck)
