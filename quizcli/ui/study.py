@@ -236,12 +236,12 @@ class StudyScreen:
                 self.console.clear()
             else:
                 self.console.print(Rule(style="dim"))
-            self.console.print(self._header())
-            self._show_held()
             body: list[RenderableType] = [self._prompt(question), *extra]
-            self.console.print(Panel(Group(*body), title=plain(_label(question)), title_align="left"))
-            if footer:
-                self.console.print(Text(footer, style="dim"))
+            panel = Panel(Group(*body), title=plain(_label(question)), title_align="left")
+            screen: list[RenderableType] = [self._header(), *self._held, panel]
+            screen += [Text(footer, style="dim")] if footer else []
+            self._held.clear()
+            self.console.print(Group(*screen))  # one render of the whole screen
 
     def _header(self) -> Text:
         if self.session.options.cram:
