@@ -193,16 +193,16 @@ def _pool_of(source: ExamSource, options: ExamOptions) -> _Pool:
     rank: nothing else of the deck is read.  Otherwise the pool is filtered from
     every item's reference first.
     """
+    siblings = source.markable_cards < source.markable  # some card has more than one markable item
     if options.tag is None and options.only is None:
         _require_markable(source)
-        return _Pool(size=source.markable, load=source.load_ranked, cards_at=source.cards_ranked,
-                     siblings=source.markable_cards < source.markable)  # fmt: skip
+        return _Pool(size=source.markable, load=source.load_ranked, cards_at=source.cards_ranked, siblings=siblings)
     refs = exam_pool(source, options)
     return _Pool(
         size=len(refs),
         load=lambda places: source.load([refs[i].id for i in places]),
         cards_at=lambda places: [refs[i].card_id for i in places],
-        siblings=source.markable_cards < source.markable,
+        siblings=siblings,
     )
 
 

@@ -186,15 +186,18 @@ class Session:
         is never moved to another: the next session finds it there), and one that stays is scheduled from its
         stored state.  Cram schedules nothing and keeps its pass.
         """
+        if not items or self.options.cram:  # asked before every card: nothing has changed, most times
+            return
         queued = {
             entry.id: queue for queue in (self.learning, self.reviews, self.new) for entry in queue if entry.id in items
         }
-        if not queued or self.options.cram:
+        if not queued:
             return
         states = self.store.states_of(self.deck.name, list(queued))
         flags = self.store.flags_of(self.deck.name, list(queued))
         now = self.clock()
         horizon = None if self.options.ahead else next_day_start(self.started)
+        leaving: set[str] = set()
         for item, queue in queued.items():
             state, flag = states.get(item), flags.get(item, Flags())
             hidden = flag.suspended or (flag.buried_until is not None and flag.buried_until > now)
@@ -205,10 +208,12 @@ class Session:
             else:
                 stays = state is not None and state.state in _LEARNING
             if hidden or not stays:
-                queue[:] = [entry for entry in queue if entry.id != item]
+                leaving.add(item)
                 self.states.pop(item, None)
             elif state is not None:
                 self.states[item] = state
+        for queue in (self.learning, self.reviews, self.new) if leaving else ():
+            queue[:] = [entry for entry in queue if entry.id not in leaving]
         self.learning.sort(key=self._due)
 
     def counts(self) -> Counts:

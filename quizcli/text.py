@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+    from hashlib import blake2b as Blake2b
 
 # C0 and C1 controls (tab and newline excepted), the bidirectional overrides and isolates, and lone surrogates.
 _CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
@@ -49,25 +50,24 @@ def _indented(value: object, margin: str) -> str:
 
 
 def blake2b_hex(data: bytes, digest_size: int) -> str:
-    """A BLAKE2b digest in hex, without loading OpenSSL.
-
-    ``hashlib`` loads OpenSSL's bindings on import, which weighs on the first card after an
-    edit; its ``blake2b`` is CPython's ``_blake2``, which loads far faster.
-    """
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # a Python without CPython's module
-        from hashlib import blake2b
-    return blake2b(data, digest_size=digest_size).hexdigest()
+    """A BLAKE2b digest in hex, without loading OpenSSL (`_blake2b`)."""
+    return _blake2b()(data, digest_size=digest_size).hexdigest()
 
 
 def blake2b_digests(data: bytes, spans: Iterable[tuple[int, int]], digest_size: int) -> list[bytes]:
-    """The BLAKE2b digest of each span (begin, end) of ``data``, from CPython's ``_blake2`` as above."""
+    """The BLAKE2b digest of each span (begin, end) of ``data`` (`_blake2b`)."""
+    blake2b = _blake2b()
+    return [blake2b(data[begin:end], digest_size=digest_size).digest() for begin, end in spans]
+
+
+def _blake2b() -> type[Blake2b]:
+    """CPython's ``_blake2.blake2b``: ``hashlib`` loads OpenSSL's bindings on import, which weighs on the first
+    card after an edit, and ``_blake2`` loads far faster."""
     try:
         from _blake2 import blake2b
     except ImportError:  # a Python without CPython's module
         from hashlib import blake2b
-    return [blake2b(data[begin:end], digest_size=digest_size).digest() for begin, end in spans]
+    return blake2b
 
 
 def os_text(name: str) -> str:

@@ -238,9 +238,8 @@ class StudyScreen:
                 self.console.print(Rule(style="dim"))
             body: list[RenderableType] = [self._prompt(question), *extra]
             panel = Panel(Group(*body), title=plain(_label(question)), title_align="left")
-            screen: list[RenderableType] = [self._header(), *self._held, panel]
+            screen: list[RenderableType] = [self._header(), *self._take_held(), panel]
             screen += [Text(footer, style="dim")] if footer else []
-            self._held.clear()
             self.console.print(Group(*screen))  # one render of the whole screen
 
     def _header(self) -> Text:
@@ -331,9 +330,13 @@ class StudyScreen:
             self.console.print(text)
 
     def _show_held(self) -> None:
-        for notice in self._held:
+        for notice in self._take_held():
             self.console.print(notice)
-        self._held.clear()
+
+    def _take_held(self) -> list[Text]:
+        """The notices held for the next screen, which then holds none."""
+        held, self._held = self._held, []
+        return held
 
     def _leech_notice(self, result: Result) -> None:
         """Name the leech where it cannot be missed: now in line mode, under the next header on a terminal."""
