@@ -4,19 +4,19 @@ indexed before it; a seed draws the same exam by rank as from the parsed deck an
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 
 from quizcli import catalog
-from quizcli.cards import Deck, Item, ItemRef
+from quizcli.cards import Card, Deck, Item, ItemRef
 from quizcli.decks import DeckFile, Source
 from quizcli.exam import DrawnQuestions, Exam, ExamError, ExamOptions, ExamSource, exam_pool, plan_exam
 from quizcli.parser import load_deck
 from quizcli.store import IndexEntry, Stamp, Store
-from quizcli.store.index_write import index_rows
+from quizcli.store.index_write import card_rows
 from quizcli.store.migrations import MIGRATIONS, migrate
 
 from conftest import LONG_CONTEXT, LONG_CONTEXT_SNAPSHOT, write_deck
@@ -111,6 +111,16 @@ def test_a_whole_deck_exam_loads_only_the_questions_shown(
     assert lazy.questions[DrawnQuestions.BATCH] is not first and len(loaded) == 2 * DrawnQuestions.BATCH
     assert list(lazy.questions) == list(plan_exam(source, ExamOptions(seed=3)).questions)
     assert len(loaded) == 1_500
+
+
+def index_rows(deck: str, cards: Iterable[Card]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each card's row of ``deck_cards`` and its rows of ``deck_items``, as a whole deck's index write makes them."""
+    position = rank = 0
+    for place, card in enumerate(cards):
+        card_row, items = card_rows(deck, card, place, position, rank)
+        position += len(items)
+        rank += len(items) if card.kind.auto_graded else 0
+        yield card_row, items
 
 
 def version_4_database(path: Path, decks: dict[str, Path]) -> None:

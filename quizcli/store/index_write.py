@@ -18,7 +18,7 @@ import json
 import sqlite3
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import accumulate
 from typing import Any, NamedTuple, Protocol
 
@@ -334,13 +334,3 @@ def card_rows(deck: str, card: Card, place: int, position: int, rank: int) -> _R
     del record["line"]  # a column of its own: a card moved by an edit above it keeps its JSON
     data = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
     return {"deck": deck, "card": card.id, "position": place, "data": data, "line": card.line}, items
-
-
-def index_rows(deck: str, cards: Iterable[Card]) -> Iterator[_Rows]:
-    """Each card's row of ``deck_cards`` and its rows of ``deck_items``, as a whole deck's index write makes them."""
-    position = rank = 0
-    for place, card in enumerate(cards):
-        card_row, items = card_rows(deck, card, place, position, rank)
-        position += len(items)
-        rank += len(items) if card.kind.auto_graded else 0
-        yield card_row, items
