@@ -109,16 +109,11 @@ def load_config(deck: str | None, path: Path | None = None) -> StudyConfig:
     Every unknown or invalid setting of the tables read is reported at once, each at its path:line:column.
     """
     path = path or paths.config_file()
-    if not path.is_file():
+    read = _read(path)
+    if read is None:
         clock.set_rollover_hour(clock.DAY_ROLLOVER_HOUR)
         return StudyConfig()
-    import tomllib
-
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+    text, data = read
     source = _Source(path, text)
     study = _table(data, "study", path)
     tables = [("study", study)]
@@ -152,15 +147,21 @@ def sync_with_git(path: Path | None = None) -> bool:
 
 def _sync_table(path: Path | None) -> dict[str, Any]:
     path = path or paths.config_file()
+    read = _read(path)
+    return {} if read is None else _table(read[1], "sync", path)
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]] | None:
+    """The config file's text and its TOML, or None when there is no file."""
     if not path.is_file():
-        return {}
+        return None
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return text, tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    return _table(data, "sync", path)
 
 
 def remember_sync_folder(folder: Path, path: Path | None = None) -> None:
