@@ -157,7 +157,7 @@ def _reindex(store: Store, deck_file: DeckFile, on_card: Progress | None) -> tup
         tags=deck.tags,
     )
     broken = [BrokenCard(line=d.line, column=d.column, code=d.code, message=d.message) for d in result.errors]
-    store.replace_index(name, deck.cards, lambda: parsed, broken)  # the valid cards, even when others have errors
+    store.replace_index(name, deck.cards, parsed, broken)  # the valid cards, even when others have errors
     return parsed, result
 
 

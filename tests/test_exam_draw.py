@@ -148,7 +148,7 @@ def test_migration_5_ranks_the_decks_indexed_before_it(tmp_path: Path, big: Deck
     with Store.open(new) as fresh:
         for name, path in decks.items():
             entry = IndexEntry(name, Stamp(str(path), 0, 0, 0), name, "", 0, 0, 0)
-            fresh.replace_index(name, load_deck(path, name).cards, lambda entry=entry: entry)  # type: ignore[misc]
+            fresh.replace_index(name, load_deck(path, name).cards, entry)
             assert ranks(migrated, name) == ranks(fresh._db, name)
             assert [rank for _, rank in ranks(migrated, name) if rank is not None][-1] + 1 == fresh.graded_count(name)
     indexes = {row[0] for row in migrated.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}

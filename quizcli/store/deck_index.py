@@ -8,7 +8,7 @@ items from here; `quizcli.store.index_write` writes them when a deck is re-index
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -110,16 +110,16 @@ class DeckIndex(Connection):
         self,
         name: str,
         cards: Iterable[Card],
-        summary: Callable[[], IndexEntry],
+        entry: IndexEntry,
         broken: Sequence[BrokenCard] = (),
     ) -> IndexEntry:
-        """Swap a deck's index for ``cards`` (a whole parse's valid cards; the deck's entry is ``summary()``) in one
+        """Swap a deck's index for ``cards`` (a whole parse's valid cards; the deck's entry is ``entry``) in one
         transaction.  ``broken`` are the errors of the cards left out, kept so that an unchanged deck need not be
         parsed again to name them."""
         from quizcli.store import index_write
 
         with self._write(f"the index of {name}") as db:
-            entry, written = index_write.replace_index(db, name, cards, lambda _cards, _items: summary(), broken)
+            entry, written = index_write.replace_index(db, name, cards, entry, broken)
         return self._after_index_write(entry, written)
 
     def update_index(self, name: str, cards: "Streamed", summary: "Summary") -> IndexEntry | None:

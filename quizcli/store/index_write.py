@@ -84,12 +84,12 @@ def _no_cards() -> _Cards:
 
 
 def replace_index(
-    db: sqlite3.Connection, name: str, cards: Iterable[Card], summary: Summary, broken: Sequence[BrokenCard]
+    db: sqlite3.Connection, name: str, cards: Iterable[Card], entry: IndexEntry, broken: Sequence[BrokenCard]
 ) -> tuple[IndexEntry, int]:
     """Swap the deck's index for ``cards``, none of them reusable by its text: the entry, and the items written."""
     writer = _Writer(db, name, _wiped(db, name))
     writer.write(_Parsed(card, (None,), (card.line,)) for card in cards)
-    return _finish(writer, _summed(writer, summary), broken)
+    return _finish(writer, entry, broken)
 
 
 def update_index(db: sqlite3.Connection, name: str, cards: Streamed, summary: Summary) -> tuple[IndexEntry, int]:
