@@ -5,44 +5,22 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pexpect
 import pytest
+from terminal import finish, press, spawn_quizcli
 
 from quizcli.store import Store
 
-from conftest import FIXED_NOW, REPO, write_deck
+from conftest import FIXED_NOW, write_deck
 
 LESSON = ["exam", "long-context", "--tag", "lesson-quiz", "--no-shuffle"]
 
 
-def quizcli() -> str:
-    path = shutil.which("quizcli", path=str(REPO / ".venv" / "bin")) or shutil.which("quizcli")
-    if path is None:
-        pytest.skip("the quizcli console script is not installed (pip install -e '.[test]')")
-    return path
-
-
 def spawn(home: Path, *args: str) -> pexpect.spawn[str]:
     env = dict(os.environ, QUIZCLI_HOME=str(home), QUIZCLI_NOW=FIXED_NOW, NO_COLOR="1", COLUMNS="80", LINES="24")
-    child = pexpect.spawn(quizcli(), list(args), env=env, dimensions=(24, 80), encoding="utf-8", timeout=10)
-    child.delaybeforesend = None  # every send follows an expect, so the screen is already waiting for it
-    return child
-
-
-def finish(child: pexpect.spawn[str]) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    return int(child.exitstatus if child.exitstatus is not None else -1)
-
-
-def press(child: pexpect.spawn[str], keys: str, *shown: str) -> None:
-    """Type ``keys`` (none: just look), then wait until each of ``shown`` is on screen, in order."""
-    child.send(keys)
-    for text in shown:
-        child.expect_exact(text)
+    return spawn_quizcli(args, env, timeout=10)
 
 
 def test_answering_every_question_right_with_keys(quizcli_home: Path) -> None:
@@ -152,8 +130,8 @@ def test_the_clock_runs_while_typing_and_a_half_typed_answer_is_submitted_at_tim
 ) -> None:
     """No key after "pi": each new screen is the clock's, and when the time is up "pi" is what was handed in."""
     write_deck(user_decks, "typing", TYPING_DECK)
-    child = spawn(quizcli_home, "exam", "typing", "--no-shuffle", "--time-limit", "0.1")  # 6 seconds
-    press(child, "", "question 1 of 5 · 0 answered · 0 flagged · 0:06 left")
+    child = spawn(quizcli_home, "exam", "typing", "--no-shuffle", "--time-limit", "0.05")  # 3 seconds
+    press(child, "", "question 1 of 5 · 0 answered · 0 flagged · 0:03 left")
     child.send("pi")
     shown = []
     for _ in range(2):  # the screen with "pi" typed, then the clock's redraw of it

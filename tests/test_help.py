@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from terminal import QUIZCLI, finish, spawn_quizcli
 from typer.testing import CliRunner
 
 from quizcli import catalog, paths, starter
@@ -18,7 +18,6 @@ from quizcli.store import Store
 from conftest import REPO, write_deck
 
 runner = CliRunner()
-QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
 
 
 def help_of(*args: str) -> str:
@@ -107,11 +106,8 @@ def test_help_topics_complete() -> None:
 
 
 def test_help_on_a_terminal_goes_through_the_pager(quizcli_home: Path) -> None:
-    import pexpect
 
     env = dict(os.environ, PAGER="sed s/^/PAGED:/", MANPAGER="sed s/^/PAGED:/")
-    child = pexpect.spawn(QUIZCLI, ["help", "exam"], env=env, dimensions=(24, 80), encoding="utf-8", timeout=10)
+    child = spawn_quizcli(["help", "exam"], env, timeout=10)
     child.expect("PAGED:# Exams")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert finish(child) == 0

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from terminal import QUIZCLI, spawn_quizcli
 from typer.testing import CliRunner
 
 from quizcli.cli import app
@@ -132,9 +132,6 @@ def test_import_and_export_reports(deck: Path, tmp_path: Path) -> None:
         assert_inert(run("export", str(deck), "--format", fmt, "-o", str(tmp_path / f"out.{fmt}")))
 
 
-QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
-
-
 @pytest.mark.skipif(not Path(QUIZCLI).exists(), reason="needs the installed quizcli script")
 @pytest.mark.parametrize("command", [["show"], ["study"], ["export", "--format", "gift"]])
 def test_in_a_terminal_only_quizclis_own_styling_escapes_appear(
@@ -142,8 +139,7 @@ def test_in_a_terminal_only_quizclis_own_styling_escapes_appear(
 ) -> None:
     env = dict(os.environ, QUIZCLI_HOME=str(quizcli_home), TERM="xterm-256color")
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(QUIZCLI, [command[0], str(deck), *command[1:]], env=env, dimensions=(40, 100),
-                          encoding="utf-8", timeout=15)  # fmt: skip
+    child = spawn_quizcli([command[0], str(deck), *command[1:]], env, rows=40, columns=100)
     if command == ["study"]:
         child.expect("show answer")
         child.send("q")

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from kind_helpers import located_errors, marked_answer, one_item_json, the_only_card
-from pexpect import EOF
-from test_exam_terminal import press
+from terminal import finish, press
 from test_study_tty import spawn
 from typer.testing import CliRunner
 
@@ -199,11 +198,10 @@ def test_a_matching_card_in_a_terminal(quizcli_home: Path, user_decks: Path) -> 
     press(child, "1A 2B 3C\n", "Answer: ")
     child.expect("Enter: (Good|Again)")
     press(child, "q", "Session over")
-    child.expect(EOF)
+    assert finish(child) == 0
 
 
 def test_a_matching_question_in_a_terminal_exam_scores_a_share(quizcli_home: Path, user_decks: Path) -> None:
-    from test_exam_terminal import finish
     from test_exam_terminal import spawn as spawn_exam
 
     write_deck(user_decks, "match", DECK)

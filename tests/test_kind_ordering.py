@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from kind_helpers import located_errors, marked_answer, one_item_json, the_only_card
-from pexpect import EOF
-from test_exam_terminal import press
+from terminal import finish, press
 from test_study_tty import spawn
 from typer.testing import CliRunner
 
@@ -141,4 +140,4 @@ def test_an_ordering_card_in_a_terminal(quizcli_home: Path, user_decks: Path) ->
     press(child, "", "C) ", "Type the letters in order", "Your answer: ")
     press(child, "z\n", "✗ Wrong", "Enter: Again")
     press(child, "q", "Session over")  # records the suggested Again, then quits
-    child.expect(EOF)
+    assert finish(child) == 0

@@ -22,7 +22,7 @@ from pathlib import Path
 import pexpect
 import pytest
 from sync_devices import Device
-from test_study_tty import QUIZCLI, finish
+from terminal import QUIZCLI, finish, spawn_quizcli
 from typer.testing import CliRunner
 
 from quizcli import terminal
@@ -272,8 +272,7 @@ class HangingRemote:
         self.env["GIT_SSH_COMMAND"] = str(script)
 
     def study(self, deck: Path) -> pexpect.spawn[str]:
-        child = pexpect.spawn(QUIZCLI, ["study", str(deck)], env=self.env, dimensions=(24, 100), encoding="utf-8",
-                              timeout=20)  # fmt: skip
+        child = spawn_quizcli(["study", str(deck)], self.env, columns=100, timeout=20)
         self.screen = child.logfile_read = io.StringIO()
         return child
 

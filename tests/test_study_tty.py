@@ -6,14 +6,13 @@ import os
 import re
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
+from terminal import QUIZCLI, finish, spawn_quizcli
 
 FIXTURE = str(Path(__file__).parent / "fixtures" / "every-kind.yaml")
-QUIZCLI = str(Path(sys.executable).with_name("quizcli"))
 
 pytestmark = pytest.mark.skipif(not Path(QUIZCLI).exists(), reason="needs the installed quizcli script")
 
@@ -21,13 +20,7 @@ pytestmark = pytest.mark.skipif(not Path(QUIZCLI).exists(), reason="needs the in
 def spawn(home: Path, *args: str, now: str = "2026-11-28T10:00:00+00:00") -> pexpect.spawn[str]:
     env = dict(os.environ, QUIZCLI_HOME=str(home), QUIZCLI_NOW=now, NO_COLOR="1", TERM="xterm", COLUMNS="80")
     env.pop("LINES", None)
-    return pexpect.spawn(QUIZCLI, ["study", *args], env=env, dimensions=(24, 80), encoding="utf-8", timeout=15)
-
-
-def finish(child: pexpect.spawn[str]) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    return int(child.exitstatus if child.exitstatus is not None else 128 + (child.signalstatus or 0))
+    return spawn_quizcli(["study", *args], env)
 
 
 def reviews(home: Path) -> list[tuple[str, int]]:
@@ -190,10 +183,7 @@ def ignore_sigint() -> None:
 def test_ctrl_c_works_even_when_started_with_sigint_ignored(quizcli_home: Path) -> None:
     """A background job of a non-interactive shell starts with SIGINT ignored; the study screen still stops on Ctrl-C."""
     env = dict(os.environ, QUIZCLI_HOME=str(quizcli_home), QUIZCLI_NOW="2026-11-28T10:00:00+00:00", NO_COLOR="1")
-    child = pexpect.spawn(
-        QUIZCLI, ["study", FIXTURE], env=env, dimensions=(24, 80), encoding="utf-8", timeout=15,
-        preexec_fn=ignore_sigint,
-    )  # fmt: skip
+    child = spawn_quizcli(["study", FIXTURE], env, preexec_fn=ignore_sigint)
     child.expect("Capital of France")
     child.sendintr()
     child.expect("Session over")
@@ -230,7 +220,7 @@ def test_select_all_feedback_shows_picked_right_picked_wrong_and_missed(tmp_path
     env.pop("NO_COLOR", None)
     if not colour:
         env["NO_COLOR"] = "1"
-    child = pexpect.spawn(QUIZCLI, ["study", str(deck)], env=env, dimensions=(24, 80), encoding="utf-8", timeout=15)
+    child = spawn_quizcli(["study", str(deck)], env)
     child.expect("Pick the even numbers")
     child.send("a")
     child.send("b")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-import pexpect
 import pytest
-from test_study_tty import FIXTURE, QUIZCLI, finish, spawn
+from terminal import QUIZCLI, finish
+from test_study_tty import FIXTURE, spawn
 
 pytestmark = pytest.mark.skipif(not Path(QUIZCLI).exists(), reason="needs the installed quizcli script")
 WARNING = "another quizcli session is studying"
@@ -36,8 +36,7 @@ def test_a_crashed_sessions_claim_is_cleaned_up(quizcli_home: Path) -> None:
     crashed = spawn(quizcli_home, FIXTURE)
     crashed.expect("Capital of France")
     crashed.kill(signal.SIGKILL)  # no chance to release its claim
-    crashed.expect(pexpect.EOF)
-    crashed.close()
+    assert finish(crashed) == 128 + signal.SIGKILL
     after = spawn(quizcli_home, FIXTURE)
     after.expect("Capital of France")
     assert WARNING not in (after.before or "")
