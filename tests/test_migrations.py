@@ -9,13 +9,15 @@ must not load the store's exam, statistics, fit or health modules.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from quizcli.store import SCHEMA_VERSION, Store
-from quizcli.store.migrations import MIGRATIONS, migrate
+from quizcli.store.migrations import LATEST_SCHEMA, MIGRATIONS, latest_statements, migrate
+from quizcli.store.schema import schema_version
 
 # Rows an old database may hold, by the migration that made their table, in the columns that version had.
 ROWS: dict[int, list[tuple[str, dict[str, object]]]] = {
@@ -159,3 +161,43 @@ def test_migration_9_marks_earlier_answers_guessable_by_their_items_kind(tmp_pat
         "flash": 0, "pick": 1, "every": 0, "truth": 1, "gone": None
     }  # fmt: skip
     db.close()
+
+
+def written_schema(db: sqlite3.Connection) -> str:
+    """The text ``schema.sql`` holds for ``db``: each of its tables, indexes and triggers as SQLite keeps them."""
+    rows = db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
+    header = (
+        "-- The schema a new progress database is created with, in one transaction: what every migration in\n"
+        "-- migrations.py makes of an empty database.  Written by tests/test_migrations.py\n"
+        "-- (QUIZCLI_WRITE_SCHEMA=1 pytest tests/test_migrations.py), which fails until it is rewritten after a\n"
+        "-- migration is added.\n"
+    )
+    return header + "".join(f"\n{sql};\n" for (sql,) in rows)
+
+
+def test_schema_sql_is_what_the_migrations_make_of_an_empty_database(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "stepwise.db", isolation_level=None)
+    migrate(db, upto=1)  # no longer empty: the rest come one by one
+    migrate(db)
+    written = written_schema(db)
+    db.close()
+    if os.environ.get("QUIZCLI_WRITE_SCHEMA") == "1":
+        LATEST_SCHEMA.write_text(written, encoding="utf-8")
+    assert LATEST_SCHEMA.read_text(encoding="utf-8") == written, "rewrite it: QUIZCLI_WRITE_SCHEMA=1 pytest " + __file__
+
+
+def test_a_new_database_is_made_in_one_transaction_with_the_schema_the_steps_make(tmp_path: Path) -> None:
+    statements: list[str] = []
+    db = sqlite3.connect(tmp_path / "new.db", isolation_level=None)
+    db.set_trace_callback(statements.append)
+    migrate(db)
+    db.set_trace_callback(None)
+    stepwise = sqlite3.connect(tmp_path / "stepwise.db", isolation_level=None)
+    migrate(stepwise, upto=1)
+    migrate(stepwise)
+    assert [s for s in statements if s in {"BEGIN IMMEDIATE", "COMMIT"}] == ["BEGIN IMMEDIATE", "COMMIT"]
+    assert schema_version(db) == schema_version(stepwise) == SCHEMA_VERSION
+    assert written_schema(db) == written_schema(stepwise)
+    assert latest_statements() and all(sqlite3.complete_statement(s + ";") for s in latest_statements())
+    db.close()
+    stepwise.close()
