@@ -28,7 +28,7 @@ and what each key does at each stage of an item (`key_action`).
 """
 
 import random
-from bisect import bisect_right, insort_right
+from bisect import bisect_left, bisect_right, insort_right
 from collections.abc import Callable, Collection
 from datetime import date, datetime, timedelta
 from enum import Enum, StrEnum
@@ -398,12 +398,16 @@ class Session:
             insort_right(self.learning, item, key=self._due)
 
     def _remove(self, item: Item) -> None:
-        """Take the item out of its queue.  It is held once at most, and near the front (items are shown from
-        there), so the search stops there: a cram of the whole deck does not rebuild its queue on every answer."""
-        for queue in (self.learning, self.reviews, self.new):
-            place = next((n for n, entry in enumerate(queue) if entry.id == item.id), None)
-            if place is not None:
-                del queue[place]
+        """Take the item out of its queue.  It is held once at most, in the queue its state puts it in: there
+        at its due time in the learning queue, and near the front of the others (items are shown from there), so
+        neither a cram of the whole deck nor a long queue the item is not in is walked on every answer.  An item
+        not found there is looked for in every queue."""
+        state = self.states.get(item.id)
+        expected = self._queue_for(state)
+        start = bisect_left(expected, state.due, key=self._due) if state and expected is self.learning else 0
+        if not _take(expected, item, start):
+            for queue in (self.learning, self.reviews, self.new):
+                _take(queue, item, 0)
 
     def undo(self) -> Item | None:
         """Take back the last answer: its log entry goes, its previous state returns, and it is shown again."""
@@ -434,12 +438,17 @@ class Session:
 
     def _requeue(self, item: Item, state: CardState | None) -> None:
         """Put an undone item back in the queue of its state, so the counts include it again."""
-        if state is None or self.options.cram:
-            self.new.insert(0, item)
-        elif state.state is State.REVIEW:
-            self.reviews.insert(0, item)
+        queue = self._queue_for(state)
+        if queue is self.learning:
+            insort_right(queue, item, key=self._due)
         else:
-            insort_right(self.learning, item, key=self._due)
+            queue.insert(0, item)
+
+    def _queue_for(self, state: CardState | None) -> list[Queued]:
+        """The queue an item in ``state`` is held in (None: never studied)."""
+        if state is None or self.options.cram:
+            return self.new
+        return self.reviews if state.state is State.REVIEW else self.learning
 
     def suspend(self, item: Item) -> None:
         self.store.set_flags(self.deck.name, item.id, Flags(suspended=True))
@@ -585,6 +594,15 @@ def _command(key: str) -> Command | None:
 
 _LEARNING = (State.LEARNING, State.RELEARNING)
 _ALL = -1  # SQLite: no LIMIT
+
+
+def _take(queue: list[Queued], item: Item, start: int) -> bool:
+    """Delete ``item`` from ``queue``, looking from ``start`` on; False when it is not there."""
+    place = next((n for n in range(start, len(queue)) if queue[n].id == item.id), None)
+    if place is None:
+        return False
+    del queue[place]
+    return True
 
 
 def spread(items: list[Unparsed]) -> list[Unparsed]:

@@ -297,6 +297,10 @@ class CountedQueue(list):  # type: ignore[type-arg]
             CountedQueue.read += 1
             yield entry
 
+    def __getitem__(self, place):  # type: ignore[no-untyped-def]
+        CountedQueue.read += 1
+        return super().__getitem__(place)
+
 
 def test_an_answer_reads_the_queue_up_to_its_item_not_the_whole_deck(deck: DeckFile, store: Store) -> None:
     session = start(deck, store, Clock(T0), cram=True)
@@ -307,6 +311,21 @@ def test_an_answer_reads_the_queue_up_to_its_item_not_the_whole_deck(deck: DeckF
     CountedQueue.read = 0
     session.answer(item, Rating.GOOD, True)
     assert CountedQueue.read == 1 and item.id not in [entry.id for entry in session.new]
+
+
+def test_an_answer_does_not_walk_a_queue_its_item_is_not_in(deck: DeckFile, store: Store) -> None:
+    session = start(deck, store, Clock(T0), new_limit=100)
+    for _ in range(4):  # Good on a new card: it is learning, due in a minute
+        learnt = session.next()
+        assert learnt is not None
+        session.answer(learnt, Rating.GOOD, True)
+    session.learning = CountedQueue(session.learning)
+    assert len(session.learning) == 4
+    item = session.next()
+    assert item is not None and item.id not in [entry.id for entry in session.learning]
+    CountedQueue.read = 0
+    session.answer(item, Rating.EASY, True)  # Easy: reviewed in days, so it joins no queue today
+    assert CountedQueue.read == 0 and len(session.learning) == 4
 
 
 def test_suspended_and_buried_items_are_left_out(deck: DeckFile, store: Store) -> None:
