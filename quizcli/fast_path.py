@@ -23,10 +23,11 @@ MAX_STATS_DAYS = 3660
 
 Value = Callable[[str], Any]  # an option's value as typer would give it, or None when typer should read it
 
-# An option that takes no value sets its field to this (for --shuffle/--no-shuffle, True or False).
-_SET = {"--cram": ("cram", True), "--ahead": ("ahead", True), "--retry-wrong": ("retry_wrong", True),
-        "--all-items": ("all_items", True), "--json": ("as_json", True), "--shuffle": ("shuffle", True),
-        "--no-shuffle": ("shuffle", False)}  # fmt: skip
+# Each command's options that take no value, and the field each sets to what (--shuffle/--no-shuffle: True, False).
+_JSON = {"--json": ("as_json", True)}
+_FLAGS = {"study": {"--cram": ("cram", True), "--ahead": ("ahead", True)}, "stats": _JSON, "history": _JSON,
+          "exam": {"--shuffle": ("shuffle", True), "--no-shuffle": ("shuffle", False),
+                   "--retry-wrong": ("retry_wrong", True), "--all-items": ("all_items", True), **_JSON}}  # fmt: skip
 
 
 def _whole(low: int, high: int) -> Value:
@@ -80,8 +81,6 @@ _VALUED: Mapping[str, Mapping[str, tuple[str, Value]]] = {
     "stats": _STATS,
     "history": {},
 }
-_FLAGS = {"study": ("--cram", "--ahead"), "stats": ("--json",), "history": ("--json",),
-          "exam": ("--shuffle", "--no-shuffle", "--retry-wrong", "--all-items", "--json")}  # fmt: skip
 
 
 def fields_for(args: list[str]) -> tuple[str, dict[str, Any]] | None:
@@ -89,13 +88,13 @@ def fields_for(args: list[str]) -> tuple[str, dict[str, Any]] | None:
     stats or history command line this module reads as typer would; None otherwise."""
     if not args or args[0] not in _FLAGS:
         return None
-    command, valued = args[0], _VALUED[args[0]]
+    command, flags, valued = args[0], _FLAGS[args[0]], _VALUED[args[0]]
     fields: dict[str, Any] = {}
     rest = iter(args[1:])
     value: Any
     for arg in rest:
-        if arg in _FLAGS[command]:
-            field, value = _SET[arg]
+        if arg in flags:
+            field, value = flags[arg]
         elif arg in valued:
             field, read = valued[arg]
             text = next(rest, None)
