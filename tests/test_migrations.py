@@ -164,15 +164,27 @@ def test_migration_9_marks_earlier_answers_guessable_by_their_items_kind(tmp_pat
 
 
 def written_schema(db: sqlite3.Connection) -> str:
-    """The text ``schema.sql`` holds for ``db``: each of its tables, indexes and triggers as SQLite keeps them."""
-    rows = db.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
+    """The text ``schema.sql`` holds for ``db``: each of its tables, indexes and triggers as SQLite keeps them, then
+    the rows its tables hold (those a migration puts in an empty database)."""
+    objects = db.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+    ).fetchall()
     header = (
         "-- The schema a new progress database is created with, in one transaction: what every migration in\n"
         "-- migrations.py makes of an empty database.  Written by tests/test_migrations.py\n"
         "-- (QUIZCLI_WRITE_SCHEMA=1 pytest tests/test_migrations.py), which fails until it is rewritten after a\n"
         "-- migration is added.\n"
     )
-    return header + "".join(f"\n{sql};\n" for (sql,) in rows)
+    rows = [insert for kind, name, _ in objects if kind == "table" for insert in inserts(db, name)]
+    return header + "".join(f"\n{sql};\n" for _, _, sql in objects) + "".join(f"\n{insert};\n" for insert in rows)
+
+
+def inserts(db: sqlite3.Connection, table: str) -> list[str]:
+    """An INSERT statement for each row of ``table``, its values written as SQLite quotes them."""
+    columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+    values = " || ', ' || ".join(f"quote({column})" for column in columns)
+    rows = sorted(row for (row,) in db.execute(f"SELECT {values} FROM {table}"))
+    return [f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({row})" for row in rows]
 
 
 def test_schema_sql_is_what_the_migrations_make_of_an_empty_database(tmp_path: Path) -> None:
