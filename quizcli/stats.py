@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from quizcli import scheduler
-from quizcli.clock import study_day, to_text
+from quizcli.clock import StudyDays, study_day, to_text
 from quizcli.history import deck_records
 from quizcli.scheduler import LEECH_LAPSES, CardState, Settings, State
 from quizcli.store.exams import Attempt
@@ -256,10 +256,11 @@ class Forecast(NamedTuple):
 
 def forecast(rows: Iterable[CardRow], today: date, days: int = FORECAST_DAYS) -> Forecast:
     due, overdue = [0] * days, 0
+    day_of = StudyDays().of
     for row in rows:
         if row.suspended or row.state is None:
             continue
-        offset = (study_day(row.state.due) - today).days
+        offset = (day_of(row.state.due) - today).days
         if offset < 0:
             overdue += 1
         elif offset < days:
