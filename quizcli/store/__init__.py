@@ -126,6 +126,16 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
 
         return statistics.calibration_rows(self._db, deck, since, bins)
 
+    def sum_up_reviews(self) -> None:
+        """Add the answers logged since the last sum to the sums ``stats`` reads (`quizcli.store.review_sums`):
+        a write a crash may lose harmlessly, skipped when there is nothing to add."""
+        from quizcli.store import review_sums
+
+        if review_sums.all_summed(self._db):
+            return
+        with self._write("the sums of the review log", Sync.WITH_THE_NEXT) as db:
+            review_sums.sum_up(db)
+
     # ---- fitted parameters (read by sessions through `fitted_parameters`) --------------------
 
     def review_ratings(self, deck: str | None) -> "list[tuple[str, str, datetime, Rating]]":
