@@ -25,12 +25,12 @@ from quizcli.clock import StudyDays, study_day, to_text
 from quizcli.history import deck_records
 from quizcli.scheduler import LEECH_LAPSES, CardState, Settings, State
 from quizcli.store.exams import Attempt
-from quizcli.store.statistics import CalibrationRow, CardRow, DayActivity, Tally
+from quizcli.store.review_sums import CALIBRATION_BINS
+from quizcli.store.statistics import MATURE, CalibrationRow, CardRow, DayActivity, KindSums, Tally
 
 HISTORY_DAYS = 84  # the heatmap's 12 weeks, and the window for calibration and time
 FORECAST_DAYS = 14
 RETENTION_PERIODS = (7, 30, 90)
-CALIBRATION_BINS = 20  # 5% wide: most reviews fall between 80% and 100% predicted recall
 HEAT_LEVELS = 4
 WEAK_CARDS = 10
 EXAM_TREND = 10
@@ -293,6 +293,16 @@ class Retention(NamedTuple):
         return {"desired": self.desired, "periods": [p.to_dict() for p in self.periods]}
 
 
+def tallies_by_maturity(kinds: Iterable[KindSums]) -> dict[bool, Tally]:
+    """Answers to cards in review and how many were not Again, by mature."""
+    tallies: dict[bool, Tally] = {}
+    for kind in kinds:
+        if kind.retention:
+            mature = kind.retention == MATURE
+            tallies[mature] = tallies.get(mature, Tally()).plus(Tally(kind.answers, kind.passed))
+    return tallies
+
+
 def retention(tallies: Mapping[int, Mapping[bool, Tally]], desired: float) -> Retention:
     periods = tuple(
         RetentionPeriod(days, tallies.get(days, {}).get(False, Tally()), tallies.get(days, {}).get(True, Tally()))
@@ -338,6 +348,20 @@ class Calibration(NamedTuple):
 def _weighted(bins: Sequence[CalibrationBin], name: str) -> float | None:
     total = sum(b.answers for b in bins)
     return sum(getattr(b, name) * b.answers for b in bins) / total if total else None
+
+
+def calibration_rows(kinds: Iterable[KindSums]) -> list[CalibrationRow]:
+    """The calibrated answers by bin, guessable or not."""
+    rows: dict[tuple[int, bool], CalibrationRow] = {}
+    for kind in kinds:
+        if kind.calibrated:
+            row = rows.get((kind.bin, kind.guessable)) or CalibrationRow(kind.bin, 0, 0.0, 0, kind.guessable)
+            rows[(kind.bin, kind.guessable)] = row._replace(
+                answers=row.answers + kind.answers,
+                predicted_sum=row.predicted_sum + kind.predicted,
+                passed=row.passed + kind.passed,
+            )
+    return [rows[key] for key in sorted(rows)]
 
 
 def calibration(rows: Iterable[CalibrationRow]) -> Calibration:
