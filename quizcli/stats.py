@@ -14,6 +14,7 @@ learning; "young" and "mature" go by the interval it had then.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import reduce
@@ -33,6 +34,7 @@ FORECAST_DAYS = 14
 RETENTION_PERIODS = (7, 30, 90)
 HEAT_LEVELS = 4
 WEAK_CARDS = 10
+_DEFAULT_SETTINGS = Settings()  # the schedule of a deck with no fitted parameters
 EXAM_TREND = 10
 
 
@@ -408,15 +410,22 @@ class WeakCards(NamedTuple):
 
 def weak_cards(rows: Iterable[CardRow], now: datetime, parameters: Mapping[str, tuple[float, ...]]) -> WeakCards:
     """Every leech (most lapses first) and the `WEAK_CARDS` unsuspended cards least likely to be recalled now."""
-    weak = [_weak(row, row.state, now, parameters.get(row.deck, ())) for row in rows if row.state is not None]
-    leeches = sorted((c for c in weak if c.lapses >= LEECH_LAPSES), key=lambda c: (-c.lapses, c.deck, c.item))
-    active = [c for c in weak if not c.suspended and c.retrievability is not None]
-    lowest = sorted(active, key=lambda c: (c.retrievability, c.deck, c.item))[:WEAK_CARDS]
-    return WeakCards(tuple(leeches), tuple(lowest))
+    settings = {deck: Settings(parameters=fitted) for deck, fitted in parameters.items()}
+    scored = [
+        (row, state, scheduler.retrievability(state, now, settings.get(row.deck) or _DEFAULT_SETTINGS))
+        for row in rows
+        if (state := row.state) is not None
+    ]
+    leeches = sorted(
+        (_weak(row, state, odds) for row, state, odds in scored if state.lapses >= LEECH_LAPSES),
+        key=lambda c: (-c.lapses, c.deck, c.item),
+    )
+    active = [(row, state, odds) for row, state, odds in scored if not row.suspended and odds is not None]
+    lowest = heapq.nsmallest(WEAK_CARDS, active, key=lambda card: (card[2], card[0].deck, card[0].item))
+    return WeakCards(tuple(leeches), tuple(_weak(row, state, odds) for row, state, odds in lowest))
 
 
-def _weak(row: CardRow, state: CardState, now: datetime, parameters: tuple[float, ...]) -> WeakCard:
-    odds = scheduler.retrievability(state, now, Settings(parameters=parameters))
+def _weak(row: CardRow, state: CardState, odds: float | None) -> WeakCard:
     return WeakCard(
         deck=row.deck,
         item=row.item,
