@@ -43,16 +43,15 @@ _EVERY_ANSWER = (
     "COUNT(*) AS answers, SUM(rating > 1) AS passed, COUNT(duration_ms) AS timed,"
     " COALESCE(SUM(duration_ms), 0) AS ms, COALESCE(MAX(duration_ms), 0) AS longest"
 )
-_OF_A_KIND = "COUNT(*) AS answers, SUM(rating > 1) AS passed, TOTAL(retrievability) AS predicted"
-_SUMMED_UP = "FROM reviews WHERE id > :upto AND id <= :last"
 
 
-def groups(rows: str) -> str:
-    """A query summing the reviews of ``rows`` (a FROM and WHERE) by quarter hour and kind, with the columns of
-    both tables: the durations uncapped."""
+def groups(rows: str, by_deck: bool = False) -> str:
+    """A query summing the reviews of ``rows`` (a FROM and WHERE) by quarter hour and kind (and deck), with the
+    columns of both tables: the durations uncapped."""
+    deck = "deck, " if by_deck else ""
     return (
-        f"SELECT {_QUARTER} AS quarter, {KINDS}, {_EVERY_ANSWER}, TOTAL(retrievability) AS predicted {rows}"
-        " GROUP BY quarter, retention, bin, guessable"
+        f"SELECT {_QUARTER} AS quarter, {deck}{KINDS}, {_EVERY_ANSWER}, TOTAL(retrievability) AS predicted {rows}"
+        f" GROUP BY quarter, {deck}retention, bin, guessable"
     )
 
 
@@ -83,22 +82,26 @@ def sum_up(db: sqlite3.Connection) -> None:
     last = int(db.execute("SELECT COALESCE(MAX(id), 0) AS last FROM reviews").fetchone()["last"])
     if last <= upto:
         return
-    # Each SELECT has a WHERE before its ON CONFLICT: SQLite reads an upsert's SELECT unambiguously only so.
-    db.execute(
-        "INSERT INTO review_quarters (quarter, deck, answers, passed, timed, ms, longest)"
-        f" SELECT {_QUARTER} AS quarter, deck, {_EVERY_ANSWER} {_SUMMED_UP} GROUP BY quarter, deck"
-        " ON CONFLICT (quarter, deck) DO UPDATE SET answers = answers + excluded.answers,"
-        " passed = passed + excluded.passed, timed = timed + excluded.timed, ms = ms + excluded.ms,"
-        " longest = MAX(longest, excluded.longest)",
-        {"upto": upto, "last": last},
-    )
-    db.execute(
-        "INSERT INTO review_kinds (quarter, deck, retention, bin, guessable, answers, passed, predicted)"
-        f" SELECT * FROM (SELECT {_QUARTER} AS quarter, deck, {KINDS}, {_OF_A_KIND} {_SUMMED_UP}"
-        " GROUP BY quarter, deck, retention, bin, guessable) WHERE retention OR bin >= 0"
-        " ON CONFLICT (quarter, deck, retention, bin, guessable) DO UPDATE SET"
-        " answers = answers + excluded.answers, passed = passed + excluded.passed,"
-        " predicted = predicted + excluded.predicted",
-        {"upto": upto, "last": last},
-    )
+    # The new reviews grouped once, then added to both tables; each SELECT has a WHERE before its ON CONFLICT:
+    # SQLite reads an upsert's SELECT unambiguously only so.
+    new = groups("FROM reviews WHERE id > :upto AND id <= :last", by_deck=True)
+    db.execute(f"CREATE TEMP TABLE new_review_sums AS {new}", {"upto": upto, "last": last})
+    try:
+        db.execute(
+            "INSERT INTO review_quarters (quarter, deck, answers, passed, timed, ms, longest)"
+            " SELECT quarter, deck, SUM(answers), SUM(passed), SUM(timed), SUM(ms), MAX(longest)"
+            " FROM temp.new_review_sums WHERE true GROUP BY quarter, deck"
+            " ON CONFLICT (quarter, deck) DO UPDATE SET answers = answers + excluded.answers,"
+            " passed = passed + excluded.passed, timed = timed + excluded.timed, ms = ms + excluded.ms,"
+            " longest = MAX(longest, excluded.longest)"
+        )
+        db.execute(
+            "INSERT INTO review_kinds (quarter, deck, retention, bin, guessable, answers, passed, predicted)"
+            " SELECT quarter, deck, retention, bin, guessable, answers, passed, predicted FROM temp.new_review_sums"
+            " WHERE retention OR bin >= 0 ON CONFLICT (quarter, deck, retention, bin, guessable) DO UPDATE SET"
+            " answers = answers + excluded.answers, passed = passed + excluded.passed,"
+            " predicted = predicted + excluded.predicted"
+        )
+    finally:
+        db.execute("DROP TABLE temp.new_review_sums")
     db.execute("UPDATE reviews_summed SET upto = ?", (last,))
