@@ -77,6 +77,29 @@ def study_day(moment: datetime, zone: tzinfo | None = None) -> date:
     return day if moment >= day_begins(day, zone) else day - timedelta(days=1)
 
 
+class StudyDays:
+    """`study_day` and `day_begins` for many moments and days: each date's start is worked out once, under the
+    rollover hour in force when it is first needed (one serves one computation, not a process)."""
+
+    __slots__ = ("_starts", "_zone")
+
+    def __init__(self, zone: tzinfo | None = None) -> None:
+        self._zone = zone
+        self._starts: dict[date, datetime] = {}
+
+    def begins(self, day: date) -> datetime:
+        """When ``day`` begins (`day_begins`)."""
+        start = self._starts.get(day)
+        if start is None:
+            start = self._starts[day] = day_begins(day, self._zone)
+        return start
+
+    def of(self, moment: datetime) -> date:
+        """The study day ``moment`` falls in (`study_day`)."""
+        day = moment.astimezone(self._zone).date()
+        return day if moment >= self.begins(day) else day - timedelta(days=1)
+
+
 def day_begins(day: date, zone: tzinfo | None = None) -> datetime:
     """When a study day begins, in UTC: the first moment the local clock shows the rollover hour on that date
     or later, under the zone's rules there.

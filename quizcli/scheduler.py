@@ -24,6 +24,11 @@ MATURE_DAYS = 21
 SHORT_WINDOW_DAYS = 3
 # Anki's default leech threshold: a card forgotten this many times is a leech.
 LEECH_LAPSES = 8
+# py-fsrs's default decay (the last of its default parameters) and its forgetting curve's exponent and factor,
+# computed as py-fsrs computes them (tests/test_scheduler_config.py checks it against py-fsrs).
+DEFAULT_DECAY = 0.1542
+_DEFAULT_CURVE = -DEFAULT_DECAY
+_DEFAULT_FACTOR = 0.9 ** (1 / _DEFAULT_CURVE) - 1
 
 
 class Rating(IntEnum):
@@ -228,10 +233,19 @@ def preview(state: CardState, when: datetime, settings: Settings, seed: str) -> 
 
 
 def retrievability(state: CardState, when: datetime, settings: Settings) -> float | None:
-    """Predicted probability of recall at ``when``; None for a card never reviewed."""
+    """Predicted probability of recall at ``when``; None for a card never reviewed.
+
+    Under py-fsrs's default parameters its forgetting curve is worked out here, as py-fsrs does, without
+    loading py-fsrs (``stats`` asks it of every card); fitted parameters go to py-fsrs, which checks them.
+    """
     if state.state is State.NEW or state.stability is None:
         return None
-    return float(_scheduler(settings).get_card_retrievability(_to_fsrs(state), when))
+    if settings.parameters:
+        return float(_scheduler(settings).get_card_retrievability(_to_fsrs(state), when))
+    if state.last_review is None:
+        return 0.0
+    elapsed_days = max(0, (when - state.last_review).days)
+    return float((1 + _DEFAULT_FACTOR * elapsed_days / state.stability) ** _DEFAULT_CURVE)
 
 
 def item_seed(deck: str, item: str) -> str:

@@ -14,6 +14,7 @@ learning; "young" and "mature" go by the interval it had then.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import reduce
@@ -21,18 +22,19 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from quizcli import scheduler
-from quizcli.clock import study_day, to_text
+from quizcli.clock import StudyDays, study_day, to_text
 from quizcli.history import deck_records
 from quizcli.scheduler import LEECH_LAPSES, CardState, Settings, State
 from quizcli.store.exams import Attempt
-from quizcli.store.statistics import CalibrationRow, CardRow, DayActivity, Tally
+from quizcli.store.review_sums import CALIBRATION_BINS
+from quizcli.store.statistics import MATURE, CalibrationRow, CardRow, DayActivity, KindSums, Tally
 
 HISTORY_DAYS = 84  # the heatmap's 12 weeks, and the window for calibration and time
 FORECAST_DAYS = 14
 RETENTION_PERIODS = (7, 30, 90)
-CALIBRATION_BINS = 20  # 5% wide: most reviews fall between 80% and 100% predicted recall
 HEAT_LEVELS = 4
 WEAK_CARDS = 10
+_DEFAULT_SETTINGS = Settings()  # the schedule of a deck with no fitted parameters
 EXAM_TREND = 10
 
 
@@ -256,10 +258,11 @@ class Forecast(NamedTuple):
 
 def forecast(rows: Iterable[CardRow], today: date, days: int = FORECAST_DAYS) -> Forecast:
     due, overdue = [0] * days, 0
+    day_of = StudyDays().of
     for row in rows:
         if row.suspended or row.state is None:
             continue
-        offset = (study_day(row.state.due) - today).days
+        offset = (day_of(row.state.due) - today).days
         if offset < 0:
             overdue += 1
         elif offset < days:
@@ -290,6 +293,16 @@ class Retention(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         return {"desired": self.desired, "periods": [p.to_dict() for p in self.periods]}
+
+
+def tallies_by_maturity(kinds: Iterable[KindSums]) -> dict[bool, Tally]:
+    """Answers to cards in review and how many were not Again, by mature."""
+    tallies: dict[bool, Tally] = {}
+    for kind in kinds:
+        if kind.retention:
+            mature = kind.retention == MATURE
+            tallies[mature] = tallies.get(mature, Tally()).plus(Tally(kind.answers, kind.passed))
+    return tallies
 
 
 def retention(tallies: Mapping[int, Mapping[bool, Tally]], desired: float) -> Retention:
@@ -339,6 +352,20 @@ def _weighted(bins: Sequence[CalibrationBin], name: str) -> float | None:
     return sum(getattr(b, name) * b.answers for b in bins) / total if total else None
 
 
+def calibration_rows(kinds: Iterable[KindSums]) -> list[CalibrationRow]:
+    """The calibrated answers by bin, guessable or not."""
+    rows: dict[tuple[int, bool], CalibrationRow] = {}
+    for kind in kinds:
+        if kind.calibrated:
+            row = rows.get((kind.bin, kind.guessable)) or CalibrationRow(kind.bin, 0, 0.0, 0, kind.guessable)
+            rows[(kind.bin, kind.guessable)] = row._replace(
+                answers=row.answers + kind.answers,
+                predicted_sum=row.predicted_sum + kind.predicted,
+                passed=row.passed + kind.passed,
+            )
+    return [rows[key] for key in sorted(rows)]
+
+
 def calibration(rows: Iterable[CalibrationRow]) -> Calibration:
     width = 1 / CALIBRATION_BINS
     bins = tuple(
@@ -383,15 +410,22 @@ class WeakCards(NamedTuple):
 
 def weak_cards(rows: Iterable[CardRow], now: datetime, parameters: Mapping[str, tuple[float, ...]]) -> WeakCards:
     """Every leech (most lapses first) and the `WEAK_CARDS` unsuspended cards least likely to be recalled now."""
-    weak = [_weak(row, row.state, now, parameters.get(row.deck, ())) for row in rows if row.state is not None]
-    leeches = sorted((c for c in weak if c.lapses >= LEECH_LAPSES), key=lambda c: (-c.lapses, c.deck, c.item))
-    active = [c for c in weak if not c.suspended and c.retrievability is not None]
-    lowest = sorted(active, key=lambda c: (c.retrievability, c.deck, c.item))[:WEAK_CARDS]
-    return WeakCards(tuple(leeches), tuple(lowest))
+    settings = {deck: Settings(parameters=fitted) for deck, fitted in parameters.items()}
+    scored = [
+        (row, state, scheduler.retrievability(state, now, settings.get(row.deck) or _DEFAULT_SETTINGS))
+        for row in rows
+        if (state := row.state) is not None
+    ]
+    leeches = sorted(
+        (_weak(row, state, odds) for row, state, odds in scored if state.lapses >= LEECH_LAPSES),
+        key=lambda c: (-c.lapses, c.deck, c.item),
+    )
+    active = [(row, state, odds) for row, state, odds in scored if not row.suspended and odds is not None]
+    lowest = heapq.nsmallest(WEAK_CARDS, active, key=lambda card: (card[2], card[0].deck, card[0].item))
+    return WeakCards(tuple(leeches), tuple(_weak(row, state, odds) for row, state, odds in lowest))
 
 
-def _weak(row: CardRow, state: CardState, now: datetime, parameters: tuple[float, ...]) -> WeakCard:
-    odds = scheduler.retrievability(state, now, Settings(parameters=parameters))
+def _weak(row: CardRow, state: CardState, odds: float | None) -> WeakCard:
     return WeakCard(
         deck=row.deck,
         item=row.item,

@@ -60,10 +60,26 @@ ROWS: dict[int, list[tuple[str, dict[str, object]]]] = {
                         "seen": 1, "rank": None}),
         ("deck_cards", {"deck": "d", "card": "a", "position": 0, "data": "{}"}),
     ],
+    14: [  # the deck index as migration 14 rebuilt it (kept by the migrations after it)
+        ("deck_index", {"deck": "d", "path": "/decks/d.yaml", "size": 10, "mtime_ns": 1, "parser": 5,
+                        "digest": "abc", "indexed_ns": 2, "title": "D", "description": "", "cards": 1,
+                        "items": 1, "errors": 0, "broken": "[]", "markable_cards": 0, "tags": ""}),
+        ("deck_items", {"deck": "d", "item": "a", "card": "a", "position": 0, "graded": 0, "tags": "",
+                        "seen": 1, "rank": None}),
+        ("deck_cards", {"deck": "d", "card": "a", "position": 0, "data": "{}", "line": 2}),
+        ("deck_sources", {"deck": "d", "cards": "a", "sources": bytes(16), "lines": "2", "items": "1",
+                          "graded": b"\x00"}),
+    ],
 }  # fmt: skip
 
 
-DECK_INDEX = {"deck_index", "deck_items", "deck_cards"}
+DECK_INDEX = {"deck_index", "deck_items", "deck_cards", "deck_sources"}
+INDEX_EMPTIED = (13, 14)  # the migrations that emptied the deck index
+
+
+def index_rows_of(version: int) -> int:
+    """The migration whose deck-index rows a database at ``version`` holds: the last to empty it, if any."""
+    return max((number for number in INDEX_EMPTIED if number <= version), default=0)
 
 
 def schema(db: sqlite3.Connection) -> dict[str, object]:
@@ -81,7 +97,7 @@ def old_database(path: Path, version: int) -> list[tuple[str, dict[str, object]]
     db = sqlite3.connect(path, isolation_level=None)
     migrate(db, upto=version)
     written = [row for number in range(1, version + 1) for row in ROWS.get(number, [])
-               if row[0] not in DECK_INDEX or number == 13 or version < 13]  # fmt: skip
+               if row[0] not in DECK_INDEX or number >= index_rows_of(version)]  # fmt: skip
     for table, row in written:
         db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + key for key in row)})", row)
     db.close()
@@ -113,7 +129,7 @@ def test_every_earlier_version_migrates_to_the_latest_and_keeps_its_rows(tmp_pat
     assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert schema(old) == schema(fresh)
     for table, row in written:
-        if table in DECK_INDEX:  # emptied by migrations 13 and 14, and rebuilt from the deck files as each is next used
+        if table in DECK_INDEX and version < INDEX_EMPTIED[-1]:  # emptied, and rebuilt as each deck is next used
             assert old.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
             continue
         keys = " AND ".join(f"{key} IS :{key}" for key in row)

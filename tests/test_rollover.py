@@ -11,6 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from quizcli import clock
@@ -75,6 +77,21 @@ def test_the_local_zone_and_a_given_zone_agree_on_every_hour(new_york: None) -> 
         clock.set_rollover_hour(hour)
         for day in (date(2026, 3, 7), date(2026, 3, 8), date(2026, 10, 31), date(2026, 11, 1)):
             assert day_begins(day) == day_begins(day, NEW_YORK)
+
+
+@given(
+    zone=st.sampled_from([NEW_YORK, BERLIN, SYDNEY, ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Asia/Kathmandu")]),
+    hour=st.integers(0, 23),
+    moments=st.lists(st.datetimes(min_value=datetime(1960, 1, 1), max_value=datetime(2040, 1, 1)), max_size=20),
+)
+def test_study_days_find_each_moments_study_day_and_when_each_day_begins(
+    zone: ZoneInfo, hour: int, moments: list[datetime]
+) -> None:
+    clock.set_rollover_hour(hour)
+    days = clock.StudyDays(zone)
+    for moment in (moment.replace(tzinfo=UTC) for moment in moments):
+        assert days.of(moment) == study_day(moment, zone)
+        assert days.begins(study_day(moment, zone)) == day_begins(study_day(moment, zone), zone)
 
 
 # (hour, answers around that hour on a night the clocks change, the study day with the most of them, how many)

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizcli.clock import day_start, now, parse_timestamp
 from quizcli.config import (
@@ -20,6 +22,8 @@ from quizcli.config import (
 )
 from quizcli.errors import QuizcliError
 from quizcli.scheduler import (
+    DEFAULT_DECAY,
+    CardState,
     Rating,
     Settings,
     State,
@@ -70,6 +74,33 @@ def test_lapses_count_forgotten_reviews_and_retrievability_falls() -> None:
     assert soon is not None and late is not None and soon > late
     lapsed = review(state, Rating.AGAIN, T0 + timedelta(days=20), settings, "s")
     assert lapsed.state is State.RELEARNING and lapsed.lapses == 1
+
+
+def test_the_default_decay_is_py_fsrs_own() -> None:
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    assert DEFAULT_DECAY == DEFAULT_PARAMETERS[20]
+
+
+@given(
+    state=st.sampled_from([State.LEARNING, State.REVIEW, State.RELEARNING]),
+    stability=st.floats(min_value=0.001, max_value=36500),
+    last_review=st.one_of(st.none(), st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1))),
+    later=st.timedeltas(min_value=timedelta(days=-3), max_value=timedelta(days=20000)),
+)
+def test_retrievability_under_the_default_parameters_is_py_fsrs_own(
+    state: State, stability: float, last_review: datetime | None, later: timedelta
+) -> None:
+    """Worked out without py-fsrs, to the last bit of py-fsrs's own figure."""
+    from fsrs import Card, Scheduler
+    from fsrs import State as FsrsState
+
+    last = None if last_review is None else last_review.replace(tzinfo=UTC)
+    when = (last or T0) + later
+    card = CardState(state, when, None, stability, 5.0, last, reps=3)
+    fsrs_card = Card(card_id=1, state=FsrsState(int(state)), step=None, stability=stability, difficulty=5.0,
+                     due=when, last_review=last)  # fmt: skip
+    assert retrievability(card, when, Settings()) == float(Scheduler().get_card_retrievability(fsrs_card, when))
 
 
 def test_preview_orders_intervals_by_rating() -> None:

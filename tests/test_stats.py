@@ -8,11 +8,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizcli.clock import day_begins, study_day
 from quizcli.commands.stats import gather
-from quizcli.scheduler import CardState, Rating, Settings, State, new_card
+from quizcli.scheduler import LEECH_LAPSES, CardState, Rating, Settings, State, new_card, retrievability
 from quizcli.stats import (
+    WEAK_CARDS,
+    WeakCard,
+    WeakCards,
     compute,
     current_streak,
     forecast,
@@ -110,6 +115,54 @@ def test_weak_cards_use_each_decks_parameters() -> None:
     factor = 0.9 ** (1 / -0.5) - 1
     assert by_deck["mine"] == pytest.approx((1 + factor * 10 / 10) ** -0.5)
     assert by_deck["other"] == pytest.approx(0.9)  # after one stability, FSRS predicts 90% whatever the decay
+
+
+FITTED = (0.2, 1.2, 3.0, 15.0, 7.0, 0.5, 1.8, 0.01, 1.5, 0.1, 1.0, 1.9, 0.1, 0.3, 2.3, 0.2, 2.9, 0.5, 0.3, 0.1, 0.5)
+
+
+@given(
+    cards=st.lists(
+        st.tuples(
+            st.sampled_from(["mine", "other"]),
+            st.sampled_from([State.LEARNING, State.REVIEW, State.RELEARNING]),
+            st.integers(0, 12),  # lapses
+            st.booleans(),  # suspended
+            st.sampled_from([1.0, 10.0, 0.5]) | st.floats(min_value=0.1, max_value=100),  # stability
+            st.integers(0, 400),  # days since the last review
+        ),
+        max_size=40,
+    )
+)
+def test_weak_cards_are_every_leech_and_the_ten_least_likely_recalled(
+    cards: list[tuple[str, State, int, bool, float, int]],
+) -> None:
+    now = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    rows = [
+        CardRow(
+            deck,
+            f"i{n % 7}",
+            CardState(state, now, None, stability, 5.0, now - timedelta(days=days), 9, lapses),
+            suspended,
+        )  # fmt: skip
+        for n, (deck, state, lapses, suspended, stability, days) in enumerate(cards)
+    ]
+    parameters = {"mine": FITTED}
+    every = [
+        WeakCard(
+            row.deck,
+            row.item,
+            row.state.lapses,
+            retrievability(row.state, now, Settings(parameters=parameters.get(row.deck, ()))),
+            row.state.due,
+            row.suspended,
+        )  # fmt: skip
+        for row in rows
+        if row.state is not None
+    ]
+    leeches = sorted((c for c in every if c.lapses >= LEECH_LAPSES), key=lambda c: (-c.lapses, c.deck, c.item))
+    active = [c for c in every if not c.suspended and c.retrievability is not None]
+    lowest = sorted(active, key=lambda c: (c.retrievability, c.deck, c.item))[:WEAK_CARDS]
+    assert weak_cards(rows, now, parameters) == WeakCards(tuple(leeches), tuple(lowest))
 
 
 def test_drawing_helpers() -> None:

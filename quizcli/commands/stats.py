@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from quizcli import catalog, clock, stats, ui
 from quizcli.config import load_config
@@ -35,18 +35,22 @@ def gather(store: Store, deck: str | None, decks: Decks, now: datetime, days: in
     config = load_config(deck)  # first: it sets the hour study days begin at
     today = clock.study_day(now)
 
-    def since(period: int) -> datetime:
-        return clock.day_begins(today - timedelta(days=period - 1))
+    def first_day(period: int) -> date:
+        return today - timedelta(days=period - 1)
 
+    windows = [first_day(period) for period in (*stats.RETENTION_PERIODS, days)]
+    log = store.study_log(deck, config.max_answer_seconds * 1000, windows)
     return stats.StatsInput(
         deck=deck,
         now=now,
         days=days,
         decks=decks,
         cards=store.card_rows(deck),
-        activity=store.study_days(deck, config.max_answer_seconds * 1000),
-        retention={period: store.retention_tallies(deck, since(period)) for period in stats.RETENTION_PERIODS},
-        calibration=store.calibration_rows(deck, since(days), stats.CALIBRATION_BINS),
+        activity=log.activity,
+        retention={
+            period: stats.tallies_by_maturity(log.since[first_day(period)]) for period in stats.RETENTION_PERIODS
+        },
+        calibration=stats.calibration_rows(log.since[first_day(days)]),
         attempts=store.exam_attempts(deck),
         desired_retention=config.settings.desired_retention,
         parameters={name: store.fitted_parameters(name) for name in decks},

@@ -55,11 +55,19 @@ def study(request: StudyRequest) -> int:
         beside = sync_beside(deck.name) if options.config.auto_sync else None
         session = Session(deck, store, options, clock.now, None if beside is None else beside.changed_items)
         status = run_session(session, store, deck, broken, console, request.seed)
+        sum_up_answers(store)
     if beside is not None:
         from quizcli.commands.study_sync import after_session
 
         return after_session(beside, console, interrupted=status == INTERRUPTED) or status
     return status
+
+
+def sum_up_answers(store: Store) -> None:
+    """Add the session's answers to the sums of the log ``quizcli stats`` reads; if that fails, stats reads them
+    from the log."""
+    with suppress(StoreError):
+        store.sum_up_reviews()
 
 
 def sync_beside(deck: str) -> "StartSync":

@@ -20,13 +20,13 @@ from quizcli.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping
-    from datetime import datetime
+    from datetime import date, datetime
 
     from quizcli.scheduler import CardState, Rating
     from quizcli.store.exams import Attempt, ExamRecord
     from quizcli.store.fits import Fit
     from quizcli.store.health import Salvaged
-    from quizcli.store.statistics import CalibrationRow, CardRow, DayActivity, Tally
+    from quizcli.store.statistics import CardRow, DayActivity, StudyLog, Tally
     from quizcli.store.sync import Identity, Incoming, Merged, Record
 
 __all__ = [
@@ -111,6 +111,13 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
 
         return statistics.card_rows(self._db, deck)
 
+    def study_log(self, deck: str | None, max_answer_ms: int, first_days: "Collection[date]") -> "StudyLog":
+        """The review log by study day (each answer's time counted up to ``max_answer_ms``), and the answers of
+        each of ``first_days`` and after by kind."""
+        from quizcli.store import statistics
+
+        return statistics.study_log(self._db, deck, max_answer_ms, first_days)
+
     def study_days(self, deck: str | None, max_answer_ms: int) -> "list[DayActivity]":
         from quizcli.store import statistics
 
@@ -121,10 +128,15 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
 
         return statistics.retention_tallies(self._db, deck, since)
 
-    def calibration_rows(self, deck: str | None, since: "datetime", bins: int) -> "list[CalibrationRow]":
-        from quizcli.store import statistics
+    def sum_up_reviews(self) -> None:
+        """Add the answers logged since the last sum to the sums ``stats`` reads (`quizcli.store.review_sums`):
+        a write a crash may lose harmlessly, skipped when there is nothing to add."""
+        from quizcli.store import review_sums
 
-        return statistics.calibration_rows(self._db, deck, since, bins)
+        if review_sums.all_summed(self._db):
+            return
+        with self._write("the sums of the review log", Sync.WITH_THE_NEXT) as db:
+            review_sums.sum_up(db)
 
     # ---- fitted parameters (read by sessions through `fitted_parameters`) --------------------
 

@@ -73,6 +73,9 @@ REBUILT_TABLES = {
     "deck_cards": "rebuilt from the deck files on the next run",
     "deck_sources": "rebuilt from the deck files on the next run",
     "live_sessions": "claims of running sessions, remade by the next session",
+    "review_quarters": "summed again from the salvaged log",
+    "review_kinds": "summed again from the salvaged log",
+    "reviews_summed": "summed again from the salvaged log",
 }
 _PROBE_MISSES = 10_000  # rowids tried one by one past the last readable row, when the end is unknown
 Key = tuple[Any, ...]

@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 from quizcli.clock import to_text
 from quizcli.scheduler import CardState, Settings
+from quizcli.store import review_sums
 from quizcli.store.connection import bulk_page_cache
 from quizcli.store.flags import Flags
 from quizcli.store.reviews import Answer, put_state
@@ -24,7 +25,8 @@ def replace_progress(
     flags: Mapping[str, Flags],
 ) -> int:
     """Forget ``items``' progress, insert ``answers`` (read as they come), then ``states()`` (known once they
-    are all read) and ``flags``; returns how many answers were inserted.  The page cache is enlarged meanwhile."""
+    are all read) and ``flags``, and sum the log up for ``stats``; returns how many answers were inserted.  The
+    page cache is enlarged meanwhile."""
     with bulk_page_cache(db):
         keys = [(deck, item) for item in items]
         for table in ("reviews", "cards", "flags"):
@@ -67,6 +69,7 @@ def replace_progress(
                 for item, flag in flags.items()
             ],
         )
+        review_sums.sum_up(db)
         return written[0]
 
 

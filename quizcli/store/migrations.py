@@ -322,6 +322,47 @@ MIGRATIONS: tuple[Migration, ...] = (
             " lines TEXT NOT NULL, items TEXT NOT NULL, graded BLOB NOT NULL)",
         ),
     ),
+    Migration(
+        15,
+        "the review log summed by UTC quarter hour, which quizcli stats reads instead of every review",
+        (
+            # The sums of the reviews up to reviews_summed.upto (a review id), by quarter hour and deck: every
+            # answer, and (review_kinds) those retention or calibration count, by what those figures tell apart.
+            # store/review_sums.py adds the reviews logged since (a new review's id is higher).
+            """CREATE TABLE review_quarters (
+                quarter INTEGER NOT NULL,  -- UTC quarter hours since 0000-01-01
+                deck TEXT NOT NULL,
+                answers INTEGER NOT NULL,
+                passed INTEGER NOT NULL,
+                timed INTEGER NOT NULL,
+                ms INTEGER NOT NULL,
+                longest INTEGER NOT NULL,  -- the longest answer's milliseconds
+                PRIMARY KEY (quarter, deck)
+            ) WITHOUT ROWID""",
+            """CREATE TABLE review_kinds (
+                quarter INTEGER NOT NULL,
+                deck TEXT NOT NULL,
+                retention INTEGER NOT NULL,  -- an answer to a card in review: 1 young, 2 mature; else 0
+                bin INTEGER NOT NULL,  -- the calibration bin of the predicted recall; -1: not calibrated
+                guessable INTEGER NOT NULL,
+                answers INTEGER NOT NULL,
+                passed INTEGER NOT NULL,
+                predicted REAL NOT NULL,
+                PRIMARY KEY (quarter, deck, retention, bin, guessable)
+            ) WITHOUT ROWID""",
+            "CREATE TABLE reviews_summed (one INTEGER PRIMARY KEY CHECK (one = 1), upto INTEGER NOT NULL)",
+            "INSERT INTO reviews_summed (one, upto) VALUES (1, 0)",
+            # A summed review deleted (an undo, a reset, a sync) or changed empties the sums, to be summed again
+            # from the log.  Inserting a review costs nothing more.
+            """CREATE TRIGGER reviews_unsummed_by_delete AFTER DELETE ON reviews
+                WHEN OLD.id <= (SELECT upto FROM reviews_summed)
+                BEGIN DELETE FROM review_quarters; DELETE FROM review_kinds; UPDATE reviews_summed SET upto = 0; END""",
+            """CREATE TRIGGER reviews_unsummed_by_update AFTER UPDATE OF id, deck, reviewed_at, rating, kind,
+                state_before, elapsed_days, retrievability, duration_ms, scheduled_days, guessable ON reviews
+                WHEN MIN(OLD.id, NEW.id) <= (SELECT upto FROM reviews_summed)
+                BEGIN DELETE FROM review_quarters; DELETE FROM review_kinds; UPDATE reviews_summed SET upto = 0; END""",
+        ),
+    ),
 )
 if len(MIGRATIONS) != SCHEMA_VERSION:
     raise AssertionError(

@@ -6,7 +6,7 @@ database is behind (and checks, as it loads, that its last step is this version)
 
 import sqlite3
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 
 def schema_version(db: sqlite3.Connection) -> int:
