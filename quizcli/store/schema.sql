@@ -165,3 +165,39 @@ CREATE INDEX deck_items_rank ON deck_items (deck, rank, card) WHERE rank IS NOT 
 CREATE TABLE deck_cards (deck TEXT NOT NULL, card TEXT NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (deck, card)) WITHOUT ROWID;
 
 CREATE TABLE deck_sources (deck TEXT PRIMARY KEY, cards TEXT NOT NULL, sources BLOB NOT NULL, lines TEXT NOT NULL, items TEXT NOT NULL, graded BLOB NOT NULL);
+
+CREATE TABLE review_quarters (
+                quarter INTEGER NOT NULL,  -- UTC quarter hours since 0000-01-01
+                deck TEXT NOT NULL,
+                answers INTEGER NOT NULL,
+                passed INTEGER NOT NULL,
+                timed INTEGER NOT NULL,
+                ms INTEGER NOT NULL,
+                longest INTEGER NOT NULL,  -- the longest answer's milliseconds
+                PRIMARY KEY (quarter, deck)
+            ) WITHOUT ROWID;
+
+CREATE TABLE review_kinds (
+                quarter INTEGER NOT NULL,
+                deck TEXT NOT NULL,
+                retention INTEGER NOT NULL,  -- an answer to a card in review: 1 young, 2 mature; else 0
+                bin INTEGER NOT NULL,  -- the calibration bin of the predicted recall; -1: not calibrated
+                guessable INTEGER NOT NULL,
+                answers INTEGER NOT NULL,
+                passed INTEGER NOT NULL,
+                predicted REAL NOT NULL,
+                PRIMARY KEY (quarter, deck, retention, bin, guessable)
+            ) WITHOUT ROWID;
+
+CREATE TABLE reviews_summed (one INTEGER PRIMARY KEY CHECK (one = 1), upto INTEGER NOT NULL);
+
+CREATE TRIGGER reviews_unsummed_by_delete AFTER DELETE ON reviews
+                WHEN OLD.id <= (SELECT upto FROM reviews_summed)
+                BEGIN DELETE FROM review_quarters; DELETE FROM review_kinds; UPDATE reviews_summed SET upto = 0; END;
+
+CREATE TRIGGER reviews_unsummed_by_update AFTER UPDATE OF id, deck, reviewed_at, rating, kind,
+                state_before, elapsed_days, retrievability, duration_ms, scheduled_days, guessable ON reviews
+                WHEN MIN(OLD.id, NEW.id) <= (SELECT upto FROM reviews_summed)
+                BEGIN DELETE FROM review_quarters; DELETE FROM review_kinds; UPDATE reviews_summed SET upto = 0; END;
+
+INSERT INTO reviews_summed (one, upto) VALUES (1, 0);
