@@ -165,7 +165,7 @@ def _plain(text: str, flow: bool = False) -> str:
     """``text`` as typed, when YAML reads it back as the same text (in a ``[...]`` list too, with ``flow``)."""
     if not text.isprintable() or text != text.strip() or not text[:1].isalpha() or text.lower() in _YAML_WORDS:
         return ""
-    if ": " in text or " #" in text or text.endswith(":") or (flow and any(c in text for c in ",[]{}")):
+    if ": " in text or " #" in text or text.endswith(":") or (flow and any(c in text for c in ",[]{}:")):
         return ""
     return text
 
