@@ -357,7 +357,8 @@ def calibration_rows(kinds: Iterable[KindSums]) -> list[CalibrationRow]:
     rows: dict[tuple[int, bool], CalibrationRow] = {}
     for kind in kinds:
         if kind.calibrated:
-            row = rows.get((kind.bin, kind.guessable)) or CalibrationRow(kind.bin, 0, 0.0, 0, kind.guessable)
+            empty = CalibrationRow(bin=kind.bin, answers=0, predicted_sum=0.0, passed=0, guessable=kind.guessable)
+            row = rows.get((kind.bin, kind.guessable)) or empty
             rows[(kind.bin, kind.guessable)] = row._replace(
                 answers=row.answers + kind.answers,
                 predicted_sum=row.predicted_sum + kind.predicted,

@@ -272,8 +272,15 @@ def _kinds_from(
                 _add_sums(kinds, kind, *sums)
         _add_kinds(kinds, _answers_between(db, deck, [(starts[day], review_sums.quarter_start(first))], 0))
         kinds_from[day] = [
-            KindSums(*kind, answers=int(answers), passed=int(passed), predicted=predicted)
-            for kind, (answers, passed, predicted) in sorted(kinds.items())
+            KindSums(
+                retention=retention,
+                bin=bin_,
+                guessable=guessable,
+                answers=int(answers),
+                passed=int(passed),
+                predicted=predicted,
+            )
+            for (retention, bin_, guessable), (answers, passed, predicted) in sorted(kinds.items())
         ]
     return kinds_from
 
