@@ -17,7 +17,8 @@ from quizcli.exam import DrawnQuestions, Exam, ExamError, ExamOptions, ExamSourc
 from quizcli.parser import load_deck
 from quizcli.store import IndexEntry, Stamp, Store
 from quizcli.store.index_write import card_rows
-from quizcli.store.migrations import MIGRATIONS, migrate
+from quizcli.store.migrate import migrate
+from quizcli.store.migrations import MIGRATIONS
 
 from conftest import LONG_CONTEXT, LONG_CONTEXT_SNAPSHOT, write_deck
 

@@ -95,7 +95,7 @@ def test_each_question_is_saved_with_its_answer(tmp_path: Path) -> None:
 
 
 def test_migration_8_gives_earlier_exams_a_kind(tmp_path: Path) -> None:
-    from quizcli.store.migrations import migrate
+    from quizcli.store.migrate import migrate
 
     path = tmp_path / "progress.db"
     db = sqlite3.connect(path)

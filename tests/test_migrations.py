@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from quizcli.store import SCHEMA_VERSION, Store
-from quizcli.store.migrations import LATEST_SCHEMA, MIGRATIONS, latest_statements, migrate
+from quizcli.store.migrate import LATEST_SCHEMA, latest_statements, migrate
+from quizcli.store.migrations import MIGRATIONS
 from quizcli.store.schema import schema_version
 
 # Rows an old database may hold, by the migration that made their table, in the columns that version had.

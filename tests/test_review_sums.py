@@ -19,7 +19,7 @@ from quizcli import clock, stats
 from quizcli.clock import day_begins, study_day, to_text
 from quizcli.scheduler import MATURE_DAYS, Rating, Settings, new_card
 from quizcli.store import Answer, Store, review_sums
-from quizcli.store.migrations import migrate
+from quizcli.store.migrate import migrate
 from quizcli.store.statistics import CalibrationRow, DayActivity, Tally, study_log
 
 # Whole-hour, half-hour and 45-minute offsets, daylight saving by an hour and by half an hour (Lord Howe), both

@@ -88,7 +88,7 @@ DENIED = {
     "quizcli.store.exams": "exam results: written once an exam is over, read by quizcli history and stats",
     "quizcli.store.fit*": "storing fitted parameters: quizcli optimize (a session reads them with the review log)",
     "quizcli.store.health": "quizcli doctor's checks and salvage",
-    "quizcli.store.migrations": "only a database behind this quizcli's schema is migrated",
+    "quizcli.store.migrat*": "only a database behind this quizcli's schema is migrated",
     "quizcli.store.salvage": "quizcli doctor --repair",
     "platformdirs": "the Linux data directory is found by the XDG rule in quizcli.paths",
     "socket": "builds its enums at import; the machine's name comes from os.uname",

@@ -187,7 +187,7 @@ def test_a_database_that_cannot_be_written_is_read_as_it_is_and_never_written(
 ) -> None:
     """An older schema is migrated in a copy in memory; no database at all reads as an empty one."""
     from quizcli.store import read_only
-    from quizcli.store.migrations import migrate
+    from quizcli.store.migrate import migrate
 
     path = tmp_path / "progress.db"
     old = sqlite3.connect(path, isolation_level=None)

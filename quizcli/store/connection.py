@@ -216,9 +216,9 @@ class Connection:
                 "'quizcli doctor' lists the backups)"
             )
         if version < schema.SCHEMA_VERSION:
-            from quizcli.store import migrations
+            from quizcli.store.migrate import migrate
 
-            migrations.migrate(self._db)
+            migrate(self._db)
 
     def schema_version(self) -> int:
         return schema.schema_version(self._db)

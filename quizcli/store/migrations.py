@@ -1,21 +1,14 @@
-"""The schema, as numbered, append-only migrations applied on open, each in its own transaction.
+"""The schema, as numbered, append-only migrations, each applied in its own transaction (`quizcli.store.migrate`).
 
 A new version appends one `Migration` here, and raises `quizcli.store.schema.SCHEMA_VERSION`
 to its number; none is ever edited once released, so a database written by any earlier
 quizcli is brought up to date step by step.  ``PRAGMA user_version`` holds the number of
 the last migration applied.  Only a database that is behind imports this module.
-
-A database with nothing in it yet is given ``schema.sql`` in one transaction instead: what
-every migration makes of an empty database, written out (tests/test_migrations.py fails
-until it is rewritten after a migration is added), as Rails loads its ``schema.rb``.  Its
-tables and indexes are made once, not made and remade through every step of the history.
 """
 
-import sqlite3
-from pathlib import Path
 from typing import NamedTuple
 
-from quizcli.store.schema import SCHEMA_VERSION, schema_version
+from quizcli.store.schema import SCHEMA_VERSION
 
 
 class Migration(NamedTuple):
@@ -368,46 +361,3 @@ if len(MIGRATIONS) != SCHEMA_VERSION:
     raise AssertionError(
         f"quizcli.store.schema.SCHEMA_VERSION is {SCHEMA_VERSION}, but there are {len(MIGRATIONS)} migrations"
     )
-
-
-LATEST_SCHEMA = Path(__file__).with_name("schema.sql")
-
-
-def migrate(db: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> None:
-    """Apply every migration past the database's version, up to ``upto``, each in its own transaction; an empty
-    database brought to the latest version gets the latest schema in one."""
-    if upto == SCHEMA_VERSION and _is_empty(db):
-        _apply(db, Migration(SCHEMA_VERSION, "the latest schema, at once", latest_statements()), after=0)
-    for migration in MIGRATIONS[schema_version(db) : upto]:
-        _apply(db, migration, after=migration.number - 1)
-
-
-def latest_statements() -> tuple[str, ...]:
-    """``schema.sql`` statement by statement, as SQLite reads them (a trigger's body holds semicolons of its own)."""
-    statements: list[str] = []
-    pending = ""
-    for line in LATEST_SCHEMA.read_text(encoding="utf-8").splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            statements.append(pending.strip())
-            pending = ""
-    return tuple(statements)
-
-
-def _is_empty(db: sqlite3.Connection) -> bool:
-    return schema_version(db) == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-
-
-def _apply(db: sqlite3.Connection, migration: Migration, after: int) -> None:
-    """``migration`` in one transaction, if the database is still at version ``after``: another process may have
-    migrated it meanwhile."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        if schema_version(db) == after:
-            for statement in migration.statements:
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {migration.number}")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise

@@ -53,12 +53,12 @@ def readable_copy(path: Path) -> GuardedConnection:
 
 def _in_memory(source: sqlite3.Connection | None) -> GuardedConnection:
     """An in-memory database holding ``source`` (or nothing), migrated to this quizcli's schema."""
-    from quizcli.store import migrations
+    from quizcli.store.migrate import migrate
 
     memory = sqlite3.connect(":memory:", isolation_level=None, factory=GuardedConnection)
     if source is not None:
         source.backup(memory)
-    migrations.migrate(memory)
+    migrate(memory)
     memory.execute("PRAGMA query_only = ON")  # as read-only as the file it copies
     memory.row_factory = sqlite3.Row
     return memory
