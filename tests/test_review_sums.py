@@ -279,9 +279,9 @@ def test_the_store_sums_up_and_an_undo_or_a_reset_empties_the_sums(tmp_path: Pat
         store.undo(3, "d", "c", None)
         assert review_sums.summed_upto(store._db) == 0
         store.sum_up_reviews()
-        assert [day.answers for day in store.study_days(None, 60_000)] == [2]
+        assert [day.answers for day in store.study_log(None, 60_000, ()).activity] == [2]
         store.reset("d")
-        assert review_sums.summed_upto(store._db) == 0 and store.study_days(None, 60_000) == []
+        assert review_sums.summed_upto(store._db) == 0 and store.study_log(None, 60_000, ()).activity == []
 
 
 def test_a_study_session_and_an_import_leave_the_log_summed(tmp_path: Path) -> None:
@@ -293,8 +293,8 @@ def test_a_study_session_and_an_import_leave_the_log_summed(tmp_path: Path) -> N
     result = CliRunner().invoke(app, ["study", fixture], input="\n3\nq\n", env={"QUIZCLI_HOME": str(tmp_path)})
     assert result.exit_code == 0, result.output
     with Store.open(tmp_path / "progress.db") as store:
-        assert store.study_days(None, 60_000) and review_sums.all_summed(store._db)
+        assert store.study_log(None, 60_000, ()).activity and review_sums.all_summed(store._db)
         when = datetime(2026, 11, 20, 9, tzinfo=UTC)
         answers = [Answer("d", "x", Rating.GOOD, when, new_card(when), None, Settings())]
         store.replace_progress("d", ["x"], answers, dict, {}, lambda: None)
-        assert review_sums.all_summed(store._db) and len(store.study_days(None, 60_000)) == 2
+        assert review_sums.all_summed(store._db) and len(store.study_log(None, 60_000, ()).activity) == 2

@@ -111,7 +111,7 @@ def test_the_activity_sql_counts_the_same_study_days_as_python(
     with Store.open(tmp_path / "p.db") as store:
         for n, moment in enumerate(map(at, moments)):
             store.record(Answer("d", f"i{n}", Rating.GOOD, moment, new_card(moment), None, Settings()))
-        in_sql = {(d.day, d.answers) for d in store.study_days(None, 60_000)}
+        in_sql = {(d.day, d.answers) for d in store.study_log(None, 60_000, ()).activity}
     expected: dict[date, int] = {}
     for moment in map(at, moments):
         expected[study_day(moment)] = expected.get(study_day(moment), 0) + 1

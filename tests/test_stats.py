@@ -72,7 +72,7 @@ def test_study_days_start_at_4am_local_time_in_sql_and_python(tmp_path: Path, lo
     with Store.open(tmp_path / "p.db") as store:
         for n, moment in enumerate(moments):
             store.record(Answer("d", f"i{n}", Rating.GOOD, moment, new_card(moment), None, Settings()))
-        in_sql = {(d.day, d.answers) for d in store.study_days(None, 60_000)}
+        in_sql = {(d.day, d.answers) for d in store.study_log(None, 60_000, ()).activity}
     expected: dict[date, int] = {}
     for moment in moments:
         expected[study_day(moment)] = expected.get(study_day(moment), 0) + 1

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from quizcli.scheduler import CardState, Rating, Settings, State, new_card, replay, review
+from quizcli.stats import tallies_by_maturity
 from quizcli.store import SCHEMA_VERSION, Answer, Flags, Store, StoreError, Sync
 from quizcli.store.migrations import MIGRATIONS
 from quizcli.store.statistics import Tally
@@ -139,8 +140,9 @@ def test_migration_3_keeps_older_reviews_and_logs_each_answered_cards_interval(t
         before = CardState(State.REVIEW, last + timedelta(days=5), None, 5.0, 5.0, last, reps=3)
         store.record(Answer("d", "late", Rating.AGAIN, T0, before, review(before, Rating.AGAIN, T0, SETTINGS, "x"),
                             SETTINGS))  # fmt: skip
-        since = datetime(2026, 10, 1, tzinfo=UTC)
-        assert store.retention_tallies("d", since) == {True: Tally(1, 1), False: Tally(1, 0)}
+        since = date(2026, 10, 1)
+        kinds = store.study_log("d", 60_000, [since]).since[since]
+        assert tallies_by_maturity(kinds) == {True: Tally(1, 1), False: Tally(1, 0)}
         scheduled = [tuple(row) for row in store._db.execute("SELECT item, scheduled_days FROM reviews ORDER BY id")]
         assert scheduled == [("old", None), ("late", 5.0)]
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from quizcli.store.exams import Attempt, ExamRecord
     from quizcli.store.fits import Fit
     from quizcli.store.health import Salvaged
-    from quizcli.store.statistics import CardRow, DayActivity, StudyLog, Tally
+    from quizcli.store.statistics import CardRow, StudyLog
     from quizcli.store.sync import Identity, Incoming, Merged, Record
 
 __all__ = [
@@ -117,16 +117,6 @@ class Store(ReviewLog, FlagTable, DeckIndex, Presence):
         from quizcli.store import statistics
 
         return statistics.study_log(self._db, deck, max_answer_ms, first_days)
-
-    def study_days(self, deck: str | None, max_answer_ms: int) -> "list[DayActivity]":
-        from quizcli.store import statistics
-
-        return statistics.study_days(self._db, deck, max_answer_ms)
-
-    def retention_tallies(self, deck: str | None, since: "datetime") -> "dict[bool, Tally]":
-        from quizcli.store import statistics
-
-        return statistics.retention_tallies(self._db, deck, since)
 
     def sum_up_reviews(self) -> None:
         """Add the answers logged since the last sum to the sums ``stats`` reads (`quizcli.store.review_sums`):

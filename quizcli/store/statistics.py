@@ -152,12 +152,6 @@ def study_log(
     return StudyLog(days.activity(), since)
 
 
-def study_days(db: sqlite3.Connection, deck: str | None, max_answer_ms: int) -> list[DayActivity]:
-    """Answers (reviews and practice) per local study day, which starts at the rollover hour as `clock.day_start`
-    says; each answer's time counts up to ``max_answer_ms``."""
-    return study_log(db, deck, max_answer_ms).activity
-
-
 @contextmanager
 def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
     """One read transaction, so the sums and the reviews since them are read as of one moment."""
@@ -358,14 +352,3 @@ def _answers_between(
 def _quarter_span(quarter: int) -> tuple[datetime, datetime]:
     start = review_sums.quarter_start(quarter)
     return start, start + review_sums.QUARTER
-
-
-def retention_tallies(db: sqlite3.Connection, deck: str | None, since: datetime) -> dict[bool, Tally]:
-    """Answers to review cards since ``since`` and how many were not Again, by mature (interval >= 21 days)."""
-    rows = db.execute(
-        f"SELECT retention, COUNT(*) AS answers, SUM(rating > 1) AS passed FROM (SELECT {review_sums.KINDS}, rating"
-        " FROM reviews WHERE reviewed_at >= :since AND (:deck IS NULL OR deck = :deck)) WHERE retention > 0"
-        " GROUP BY retention",
-        {"deck": deck, "since": to_text(since)},
-    )
-    return {row["retention"] == MATURE: Tally(row["answers"], row["passed"]) for row in rows}
