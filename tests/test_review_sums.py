@@ -22,6 +22,8 @@ from quizcli.store import Answer, Store, review_sums
 from quizcli.store.migrate import migrate
 from quizcli.store.statistics import CalibrationRow, DayActivity, Tally, study_log
 
+from conftest import examples
+
 # Whole-hour, half-hour and 45-minute offsets, daylight saving by an hour and by half an hour (Lord Howe), both
 # hemispheres; and Monrovia, 44 minutes 30 seconds behind UTC until 1972: its study days begin inside quarter hours.
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Asia/Kathmandu",
@@ -181,7 +183,7 @@ def histories(draw: st.DrawFn) -> History:
     return History(zone, hour, draw(st.lists(answer, min_size=8, max_size=40)))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     history=histories(),
     cap=st.sampled_from([1, 60_000, 100_000, 300_000]),
