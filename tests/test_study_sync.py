@@ -352,5 +352,16 @@ def test_ctrl_c_leaves_the_wait_for_a_hanging_remote(hanging: HangingRemote, dec
     child.expect("Waiting for the sync started with the session")
     wait_until(lambda: hanging.said("connecting"))
     child.sendintr()
-    child.expect("Sync cut short \\(Ctrl-C\\): this session's answers are kept here")
+    expect_or_describe(child, "Sync cut short \\(Ctrl-C\\): this session's answers are kept here")
     assert_left_while_hanging(child, hanging)
+
+
+def expect_or_describe(child: pexpect.spawn[str], pattern: str) -> None:
+    """``child.expect(pattern)``; if it times out, fail with what each of the child's threads is waiting in
+    (Linux: /proc), so a rare failure under load says where quizcli stood."""
+    try:
+        child.expect(pattern)
+    except pexpect.TIMEOUT:
+        tasks = Path(f"/proc/{child.pid}/task")
+        waits = {task.name: (task / "wchan").read_text() for task in tasks.iterdir()} if tasks.is_dir() else {}
+        raise AssertionError(f"no {pattern!r} on screen; the child's threads wait in {waits}") from None
