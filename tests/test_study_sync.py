@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -271,8 +272,8 @@ class HangingRemote:
         subprocess.run(remote, check=True, env=self.env)
         self.env["GIT_SSH_COMMAND"] = str(script)
 
-    def study(self, deck: Path) -> pexpect.spawn[str]:
-        child = spawn_quizcli(["study", str(deck)], self.env, columns=100, timeout=20)
+    def study(self, deck: Path, preexec_fn: Callable[[], None] | None = None) -> pexpect.spawn[str]:
+        child = spawn_quizcli(["study", str(deck)], self.env, columns=100, timeout=20, preexec_fn=preexec_fn)
         self.screen = child.logfile_read = io.StringIO()
         return child
 
@@ -344,24 +345,21 @@ def test_after_the_session_a_hanging_remote_is_waited_for_then_told_once(hanging
     assert len(hanging.logged()) == 4
 
 
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @needs_git_and_script
-def test_ctrl_c_leaves_the_wait_for_a_hanging_remote(hanging: HangingRemote, deck: Path) -> None:
-    child = hanging.study(deck)
+@pytest.mark.parametrize("started", [None, ignore_sigint], ids=["plain", "with SIGINT ignored"])
+def test_ctrl_c_leaves_the_wait_for_a_hanging_remote(
+    hanging: HangingRemote, deck: Path, started: Callable[[], None] | None
+) -> None:
+    """Also as a non-interactive shell's background job, which inherits SIGINT ignored (as the session does)."""
+    child = hanging.study(deck, preexec_fn=started)
     child.expect("Front 0")
     child.send("q")
     child.expect("Waiting for the sync started with the session")
     wait_until(lambda: hanging.said("connecting"))
     child.sendintr()
-    expect_or_describe(child, "Sync cut short \\(Ctrl-C\\): this session's answers are kept here")
+    child.expect("Sync cut short \\(Ctrl-C\\): this session's answers are kept here")
     assert_left_while_hanging(child, hanging)
-
-
-def expect_or_describe(child: pexpect.spawn[str], pattern: str) -> None:
-    """``child.expect(pattern)``; if it times out, fail with what each of the child's threads is waiting in
-    (Linux: /proc), so a rare failure under load says where quizcli stood."""
-    try:
-        child.expect(pattern)
-    except pexpect.TIMEOUT:
-        tasks = Path(f"/proc/{child.pid}/task")
-        waits = {task.name: (task / "wchan").read_text() for task in tasks.iterdir()} if tasks.is_dir() else {}
-        raise AssertionError(f"no {pattern!r} on screen; the child's threads wait in {waits}") from None
