@@ -72,9 +72,7 @@ def set_rollover_hour(hour: int) -> None:
 
 def study_day(moment: datetime, zone: tzinfo | None = None) -> date:
     """The study day ``moment`` falls in: its local date, or the date before when it is before the rollover hour."""
-    local = moment.astimezone(zone)
-    day = local.date()
-    return day if moment >= day_begins(day, zone) else day - timedelta(days=1)
+    return StudyDays(zone).of(moment)
 
 
 class StudyDays:
