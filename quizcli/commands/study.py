@@ -45,8 +45,15 @@ def study(request: StudyRequest) -> int:
     """Run a study session; returns the exit status (130 after Ctrl-C).
 
     With ``sync = "auto"`` a sync runs beside the session from its start and again after its summary
-    (`quizcli.commands.study_sync`); otherwise nothing of sync is loaded.
+    (`quizcli.commands.study_sync`); otherwise nothing of sync is loaded.  Ctrl-C ends every wait of the
+    command (a re-index, a key, the sync after the session), even in a program started with SIGINT ignored
+    (a non-interactive shell's background job).
     """
+    with terminal.interruptible():
+        return _study(request)
+
+
+def _study(request: StudyRequest) -> int:
     deck_file = resolve_deck(request.deck)
     console = ui.make_console()
     with backups.open_for_session() as store:

@@ -17,7 +17,7 @@ once (status 130): the thread is a daemon, and a sync cut short commits nothing,
 import sys
 import threading
 
-from quizcli import terminal, ui
+from quizcli import ui
 from quizcli.commands.study import INTERRUPTED
 from quizcli.commands.sync import SyncReport, sync
 from quizcli.errors import QuizcliError
@@ -94,15 +94,7 @@ class StartSync:
 
 def after_session(started: StartSync, console: Console, interrupted: bool) -> int:
     """Tell what the sync at the start did, then sync again to send the session's answers; returns 130 after
-    Ctrl-C (in the session, or here), else 0.  After Ctrl-C in the session nothing is waited for.
-
-    Ctrl-C ends a wait here even in a program started with SIGINT ignored (a non-interactive shell's
-    background job), as it ends the session's wait for a key."""
-    with terminal.interruptible():
-        return _after_session(started, console, interrupted)
-
-
-def _after_session(started: StartSync, console: Console, interrupted: bool) -> int:
+    Ctrl-C (in the session, or here), else 0.  After Ctrl-C in the session nothing is waited for."""
     try:
         if not (interrupted and started.running):
             if started.running:
